@@ -1,0 +1,177 @@
+/**
+ * Loads and validates an environment file once, at the boundary. Everything downstream takes
+ * the typed, defaulted `EnvironmentConfig` and never re-validates user input.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { core } from 'zod';
+import { display, formatPath, UserError, type InputProblem } from '../errors';
+import { ENVIRONMENT_NAME, EnvironmentSchema, type EnvironmentConfig } from './schema';
+
+export interface LoadedEnvironment {
+  /** Environment name: the file's base name (`environments/dev.yaml` → `dev`). */
+  readonly name: string;
+  /** The file as given (relative paths stay relative: no machine paths in messages or output). */
+  readonly file: string;
+  readonly config: EnvironmentConfig;
+}
+
+/** Folder of the example environments, relative to the project root. */
+export const ENVIRONMENTS_DIR = 'environments';
+
+/** The environment name a file stands for, validated. */
+export function environmentNameOf(file: string): string {
+  const name = path.basename(file).replace(/\.ya?ml$/i, '');
+  if (!ENVIRONMENT_NAME.test(name)) {
+    throw UserError.of(
+      file,
+      '',
+      'the file name is the environment name: use 2-24 lower-case letters, digits or hyphens, starting with a letter (e.g. environments/dev.yaml)',
+      name,
+    );
+  }
+  return name;
+}
+
+/** Reads, parses and validates one environment file. Throws `UserError` listing every problem. */
+export function loadEnvironment(file: string): LoadedEnvironment {
+  const name = environmentNameOf(file);
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file: check the path or create it with "aks-keyvault-csi init NAME"' : `cannot read the file (${code ?? String(e)})`;
+    throw UserError.of(file, '', why);
+  }
+  return { name, file, config: parseEnvironment(source, file) };
+}
+
+/** Parses and validates environment YAML text; `file` is used in messages only. */
+export function parseEnvironment(source: string, file: string): EnvironmentConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new UserError(
+      doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return { file, path: '', position: `${pos.line}:${pos.col}`, message: `invalid YAML: ${e.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) {
+    throw UserError.of(file, '', 'the file is empty: start from "aks-keyvault-csi init NAME" or environments/dev.yaml');
+  }
+  const result = EnvironmentSchema.safeParse(data);
+  if (result.success) {
+    return result.data;
+  }
+  throw new UserError(result.error.issues.map((issue) => toProblem(issue, doc, lines, file, data)));
+}
+
+function toProblem(issue: core.$ZodIssue, doc: Document, lines: LineCounter, file: string, data: unknown): InputProblem {
+  let at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const known = knownKeysAt(at, data);
+    at = [...at, key];
+    message = `unknown field: remove it or fix its spelling${known ? ` (fields here: ${known})` : ''}`;
+  } else if (issue.code === 'invalid_type' && valueAt(data, at) === undefined) {
+    const expected = 'expected' in issue ? ` (${String(issue.expected)})` : '';
+    message = `required field is missing: add ${JSON.stringify(String(at[at.length - 1] ?? ''))}${expected}`;
+  } else if (issue.code === 'invalid_type') {
+    message = issue.message.replace(/^Invalid input: /, '');
+  } else if (issue.code === 'invalid_value' && 'values' in issue) {
+    message = issue.message.startsWith('Invalid') ? `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` : issue.message;
+  }
+  const received = valueAt(data, at);
+  const problem: InputProblem = {
+    file,
+    path: formatPath(at),
+    message,
+    ...(received !== undefined && issue.code !== 'unrecognized_keys' ? { received: display(received) } : {}),
+  };
+  const position = positionOf(doc, lines, at);
+  return position ? { ...problem, position } : problem;
+}
+
+function valueAt(data: unknown, at: readonly (string | number)[]): unknown {
+  let cur: unknown = data;
+  for (const seg of at) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+const KNOWN_KEYS_LIMIT = 12;
+
+function knownKeysAt(at: readonly (string | number)[], data: unknown): string | undefined {
+  // The schema's own keys are what help here; we read them from the schema shape lazily.
+  const shape = shapeAt(at, data);
+  if (!shape) return undefined;
+  const keys = Object.keys(shape).filter((k) => k !== '$schema');
+  return keys.length <= KNOWN_KEYS_LIMIT ? keys.join(', ') : `${keys.slice(0, KNOWN_KEYS_LIMIT).join(', ')}, ...`;
+}
+
+function shapeAt(at: readonly (string | number)[], data: unknown): Record<string, unknown> | undefined {
+  // Walk the zod schema alongside the data so discriminated unions pick the right branch.
+  let schema: unknown = EnvironmentSchema;
+  let value: unknown = data;
+  for (const seg of [...at, undefined]) {
+    schema = unwrap(schema, value);
+    if (seg === undefined) break;
+    const def = (schema as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown } }).def;
+    if (def?.type === 'object' && typeof seg === 'string') schema = def.shape?.[seg];
+    else if (def?.type === 'array' && typeof seg === 'number') schema = def.element;
+    else return undefined;
+    value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[seg] : undefined;
+  }
+  const def = (schema as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
+  return def?.type === 'object' ? def.shape : undefined;
+}
+
+function unwrap(schema: unknown, value: unknown): unknown {
+  for (let i = 0; i < 10; i++) {
+    const def = (schema as { def?: { type?: string; innerType?: unknown; in?: unknown; options?: unknown[]; discriminator?: string } }).def;
+    if (!def) return schema;
+    if (def.type === 'default' || def.type === 'optional' || def.type === 'nullable') schema = def.innerType;
+    else if (def.type === 'pipe') schema = def.in;
+    else if (def.type === 'union' && def.options) {
+      const disc = def.discriminator;
+      const want = disc && value && typeof value === 'object' ? (value as Record<string, unknown>)[disc] : undefined;
+      schema =
+        def.options.find((o) => {
+          const lit = (o as { def?: { shape?: Record<string, { def?: { type?: string; innerType?: { def?: { values?: unknown[] } }; values?: unknown[] } }> } }).def?.shape?.[disc ?? ''];
+          const values = lit?.def?.values ?? lit?.def?.innerType?.def?.values ?? [];
+          return want === undefined ? lit?.def?.type === 'default' : values.includes(want);
+        }) ?? def.options[0];
+    } else return schema;
+  }
+  return schema;
+}
+
+function positionOf(doc: Document, lines: LineCounter, at: readonly (string | number)[]): string | undefined {
+  // Point at the deepest node that exists (a missing field points at its parent).
+  for (let n = at.length; n >= 0; n--) {
+    const prefix = at.slice(0, n);
+    const node = n === 0 ? doc.contents : doc.getIn(prefix, true);
+    if (isNode(node) && node.range) {
+      // For a key of a map, point at the key rather than the value.
+      let offset = node.range[0];
+      if (n > 0) {
+        const parent = n === 1 ? doc.contents : doc.getIn(at.slice(0, n - 1), true);
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === at[n - 1]);
+          if (pair && isNode(pair.key) && pair.key.range) offset = pair.key.range[0];
+        }
+      }
+      const pos = lines.linePos(offset);
+      return `${pos.line}:${pos.col}`;
+    }
+  }
+  return undefined;
+}

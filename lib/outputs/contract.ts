@@ -1,0 +1,44 @@
+/**
+ * The outputs contract: the one bridge between the Terraform side and the Kubernetes side.
+ *
+ * The stack writes exactly one Terraform output, named `OUTPUT_NAME`, whose value has this
+ * shape; the chart reads exactly this shape (from `cdktf deploy --outputs-file` or
+ * `terraform output -json`). Nothing secret belongs here: ids are identifiers, not credentials.
+ */
+import { z } from 'zod';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, GUID, KEY_VAULT_NAME } from '../config/schema';
+
+/** Terraform output name (and logical id) of the contract. */
+export const OUTPUT_NAME = 'aks_keyvault_csi';
+/** Bumped on any incompatible change to the contract's shape. */
+export const CONTRACT_VERSION = 1;
+
+const guid = (what: string) => z.string({ error: `expected ${what} (a GUID)` }).regex(GUID, { error: `${what} must be a GUID such as 00000000-0000-0000-0000-000000000000` });
+
+export const WorkloadOutputsSchema = z.strictObject({
+  /** Client id of the workload's user-assigned identity: the SPC `clientID` and the ServiceAccount annotation. */
+  clientId: guid('clientId'),
+  /** Azure name of that identity (for humans and the check). */
+  identityName: z.string().min(1),
+  namespace: z.string().regex(DNS1123_LABEL, { error: 'namespace must be a DNS-1123 label' }),
+  serviceAccount: z.string().regex(DNS1123_SUBDOMAIN, { error: 'serviceAccount must be a DNS-1123 name' }),
+});
+
+export const OutputsContractSchema = z.strictObject({
+  contractVersion: z.literal(CONTRACT_VERSION, { error: `contractVersion must be ${CONTRACT_VERSION}: re-run "cdktf deploy" with this version of the project` }),
+  /** Environment (and stack) the outputs were produced for. */
+  environment: z.string().min(1),
+  tenantId: guid('tenantId'),
+  /** `AzurePublicCloud`, `AzureUSGovernmentCloud` or `AzureChinaCloud`. */
+  cloudName: z.enum(['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud']),
+  keyVault: z.strictObject({
+    name: z.string().regex(KEY_VAULT_NAME, { error: 'keyVault.name is not a valid vault name' }),
+    uri: z.string().regex(/^https:\/\/[^/]+\/?$/, { error: 'keyVault.uri must be the https vault URI' }),
+  }),
+  /** The cluster's OIDC issuer URL, exactly as Azure reports it (trailing slash included). */
+  oidcIssuerUrl: z.string().regex(/^https:\/\//, { error: 'oidcIssuerUrl must be an https URL' }),
+  workloads: z.record(z.string(), WorkloadOutputsSchema),
+});
+
+export type OutputsContract = z.output<typeof OutputsContractSchema>;
+export type WorkloadOutputs = z.output<typeof WorkloadOutputsSchema>;
