@@ -5,6 +5,7 @@
  * (ServiceAccounts, SecretProviderClasses, mounted file names) both read this model, so the
  * values that classic setups type twice (and let drift) exist here exactly once.
  */
+import { createHash } from 'node:crypto';
 import { durationSeconds } from './config/duration';
 import { mountedFileName } from './config/rules';
 import { CLOUDS, type EnvironmentConfig, type KeyVaultObjectConfig, type ObjectType, type WorkloadConfig } from './config/schema';
@@ -119,9 +120,21 @@ export function identityName(environment: string, key: string): string {
   return `id-${environment}-${key}`;
 }
 
-/** Federated credential names: letters, digits, `-` and `_`; `.` (allowed in ServiceAccount names) becomes `_`. */
+/** Azure's limit on federated identity credential names. */
+export const FEDERATED_CREDENTIAL_NAME_MAX = 120;
+
+/**
+ * Federated credential name: `fc_<namespace>_<serviceAccount>` with `.` written as `_`.
+ * Azure allows letters, digits, `-` and `_`; Kubernetes names never contain `_`, so the
+ * mapping is one-to-one and two subjects never share a name (a `-` separator would let
+ * `team-a`/`api` and `team`/`a-api` collide). Names over Azure's 120 characters are cut and
+ * suffixed with a hash of the subject.
+ */
 export function federatedCredentialName(namespace: string, serviceAccount: string): string {
-  return `fc-${namespace}-${serviceAccount}`.replace(/\./g, '_');
+  const name = `fc_${namespace}_${serviceAccount.replace(/\./g, '_')}`;
+  if (name.length <= FEDERATED_CREDENTIAL_NAME_MAX) return name;
+  const hash = createHash('sha256').update(federatedSubject(namespace, serviceAccount)).digest('hex').slice(0, 10);
+  return `${name.slice(0, FEDERATED_CREDENTIAL_NAME_MAX - hash.length - 1)}-${hash}`;
 }
 
 export function secretProviderClassName(workload: string): string {

@@ -3,7 +3,7 @@
  * a sequence of decimal numbers, each with an optional fraction and a unit (ns, us, µs, ms, s, m, h).
  * We accept only positive durations without a sign.
  */
-const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+export const GO_DURATION = /^(\d+(\.\d*)?(ns|us|µs|ms|s|m|h)|\.\d+(ns|us|µs|ms|s|m|h))+$/;
 const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 export function isGoDuration(value: string): boolean {
@@ -16,7 +16,7 @@ export function durationSeconds(value: string): number {
     throw new Error(`not a Go duration: ${JSON.stringify(value)}`);
   }
   let total = 0;
-  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+  for (const m of value.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) {
     total += Number(m[1]) * UNIT_SECONDS[m[2]!]!;
   }
   return total;

@@ -68,32 +68,36 @@ export function parseEnvironment(source: string, file: string): EnvironmentConfi
   if (result.success) {
     return result.data;
   }
-  throw new UserError(result.error.issues.map((issue) => toProblem(issue, doc, lines, file, data)));
+  throw new UserError(result.error.issues.flatMap((issue) => toProblems(issue, doc, lines, file, data)));
 }
 
-function toProblem(issue: core.$ZodIssue, doc: Document, lines: LineCounter, file: string, data: unknown): InputProblem {
-  let at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  let message = issue.message;
+function toProblems(issue: core.$ZodIssue, doc: Document, lines: LineCounter, file: string, data: unknown): InputProblem[] {
+  const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
+    // One problem per unknown key, so every typo shows in one run.
     const known = knownKeysAt(at, data);
-    at = [...at, key];
-    message = `unknown field: remove it or fix its spelling${known ? ` (fields here: ${known})` : ''}`;
-  } else if (issue.code === 'invalid_type' && valueAt(data, at) === undefined) {
-    const expected = 'expected' in issue ? ` (${String(issue.expected)})` : '';
-    message = `required field is missing: add ${JSON.stringify(String(at[at.length - 1] ?? ''))}${expected}`;
-  } else if (issue.code === 'invalid_type') {
-    message = issue.message.replace(/^Invalid input: /, '');
-  } else if (issue.code === 'invalid_value' && 'values' in issue) {
-    message = issue.message.startsWith('Invalid') ? `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` : issue.message;
+    const message = `unknown field: remove it or fix its spelling${known ? ` (fields here: ${known})` : ''}`;
+    return issue.keys.map((key) => withPosition({ file, path: formatPath([...at, key]), message }, doc, lines, [...at, key]));
   }
   const received = valueAt(data, at);
-  const problem: InputProblem = {
-    file,
-    path: formatPath(at),
-    message,
-    ...(received !== undefined && issue.code !== 'unrecognized_keys' ? { received: display(received) } : {}),
-  };
+  let message = issue.message;
+  const isDefault = /^Invalid (input|option)/.test(message);
+  if (received === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
+    const expected = issue.code === 'invalid_type' ? ` (${String(issue.expected)})` : '';
+    const generic = `required field is missing: add ${JSON.stringify(String(at[at.length - 1] ?? ''))}${expected}`;
+    // Keep a schema's own explanation (e.g. what to assert about an existing cluster); replace zod's wording.
+    const section = issue.code === 'invalid_union' || (issue.code === 'invalid_type' && (issue.expected === 'object' || issue.expected === 'array'));
+    message = isDefault || section || message.startsWith('expected ') ? generic : `required field is missing: ${message}`;
+  } else if (issue.code === 'invalid_type') {
+    message = message.replace(/^Invalid input: /, '');
+  } else if (issue.code === 'invalid_value' && isDefault) {
+    message = `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  const problem: InputProblem = { file, path: formatPath(at), message, ...(received !== undefined ? { received: display(received) } : {}) };
+  return [withPosition(problem, doc, lines, at)];
+}
+
+function withPosition(problem: InputProblem, doc: Document, lines: LineCounter, at: readonly (string | number)[]): InputProblem {
   const position = positionOf(doc, lines, at);
   return position ? { ...problem, position } : problem;
 }

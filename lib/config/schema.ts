@@ -7,7 +7,7 @@
  * (`environments/environment.schema.json`) is generated from this file.
  */
 import { z } from 'zod';
-import { isGoDuration } from './duration';
+import { durationSeconds, GO_DURATION } from './duration';
 import { environmentRules } from './rules';
 
 /** DNS-1123 label: what Kubernetes accepts for namespaces and most object names. */
@@ -49,7 +49,10 @@ const pattern = (re: RegExp, rule: string) =>
 
 const goDuration = z
   .string({ error: 'expected a Go duration such as "30s", "2m" or "1h30m"' })
-  .refine(isGoDuration, { error: 'use a Go duration such as "30s", "2m" or "1h30m" (units ns, us, ms, s, m, h)' });
+  .regex(GO_DURATION, { error: 'use a Go duration such as "30s", "2m" or "1h30m" (units ns, us, ms, s, m, h)' });
+
+/** A duration that must be longer than zero (an interval). */
+const positiveGoDuration = goDuration.refine((v) => !GO_DURATION.test(v) || durationSeconds(v) > 0, { error: 'use an interval longer than zero, such as "30s" or "2m"' });
 
 const tags = z.record(z.string(), z.string({ error: 'tag values must be strings (quote numbers and booleans)' }));
 
@@ -76,7 +79,7 @@ const Rotation = z.strictObject({
   /** Poll Key Vault for new versions and update mounted files. @default true */
   enabled: z.boolean().default(true),
   /** How often the driver polls (the add-on's `secret_rotation_interval`, a Go duration). @default 2m */
-  interval: goDuration.default('2m'),
+  interval: positiveGoDuration.default('2m'),
 });
 
 const SecretsProvider = z.strictObject({
@@ -225,6 +228,11 @@ const SecretObject = z
           ctx.addIssue({ code: 'custom', path: ['data', i, 'key'], message: 'a kubernetes.io/tls Secret takes only the keys "tls.crt" and "tls.key"' });
         }
       });
+      for (const key of ['tls.crt', 'tls.key']) {
+        if (!s.data.some((d) => d.key === key)) {
+          ctx.addIssue({ code: 'custom', path: ['data'], message: `a kubernetes.io/tls Secret needs both "tls.crt" and "tls.key": add { objectName, key: "${key}" } (Kubernetes rejects it otherwise and the sync fails at mount time)` });
+        }
+      }
     }
   });
 
@@ -377,7 +385,7 @@ const GitOps = z.discriminatedUnion(
       /** @default flux-system */
       namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('flux-system'),
       /** @default 10m */
-      interval: goDuration.default('10m'),
+      interval: positiveGoDuration.default('10m'),
     }),
   ],
   { error: 'use tool "argocd" or "flux"' },

@@ -1,0 +1,213 @@
+/**
+ * lib/model.ts: identities, federated credentials, role grants and warnings derived from a
+ * validated environment.
+ */
+import { deriveEnvironment, federatedCredentialName, identityName, roleForObjectType, ROLES, scopeSegment, type WarningCode } from '../../lib/model';
+import { load, MINIMAL, minimalVariant, readExample, variant, type Doc } from './helpers';
+
+const derive = (source: string, name = 'dev') => deriveEnvironment(name, `environments/${name}.yaml`, load(source));
+const codes = (source: string) => derive(source).warnings.map((w) => w.code);
+
+describe('roles', () => {
+  test('secret objects need Key Vault Secrets User; cert and key objects need Key Vault Certificate User', () => {
+    expect(roleForObjectType('secret')).toBe('Key Vault Secrets User');
+    expect(roleForObjectType('cert')).toBe('Key Vault Certificate User');
+    expect(roleForObjectType('key')).toBe('Key Vault Certificate User');
+    expect([scopeSegment('secret'), scopeSegment('cert'), scopeSegment('key')]).toStrictEqual(['secrets', 'certificates', 'keys']);
+  });
+
+  test('vault scope: one grant per role the objects need, at the vault', () => {
+    const model = derive(minimalVariant((d) => d.workloads[0].objects.push({ name: 'tls', type: 'cert' }, { name: 'signing', type: 'key' }, { name: 'api-key', type: 'secret' })));
+    expect(model.identities[0]!.roles).toStrictEqual([
+      { role: ROLES.certificateUser, scope: 'vault' },
+      { role: ROLES.secretsUser, scope: 'vault' },
+    ]);
+  });
+
+  test('vault scope with secrets only grants Secrets User only', () => {
+    expect(derive(MINIMAL).identities[0]!.roles).toStrictEqual([{ role: 'Key Vault Secrets User', scope: 'vault' }]);
+  });
+
+  test('object scope: one grant per distinct object (type and name), in order', () => {
+    const model = derive(readExample('prod'), 'prod');
+    const byKey = Object.fromEntries(model.identities.map((i) => [i.key, i.roles]));
+    expect(byKey).toStrictEqual({
+      'payments-api': [
+        { role: ROLES.secretsUser, scope: { type: 'secret', name: 'payments-db-password' } },
+        { role: ROLES.secretsUser, scope: { type: 'secret', name: 'payments-stripe-key' } },
+      ],
+      'web-frontend': [
+        { role: ROLES.certificateUser, scope: { type: 'cert', name: 'web-tls' } },
+        { role: ROLES.secretsUser, scope: { type: 'secret', name: 'web-tls' } },
+        { role: ROLES.secretsUser, scope: { type: 'secret', name: 'web-session-key' } },
+      ],
+    });
+  });
+
+  test('object scope grants an object mounted twice once', () => {
+    const model = derive(minimalVariant((d) => {
+      d.identity = { roleScope: 'object' };
+      d.workloads[0].objects.push({ name: 'db-password', type: 'secret', alias: 'copy' }, { name: 'signing', type: 'key' });
+    }));
+    expect(model.identities[0]!.roles).toStrictEqual([
+      { role: ROLES.secretsUser, scope: { type: 'secret', name: 'db-password' } },
+      { role: ROLES.certificateUser, scope: { type: 'key', name: 'signing' } },
+    ]);
+  });
+
+  test('Key Vault Administrator only when asked, and then alone at the vault', () => {
+    for (const source of [MINIMAL, readExample('dev'), readExample('prod')]) {
+      const roles = derive(source).identities.flatMap((i) => i.roles.map((r) => r.role));
+      expect(roles).not.toContain(ROLES.administrator);
+    }
+    const admin = derive(minimalVariant((d) => (d.identity = { role: 'administrator', roleScope: 'object' })));
+    expect(admin.identities[0]!.roles).toStrictEqual([{ role: 'Key Vault Administrator', scope: 'vault' }]);
+  });
+});
+
+describe('identities and federated credentials', () => {
+  test('dev.yaml: one identity per workload, named after the environment and workload', () => {
+    const model = derive(readExample('dev'));
+    expect(model.identities).toStrictEqual([
+      {
+        key: 'demo-app',
+        name: 'id-dev-demo-app',
+        workloads: ['demo-app'],
+        credentials: [{ name: 'fc_demo_demo-app', workload: 'demo-app', namespace: 'demo', serviceAccount: 'demo-app', subject: 'system:serviceaccount:demo:demo-app' }],
+        roles: [{ role: 'Key Vault Secrets User', scope: 'vault' }],
+      },
+    ]);
+    expect(model.workloads[0]).toMatchObject({
+      name: 'demo-app',
+      namespace: 'demo',
+      serviceAccount: 'demo-app',
+      subject: 'system:serviceaccount:demo:demo-app',
+      identityKey: 'demo-app',
+      secretProviderClass: 'demo-app-keyvault',
+      deployment: 'demo-app',
+    });
+    expect(model.workloads[0]!.objects.map((o) => [o.name, o.type, o.fileName])).toStrictEqual([['DB-Password', 'secret', 'DB_PASSWORD']]);
+    expect(model).toMatchObject({ name: 'dev', stackName: 'dev', file: 'environments/dev.yaml', csiCloudName: 'AzurePublicCloud', rotationIntervalSeconds: 30 });
+  });
+
+  test('an explicit ServiceAccount names the subject and credential', () => {
+    const model = derive(minimalVariant((d) => (d.workloads[0].serviceAccount = 'app.reader')));
+    expect(model.workloads[0]!.subject).toBe('system:serviceaccount:apps:app.reader');
+    expect(model.identities[0]!.credentials[0]!.name).toBe('fc_apps_app_reader');
+  });
+
+  test('a shared identity holds one credential per workload, with each workload\'s subject', () => {
+    const model = derive(variant((d) => (d.identity = { mode: 'shared' }), 'prod'), 'prod');
+    expect(model.identities).toHaveLength(1);
+    const [shared] = model.identities;
+    expect(shared).toMatchObject({ key: 'shared', name: 'id-prod-shared', workloads: ['payments-api', 'web-frontend'] });
+    expect(shared!.credentials).toStrictEqual([
+      { name: 'fc_payments_payments-api', workload: 'payments-api', namespace: 'payments', serviceAccount: 'payments-api', subject: 'system:serviceaccount:payments:payments-api' },
+      { name: 'fc_web_web-frontend', workload: 'web-frontend', namespace: 'web', serviceAccount: 'web-frontend', subject: 'system:serviceaccount:web:web-frontend' },
+    ]);
+    expect(model.workloads.map((w) => w.identityKey)).toStrictEqual(['shared', 'shared']);
+    expect(shared!.roles).toStrictEqual([
+      { role: ROLES.certificateUser, scope: 'vault' },
+      { role: ROLES.secretsUser, scope: 'vault' },
+    ]);
+  });
+
+  // Regression (was a bug in lib/model.ts federatedCredentialName): "fc-<namespace>-<serviceAccount>" is ambiguous
+  // because both parts may contain "-": namespace "team-a" + SA "api" and namespace "team" +
+  // SA "a-api" both give "fc-team-a-api". On a shared identity the second credential replaces
+  // the first in Azure, and one workload's mount fails with AADSTS70021.
+  test('derives distinct federated credential names on one shared identity', () => {
+    const model = derive(minimalVariant((d: Doc) => {
+      d.identity = { mode: 'shared' };
+      d.workloads[0] = { ...d.workloads[0], name: 'api', namespace: 'team-a' };
+      d.workloads.push({ ...d.workloads[0], name: 'a-api', namespace: 'team' });
+    }));
+    const names = model.identities[0]!.credentials.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  // Regression (was a bug in lib/model.ts federatedCredentialName): Azure takes 3-120 characters matching
+  // ^[a-zA-Z0-9][a-zA-Z0-9-_]{2,119}$; a 63-character namespace and a long (valid, up to 253)
+  // ServiceAccount name exceed it, and the failure shows only at apply time.
+  test('derives federated credential names Azure accepts (3-120 characters)', () => {
+    const ns = 'n'.repeat(63);
+    const sa = `${'s'.repeat(60)}.${'a'.repeat(60)}`;
+    expect(() => load(minimalVariant((d) => Object.assign(d.workloads[0], { namespace: ns, serviceAccount: sa })))).not.toThrow();
+    const name = federatedCredentialName(ns, sa);
+    expect(name).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}$/);
+  });
+
+  test('identity names stay within Azure\'s 3-128 characters for the longest names allowed', () => {
+    expect(identityName('e'.repeat(24), 'w'.repeat(40))).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/);
+  });
+
+  test('the cloud picks the CSI cloudName', () => {
+    const cloud = (c: string) => derive(minimalVariant((d) => (d.azure.cloud = c))).csiCloudName;
+    expect([cloud('public'), cloud('usgovernment'), cloud('china')]).toStrictEqual(['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud']);
+  });
+});
+
+describe('warnings', () => {
+  test('the example files and the minimal file carry no warning', () => {
+    expect(derive(readExample('dev')).warnings).toStrictEqual([]);
+    expect(derive(readExample('prod'), 'prod').warnings).toStrictEqual([]);
+    expect(derive(MINIMAL).warnings).toStrictEqual([]);
+  });
+
+  const cases: [WarningCode, (d: Doc) => void, string, RegExp][] = [
+    ['administrator-role', (d) => (d.identity = { role: 'administrator' }), 'identity.role', /^Key Vault Administrator grants every data-plane operation .*prefer role "least-privilege"$/],
+    ['rotation-disabled', (d) => (d.cluster.secretsProvider = { rotation: { enabled: false } }), 'cluster.secretsProvider.rotation.enabled', /^rotation is off: mounted files keep the version read at pod start/],
+    ['pinned-version', (d) => (d.workloads[0].objects[0].version = '0123456789abcdef0123456789ABCDEF'), 'workloads[0].objects[0].version', /^object "db-password" is pinned to a version and is never rotated: remove version/],
+    [
+      'env-from-synced-secret',
+      (d) => {
+        d.workloads[0].secretObjects = [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db-password', key: 'p' }] }];
+        d.workloads[0].deployment.envFromSyncedSecret = [{ name: 'P', secretName: 's', key: 'p' }];
+      },
+      'workloads[0].deployment.envFromSyncedSecret[0]',
+      /^environment variable P comes from synced Secret "s" and will not change on rotation without a pod restart: set deployment.reloaderAnnotation: true or read the mounted file$/,
+    ],
+    ['vault-firewall-deny', (d) => (d.keyVault.networkAcls = { defaultAction: 'Deny' }), 'keyVault.networkAcls.defaultAction', /^the vault firewall denies by default and no subnet is allowed/],
+    [
+      'polling-load',
+      (d) => {
+        d.cluster.secretsProvider = { rotation: { interval: '30s' } };
+        d.workloads[0].deployment.replicas = 1000;
+        d.workloads[0].objects.push({ name: 'b', type: 'secret' });
+      },
+      'cluster.secretsProvider.rotation.interval',
+      /^pods will poll the vault about 66\.7 times per second \(replicas × objects \/ interval\); .*lengthen the interval$/,
+    ],
+  ];
+
+  test.each(cases)('warns %s', (code, edit, path, message) => {
+    const warnings = derive(minimalVariant(edit)).warnings;
+    expect(warnings.map((w) => w.code)).toStrictEqual([code]);
+    expect(warnings[0]!.path).toBe(path);
+    expect(warnings[0]!.message).toMatch(message);
+  });
+
+  test('env-from-synced-secret says when Reloader restarts the pods', () => {
+    const model = derive(minimalVariant((d) => {
+      cases[3]![1](d);
+      d.workloads[0].deployment.reloaderAnnotation = true;
+    }));
+    expect(model.warnings[0]!.message).toMatch(/without a pod restart \(Reloader annotation set: pods restart on change\)$/);
+  });
+
+  test('no firewall warning when a subnet is allowed or the vault exists already', () => {
+    expect(codes(variant(() => undefined, 'prod'))).not.toContain('vault-firewall-deny');
+    expect(codes(variant((d) => (d.keyVault.networkAcls.virtualNetworkSubnetIds = []), 'prod'))).toContain('vault-firewall-deny');
+    expect(codes(minimalVariant((d) => (d.keyVault = { mode: 'existing', name: 'kv-app' })))).toStrictEqual([]);
+  });
+
+  test('no polling warning at exactly 10 requests per second, nor with rotation off', () => {
+    const at = (replicas: number, enabled = true) => codes(minimalVariant((d) => {
+      d.cluster.secretsProvider = { rotation: { enabled, interval: '10s' } };
+      d.workloads[0].deployment.replicas = replicas;
+    }));
+    expect(at(100)).toStrictEqual([]);
+    expect(at(101)).toStrictEqual(['polling-load']);
+    expect(at(1000, false)).toStrictEqual(['rotation-disabled']);
+  });
+});

@@ -1,0 +1,864 @@
+/**
+ * One `fails ...` test per validation rule of lib/config/schema.ts and lib/config/rules.ts:
+ * each asserts the YAML path, the received value, the message (with its fix) and the line:col.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { environmentNameOf, loadEnvironment } from '../../lib/config/load';
+import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../../lib/config/rules';
+import { expectFails, FILE, load, locate, MINIMAL, minimalVariant, problemsOf, ROOT, shown, userErrorOf, variant, type Doc } from './helpers';
+
+const VAULT = 'use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"';
+const DURATION = 'use a Go duration such as "30s", "2m" or "1h30m" (units ns, us, ms, s, m, h)';
+const DNS_LABEL = 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63, starting and ending alphanumeric';
+const DNS_NAME = 'use a DNS-1123 name: lower-case letters, digits, "-" and "."';
+const ENV_NAME = 'use letters, digits and "_", not starting with a digit';
+
+const w0 = (d: Doc) => d.workloads[0];
+const obj0 = (d: Doc) => d.workloads[0].objects[0];
+const dep0 = (d: Doc) => d.workloads[0].deployment;
+
+/** dev.yaml with a synced Opaque Secret "app-secrets" holding DB_PASSWORD under key "password". */
+function withSyncedSecret(d: Doc): void {
+  w0(d).secretObjects = [{ secretName: 'app-secrets', type: 'Opaque', data: [{ objectName: 'DB_PASSWORD', key: 'password' }] }];
+}
+
+function secondWorkload(d: Doc, extra: Record<string, unknown> = {}): Doc {
+  const w = { name: 'other-app', namespace: 'other', objects: [{ name: 'other-secret', type: 'secret' }], deployment: { image: 'nginx:1.27' }, ...extra };
+  d.workloads.push(w);
+  return w;
+}
+
+describe('the example files', () => {
+  test('dev.yaml and prod.yaml load', () => {
+    for (const name of ['dev', 'prod']) {
+      const file = path.relative(process.cwd(), path.join(ROOT, 'environments', `${name}.yaml`));
+      expect(loadEnvironment(file).name).toBe(name);
+    }
+    expect(() => load(MINIMAL)).not.toThrow();
+  });
+});
+
+describe('file-level failures', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'env-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('fails an empty file', () => {
+    for (const source of ['', '\n', '# only a comment\n']) {
+      const err = userErrorOf(() => load(source));
+      expect(err.problems).toStrictEqual([{ file: FILE, path: '', message: 'the file is empty: start from "aks-keyvault-csi init NAME" or environments/dev.yaml' }]);
+      expect(err.message).toBe(`${FILE}: the file is empty: start from "aks-keyvault-csi init NAME" or environments/dev.yaml`);
+    }
+  });
+
+  test('fails malformed YAML with its position', () => {
+    const err = userErrorOf(() => load('azure:\n\tlocation: westeurope\n'));
+    expect(err.problems).toStrictEqual([{ file: FILE, path: '', position: '2:1', message: 'invalid YAML: Tabs are not allowed as indentation' }]);
+    expect(err.message).toBe(`${FILE}:2:1: invalid YAML: Tabs are not allowed as indentation`);
+  });
+
+  test('fails an unterminated flow sequence', () => {
+    const err = userErrorOf(() => load('azure:\n  location: [westeurope\n'));
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatchObject({ path: '', position: '3:1' });
+    expect(err.problems[0]!.message).toMatch(/^invalid YAML: Flow sequence/);
+  });
+
+  test('fails duplicate YAML keys', () => {
+    const source = variant((d) => d).replace('keyVault:\n', 'keyVault:\n  name: kv-first\n');
+    const err = userErrorOf(() => load(source));
+    const position = locate(source, 'keyVault:', 'name:', 'name:');
+    expect(err.problems).toStrictEqual([{ file: FILE, path: '', position, message: 'invalid YAML: Map keys must be unique' }]);
+  });
+
+  test('fails a top level that is not a mapping', () => {
+    const err = userErrorOf(() => load('- a\n- b\n'));
+    expect(err.problems).toStrictEqual([{ file: FILE, path: '', position: '1:1', received: '["a","b"]', message: 'expected object, received array' }]);
+  });
+
+  test('fails a missing file', () => {
+    const file = path.relative(process.cwd(), path.join(dir, 'absent.yaml'));
+    const err = userErrorOf(() => loadEnvironment(file));
+    expect(err.problems).toStrictEqual([{ file, path: '', message: 'no such file: check the path or create it with "aks-keyvault-csi init NAME"' }]);
+  });
+
+  test('fails a file name that is not an environment name, before reading it', () => {
+    const message = 'the file name is the environment name: use 2-24 lower-case letters, digits or hyphens, starting with a letter (e.g. environments/dev.yaml)';
+    for (const [file, name] of [
+      ['environments/Dev.yaml', 'Dev'],
+      ['environments/d.yaml', 'd'],
+      ['environments/1dev.yaml', '1dev'],
+      ['environments/dev_eu.yaml', 'dev_eu'],
+      ['environments/dev-.yaml', 'dev-'],
+      ['environments/a-very-long-environment-name.yaml', 'a-very-long-environment-name'],
+    ] as const) {
+      const err = userErrorOf(() => loadEnvironment(file));
+      expect(err.problems).toStrictEqual([{ file, path: '', received: JSON.stringify(name), message }]);
+      expect(err.message).toBe(`${file}: ${JSON.stringify(name)}: ${message}`);
+    }
+  });
+
+  test('takes the environment name from the file name', () => {
+    expect(environmentNameOf('environments/dev.yaml')).toBe('dev');
+    expect(environmentNameOf('x/prod-eu.yml')).toBe('prod-eu');
+    const file = path.join(dir, 'staging.yaml');
+    writeFileSync(file, MINIMAL);
+    expect(loadEnvironment(file).name).toBe('staging');
+  });
+});
+
+describe('required fields', () => {
+  test('fails a missing top-level section', () => {
+    const source = variant((d) => delete d.cluster);
+    expectFails(source, { path: 'cluster', message: 'required field is missing: add "cluster" (object)', at: ['azure:'] });
+  });
+
+  test('fails a missing nested field, pointing at its parent', () => {
+    const source = variant((d) => delete d.azure.location);
+    expectFails(source, { path: 'azure.location', message: 'required field is missing: add "location" (string)', at: ['azure:'] });
+  });
+
+  test('fails a missing deployment image', () => {
+    const source = variant((d) => delete dep0(d).image);
+    expectFails(source, { path: 'workloads[0].deployment.image', message: 'required field is missing: add "image" (string)', at: ['deployment:'] });
+  });
+
+  test('fails a missing object name', () => {
+    const source = variant((d) => delete obj0(d).name);
+    expectFails(source, { path: 'workloads[0].objects[0].name', message: 'required field is missing: add "name" (string)', at: ['objects:', 'type: secret'] });
+  });
+
+  test('fails an object type that is missing', () => {
+    const source = variant((d) => delete obj0(d).type);
+    expectFails(source, { path: 'workloads[0].objects[0].type', message: 'required field is missing: use "secret", "key" or "cert" (lower case)', at: ['objects:', 'name: DB-Password'] });
+  });
+
+  test('fails an empty workloads list', () => {
+    const source = variant((d) => (d.workloads = []));
+    expectFails(source, { path: 'workloads', received: '[]', message: 'list at least one workload', at: ['workloads:'] });
+  });
+
+  test('fails a workload without objects', () => {
+    const source = variant((d) => (w0(d).objects = []));
+    expectFails(source, { path: 'workloads[0].objects', received: '[]', message: 'list at least one Key Vault object to mount', at: ['objects:'] });
+  });
+
+  test('fails an existing cluster without its asserted flags', () => {
+    const source = variant((d) => (d.cluster = { mode: 'existing', name: 'aks-legacy' }));
+    const err = userErrorOf(() => load(source));
+    const position = locate(source, 'cluster:');
+    expect(err.problems).toStrictEqual([
+      { file: FILE, path: 'cluster.oidcIssuer', position, message: 'required field is missing: state whether the existing cluster has the OIDC issuer on (true or false)' },
+      { file: FILE, path: 'cluster.workloadIdentity', position, message: 'required field is missing: state whether the existing cluster has Workload Identity on (true or false)' },
+    ]);
+  });
+});
+
+describe('azure', () => {
+  test('fails a location with spaces or capitals', () => {
+    const source = variant((d) => (d.azure.location = 'West Europe'));
+    expectFails(source, { path: 'azure.location', received: '"West Europe"', message: 'use an Azure region name in lower case without spaces, e.g. "westeurope"', at: ['location:'] });
+  });
+
+  test('fails a resource group name ending in "."', () => {
+    const source = variant((d) => (d.azure.resourceGroup.name = 'rg-app.'));
+    expectFails(source, { path: 'azure.resourceGroup.name', received: '"rg-app."', message: 'use 1-90 letters, digits, "_", "-", ".", "(" or ")", not ending in "."', at: ['resourceGroup:', 'name:'] });
+  });
+
+  test('fails a resource group name longer than 90', () => {
+    const name = 'r'.repeat(91);
+    const source = variant((d) => (d.azure.resourceGroup.name = name));
+    expectFails(source, { path: 'azure.resourceGroup.name', received: shown(name), message: 'use 1-90 letters, digits, "_", "-", ".", "(" or ")", not ending in "."', at: ['resourceGroup:', 'name:'] });
+    expect(() => load(variant((d) => (d.azure.resourceGroup.name = 'r'.repeat(90))))).not.toThrow();
+  });
+
+  test('fails a subscription id that is not a GUID', () => {
+    const source = variant((d) => (d.azure.subscriptionId = '0000-cafe'));
+    expectFails(source, { path: 'azure.subscriptionId', received: '"0000-cafe"', message: 'use a GUID such as 00000000-0000-0000-0000-000000000000', at: ['subscriptionId:'] });
+  });
+
+  test('fails an unknown cloud', () => {
+    const source = variant((d) => (d.azure.cloud = 'AzurePublicCloud'));
+    expectFails(source, { path: 'azure.cloud', received: '"AzurePublicCloud"', message: 'use one of "public", "usgovernment", "china"', at: ['cloud:'] });
+  });
+
+  test('fails a tag value that is not a string', () => {
+    const source = variant((d) => (d.azure.tags['cost-center'] = 4711));
+    expectFails(source, { path: 'azure.tags.cost-center', received: '4711', message: 'tag values must be strings (quote numbers and booleans)', at: ['cost-center:'] });
+  });
+});
+
+describe('cluster', () => {
+  test('fails an AKS name starting with a hyphen', () => {
+    const source = variant((d) => (d.cluster.name = '-aks'));
+    expectFails(source, { path: 'cluster.name', received: '"-aks"', message: 'use 1-63 letters, digits, "_" or "-", starting and ending with a letter or digit', at: ['cluster:', 'name:'] });
+  });
+
+  test('fails an AKS name longer than 63', () => {
+    const name = `a${'b'.repeat(63)}`;
+    const source = variant((d) => (d.cluster.name = name));
+    expectFails(source, { path: 'cluster.name', received: JSON.stringify(name), message: 'use 1-63 letters, digits, "_" or "-", starting and ending with a letter or digit', at: ['cluster:', 'name:'] });
+  });
+
+  test('fails a cluster mode other than create or existing', () => {
+    const source = variant((d) => (d.cluster.mode = 'import'));
+    expectFails(source, { path: 'cluster.mode', received: '"import"', message: 'use mode "create" or "existing"', at: ['mode:'] });
+  });
+
+  test('fails a Kubernetes version with a "v"', () => {
+    const source = variant((d) => (d.cluster.kubernetesVersion = 'v1.32'));
+    expectFails(source, { path: 'cluster.kubernetesVersion', received: '"v1.32"', message: 'use a version such as "1.32" or "1.32.4"', at: ['kubernetesVersion:'] });
+  });
+
+  test('fails a DNS prefix starting with a digit', () => {
+    const source = variant((d) => (d.cluster.dnsPrefix = '1aks'));
+    expectFails(source, { path: 'cluster.dnsPrefix', received: '"1aks"', message: 'use 2-54 letters, digits or hyphens, starting with a letter', at: ['dnsPrefix:'] });
+  });
+
+  test('fails a VM size with spaces', () => {
+    const source = variant((d) => (d.cluster.systemNodePool.vmSize = 'Standard D2s v5'));
+    expectFails(source, { path: 'cluster.systemNodePool.vmSize', received: '"Standard D2s v5"', message: 'use an Azure VM size such as "Standard_D2s_v5"', at: ['vmSize:'] });
+  });
+
+  test('fails nodeCount 0', () => {
+    const source = variant((d) => (d.cluster.systemNodePool.nodeCount = 0));
+    expectFails(source, { path: 'cluster.systemNodePool.nodeCount', received: '0', message: 'use at least 1 node', at: ['nodeCount:'] });
+  });
+
+  test('fails nodeCount 1001 and 1.5', () => {
+    expectFails(variant((d) => (d.cluster.systemNodePool.nodeCount = 1001)), { path: 'cluster.systemNodePool.nodeCount', received: '1001', message: 'use at most 1000 nodes', at: ['nodeCount:'] });
+    expectFails(variant((d) => (d.cluster.systemNodePool.nodeCount = 1.5)), { path: 'cluster.systemNodePool.nodeCount', received: '1.5', message: 'use a whole number of nodes', at: ['nodeCount:'] });
+  });
+
+  test('fails a network plugin outside the enum', () => {
+    const source = variant((d) => (d.cluster.networkPlugin = 'cilium'));
+    expectFails(source, { path: 'cluster.networkPlugin', received: '"cilium"', message: 'use one of "azure", "kubenet", "none"', at: ['networkPlugin:'] });
+  });
+
+  test('fails a rotation interval that is not a Go duration', () => {
+    const source = variant((d) => (d.cluster.secretsProvider.rotation.interval = '2 minutes'));
+    expectFails(source, { path: 'cluster.secretsProvider.rotation.interval', received: '"2 minutes"', message: DURATION, at: ['interval:'] });
+  });
+
+  test('fails a rotation interval given as a number', () => {
+    const source = variant((d) => (d.cluster.secretsProvider.rotation.interval = 120));
+    expectFails(source, { path: 'cluster.secretsProvider.rotation.interval', received: '120', message: 'expected a Go duration such as "30s", "2m" or "1h30m"', at: ['interval:'] });
+  });
+
+  test('fails a negative rotation interval', () => {
+    const source = variant((d) => (d.cluster.secretsProvider.rotation.interval = '-2m'));
+    expectFails(source, { path: 'cluster.secretsProvider.rotation.interval', received: '"-2m"', message: DURATION, at: ['interval:'] });
+  });
+
+  // Regression (was a bug in lib/config/schema.ts): "0s" is a Go duration, so it passes; a zero poll interval is
+  // meaningless for the add-on and makes pollingRequestsPerSecond divide by zero (Infinity/NaN).
+  test('fails a rotation interval of 0s', () => {
+    const source = variant((d) => (d.cluster.secretsProvider.rotation.interval = '0s'));
+    const problems = problemsOf(source);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: 'cluster.secretsProvider.rotation.interval', received: '"0s"', position: locate(source, 'interval:') });
+  });
+
+  test('fails Workload Identity off on a new cluster', () => {
+    const source = variant((d) => (d.cluster.workloadIdentity = false));
+    expectFails(source, { path: 'cluster.workloadIdentity', received: 'false', message: 'secrets are delivered through Workload Identity: set cluster.workloadIdentity: true', at: ['workloadIdentity:'] });
+  });
+
+  test('fails the OIDC issuer off with Workload Identity on', () => {
+    const source = variant((d) => (d.cluster.oidcIssuer = false));
+    expectFails(source, { path: 'cluster.oidcIssuer', received: 'false', message: 'Workload Identity needs the OIDC issuer (Azure rejects it only at apply time): set cluster.oidcIssuer: true', at: ['oidcIssuer:'] });
+  });
+
+  test('fails an existing cluster asserted without the OIDC issuer', () => {
+    const source = variant((d) => (d.cluster = { mode: 'existing', name: 'aks-legacy', oidcIssuer: false, workloadIdentity: true }));
+    expectFails(source, {
+      path: 'cluster.oidcIssuer',
+      received: 'false',
+      message: 'existing cluster "aks-legacy" cannot be trusted to have the OIDC issuer: run "az aks update -g rg-akscsi-dev -n aks-legacy --enable-oidc-issuer --enable-workload-identity", then set cluster.oidcIssuer: true',
+      at: ['oidcIssuer:'],
+    });
+  });
+
+  test('fails an existing cluster asserted without Workload Identity, naming its own resource group', () => {
+    const source = variant((d) => (d.cluster = { mode: 'existing', name: 'aks-legacy', resourceGroup: 'rg-legacy', oidcIssuer: true, workloadIdentity: false }));
+    expectFails(source, {
+      path: 'cluster.workloadIdentity',
+      received: 'false',
+      message: 'existing cluster "aks-legacy" cannot be trusted to have Workload Identity: run "az aks update -g rg-legacy -n aks-legacy --enable-oidc-issuer --enable-workload-identity", then set cluster.workloadIdentity: true',
+      at: ['workloadIdentity:'],
+    });
+  });
+
+  test('accepts an existing cluster asserted with both on', () => {
+    const config = load(variant((d) => (d.cluster = { mode: 'existing', name: 'aks-legacy', oidcIssuer: true, workloadIdentity: true })));
+    expect(config.cluster).toStrictEqual({ mode: 'existing', name: 'aks-legacy', oidcIssuer: true, workloadIdentity: true, secretsProvider: { rotation: { enabled: true, interval: '2m' } } });
+  });
+});
+
+describe('keyVault', () => {
+  test.each([
+    ['too short', 'kv'],
+    ['too long', `kv-${'a'.repeat(22)}`],
+    ['starting with a digit', '1vault'],
+    ['ending with a hyphen', 'my-vault-'],
+    ['containing "--"', 'my--vault'],
+    ['containing "_"', 'my_vault'],
+    ['containing a dot', 'my.vault'],
+  ])('fails a vault name %s', (_why, name) => {
+    const source = variant((d) => (d.keyVault.name = name));
+    expectFails(source, { path: 'keyVault.name', received: JSON.stringify(name), message: VAULT, at: ['keyVault:', 'name:'] });
+  });
+
+  test('accepts vault names at the limits', () => {
+    for (const name of ['kv1', `k${'v'.repeat(23)}`, 'My-Vault-01']) {
+      expect(load(variant((d) => (d.keyVault.name = name))).keyVault.name).toBe(name);
+    }
+  });
+
+  test('fails a vault name on an existing vault too', () => {
+    const source = variant((d) => (d.keyVault = { mode: 'existing', name: 'my_vault' }));
+    expectFails(source, { path: 'keyVault.name', received: '"my_vault"', message: VAULT, at: ['keyVault:', 'name:'] });
+  });
+
+  test('fails softDeleteRetentionDays 6', () => {
+    const source = variant((d) => (d.keyVault.softDeleteRetentionDays = 6));
+    expectFails(source, { path: 'keyVault.softDeleteRetentionDays', received: '6', message: 'use 7 to 90 days', at: ['softDeleteRetentionDays:'] });
+  });
+
+  test('fails softDeleteRetentionDays 91', () => {
+    const source = variant((d) => (d.keyVault.softDeleteRetentionDays = 91));
+    expectFails(source, { path: 'keyVault.softDeleteRetentionDays', received: '91', message: 'use 7 to 90 days', at: ['softDeleteRetentionDays:'] });
+  });
+
+  test('fails an unknown sku', () => {
+    const source = variant((d) => (d.keyVault.sku = 'Premium'));
+    expectFails(source, { path: 'keyVault.sku', received: '"Premium"', message: 'use one of "standard", "premium"', at: ['sku:'] });
+  });
+
+  test('fails an IP rule that is not IPv4 or CIDR', () => {
+    const source = variant((d) => (d.keyVault.networkAcls.ipRules[0] = '2001:db8::/32'), 'prod');
+    expectFails(source, { path: 'keyVault.networkAcls.ipRules[0]', received: '"2001:db8::/32"', message: 'use an IPv4 address or CIDR such as "203.0.113.0/24"', at: ['ipRules:', '2001'] });
+  });
+
+  test('fails a subnet id that is not a subnet resource id', () => {
+    const source = variant((d) => (d.keyVault.networkAcls.virtualNetworkSubnetIds[0] = 'aks-nodes'), 'prod');
+    expectFails(source, {
+      path: 'keyVault.networkAcls.virtualNetworkSubnetIds[0]',
+      received: '"aks-nodes"',
+      message: 'use a subnet resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+      at: ['virtualNetworkSubnetIds:', 'aks-nodes'],
+    });
+  });
+
+  test('fails a default action outside Allow/Deny', () => {
+    const source = variant((d) => (d.keyVault.networkAcls.defaultAction = 'deny'), 'prod');
+    expectFails(source, { path: 'keyVault.networkAcls.defaultAction', received: '"deny"', message: 'use one of "Allow", "Deny"', at: ['defaultAction:'] });
+  });
+});
+
+describe('unknown fields', () => {
+  test('fails an unknown top-level field, listing the known ones', () => {
+    const source = variant((d) => (d.keyvault = { name: 'x' }));
+    expectFails(source, { path: 'keyvault', message: 'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, state, output)', at: ['keyvault:'] });
+  });
+
+  test('fails a typo inside an object entry', () => {
+    const source = variant((d) => (obj0(d).aliass = 'x'));
+    expectFails(source, {
+      path: 'workloads[0].objects[0].aliass',
+      message: 'unknown field: remove it or fix its spelling (fields here: name, type, alias, version, format, encoding, filePermission, versionHistory)',
+      at: ['aliass:'],
+    });
+  });
+
+  test('fails a typo three levels deep', () => {
+    const source = variant((d) => (dep0(d).resources = { cpu: '1' }));
+    expectFails(source, { path: 'workloads[0].deployment.resources.cpu', message: 'unknown field: remove it or fix its spelling (fields here: cpuRequest, cpuLimit, memoryRequest, memoryLimit)', at: ['cpu:'] });
+  });
+
+  test('fails a field of the other union branch, listing the fields of the chosen one', () => {
+    const source = variant((d) => (d.keyVault = { mode: 'existing', name: 'kv-shared', sku: 'standard' }));
+    expectFails(source, { path: 'keyVault.sku', message: 'unknown field: remove it or fix its spelling (fields here: mode, name, resourceGroup)', at: ['sku:'] });
+  });
+
+  test('fails a create-only cluster field without mode (create is implied)', () => {
+    const source = variant((d) => (d.cluster.resourceGroup = 'rg-other'));
+    const err = userErrorOf(() => load(source));
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatchObject({ path: 'cluster.resourceGroup', position: locate(source, 'cluster:', 'resourceGroup:') });
+    expect(err.problems[0]!.message).toMatch(/^unknown field: remove it or fix its spelling \(fields here: mode, name, secretsProvider, kubernetesVersion, /);
+  });
+
+  // Regression (was a bug in lib/config/load.ts toProblem): an `unrecognized_keys` issue lists every unknown key of
+  // one object, but only `issue.keys[0]` becomes a problem, so the second typo surfaces only on
+  // the next run. The loader promises "listing every problem".
+  test('fails listing every unknown field of one object', () => {
+    const source = variant((d) => Object.assign(obj0(d), { aliass: 'x', verison: 'y' }));
+    const problems = problemsOf(source);
+    expect(problems.map((p) => [p.path, p.position])).toStrictEqual([
+      ['workloads[0].objects[0].aliass', locate(source, 'aliass:')],
+      ['workloads[0].objects[0].verison', locate(source, 'verison:')],
+    ]);
+  });
+});
+
+describe('workloads and names', () => {
+  test('fails a workload name that is not a DNS-1123 label', () => {
+    const source = variant((d) => (w0(d).name = 'Demo_App'));
+    expectFails(source, { path: 'workloads[0].name', received: '"Demo_App"', message: DNS_LABEL, at: ['workloads:', 'name:'] });
+  });
+
+  test('fails a workload name longer than 40', () => {
+    const name = 'a'.repeat(41);
+    const source = variant((d) => (w0(d).name = name));
+    expectFails(source, { path: 'workloads[0].name', received: JSON.stringify(name), message: 'use at most 40 characters (it prefixes other names)', at: ['workloads:', 'name:'] });
+  });
+
+  test('fails a namespace that is not a DNS-1123 label', () => {
+    const source = variant((d) => (w0(d).namespace = 'demo.apps'));
+    expectFails(source, { path: 'workloads[0].namespace', received: '"demo.apps"', message: 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63', at: ['namespace:'] });
+  });
+
+  test('fails a ServiceAccount that is not a DNS-1123 name', () => {
+    const source = variant((d) => (w0(d).serviceAccount = 'Demo'));
+    expectFails(source, { path: 'workloads[0].serviceAccount', received: '"Demo"', message: DNS_NAME, at: ['serviceAccount:'] });
+  });
+
+  test('fails duplicate workload names', () => {
+    const source = variant((d) => secondWorkload(d, { name: 'demo-app' }));
+    expectFails(source, { path: 'workloads[1].name', received: '"demo-app"', message: 'workload name already used by workloads[0]: give each workload its own name', at: ['- name: demo-app', 'name: demo-app'] });
+  });
+
+  test('fails two workloads on one ServiceAccount in one namespace', () => {
+    const source = variant((d) => secondWorkload(d, { namespace: 'demo', serviceAccount: 'demo-app' }));
+    expectFails(source, {
+      path: 'workloads[1].serviceAccount',
+      received: '"demo-app"',
+      message: 'ServiceAccount demo/demo-app is already used by workloads[0]; one ServiceAccount can carry only one client id: give this workload its own serviceAccount',
+      at: ['serviceAccount:'],
+    });
+  });
+
+  test('accepts one ServiceAccount name in two namespaces', () => {
+    expect(() => load(variant((d) => secondWorkload(d, { serviceAccount: 'demo-app' })))).not.toThrow();
+  });
+});
+
+describe('Key Vault objects', () => {
+  test('fails an object name with "_"', () => {
+    const source = variant((d) => (obj0(d).name = 'DB_PASSWORD'));
+    expectFails(source, { path: 'workloads[0].objects[0].name', received: '"DB_PASSWORD"', message: 'use 1-127 letters, digits or hyphens (map to another file name with alias)', at: ['objects:', 'name:'] });
+  });
+
+  test('fails an object name longer than 127', () => {
+    const name = 'a'.repeat(128);
+    const source = variant((d) => (obj0(d).name = name));
+    expectFails(source, { path: 'workloads[0].objects[0].name', received: shown(name), message: 'use 1-127 letters, digits or hyphens (map to another file name with alias)', at: ['objects:', 'name:'] });
+  });
+
+  test('fails an object type in the wrong case', () => {
+    const source = variant((d) => (obj0(d).type = 'Secret'));
+    expectFails(source, { path: 'workloads[0].objects[0].type', received: '"Secret"', message: 'use "secret", "key" or "cert" (lower case)', at: ['type:'] });
+  });
+
+  test.each([
+    ['with "/"', 'certs/tls.crt'],
+    ['".."', '..'],
+    ['"."', '.'],
+    ['longer than 255', 'f'.repeat(256)],
+  ])('fails an alias %s', (_why, alias) => {
+    const source = variant((d) => (obj0(d).alias = alias));
+    expectFails(source, {
+      path: 'workloads[0].objects[0].alias',
+      received: shown(alias),
+      message: 'use a file name: no "/", not "." or "..", at most 255 characters',
+      at: ['alias:'],
+    });
+  });
+
+  test('fails a version that is not 32 hex characters', () => {
+    for (const version of ['latest', 'a'.repeat(31), 'g'.repeat(32)]) {
+      const source = variant((d) => (obj0(d).version = version));
+      expectFails(source, { path: 'workloads[0].objects[0].version', received: JSON.stringify(version), message: 'use a 32-character hexadecimal Key Vault version id', at: ['version:'] });
+    }
+  });
+
+  test('fails a file permission that is not octal', () => {
+    for (const mode of ['0999', 'rw-r--r--', '44']) {
+      const source = variant((d) => (obj0(d).filePermission = mode));
+      expectFails(source, { path: 'workloads[0].objects[0].filePermission', received: JSON.stringify(mode), message: 'use an octal mode such as "0440"', at: ['filePermission:'] });
+    }
+  });
+
+  test('fails a file permission given as a YAML number', () => {
+    const source = variant((d) => d).replace('alias: DB_PASSWORD', 'alias: DB_PASSWORD\n        filePermission: 0440');
+    expectFails(source, { path: 'workloads[0].objects[0].filePermission', received: '440', message: 'expected a string: use an octal mode such as "0440"', at: ['filePermission:'] });
+  });
+
+  test('fails versionHistory 0 and 101', () => {
+    expectFails(variant((d) => (obj0(d).versionHistory = 0)), { path: 'workloads[0].objects[0].versionHistory', received: '0', message: 'use 1 or more', at: ['versionHistory:'] });
+    expectFails(variant((d) => (obj0(d).versionHistory = 101)), { path: 'workloads[0].objects[0].versionHistory', received: '101', message: 'use at most 100', at: ['versionHistory:'] });
+  });
+
+  test('fails format pfx on a cert object', () => {
+    const source = variant((d) => Object.assign(obj0(d), { type: 'cert', format: 'pfx' }));
+    expectFails(source, { path: 'workloads[0].objects[0].format', received: '"pfx"', message: 'format "pfx" is only for type "secret" (the certificate with its private key)', at: ['format:'] });
+  });
+
+  test('fails encoding on a key object', () => {
+    const source = variant((d) => Object.assign(obj0(d), { type: 'key', encoding: 'base64' }));
+    expectFails(source, { path: 'workloads[0].objects[0].encoding', received: '"base64"', message: 'encoding applies only to type "secret"; remove it', at: ['encoding:'] });
+  });
+
+  test('fails an unknown encoding', () => {
+    const source = variant((d) => (obj0(d).encoding = 'utf8'));
+    expectFails(source, { path: 'workloads[0].objects[0].encoding', received: '"utf8"', message: 'use one of "utf-8", "hex", "base64"', at: ['encoding:'] });
+  });
+
+  test('fails two objects mounted under one alias', () => {
+    const source = variant((d) => w0(d).objects.push({ name: 'Other', type: 'secret', alias: 'DB_PASSWORD' }));
+    expectFails(source, { path: 'workloads[0].objects[1].alias', received: '"DB_PASSWORD"', message: 'file name already mounted by objects[0]: set a distinct alias', at: ['alias: DB_PASSWORD', 'alias:'] });
+  });
+
+  test('fails an object name that collides with another object\'s alias', () => {
+    const source = variant((d) => w0(d).objects.push({ name: 'DB-Password', type: 'cert' }, { name: 'db', type: 'secret', alias: 'DB-Password' }));
+    // objects[0] mounts DB_PASSWORD, objects[1] mounts DB-Password, objects[2] asks for DB-Password again.
+    expectFails(source, { path: 'workloads[0].objects[2].alias', received: '"DB-Password"', message: 'file name already mounted by objects[1]: set a distinct alias', at: ['alias: DB-Password'] });
+    const byName = variant((d) => w0(d).objects.push({ name: 'x', type: 'secret', alias: 'Plain' }, { name: 'Plain', type: 'secret' }));
+    expectFails(byName, { path: 'workloads[0].objects[2].name', received: '"Plain"', message: 'file name already mounted by objects[1]: set a distinct alias', at: ['name: Plain'] });
+  });
+
+  test('accepts one Key Vault object mounted twice under two aliases', () => {
+    expect(() => load(variant((d) => w0(d).objects.push({ name: 'DB-Password', type: 'secret', alias: 'db-password-copy' })))).not.toThrow();
+  });
+});
+
+describe('synced Secrets (secretObjects)', () => {
+  test('fails a secretObjects entry without type', () => {
+    const source = variant((d) => (w0(d).secretObjects = [{ secretName: 'app-secrets', data: [{ objectName: 'DB_PASSWORD', key: 'password' }] }]));
+    expectFails(source, {
+      path: 'workloads[0].secretObjects[0].type',
+      message: 'required field is missing: use a Secret type such as "Opaque" or "kubernetes.io/tls" (required: the driver skips entries without it)',
+      at: ['secretObjects:', 'secretName:'],
+    });
+  });
+
+  test('fails a Secret type outside the list', () => {
+    const source = variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].type = 'opaque')));
+    expectFails(source, {
+      path: 'workloads[0].secretObjects[0].type',
+      received: '"opaque"',
+      message: 'use a Secret type such as "Opaque" or "kubernetes.io/tls" (required: the driver skips entries without it)',
+      at: ['secretObjects:', 'type:'],
+    });
+  });
+
+  test('fails a secretName that is not a DNS-1123 name', () => {
+    const source = variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].secretName = 'App_Secrets')));
+    expectFails(source, { path: 'workloads[0].secretObjects[0].secretName', received: '"App_Secrets"', message: DNS_NAME, at: ['secretName:'] });
+  });
+
+  test('fails a synced Secret without data', () => {
+    const source = variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].data = [])));
+    expectFails(source, { path: 'workloads[0].secretObjects[0].data', received: '[]', message: 'list at least one { objectName, key }', at: ['secretObjects:', 'data:'] });
+  });
+
+  test('fails a Secret key with "/"', () => {
+    const source = variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].data[0].key = 'db/password')));
+    expectFails(source, { path: 'workloads[0].secretObjects[0].data[0].key', received: '"db/password"', message: 'use letters, digits, "-", "_" or "." for a Secret key', at: ['key:'] });
+  });
+
+  test('fails a kubernetes.io/tls Secret with a key other than tls.crt / tls.key', () => {
+    const source = variant((d) => {
+      d.workloads[1].secretObjects[0].data.push({ objectName: 'session-key', key: 'cert.pem' });
+    }, 'prod');
+    expectFails(source, {
+      path: 'workloads[1].secretObjects[0].data[2].key',
+      received: '"cert.pem"',
+      message: 'a kubernetes.io/tls Secret takes only the keys "tls.crt" and "tls.key"',
+      at: ['secretObjects:', 'key: cert.pem'],
+    });
+  });
+
+  // Regression (was a bug in lib/config/schema.ts SecretObject): Kubernetes rejects a kubernetes.io/tls Secret that
+  // lacks tls.crt or tls.key, so the driver's sync fails at mount time; the schema only checks
+  // that the keys present are among the two.
+  test('fails a kubernetes.io/tls Secret without tls.key', () => {
+    const source = variant((d) => {
+      const so = d.workloads[1].secretObjects[0];
+      so.data = so.data.filter((x: { key: string }) => x.key === 'tls.crt');
+    }, 'prod');
+    const problems = problemsOf(source);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.path).toMatch(/^workloads\[1\]\.secretObjects\[0\]/);
+    expect(problems[0]!.message).toContain('tls.key');
+  });
+
+  test('fails a synced objectName that is not a mounted file name', () => {
+    const source = variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].data[0].objectName = 'DB-Password')));
+    expectFails(source, {
+      path: 'workloads[0].secretObjects[0].data[0].objectName',
+      received: '"DB-Password"',
+      message: 'objectName must be a mounted file name of this workload (the alias when one is set): one of "DB_PASSWORD"',
+      at: ['objectName:'],
+    });
+  });
+
+  test('fails two Secret data entries with one key', () => {
+    const source = variant((d) => {
+      withSyncedSecret(d);
+      w0(d).objects.push({ name: 'api-key', type: 'secret' });
+      w0(d).secretObjects[0].data.push({ objectName: 'api-key', key: 'password' });
+    });
+    expectFails(source, { path: 'workloads[0].secretObjects[0].data[1].key', received: '"password"', message: 'key already used in this Secret: use distinct keys', at: ['objectName: api-key', 'key:'] });
+  });
+
+  test('fails one Secret synced twice in a namespace', () => {
+    const source = variant((d) => {
+      withSyncedSecret(d);
+      const other = secondWorkload(d, { namespace: 'demo' });
+      other.secretObjects = [{ secretName: 'app-secrets', type: 'Opaque', data: [{ objectName: 'other-secret', key: 'x' }] }];
+    });
+    expectFails(source, {
+      path: 'workloads[1].secretObjects[0].secretName',
+      received: '"app-secrets"',
+      message: 'Secret demo/app-secrets is already synced by workload "demo-app": use another secretName',
+      at: ['other-secret', 'secretName:'],
+    });
+  });
+
+  test('accepts one Secret name synced in two namespaces', () => {
+    const source = variant((d) => {
+      withSyncedSecret(d);
+      secondWorkload(d).secretObjects = [{ secretName: 'app-secrets', type: 'Opaque', data: [{ objectName: 'other-secret', key: 'x' }] }];
+    });
+    expect(() => load(source)).not.toThrow();
+  });
+});
+
+describe('deployment', () => {
+  test('fails an image reference with spaces', () => {
+    const source = variant((d) => (dep0(d).image = 'nginx latest'));
+    expectFails(source, { path: 'workloads[0].deployment.image', received: '"nginx latest"', message: 'use an image reference such as "ghcr.io/org/app:1.2.3" (no spaces)', at: ['image:'] });
+  });
+
+  test('fails a relative mountPath', () => {
+    const source = variant((d) => (dep0(d).mountPath = 'mnt/secrets'));
+    expectFails(source, { path: 'workloads[0].deployment.mountPath', received: '"mnt/secrets"', message: 'use an absolute path such as "/mnt/secrets-store"', at: ['mountPath:'] });
+  });
+
+  test('fails a subPath mount', () => {
+    const source = variant((d) => (dep0(d).subPath = 'DB_PASSWORD'));
+    expectFails(source, {
+      path: 'workloads[0].deployment.subPath',
+      received: '"DB_PASSWORD"',
+      message: 'a subPath mount of a CSI secrets volume is never rotated: remove subPath and read the file under mountPath',
+      at: ['subPath:'],
+    });
+  });
+
+  test.each([
+    ['0', 0],
+    ['65536', 65536],
+  ])('fails containerPort %s', (_n, port) => {
+    const source = variant((d) => (dep0(d).ports[0].containerPort = port));
+    expectFails(source, { path: 'workloads[0].deployment.ports[0].containerPort', received: String(port), message: 'use a port from 1 to 65535', at: ['containerPort:'] });
+  });
+
+  test('fails a port name longer than 15', () => {
+    const source = variant((d) => (dep0(d).ports[0].name = 'http-management1'));
+    expectFails(source, { path: 'workloads[0].deployment.ports[0].name', received: '"http-management1"', message: 'use at most 15 lower-case letters, digits or "-"', at: ['ports:', 'name:'] });
+  });
+
+  test('fails a port protocol outside TCP/UDP', () => {
+    const source = variant((d) => (dep0(d).ports[0].protocol = 'SCTP'));
+    expectFails(source, { path: 'workloads[0].deployment.ports[0].protocol', received: '"SCTP"', message: 'use one of "TCP", "UDP"', at: ['protocol:'] });
+  });
+
+  test.each([['1VAR'], ['MY-VAR'], ['MY VAR']])('fails env var name %s', (name) => {
+    const source = variant((d) => (dep0(d).env = [{ name, value: 'x' }]));
+    expectFails(source, { path: 'workloads[0].deployment.env[0].name', received: JSON.stringify(name), message: ENV_NAME, at: ['env:', 'name:'] });
+  });
+
+  test('fails an env value that is not a string', () => {
+    const source = variant((d) => (dep0(d).env = [{ name: 'PORT', value: 8080 }]));
+    expectFails(source, { path: 'workloads[0].deployment.env[0].value', received: '8080', message: 'expected a string value (quote numbers and booleans)', at: ['env:', 'value:'] });
+  });
+
+  test('fails an envFromSyncedSecret name that is not an env var name', () => {
+    const source = variant((d) => (withSyncedSecret(d), (dep0(d).envFromSyncedSecret = [{ name: 'db-password', secretName: 'app-secrets', key: 'password' }])));
+    expectFails(source, { path: 'workloads[0].deployment.envFromSyncedSecret[0].name', received: '"db-password"', message: ENV_NAME, at: ['envFromSyncedSecret:', 'name:'] });
+  });
+
+  test('fails envFromSyncedSecret naming a Secret the workload does not sync', () => {
+    const source = variant((d) => (withSyncedSecret(d), (dep0(d).envFromSyncedSecret = [{ name: 'DB_PASSWORD', secretName: 'other-secrets', key: 'password' }])));
+    expectFails(source, {
+      path: 'workloads[0].deployment.envFromSyncedSecret[0].secretName',
+      received: '"other-secrets"',
+      message: 'not a Secret this workload syncs: add it under secretObjects, or use a secretName listed there',
+      at: ['envFromSyncedSecret:', 'secretName:'],
+    });
+  });
+
+  test('fails envFromSyncedSecret naming a key the Secret does not have', () => {
+    const source = variant((d) => (withSyncedSecret(d), (dep0(d).envFromSyncedSecret = [{ name: 'DB_PASSWORD', secretName: 'app-secrets', key: 'pass' }])));
+    expectFails(source, {
+      path: 'workloads[0].deployment.envFromSyncedSecret[0].key',
+      received: '"pass"',
+      message: 'Secret "app-secrets" has no such key: use one of "password"',
+      at: ['envFromSyncedSecret:', 'key:'],
+    });
+  });
+
+  test('fails envFromSyncedSecret clashing with deployment.env', () => {
+    const source = variant((d) => {
+      withSyncedSecret(d);
+      dep0(d).env = [{ name: 'DB_PASSWORD', value: 'x' }];
+      dep0(d).envFromSyncedSecret = [{ name: 'DB_PASSWORD', secretName: 'app-secrets', key: 'password' }];
+    });
+    expectFails(source, {
+      path: 'workloads[0].deployment.envFromSyncedSecret[0].name',
+      received: '"DB_PASSWORD"',
+      message: 'environment variable already set in deployment.env: use one or the other',
+      at: ['envFromSyncedSecret:', 'name:'],
+    });
+  });
+
+  test('fails two envFromSyncedSecret entries with one name', () => {
+    const source = variant((d) => {
+      withSyncedSecret(d);
+      dep0(d).envFromSyncedSecret = [
+        { name: 'DB_PASSWORD', secretName: 'app-secrets', key: 'password' },
+        { name: 'DB_PASSWORD', secretName: 'app-secrets', key: 'password' },
+      ];
+    });
+    expectFails(source, {
+      path: 'workloads[0].deployment.envFromSyncedSecret[1].name',
+      received: '"DB_PASSWORD"',
+      message: 'environment variable already set in deployment.env: use one or the other',
+      at: ['envFromSyncedSecret:', 'name:', 'name:'],
+    });
+  });
+
+  test('fails CPU and memory in the wrong units', () => {
+    expectFails(variant((d) => (dep0(d).resources = { cpuRequest: 'half' })), { path: 'workloads[0].deployment.resources.cpuRequest', received: '"half"', message: 'use CPU units such as "50m" or "0.5"', at: ['cpuRequest:'] });
+    expectFails(variant((d) => (dep0(d).resources = { memoryLimit: '128MB' })), { path: 'workloads[0].deployment.resources.memoryLimit', received: '"128MB"', message: 'use memory such as "128Mi"', at: ['memoryLimit:'] });
+  });
+
+  test('fails a seccomp profile outside the enum', () => {
+    const source = variant((d) => (dep0(d).securityContext = { seccompProfile: 'Localhost' }));
+    expectFails(source, { path: 'workloads[0].deployment.securityContext.seccompProfile', received: '"Localhost"', message: 'use one of "RuntimeDefault", "Unconfined"', at: ['seccompProfile:'] });
+  });
+});
+
+describe('identity', () => {
+  test('fails an unknown identity mode, role scope and role', () => {
+    expectFails(variant((d) => (d.identity = { mode: 'per-cluster' })), { path: 'identity.mode', received: '"per-cluster"', message: 'use one of "per-workload", "shared"', at: ['mode:'] });
+    expectFails(variant((d) => (d.identity = { roleScope: 'secret' })), { path: 'identity.roleScope', received: '"secret"', message: 'use one of "vault", "object"', at: ['roleScope:'] });
+    expectFails(variant((d) => (d.identity = { role: 'reader' })), { path: 'identity.role', received: '"reader"', message: 'use one of "least-privilege", "administrator"', at: ['role:'] });
+  });
+
+  test('fails a propagation wait that is not a Go duration', () => {
+    const source = variant((d) => (d.identity = { propagationWait: '30' }));
+    expectFails(source, { path: 'identity.propagationWait', received: '"30"', message: DURATION, at: ['propagationWait:'] });
+  });
+
+  test(`fails a shared identity with more than ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} federated credentials`, () => {
+    const workloads = (n: number) => (d: Doc) => {
+      d.identity = { mode: 'shared' };
+      for (let i = 1; i < n; i++) secondWorkload(d, { name: `app-${i}`, namespace: 'apps' });
+    };
+    expect(() => load(variant(workloads(MAX_FEDERATED_CREDENTIALS_PER_IDENTITY)))).not.toThrow();
+    const source = variant(workloads(MAX_FEDERATED_CREDENTIALS_PER_IDENTITY + 1));
+    expectFails(source, {
+      path: 'identity.mode',
+      received: '"shared"',
+      message: 'a shared identity would need 21 federated credentials; Azure allows 20 per identity: use mode "per-workload" or split the environment',
+      at: ['identity:', 'mode:'],
+    });
+  });
+
+  test('accepts more than 20 workloads with per-workload identities', () => {
+    expect(() => load(variant((d) => {
+      for (let i = 1; i <= 25; i++) secondWorkload(d, { name: `app-${i}`, namespace: 'apps' });
+    }))).not.toThrow();
+  });
+});
+
+describe('state', () => {
+  test('fails an unknown backend', () => {
+    const source = variant((d) => (d.state = { backend: 's3' }));
+    expectFails(source, { path: 'state.backend', received: '"s3"', message: 'use backend "local" or "azurerm"', at: ['backend:'] });
+  });
+
+  test('fails a missing backend', () => {
+    const source = variant((d) => (d.state = { path: 'terraform.tfstate' }));
+    const problems = problemsOf(source);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: 'state.backend', position: locate(source, 'state:') });
+  });
+
+  test.each([['/var/lib/terraform.tfstate'], ['C:\\state\\dev.tfstate']])('fails an absolute local state path %s', (p) => {
+    const source = variant((d) => (d.state = { backend: 'local', path: p }));
+    expectFails(source, { path: 'state.path', received: JSON.stringify(p), message: 'use a relative path (no machine-specific absolute paths)', at: ['path:'] });
+  });
+
+  test('fails an azurerm backend without its storage account', () => {
+    const source = variant((d) => delete d.state.storageAccount, 'prod');
+    expectFails(source, { path: 'state.storageAccount', message: 'required field is missing: add "storageAccount" (string)', at: ['state:'] });
+  });
+
+  test('fails an azurerm storage account with capitals and a container with "--"', () => {
+    expectFails(variant((d) => (d.state.storageAccount = 'StAkscsi'), 'prod'), { path: 'state.storageAccount', received: '"StAkscsi"', message: 'use 3-24 lower-case letters or digits', at: ['storageAccount:'] });
+    expectFails(variant((d) => (d.state.container = 'tf--state'), 'prod'), { path: 'state.container', received: '"tf--state"', message: 'use 3-63 lower-case letters, digits or "-"', at: ['container:'] });
+  });
+
+  test('fails a local-backend field on the azurerm backend', () => {
+    const source = variant((d) => (d.state.path = 'x.tfstate'), 'prod');
+    expectFails(source, { path: 'state.path', message: 'unknown field: remove it or fix its spelling (fields here: backend, resourceGroup, storageAccount, container, key)', at: ['state:', 'path:'] });
+  });
+});
+
+describe('output.gitops', () => {
+  test('fails an unknown tool', () => {
+    const source = variant((d) => (d.output = { gitops: { tool: 'fleet' } }));
+    expectFails(source, { path: 'output.gitops.tool', received: '"fleet"', message: 'use tool "argocd" or "flux"', at: ['tool:'] });
+  });
+
+  test('fails Argo CD without repoURL', () => {
+    const source = variant((d) => (d.output = { gitops: { tool: 'argocd' } }));
+    expectFails(source, { path: 'output.gitops.repoURL', message: 'required field is missing: add "repoURL" (string)', at: ['gitops:'] });
+  });
+
+  test('fails an Argo CD namespace that is not a DNS-1123 label', () => {
+    const source = variant((d) => (d.output.gitops.namespace = 'Argo'), 'prod');
+    expectFails(source, { path: 'output.gitops.namespace', received: '"Argo"', message: 'use a DNS-1123 label', at: ['gitops:', 'namespace:'] });
+  });
+
+  test('fails Flux without sourceRef, with a bad interval, and with an Argo CD field', () => {
+    expectFails(variant((d) => (d.output = { gitops: { tool: 'flux' } })), { path: 'output.gitops.sourceRef', message: 'required field is missing: add "sourceRef" (string)', at: ['gitops:'] });
+    expectFails(variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', interval: '10 min' } })), { path: 'output.gitops.interval', received: '"10 min"', message: DURATION, at: ['interval: 10 min'] });
+    expectFails(variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', repoURL: 'https://x' } })), {
+      path: 'output.gitops.repoURL',
+      message: 'unknown field: remove it or fix its spelling (fields here: tool, sourceRef, path, namespace, interval)',
+      at: ['repoURL:'],
+    });
+  });
+
+  test('fails a Flux sourceRef that is not a DNS-1123 name', () => {
+    const source = variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'Flux_System' } }));
+    expectFails(source, { path: 'output.gitops.sourceRef', received: '"Flux_System"', message: 'use the name of a Flux GitRepository', at: ['sourceRef:'] });
+  });
+});
+
+describe('problem collection', () => {
+  test('lists every problem of a file, in document order of the schema', () => {
+    const source = minimalVariant((d) => {
+      d.keyVault.name = 'my_vault';
+      d.workloads[0].objects[0].type = 'Secret';
+      d.workloads[0].namespace = 'Apps';
+    });
+    expect(problemsOf(source).map((p) => p.path)).toStrictEqual(['keyVault.name', 'workloads[0].namespace', 'workloads[0].objects[0].type']);
+  });
+});
