@@ -108,7 +108,7 @@ export interface EnvironmentModel {
   readonly file: string;
   readonly config: EnvironmentConfig;
   /** `AzurePublicCloud` etc., as the CSI provider's `cloudName` takes it. */
-  readonly csiCloudName: string;
+  readonly csiCloudName: (typeof CLOUDS)[keyof typeof CLOUDS]['csiCloudName'];
   readonly rotationIntervalSeconds: number;
   readonly workloads: readonly WorkloadModel[];
   readonly identities: readonly IdentityModel[];

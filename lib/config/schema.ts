@@ -347,7 +347,7 @@ const State = z.discriminatedUnion(
   [
     z.strictObject({
       backend: z.literal('local'),
-      /** State file path, relative to the stack folder. @default - terraform.<env>.tfstate */
+      /** State file path, relative to the project root (never inside cdktf.out/, which cdktf recreates). @default - terraform.<env>.tfstate */
       path: pattern(/^(?!\/)(?![A-Za-z]:)[^\0]+$/, 'use a relative path (no machine-specific absolute paths)').optional(),
     }),
     z.strictObject({

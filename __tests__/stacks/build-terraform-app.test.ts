@@ -1,0 +1,106 @@
+/**
+ * The app as the cdktf CLI sees it: files on disk, their paths, the manifest, determinism.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { OUTPUT_NAME } from '../../lib/outputs/contract';
+import { buildTerraformApp, DEFAULT_TERRAFORM_OUTDIR } from '../../stacks/build-terraform-app';
+import { EXAMPLES, exampleModel, type TfJson } from './support';
+
+const models = EXAMPLES.map(exampleModel);
+const temps: string[] = [];
+
+function synthTo(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stacks-test-'));
+  temps.push(dir);
+  const outdir = path.join(dir, 'cdktf.out');
+  buildTerraformApp(models, { outdir }).synth();
+  return outdir;
+}
+
+/** Every file under a folder, as relative path → content. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p).split(path.sep).join('/')] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let first: string;
+let files: Record<string, string>;
+
+beforeAll(() => {
+  first = synthTo();
+  files = tree(first);
+});
+
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+test('one stack folder per environment, named after it', () => {
+  expect(Object.keys(files).sort()).toEqual(['manifest.json', 'stacks/dev/cdk.tf.json', 'stacks/prod/cdk.tf.json']);
+});
+
+test('synthesizing twice gives byte-identical files', () => {
+  const second = tree(synthTo());
+  expect(second).toEqual(files);
+});
+
+test('no absolute paths, temp folders or dates in anything written', () => {
+  for (const [file, content] of Object.entries(files)) {
+    expect({ file, hasOutdir: content.includes(first) }).toEqual({ file, hasOutdir: false });
+    expect({ file, hasCwd: content.includes(process.cwd()) }).toEqual({ file, hasCwd: false });
+    expect({ file, hasTmp: content.includes(tmpdir()) }).toEqual({ file, hasTmp: false });
+    expect({ file, hasDate: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(content) }).toEqual({ file, hasDate: false });
+  }
+});
+
+test('the manifest points at relative stack paths', () => {
+  const manifest = JSON.parse(files['manifest.json']!) as TfJson;
+  expect(Object.keys(manifest.stacks)).toEqual(['dev', 'prod']);
+  expect(manifest.stacks.prod).toMatchObject({ name: 'prod', synthesizedStackPath: 'stacks/prod/cdk.tf.json', workingDirectory: 'stacks/prod' });
+});
+
+test.each(EXAMPLES)(`%s: the outputs map keys the contract as <stack>.${OUTPUT_NAME} (what cdktf deploy --outputs-file writes)`, (env) => {
+  const json = JSON.parse(files[`stacks/${env}/cdk.tf.json`]!) as TfJson;
+  expect(json['//'].outputs).toEqual({ [env]: { [OUTPUT_NAME]: OUTPUT_NAME } });
+  expect(json['//'].metadata).toEqual({ backend: env === 'prod' ? 'azurerm' : 'local', stackName: env, version: '0.21.0' });
+});
+
+test.each(EXAMPLES)('%s: full cdk.tf.json snapshot (change detector)', (env) => {
+  expect(files[`stacks/${env}/cdk.tf.json`]).toMatchSnapshot();
+});
+
+test('the outdir defaults to CDKTF_OUTDIR (set by `cdktf synth --output`), then cdktf.out', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stacks-test-'));
+  temps.push(dir);
+  const saved = process.env.CDKTF_OUTDIR;
+  const cwd = process.cwd();
+  try {
+    process.env.CDKTF_OUTDIR = path.join(dir, 'from-env');
+    expect(buildTerraformApp(models).outdir).toBe(path.join(dir, 'from-env'));
+    delete process.env.CDKTF_OUTDIR;
+    // App creates its outdir on construction: do it inside the temp folder.
+    process.chdir(dir);
+    expect(buildTerraformApp(models).outdir).toBe(DEFAULT_TERRAFORM_OUTDIR);
+    expect(DEFAULT_TERRAFORM_OUTDIR).toBe('cdktf.out');
+  } finally {
+    process.chdir(cwd);
+    if (saved === undefined) delete process.env.CDKTF_OUTDIR;
+    else process.env.CDKTF_OUTDIR = saved;
+  }
+});
+
+test('fails when two environments would share a stack', () => {
+  expect(() => buildTerraformApp([models[0]!, models[0]!], { outdir: path.join(tmpdir(), 'never-created') })).toThrow(
+    'two environments would synthesize to the same stack "dev": give each environment file its own name',
+  );
+});

@@ -1,0 +1,156 @@
+/** One `fails ...` test per eager constructor check of the stack's constructs. */
+import { App, TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import type { IdentityModel } from '../../lib/model';
+import { AksCluster, type NewAksClusterProps } from '../../stacks/aks-cluster';
+import { ContractOutput } from '../../stacks/contract-output';
+import { KeyVaultStore, type NewKeyVaultStoreProps } from '../../stacks/key-vault-store';
+import { StateBackend } from '../../stacks/state-backend';
+import { WorkloadIdentity, type WorkloadIdentityProps } from '../../stacks/workload-identity';
+
+function stack(): TerraformStack {
+  return new TerraformStack(Testing.app() as App, 'test');
+}
+
+const credential = (i: number) => ({
+  name: `fc-ns-sa${i}`,
+  workload: `w${i}`,
+  namespace: 'ns',
+  serviceAccount: `sa${i}`,
+  subject: `system:serviceaccount:ns:sa${i}`,
+});
+
+const identity = (over: Partial<IdentityModel> = {}): IdentityModel => ({
+  key: 'shared',
+  name: 'id-test-shared',
+  workloads: ['w0'],
+  credentials: [credential(0)],
+  roles: [{ role: 'Key Vault Secrets User', scope: 'vault' }],
+  ...over,
+});
+
+const identityProps = (over: Partial<WorkloadIdentityProps> = {}): WorkloadIdentityProps => ({
+  identity: identity(),
+  resourceGroupName: 'rg',
+  location: 'westeurope',
+  cluster: { oidcIssuerUrl: 'https://issuer.example/' },
+  keyVault: { id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv' },
+  propagationWait: '30s',
+  ...over,
+});
+
+describe('WorkloadIdentity', () => {
+  test('builds with valid input (control for the failures below)', () => {
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps())).not.toThrow();
+  });
+  test('fails above 20 federated credentials per identity', () => {
+    const many = identity({ credentials: Array.from({ length: 21 }, (_, i) => credential(i)) });
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: many }))).toThrow(
+      'WorkloadIdentity "id-test-shared": 21 federated credentials; Azure allows 20 per identity: use identity mode "per-workload" or split the environment',
+    );
+  });
+  test('accepts exactly 20 federated credentials', () => {
+    const twenty = identity({ credentials: Array.from({ length: 20 }, (_, i) => credential(i)) });
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: twenty }))).not.toThrow();
+  });
+  test('fails without a federated credential', () => {
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: identity({ credentials: [] }) }))).toThrow('no federated credential');
+  });
+  test('fails on a duplicate credential name', () => {
+    const dup = identity({ credentials: [credential(1), credential(1)] });
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: dup }))).toThrow('federated credential name "fc-ns-sa1" is used twice');
+  });
+  test('fails without a role grant', () => {
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: identity({ roles: [] }) }))).toThrow('no role grant');
+  });
+  test('fails on a propagation wait that is not a Go duration', () => {
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ propagationWait: '30 seconds' }))).toThrow('propagationWait "30 seconds" is not a Go duration');
+  });
+  test('exposes references, not literals', () => {
+    const w = new WorkloadIdentity(stack(), 'id', identityProps());
+    for (const v of [w.clientId, w.principalId, w.id]) expect(v).toMatch(/^\$\{TfToken\[/);
+    expect(w.name).toBe('id-test-shared');
+    expect(w.ready).toEqual([w.propagation]);
+  });
+});
+
+const vaultProps = (over: Partial<NewKeyVaultStoreProps> = {}): NewKeyVaultStoreProps => ({
+  mode: 'create',
+  name: 'kv-test-example',
+  resourceGroupName: 'rg',
+  location: 'westeurope',
+  tenantId: '00000000-0000-0000-0000-000000000000',
+  skuName: 'standard',
+  purgeProtectionEnabled: true,
+  softDeleteRetentionDays: 90,
+  publicNetworkAccessEnabled: true,
+  networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkSubnetIds: [] },
+  ...over,
+});
+
+describe('KeyVaultStore', () => {
+  test('fails on an invalid vault name', () => {
+    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps({ name: 'kv--bad' }))).toThrow('KeyVaultStore: name "kv--bad": use 3-24 letters, digits or hyphens');
+  });
+  test('fails on a retention outside 7-90 days', () => {
+    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps({ softDeleteRetentionDays: 6 }))).toThrow('softDeleteRetentionDays 6: use 7 to 90 days');
+    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps({ softDeleteRetentionDays: 91 }))).toThrow('softDeleteRetentionDays 91: use 7 to 90 days');
+  });
+  test('exposes id, name and uri as references', () => {
+    const kv = new KeyVaultStore(stack(), 'kv', vaultProps());
+    for (const v of [kv.id, kv.name, kv.uri]) expect(v).toMatch(/^\$\{TfToken\[/);
+  });
+});
+
+const clusterProps = (over: Partial<NewAksClusterProps> = {}): NewAksClusterProps => ({
+  mode: 'create',
+  name: 'aks-test',
+  resourceGroupName: 'rg',
+  location: 'westeurope',
+  systemNodeVmSize: 'Standard_D2s_v5',
+  systemNodeCount: 2,
+  networkPlugin: 'azure',
+  oidcIssuerEnabled: true,
+  workloadIdentityEnabled: true,
+  secretRotationEnabled: true,
+  secretRotationInterval: '2m',
+  ...over,
+});
+
+describe('AksCluster', () => {
+  test('fails on a rotation interval that is not a Go duration', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ secretRotationInterval: '2 minutes' }))).toThrow('secretRotationInterval "2 minutes" is not a Go duration');
+  });
+  test('fails on Workload Identity without the OIDC issuer', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ oidcIssuerEnabled: false }))).toThrow('Workload Identity needs the OIDC issuer');
+  });
+  test('oidcIssuerUrl is a reference, never a literal', () => {
+    expect(new AksCluster(stack(), 'c', clusterProps()).oidcIssuerUrl).toMatch(/^\$\{TfToken\[/);
+  });
+});
+
+describe('StateBackend', () => {
+  test('fails on an absolute local state path', () => {
+    expect(() => new StateBackend(stack(), 'state', { environment: 'dev', state: { backend: 'local', path: '/var/tf/dev.tfstate' } })).toThrow(
+      'state.path "/var/tf/dev.tfstate": use a path relative to the project root',
+    );
+    expect(() => new StateBackend(stack(), 'state', { environment: 'dev', state: { backend: 'local', path: 'C:\\tf\\dev.tfstate' } })).toThrow('use a path relative');
+  });
+});
+
+describe('ContractOutput', () => {
+  test('fails outside the stack root (the outputs file would nest it)', () => {
+    const nested = new Construct(stack(), 'nested');
+    expect(
+      () =>
+        new ContractOutput(nested, {
+          environment: 'dev',
+          tenantId: 't',
+          cloudName: 'AzurePublicCloud',
+          keyVault: { name: 'kv', uri: 'u' },
+          oidcIssuerUrl: 'i',
+          workloads: {},
+        }),
+    ).toThrow('ContractOutput must be created directly in a TerraformStack (got "test/nested")');
+  });
+});

@@ -1,0 +1,74 @@
+/** Shared helpers of the Terraform-side tests: load the examples, build variants, synthesize. */
+import { Testing } from 'cdktf';
+import { loadEnvironment } from '../../lib/config/load';
+import type { EnvironmentConfig } from '../../lib/config/schema';
+import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
+import { EnvironmentStack } from '../../stacks/environment-stack';
+
+export const EXAMPLES = ['dev', 'prod'] as const;
+export type ExampleName = (typeof EXAMPLES)[number];
+
+/** Config of an example environment, loaded through the lib loader (validated, defaulted). */
+export function exampleConfig(name: ExampleName): EnvironmentConfig {
+  return loadEnvironment(`environments/${name}.yaml`).config;
+}
+
+export function exampleModel(name: ExampleName): EnvironmentModel {
+  const loaded = loadEnvironment(`environments/${name}.yaml`);
+  return deriveEnvironment(loaded.name, loaded.file, loaded.config);
+}
+
+/** A model of a config built in code (a variant of an example). */
+export function modelOf(config: EnvironmentConfig, name = 'variant'): EnvironmentModel {
+  return deriveEnvironment(name, `environments/${name}.yaml`, config);
+}
+
+/** Synthesized Terraform JSON as a loose tree for field asserts. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TfJson = Record<string, any>;
+
+export interface Synthesized {
+  readonly stack: EnvironmentStack;
+  /** `Testing.synth` output (validations on). */
+  readonly raw: string;
+  readonly json: TfJson;
+}
+
+export function synthModel(model: EnvironmentModel): Synthesized {
+  const app = Testing.app();
+  const stack = new EnvironmentStack(app, model.stackName, { model });
+  const raw = Testing.synth(stack, true);
+  return { stack, raw, json: JSON.parse(raw) as TfJson };
+}
+
+export function synthConfig(config: EnvironmentConfig, name = 'variant'): Synthesized {
+  return synthModel(modelOf(config, name));
+}
+
+/** All blocks of one resource type (or data source type with `data: true`). */
+export function blocks(json: TfJson, type: string, data = false): TfJson[] {
+  const section = data ? json.data : json.resource;
+  return Object.values((section?.[type] ?? {}) as Record<string, TfJson>);
+}
+
+/** The one block of a type; fails when there is not exactly one. */
+export function only(json: TfJson, type: string, data = false): TfJson {
+  const all = blocks(json, type, data);
+  if (all.length !== 1) throw new Error(`expected exactly one ${data ? 'data.' : ''}${type}, found ${all.length}`);
+  return all[0]!;
+}
+
+/** Logical id (`<type>.<id>`) of the block whose `name` is given. */
+export function addressOf(json: TfJson, type: string, name: string): string {
+  const entry = Object.entries((json.resource?.[type] ?? {}) as Record<string, TfJson>).find(([, b]) => b.name === name);
+  if (!entry) throw new Error(`no ${type} named ${name}`);
+  return `${type}.${entry[0]}`;
+}
+
+/** The logical id of the single block of a type. */
+export function addressOfOnly(json: TfJson, type: string, data = false): string {
+  const section = data ? json.data : json.resource;
+  const ids = Object.keys(section?.[type] ?? {});
+  if (ids.length !== 1) throw new Error(`expected exactly one ${type}, found ${ids.length}`);
+  return `${data ? 'data.' : ''}${type}.${ids[0]}`;
+}

@@ -1,0 +1,60 @@
+import { TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { CONTRACT_VERSION, OUTPUT_NAME, type OutputsContract, type WorkloadOutputs } from '../lib/outputs/contract';
+
+export interface ContractOutputProps {
+  /** Environment (and stack) name. */
+  readonly environment: string;
+  /** Tenant of the vault (a Terraform reference). */
+  readonly tenantId: string;
+  /** The CSI provider's `cloudName`. */
+  readonly cloudName: OutputsContract['cloudName'];
+  readonly keyVault: { readonly name: string; readonly uri: string };
+  /** The cluster's OIDC issuer URL (a Terraform reference). */
+  readonly oidcIssuerUrl: string;
+  /** Per workload name: the identity's client id and name, and the ServiceAccount it federates. */
+  readonly workloads: Readonly<Record<string, WorkloadOutputs>>;
+  /**
+   * What must have completed before the output is written, e.g. the propagation waits, so a
+   * consumer reading outputs after a deploy knows Azure had time to propagate grants.
+   * @default []
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * The one Terraform output the Kubernetes side reads: named `OUTPUT_NAME`, shaped like
+ * `OutputsContract` (lib/outputs/contract.ts). Nothing in it is secret.
+ *
+ * Its construct id and its Terraform name are both `OUTPUT_NAME`, and it must sit directly in
+ * the stack: `cdktf deploy --outputs-file` keys values by construct path and `cdktf output` /
+ * `terraform output -json` by Terraform name, and this keeps both at `<stack>.<OUTPUT_NAME>`.
+ * Hence no `id` parameter.
+ */
+export class ContractOutput extends TerraformOutput {
+  /** The value as synthesized (tokens for everything Azure assigns). */
+  readonly contract: OutputsContract;
+
+  constructor(scope: Construct, props: ContractOutputProps) {
+    if (!TerraformStack.isStack(scope)) {
+      throw new Error(`ContractOutput must be created directly in a TerraformStack (got "${scope.node.path}"), so outputs files key it as <stack>.${OUTPUT_NAME}`);
+    }
+    const contract: OutputsContract = {
+      contractVersion: CONTRACT_VERSION,
+      environment: props.environment,
+      tenantId: props.tenantId,
+      cloudName: props.cloudName,
+      keyVault: { name: props.keyVault.name, uri: props.keyVault.uri },
+      oidcIssuerUrl: props.oidcIssuerUrl,
+      workloads: Object.fromEntries(Object.entries(props.workloads).map(([name, w]) => [name, { ...w }])),
+    };
+    super(scope, OUTPUT_NAME, {
+      value: contract,
+      description: 'Outputs contract (lib/outputs/contract.ts) read by the Kubernetes side; no secrets.',
+      sensitive: false,
+      ...(props.dependsOn !== undefined && props.dependsOn.length > 0 ? { dependsOn: [...props.dependsOn] } : {}),
+    });
+    this.overrideLogicalId(OUTPUT_NAME);
+    this.contract = contract;
+  }
+}

@@ -1,0 +1,142 @@
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EnvironmentModel } from '../lib/model';
+import type { WorkloadOutputs } from '../lib/outputs/contract';
+import { AksCluster } from './aks-cluster';
+import { AzureProviders } from './azure-providers';
+import { ContractOutput } from './contract-output';
+import { EnvironmentResourceGroup } from './environment-resource-group';
+import { KeyVaultStore } from './key-vault-store';
+import { StateBackend } from './state-backend';
+import { WorkloadIdentity } from './workload-identity';
+
+export interface EnvironmentStackProps {
+  /** The derived environment (lib/model.ts): every name the stack uses comes from it. */
+  readonly model: EnvironmentModel;
+}
+
+/**
+ * Everything Azure-side for one environment: providers, state backend, resource group, AKS
+ * cluster, Key Vault, one Workload Identity per identity of the model, and the outputs
+ * contract. Its id should be `model.stackName`, so it synthesizes to
+ * `cdktf.out/stacks/<stackName>/cdk.tf.json`.
+ */
+export class EnvironmentStack extends TerraformStack {
+  readonly environment: string;
+  readonly providers: AzureProviders;
+  readonly state: StateBackend;
+  readonly resourceGroup: EnvironmentResourceGroup;
+  /** Tenant id of the credentials Terraform runs with (a Terraform reference). */
+  readonly tenantId: string;
+  readonly cluster: AksCluster;
+  readonly keyVault: KeyVaultStore;
+  /** By identity key (the workload name, or `shared`). */
+  readonly identities: ReadonlyMap<string, WorkloadIdentity>;
+  readonly output: ContractOutput;
+
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    super(scope, id);
+    const model = props.model;
+    const { azure, cluster, keyVault } = model.config;
+    this.environment = model.name;
+
+    this.providers = new AzureProviders(this, 'providers', {
+      cloud: azure.cloud,
+      ...(azure.subscriptionId !== undefined ? { subscriptionId: azure.subscriptionId } : {}),
+    });
+    this.state = new StateBackend(this, 'state', { environment: model.name, state: model.config.state, cloud: azure.cloud });
+
+    this.resourceGroup = new EnvironmentResourceGroup(this, 'resource-group', {
+      name: azure.resourceGroup.name,
+      create: azure.resourceGroup.create,
+      location: azure.location,
+      tags: azure.tags,
+    });
+    this.tenantId = new DataAzurermClientConfig(this, 'client-config', {}).tenantId;
+
+    const rotation = cluster.secretsProvider.rotation;
+    this.cluster =
+      cluster.mode === 'create'
+        ? new AksCluster(this, 'cluster', {
+            mode: 'create',
+            name: cluster.name,
+            resourceGroupName: this.resourceGroup.name,
+            location: azure.location,
+            ...(cluster.kubernetesVersion !== undefined ? { kubernetesVersion: cluster.kubernetesVersion } : {}),
+            ...(cluster.dnsPrefix !== undefined ? { dnsPrefix: cluster.dnsPrefix } : {}),
+            systemNodeVmSize: cluster.systemNodePool.vmSize,
+            systemNodeCount: cluster.systemNodePool.nodeCount,
+            networkPlugin: cluster.networkPlugin,
+            oidcIssuerEnabled: cluster.oidcIssuer,
+            workloadIdentityEnabled: cluster.workloadIdentity,
+            secretRotationEnabled: rotation.enabled,
+            secretRotationInterval: rotation.interval,
+            tags: azure.tags,
+          })
+        : new AksCluster(this, 'cluster', {
+            mode: 'existing',
+            name: cluster.name,
+            resourceGroupName: cluster.resourceGroup ?? this.resourceGroup.name,
+            secretRotationEnabled: rotation.enabled,
+            secretRotationInterval: rotation.interval,
+          });
+
+    this.keyVault =
+      keyVault.mode === 'create'
+        ? new KeyVaultStore(this, 'key-vault', {
+            mode: 'create',
+            name: keyVault.name,
+            resourceGroupName: this.resourceGroup.name,
+            location: azure.location,
+            tenantId: this.tenantId,
+            skuName: keyVault.sku,
+            purgeProtectionEnabled: keyVault.purgeProtection,
+            softDeleteRetentionDays: keyVault.softDeleteRetentionDays,
+            publicNetworkAccessEnabled: keyVault.publicNetworkAccess,
+            networkAcls: keyVault.networkAcls,
+            tags: azure.tags,
+          })
+        : new KeyVaultStore(this, 'key-vault', {
+            mode: 'existing',
+            name: keyVault.name,
+            resourceGroupName: keyVault.resourceGroup ?? this.resourceGroup.name,
+          });
+
+    const identities = new Map<string, WorkloadIdentity>();
+    for (const identity of model.identities) {
+      identities.set(
+        identity.key,
+        new WorkloadIdentity(this, `identity-${identity.key}`, {
+          identity,
+          resourceGroupName: this.resourceGroup.name,
+          location: azure.location,
+          cluster: this.cluster,
+          keyVault: this.keyVault,
+          propagationWait: model.config.identity.propagationWait,
+          tags: azure.tags,
+        }),
+      );
+    }
+    this.identities = identities;
+
+    const workloads: Record<string, WorkloadOutputs> = {};
+    for (const w of model.workloads) {
+      const identity = identities.get(w.identityKey);
+      if (identity === undefined) {
+        throw new Error(`EnvironmentStack "${model.name}": workload "${w.name}" names identity "${w.identityKey}", which the model does not define (a bug in lib/model.ts)`);
+      }
+      workloads[w.name] = { clientId: identity.clientId, identityName: identity.name, namespace: w.namespace, serviceAccount: w.serviceAccount };
+    }
+
+    this.output = new ContractOutput(this, {
+      environment: model.name,
+      tenantId: this.tenantId,
+      cloudName: model.csiCloudName,
+      keyVault: { name: this.keyVault.name, uri: this.keyVault.uri },
+      oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+      workloads,
+      dependsOn: [...identities.values()].flatMap((i) => i.ready),
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault';
+import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { KEY_VAULT_NAME } from '../lib/config/schema';
+
+/** Firewall of a new vault. */
+export interface KeyVaultNetworkAclsProps {
+  /** `Allow` or `Deny` traffic that no rule matches. */
+  readonly defaultAction: 'Allow' | 'Deny';
+  /** `AzureServices` lets trusted Azure services through; `None` does not. */
+  readonly bypass: 'AzureServices' | 'None';
+  /** Public IPv4 addresses or CIDR ranges allowed through. */
+  readonly ipRules: readonly string[];
+  /** Subnet resource ids allowed through (the AKS node subnet when defaultAction is Deny). */
+  readonly virtualNetworkSubnetIds: readonly string[];
+}
+
+/** Create a new vault in RBAC mode. */
+export interface NewKeyVaultStoreProps {
+  readonly mode: 'create';
+  /** Vault name: a globally unique DNS name. */
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** Entra tenant that authenticates requests to the vault. */
+  readonly tenantId: string;
+  /** `standard` or `premium` (HSM-backed keys); the schema resolves the default, `standard`. */
+  readonly skuName: string;
+  /**
+   * Purge protection; Azure never lets it be turned off again. The schema's default is on.
+   * @see https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview#purge-protection
+   */
+  readonly purgeProtectionEnabled: boolean;
+  /** Soft-delete retention, 7-90 days, set once at creation; the schema's default is 90. */
+  readonly softDeleteRetentionDays: number;
+  /** @see https://learn.microsoft.com/azure/key-vault/general/network-security */
+  readonly publicNetworkAccessEnabled: boolean;
+  readonly networkAcls: KeyVaultNetworkAclsProps;
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Reference an existing vault; Terraform checks at plan time that it is in RBAC mode. */
+export interface ExistingKeyVaultStoreProps {
+  readonly mode: 'existing';
+  readonly name: string;
+  readonly resourceGroupName: string;
+}
+
+export type KeyVaultStoreProps = NewKeyVaultStoreProps | ExistingKeyVaultStoreProps;
+
+/**
+ * The Key Vault the workloads read from. Always in Azure RBAC mode: the role assignments of
+ * `WorkloadIdentity` are ignored by a vault that uses access policies.
+ *
+ * Named `KeyVaultStore` so it does not shadow the provider's `KeyVault` resource class.
+ * @see https://learn.microsoft.com/azure/key-vault/general/rbac-guide
+ */
+export class KeyVaultStore extends Construct {
+  /** Vault resource id (a Terraform reference); role assignment scopes start with it. */
+  readonly id: string;
+  readonly name: string;
+  /** `https://<name>.vault.azure.net/` (a Terraform reference). */
+  readonly uri: string;
+  readonly created: boolean;
+  readonly resource?: KeyVault;
+  readonly dataSource?: DataAzurermKeyVault;
+
+  constructor(scope: Construct, id: string, props: KeyVaultStoreProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.name) && !KEY_VAULT_NAME.test(props.name)) {
+      throw new Error(`KeyVaultStore: name "${props.name}": use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"`);
+    }
+    this.created = props.mode === 'create';
+    if (props.mode === 'create') {
+      const days = props.softDeleteRetentionDays;
+      if (!Number.isInteger(days) || days < 7 || days > 90) {
+        throw new Error(`KeyVaultStore "${props.name}": softDeleteRetentionDays ${days}: use 7 to 90 days`);
+      }
+      const vault = new KeyVault(this, 'vault', {
+        name: props.name,
+        location: props.location,
+        resourceGroupName: props.resourceGroupName,
+        tenantId: props.tenantId,
+        skuName: props.skuName,
+        // Set explicitly: `enable_rbac_authorization` is deprecated in azurerm 4.x.
+        rbacAuthorizationEnabled: true,
+        purgeProtectionEnabled: props.purgeProtectionEnabled,
+        softDeleteRetentionDays: days,
+        publicNetworkAccessEnabled: props.publicNetworkAccessEnabled,
+        networkAcls: {
+          defaultAction: props.networkAcls.defaultAction,
+          bypass: props.networkAcls.bypass,
+          ipRules: [...props.networkAcls.ipRules],
+          virtualNetworkSubnetIds: [...props.networkAcls.virtualNetworkSubnetIds],
+        },
+        tags: { ...(props.tags ?? {}) },
+      });
+      this.resource = vault;
+      this.id = vault.id;
+      this.name = vault.name;
+      this.uri = vault.vaultUri;
+    } else {
+      const vault = new DataAzurermKeyVault(this, 'vault', {
+        name: props.name,
+        resourceGroupName: props.resourceGroupName,
+        lifecycle: {
+          postcondition: [
+            {
+              // Raw HCL on `self`: cdktf has no typed reference to it inside lifecycle blocks.
+              condition: '${self.rbac_authorization_enabled}',
+              errorMessage: `The existing Key Vault "${props.name}" uses access policies, so role assignments do not apply to it: switch it to the Azure RBAC permission model ("az keyvault update -n ${props.name} --enable-rbac-authorization true") after granting equivalent roles.`,
+            },
+          ],
+        },
+      });
+      this.dataSource = vault;
+      this.id = vault.id;
+      this.name = vault.name;
+      this.uri = vault.vaultUri;
+    }
+  }
+}

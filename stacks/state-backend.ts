@@ -1,0 +1,66 @@
+import { AzurermBackend, LocalBackend, type TerraformBackend } from 'cdktf';
+import { Construct } from 'constructs';
+import { CLOUDS, type CloudName, type EnvironmentConfig } from '../lib/config/schema';
+
+export interface StateBackendProps {
+  /** Environment name: names the default state file and state key. */
+  readonly environment: string;
+  /**
+   * Where Terraform keeps the state.
+   * @default - a local state file `terraform.<env>.tfstate` in the project root
+   * @see https://developer.hashicorp.com/terraform/language/backend/azurerm
+   */
+  readonly state: EnvironmentConfig['state'];
+  /**
+   * Cloud of the state storage account (the azurerm backend's `environment`).
+   * @default public
+   */
+  readonly cloud?: CloudName;
+}
+
+/**
+ * The stack's Terraform backend: a local file with a RELATIVE path (cdktf's own default is an
+ * absolute path of the machine that synthesized, which would land in `cdk.tf.json`), or an
+ * Azure storage account reached with Azure AD auth (no storage account keys).
+ */
+export class StateBackend extends Construct {
+  readonly backend: TerraformBackend;
+  /** `local` or `azurerm`. */
+  readonly kind: 'local' | 'azurerm';
+  /** Local: the state file path relative to the project root. Azurerm: the blob key. */
+  readonly location: string;
+
+  constructor(scope: Construct, id: string, props: StateBackendProps) {
+    super(scope, id);
+    const state = props.state;
+    this.kind = state.backend;
+    if (state.backend === 'local') {
+      this.location = state.path ?? `terraform.${props.environment}.tfstate`;
+      if (isAbsolute(this.location)) {
+        throw new Error(`state.path "${this.location}": use a path relative to the project root (an absolute path makes the output machine-specific)`);
+      }
+      // Terraform runs in cdktf.out/stacks/<env>/, a folder cdktf deletes and recreates: keep the
+      // state in the project root instead, still by a relative path.
+      this.backend = new LocalBackend(this, { path: `${STACK_DIR_TO_ROOT}/${this.location}` });
+    } else {
+      this.location = state.key ?? `${props.environment}.tfstate`;
+      this.backend = new AzurermBackend(this, {
+        resourceGroupName: state.resourceGroup,
+        storageAccountName: state.storageAccount,
+        containerName: state.container,
+        key: this.location,
+        environment: CLOUDS[props.cloud ?? 'public'].terraformEnvironment,
+        // Data-plane access with the caller's Azure AD identity (Storage Blob Data Contributor)
+        // instead of fetching the account's access key.
+        useAzureadAuth: true,
+      });
+    }
+  }
+}
+
+/** From `cdktf.out/stacks/<env>/`, where Terraform runs, back to the project root. */
+export const STACK_DIR_TO_ROOT = '../../..';
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith('/') || p.startsWith('\\') || /^[A-Za-z]:/.test(p);
+}

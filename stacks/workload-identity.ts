@@ -1,0 +1,151 @@
+import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Sleep } from '@cdktf/provider-time/lib/sleep';
+import { Fn, type ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { durationSeconds, isGoDuration } from '../lib/config/duration';
+import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../lib/config/rules';
+import { scopeSegment, WORKLOAD_IDENTITY_AUDIENCE, type IdentityModel, type RoleGrant } from '../lib/model';
+import type { AksCluster } from './aks-cluster';
+import type { KeyVaultStore } from './key-vault-store';
+
+export interface WorkloadIdentityProps {
+  /** The identity as `lib/model.ts` derived it: name, federated credentials, role grants. */
+  readonly identity: IdentityModel;
+  /** Resource group of the identity (a Terraform reference, so the group exists first). */
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** The cluster whose OIDC issuer the federated credentials trust. */
+  readonly cluster: Pick<AksCluster, 'oidcIssuerUrl'>;
+  /** The vault the role assignments are scoped to (the vault or objects in it). */
+  readonly keyVault: Pick<KeyVaultStore, 'id'>;
+  /**
+   * Wait after the role assignments and federated credentials, so the first mount does not
+   * fail with 403 or AADSTS70021 while Azure propagates them; "0s" disables the wait.
+   * The schema resolves the default (`30s`).
+   * @see https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected
+   */
+  readonly propagationWait: string;
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A user-assigned identity that pods use through Workload Identity: one federated credential
+ * per ServiceAccount (created one after another: Azure answers 409 to concurrent credential
+ * writes on one identity), Key Vault data-plane roles granted to its principal id, and an
+ * optional propagation wait.
+ * @see https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster
+ */
+export class WorkloadIdentity extends Construct {
+  /** Azure resource id of the identity. */
+  readonly id: string;
+  /** Azure name of the identity (from the model). */
+  readonly name: string;
+  /** Client (application) id: what the SecretProviderClass `clientID` and the ServiceAccount annotation carry. */
+  readonly clientId: string;
+  /** Object id of the identity's service principal: what role assignments grant to. */
+  readonly principalId: string;
+  readonly resource: UserAssignedIdentity;
+  /** Federated credentials in creation order (each depends on the one before). */
+  readonly federatedCredentials: readonly FederatedIdentityCredential[];
+  readonly roleAssignments: readonly RoleAssignment[];
+  /** The propagation wait, unless disabled with "0s". */
+  readonly propagation?: Sleep;
+  /** What a consumer of this identity should depend on: the wait, or else the grants and credentials. */
+  readonly ready: readonly ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
+    super(scope, id);
+    const model = props.identity;
+    validate(model, props.propagationWait);
+
+    this.name = model.name;
+    this.resource = new UserAssignedIdentity(this, 'identity', {
+      name: model.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tags: { ...(props.tags ?? {}) },
+    });
+    this.id = this.resource.id;
+    this.clientId = this.resource.clientId;
+    this.principalId = this.resource.principalId;
+
+    const credentials: FederatedIdentityCredential[] = [];
+    for (const c of model.credentials) {
+      const previous = credentials[credentials.length - 1];
+      credentials.push(
+        new FederatedIdentityCredential(this, `credential-${c.workload}`, {
+          name: c.name,
+          parentId: this.resource.id,
+          resourceGroupName: props.resourceGroupName,
+          audience: [WORKLOAD_IDENTITY_AUDIENCE],
+          issuer: props.cluster.oidcIssuerUrl,
+          subject: c.subject,
+          ...(previous !== undefined ? { dependsOn: [previous] } : {}),
+        }),
+      );
+    }
+    this.federatedCredentials = credentials;
+
+    this.roleAssignments = model.roles.map(
+      (grant) =>
+        new RoleAssignment(this, roleConstructId(grant), {
+          scope: grant.scope === 'vault' ? props.keyVault.id : `${props.keyVault.id}/${scopeSegment(grant.scope.type)}/${grant.scope.name}`,
+          roleDefinitionName: grant.role,
+          // The object id, never the client id.
+          principalId: this.resource.principalId,
+          // Stated so Azure does not look the new principal up in Entra ID (avoids
+          // PrincipalNotFound while the identity replicates).
+          principalType: 'ServicePrincipal',
+        }),
+    );
+
+    const grantsAndCredentials = [...this.roleAssignments, ...this.federatedCredentials];
+    if (durationSeconds(props.propagationWait) > 0) {
+      this.propagation = new Sleep(this, 'propagation', {
+        createDuration: props.propagationWait,
+        dependsOn: grantsAndCredentials,
+        // A changed grant or credential replaces the sleep, so later changes wait too.
+        triggers: {
+          role_assignments: Fn.join(',', this.roleAssignments.map((r) => r.id)),
+          federated_credentials: Fn.join(',', this.federatedCredentials.map((c) => c.id)),
+        },
+      });
+      this.ready = [this.propagation];
+    } else {
+      this.ready = grantsAndCredentials;
+    }
+  }
+}
+
+function roleConstructId(grant: RoleGrant): string {
+  const role = grant.role.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  return grant.scope === 'vault' ? `role-${role}` : `role-${grant.scope.type}-${grant.scope.name}`;
+}
+
+function validate(model: IdentityModel, propagationWait: string): void {
+  const where = `WorkloadIdentity "${model.name}"`;
+  if (model.credentials.length === 0) {
+    throw new Error(`${where}: no federated credential: an identity no ServiceAccount can use grants nothing; give it at least one workload`);
+  }
+  if (model.credentials.length > MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) {
+    throw new Error(
+      `${where}: ${model.credentials.length} federated credentials; Azure allows ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity: use identity mode "per-workload" or split the environment`,
+    );
+  }
+  const names = new Set<string>();
+  for (const c of model.credentials) {
+    if (names.has(c.name)) {
+      throw new Error(`${where}: federated credential name "${c.name}" is used twice: each ServiceAccount needs its own credential`);
+    }
+    names.add(c.name);
+  }
+  if (model.roles.length === 0) {
+    throw new Error(`${where}: no role grant: the identity could not read any Key Vault object`);
+  }
+  if (!isGoDuration(propagationWait)) {
+    throw new Error(`${where}: propagationWait "${propagationWait}" is not a Go duration such as "30s" ("0s" disables the wait)`);
+  }
+}
