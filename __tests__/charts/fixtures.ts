@@ -1,0 +1,112 @@
+/** Shared fixtures: the example environments, their sample outputs, and inline environments. */
+import { parse } from 'yaml';
+import { loadEnvironment, parseEnvironment } from '../../lib/config/load';
+import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
+import type { OutputsContract } from '../../lib/outputs/contract';
+import { defaultOutputsFile, loadOutputs } from '../../lib/outputs/load';
+import type { OutputFile } from '../../lib/write';
+
+export const EXAMPLES = ['dev', 'prod'] as const;
+
+export function exampleModel(env: string): EnvironmentModel {
+  const loaded = loadEnvironment(`environments/${env}.yaml`);
+  return deriveEnvironment(loaded.name, loaded.file, loaded.config);
+}
+
+export function exampleOutputs(env: string): OutputsContract {
+  return loadOutputs(defaultOutputsFile(env), exampleModel(env));
+}
+
+/** A model from inline YAML (as if it were environments/<name>.yaml). */
+export function modelFromYaml(name: string, source: string): EnvironmentModel {
+  const file = `environments/${name}.yaml`;
+  return deriveEnvironment(name, file, parseEnvironment(source, file));
+}
+
+/** Outputs that match a model, with obviously fake GUIDs (client ids end in 1, 2, ...). */
+export function outputsFor(model: EnvironmentModel, tenantId = '00000000-0000-0000-0000-00000000aaaa'): OutputsContract {
+  return {
+    contractVersion: 1,
+    environment: model.name,
+    tenantId,
+    cloudName: model.csiCloudName as OutputsContract['cloudName'],
+    keyVault: { name: model.config.keyVault.name, uri: `https://${model.config.keyVault.name}.vault.azure.net/` },
+    oidcIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/00000000-0000-0000-0000-000000000000/',
+    workloads: Object.fromEntries(
+      model.workloads.map((w, i) => [
+        w.name,
+        { clientId: `00000000-0000-0000-0000-${String(i + 1).padStart(12, '0')}`, identityName: `id-${model.name}-${w.name}`, namespace: w.namespace, serviceAccount: w.serviceAccount },
+      ]),
+    ),
+  };
+}
+
+/** A workload with a certificate, a synced TLS Secret used in env, Reloader, a US Gov cloud and Flux. */
+export const CERT_ENV_YAML = `
+azure:
+  location: usgovvirginia
+  cloud: usgovernment
+  resourceGroup: { name: rg-cert }
+cluster:
+  name: aks-cert
+keyVault:
+  name: kv-cert-example
+workloads:
+  - name: ingress
+    namespace: edge
+    serviceAccount: ingress-sa
+    objects:
+      - { name: edge-tls, type: cert, alias: tls.crt }
+      - { name: edge-tls, type: secret, alias: tls.key, filePermission: "0440" }
+      - { name: api-token, type: secret, alias: API_TOKEN, versionHistory: 3 }
+      - { name: signing-key, type: key, version: 0123456789abcdef0123456789abcdef }
+    secretObjects:
+      - secretName: edge-tls
+        type: kubernetes.io/tls
+        data:
+          - { objectName: tls.crt, key: tls.crt }
+          - { objectName: tls.key, key: tls.key }
+      - secretName: api
+        type: Opaque
+        data:
+          - { objectName: API_TOKEN, key: token }
+    deployment:
+      image: ghcr.io/example/ingress:1.0.0
+      command: ["/bin/ingress"]
+      args: ["--tls-dir", "/etc/tls"]
+      replicas: 3
+      mountPath: /etc/tls
+      env:
+        - { name: MODE, value: "strict" }
+      envFromSyncedSecret:
+        - { name: API_TOKEN, secretName: api, key: token }
+      reloaderAnnotation: true
+      workloadIdentityLabel: false
+      resources: { cpuRequest: "0.25", cpuLimit: "1", memoryRequest: 1Gi, memoryLimit: 1536Mi }
+      securityContext: { runAsUser: 20000, runAsGroup: 20001 }
+      labels: { team: edge }
+      annotations: { prometheus.io/scrape: "true" }
+output:
+  gitops:
+    tool: flux
+    sourceRef: platform
+`;
+
+/** Objects parsed back from rendered files (the kustomization and bootstrap files excluded). */
+export interface RenderedObject {
+  readonly file: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  readonly [key: string]: unknown;
+}
+
+export function objectsOf(files: readonly OutputFile[]): RenderedObject[] {
+  return files.filter((f) => f.path !== 'kustomization.yaml').map((f) => ({ file: f.path, ...(parse(f.content) as object) }) as RenderedObject);
+}
+
+export function objectOf(files: readonly OutputFile[], path: string): any {
+  const f = files.find((x) => x.path === path);
+  if (!f) throw new Error(`no rendered file ${path}; have ${files.map((x) => x.path).join(', ')}`);
+  return parse(f.content);
+}

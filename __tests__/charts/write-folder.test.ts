@@ -1,0 +1,114 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { writeFolderAtomically, type OutputFile } from '../../lib/write';
+
+// The module object itself (a namespace import would be an interop copy that spies cannot reach).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fs = require('node:fs') as typeof import('node:fs');
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'akscsi-write-'));
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Every file under dir, relative path → content. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p).split(path.sep).join('/')] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const OLD: OutputFile[] = [
+  { path: 'a.yaml', content: 'old a\n' },
+  { path: 'stale.yaml', content: 'stale\n' },
+  { path: 'bootstrap/app.yaml', content: 'old app\n' },
+];
+
+test('creates the folder (and its parents) with exactly the files', () => {
+  const dir = path.join(root, 'dist', 'dev');
+  writeFolderAtomically(dir, OLD);
+  expect(snapshot(dir)).toEqual({ 'a.yaml': 'old a\n', 'stale.yaml': 'stale\n', 'bootstrap/app.yaml': 'old app\n' });
+  expect(readdirSync(path.join(root, 'dist'))).toEqual(['dev']);
+});
+
+test('replaces the previous render and removes its stale files', () => {
+  const dir = path.join(root, 'dev');
+  writeFolderAtomically(dir, OLD);
+  writeFolderAtomically(dir, [{ path: 'a.yaml', content: 'new a\n' }, { path: 'b.yaml', content: 'b\n' }]);
+  expect(snapshot(dir)).toEqual({ 'a.yaml': 'new a\n', 'b.yaml': 'b\n' });
+  expect(readdirSync(root)).toEqual(['dev']);
+});
+
+test('a failure mid-write leaves the previous folder byte-identical and no temporary folder behind', () => {
+  const dir = path.join(root, 'dev');
+  writeFolderAtomically(dir, OLD);
+  const before = snapshot(dir);
+  const real = fs.writeFileSync;
+  let calls = 0;
+  jest.spyOn(fs, 'writeFileSync').mockImplementation((...args: Parameters<typeof fs.writeFileSync>) => {
+    if (++calls === 2) throw new Error('disk full');
+    return real(...args);
+  });
+  expect(() => writeFolderAtomically(dir, [{ path: 'a.yaml', content: 'new\n' }, { path: 'b.yaml', content: 'new\n' }, { path: 'c.yaml', content: 'new\n' }])).toThrow('disk full');
+  expect(snapshot(dir)).toEqual(before);
+  expect(readdirSync(root)).toEqual(['dev']);
+});
+
+test('a file colliding with a folder fails without touching the previous folder', () => {
+  const dir = path.join(root, 'dev');
+  writeFolderAtomically(dir, OLD);
+  const before = snapshot(dir);
+  expect(() => writeFolderAtomically(dir, [{ path: 'x', content: 'file\n' }, { path: 'x/y.yaml', content: 'nested\n' }])).toThrow();
+  expect(snapshot(dir)).toEqual(before);
+  expect(readdirSync(root)).toEqual(['dev']);
+});
+
+test('a failed swap restores the previous folder', () => {
+  const dir = path.join(root, 'dev');
+  writeFolderAtomically(dir, OLD);
+  const before = snapshot(dir);
+  const real = fs.renameSync;
+  let calls = 0;
+  jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+    // The first rename moves the old folder aside; the second (new into place) fails.
+    if (++calls === 2) throw new Error('EXDEV');
+    return real(from, to);
+  });
+  expect(() => writeFolderAtomically(dir, [{ path: 'new.yaml', content: 'new\n' }])).toThrow('EXDEV');
+  expect(snapshot(dir)).toEqual(before);
+  expect(readdirSync(root)).toEqual(['dev']);
+});
+
+test.each([
+  ['an absolute path', '/etc/passwd'],
+  ['a ".." element', '../x.yaml'],
+  ['an empty element', 'a//b.yaml'],
+  ['a backslash', 'a\\b.yaml'],
+])('fails on %s without writing anything', (_, p) => {
+  const dir = path.join(root, 'dev');
+  expect(() => writeFolderAtomically(dir, [{ path: p, content: 'x' }])).toThrow('use a relative path with "/" separators');
+  expect(readdirSync(root)).toEqual([]);
+});
+
+test('fails on a duplicate path', () => {
+  expect(() => writeFolderAtomically(path.join(root, 'dev'), [{ path: 'a', content: '1' }, { path: 'a', content: '2' }])).toThrow('file paths must be unique');
+});
+
+test('fails when the target is a file', () => {
+  const file = path.join(root, 'dev');
+  fs.writeFileSync(file, 'not a folder');
+  expect(() => writeFolderAtomically(file, [{ path: 'a', content: '1' }])).toThrow('exists and is not a folder');
+  expect(readFileSync(file, 'utf8')).toBe('not a folder');
+});

@@ -1,0 +1,70 @@
+/**
+ * An Argo CD Application that syncs one rendered environment folder.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/config/schema';
+import { constructError } from './construct-error';
+
+/** Argo CD applies lower waves first and waits for them to be healthy. */
+export const ARGOCD_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
+export interface ArgoCdApplicationProps {
+  /** Application name. */
+  readonly name: string;
+  /** Namespace Argo CD watches for Applications. @default argocd */
+  readonly namespace?: string;
+  /** @default default */
+  readonly project?: string;
+  /** Git repository holding the rendered folder. */
+  readonly repoURL: string;
+  /** Path of the rendered folder inside the repository. */
+  readonly path: string;
+  /** @default HEAD */
+  readonly targetRevision?: string;
+  /**
+   * Cluster to deploy to.
+   * @default https://kubernetes.default.svc - the cluster Argo CD runs in
+   */
+  readonly destinationServer?: string;
+  /**
+   * Sync automatically, pruning removed objects and reverting drift.
+   * @default true
+   * @see https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/
+   */
+  readonly automated?: boolean;
+}
+
+/**
+ * `argoproj.io/v1alpha1` Application. The objects it syncs carry sync-wave annotations, so the
+ * SecretProviderClass exists before the pods that mount it.
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications
+ */
+export class ArgoCdApplication extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.namespace = props.namespace ?? 'argocd';
+    const subject = `Application ${this.namespace}/${this.name}`;
+    if (!DNS1123_SUBDOMAIN.test(this.name)) throw constructError(subject, 'name', this.name, 'use a DNS-1123 name');
+    if (!DNS1123_LABEL.test(this.namespace)) throw constructError(subject, 'namespace', this.namespace, 'use a DNS-1123 label');
+    if (props.repoURL.trim() === '') throw constructError(subject, 'repoURL', props.repoURL, 'use the URL of the GitOps repository');
+    if (props.path.startsWith('/') || props.path.split('/').includes('..')) throw constructError(subject, 'path', props.path, 'use a path relative to the repository root, without ".."');
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: {
+        project: props.project ?? 'default',
+        source: { repoURL: props.repoURL, path: props.path, targetRevision: props.targetRevision ?? 'HEAD' },
+        destination: { server: props.destinationServer ?? 'https://kubernetes.default.svc' },
+        ...((props.automated ?? true) ? { syncPolicy: { automated: { prune: true, selfHeal: true } } } : {}),
+      },
+    });
+  }
+}

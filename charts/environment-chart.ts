@@ -1,0 +1,144 @@
+/**
+ * Every Kubernetes object of one environment: Namespaces, and per workload a ServiceAccount, a
+ * SecretProviderClass and a Deployment; optionally the GitOps object that syncs them.
+ */
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import type { EnvironmentModel, WorkloadModel } from '../lib/model';
+import type { OutputsContract } from '../lib/outputs/contract';
+import { checkOutputsAgainstModel } from '../lib/outputs/load';
+import { ArgoCdApplication, ARGOCD_SYNC_WAVE_ANNOTATION } from './argo-cd-application';
+import { FluxKustomization } from './flux-kustomization';
+import { KeyVaultSecretProviderClass, type CsiCloudName } from './key-vault-secret-provider-class';
+import { csiObjectOf } from './objects-parameter';
+import { SecretsStoreDeployment } from './secrets-store-deployment';
+import { WorkloadServiceAccount } from './workload-service-account';
+
+/**
+ * Argo CD sync waves: the Namespace first, then the ServiceAccount and the SecretProviderClass,
+ * then the Deployment, so no pod starts before the class it mounts exists (else `FailedMount
+ * ... not found` on first deploy). Within one wave Argo CD orders known kinds before custom
+ * resources, which would put the SecretProviderClass after the Deployment.
+ */
+export const SYNC_WAVES = { namespace: '-2', serviceAccount: '-1', secretProviderClass: '-1', deployment: '0' } as const;
+
+/** Name of the GitOps object of an environment. */
+export function gitopsName(environment: string): string {
+  return `aks-keyvault-csi-${environment}`;
+}
+
+/** Default path of the rendered folder in the GitOps repository. */
+export function defaultGitopsPath(environment: string): string {
+  return `dist/${environment}`;
+}
+
+export interface EnvironmentChartProps {
+  readonly model: EnvironmentModel;
+  /** The validated outputs contract of the same environment (see `loadOutputs`). */
+  readonly outputs: OutputsContract;
+}
+
+/** The objects rendered for one workload. */
+export interface WorkloadObjects {
+  readonly serviceAccount: WorkloadServiceAccount;
+  readonly secretProviderClass: KeyVaultSecretProviderClass;
+  readonly deployment: SecretsStoreDeployment;
+}
+
+export class EnvironmentChart extends Chart {
+  readonly environment: string;
+  /** Namespaces rendered (none when `output.namespaces` is false or all are `default`). */
+  readonly namespaces: readonly kplus.Namespace[];
+  /** Rendered objects by workload name. */
+  readonly workloads: ReadonlyMap<string, WorkloadObjects>;
+  readonly gitops?: ArgoCdApplication | FluxKustomization;
+
+  constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
+    // Every object sets metadata.name; no hashes even where cdk8s would pick a name.
+    super(scope, id, { disableResourceNameHashes: true });
+    const { model, outputs } = props;
+    const mismatches = checkOutputsAgainstModel(outputs, model);
+    if (mismatches.length > 0) {
+      throw new Error(`outputs do not match environment "${model.name}":\n${mismatches.map((m) => `  ${m.path.join('.')}: ${m.message}`).join('\n')}`);
+    }
+    this.environment = model.name;
+    const gitops = model.config.output.gitops;
+    const argo = gitops?.tool === 'argocd';
+    const wave = (w: string): Record<string, string> | undefined => (argo ? { [ARGOCD_SYNC_WAVE_ANNOTATION]: w } : undefined);
+
+    const namespaceNames = model.config.output.namespaces ? [...new Set(model.workloads.map((w) => w.namespace))].filter((n) => n !== 'default').sort() : [];
+    this.namespaces = namespaceNames.map(
+      (name) => new kplus.Namespace(this, `Namespace-${name}`, { metadata: { name, ...(argo ? { annotations: wave(SYNC_WAVES.namespace) } : {}) } }),
+    );
+
+    const workloads = new Map<string, WorkloadObjects>();
+    for (const w of model.workloads) {
+      workloads.set(w.name, this.addWorkload(w, model, outputs, wave));
+    }
+    this.workloads = workloads;
+
+    if (gitops?.tool === 'argocd') {
+      this.gitops = new ArgoCdApplication(this, 'ArgoCdApplication', {
+        name: gitopsName(model.name),
+        namespace: gitops.namespace,
+        project: gitops.project,
+        repoURL: gitops.repoURL,
+        path: gitops.path ?? defaultGitopsPath(model.name),
+        targetRevision: gitops.targetRevision,
+      });
+    } else if (gitops?.tool === 'flux') {
+      this.gitops = new FluxKustomization(this, 'FluxKustomization', {
+        name: gitopsName(model.name),
+        namespace: gitops.namespace,
+        sourceRef: gitops.sourceRef,
+        path: gitops.path ?? defaultGitopsPath(model.name),
+        interval: gitops.interval,
+      });
+    }
+  }
+
+  private addWorkload(w: WorkloadModel, model: EnvironmentModel, outputs: OutputsContract, wave: (w: string) => Record<string, string> | undefined): WorkloadObjects {
+    const out = outputs.workloads[w.name]!;
+    const d = w.config.deployment;
+    const serviceAccount = new WorkloadServiceAccount(this, `${w.name}-ServiceAccount`, {
+      name: w.serviceAccount,
+      namespace: w.namespace,
+      clientId: out.clientId,
+      annotations: wave(SYNC_WAVES.serviceAccount),
+    });
+    const secretProviderClass = new KeyVaultSecretProviderClass(this, `${w.name}-SecretProviderClass`, {
+      name: w.secretProviderClass,
+      namespace: w.namespace,
+      keyVaultName: outputs.keyVault.name,
+      tenantId: outputs.tenantId,
+      clientId: out.clientId,
+      cloudName: model.csiCloudName as CsiCloudName,
+      objects: w.objects.map(csiObjectOf),
+      secretObjects: w.config.secretObjects,
+      annotations: wave(SYNC_WAVES.secretProviderClass),
+    });
+    const deployment = new SecretsStoreDeployment(this, `${w.name}-Deployment`, {
+      name: w.deployment,
+      serviceAccount,
+      secretProviderClass,
+      image: d.image,
+      command: d.command,
+      args: d.args,
+      ports: d.ports,
+      env: d.env,
+      envFromSyncedSecret: d.envFromSyncedSecret,
+      replicas: d.replicas,
+      mountPath: d.mountPath,
+      subPath: d.subPath,
+      workloadIdentityLabel: d.workloadIdentityLabel,
+      reloaderAnnotation: d.reloaderAnnotation,
+      resources: d.resources,
+      securityContext: d.securityContext,
+      labels: d.labels,
+      annotations: { ...d.annotations, ...wave(SYNC_WAVES.deployment) },
+      podAnnotations: d.annotations,
+    });
+    return { serviceAccount, secretProviderClass, deployment };
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * A Flux Kustomization that applies one rendered environment folder.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { isGoDuration } from '../lib/config/duration';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/config/schema';
+import { constructError } from './construct-error';
+
+export interface FluxKustomizationProps {
+  readonly name: string;
+  /** @default flux-system */
+  readonly namespace?: string;
+  /** Name of the Flux GitRepository holding the rendered folder. */
+  readonly sourceRef: string;
+  /** Path of the rendered folder inside the repository (Flux wants `./`-prefixed paths). */
+  readonly path: string;
+  /** Reconcile interval (Go duration). @default 10m */
+  readonly interval?: string;
+  /** Delete objects removed from the folder. @default true */
+  readonly prune?: boolean;
+}
+
+/**
+ * `kustomize.toolkit.fluxcd.io/v1` Kustomization. Flux applies Namespaces first and everything
+ * else in one server-side apply; the rendered kustomization.yaml keeps the SecretProviderClass
+ * ahead of the Deployment, and the kubelet retries a mount that raced it.
+ * @see https://fluxcd.io/flux/components/kustomize/kustomizations/
+ */
+export class FluxKustomization extends Construct {
+  readonly name: string;
+  readonly namespace: string;
+  readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.namespace = props.namespace ?? 'flux-system';
+    const subject = `Kustomization ${this.namespace}/${this.name}`;
+    const interval = props.interval ?? '10m';
+    if (!DNS1123_SUBDOMAIN.test(this.name)) throw constructError(subject, 'name', this.name, 'use a DNS-1123 name');
+    if (!DNS1123_LABEL.test(this.namespace)) throw constructError(subject, 'namespace', this.namespace, 'use a DNS-1123 label');
+    if (!DNS1123_SUBDOMAIN.test(props.sourceRef)) throw constructError(subject, 'sourceRef', props.sourceRef, 'use the name of a Flux GitRepository');
+    if (!isGoDuration(interval)) throw constructError(subject, 'interval', interval, 'use a Go duration such as "10m"');
+    if (props.path.startsWith('/') || props.path.split('/').includes('..')) throw constructError(subject, 'path', props.path, 'use a path relative to the repository root, without ".."');
+    const path = props.path.startsWith('./') ? props.path : `./${props.path}`;
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: {
+        interval,
+        path,
+        prune: props.prune ?? true,
+        sourceRef: { kind: 'GitRepository', name: props.sourceRef },
+      },
+    });
+  }
+}

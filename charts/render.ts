@@ -1,0 +1,102 @@
+/**
+ * Renders one environment into files: one YAML file per Kubernetes object, named after the object,
+ * and a kustomization.yaml listing them in apply order. Same input, same bytes.
+ */
+import { App } from 'cdk8s';
+import { stringify } from 'yaml';
+import type { EnvironmentModel } from '../lib/model';
+import type { OutputsContract } from '../lib/outputs/contract';
+import type { OutputFile } from '../lib/write';
+import { EnvironmentChart } from './environment-chart';
+
+/** Folder (inside the rendered folder) of the GitOps object, which is applied once by hand. */
+export const BOOTSTRAP_DIR = 'bootstrap';
+export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+
+/** Apply order by kind; anything else comes after, by kind name. */
+const KIND_ORDER = ['Namespace', 'ServiceAccount', 'SecretProviderClass', 'Deployment'];
+
+const YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
+
+interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+/**
+ * The files of one environment, paths relative to its output folder (`dist/<env>/`):
+ * `namespace-<ns>.yaml`, `serviceaccount-<ns>-<name>.yaml`, `secretproviderclass-<ns>-<name>.yaml`,
+ * `deployment-<ns>-<name>.yaml`, `kustomization.yaml`, and `bootstrap/argocd-application.yaml` or
+ * `bootstrap/flux-kustomization.yaml` when GitOps is configured. The GitOps object points at
+ * this folder, so it is not listed in kustomization.yaml (it would manage itself).
+ */
+export function renderEnvironment(model: EnvironmentModel, outputs: OutputsContract): OutputFile[] {
+  // No outdir is written: objects are taken from the chart in memory.
+  const app = new App({ outdir: '.' });
+  const chart = new EnvironmentChart(app, model.name, { model, outputs });
+  const gitops = chart.gitops?.apiObject;
+  const header = `# Rendered by aks-keyvault-csi for environment "${model.name}". Do not edit: change environments/${model.name}.yaml and render again.\n`;
+
+  const objects = (chart.toJson() as KubeObject[])
+    .map((o) => canonical(o) as KubeObject).filter((o) => !(gitops && o.kind === gitops.kind && o.apiVersion === gitops.apiVersion));
+  objects.sort(compareObjects);
+
+  const files: OutputFile[] = [];
+  const seen = new Set<string>();
+  for (const o of objects) {
+    const file = fileNameOf(o);
+    if (seen.has(file)) throw new Error(`two objects render to ${file}: ${o.kind} names must be unique per namespace`);
+    seen.add(file);
+    files.push({ path: file, content: header + stringify(o, YAML_OPTIONS) });
+  }
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    // Keep the listed order (kustomize would otherwise sort custom resources such as the
+    // SecretProviderClass after Deployments).
+    sortOptions: { order: 'fifo' },
+    resources: files.map((f) => f.path),
+  };
+  files.push({ path: KUSTOMIZATION_FILE, content: header + stringify(kustomization, YAML_OPTIONS) });
+  if (gitops) {
+    const name = gitops.kind === 'Application' ? 'argocd-application.yaml' : 'flux-kustomization.yaml';
+    files.push({ path: `${BOOTSTRAP_DIR}/${name}`, content: header + stringify(canonical(gitops.toJson()), YAML_OPTIONS) });
+  }
+  return files;
+}
+
+/** Our own key order, independent of `CDK8S_DISABLE_SORT`: apiVersion, kind, metadata, then sorted. */
+function canonical(value: unknown, top = true): unknown {
+  if (Array.isArray(value)) return value.map((v) => canonical(v, false));
+  if (value === null || typeof value !== 'object') return value;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o).sort((a, b) => cmp(a, b));
+  const first = top ? ['apiVersion', 'kind', 'metadata'].filter((k) => k in o) : [];
+  const out: Record<string, unknown> = {};
+  for (const k of [...first, ...keys.filter((k) => !first.includes(k))]) out[k] = canonical(o[k], false);
+  return out;
+}
+
+function rank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i === -1 ? KIND_ORDER.length : i;
+}
+
+function compareObjects(a: KubeObject, b: KubeObject): number {
+  return (
+    rank(a.kind) - rank(b.kind) ||
+    cmp(a.kind, b.kind) ||
+    cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+    cmp(a.metadata.name, b.metadata.name)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function fileNameOf(o: KubeObject): string {
+  const parts = [o.kind.toLowerCase(), o.metadata.namespace, o.metadata.name].filter((p): p is string => p !== undefined);
+  return `${parts.join('-')}.yaml`;
+}
