@@ -1,0 +1,501 @@
+/**
+ * One failing input per rule: each test breaks one link of the hand-written fixture and asserts
+ * the rule id, severity, where and message.
+ */
+import { checkTrustChain, RULES, type Finding, type RuleId } from '../../check';
+import { CLIENT_ID, DEPLOYMENT_FILE, IDENTITY, input, mutated, objectsParameter, OBJECTS, OUTPUTS_FILE, parts, SA_FILE, SPC_FILE, TF_FILE, type Parts } from './fixtures';
+
+const run = (change: (p: Parts) => void, withOutputs = true) => checkTrustChain(mutated(change, withOutputs));
+const volume = (p: Parts) => p.deploy.spec.template.spec.volumes[0];
+const mount = (p: Parts) => p.deploy.spec.template.spec.containers[0].volumeMounts[0];
+const container = (p: Parts) => p.deploy.spec.template.spec.containers[0];
+const params = (p: Parts) => p.spc.spec.parameters;
+const credential = (p: Parts) => p.tf.resource.azurerm_federated_identity_credential.credential_app;
+
+/** The findings of `rule`, asserting there is at least one and that each has the catalogue's severity. */
+function of(findings: Finding[], rule: RuleId): Finding[] {
+  const hits = findings.filter((f) => f.rule === rule);
+  if (hits.length === 0) throw new Error(`expected a ${rule} finding, got: ${JSON.stringify(findings, null, 2)}`);
+  for (const h of hits) {
+    expect(h.severity).toBe(RULES[rule].severity);
+    expect(h.fix.length).toBeGreaterThan(0);
+  }
+  return hits;
+}
+
+describe('the fixture', () => {
+  test('passes with and without an outputs file', () => {
+    expect(checkTrustChain(input(parts(true)))).toEqual([]);
+    expect(checkTrustChain(input(parts(false)))).toEqual([]);
+  });
+});
+
+describe('inputs', () => {
+  test('fails outputs-contract-invalid on an outputs file that is not the contract', () => {
+    const [f] = of(run((p) => (p.outputs!.tenantId = 'not-a-guid')), 'outputs-contract-invalid');
+    expect(f!.where).toBe(`${OUTPUTS_FILE}: aks_keyvault_csi.tenantId`);
+    expect(f!.message).toMatch(/tenantId must be a GUID/);
+  });
+
+  test('fails output-missing without the aks_keyvault_csi output', () => {
+    const [f] = of(run((p) => delete p.tf.output), 'output-missing');
+    expect(f!.message).toBe(`${TF_FILE} has no output "aks_keyvault_csi": the chart cannot learn client ids, tenant or vault`);
+  });
+});
+
+describe('workload objects', () => {
+  test('fails service-account-missing when serviceAccountName names no ServiceAccount of the namespace', () => {
+    const findings = run((p) => (p.deploy.spec.template.spec.serviceAccountName = 'ghost'));
+    const [f] = of(findings, 'service-account-missing');
+    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.serviceAccountName`);
+    expect(f!.message).toBe('Deployment demo/app runs as ServiceAccount "ghost", which is not in namespace "demo"; ServiceAccounts in "demo": app');
+    // …and the subject no longer matches any credential.
+    expect(of(findings, 'federated-credential-missing')[0]!.message).toMatch(/subject "system:serviceaccount:demo:ghost"/);
+  });
+
+  test('fails service-account-missing when the ServiceAccount is in another namespace', () => {
+    const [f] = of(run((p) => (p.sa.metadata.namespace = 'other')), 'service-account-missing');
+    expect(f!.message).toMatch(/not in namespace "demo" \(found in other\)/);
+  });
+
+  test('fails secret-provider-class-missing when the mounted SecretProviderClass is absent', () => {
+    const [f] = of(run((p) => (volume(p).csi.volumeAttributes.secretProviderClass = 'nope')), 'secret-provider-class-missing');
+    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.volumeAttributes.secretProviderClass`);
+    expect(f!.message).toBe('Deployment demo/app: SecretProviderClass "nope" is not in namespace "demo"; pods fail with FailedMount');
+  });
+
+  test('fails secret-provider-class-missing when the SecretProviderClass is in another namespace', () => {
+    const [f] = of(run((p) => (p.spc.metadata.namespace = 'other')), 'secret-provider-class-missing');
+    expect(f!.message).toMatch(/found in other; it must be in the pod's namespace/);
+  });
+
+  test('fails secret-provider-class-missing when the volume names none', () => {
+    const [f] = of(run((p) => delete volume(p).csi.volumeAttributes), 'secret-provider-class-missing');
+    expect(f!.message).toBe('Deployment demo/app: CSI volume "secrets-store" names no secretProviderClass');
+  });
+
+  test('warns service-account-client-id-missing without the client-id annotation', () => {
+    const [f] = of(run((p) => delete p.sa.metadata.annotations), 'service-account-client-id-missing');
+    expect(f!.where).toBe(`${SA_FILE}: metadata.annotations["azure.workload.identity/client-id"]`);
+    expect(f!.message).toMatch(/the mount works \(the provider uses the SPC clientID\)/);
+  });
+});
+
+describe('CSI volume and mount', () => {
+  test('fails csi-volume-not-read-only', () => {
+    const [f] = of(run((p) => (volume(p).csi.readOnly = false)), 'csi-volume-not-read-only');
+    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.readOnly`);
+    expect(f!.message).toBe('Deployment demo/app: CSI volume "secrets-store" has readOnly false; the driver rejects the mount ("Readonly is not true in request")');
+  });
+
+  test('fails csi-mount-not-read-only', () => {
+    const [f] = of(run((p) => delete mount(p).readOnly), 'csi-mount-not-read-only');
+    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.containers[0].volumeMounts[0].readOnly`);
+    expect(f!.message).toBe('Deployment demo/app: container "main" mounts CSI volume "secrets-store" without readOnly: true');
+  });
+
+  test('fails csi-mount-sub-path for subPath and subPathExpr', () => {
+    const findings = of(
+      run((p) => {
+        mount(p).subPath = 'DB_PASSWORD';
+        container(p).volumeMounts.push({ name: 'secrets-store', mountPath: '/x', readOnly: true, subPathExpr: '$(POD)' });
+      }),
+      'csi-mount-sub-path',
+    );
+    expect(findings.map((f) => f.where)).toEqual([
+      `${DEPLOYMENT_FILE}: spec.template.spec.containers[0].volumeMounts[0].subPath`,
+      `${DEPLOYMENT_FILE}: spec.template.spec.containers[0].volumeMounts[1].subPathExpr`,
+    ]);
+    expect(findings[0]!.message).toMatch(/a subPath mount is never rotated/);
+  });
+
+  test('fails csi-volume-rotation-poll-interval', () => {
+    const [f] = of(run((p) => (volume(p).csi.volumeAttributes.rotationPollInterval = '30s')), 'csi-volume-rotation-poll-interval');
+    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.volumeAttributes.rotationPollInterval`);
+    expect(f!.message).toMatch(/not a volume attribute and does nothing/);
+  });
+
+  test('warns csi-volume-extra-attribute for other attributes', () => {
+    const [f] = of(run((p) => (volume(p).csi.volumeAttributes.keyvaultName = 'kv-other')), 'csi-volume-extra-attribute');
+    expect(f!.message).toBe('Deployment demo/app: volume attribute "keyvaultName" is forwarded to the provider and overrides the SecretProviderClass parameter of the same name');
+  });
+
+  test('warns csi-volume-not-mounted', () => {
+    const [f] = of(run((p) => delete container(p).volumeMounts), 'csi-volume-not-mounted');
+    expect(f!.message).toBe('Deployment demo/app: no container mounts CSI volume "secrets-store"');
+  });
+
+  test('warns env-from-synced-secret, unless the workload has a Reloader annotation', () => {
+    const addEnv = (p: Parts) => {
+      container(p).env = [{ name: 'CERT', valueFrom: { secretKeyRef: { name: 'app-tls', key: 'cert' } } }];
+      container(p).envFrom = [{ secretRef: { name: 'app-tls' } }];
+    };
+    const findings = of(run(addEnv), 'env-from-synced-secret');
+    expect(findings.map((f) => f.where)).toEqual([
+      `${DEPLOYMENT_FILE}: spec.template.spec.containers[0].envFrom[0].secretRef`,
+      `${DEPLOYMENT_FILE}: spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef`,
+    ]);
+    expect(findings.find((f) => f.where.includes('env[0]'))!.message).toBe('Deployment demo/app: container "main" reads CERT from synced Secret "app-tls"; environment variables do not change on rotation until the pod restarts');
+    const reloaded = run((p) => {
+      addEnv(p);
+      p.deploy.metadata.annotations = { 'secretproviderclass.reloader.stakater.com/reload': 'app-keyvault' };
+    });
+    expect(reloaded).toEqual([]);
+  });
+});
+
+describe('SecretProviderClass', () => {
+  test('warns spc-api-version for v1alpha1', () => {
+    const [f] = of(run((p) => (p.spc.apiVersion = 'secrets-store.csi.x-k8s.io/v1alpha1')), 'spc-api-version');
+    expect(f!.where).toBe(`${SPC_FILE}: apiVersion`);
+  });
+
+  test('fails spc-provider for another provider', () => {
+    const [f] = of(run((p) => (p.spc.spec.provider = 'vault')), 'spc-provider');
+    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault has provider "vault": the Azure Key Vault provider only serves "azure"');
+  });
+
+  test("fails spc-keyvault-name for another vault than the stack's and the outputs'", () => {
+    const findings = of(run((p) => (params(p).keyvaultName = 'kv-other')), 'spc-keyvault-name');
+    expect(findings.map((f) => f.message)).toEqual([
+      `SecretProviderClass demo/app-keyvault reads vault "kv-other" but ${OUTPUTS_FILE} says keyVault.name is "kv-dev"`,
+      `SecretProviderClass demo/app-keyvault reads vault "kv-other" but the stack's vault is "kv-dev"`,
+    ]);
+  });
+
+  test('fails spc-keyvault-name when missing', () => {
+    const [f] = of(run((p) => delete params(p).keyvaultName), 'spc-keyvault-name');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.keyvaultName`);
+    expect(f!.message).toMatch(/has no keyvaultName/);
+  });
+
+  test("fails spc-tenant-id for another tenant than the outputs'", () => {
+    const [f] = of(run((p) => (params(p).tenantID = '33333333-3333-3333-3333-333333333333')), 'spc-tenant-id');
+    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault has tenantID "33333333-3333-3333-3333-333333333333" but ${OUTPUTS_FILE} says tenantId is "22222222-2222-2222-2222-222222222222"`);
+  });
+
+  test('fails spc-tenant-id when missing', () => {
+    const [f] = of(run((p) => delete params(p).tenantID), 'spc-tenant-id');
+    expect(f!.message).toMatch(/has no tenantID/);
+  });
+
+  test('warns spc-tenant-id-spelling for tenantId, alone or beside tenantID', () => {
+    const alone = run((p) => {
+      params(p).tenantId = params(p).tenantID;
+      delete params(p).tenantID;
+    });
+    expect(of(alone, 'spc-tenant-id-spelling')[0]!.message).toMatch(/deprecated spelling tenantId/);
+    expect(alone.filter((f) => f.severity === 'error')).toEqual([]);
+    const both = run((p) => (params(p).tenantId = params(p).tenantID));
+    expect(of(both, 'spc-tenant-id-spelling')[0]!.message).toMatch(/tenantId is ignored/);
+  });
+
+  test('fails spc-client-id-missing', () => {
+    const [f] = of(run((p) => delete params(p).clientID), 'spc-client-id-missing');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.clientID`);
+  });
+
+  test('fails spc-identity-mode for useVMManagedIdentity', () => {
+    const [f] = of(run((p) => (params(p).useVMManagedIdentity = 'true')), 'spc-identity-mode');
+    expect(f!.message).toMatch(/sets useVMManagedIdentity: "true", so the provider ignores the workload identity/);
+  });
+
+  test("fails spc-cloud-name for another cloud than the outputs'", () => {
+    const [f] = of(run((p) => (params(p).cloudName = 'AzureChinaCloud')), 'spc-cloud-name');
+    expect(f!.message).toMatch(/targets cloud "AzureChinaCloud" but .* says cloudName is "AzurePublicCloud"/);
+  });
+
+  test('fails spc-objects-malformed for missing, non-YAML or array-less objects', () => {
+    expect(of(run((p) => delete params(p).objects), 'spc-objects-malformed')[0]!.message).toMatch(/objects is missing/);
+    expect(of(run((p) => (params(p).objects = 'array: [')), 'spc-objects-malformed')[0]!.message).toMatch(/objects is not valid YAML/);
+    expect(of(run((p) => (params(p).objects = 'objects:\n  - a')), 'spc-objects-malformed')[0]!.message).toMatch(/objects has no "array:" list/);
+    expect(of(run((p) => (params(p).objects = 'array:\n  - objectName: a\n')), 'spc-objects-malformed')[0]!.message).toMatch(/not a "- \|" block string/);
+  });
+
+  test('fails spc-object-unknown-key for a typo the provider ignores', () => {
+    const [f] = of(run((p) => (params(p).objects = objectsParameter(['objectName: db-password\nobjectType: secret\nobjectAliass: DB_PASSWORD']))), 'spc-object-unknown-key');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.objects array[0]`);
+    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: object key "objectAliass" is unknown; the provider silently ignores it');
+    const [g] = of(run((p) => (params(p).objects = objectsParameter(['objectname: db-password\nobjectName: db-password\nobjectType: secret']))), 'spc-object-unknown-key');
+    expect(g!.fix).toBe('rename "objectname" to "objectName" (keys are case-sensitive)');
+  });
+
+  test('fails spc-object-type for a wrong case', () => {
+    const [f] = of(run((p) => (params(p).objects = objectsParameter(['objectName: db-password\nobjectType: Secret']))), 'spc-object-type');
+    expect(f!.message).toMatch(/has objectType "Secret"; the provider accepts only secret, key or cert \(case-sensitive\)/);
+    expect(f!.fix).toBe('write objectType: secret');
+  });
+
+  test('fails spc-object-name-missing', () => {
+    const [f] = of(run((p) => (params(p).objects = objectsParameter(['objectType: secret\nobjectAlias: x']))), 'spc-object-name-missing');
+    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: array[0] has no objectName');
+  });
+
+  test('warns spc-object-version-pinned', () => {
+    const [f] = of(run((p) => (params(p).objects = objectsParameter([`${OBJECTS[0]}objectVersion: abc123`, OBJECTS[1]!]))), 'spc-object-version-pinned');
+    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: object "db-password" is pinned to version "abc123" and is never rotated');
+  });
+
+  test.each([
+    ['../etc/passwd', 'contains a ".." element'],
+    ['/etc/passwd', 'is absolute'],
+    [`dir/${'a'.repeat(256)}`, 'has an element of 256 characters (at most 255)'],
+  ])('fails spc-file-name-invalid for %s', (alias, problem) => {
+    const [f] = of(run((p) => (params(p).objects = objectsParameter([`objectName: db-password\nobjectType: secret\nobjectAlias: "${alias}"`]))), 'spc-file-name-invalid');
+    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault: mounted file name "${alias}" ${problem}`);
+  });
+
+  test('fails spc-file-name-duplicate', () => {
+    const [f] = of(run((p) => (params(p).objects = objectsParameter([...OBJECTS, 'objectName: other\nobjectType: secret\nobjectAlias: DB_PASSWORD']))), 'spc-file-name-duplicate');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.objects array[2]`);
+    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: array[2] mounts file "DB_PASSWORD", already mounted by array[0]; one overwrites the other');
+  });
+
+  test('fails secret-object-malformed', () => {
+    const findings = of(run((p) => (p.spc.spec.secretObjects = [{ type: 'Opaque', data: [{ objectName: 'tls.crt' }] }])), 'secret-object-malformed');
+    expect(findings.map((f) => f.message)).toEqual([
+      'SecretProviderClass demo/app-keyvault: secretObjects[0] data[0] needs both objectName and key',
+      'SecretProviderClass demo/app-keyvault: secretObjects[0] has no secretName',
+    ]);
+  });
+
+  test('fails secret-object-type-missing', () => {
+    const [f] = of(run((p) => delete p.spc.spec.secretObjects[0].type), 'secret-object-type-missing');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].type`);
+    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" has no type; the driver silently skips it and no Secret is created');
+  });
+
+  test('fails secret-object-unknown-file when objectName is not the alias', () => {
+    const [f] = of(run((p) => (p.spc.spec.secretObjects[0].data[0].objectName = 'web-tls')), 'secret-object-unknown-file');
+    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] syncs "web-tls", which is not a mounted file name (mounted: DB_PASSWORD, tls.crt)');
+  });
+
+  test('fails secret-object-tls-keys', () => {
+    const [f] = of(run((p) => (p.spc.spec.secretObjects[0].type = 'kubernetes.io/tls')), 'secret-object-tls-keys');
+    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" is kubernetes.io/tls with keys [cert]; a TLS Secret needs exactly tls.crt and tls.key');
+  });
+});
+
+describe('federated credentials', () => {
+  test('fails federated-credential-missing when no subject matches', () => {
+    const [f] = of(run((p) => (credential(p).subject = 'system:serviceaccount:demo:app2')), 'federated-credential-missing');
+    expect(f!.where).toBe(`${SA_FILE}: metadata.name`);
+    expect(f!.message).toBe(
+      `no federated credential in ${TF_FILE} has subject "system:serviceaccount:demo:app", so Deployment demo/app cannot get an Azure token (AADSTS70021); credentials for namespace "demo": "system:serviceaccount:demo:app2"`,
+    );
+  });
+
+  test('fails federated-credential-issuer for a literal issuer', () => {
+    const [f] = of(run((p) => (credential(p).issuer = 'https://westeurope.oic.prod-aks.azure.com/t/c')), 'federated-credential-issuer');
+    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_federated_identity_credential.credential_app.issuer`);
+    expect(f!.message).toMatch(/has the literal issuer "https:\/\/westeurope.*a missing trailing slash/);
+  });
+
+  test("fails federated-credential-issuer for a reference to something else than the cluster's issuer", () => {
+    const [f] = of(run((p) => (credential(p).issuer = '${azurerm_kubernetes_cluster.cluster.id}')), 'federated-credential-issuer');
+    expect(f!.message).toMatch(/which is not a reference to a cluster's oidc_issuer_url/);
+  });
+
+  test('accepts the data-source cluster issuer', () => {
+    const findings = run((p) => {
+      credential(p).issuer = '${data.azurerm_kubernetes_cluster.cluster.oidc_issuer_url}';
+      p.tf.data.azurerm_kubernetes_cluster = { cluster: { name: 'aks', resource_group_name: 'rg' } };
+      delete p.tf.resource.azurerm_kubernetes_cluster;
+    });
+    expect(findings.map((f) => f.rule)).toEqual(['rotation-unverifiable']);
+  });
+
+  test('fails federated-credential-audience', () => {
+    const [f] = of(run((p) => (credential(p).audience = ['api://AKSIdentityBinding'])), 'federated-credential-audience');
+    expect(f!.message).toBe('azurerm_federated_identity_credential.credential_app has audience ["api://AKSIdentityBinding"]; workload identity tokens carry exactly "api://AzureADTokenExchange"');
+  });
+
+  test('fails federated-credential-parent', () => {
+    const [f] = of(run((p) => (credential(p).parent_id = '/subscriptions/x/identity')), 'federated-credential-parent');
+    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_federated_identity_credential.credential_app.parent_id`);
+  });
+
+  test('warns federated-credential-unused for a credential no workload matches', () => {
+    const findings = run((p) => (p.tf.resource.azurerm_federated_identity_credential.stale = { ...credential(p), subject: 'system:serviceaccount:demo:old', depends_on: ['azurerm_federated_identity_credential.credential_app'] }));
+    const [f] = of(findings, 'federated-credential-unused');
+    expect(f!.message).toMatch(/trusts "system:serviceaccount:demo:old", but no workload in the manifests mounts/);
+    expect(findings.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+
+  test('fails federated-credential-limit above 20 credentials on one identity', () => {
+    const findings = run((p) => {
+      const creds = p.tf.resource.azurerm_federated_identity_credential;
+      let previous = 'credential_app';
+      for (let i = 0; i < 20; i++) {
+        creds[`c${i}`] = { ...credential(p), subject: `system:serviceaccount:demo:sa${i}`, depends_on: [`azurerm_federated_identity_credential.${previous}`] };
+        previous = `c${i}`;
+      }
+    });
+    const [f] = of(findings, 'federated-credential-limit');
+    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_user_assigned_identity.identity_app`);
+    expect(f!.message).toBe(`${IDENTITY} holds 21 federated credentials; Azure allows at most 20 per identity`);
+    expect(findings.some((x) => x.rule === 'federated-credentials-not-serialized')).toBe(false);
+  });
+
+  test('warns federated-credentials-not-serialized without depends_on between credentials of one identity', () => {
+    const [f] = of(run((p) => (p.tf.resource.azurerm_federated_identity_credential.second = { ...credential(p), subject: 'system:serviceaccount:demo:b' })), 'federated-credentials-not-serialized');
+    expect(f!.message).toMatch(/may create in parallel .* 409/);
+  });
+});
+
+describe('client id', () => {
+  test('fails output-client-id when the output entry references another identity', () => {
+    const [f] = of(run((p) => (p.tf.output.aks_keyvault_csi.value.workloads.app.clientId = '${azurerm_user_assigned_identity.other.client_id}')), 'output-client-id');
+    expect(f!.where).toBe(`${TF_FILE}: output.aks_keyvault_csi.value.workloads.app.clientId`);
+    expect(f!.message).toMatch(/has clientId "\$\{azurerm_user_assigned_identity.other.client_id\}", but the identity trusted for that ServiceAccount is azurerm_user_assigned_identity.identity_app/);
+  });
+
+  test('fails output-client-id when no output entry references the identity', () => {
+    const [f] = of(run((p) => (p.tf.output.aks_keyvault_csi.value.workloads = {})), 'output-client-id');
+    expect(f!.message).toMatch(/no workload entry of output "aks_keyvault_csi" has a clientId referencing azurerm_user_assigned_identity.identity_app.client_id/);
+  });
+
+  test('fails client-id-mismatch when the SPC clientID differs from the outputs', () => {
+    const [f] = of(run((p) => (params(p).clientID = '99999999-9999-9999-9999-999999999999')), 'client-id-mismatch');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.clientID`);
+    expect(f!.message).toBe(
+      `SecretProviderClass demo/app-keyvault has clientID 99999999-9999-9999-9999-999999999999, but the identity's client id is ${CLIENT_ID} per ${OUTPUTS_FILE} (workloads.app.clientId); the token exchange fails`,
+    );
+  });
+
+  test('fails client-id-mismatch when the annotation differs from the outputs', () => {
+    const [f] = of(run((p) => (p.sa.metadata.annotations['azure.workload.identity/client-id'] = '99999999-9999-9999-9999-999999999999')), 'client-id-mismatch');
+    expect(f!.where).toBe(`${SA_FILE}: metadata.annotations["azure.workload.identity/client-id"]`);
+  });
+
+  test('fails client-id-mismatch without outputs when annotation and SPC disagree', () => {
+    const [f] = of(run((p) => (params(p).clientID = '99999999-9999-9999-9999-999999999999'), false), 'client-id-mismatch');
+    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault has clientID 99999999-9999-9999-9999-999999999999, but ServiceAccount demo/app is annotated with ${CLIENT_ID}; the provider uses the SPC's`);
+  });
+
+  test('fails client-id-mismatch when the outputs file lacks the workload', () => {
+    const [f] = of(run((p) => (p.outputs!.workloads = {})), 'client-id-mismatch');
+    expect(f!.message).toMatch(/has no workload entry for demo\/app \(looked for app\)/);
+  });
+});
+
+describe('role assignments', () => {
+  const roles = (p: Parts) => p.tf.resource.azurerm_role_assignment;
+
+  test('fails role-assignment-client-id for principal_id = client_id', () => {
+    const findings = run((p) => (roles(p).role_secrets.principal_id = `\${${IDENTITY}.client_id}`));
+    const [f] = of(findings, 'role-assignment-client-id');
+    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_role_assignment.role_secrets.principal_id`);
+    expect(f!.message).toMatch(/principal_id must be the identity's principal_id \(object id\)/);
+    expect(f!.fix).toBe(`set principal_id to "\${${IDENTITY}.principal_id}"`);
+    expect(of(findings, 'role-assignment-missing')[0]!.message).toMatch(/read secret "db-password"/);
+  });
+
+  test('fails role-assignment-missing when the role does not allow the object type', () => {
+    const [f] = of(run((p) => delete roles(p).role_cert), 'role-assignment-missing');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.objects array[1]`);
+    expect(f!.message).toBe(`${IDENTITY} has no role assignment in ${TF_FILE} that lets it read cert "web-tls" (mounted by SecretProviderClass demo/app-keyvault); the mount fails with 403`);
+    expect(f!.fix).toMatch(/assign "Key Vault Certificate User"/);
+  });
+
+  test('fails role-assignment-missing when scoped to another object', () => {
+    const [f] = of(run((p) => (roles(p).role_secrets.scope = '${azurerm_key_vault.kv.id}/secrets/other')), 'role-assignment-missing');
+    expect(f!.message).toMatch(/read secret "db-password"/);
+  });
+
+  test('warns role-assignment-principal-type', () => {
+    const [f] = of(run((p) => delete roles(p).role_cert.principal_type), 'role-assignment-principal-type');
+    expect(f!.message).toMatch(/has principal_type undefined; a managed identity is a ServicePrincipal/);
+  });
+
+  test('warns role-administrator, which still allows every object', () => {
+    const findings = run((p) => {
+      delete roles(p).role_cert;
+      roles(p).role_secrets.role_definition_name = 'Key Vault Administrator';
+    });
+    expect(findings.map((f) => f.rule)).toEqual(['role-administrator']);
+    expect(findings[0]!.message).toMatch(/grants Key Vault Administrator: every data-plane operation/);
+  });
+});
+
+describe('rotation', () => {
+  const cluster = (p: Parts) => p.tf.resource.azurerm_kubernetes_cluster.cluster;
+
+  test('fails secrets-provider-addon-missing', () => {
+    const [f] = of(run((p) => delete cluster(p).key_vault_secrets_provider), 'secrets-provider-addon-missing');
+    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.key_vault_secrets_provider`);
+  });
+
+  test('warns rotation-disabled', () => {
+    const [f] = of(run((p) => (cluster(p).key_vault_secrets_provider.secret_rotation_enabled = false)), 'rotation-disabled');
+    expect(f!.message).toMatch(/has secret_rotation_enabled false: mounted files keep the version read at pod start/);
+  });
+
+  test('warns rotation-unverifiable for a data-source cluster', () => {
+    const [f] = of(
+      run((p) => {
+        p.tf.data.azurerm_kubernetes_cluster = { existing: { name: 'aks' } };
+        delete p.tf.resource.azurerm_kubernetes_cluster;
+        credential(p).issuer = '${data.azurerm_kubernetes_cluster.existing.oidc_issuer_url}';
+      }),
+      'rotation-unverifiable',
+    );
+    expect(f!.message).toMatch(/cannot be verified offline/);
+  });
+});
+
+describe('other workload kinds and layouts', () => {
+  test('checks a StatefulSet and a namespace from a Kustomization', () => {
+    const p = parts();
+    p.deploy.kind = 'StatefulSet';
+    delete p.deploy.metadata.namespace;
+    mount(p).subPath = 'x';
+    const i = input(p);
+    const findings = checkTrustChain({ ...i, manifests: [...i.manifests, { file: 'dist/dev/kustomization.yaml', objects: [{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', namespace: 'demo' }] }] });
+    expect(findings.map((f) => f.rule)).toEqual(['csi-mount-sub-path']);
+    expect(findings[0]!.message).toMatch(/^StatefulSet demo\/app/);
+  });
+
+  test('names the object when a file holds several', () => {
+    const p = parts();
+    volume(p).csi.readOnly = false;
+    const findings = checkTrustChain({ ...input(p), manifests: [{ file: 'all.yaml', objects: [p.sa, p.spc, p.deploy] }] });
+    expect(findings.map((f) => f.where)).toEqual(['all.yaml (Deployment demo/app): spec.template.spec.volumes[0].csi.readOnly']);
+  });
+
+  test('ignores pods without a secrets-store volume', () => {
+    const p = parts();
+    p.extra.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'plain', namespace: 'demo' }, spec: { template: { spec: { containers: [{ name: 'c' }] } } } });
+    expect(checkTrustChain(input(p))).toEqual([]);
+  });
+});
+
+describe('determinism', () => {
+  test('the same findings whatever the order of the manifests', () => {
+    const p = parts();
+    volume(p).csi.readOnly = false;
+    delete p.sa.metadata.annotations;
+    params(p).objects = objectsParameter([`${OBJECTS[0]}objectVersion: v1\nfoo: bar`]);
+    const i = input(p);
+    const a = checkTrustChain(i);
+    const b = checkTrustChain({ ...i, manifests: [...i.manifests].reverse() });
+    expect(b).toEqual(a);
+    expect(a.map((f) => f.severity)).toEqual([...a.map((f) => f.severity)].sort());
+  });
+});
+
+describe('stack values', () => {
+  test('fails outputs-contract-invalid for the outputs of another environment, and compares nothing against them', () => {
+    const findings = run((p) => {
+      p.outputs!.environment = 'prod';
+      p.outputs!.tenantId = '33333333-3333-3333-3333-333333333333';
+    });
+    expect(findings.map((f) => f.rule)).toEqual(['outputs-contract-invalid']);
+    expect(findings[0]!.message).toBe(`${OUTPUTS_FILE} holds the outputs of environment "prod", but ${TF_FILE} is environment "dev"; client id, tenant and vault cannot be compared against it`);
+  });
+
+  test("fails spc-tenant-id for another tenant than a literal tenant_id of the stack's vault", () => {
+    const [f] = of(run((p) => (p.tf.resource.azurerm_key_vault.kv.tenant_id = '44444444-4444-4444-4444-444444444444'), false), 'spc-tenant-id');
+    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault has tenantID "22222222-2222-2222-2222-222222222222" but the stack's vault "kv-dev" is in tenant "44444444-4444-4444-4444-444444444444"`);
+  });
+});

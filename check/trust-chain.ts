@@ -1,0 +1,582 @@
+/**
+ * The trust-chain check: from synthesized files only (Terraform JSON, rendered manifests and,
+ * optionally, the outputs file) prove that each workload mounting Key Vault objects can get a
+ * token (ServiceAccount ↔ federated credential ↔ identity ↔ SPC clientID), may read what it
+ * mounts (role assignments), and sees rotated values (add-on rotation, mount shape).
+ */
+import { OUTPUT_NAME, OutputsContractSchema, type OutputsContract } from '../lib/outputs/contract';
+import { Findings, at, type Finding } from './finding';
+import { ManifestIndex, podSpecOf, type K8sObject } from './manifests';
+import { analyzeSecretProviderClass, type MountedObject, type ObjectType, type SpcInfo } from './secret-provider-class';
+import { TerraformIndex, parseRef, type TfBlock } from './terraform';
+import { list, rec, show, str, type Json } from './values';
+
+/** What `loadSynthesized` reads; tests and other pipelines may build it in memory. */
+export interface SynthesizedInput {
+  readonly terraform: { readonly file: string; readonly json: unknown };
+  readonly manifests: readonly { readonly file: string; readonly objects: readonly unknown[] }[];
+  /** The outputs contract (already unwrapped from the cdktf or `terraform output -json` envelope). */
+  readonly outputs?: { readonly file: string; readonly contract: unknown };
+}
+
+export const CSI_DRIVER = 'secrets-store.csi.k8s.io';
+export const AUDIENCE = 'api://AzureADTokenExchange';
+export const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+export const MAX_CREDENTIALS_PER_IDENTITY = 20;
+
+const T = {
+  identity: 'azurerm_user_assigned_identity',
+  credential: 'azurerm_federated_identity_credential',
+  roleAssignment: 'azurerm_role_assignment',
+  cluster: 'azurerm_kubernetes_cluster',
+  vault: 'azurerm_key_vault',
+} as const;
+
+/** Built-in roles that can read each object type through the CSI provider. */
+const ROLE_READS: Record<string, readonly ObjectType[]> = {
+  'Key Vault Secrets User': ['secret'],
+  'Key Vault Secrets Officer': ['secret'],
+  'Key Vault Certificate User': ['cert', 'key'],
+  'Key Vault Certificates Officer': ['cert', 'key'],
+  'Key Vault Crypto User': ['key'],
+  'Key Vault Crypto Officer': ['key'],
+  'Key Vault Administrator': ['secret', 'key', 'cert'],
+};
+const LEAST_PRIVILEGE: Record<ObjectType, string> = { secret: 'Key Vault Secrets User', key: 'Key Vault Certificate User', cert: 'Key Vault Certificate User' };
+const SCOPE_SEGMENT: Record<ObjectType, string> = { secret: 'secrets', key: 'keys', cert: 'certificates' };
+
+interface Credential {
+  readonly block: TfBlock;
+  readonly subject: string | undefined;
+  /** Address of the identity (`azurerm_user_assigned_identity.x`) when parent_id references its id. */
+  readonly identity: string | undefined;
+  /** Address of the cluster whose `oidc_issuer_url` the issuer references. */
+  readonly cluster: string | undefined;
+}
+
+export function checkTrustChain(input: SynthesizedInput): Finding[] {
+  const out = new Findings();
+  const tf = new TerraformIndex(input.terraform.file, input.terraform.json);
+  const mf = new ManifestIndex(input.manifests);
+  let outputs = readOutputs(input.outputs, out);
+
+  const tfOutput = tf.output(OUTPUT_NAME);
+  const stackEnvironment = str(rec(tfOutput?.value)['environment']);
+  if (outputs && stackEnvironment !== undefined && !stackEnvironment.includes('${') && outputs.contract.environment !== stackEnvironment) {
+    out.add(
+      'outputs-contract-invalid',
+      at(outputs.file, `${OUTPUT_NAME}.environment`),
+      `${outputs.file} holds the outputs of environment "${outputs.contract.environment}", but ${tf.file} is environment "${stackEnvironment}"; client id, tenant and vault cannot be compared against it`,
+      `pass the outputs file of environment "${stackEnvironment}"`,
+    );
+    outputs = undefined;
+  }
+  if (!tfOutput) {
+    out.add('output-missing', tf.where('output'), `${tf.file} has no output "${OUTPUT_NAME}": the chart cannot learn client ids, tenant or vault`, `synthesize the stack with this project's version, which writes output "${OUTPUT_NAME}"`);
+  }
+  const tfWorkloads = rec(rec(tfOutput?.value)['workloads']);
+
+  const vaults = tf.ofType(T.vault);
+  const vaultNames = vaults.map((v) => str(v.body['name'])).filter((n): n is string => n !== undefined && !n.includes('${'));
+  const vaultTenants = new Map<string, string>();
+  for (const v of vaults) {
+    const name = str(v.body['name']);
+    const tenant = str(v.body['tenant_id']);
+    if (name && tenant && !name.includes('${') && !tenant.includes('${')) vaultTenants.set(name.toLowerCase(), tenant);
+  }
+  const credentials = tf.ofType(T.credential, { data: false }).map((b) => checkCredential(tf, b, out));
+  checkCredentialsPerIdentity(tf, credentials, out);
+  const roleAssignments = tf.ofType(T.roleAssignment, { data: false });
+  for (const ra of roleAssignments) checkRoleAssignment(tf, ra, out);
+
+  const spcs = new Map<K8sObject, SpcInfo>();
+  const analyze = (spc: K8sObject): SpcInfo => {
+    let info = spcs.get(spc);
+    if (!info) {
+      info = analyzeSecretProviderClass(spc, { vaultNames, vaultTenants, outputs }, out);
+      spcs.set(spc, info);
+    }
+    return info;
+  };
+
+  const usedSubjects = new Set<string>();
+  const clusters = new Set<string>();
+
+  for (const workload of mf.objects) {
+    const pod = podSpecOf(workload);
+    if (!pod) continue;
+    const volumes = list(pod.spec['volumes'])
+      .map((v, i) => ({ v: rec(v), i }))
+      .filter(({ v }) => rec(v['csi'])['driver'] === CSI_DRIVER);
+    if (volumes.length === 0) continue;
+
+    const ns = workload.namespace;
+    const saName = str(pod.spec['serviceAccountName']) ?? str(pod.spec['serviceAccount']) ?? 'default';
+    const saPath = `${pod.path}.serviceAccountName`;
+    const sa = mf.find('ServiceAccount', ns, saName);
+    if (!sa) {
+      const elsewhere = mf.ofKind('ServiceAccount').filter((s) => s.name === saName).map((s) => s.namespace);
+      const inNs = mf.ofKind('ServiceAccount').filter((s) => s.namespace === ns).map((s) => s.name);
+      out.add(
+        'service-account-missing',
+        workload.where(saPath),
+        `${workload.ref} runs as ServiceAccount "${saName}", which is not in namespace "${ns}"${elsewhere.length ? ` (found in ${elsewhere.join(', ')})` : ''}${inNs.length ? `; ServiceAccounts in "${ns}": ${inNs.join(', ')}` : ''}`,
+        `set ${saPath} to the workload's ServiceAccount, or render ServiceAccount "${saName}" in namespace "${ns}"`,
+      );
+    }
+
+    const containers = [
+      ...list(pod.spec['initContainers']).map((c, i) => ({ c: rec(c), path: `${pod.path}.initContainers[${i}]` })),
+      ...list(pod.spec['containers']).map((c, i) => ({ c: rec(c), path: `${pod.path}.containers[${i}]` })),
+    ];
+
+    const mounted: SpcInfo[] = [];
+    for (const { v, i } of volumes) {
+      const info = checkVolume(workload, pod.path, v, i, containers, mf, out);
+      if (info) mounted.push(analyze(info));
+    }
+    checkEnvFromSyncedSecrets(workload, containers, mf, out);
+
+    // Trust chain: subject → credential → identity → client id → roles.
+    const subject = `system:serviceaccount:${ns}:${saName}`;
+    usedSubjects.add(subject);
+    const matched = credentials.filter((c) => c.subject === subject);
+    const saWhere = sa ? sa.where('metadata.name') : workload.where(saPath);
+    if (matched.length === 0) {
+      const sameNs = credentials.map((c) => c.subject).filter((s): s is string => s?.startsWith(`system:serviceaccount:${ns}:`) ?? false);
+      out.add(
+        'federated-credential-missing',
+        saWhere,
+        `no federated credential in ${tf.file} has subject "${subject}", so ${workload.ref} cannot get an Azure token (AADSTS70021)${sameNs.length ? `; credentials for namespace "${ns}": ${sameNs.map((s) => `"${s}"`).join(', ')}` : ''}`,
+        `make the ServiceAccount name and the credential subject agree (re-synthesize both from one config, or fix ${saPath})`,
+      );
+    }
+    for (const c of matched) if (c.cluster) clusters.add(c.cluster);
+    const identities = [...new Set(matched.map((c) => c.identity).filter((a): a is string => a !== undefined))].sort();
+
+    const annotation = sa ? str(rec(rec(sa.body['metadata'])['annotations'])[CLIENT_ID_ANNOTATION])?.trim() : undefined;
+    if (sa && !annotation) {
+      out.add(
+        'service-account-client-id-missing',
+        sa.where(`metadata.annotations["${CLIENT_ID_ANNOTATION}"]`),
+        `${sa.ref} has no ${CLIENT_ID_ANNOTATION} annotation: the mount works (the provider uses the SPC clientID) but the app's own Azure SDK calls will not`,
+        `annotate the ServiceAccount with ${CLIENT_ID_ANNOTATION}: <the identity's client id>`,
+      );
+    }
+    const expected = checkOutputChain(tf, tfOutput?.path, tfWorkloads, identities, ns, saName, workload, outputs, out);
+    checkClientIds(sa, annotation, mounted, expected, out);
+    if (identities.length > 0) checkRoles(tf, roleAssignments, identities, mounted, vaults, out);
+  }
+
+  for (const c of credentials) {
+    if (c.subject !== undefined && !usedSubjects.has(c.subject)) {
+      out.add(
+        'federated-credential-unused',
+        tf.where(`${c.block.path}.subject`),
+        `federated credential ${c.block.address} trusts "${c.subject}", but no workload in the manifests mounts a secrets-store volume as that ServiceAccount`,
+        'remove the credential, or fix its subject to system:serviceaccount:<namespace>:<serviceaccount> of the workload it is for',
+      );
+    }
+  }
+
+  // Rotation: the clusters the workloads' credentials trust, else every cluster in the stack.
+  const checked = clusters.size > 0 ? [...clusters].sort().map((a) => tf.get(a)).filter((b): b is TfBlock => b !== undefined) : usedSubjects.size > 0 ? tf.ofType(T.cluster) : [];
+  for (const cluster of checked) checkRotation(tf, cluster, out);
+
+  return out.sorted();
+}
+
+function readOutputs(o: SynthesizedInput['outputs'], out: Findings): { file: string; contract: OutputsContract } | undefined {
+  if (!o) return undefined;
+  const parsed = OutputsContractSchema.safeParse(o.contract);
+  if (parsed.success) return { file: o.file, contract: parsed.data };
+  for (const issue of parsed.error.issues.slice(0, 10)) {
+    const path = issue.path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`)).join('').replace(/^\./, '');
+    out.add('outputs-contract-invalid', at(o.file, `${OUTPUT_NAME}${path ? `.${path}` : ''}`), `${o.file}: ${issue.message}; client id, tenant and vault cannot be compared against it`, 'pass the file written by "cdktf deploy --outputs-file" or "terraform output -json" for this environment');
+  }
+  return undefined;
+}
+
+function checkCredential(tf: TerraformIndex, b: TfBlock, out: Findings): Credential {
+  const issuer = b.body['issuer'];
+  const issuerRef = parseRef(issuer);
+  let cluster: string | undefined;
+  if (issuerRef && issuerRef.type === T.cluster && issuerRef.attr === 'oidc_issuer_url' && issuerRef.suffix === '') {
+    cluster = issuerRef.address;
+  } else if (typeof issuer === 'string' && !issuer.includes('${')) {
+    out.add(
+      'federated-credential-issuer',
+      tf.where(`${b.path}.issuer`),
+      `${b.address} has the literal issuer "${issuer}"; a literal drifts from the cluster's issuer (a missing trailing slash is enough to fail every token exchange with AADSTS70021)`,
+      `set issuer to the cluster's oidc_issuer_url: "\${${T.cluster}.<cluster>.oidc_issuer_url}" (or the data source's)`,
+    );
+  } else {
+    out.add(
+      'federated-credential-issuer',
+      tf.where(`${b.path}.issuer`),
+      `${b.address} has issuer ${show(issuer)}, which is not a reference to a cluster's oidc_issuer_url`,
+      `set issuer to "\${${T.cluster}.<cluster>.oidc_issuer_url}" (or the data source's)`,
+    );
+  }
+
+  const audience = b.body['audience'];
+  if (!Array.isArray(audience) || audience.length !== 1 || audience[0] !== AUDIENCE) {
+    out.add('federated-credential-audience', tf.where(`${b.path}.audience`), `${b.address} has audience ${show(audience)}; workload identity tokens carry exactly "${AUDIENCE}"`, `set audience to ["${AUDIENCE}"]`);
+  }
+
+  const parentRef = parseRef(b.body['parent_id']);
+  let identity: string | undefined;
+  if (parentRef && parentRef.type === T.identity && parentRef.attr === 'id' && parentRef.suffix === '') {
+    identity = parentRef.address;
+  } else {
+    out.add(
+      'federated-credential-parent',
+      tf.where(`${b.path}.parent_id`),
+      `${b.address} has parent_id ${show(b.body['parent_id'])}, not a reference to a user-assigned identity's id; the check cannot tell which client id it trusts`,
+      `set parent_id to "\${${T.identity}.<identity>.id}"`,
+    );
+  }
+  return { block: b, subject: str(b.body['subject']), identity, cluster };
+}
+
+function checkCredentialsPerIdentity(tf: TerraformIndex, credentials: readonly Credential[], out: Findings): void {
+  const byIdentity = new Map<string, Credential[]>();
+  for (const c of credentials) {
+    if (!c.identity) continue;
+    byIdentity.set(c.identity, [...(byIdentity.get(c.identity) ?? []), c]);
+  }
+  for (const [identity, creds] of [...byIdentity].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const where = tf.get(identity) ? tf.where(tf.get(identity)!.path) : tf.where(`${creds[0]!.block.path}.parent_id`);
+    if (creds.length > MAX_CREDENTIALS_PER_IDENTITY) {
+      out.add(
+        'federated-credential-limit',
+        where,
+        `${identity} holds ${creds.length} federated credentials; Azure allows at most ${MAX_CREDENTIALS_PER_IDENTITY} per identity`,
+        'give workloads their own identities (identity.mode: per-workload) or split them across identities',
+      );
+    }
+    if (creds.length > 1) {
+      const deps = new Map(creds.map((c) => [c.block.address, TerraformIndex.dependsOn(c.block.body)]));
+      const reaches = (from: string, to: string): boolean => {
+        const seen = new Set<string>();
+        const stack = [from];
+        while (stack.length) {
+          const cur = stack.pop()!;
+          for (const d of deps.get(cur) ?? []) {
+            if (d === to) return true;
+            if (!seen.has(d)) {
+              seen.add(d);
+              stack.push(d);
+            }
+          }
+        }
+        return false;
+      };
+      const addrs = creds.map((c) => c.block.address);
+      const unordered = addrs.flatMap((a, i) => addrs.slice(i + 1).filter((b) => !reaches(a, b) && !reaches(b, a)).map((b) => [a, b] as const));
+      if (unordered.length > 0) {
+        const [a, b] = unordered[0]!;
+        out.add(
+          'federated-credentials-not-serialized',
+          where,
+          `${identity} has ${creds.length} federated credentials that Terraform may create in parallel (e.g. ${a} and ${b}); Azure rejects concurrent credential writes on one identity with 409`,
+          'chain the credentials of one identity with depends_on, each on the previous one',
+        );
+      }
+    }
+  }
+}
+
+function checkRoleAssignment(tf: TerraformIndex, ra: TfBlock, out: Findings): void {
+  const ref = parseRef(ra.body['principal_id']);
+  if (ref && ref.type === T.identity && ref.attr === 'client_id') {
+    out.add(
+      'role-assignment-client-id',
+      tf.where(`${ra.path}.principal_id`),
+      `${ra.address} assigns the role to ${ref.address}.client_id; principal_id must be the identity's principal_id (object id), so this grants nothing to the identity and mounts fail with 403`,
+      `set principal_id to "\${${ref.address}.principal_id}"`,
+    );
+  }
+  if (ref && ref.type === T.identity && ra.body['principal_type'] !== 'ServicePrincipal') {
+    out.add(
+      'role-assignment-principal-type',
+      tf.where(`${ra.path}.principal_type`),
+      `${ra.address} has principal_type ${show(ra.body['principal_type'])}; a managed identity is a ServicePrincipal, and without it a fresh identity can fail with PrincipalNotFound`,
+      'set principal_type = "ServicePrincipal"',
+    );
+  }
+  if (ra.body['role_definition_name'] === 'Key Vault Administrator') {
+    out.add(
+      'role-administrator',
+      tf.where(`${ra.path}.role_definition_name`),
+      `${ra.address} grants Key Vault Administrator: every data-plane operation (write, delete, purge), where the CSI mount needs only read`,
+      'grant Key Vault Secrets User for secret objects and Key Vault Certificate User for cert and key objects',
+    );
+  }
+}
+
+function checkVolume(
+  workload: K8sObject,
+  podPath: string,
+  v: Json,
+  i: number,
+  containers: readonly { c: Json; path: string }[],
+  mf: ManifestIndex,
+  out: Findings,
+): K8sObject | undefined {
+  const vpath = `${podPath}.volumes[${i}]`;
+  const name = str(v['name']) ?? '';
+  const csi = rec(v['csi']);
+  if (csi['readOnly'] !== true) {
+    out.add('csi-volume-not-read-only', workload.where(`${vpath}.csi.readOnly`), `${workload.ref}: CSI volume "${name}" has readOnly ${show(csi['readOnly'])}; the driver rejects the mount ("Readonly is not true in request")`, `set ${vpath}.csi.readOnly: true`);
+  }
+  const attrs = rec(csi['volumeAttributes']);
+  for (const key of Object.keys(attrs).sort()) {
+    if (key === 'secretProviderClass') continue;
+    if (key === 'rotationPollInterval') {
+      out.add(
+        'csi-volume-rotation-poll-interval',
+        workload.where(`${vpath}.csi.volumeAttributes.rotationPollInterval`),
+        `${workload.ref}: rotationPollInterval is not a volume attribute and does nothing; the poll interval is the add-on's setting`,
+        'remove it and set secret_rotation_interval on the cluster (cluster.secretsProvider.rotation.interval)',
+      );
+    } else {
+      out.add(
+        'csi-volume-extra-attribute',
+        workload.where(`${vpath}.csi.volumeAttributes.${key}`),
+        `${workload.ref}: volume attribute "${key}" is forwarded to the provider and overrides the SecretProviderClass parameter of the same name`,
+        `remove volumeAttributes.${key} and set it in the SecretProviderClass`,
+      );
+    }
+  }
+
+  let mountCount = 0;
+  for (const { c, path } of containers) {
+    list(c['volumeMounts']).forEach((m, j) => {
+      const mount = rec(m);
+      if (mount['name'] !== name) return;
+      mountCount++;
+      const mpath = `${path}.volumeMounts[${j}]`;
+      const container = str(c['name']) ?? path;
+      if (mount['readOnly'] !== true) {
+        out.add('csi-mount-not-read-only', workload.where(`${mpath}.readOnly`), `${workload.ref}: container "${container}" mounts CSI volume "${name}" without readOnly: true`, `set ${mpath}.readOnly: true`);
+      }
+      for (const key of ['subPath', 'subPathExpr'] as const) {
+        if (mount[key] !== undefined && mount[key] !== '') {
+          out.add(
+            'csi-mount-sub-path',
+            workload.where(`${mpath}.${key}`),
+            `${workload.ref}: container "${container}" mounts CSI volume "${name}" with ${key}; a subPath mount is never rotated`,
+            `remove ${key}: mount the whole volume and read the file inside it`,
+          );
+        }
+      }
+    });
+  }
+  if (mountCount === 0) {
+    out.add('csi-volume-not-mounted', workload.where(vpath), `${workload.ref}: no container mounts CSI volume "${name}"`, 'add a read-only volumeMount of it to the container that reads the secrets, or remove the volume');
+  }
+
+  const spcName = str(attrs['secretProviderClass']);
+  if (!spcName) {
+    out.add('secret-provider-class-missing', workload.where(`${vpath}.csi.volumeAttributes.secretProviderClass`), `${workload.ref}: CSI volume "${name}" names no secretProviderClass`, 'set volumeAttributes.secretProviderClass to the SecretProviderClass name');
+    return undefined;
+  }
+  const spc = mf.find('SecretProviderClass', workload.namespace, spcName);
+  if (!spc) {
+    const elsewhere = mf.ofKind('SecretProviderClass').filter((s) => s.name === spcName).map((s) => s.namespace);
+    out.add(
+      'secret-provider-class-missing',
+      workload.where(`${vpath}.csi.volumeAttributes.secretProviderClass`),
+      `${workload.ref}: SecretProviderClass "${spcName}" is not in namespace "${workload.namespace}"${elsewhere.length ? ` (found in ${elsewhere.join(', ')}; it must be in the pod's namespace)` : ''}; pods fail with FailedMount`,
+      `render SecretProviderClass "${spcName}" in namespace "${workload.namespace}", or fix volumeAttributes.secretProviderClass`,
+    );
+  }
+  return spc;
+}
+
+function checkEnvFromSyncedSecrets(workload: K8sObject, containers: readonly { c: Json; path: string }[], mf: ManifestIndex, out: Findings): void {
+  const synced = new Set(
+    mf
+      .ofKind('SecretProviderClass')
+      .filter((s) => s.namespace === workload.namespace)
+      .flatMap((s) => list(rec(s.body['spec'])['secretObjects']).map((e) => str(rec(e)['secretName'])))
+      .filter((n): n is string => n !== undefined),
+  );
+  if (synced.size === 0) return;
+  const annotations = rec(rec(workload.body['metadata'])['annotations']);
+  const reloader = Object.entries(annotations).some(([k, v]) => k.endsWith('reloader.stakater.com/reload') || (k.endsWith('reloader.stakater.com/auto') && String(v) === 'true'));
+  if (reloader) return;
+  const warn = (path: string, container: string, what: string, secret: string) =>
+    out.add(
+      'env-from-synced-secret',
+      workload.where(path),
+      `${workload.ref}: container "${container}" ${what} synced Secret "${secret}"; environment variables do not change on rotation until the pod restarts`,
+      `read the mounted file instead, or annotate the workload with secretproviderclass.reloader.stakater.com/reload (Stakater Reloader restarts it on change)`,
+    );
+  for (const { c, path } of containers) {
+    const container = str(c['name']) ?? path;
+    list(c['env']).forEach((e, j) => {
+      const name = str(rec(rec(rec(e)['valueFrom'])['secretKeyRef'])['name']);
+      if (name && synced.has(name)) warn(`${path}.env[${j}].valueFrom.secretKeyRef`, container, `reads ${str(rec(e)['name']) ?? 'a variable'} from`, name);
+    });
+    list(c['envFrom']).forEach((e, j) => {
+      const name = str(rec(rec(e)['secretRef'])['name']);
+      if (name && synced.has(name)) warn(`${path}.envFrom[${j}].secretRef`, container, 'loads environment variables from', name);
+    });
+  }
+}
+
+/**
+ * Follows identity → Terraform output entry → outputs-file value. Returns the client id the
+ * ServiceAccount and SPC must carry when the outputs file says so.
+ */
+function checkOutputChain(
+  tf: TerraformIndex,
+  outputPath: string | undefined,
+  tfWorkloads: Json,
+  identities: readonly string[],
+  ns: string,
+  sa: string,
+  workload: K8sObject,
+  outputs: { file: string; contract: OutputsContract } | undefined,
+  out: Findings,
+): { value: string; source: string } | undefined {
+  // Without a trusted identity (already reported) there is nothing to trace.
+  if (identities.length === 0) return undefined;
+  const entries = Object.entries(tfWorkloads).map(([key, e]) => ({ key, e: rec(e), ref: parseRef(rec(e)['clientId']) }));
+  const forIdentity = entries.filter((x) => x.ref && x.ref.attr === 'client_id' && x.ref.suffix === '' && identities.includes(x.ref.address));
+  const forWorkload = entries.find((x) => x.e['namespace'] === ns && x.e['serviceAccount'] === sa);
+
+  if (outputPath) {
+    if (forWorkload && !forIdentity.includes(forWorkload)) {
+      out.add(
+        'output-client-id',
+        tf.where(`${outputPath}.workloads.${forWorkload.key}.clientId`),
+        `output workload "${forWorkload.key}" (${ns}/${sa}) has clientId ${show(forWorkload.e['clientId'])}, but the identity trusted for that ServiceAccount is ${identities.join(', ')}`,
+        `set clientId to "\${${identities[0]}.client_id}"`,
+      );
+    } else if (forIdentity.length === 0) {
+      out.add(
+        'output-client-id',
+        tf.where(`${outputPath}.workloads`),
+        `no workload entry of output "${OUTPUT_NAME}" has a clientId referencing ${identities.map((a) => `${a}.client_id`).join(' or ')}, the identity ${workload.ref} federates with`,
+        `add a workloads entry for ${ns}/${sa} with clientId "\${${identities[0]}.client_id}"`,
+      );
+    }
+  }
+  if (!outputs) return undefined;
+
+  const keys = forWorkload && forIdentity.includes(forWorkload) ? [forWorkload.key] : forIdentity.map((x) => x.key);
+  for (const key of keys) {
+    const w = outputs.contract.workloads[key];
+    if (w) return { value: w.clientId, source: `${outputs.file} (workloads.${key}.clientId)` };
+  }
+  const byName = Object.entries(outputs.contract.workloads).find(([, w]) => w.namespace === ns && w.serviceAccount === sa);
+  if (byName) return { value: byName[1].clientId, source: `${outputs.file} (workloads.${byName[0]}.clientId)` };
+  out.add(
+    'client-id-mismatch',
+    at(outputs.file, `${OUTPUT_NAME}.workloads`),
+    `${outputs.file} has no workload entry for ${ns}/${sa}${keys.length ? ` (looked for ${keys.join(', ')})` : ''}: the outputs file is from another deployment or stale`,
+    'deploy again and pass the outputs file it writes',
+  );
+  return undefined;
+}
+
+function checkClientIds(sa: K8sObject | undefined, annotation: string | undefined, spcs: readonly SpcInfo[], expected: { value: string; source: string } | undefined, out: Findings): void {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  if (expected) {
+    if (sa && annotation && !same(annotation, expected.value)) {
+      out.add(
+        'client-id-mismatch',
+        sa.where(`metadata.annotations["${CLIENT_ID_ANNOTATION}"]`),
+        `${sa.ref} is annotated with client id ${annotation}, but the identity's client id is ${expected.value} per ${expected.source}`,
+        `set the annotation to ${expected.value} (re-render with the current outputs)`,
+      );
+    }
+    for (const spc of spcs) {
+      if (spc.clientId && !same(spc.clientId, expected.value)) {
+        out.add(
+          'client-id-mismatch',
+          spc.object.where('spec.parameters.clientID'),
+          `${spc.object.ref} has clientID ${spc.clientId}, but the identity's client id is ${expected.value} per ${expected.source}; the token exchange fails`,
+          `set spec.parameters.clientID: ${expected.value} (re-render with the current outputs)`,
+        );
+      }
+    }
+    return;
+  }
+  if (!sa || !annotation) return;
+  for (const spc of spcs) {
+    if (spc.clientId && !same(spc.clientId, annotation)) {
+      out.add(
+        'client-id-mismatch',
+        spc.object.where('spec.parameters.clientID'),
+        `${spc.object.ref} has clientID ${spc.clientId}, but ${sa.ref} is annotated with ${annotation}; the provider uses the SPC's`,
+        'render both from the same Terraform output (pass the outputs file to the check to know which is right)',
+      );
+    }
+  }
+}
+
+function checkRoles(tf: TerraformIndex, roleAssignments: readonly TfBlock[], identities: readonly string[], spcs: readonly SpcInfo[], vaults: readonly TfBlock[], out: Findings): void {
+  for (const spc of spcs) {
+    const named = vaults.filter((v) => typeof v.body['name'] === 'string' && spc.keyvaultName !== undefined && (v.body['name'] as string).toLowerCase() === spc.keyvaultName.toLowerCase());
+    const vaultAddresses = new Set((named.length > 0 ? named : vaults).map((v) => v.address));
+    const grants = roleAssignments
+      .map((ra) => ({ ra, principal: parseRef(ra.body['principal_id']), scope: parseRef(ra.body['scope']), role: str(ra.body['role_definition_name']) }))
+      .filter((g) => g.principal && g.principal.attr === 'principal_id' && g.principal.suffix === '' && identities.includes(g.principal.address))
+      .filter((g) => g.scope && g.scope.attr === 'id' && vaultAddresses.has(g.scope.address));
+    const seen = new Set<string>();
+    for (const o of spc.objects) {
+      const key = `${o.type}/${o.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!grants.some((g) => covers(g.role, g.scope!.suffix, o))) {
+        const vault = [...vaultAddresses][0] ?? `${T.vault}.<vault>`;
+        out.add(
+          'role-assignment-missing',
+          spc.object.where(o.path),
+          `${identities.join(', ')} has no role assignment in ${tf.file} that lets it read ${o.type} "${o.name}" (mounted by ${spc.object.ref}); the mount fails with 403`,
+          `assign "${LEAST_PRIVILEGE[o.type]}" to "\${${identities[0]}.principal_id}" at scope "\${${vault}.id}" or "\${${vault}.id}/${SCOPE_SEGMENT[o.type]}/${o.name}"`,
+        );
+      }
+    }
+  }
+}
+
+function covers(role: string | undefined, scopeSuffix: string, o: MountedObject): boolean {
+  if (!role || !(ROLE_READS[role] ?? []).includes(o.type)) return false;
+  if (scopeSuffix === '') return true;
+  return scopeSuffix.toLowerCase() === `/${SCOPE_SEGMENT[o.type]}/${o.name}`.toLowerCase();
+}
+
+function checkRotation(tf: TerraformIndex, cluster: TfBlock, out: Findings): void {
+  if (cluster.data) {
+    out.add(
+      'rotation-unverifiable',
+      tf.where(cluster.path),
+      `${cluster.address} is an existing cluster read from a data source: whether its Key Vault secrets provider rotates cannot be verified offline`,
+      `check with "az aks show -n <cluster> -g <group> --query addonProfiles.azureKeyvaultSecretsProvider.config" that enableSecretRotation is "true"`,
+    );
+    return;
+  }
+  const addon = TerraformIndex.nested(cluster.body, 'key_vault_secrets_provider');
+  if (!addon) {
+    out.add(
+      'secrets-provider-addon-missing',
+      tf.where(`${cluster.path}.key_vault_secrets_provider`),
+      `${cluster.address} has no key_vault_secrets_provider block: the Secrets Store CSI driver is not installed and every mount fails`,
+      'enable the add-on: key_vault_secrets_provider { secret_rotation_enabled = true }',
+    );
+    return;
+  }
+  if (addon['secret_rotation_enabled'] !== true) {
+    out.add(
+      'rotation-disabled',
+      tf.where(`${cluster.path}.key_vault_secrets_provider.secret_rotation_enabled`),
+      `${cluster.address} has secret_rotation_enabled ${show(addon['secret_rotation_enabled'])}: mounted files keep the version read at pod start until the pod restarts`,
+      'set secret_rotation_enabled = true (cluster.secretsProvider.rotation.enabled: true)',
+    );
+  }
+}
