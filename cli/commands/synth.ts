@@ -1,0 +1,67 @@
+/** `synth`: Terraform JSON and rendered manifests for the environments, then the trust-chain check. */
+import type { Command } from 'commander';
+import { EXIT_FINDINGS, EXIT_OK } from '../../lib/errors';
+import type { CommandContext } from '../main';
+import { printFindings, printWarnings } from './shared';
+
+interface SynthFlags {
+  readonly env?: string[];
+  readonly config?: string;
+  readonly outputs?: string;
+  readonly out?: string;
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('synth')
+    .description('write Terraform JSON (cdktf.out/stacks/<env>/) and manifests (dist/<env>/) for every environment, then check the trust chain')
+    .option('-e, --env <name...>', 'only these environments (environments/<name>.yaml)')
+    .option('-c, --config <file>', 'an environment file from any path (its base name is the environment name)')
+    .option('-o, --outputs <file>', 'Terraform outputs file (cdktf --outputs-file or terraform output -json) for the one environment', undefined)
+    .option('--out <dir>', 'write the one environment\'s manifests into this folder (e.g. a GitOps checkout) instead of dist/<env>')
+    .addHelpText('after', '\nNothing is written unless every environment synthesizes and passes the check.\nWithout an outputs file (before the first deploy) only the Terraform JSON is written.')
+    .action(async (flags: SynthFlags, command: Command) => {
+      const reporter = ctx.reporter(command);
+      const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
+      const { synthEnvironments } = require('../../pipeline/synth') as typeof import('../../pipeline/synth');
+      const started = performance.now();
+      const models = loadEnvironments({ ...(flags.env ? { names: flags.env } : {}), ...(flags.config ? { configFile: flags.config } : {}) });
+      for (const m of models) printWarnings(reporter, m);
+      const run = synthEnvironments(models, { ...(flags.outputs ? { outputsFile: flags.outputs } : {}), ...(flags.out ? { manifestsDir: flags.out } : {}) });
+      const width = Math.max(...models.map((m) => m.name.length));
+      for (const r of run.environments) {
+        const name = r.model.name.padEnd(width);
+        const errors = r.findings.filter((f) => f.severity === 'error').length;
+        const warnings = r.findings.length - errors;
+        reporter.line(`${reporter.bold(name)}  terraform  ${r.terraformFile}`);
+        if (r.manifests !== undefined) {
+          reporter.line(`${reporter.bold(name)}  manifests  ${r.manifestsDir}/ (${r.manifests.length} files)`);
+          const verdict = errors > 0 ? reporter.red(`${errors} error(s)`) : reporter.green('ok');
+          reporter.line(`${reporter.bold(name)}  check      ${verdict}${warnings > 0 ? `, ${warnings} warning(s)` : ''}`);
+        } else if (r.skipped !== undefined) {
+          reporter.line(`${reporter.bold(name)}  manifests  ${reporter.yellow('skipped')}: ${r.skipped}`);
+        }
+        printFindings(reporter, r.findings);
+      }
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      if (!run.written) {
+        reporter.error(`trust-chain check failed: nothing was written (${seconds}s)`);
+      } else {
+        reporter.line(reporter.dim(`synthesized ${models.length} environment(s) in ${seconds}s`));
+      }
+      reporter.emit({
+        ok: run.written,
+        exitCode: run.written ? EXIT_OK : EXIT_FINDINGS,
+        environments: run.environments.map((r) => ({
+          name: r.model.name,
+          terraform: r.terraformFile,
+          manifests: r.manifestsDir ?? null,
+          files: r.manifests?.map((f) => f.path) ?? [],
+          skipped: r.skipped ?? null,
+          warnings: r.model.warnings,
+          findings: r.findings,
+        })),
+      });
+      ctx.exit(run.written ? EXIT_OK : EXIT_FINDINGS);
+    });
+}

@@ -1,0 +1,74 @@
+/**
+ * Finding and loading environments: the one place that maps "which environments" (all, named,
+ * or a file from anywhere) to validated models. Every entry point (main.ts for the cdktf and
+ * cdk8s CLIs, and our own CLI) goes through here, so they cannot disagree.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { ENVIRONMENTS_DIR, loadEnvironment } from '../lib/config/load';
+import { UserError, type InputProblem } from '../lib/errors';
+import { deriveEnvironment, type EnvironmentModel } from '../lib/model';
+
+export interface EnvironmentSelection {
+  /** Environment names to load from `environments/<name>.yaml`. @default - every environment file */
+  readonly names?: readonly string[];
+  /** One environment file from any path (its base name is the environment name). */
+  readonly configFile?: string;
+  /** Folder of environment files. @default environments */
+  readonly dir?: string;
+}
+
+/** Environment files in `dir`: `<name>.yaml`, sorted by name. */
+export function environmentFiles(dir: string = ENVIRONMENTS_DIR): string[] {
+  if (!existsSync(dir)) {
+    throw UserError.of(dir, '', 'no environments folder: run from the project root, or create one with "aks-keyvault-csi init NAME"');
+  }
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/**
+ * Loads and validates every selected environment before anything is written, collecting the
+ * problems of all files into one error so a user sees everything at once.
+ */
+export function loadEnvironments(selection: EnvironmentSelection = {}): EnvironmentModel[] {
+  const dir = selection.dir ?? ENVIRONMENTS_DIR;
+  let files: string[];
+  if (selection.configFile !== undefined) {
+    if (selection.names !== undefined && selection.names.length > 0) {
+      throw UserError.of('command line', '--config', 'use either --config FILE or --env NAME, not both');
+    }
+    files = [selection.configFile];
+  } else if (selection.names !== undefined && selection.names.length > 0) {
+    const available = environmentFiles(dir);
+    files = [...new Set(selection.names)].map((name) => {
+      const file = available.find((f) => path.basename(f).replace(/\.ya?ml$/, '') === name);
+      if (file === undefined) {
+        const known = available.map((f) => path.basename(f).replace(/\.ya?ml$/, '')).join(', ');
+        throw UserError.of('command line', '--env', `no environment "${name}" in ${dir}/: use one of ${known || '(none)'}, or create it with "aks-keyvault-csi init ${name}"`, name);
+      }
+      return file;
+    });
+  } else {
+    files = environmentFiles(dir);
+    if (files.length === 0) {
+      throw UserError.of(dir, '', 'no environment files (<name>.yaml): create one with "aks-keyvault-csi init NAME"');
+    }
+  }
+
+  const problems: InputProblem[] = [];
+  const models: EnvironmentModel[] = [];
+  for (const file of files) {
+    try {
+      const env = loadEnvironment(file);
+      models.push(deriveEnvironment(env.name, env.file, env.config));
+    } catch (e) {
+      if (e instanceof UserError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new UserError(problems);
+  return models;
+}

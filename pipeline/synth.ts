@@ -1,0 +1,155 @@
+/**
+ * The main job, in one process: Terraform JSON and rendered manifests for a set of environments,
+ * the trust-chain check over both, and only then the move into place.
+ *
+ * Nothing is written until every environment has synthesized and passed the check: output is
+ * built in a temporary folder and renamed into place, so a failed run leaves `cdktf.out/` and
+ * the manifests folders exactly as they were.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { checkTrustChain, type Finding } from '../check';
+import { renderEnvironment } from '../charts/render';
+import { UserError } from '../lib/errors';
+import type { EnvironmentModel } from '../lib/model';
+import type { OutputsContract } from '../lib/outputs/contract';
+import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
+import { writeFolderAtomically, type OutputFile } from '../lib/write';
+import { buildTerraformApp } from '../stacks';
+import { trustDiagram, TRUST_FILE } from './diagram';
+
+/** Where cdktf writes, as its CLI does. */
+export const TERRAFORM_OUT = 'cdktf.out';
+/** Root of the rendered manifests: `dist/<env>/`. */
+export const MANIFESTS_OUT = 'dist';
+
+export interface SynthOptions {
+  /** Outputs file for the (single) environment. @default - environments/<env>.outputs.json */
+  readonly outputsFile?: string;
+  /** Folder for the (single) environment's manifests. @default - dist/<env> */
+  readonly manifestsDir?: string;
+  /** Folder of the Terraform output. @default cdktf.out */
+  readonly terraformOut?: string;
+  /** Run the trust-chain check and refuse to write on errors. @default true */
+  readonly check?: boolean;
+}
+
+export interface EnvironmentSynth {
+  readonly model: EnvironmentModel;
+  /** `cdktf.out/stacks/<env>/cdk.tf.json` */
+  readonly terraformFile: string;
+  readonly terraformJson: unknown;
+  /** Folder the manifests go to; undefined when no outputs file exists yet. */
+  readonly manifestsDir?: string;
+  readonly manifests?: readonly OutputFile[];
+  readonly outputsFile?: string;
+  readonly outputs?: OutputsContract;
+  /** Why manifests were not rendered, when they were not. */
+  readonly skipped?: string;
+  readonly findings: readonly Finding[];
+}
+
+export interface SynthRun {
+  readonly environments: readonly EnvironmentSynth[];
+  /** True when something was written (no check errors). */
+  readonly written: boolean;
+}
+
+/** Synthesizes, checks and (when the check passes) writes the given environments. */
+export function synthEnvironments(models: readonly EnvironmentModel[], options: SynthOptions = {}): SynthRun {
+  if (models.length > 1 && (options.outputsFile !== undefined || options.manifestsDir !== undefined)) {
+    throw UserError.of('command line', options.outputsFile !== undefined ? '--outputs' : '--out', 'applies to one environment: name it with --env NAME or --config FILE');
+  }
+  const terraformOut = options.terraformOut ?? TERRAFORM_OUT;
+
+  // Outputs first: they are user input, and bad input must stop the run before any work.
+  const inputs = models.map((model) => {
+    const explicit = options.outputsFile !== undefined;
+    const outputsFile = options.outputsFile ?? defaultOutputsFile(model.name);
+    if (!explicit && !existsSync(outputsFile)) {
+      return { model, outputsFile: undefined, outputs: undefined, skipped: `no outputs file ${outputsFile} yet: run "aks-keyvault-csi deploy ${model.name}" (or write it by hand) to render manifests` };
+    }
+    return { model, outputsFile, outputs: loadOutputs(outputsFile, model), skipped: undefined };
+  });
+
+  const staging = stagingDir(terraformOut);
+  try {
+    buildTerraformApp(models, { outdir: staging }).synth();
+    const results: EnvironmentSynth[] = inputs.map(({ model, outputsFile, outputs, skipped }) => {
+      const terraformFile = path.join(terraformOut, 'stacks', model.stackName, 'cdk.tf.json');
+      const terraformJson: unknown = JSON.parse(readFileSync(path.join(staging, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
+      if (outputs === undefined || outputsFile === undefined) {
+        return { model, terraformFile, terraformJson, findings: [], ...(skipped ? { skipped } : {}) };
+      }
+      const manifestsDir = options.manifestsDir ?? path.join(MANIFESTS_OUT, model.name);
+      const manifests = [...renderEnvironment(model, outputs), { path: TRUST_FILE, content: trustDiagram(model, outputs) }];
+      const findings =
+        options.check === false
+          ? []
+          : checkTrustChain({
+              terraform: { file: terraformFile, json: terraformJson },
+              manifests: manifests
+                .filter((f) => f.path.endsWith('.yaml'))
+                .map((f) => ({ file: path.join(manifestsDir, f.path), objects: parseAllDocuments(f.content).map((d) => d.toJS() as unknown) })),
+              outputs: { file: outputsFile, contract: outputs },
+            });
+      return { model, terraformFile, terraformJson, manifestsDir, manifests, outputsFile, outputs, findings };
+    });
+
+    if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) {
+      return { environments: results, written: false };
+    }
+    for (const r of results) {
+      moveStackIntoPlace(staging, terraformOut, r.model.stackName);
+    }
+    writeManifest(staging, terraformOut);
+    for (const r of results) {
+      if (r.manifests !== undefined && r.manifestsDir !== undefined) writeFolderAtomically(r.manifestsDir, r.manifests);
+    }
+    return { environments: results, written: true };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function stagingDir(terraformOut: string): string {
+  // A sibling of the output folder, so the final renames stay on one file system.
+  const parent = path.dirname(path.resolve(terraformOut));
+  mkdirSync(parent, { recursive: true });
+  return mkdtempSync(path.join(parent, `.${path.basename(terraformOut)}-staging-`));
+}
+
+/** Replaces `cdktf.out/stacks/<stack>` with the staged one by renames. */
+function moveStackIntoPlace(staging: string, terraformOut: string, stack: string): void {
+  const target = path.join(terraformOut, 'stacks', stack);
+  mkdirSync(path.dirname(target), { recursive: true });
+  const old = `${target}.old-${process.pid}`;
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(path.join(staging, 'stacks', stack), target);
+  rmSync(old, { recursive: true, force: true });
+}
+
+interface CdktfManifest {
+  version: string;
+  stacks: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** Merges the staged `manifest.json` into the existing one, so synthesizing one environment keeps the others listed. */
+function writeManifest(staging: string, terraformOut: string): void {
+  const staged = JSON.parse(readFileSync(path.join(staging, 'manifest.json'), 'utf8')) as CdktfManifest;
+  const target = path.join(terraformOut, 'manifest.json');
+  let stacks: Record<string, unknown> = {};
+  if (existsSync(target)) {
+    try {
+      stacks = (JSON.parse(readFileSync(target, 'utf8')) as CdktfManifest).stacks ?? {};
+    } catch {
+      stacks = {};
+    }
+  }
+  const merged = { ...staged, stacks: Object.fromEntries(Object.entries({ ...stacks, ...staged.stacks }).sort(([a], [b]) => a.localeCompare(b))) };
+  const tmp = `${target}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`);
+  renameSync(tmp, target);
+}
