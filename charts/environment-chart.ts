@@ -69,7 +69,14 @@ export class EnvironmentChart extends Chart {
 
     const namespaceNames = model.config.output.namespaces ? [...new Set(model.workloads.map((w) => w.namespace))].filter((n) => n !== 'default').sort() : [];
     this.namespaces = namespaceNames.map(
-      (name) => new kplus.Namespace(this, `Namespace-${name}`, { metadata: { name, ...(argo ? { annotations: wave(SYNC_WAVES.namespace) } : {}) } }),
+      (name) =>
+        new kplus.Namespace(this, `Namespace-${name}`, {
+          metadata: {
+            name,
+            labels: podSecurityLabels(model.workloads.filter((w) => w.namespace === name)),
+            ...(argo ? { annotations: wave(SYNC_WAVES.namespace) } : {}),
+          },
+        }),
     );
 
     const workloads = new Map<string, WorkloadObjects>();
@@ -141,4 +148,22 @@ export class EnvironmentChart extends Chart {
     });
     return { serviceAccount, secretProviderClass, deployment };
   }
+}
+
+/**
+ * Pod Security Admission labels for a namespace we render: enforce `restricted` when every
+ * workload in it keeps the restricted settings (the default), else enforce `baseline` and keep
+ * warning and auditing at `restricted` so the relaxation stays visible.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ */
+export function podSecurityLabels(workloads: readonly WorkloadModel[]): Record<string, string> {
+  const restricted = workloads.every((w) => {
+    const sc = w.config.deployment.securityContext;
+    return sc.runAsNonRoot && !sc.allowPrivilegeEscalation && sc.dropCapabilities.includes('ALL') && sc.seccompProfile === 'RuntimeDefault';
+  });
+  return {
+    'pod-security.kubernetes.io/enforce': restricted ? 'restricted' : 'baseline',
+    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/audit': 'restricted',
+  };
 }

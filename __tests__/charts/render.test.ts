@@ -126,6 +126,29 @@ describe('prod', () => {
     expect(objectOf(files, 'kustomization.yaml').resources).not.toContain('bootstrap/argocd-application.yaml');
   });
 
+  test('namespaces enforce the restricted Pod Security Standard (every workload keeps the restricted settings)', () => {
+    for (const ns of ['payments', 'web']) {
+      expect(objectOf(files, `namespace-${ns}.yaml`).metadata.labels).toEqual({
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted',
+      });
+    }
+  });
+
+  test('a namespace with a relaxed workload enforces baseline but still warns and audits restricted', () => {
+    const source = readFileSync('environments/prod.yaml', 'utf8').replace(
+      '      reloaderAnnotation: true\n      resources:',
+      '      reloaderAnnotation: true\n      securityContext:\n        seccompProfile: Unconfined\n      resources:',
+    );
+    expect(source).toContain('seccompProfile: Unconfined');
+    const model = modelFromYaml('prod', source);
+    const relaxed = renderEnvironment(model, exampleOutputs('prod'));
+    expect(objectOf(relaxed, 'namespace-payments.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(objectOf(relaxed, 'namespace-payments.yaml').metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
+    expect(objectOf(relaxed, 'namespace-web.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
   test('each workload gets its own client id in SA and SPC', () => {
     expect(objectOf(files, 'serviceaccount-payments-payments-api.yaml').metadata.annotations['azure.workload.identity/client-id']).toBe('00000000-0000-0000-0000-00000000f001');
     expect(objectOf(files, 'secretproviderclass-payments-payments-api-keyvault.yaml').spec.parameters.clientID).toBe('00000000-0000-0000-0000-00000000f001');
