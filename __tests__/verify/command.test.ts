@@ -1,0 +1,305 @@
+/**
+ * The commands as a user sees them: exit codes and messages. The cluster is either a real
+ * kubeconfig pointing at nothing (127.0.0.1:1), no kubeconfig at all, or an in-memory fake that
+ * serves the fixtures; Key Vault is either a real credential with no credentials available, or
+ * a fake writer. Nothing here talks to a live cluster or to Azure.
+ */
+import { EnvironmentCredential } from '@azure/identity';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { renderEnvironment } from '../../charts/render';
+import type { ClusterReader, ExecResult } from '../../verify/cluster';
+import { rotationTestCommand, verifyCommand, type CommandDeps } from '../../verify/command';
+import type { SecretWriter } from '../../verify/keyvault';
+import { findRendered } from '../../verify/spc-drift';
+import type { SecretProviderClass, SecretProviderClassPodStatus } from '../../verify/types';
+import { CERT_V, deployment, driverDaemonSet, ENV_YAML, event, liveSpc, MOUNT_PREFIX, model, namespace, outputs, pod, podStatus, providerDaemonSet, secretProperties, serviceAccount, T0, V1, V2 } from './fixtures';
+
+let dir: string;
+let config: string;
+let outputsFile: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'verify-command-'));
+  config = path.join(dir, 'test.yaml');
+  outputsFile = path.join(dir, 'test.outputs.json');
+  writeFileSync(config, ENV_YAML);
+  writeFileSync(outputsFile, JSON.stringify({ aks_keyvault_csi: { value: outputs(), type: ['object', {}], sensitive: false } }));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s) }, out: () => out.join(''), err: () => err.join('') };
+}
+
+const P1 = 'demo-app-7c9d8f6b5-q8w2n';
+const P2 = 'demo-app-7c9d8f6b5-x2k4p';
+
+/** An in-memory cluster serving the fixtures; `statuses` may change over (fake) time. */
+function fakeCluster(over: Partial<ClusterReader> & { statuses?: () => SecretProviderClassPodStatus[] } = {}): ClusterReader {
+  const m = model();
+  const rendered = findRendered<SecretProviderClass>(renderEnvironment(m, outputs()), 'SecretProviderClass', 'demo', 'demo-app-keyvault')!;
+  return {
+    server: 'https://aks-test-abc123.hcp.westeurope.azmk8s.io:443',
+    context: 'aks-test',
+    listDaemonSets: async () => [driverDaemonSet(), providerDaemonSet()],
+    readNamespace: async (n) => (n === 'demo' ? namespace() : undefined),
+    readServiceAccount: async () => serviceAccount(),
+    readDeployment: async () => deployment(),
+    listPods: async () => [pod(P1), pod(P2)],
+    listEvents: async () => [],
+    readSecretProviderClass: async () => liveSpc(rendered),
+    listPodStatuses: async () => (over.statuses ? over.statuses() : [podStatus(P1), podStatus(P2)]),
+    exec: async (): Promise<ExecResult> => ({ stdout: '..data\nDB_PASSWORD\nweb-tls\n', stderr: '', ok: true }),
+    ...over,
+  };
+}
+
+function fakeClock() {
+  let t = T0.getTime();
+  return { now: () => t, sleep: async (ms: number) => void (t += ms), elapsed: () => t - T0.getTime() };
+}
+
+const verifyOpts = () => ({ env: 'test', config, outputs: outputsFile, exec: false, json: false });
+const rotationOpts = () => ({ ...verifyOpts(), workload: 'demo-app', object: 'DB-Password' });
+
+describe('verify: as a user sees it', () => {
+  it('exits 2 with a clear message when no kubeconfig exists', async () => {
+    const c = capture();
+    const code = await verifyCommand(verifyOpts(), c.io, { env: {}, home: dir });
+    expect(code).toBe(2);
+    expect(c.err()).toBe(
+      'error no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist. Fetch credentials with "az aks get-credentials -g rg-test -n aks-test" (add --context to choose among several clusters).\n',
+    );
+    expect(c.out()).toBe('');
+  });
+
+  it('exits 2 with a clear message when the cluster is unreachable (kubeconfig pointing at https://127.0.0.1:1)', () => {
+    // A separate Node process, as the CLI runs: the real client-node is ESM-only (see run-command.ts).
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: dead, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]',
+        'users: [{name: u, user: {token: not-a-real-token}}]',
+        'contexts: [{name: dead, context: {cluster: dead, user: u}}]',
+        'current-context: dead',
+      ].join('\n'),
+    );
+    const run = (opts: object) =>
+      spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'run-command.ts'), 'verify', JSON.stringify({ ...verifyOpts(), ...opts })], {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { PATH: process.env['PATH'] ?? '', HOME: dir, KUBECONFIG: kubeconfig },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const started = Date.now();
+    const r = run({});
+    expect(r.stderr).toBe('error the cluster API server https://127.0.0.1:1 refused the connection: is the cluster running and the kubeconfig context the right one?\n');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(Date.now() - started).toBeLessThan(30_000);
+
+    const wrongContext = run({ context: 'prod' });
+    expect(wrongContext.stderr).toBe('error context "prod" is not in the kubeconfig: use one of "dead"\n');
+    expect(wrongContext.status).toBe(2);
+  }, 90_000);
+
+  it('prints one JSON document on stdout for an abort with --json', async () => {
+    const c = capture();
+    expect(await verifyCommand({ ...verifyOpts(), json: true }, c.io, { env: { KUBECONFIG: path.join(dir, 'missing') }, home: dir })).toBe(2);
+    expect(JSON.parse(c.out())).toEqual({ ok: false, exitCode: 2, error: expect.stringContaining('KUBECONFIG points at') });
+    expect(c.err()).toBe('');
+  });
+
+  it('exits 2 on bad input before touching the cluster', async () => {
+    const c = capture();
+    const connect = jest.fn();
+    expect(await verifyCommand({ ...verifyOpts(), env: 'other' }, c.io, { connect })).toBe(2);
+    expect(c.err()).toContain('this file is environment "test"');
+    expect(await verifyCommand({ ...verifyOpts(), outputs: path.join(dir, 'none.json') }, c.io, { connect })).toBe(2);
+    expect(c.err()).toContain('no such outputs file');
+    expect(connect).not.toHaveBeenCalled();
+  });
+
+  it('exits 0 when everything passes, listing every check', async () => {
+    const c = capture();
+    const code = await verifyCommand({ ...verifyOpts(), exec: true }, c.io, { connect: async () => fakeCluster(), now: () => T0.getTime() });
+    expect(c.out()).toContain('Verifying environment "test" on context "aks-test"');
+    expect(code).toBe(0);
+    const checks = [...c.out().matchAll(/^PASS {2}(\S+)/gm)].map((x) => x[1]);
+    expect(new Set(checks)).toEqual(new Set(['addon-daemonset', 'rotation-flags', 'namespace', 'service-account', 'spc', 'deployment', 'pods', 'mounted-objects', 'mounted-files']));
+    expect(c.out()).toMatch(/\n\d+ passed, 0 failed, 0 warnings\n$/);
+  });
+
+  it('exits 1 with decoded findings when something is wrong', async () => {
+    const c = capture();
+    const cluster = fakeCluster({
+      listPods: async () => [pod(P1), pod(P2, 'creating')],
+      readDeployment: async () => deployment({ ready: 1, available: false }),
+      listEvents: async () => [event({ pod: P2, seconds: -60, message: `${MOUNT_PREFIX}{"error_description":"AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'x'. Assertion Subject: 'system:serviceaccount:demo:default'."}` })],
+      listDaemonSets: async () => [driverDaemonSet({ args: ['--enable-secret-rotation=true', '--rotation-poll-interval=5m'] }), providerDaemonSet()],
+    });
+    const code = await verifyCommand({ ...verifyOpts(), json: true }, c.io, { connect: async () => cluster, now: () => T0.getTime() });
+    expect(code).toBe(1);
+    const doc = JSON.parse(c.out()) as { ok: boolean; findings: Array<{ status: string; check: string; message: string }> };
+    expect(doc.ok).toBe(false);
+    const failed = doc.findings.filter((f) => f.status === 'fail').map((f) => f.check);
+    expect(failed).toEqual(['rotation-flags', 'deployment', 'pods', 'mount-event']);
+    expect(doc.findings.find((f) => f.check === 'mount-event')!.message).toContain('expects "system:serviceaccount:demo:demo-app"');
+  });
+
+  it('reports a refused read as a finding and goes on', async () => {
+    const { ReadDenied } = await import('../../verify/cluster');
+    const c = capture();
+    const cluster = fakeCluster({
+      listDaemonSets: async () => {
+        throw new ReadDenied('DaemonSets in kube-system', 'reading DaemonSets in kube-system was denied (403): your identity needs read access to it');
+      },
+    });
+    expect(await verifyCommand(verifyOpts(), c.io, { connect: async () => cluster, now: () => T0.getTime() })).toBe(1);
+    expect(c.out()).toContain('FAIL  addon-daemonset  kube-system: reading DaemonSets in kube-system was denied (403)');
+    expect(c.out()).toContain('PASS  mounted-objects');
+  });
+});
+
+describe('rotation-test: as a user sees it', () => {
+  it('exits 2 without writing when no Azure credentials are available', async () => {
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith('AZURE_')) delete process.env[k];
+    try {
+      const c = capture();
+      const code = await rotationTestCommand(rotationOpts(), c.io, { connect: async () => fakeCluster(), credential: new EnvironmentCredential() });
+      expect(code).toBe(2);
+      expect(c.err()).toMatch(/^error no Azure credentials available: sign in with "az login"/);
+      expect(c.err()).not.toMatch(/\bat \S+:\d+:\d+/);
+      expect(c.out()).not.toContain('Wrote version');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('exits 2 for an object it must not rotate, before connecting', async () => {
+    const c = capture();
+    const connect = jest.fn();
+    expect(await rotationTestCommand({ ...rotationOpts(), object: 'web-tls' }, c.io, { connect })).toBe(2);
+    expect(c.err()).toContain('is a cert');
+    expect(connect).not.toHaveBeenCalled();
+  });
+
+  it('exits 1 without writing when the driver does not rotate', async () => {
+    const c = capture();
+    const openVault = jest.fn();
+    const cluster = fakeCluster({ listDaemonSets: async () => [driverDaemonSet({ args: ['--enable-secret-rotation=false'] }), providerDaemonSet()] });
+    expect(await rotationTestCommand(rotationOpts(), c.io, { connect: async () => cluster, openVault })).toBe(1);
+    expect(openVault).not.toHaveBeenCalled();
+    expect(c.out()).toContain('FAIL  rotation-flags');
+  });
+
+  it('exits 1 without writing when no pod is ready or the object is not mounted', async () => {
+    const openVault = jest.fn();
+    const c1 = capture();
+    expect(await rotationTestCommand(rotationOpts(), c1.io, { connect: async () => fakeCluster({ listPods: async () => [pod(P1, 'creating')] }), openVault })).toBe(1);
+    expect(c1.out()).toContain('no ready pods to observe: nothing was written');
+    const c2 = capture();
+    expect(await rotationTestCommand(rotationOpts(), c2.io, { connect: async () => fakeCluster({ statuses: () => [] }), openVault })).toBe(1);
+    expect(c2.out()).toContain('nothing was written');
+    expect(openVault).not.toHaveBeenCalled();
+  });
+
+  function rotatingCluster(clock: ReturnType<typeof fakeClock>, afterMs: Record<string, number>, execHash?: (elapsed: number) => string) {
+    const objects = (version: string) => [
+      { id: 'secret/DB-Password', version },
+      { id: 'cert/web-tls', version: CERT_V },
+    ];
+    return fakeCluster({
+      statuses: () => [P1, P2].map((p) => podStatus(p, { objects: objects(clock.elapsed() >= (afterMs[p] ?? Infinity) + 1 ? V2 : V1) })),
+      ...(execHash ? { exec: async () => ({ stdout: `${execHash(clock.elapsed())}  /mnt/secrets-store/DB_PASSWORD\n`, stderr: '', ok: true }) } : {}),
+    });
+  }
+
+  const writer = (): SecretWriter & { calls: string[] } => {
+    const calls: string[] = [];
+    return { calls, writeRandomVersion: async (name) => (calls.push(name), secretProperties({ name })) };
+  };
+
+  it('exits 0 and reports the latency per pod when the new version shows up', async () => {
+    const clock = fakeClock();
+    const w = writer();
+    const c = capture();
+    const deps: CommandDeps = { connect: async () => rotatingCluster(clock, { [P1]: 40_000, [P2]: 70_000 }), openVault: async () => w, now: clock.now, sleep: clock.sleep };
+    const code = await rotationTestCommand(rotationOpts(), c.io, deps);
+    expect(code).toBe(0);
+    expect(w.calls).toEqual(['DB-Password']);
+    expect(c.out()).toContain(`Wrote version ${V2} of "DB-Password" (32 random bytes, not shown). Waiting up to 300 s for 2 pod(s)...`);
+    expect(c.out()).toContain(`PASS  rotation  demo/${P1}: new version ${V2.slice(0, 8)} mounted after 50 s`);
+    expect(c.out()).toContain(`PASS  rotation  demo/${P2}: new version ${V2.slice(0, 8)} mounted after 80 s`);
+  });
+
+  it('with --exec also waits for the SHA-256 of the mounted file to change', async () => {
+    const clock = fakeClock();
+    const c = capture();
+    const hash = (elapsed: number) => (elapsed > 60_000 ? 'b' : 'a').repeat(64);
+    const code = await rotationTestCommand({ ...rotationOpts(), exec: true, json: true }, c.io, {
+      connect: async () => rotatingCluster(clock, { [P1]: 20_000, [P2]: 20_000 }, hash),
+      openVault: async () => writer(),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    expect(code).toBe(0);
+    const doc = JSON.parse(c.out()) as { rotation: { newVersion: string; observations: Array<{ latencySeconds: number }> }; findings: Array<{ check: string; message: string }> };
+    expect(doc.rotation.newVersion).toBe(V2);
+    expect(doc.rotation.observations.map((o) => o.latencySeconds)).toEqual([30, 30]);
+    expect(doc.findings.find((f) => f.check === 'rotation-file')!.message).toBe('file content changed after 70 s (compared by SHA-256 inside the pod)');
+    expect(c.out()).not.toContain('random bytes'); // JSON mode: one document, no progress lines
+  });
+
+  it('times out after 2 × interval + 60 s with a diagnosis and exit 1', async () => {
+    const clock = fakeClock();
+    const c = capture();
+    const cluster = rotatingCluster(clock, {});
+    const withEvents: ClusterReader = {
+      ...cluster,
+      listEvents: async () => [
+        event({ pod: P1, reason: 'MountRotationFailed', seconds: 100, message: `failed to rotate objects for pod demo/${P1}, err: RESPONSE 403 {"innererror":{"code":"ForbiddenByRbac"}}` }),
+      ],
+    };
+    const code = await rotationTestCommand(rotationOpts(), c.io, { connect: async () => withEvents, openVault: async () => writer(), now: clock.now, sleep: clock.sleep });
+    expect(code).toBe(1);
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(300_000);
+    expect(clock.elapsed()).toBeLessThan(320_000);
+    expect(c.out()).toContain(`FAIL  rotation  demo/${P1}: no new version observed within 300 s in 2/2 pods (${P1}, ${P2}): the driver reported: MountRotationFailed`);
+    expect(c.out()).toContain('ForbiddenByRbac');
+    expect(c.out()).toContain('now holds a random test value');
+  });
+
+  it('honours --timeout', async () => {
+    const clock = fakeClock();
+    const c = capture();
+    expect(await rotationTestCommand({ ...rotationOpts(), timeoutSeconds: 30 }, c.io, { connect: async () => rotatingCluster(clock, {}), openVault: async () => writer(), now: clock.now, sleep: clock.sleep })).toBe(1);
+    expect(clock.elapsed()).toBeLessThan(45_000);
+    expect(c.out()).toContain('too long for this wait');
+  });
+
+  it('says the secret was written when the cluster goes away mid-test', async () => {
+    const clock = fakeClock();
+    const c = capture();
+    const { VerifyAbort } = await import('../../verify/cluster');
+    let calls = 0;
+    const cluster = fakeCluster({
+      listPodStatuses: async () => {
+        if (++calls > 1) throw new VerifyAbort('the cluster API server https://x refused the connection');
+        return [podStatus(P1), podStatus(P2)];
+      },
+    });
+    expect(await rotationTestCommand(rotationOpts(), c.io, { connect: async () => cluster, openVault: async () => writer(), now: clock.now, sleep: clock.sleep })).toBe(2);
+    expect(c.err()).toBe(`note: version ${V2} of "DB-Password" was written before the run stopped; it holds a random test value\nerror the cluster API server https://x refused the connection\n`);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * The thin Key Vault client of the rotation test: writes one new version of one secret with a
+ * random value generated here. The value is never printed, logged, returned or hashed here.
+ *
+ * `@azure/identity` and `@azure/keyvault-secrets` are imported lazily so `--help` stays fast.
+ */
+import { randomBytes } from 'node:crypto';
+import type { SecretProperties } from '@azure/keyvault-secrets';
+import { VerifyAbort } from './cluster';
+
+/** Bound on acquiring the first token: DefaultAzureCredential tries several sources in turn. */
+export const CREDENTIAL_TIMEOUT_MS = 30000;
+
+/** Key Vault token scope and Entra authority per CSI cloud name. */
+export const KEY_VAULT_CLOUDS: Record<string, { readonly scope: string; readonly authorityHost: string }> = {
+  AzurePublicCloud: { scope: 'https://vault.azure.net/.default', authorityHost: 'https://login.microsoftonline.com' },
+  AzureUSGovernmentCloud: { scope: 'https://vault.usgovcloudapi.net/.default', authorityHost: 'https://login.microsoftonline.us' },
+  AzureChinaCloud: { scope: 'https://vault.azure.cn/.default', authorityHost: 'https://login.chinacloudapi.cn' },
+};
+
+/** Tag put on the versions the test writes, so they can be told apart in the vault's history. */
+export const ROTATION_TEST_TAG = 'aks-keyvault-csi-rotation-test';
+
+const CREDENTIAL_FIX =
+  'sign in with "az login" (and "az account set --subscription ..."), or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_FEDERATED_TOKEN_FILE) for a service principal';
+
+/** A user-facing sentence for a failed credential or Key Vault call. Pure. */
+export function describeAzureError(err: unknown, vault: string, secretName?: string): string {
+  const e = (err ?? {}) as { name?: string; message?: string; statusCode?: number; code?: string; errors?: unknown[] };
+  const text = `${e.name ?? ''} ${e.message ?? ''}`;
+  if (e.name === 'CredentialUnavailableError' || e.name === 'AggregateAuthenticationError' || /CredentialUnavailable|no credential|Please run 'az login'|az login/i.test(text)) {
+    return `no Azure credentials available: ${CREDENTIAL_FIX}`;
+  }
+  if (e.name === 'AuthenticationRequiredError' || e.name === 'AuthenticationError' || e.statusCode === 401) {
+    return `Azure sign-in failed (${firstLine(e.message ?? '')}): ${CREDENTIAL_FIX}`;
+  }
+  if (e.name === 'CredentialTimeout') return `no Azure token within ${CREDENTIAL_TIMEOUT_MS / 1000} s: ${CREDENTIAL_FIX}`;
+  if (e.statusCode === 403 || /Forbidden/i.test(e.code ?? '')) {
+    const firewall = /ForbiddenByFirewall|Client address is not authorized/i.test(text);
+    return firewall
+      ? `vault "${vault}" rejected your address (firewall): add your IP to keyVault.networkAcls.ipRules or run from an allowed network`
+      : `you may not write secrets in vault "${vault}" (403): the test needs "Key Vault Secrets Officer" on the vault${secretName ? ` or on secret "${secretName}"` : ''} for your identity (the pods only ever need Secrets User)`;
+  }
+  if (/ENOTFOUND|EAI_AGAIN/.test(`${e.code ?? ''} ${text}`)) return `cannot resolve vault "${vault}": check keyVault.name and the outputs, or your DNS for private endpoints`;
+  if (e.statusCode === 404) return `secret "${secretName ?? ''}" or vault "${vault}" not found (404)`;
+  return `Key Vault call failed: ${firstLine(text)}`;
+}
+
+function firstLine(s: string): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > 200 ? `${t.slice(0, 197)}...` : t;
+}
+
+export interface SecretWriter {
+  /** Writes a new version with a random value and returns its properties (never the value). */
+  writeRandomVersion(secretName: string): Promise<SecretProperties>;
+}
+
+/** Minimal credential surface the writer needs; a test passes its own. */
+export interface TokenCredentialLike {
+  getToken(scopes: string | string[]): Promise<{ token: string; expiresOnTimestamp: number } | null>;
+}
+
+export interface OpenVaultOptions {
+  readonly vaultUri: string;
+  readonly vaultName: string;
+  readonly tenantId: string;
+  readonly cloudName: string;
+  /** For tests: a credential instead of DefaultAzureCredential. */
+  readonly credential?: TokenCredentialLike;
+}
+
+/** Acquires a Key Vault token first (so missing credentials abort before anything else), then returns the writer. */
+export async function openVault(opts: OpenVaultOptions): Promise<SecretWriter> {
+  const cloud = KEY_VAULT_CLOUDS[opts.cloudName] ?? KEY_VAULT_CLOUDS['AzurePublicCloud']!;
+  let credential = opts.credential;
+  if (!credential) {
+    const { DefaultAzureCredential } = await import('@azure/identity');
+    credential = new DefaultAzureCredential({ tenantId: opts.tenantId, authorityHost: cloud.authorityHost });
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const token = await Promise.race([
+      credential.getToken(cloud.scope),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { name: 'CredentialTimeout' })), CREDENTIAL_TIMEOUT_MS);
+        timer.unref();
+      }),
+    ]);
+    if (!token) throw Object.assign(new Error('no token'), { name: 'CredentialUnavailableError' });
+  } catch (e) {
+    throw new VerifyAbort(describeAzureError(e, opts.vaultName));
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+  const { SecretClient } = await import('@azure/keyvault-secrets');
+  const client = new SecretClient(opts.vaultUri, credential as ConstructorParameters<typeof SecretClient>[1]);
+  return {
+    async writeRandomVersion(secretName: string): Promise<SecretProperties> {
+      try {
+        const written = await client.setSecret(secretName, randomBytes(32).toString('base64url'), { tags: { [ROTATION_TEST_TAG]: 'true' } });
+        return written.properties;
+      } catch (e) {
+        throw new VerifyAbort(describeAzureError(e, opts.vaultName, secretName));
+      }
+    },
+  };
+}

@@ -1,0 +1,264 @@
+/**
+ * The pure half of the rotation test: which object to rotate, how long to wait, what counts as
+ * "rotated", how fast it was, and why it did not happen. The IO half (Key Vault write, polling
+ * the cluster) lives in command.ts and feeds these functions plain data.
+ */
+import type { SecretProperties } from '@azure/keyvault-secrets';
+import { UserError } from '../lib/errors';
+import type { EnvironmentModel, MountedObject, WorkloadModel } from '../lib/model';
+import { formatSeconds, type RotationFlags } from './addon';
+import { fail, pass, warn, type Finding } from './findings';
+import type { SecretProviderClassPodStatus } from './types';
+import { mountedVersion, podStatusFor } from './workload';
+
+/** Slack on top of 2 × interval: pod scheduling, provider calls and status writes. */
+export const TIMEOUT_SLACK_SECONDS = 60;
+
+/** How long to wait for a new version to show up: two polls of the driver plus slack, unless overridden. */
+export function rotationTimeoutSeconds(intervalSeconds: number, overrideSeconds?: number): number {
+  if (overrideSeconds !== undefined) return overrideSeconds;
+  return Math.ceil(2 * intervalSeconds + TIMEOUT_SLACK_SECONDS);
+}
+
+/** How often to poll the cluster while waiting: a sixth of the interval, between 2 and 10 seconds. */
+export function pollEverySeconds(intervalSeconds: number): number {
+  return Math.min(10, Math.max(2, Math.round(intervalSeconds / 6)));
+}
+
+/** Latency within interval + this is "as configured": the driver's poll plus the provider round trip. */
+export function latencyGraceSeconds(intervalSeconds: number): number {
+  return pollEverySeconds(intervalSeconds) + 15;
+}
+
+export interface RotationTarget {
+  readonly workload: WorkloadModel;
+  readonly object: MountedObject;
+}
+
+/**
+ * The workload and object to rotate, validated before anything is written: the object must be
+ * a secret of that workload (by Key Vault name or mounted file name), not pinned, and rotation
+ * must be on. Throws UserError (exit 2) otherwise.
+ */
+export function resolveRotationTarget(model: EnvironmentModel, workloadName: string, objectName: string): RotationTarget {
+  const file = model.file;
+  const workload = model.workloads.find((w) => w.name === workloadName);
+  if (!workload) {
+    throw UserError.of(file, 'workloads', `no workload named ${JSON.stringify(workloadName)}: use one of ${model.workloads.map((w) => JSON.stringify(w.name)).join(', ')}`);
+  }
+  const i = model.workloads.indexOf(workload);
+  const object = workload.objects.find((o) => o.name === objectName) ?? workload.objects.find((o) => o.fileName === objectName);
+  if (!object) {
+    throw UserError.of(file, `workloads[${i}].objects`, `workload "${workload.name}" mounts no object ${JSON.stringify(objectName)}: use one of ${workload.objects.map((o) => JSON.stringify(o.name)).join(', ')}`);
+  }
+  const j = workload.objects.indexOf(object);
+  if (object.type !== 'secret') {
+    throw UserError.of(
+      file,
+      `workloads[${i}].objects[${j}].type`,
+      `object "${object.name}" is a ${object.type}: the rotation test writes a new secret version, so pick an object of type secret (ideally a dedicated test secret)`,
+    );
+  }
+  if (object.config.version !== undefined) {
+    throw UserError.of(file, `workloads[${i}].objects[${j}].version`, `object "${object.name}" is pinned to a version and never rotates: pick an unpinned object`);
+  }
+  if (!model.config.cluster.secretsProvider.rotation.enabled) {
+    throw UserError.of(file, 'cluster.secretsProvider.rotation.enabled', 'rotation is off in this environment, so nothing would change: enable it before testing rotation');
+  }
+  return { workload, object };
+}
+
+/** The version Key Vault assigned to the value we just wrote. */
+export function newVersionOf(props: Pick<SecretProperties, 'version' | 'id' | 'name'>): string {
+  const v = props.version ?? props.id?.split('/').filter(Boolean).pop();
+  if (!v) throw new Error(`Key Vault returned no version for secret ${props.name}`);
+  return v;
+}
+
+export type ChangeState = 'unchanged' | 'rotated' | 'changed-elsewhere';
+
+/** Has a pod's mounted version moved to ours? A move to any other version means someone else wrote the secret meanwhile. */
+export function detectChange(before: string | undefined, current: string | undefined, newVersion: string): ChangeState {
+  if (current !== undefined && current.toLowerCase() === newVersion.toLowerCase()) return 'rotated';
+  if (current === undefined || before === undefined || current === before) return 'unchanged';
+  return 'changed-elsewhere';
+}
+
+export interface PodObservation {
+  readonly pod: string;
+  /** Version mounted when the test started. */
+  readonly before: string | undefined;
+  /** Version mounted at the last poll. */
+  readonly current: string | undefined;
+  readonly state: ChangeState;
+  /** Milliseconds since the new version was written, at the first poll that saw it. */
+  readonly latencyMs?: number;
+  /** The pod disappeared (restarted, rescheduled) during the test. */
+  readonly gone?: boolean;
+}
+
+/** Baseline: the versions the ready pods mount before the new version is written. */
+export function baselineObservations(pods: readonly string[], statuses: readonly SecretProviderClassPodStatus[], spcName: string, object: Pick<MountedObject, 'type' | 'name'>): PodObservation[] {
+  return [...pods].sort().map((pod) => {
+    const v = mountedVersion(podStatusFor(statuses, pod, spcName), object);
+    return { pod, before: v, current: v, state: 'unchanged' as const };
+  });
+}
+
+/** One poll: updates every tracked pod from the current statuses. Pods started after the write are not tracked (they mount the latest version anyway). */
+export function updateObservations(
+  previous: readonly PodObservation[],
+  args: {
+    readonly statuses: readonly SecretProviderClassPodStatus[];
+    readonly livePods: readonly string[];
+    readonly spcName: string;
+    readonly object: Pick<MountedObject, 'type' | 'name'>;
+    readonly newVersion: string;
+    readonly elapsedMs: number;
+  },
+): PodObservation[] {
+  return previous.map((o) => {
+    if (o.gone || o.state === 'rotated') return o;
+    if (!args.livePods.includes(o.pod)) return { ...o, gone: true };
+    const current = mountedVersion(podStatusFor(args.statuses, o.pod, args.spcName), args.object);
+    const state = detectChange(o.before, current, args.newVersion);
+    return state === 'rotated' ? { ...o, current, state, latencyMs: args.elapsedMs } : { ...o, current, state };
+  });
+}
+
+export interface HashObservation {
+  readonly pod: string;
+  readonly before?: string;
+  readonly current?: string;
+  readonly latencyMs?: number;
+  /** Why hashing in the pod failed (no sha256sum in the image, exec forbidden...). */
+  readonly error?: string;
+}
+
+/** Next hash observation after one poll. */
+export function updateHash(previous: HashObservation, current: string | undefined, elapsedMs: number): HashObservation {
+  if (previous.latencyMs !== undefined || previous.error !== undefined || current === undefined) return previous;
+  if (previous.before !== undefined && current !== previous.before) return { ...previous, current, latencyMs: elapsedMs };
+  return { ...previous, current };
+}
+
+/** `sha256sum` output: the 64-hex digest of its first line. */
+export function parseSha256sum(stdout: string): string | undefined {
+  return /^([0-9a-f]{64})\b/i.exec(stdout.trim())?.[1]?.toLowerCase();
+}
+
+/** Done when every tracked pod still present has mounted our version (and the file hash changed, when hashing). */
+export function rotationComplete(observations: readonly PodObservation[], hash?: HashObservation): boolean {
+  const live = observations.filter((o) => !o.gone);
+  if (live.length === 0) return false;
+  if (!live.every((o) => o.state === 'rotated')) return false;
+  return hash === undefined || hash.error !== undefined || hash.latencyMs !== undefined;
+}
+
+/** Findings of a completed rotation: latency per pod against the configured interval. */
+export function evaluateRotation(args: { readonly namespace: string; readonly observations: readonly PodObservation[]; readonly hash?: HashObservation; readonly intervalSeconds: number; readonly fileName: string }): Finding[] {
+  const out: Finding[] = [];
+  const grace = latencyGraceSeconds(args.intervalSeconds);
+  const bound = args.intervalSeconds + grace;
+  for (const o of args.observations) {
+    const subject = `${args.namespace}/${o.pod}`;
+    if (o.gone && o.state !== 'rotated') {
+      out.push(warn('rotation', subject, 'the pod went away during the test (restart or reschedule): its latency was not observed'));
+      continue;
+    }
+    if (o.latencyMs === undefined) continue;
+    const s = o.latencyMs / 1000;
+    const text = `new version ${o.current?.slice(0, 8)} mounted after ${s.toFixed(0)} s (driver polls every ${formatSeconds(args.intervalSeconds)}; expected within ${formatSeconds(bound)})`;
+    out.push(
+      s <= bound
+        ? pass('rotation', subject, text)
+        : warn('rotation', subject, `${text}: slower than the configured interval`, 'the driver may be busy (many pods × objects per node) or Key Vault throttled: check kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store'),
+    );
+  }
+  if (args.hash) {
+    const subject = `${args.namespace}/${args.hash.pod}:${args.fileName}`;
+    if (args.hash.error !== undefined) {
+      out.push(warn('rotation-file', subject, `could not hash the mounted file in the pod: ${args.hash.error}; relied on SecretProviderClassPodStatus only`, 'use an image with sha256sum, or run without --exec'));
+    } else if (args.hash.latencyMs !== undefined) {
+      out.push(pass('rotation-file', subject, `file content changed after ${(args.hash.latencyMs / 1000).toFixed(0)} s (compared by SHA-256 inside the pod)`));
+    }
+  }
+  return out;
+}
+
+/**
+ * Why no new version showed up in time. Takes what the command gathered after the timeout:
+ * the driver's rotation flags, the observations, the hash, the new version's properties, and
+ * the decoded rotation-failure findings since the write.
+ */
+export function diagnoseRotationTimeout(args: {
+  readonly namespace: string;
+  readonly timeoutSeconds: number;
+  readonly expectedIntervalSeconds: number;
+  readonly flags: RotationFlags | undefined;
+  readonly observations: readonly PodObservation[];
+  readonly hash?: HashObservation;
+  readonly secret: Pick<SecretProperties, 'enabled' | 'notBefore' | 'expiresOn'>;
+  readonly eventFindings: readonly Finding[];
+  readonly fileName: string;
+  readonly nowMs: number;
+}): Finding[] {
+  const out: Finding[] = [];
+  const check = 'rotation';
+  const live = args.observations.filter((o) => !o.gone);
+  const waiting = live.filter((o) => o.state !== 'rotated');
+  const subject = waiting.length === 1 ? `${args.namespace}/${waiting[0]!.pod}` : args.namespace;
+  const headline = `no new version observed within ${args.timeoutSeconds} s in ${waiting.length}/${live.length} pods${waiting.length ? ` (${waiting.map((o) => o.pod).join(', ')})` : ''}`;
+  const causes: Finding[] = [];
+
+  if (live.length === 0) {
+    causes.push(fail(check, args.namespace, 'every pod present at the start went away during the test: nothing left to observe', 're-run when the Deployment is stable'));
+  }
+  if (args.flags === undefined) {
+    causes.push(fail(check, subject, `${headline}; the driver's rotation flags could not be read`, 'see the rotation-flags finding'));
+  } else if (!args.flags.enabled) {
+    causes.push(fail(check, subject, `${headline}: the driver runs with rotation disabled`, 'enable rotation on the add-on (see the rotation-flags finding)'));
+  } else if (args.flags.intervalSeconds * 2 > args.timeoutSeconds) {
+    causes.push(
+      fail(check, subject, `${headline}: the driver polls every ${formatSeconds(args.flags.intervalSeconds)}, too long for this wait`, `re-run with a timeout of at least ${rotationTimeoutSeconds(args.flags.intervalSeconds)} s, or align the add-on's interval with the environment (${formatSeconds(args.expectedIntervalSeconds)})`),
+    );
+  }
+  if (args.secret.enabled === false) {
+    causes.push(fail(check, subject, `${headline}: the new secret version is disabled in Key Vault`, 'enable the version (az keyvault secret set-attributes --enabled true)'));
+  }
+  if (args.secret.notBefore !== undefined && new Date(args.secret.notBefore).getTime() > args.nowMs) {
+    causes.push(fail(check, subject, `${headline}: the new version is not valid before ${new Date(args.secret.notBefore).toISOString()}`, 'remove the not-before date of the secret'));
+  }
+  const elsewhere = live.filter((o) => o.state === 'changed-elsewhere');
+  if (elsewhere.length > 0) {
+    causes.push(warn(check, subject, `pods ${elsewhere.map((o) => o.pod).join(', ')} moved to another version (${elsewhere[0]!.current?.slice(0, 8)}): someone else wrote the secret during the test`, 'use a dedicated test secret and re-run'));
+  }
+  const failures = args.eventFindings.filter((f) => f.status !== 'pass');
+  if (failures.length > 0) {
+    causes.push(...failures.map((f) => fail(check, f.subject, `${headline}: the driver reported: ${f.message}`, f.fix)));
+  }
+  if (args.hash && args.hash.error === undefined && args.hash.latencyMs === undefined && live.length > 0 && waiting.length === 0) {
+    causes.push(
+      fail(
+        'rotation-file',
+        `${args.namespace}/${args.hash.pod}:${args.fileName}`,
+        `the driver reports the new version but the file's SHA-256 did not change within ${args.timeoutSeconds} s`,
+        'the container may see a copy (subPath mount, or an init container that copied the file): mount the volume itself and read the file under the mount path',
+      ),
+    );
+  }
+  if (causes.length === 0) {
+    causes.push(
+      fail(
+        check,
+        subject,
+        `${headline}, with rotation enabled every ${formatSeconds(args.flags?.intervalSeconds ?? args.expectedIntervalSeconds)} and no rotation-failure event`,
+        'read the driver and provider logs on the pod\'s node: kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store --since=15m, and -l app=secrets-store-provider-azure',
+      ),
+    );
+  }
+  // Pods that did rotate are still worth reporting.
+  const rotated = args.observations.filter((o) => o.state === 'rotated' && o.latencyMs !== undefined);
+  for (const o of rotated) out.push(pass(check, `${args.namespace}/${o.pod}`, `new version mounted after ${((o.latencyMs ?? 0) / 1000).toFixed(0)} s`));
+  return [...out, ...causes];
+}
