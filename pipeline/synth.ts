@@ -18,11 +18,8 @@ import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
 import { writeFolderAtomically, type OutputFile } from '../lib/write';
 import { buildTerraformApp } from '../stacks';
 import { trustDiagram, TRUST_FILE } from './diagram';
+import { MANIFESTS_OUT, TERRAFORM_OUT } from './paths';
 
-/** Where cdktf writes, as its CLI does. */
-export const TERRAFORM_OUT = 'cdktf.out';
-/** Root of the rendered manifests: `dist/<env>/`. */
-export const MANIFESTS_OUT = 'dist';
 
 export interface SynthOptions {
   /** Outputs file for the (single) environment. @default - environments/<env>.outputs.json */

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Finding } from '../../check';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../../lib/errors';
+import { MANIFESTS_OUT, TERRAFORM_OUT } from '../../pipeline/paths';
 import type { CommandContext } from '../main';
 import { printFindings } from './shared';
 
@@ -36,15 +37,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nExamples:\n  aks-keyvault-csi check\n  aks-keyvault-csi check --dir gitops/clusters/prod --terraform cdktf.out/stacks/prod/cdk.tf.json\n  aks-keyvault-csi check --env prod --dir gitops/clusters/prod --check-drift')
     .action(async (flags: CheckFlags, command: Command) => {
       const reporter = ctx.reporter(command);
-      const { checkTrustChain, loadSynthesized } = require('../../check/index') as typeof import('../../check/index');
-      const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
-      const { MANIFESTS_OUT, TERRAFORM_OUT } = require('../../pipeline/synth') as typeof import('../../pipeline/synth');
-      const { defaultOutputsFile } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
-
       const envMode = flags.dir === undefined;
       if (!envMode && flags.terraform === undefined && !flags.checkDrift) {
         throw UserError.of('command line', '--terraform', '--dir needs --terraform FILE (the cdk.tf.json of the stack), or use --env NAME');
       }
+      const { checkTrustChain, loadSynthesized } = require('../../check/index') as typeof import('../../check/index');
+      const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
+      const { defaultOutputsFile } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
       const selection = { ...(flags.env ? { names: flags.env } : {}), ...(flags.config ? { configFile: flags.config } : {}) };
       const needModels = envMode || flags.checkDrift;
       const models = needModels ? loadEnvironments(selection) : [];

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK } from '../../lib/errors';
+import { MANIFESTS_OUT } from '../../pipeline/paths';
 import type { CommandContext } from '../main';
 
 interface DiagramFlags {
@@ -24,7 +25,6 @@ export function register(program: Command, ctx: CommandContext): void {
       const reporter = ctx.reporter(command);
       const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
       const { trustDiagram, TRUST_FILE } = require('../../pipeline/diagram') as typeof import('../../pipeline/diagram');
-      const { MANIFESTS_OUT } = require('../../pipeline/synth') as typeof import('../../pipeline/synth');
       const { defaultOutputsFile, loadOutputs } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
       const models = loadEnvironments({ ...(flags.env ? { names: flags.env } : {}), ...(flags.config ? { configFile: flags.config } : {}) });
       const written: { name: string; file: string | null }[] = [];

@@ -22,10 +22,11 @@ export function register(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nNothing is written unless every environment synthesizes and passes the check.\nWithout an outputs file (before the first deploy) only the Terraform JSON is written.')
     .action(async (flags: SynthFlags, command: Command) => {
       const reporter = ctx.reporter(command);
-      const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
-      const { synthEnvironments } = require('../../pipeline/synth') as typeof import('../../pipeline/synth');
       const started = performance.now();
+      const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
+      // Validate every input before loading cdktf and cdk8s: bad input fails fast.
       const models = loadEnvironments({ ...(flags.env ? { names: flags.env } : {}), ...(flags.config ? { configFile: flags.config } : {}) });
+      const { synthEnvironments } = require('../../pipeline/synth') as typeof import('../../pipeline/synth');
       for (const m of models) printWarnings(reporter, m);
       const run = synthEnvironments(models, { ...(flags.outputs ? { outputsFile: flags.outputs } : {}), ...(flags.out ? { manifestsDir: flags.out } : {}) });
       const width = Math.max(...models.map((m) => m.name.length));
