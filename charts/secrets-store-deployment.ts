@@ -4,7 +4,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DNS1123_SUBDOMAIN, ENV_VAR_NAME } from '../lib/config/schema';
+import { DEPLOYMENT_DEFAULTS, DNS1123_SUBDOMAIN, ENV_VAR_NAME } from '../lib/config/schema';
 import { CSI_DRIVER } from '../lib/model';
 import { constructError } from './construct-error';
 import type { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
@@ -134,23 +134,8 @@ export interface SecretsStoreDeploymentProps {
   readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
-/** The documented defaults, resolved once. */
-export const DEPLOYMENT_DEFAULTS = {
-  replicas: 2,
-  mountPath: '/mnt/secrets-store',
-  workloadIdentityLabel: true,
-  reloaderAnnotation: false,
-  resources: { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' },
-  securityContext: {
-    runAsNonRoot: true,
-    runAsUser: 10001,
-    runAsGroup: 10001,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    dropCapabilities: ['ALL'],
-    seccompProfile: 'RuntimeDefault',
-  },
-} as const;
+/** The documented defaults: the same values the environment schema applies. */
+export { DEPLOYMENT_DEFAULTS };
 
 const CPU = /^\d+(\.\d+)?m?$/;
 const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;

@@ -248,11 +248,34 @@ const EnvFromSyncedSecret = z.strictObject({
   key: text('key'),
 });
 
+/**
+ * The Deployment defaults, in one place: the schema applies them, and the chart's constructs
+ * fall back to the same values when used as a library without a config file.
+ */
+export const DEPLOYMENT_DEFAULTS = {
+  replicas: 2,
+  mountPath: '/mnt/secrets-store',
+  workloadIdentityLabel: true,
+  reloaderAnnotation: false,
+  /** Small requests and limits (not cdk8s-plus's 1000m/512Mi); no CPU limit (throttling) by default. */
+  resources: { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' },
+  /** The restricted Pod Security Standard. */
+  securityContext: {
+    runAsNonRoot: true,
+    runAsUser: 10001,
+    runAsGroup: 10001,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    dropCapabilities: ['ALL'],
+    seccompProfile: 'RuntimeDefault',
+  },
+} as const;
+
 const Resources = z.strictObject({
-  cpuRequest: pattern(/^\d+(\.\d+)?m?$/, 'use CPU units such as "50m" or "0.5"').default('50m'),
+  cpuRequest: pattern(/^\d+(\.\d+)?m?$/, 'use CPU units such as "50m" or "0.5"').default(DEPLOYMENT_DEFAULTS.resources.cpuRequest),
   cpuLimit: pattern(/^\d+(\.\d+)?m?$/, 'use CPU units such as "500m" or "1"').optional(),
-  memoryRequest: pattern(/^\d+(Ki|Mi|Gi)$/, 'use memory such as "64Mi"').default('64Mi'),
-  memoryLimit: pattern(/^\d+(Ki|Mi|Gi)$/, 'use memory such as "128Mi"').default('128Mi'),
+  memoryRequest: pattern(/^\d+(Ki|Mi|Gi)$/, 'use memory such as "64Mi"').default(DEPLOYMENT_DEFAULTS.resources.memoryRequest),
+  memoryLimit: pattern(/^\d+(Ki|Mi|Gi)$/, 'use memory such as "128Mi"').default(DEPLOYMENT_DEFAULTS.resources.memoryLimit),
 });
 
 const SecurityContext = z.strictObject({
@@ -291,25 +314,17 @@ const Deployment = z.strictObject({
    */
   envFromSyncedSecret: z.array(EnvFromSyncedSecret).default([]),
   /** Annotate for Stakater Reloader so pods restart when mounted versions change. @default false */
-  reloaderAnnotation: z.boolean().default(false),
+  reloaderAnnotation: z.boolean().default(DEPLOYMENT_DEFAULTS.reloaderAnnotation),
   /** @default 2 */
-  replicas: z.number().int().min(0).max(1000).default(2),
+  replicas: z.number().int().min(0).max(1000).default(DEPLOYMENT_DEFAULTS.replicas),
   /** Where the secrets are mounted. @default /mnt/secrets-store */
-  mountPath: pattern(/^\/[^\0]*$/, 'use an absolute path such as "/mnt/secrets-store"').default('/mnt/secrets-store'),
+  mountPath: pattern(/^\/[^\0]*$/, 'use an absolute path such as "/mnt/secrets-store"').default(DEPLOYMENT_DEFAULTS.mountPath),
   /** Never allowed: a subPath mount of a CSI secrets volume is never rotated. */
   subPath: z.string().optional(),
   /** Pod label `azure.workload.identity/use: "true"` (the app uses the identity itself). @default true */
-  workloadIdentityLabel: z.boolean().default(true),
-  resources: Resources.default({ cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' }),
-  securityContext: SecurityContext.default({
-    runAsNonRoot: true,
-    runAsUser: 10001,
-    runAsGroup: 10001,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    dropCapabilities: ['ALL'],
-    seccompProfile: 'RuntimeDefault',
-  }),
+  workloadIdentityLabel: z.boolean().default(DEPLOYMENT_DEFAULTS.workloadIdentityLabel),
+  resources: Resources.default(() => ({ ...DEPLOYMENT_DEFAULTS.resources })),
+  securityContext: SecurityContext.default(() => ({ ...DEPLOYMENT_DEFAULTS.securityContext, dropCapabilities: [...DEPLOYMENT_DEFAULTS.securityContext.dropCapabilities] })),
   labels: z.record(z.string(), z.string()).default({}),
   annotations: z.record(z.string(), z.string()).default({}),
 });
