@@ -3,6 +3,7 @@ import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluste
 import { Token, type Postcondition } from 'cdktf';
 import { Construct } from 'constructs';
 import { isGoDuration } from '../lib/config/duration';
+import { pinAddress } from './terraform-address';
 
 /** Settings both modes share. */
 interface AksClusterCommonProps {
@@ -122,7 +123,7 @@ export class AksCluster extends Construct {
         networkProfile: { networkPlugin: props.networkPlugin },
         tags: { ...(props.tags ?? {}) },
       });
-      this.resource = cluster;
+      this.resource = pinAddress(cluster, 'this');
       this.oidcIssuerUrl = cluster.oidcIssuerUrl;
       this.id = cluster.id;
     } else {
@@ -131,7 +132,7 @@ export class AksCluster extends Construct {
         resourceGroupName: props.resourceGroupName,
         lifecycle: { postcondition: existingClusterChecks(props) },
       });
-      this.dataSource = cluster;
+      this.dataSource = pinAddress(cluster, 'this');
       this.oidcIssuerUrl = cluster.oidcIssuerUrl;
       this.id = cluster.id;
     }

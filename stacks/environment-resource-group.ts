@@ -1,6 +1,7 @@
 import { DataAzurermResourceGroup } from '@cdktf/provider-azurerm/lib/data-azurerm-resource-group';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Construct } from 'constructs';
+import { pinAddress } from './terraform-address';
 
 export interface EnvironmentResourceGroupProps {
   /** Resource group name. */
@@ -31,11 +32,11 @@ export class EnvironmentResourceGroup extends Construct {
     super(scope, id);
     this.created = props.create ?? true;
     if (this.created) {
-      const rg = new ResourceGroup(this, 'group', { name: props.name, location: props.location, tags: { ...(props.tags ?? {}) } });
+      const rg = pinAddress(new ResourceGroup(this, 'group', { name: props.name, location: props.location, tags: { ...(props.tags ?? {}) } }), 'this');
       this.name = rg.name;
       this.id = rg.id;
     } else {
-      const rg = new DataAzurermResourceGroup(this, 'group', { name: props.name });
+      const rg = pinAddress(new DataAzurermResourceGroup(this, 'group', { name: props.name }), 'this');
       this.name = rg.name;
       this.id = rg.id;
     }

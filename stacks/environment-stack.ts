@@ -10,6 +10,7 @@ import { EnvironmentResourceGroup } from './environment-resource-group';
 import { KeyVaultStore } from './key-vault-store';
 import { StateBackend } from './state-backend';
 import { WorkloadIdentity } from './workload-identity';
+import { pinAddress } from './terraform-address';
 
 export interface EnvironmentStackProps {
   /** The derived environment (lib/model.ts): every name the stack uses comes from it. */
@@ -53,7 +54,7 @@ export class EnvironmentStack extends TerraformStack {
       location: azure.location,
       tags: azure.tags,
     });
-    this.tenantId = new DataAzurermClientConfig(this, 'client-config', {}).tenantId;
+    this.tenantId = pinAddress(new DataAzurermClientConfig(this, 'client-config', {}), 'current').tenantId;
 
     const rotation = cluster.secretsProvider.rotation;
     this.cluster =

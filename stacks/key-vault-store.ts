@@ -3,6 +3,7 @@ import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { KEY_VAULT_NAME } from '../lib/config/schema';
+import { pinAddress } from './terraform-address';
 
 /** Firewall of a new vault. */
 export interface KeyVaultNetworkAclsProps {
@@ -97,7 +98,7 @@ export class KeyVaultStore extends Construct {
         },
         tags: { ...(props.tags ?? {}) },
       });
-      this.resource = vault;
+      this.resource = pinAddress(vault, 'this');
       this.id = vault.id;
       this.name = vault.name;
       this.uri = vault.vaultUri;
@@ -115,7 +116,7 @@ export class KeyVaultStore extends Construct {
           ],
         },
       });
-      this.dataSource = vault;
+      this.dataSource = pinAddress(vault, 'this');
       this.id = vault.id;
       this.name = vault.name;
       this.uri = vault.vaultUri;

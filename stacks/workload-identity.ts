@@ -9,6 +9,7 @@ import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../lib/config/rules';
 import { scopeSegment, WORKLOAD_IDENTITY_AUDIENCE, type IdentityModel, type RoleGrant } from '../lib/model';
 import type { AksCluster } from './aks-cluster';
 import type { KeyVaultStore } from './key-vault-store';
+import { pinAddress } from './terraform-address';
 
 export interface WorkloadIdentityProps {
   /** The identity as `lib/model.ts` derived it: name, federated credentials, role grants. */
@@ -62,12 +63,15 @@ export class WorkloadIdentity extends Construct {
     validate(model, props.propagationWait);
 
     this.name = model.name;
-    this.resource = new UserAssignedIdentity(this, 'identity', {
-      name: model.name,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      tags: { ...(props.tags ?? {}) },
-    });
+    this.resource = pinAddress(
+      new UserAssignedIdentity(this, 'identity', {
+        name: model.name,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        tags: { ...(props.tags ?? {}) },
+      }),
+      model.key
+    );
     this.id = this.resource.id;
     this.clientId = this.resource.clientId;
     this.principalId = this.resource.principalId;
@@ -76,21 +80,24 @@ export class WorkloadIdentity extends Construct {
     for (const c of model.credentials) {
       const previous = credentials[credentials.length - 1];
       credentials.push(
-        new FederatedIdentityCredential(this, `credential-${c.workload}`, {
-          name: c.name,
-          parentId: this.resource.id,
-          resourceGroupName: props.resourceGroupName,
-          audience: [WORKLOAD_IDENTITY_AUDIENCE],
-          issuer: props.cluster.oidcIssuerUrl,
-          subject: c.subject,
-          ...(previous !== undefined ? { dependsOn: [previous] } : {}),
-        }),
+        pinAddress(
+          new FederatedIdentityCredential(this, `credential-${c.workload}`, {
+            name: c.name,
+            parentId: this.resource.id,
+            resourceGroupName: props.resourceGroupName,
+            audience: [WORKLOAD_IDENTITY_AUDIENCE],
+            issuer: props.cluster.oidcIssuerUrl,
+            subject: c.subject,
+            ...(previous !== undefined ? { dependsOn: [previous] } : {}),
+          }),
+          c.workload
+        )
       );
     }
     this.federatedCredentials = credentials;
 
-    this.roleAssignments = model.roles.map(
-      (grant) =>
+    this.roleAssignments = model.roles.map((grant) =>
+      pinAddress(
         new RoleAssignment(this, roleConstructId(grant), {
           scope: grant.scope === 'vault' ? props.keyVault.id : `${props.keyVault.id}/${scopeSegment(grant.scope.type)}/${grant.scope.name}`,
           roleDefinitionName: grant.role,
@@ -100,20 +107,33 @@ export class WorkloadIdentity extends Construct {
           // PrincipalNotFound while the identity replicates).
           principalType: 'ServicePrincipal',
         }),
+        model.key,
+        roleConstructId(grant).replace(/^role-/, '')
+      )
     );
 
     const grantsAndCredentials = [...this.roleAssignments, ...this.federatedCredentials];
     if (durationSeconds(props.propagationWait) > 0) {
-      this.propagation = new Sleep(this, 'propagation', {
-        createDuration: props.propagationWait,
-        dependsOn: grantsAndCredentials,
-        // A changed grant or credential replaces the sleep, so later changes wait too.
-        triggers: {
-          role_assignments: Fn.join(',', this.roleAssignments.map((r) => r.id)),
-          federated_credentials: Fn.join(',', this.federatedCredentials.map((c) => c.id)),
-        },
-      });
-      this.ready = [this.propagation];
+      const propagation = pinAddress(
+        new Sleep(this, 'propagation', {
+          createDuration: props.propagationWait,
+          dependsOn: grantsAndCredentials,
+          // A changed grant or credential replaces the sleep, so later changes wait too.
+          triggers: {
+            role_assignments: Fn.join(
+              ',',
+              this.roleAssignments.map((r) => r.id)
+            ),
+            federated_credentials: Fn.join(
+              ',',
+              this.federatedCredentials.map((c) => c.id)
+            ),
+          },
+        }),
+        model.key
+      );
+      this.propagation = propagation;
+      this.ready = [propagation];
     } else {
       this.ready = grantsAndCredentials;
     }
@@ -132,7 +152,7 @@ function validate(model: IdentityModel, propagationWait: string): void {
   }
   if (model.credentials.length > MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) {
     throw new Error(
-      `${where}: ${model.credentials.length} federated credentials; Azure allows ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity: use identity mode "per-workload" or split the environment`,
+      `${where}: ${model.credentials.length} federated credentials; Azure allows ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity: use identity mode "per-workload" or split the environment`
     );
   }
   const names = new Set<string>();

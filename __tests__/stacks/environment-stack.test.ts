@@ -121,6 +121,22 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
     rgAddress = addressOfOnly(json, 'azurerm_resource_group');
   });
 
+  test('Terraform addresses are pinned to names from the environment, not construct paths', () => {
+    const addresses = Object.entries(json.resource as Record<string, Record<string, unknown>>)
+      .flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`))
+      .sort();
+    const workloads = Object.keys(want.workloads).sort();
+    expect(clusterAddress).toBe('azurerm_kubernetes_cluster.this');
+    expect(vaultAddress).toBe('azurerm_key_vault.this');
+    expect(rgAddress).toBe('azurerm_resource_group.this');
+    for (const w of workloads) {
+      expect(addresses).toContain(`azurerm_user_assigned_identity.${w}`);
+      expect(addresses).toContain(`azurerm_federated_identity_credential.${w}`);
+      expect(addresses).toContain(`time_sleep.${w}`);
+    }
+    for (const a of addresses) expect(a).not.toMatch(/_[0-9A-F]{8}$/);
+  });
+
   test('the stack is named after the environment', () => {
     expect(s.stack.node.id).toBe(name);
     expect(s.stack.environment).toBe(name);
