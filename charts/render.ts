@@ -8,6 +8,7 @@ import type { EnvironmentModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import type { OutputFile } from '../lib/write';
 import { EnvironmentChart } from './environment-chart';
+import { manifestFileName } from '../lib/model';
 
 /** Folder (inside the rendered folder) of the GitOps object, which is applied once by hand. */
 export const BOOTSTRAP_DIR = 'bootstrap';
@@ -97,6 +98,5 @@ function cmp(a: string, b: string): number {
 }
 
 function fileNameOf(o: KubeObject): string {
-  const parts = [o.kind.toLowerCase(), o.metadata.namespace, o.metadata.name].filter((p): p is string => p !== undefined);
-  return `${parts.join('-')}.yaml`;
+  return manifestFileName(o.kind, o.metadata.namespace, o.metadata.name);
 }

@@ -79,7 +79,12 @@ function readManifests(dir: string): SynthesizedInput['manifests'] {
         const pos = err.linePos?.[0];
         throw new UserError([{ file, path: '', ...(pos ? { position: `${pos.line}:${pos.col}` } : {}), message: `malformed YAML (${err.message.split('\n')[0]}): fix the file or re-render it` }]);
       }
-      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: 1000 });
+      } catch (e) {
+        throw new UserError([{ file, path: '', message: `too many YAML alias references (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): write the values out instead of using anchors and aliases` }]);
+      }
       if (!isRecord(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string') continue;
       if (value['kind'] === 'List' && Array.isArray(value['items'])) objects.push(...value['items']);
       else objects.push(value);

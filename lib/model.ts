@@ -8,6 +8,9 @@
 import { createHash } from 'node:crypto';
 import { durationSeconds } from './config/duration';
 import { mountedFileName } from './config/rules';
+import { manifestFileName, secretProviderClassName } from './naming';
+
+export { manifestFileName, secretProviderClassName };
 import { CLOUDS, type EnvironmentConfig, type KeyVaultObjectConfig, type ObjectType, type WorkloadConfig } from './config/schema';
 
 /** The only audience Azure accepts for Workload Identity federation. */
@@ -137,9 +140,6 @@ export function federatedCredentialName(namespace: string, serviceAccount: strin
   return `${name.slice(0, FEDERATED_CREDENTIAL_NAME_MAX - hash.length - 1)}-${hash}`;
 }
 
-export function secretProviderClassName(workload: string): string {
-  return `${workload}-keyvault`;
-}
 
 /** Key Vault requests per second the pods of an environment cause: Σ(replicas × objects) / interval. */
 export function pollingRequestsPerSecond(config: EnvironmentConfig): number {

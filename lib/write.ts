@@ -3,11 +3,20 @@
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { UserError } from './errors';
 
 /** One rendered file; `path` is relative to the output folder, with `/` separators. */
 export interface OutputFile {
   readonly path: string;
   readonly content: string;
+}
+
+/** A folder written next to its target, not yet in place. */
+export interface StagedFolder {
+  /** Swaps the staged folder into place (the previous one is removed). */
+  commit(): void;
+  /** Removes the staged folder; the target is untouched. */
+  discard(): void;
 }
 
 /**
@@ -20,14 +29,28 @@ export interface OutputFile {
  * absent, never partial.
  */
 export function writeFolderAtomically(dir: string, files: readonly OutputFile[]): void {
+  stageFolder(dir, files).commit();
+}
+
+/**
+ * Writes `files` into a temporary sibling of `dir` and returns the handle to swap it into
+ * place. Everything that can fail on bad input (paths, a file where the folder should be, no
+ * permission) fails here, before anything is replaced, so a caller that writes several
+ * outputs stages them all first.
+ */
+export function stageFolder(dir: string, files: readonly OutputFile[]): StagedFolder {
   checkPaths(dir, files);
   const target = path.resolve(dir);
   if (existsSync(target) && !lstatSync(target).isDirectory()) {
-    throw new Error(`${dir} exists and is not a folder: move it away or choose another output folder`);
+    throw UserError.of(dir, '', 'exists and is not a folder: move it away or choose another output folder');
   }
   const parent = path.dirname(target);
   const base = path.basename(target);
-  mkdirSync(parent, { recursive: true });
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw UserError.of(dir, '', `cannot create the parent folder (${(e as NodeJS.ErrnoException).code ?? String(e)}): choose another output folder`);
+  }
 
   const staging = mkdtempSync(path.join(parent, `.${base}.new-`));
   try {
@@ -41,6 +64,21 @@ export function writeFolderAtomically(dir: string, files: readonly OutputFile[])
     throw e;
   }
 
+  let done = false;
+  return {
+    discard() {
+      if (!done) rmSync(staging, { recursive: true, force: true });
+      done = true;
+    },
+    commit() {
+      if (done) throw new Error(`staged folder for ${dir} was already committed or discarded`);
+      done = true;
+      swapIntoPlace(staging, target, parent, base);
+    },
+  };
+}
+
+function swapIntoPlace(staging: string, target: string, parent: string, base: string): void {
   if (!existsSync(target)) {
     try {
       renameSync(staging, target);

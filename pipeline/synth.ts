@@ -15,7 +15,7 @@ import { UserError } from '../lib/errors';
 import type { EnvironmentModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
-import { writeFolderAtomically, type OutputFile } from '../lib/write';
+import { stageFolder, type OutputFile, type StagedFolder } from '../lib/write';
 import { buildTerraformApp } from '../stacks';
 import { trustDiagram, TRUST_FILE } from './diagram';
 import { MANIFESTS_OUT, TERRAFORM_OUT } from './paths';
@@ -97,13 +97,22 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) {
       return { environments: results, written: false };
     }
+    // Stage every manifests folder first: what can fail on bad input (an --out that is a file,
+    // no permission) fails before anything is replaced.
+    const staged: StagedFolder[] = [];
+    try {
+      for (const r of results) {
+        if (r.manifests !== undefined && r.manifestsDir !== undefined) staged.push(stageFolder(r.manifestsDir, r.manifests));
+      }
+    } catch (e) {
+      for (const s of staged) s.discard();
+      throw e;
+    }
     for (const r of results) {
       moveStackIntoPlace(staging, terraformOut, r.model.stackName);
     }
     writeManifest(staging, terraformOut);
-    for (const r of results) {
-      if (r.manifests !== undefined && r.manifestsDir !== undefined) writeFolderAtomically(r.manifestsDir, r.manifests);
-    }
+    for (const s of staged) s.commit();
     return { environments: results, written: true };
   } finally {
     rmSync(staging, { recursive: true, force: true });

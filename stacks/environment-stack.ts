@@ -11,6 +11,7 @@ import { KeyVaultStore } from './key-vault-store';
 import { StateBackend } from './state-backend';
 import { WorkloadIdentity } from './workload-identity';
 import { pinAddress } from './terraform-address';
+import { literalTags } from './terraform-literal';
 
 export interface EnvironmentStackProps {
   /** The derived environment (lib/model.ts): every name the stack uses comes from it. */
@@ -40,6 +41,8 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, id);
     const model = props.model;
     const { azure, cluster, keyVault } = model.config;
+    // Free text from the user: written so Terraform does not evaluate it.
+    const tags = literalTags(azure.tags);
     this.environment = model.name;
 
     this.providers = new AzureProviders(this, 'providers', {
@@ -52,7 +55,7 @@ export class EnvironmentStack extends TerraformStack {
       name: azure.resourceGroup.name,
       create: azure.resourceGroup.create,
       location: azure.location,
-      tags: azure.tags,
+      tags,
     });
     this.tenantId = pinAddress(new DataAzurermClientConfig(this, 'client-config', {}), 'current').tenantId;
 
@@ -73,7 +76,7 @@ export class EnvironmentStack extends TerraformStack {
             workloadIdentityEnabled: cluster.workloadIdentity,
             secretRotationEnabled: rotation.enabled,
             secretRotationInterval: rotation.interval,
-            tags: azure.tags,
+            tags,
           })
         : new AksCluster(this, 'cluster', {
             mode: 'existing',
@@ -96,7 +99,7 @@ export class EnvironmentStack extends TerraformStack {
             softDeleteRetentionDays: keyVault.softDeleteRetentionDays,
             publicNetworkAccessEnabled: keyVault.publicNetworkAccess,
             networkAcls: keyVault.networkAcls,
-            tags: azure.tags,
+            tags,
           })
         : new KeyVaultStore(this, 'key-vault', {
             mode: 'existing',
@@ -115,7 +118,7 @@ export class EnvironmentStack extends TerraformStack {
           cluster: this.cluster,
           keyVault: this.keyVault,
           propagationWait: model.config.identity.propagationWait,
-          tags: azure.tags,
+          tags,
         }),
       );
     }

@@ -2,6 +2,7 @@
  * lib/model.ts: identities, federated credentials, role grants and warnings derived from a
  * validated environment.
  */
+import fc from 'fast-check';
 import { deriveEnvironment, federatedCredentialName, identityName, roleForObjectType, ROLES, scopeSegment, type WarningCode } from '../../lib/model';
 import { load, MINIMAL, minimalVariant, readExample, variant, type Doc } from './helpers';
 
@@ -114,16 +115,21 @@ describe('identities and federated credentials', () => {
 
   // Regression (was a bug in lib/model.ts federatedCredentialName): "fc-<namespace>-<serviceAccount>" is ambiguous
   // because both parts may contain "-": namespace "team-a" + SA "api" and namespace "team" +
-  // SA "a-api" both give "fc-team-a-api". On a shared identity the second credential replaces
-  // the first in Azure, and one workload's mount fails with AADSTS70021.
-  test('derives distinct federated credential names on one shared identity', () => {
-    const model = derive(minimalVariant((d: Doc) => {
-      d.identity = { mode: 'shared' };
-      d.workloads[0] = { ...d.workloads[0], name: 'api', namespace: 'team-a' };
-      d.workloads.push({ ...d.workloads[0], name: 'a-api', namespace: 'team' });
-    }));
-    const names = model.identities[0]!.credentials.map((c) => c.name);
-    expect(new Set(names).size).toBe(names.length);
+  // SA "a-api" both gave "fc-team-a-api". On a shared identity the second credential replaced
+  // the first in Azure, and one workload's mount failed with AADSTS70021. (Such a pair is now
+  // also rejected because its manifest file names collide; the names stay one-to-one anyway.)
+  test('derives distinct federated credential names for distinct subjects', () => {
+    expect(federatedCredentialName('team-a', 'api')).not.toBe(federatedCredentialName('team', 'a-api'));
+    expect(federatedCredentialName('team', 'a.api')).not.toBe(federatedCredentialName('team', 'a-api'));
+    const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?$/);
+    const sa = fc.stringMatching(/^[a-z0-9]([-.a-z0-9]{0,10}[a-z0-9])?$/);
+    fc.assert(
+      fc.property(label, sa, label, sa, (ns1, sa1, ns2, sa2) => {
+        fc.pre(ns1 !== ns2 || sa1 !== sa2);
+        expect(federatedCredentialName(ns1, sa1)).not.toBe(federatedCredentialName(ns2, sa2));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   // Regression (was a bug in lib/model.ts federatedCredentialName): Azure takes 3-120 characters matching

@@ -74,7 +74,15 @@ describe('file-level failures', () => {
 
   test('fails a top level that is not a mapping', () => {
     const err = userErrorOf(() => load('- a\n- b\n'));
-    expect(err.problems).toStrictEqual([{ file: FILE, path: '', position: '1:1', received: '["a","b"]', message: 'expected object, received array' }]);
+    expect(err.problems).toStrictEqual([
+      {
+        file: FILE,
+        path: '',
+        position: '1:1',
+        received: '["a","b"]',
+        message: 'the file must be a YAML mapping of sections (azure, cluster, keyVault, workloads, ...), not a list: start from "aks-keyvault-csi init NAME" or environments/dev.yaml',
+      },
+    ]);
   });
 
   test('fails a missing file', () => {
@@ -860,5 +868,20 @@ describe('problem collection', () => {
       d.workloads[0].namespace = 'Apps';
     });
     expect(problemsOf(source).map((p) => p.path)).toStrictEqual(['keyVault.name', 'workloads[0].namespace', 'workloads[0].objects[0].type']);
+  });
+});
+
+describe('rendered file names', () => {
+  test('fails two workloads whose namespace and name join to the same manifest file name', () => {
+    const source = variant((d) => {
+      d.workloads[0] = { ...d.workloads[0], name: 'b-c', namespace: 'a' };
+      d.workloads.push({ ...d.workloads[0], name: 'c', namespace: 'a-b' });
+    });
+    const err = userErrorOf(() => load(source));
+    expect(err.problems.map((p) => [p.path, p.message])).toEqual([
+      ['workloads[1].name', 'ServiceAccount a-b/c would be rendered to serviceaccount-a-b-c.yaml, as ServiceAccount a/b-c of workloads[0] is: rename this workload or its namespace'],
+      ['workloads[1].name', 'SecretProviderClass a-b/c-keyvault would be rendered to secretproviderclass-a-b-c-keyvault.yaml, as SecretProviderClass a/b-c-keyvault of workloads[0] is: rename this workload or its namespace'],
+      ['workloads[1].name', 'Deployment a-b/c would be rendered to deployment-a-b-c.yaml, as Deployment a/b-c of workloads[0] is: rename this workload or its namespace'],
+    ]);
   });
 });

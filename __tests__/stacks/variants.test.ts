@@ -304,3 +304,13 @@ test('cluster variants: rotation off, dns prefix, kubenet, no version', () => {
   expect(c.network_profile).toEqual({ network_plugin: 'kubenet' });
   expect(c).not.toHaveProperty('kubernetes_version');
 });
+
+test('tag keys and values are written as literal text: Terraform template syntax is escaped, never evaluated', () => {
+  const dev = exampleConfig('dev');
+  const tags = { owner: '${file("/etc/hostname")}', '%{ if true }x%{ endif }': 'plain' };
+  const json = synthConfig({ ...dev, azure: { ...dev.azure, tags } }).json;
+  const escaped = { owner: '$${file("/etc/hostname")}', '%%{ if true }x%%{ endif }': 'plain' };
+  for (const type of ['azurerm_resource_group', 'azurerm_kubernetes_cluster', 'azurerm_key_vault', 'azurerm_user_assigned_identity']) {
+    expect(only(json, type).tags).toEqual(escaped);
+  }
+});

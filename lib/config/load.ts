@@ -17,6 +17,9 @@ export interface LoadedEnvironment {
   readonly config: EnvironmentConfig;
 }
 
+/** Alias expansions allowed in one file: plenty for real use, too few for an alias bomb. */
+export const MAX_YAML_ALIASES = 100;
+
 /** Folder of the example environments, relative to the project root. */
 export const ENVIRONMENTS_DIR = 'environments';
 
@@ -56,13 +59,35 @@ export function parseEnvironment(source: string, file: string): EnvironmentConfi
     throw new UserError(
       doc.errors.map((e) => {
         const pos = lines.linePos(e.pos[0]);
-        return { file, path: '', position: `${pos.line}:${pos.col}`, message: `invalid YAML: ${e.message.split('\n')[0]}` };
+        const message =
+          e.code === 'MULTIPLE_DOCS'
+            ? 'more than one YAML document ("---"): put one environment per file'
+            : `invalid YAML: ${e.message.split('\n')[0]}`;
+        return { file, path: '', position: `${pos.line}:${pos.col}`, message };
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    // The yaml library refuses documents whose aliases expand exponentially ("billion laughs").
+    throw UserError.of(file, '', `too many YAML alias references (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): write the values out instead of using anchors and aliases`);
+  }
   if (data === null || data === undefined) {
     throw UserError.of(file, '', 'the file is empty: start from "aks-keyvault-csi init NAME" or environments/dev.yaml');
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    const start = lines.linePos(doc.contents?.range?.[0] ?? 0);
+    throw new UserError([
+      {
+        file,
+        path: '',
+        position: `${start.line}:${start.col}`,
+        received: display(data),
+        message: `the file must be a YAML mapping of sections (azure, cluster, keyVault, workloads, ...), not ${Array.isArray(data) ? 'a list' : 'a single value'}: start from "aks-keyvault-csi init NAME" or environments/dev.yaml`,
+      },
+    ]);
   }
   const result = EnvironmentSchema.safeParse(data);
   if (result.success) {

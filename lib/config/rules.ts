@@ -2,6 +2,7 @@
  * Rules that span several fields of an environment file. Each returns one violation with the
  * YAML path it concerns and one message saying what to do; the schema turns them into issues.
  */
+import { manifestFileName, secretProviderClassName } from '../naming';
 import type { EnvironmentConfig } from './schema';
 
 /** Azure's limit of federated identity credentials on one user-assigned identity. */
@@ -131,6 +132,32 @@ export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
       }
       envNames.add(e.name);
     });
+  });
+
+  // Rendered file names join kind, namespace and name with "-", so two different objects can
+  // meet at one name (namespace a + workload b-c, namespace a-b + workload c).
+  const files = new Map<string, { index: number; object: string }>();
+  env.workloads.forEach((w, i) => {
+    const sa = w.serviceAccount ?? w.name;
+    const objects: [string, string][] = [
+      ['ServiceAccount', sa],
+      ['SecretProviderClass', secretProviderClassName(w.name)],
+      ['Deployment', w.name],
+    ];
+    for (const [kind, name] of objects) {
+      const file = manifestFileName(kind, w.namespace, name);
+      const object = `${kind} ${w.namespace}/${name}`;
+      const first = files.get(file);
+      if (first !== undefined && first.object !== object) {
+        out.push({
+          path: ['workloads', i, 'name'],
+          received: w.name,
+          message: `${object} would be rendered to ${file}, as ${first.object} of workloads[${first.index}] is: rename this workload or its namespace`,
+        });
+      } else if (first === undefined) {
+        files.set(file, { index: i, object });
+      }
+    }
   });
 
   if (env.identity.mode === 'shared') {

@@ -282,9 +282,9 @@ const SecurityContext = z.strictObject({
   /** @default true */
   runAsNonRoot: z.boolean().default(true),
   /** @default 10001 */
-  runAsUser: z.number().int().min(0).default(10001),
+  runAsUser: z.number({ error: 'use a numeric user id (0 or more; non-zero with runAsNonRoot)' }).int({ error: 'use a whole-number user id' }).min(0, { error: 'use a user id of 0 or more' }).default(DEPLOYMENT_DEFAULTS.securityContext.runAsUser),
   /** @default 10001 */
-  runAsGroup: z.number().int().min(0).default(10001),
+  runAsGroup: z.number({ error: 'use a numeric group id (0 or more)' }).int({ error: 'use a whole-number group id' }).min(0, { error: 'use a group id of 0 or more' }).default(DEPLOYMENT_DEFAULTS.securityContext.runAsGroup),
   /** @default true */
   readOnlyRootFilesystem: z.boolean().default(true),
   /** @default false */
@@ -316,7 +316,12 @@ const Deployment = z.strictObject({
   /** Annotate for Stakater Reloader so pods restart when mounted versions change. @default false */
   reloaderAnnotation: z.boolean().default(DEPLOYMENT_DEFAULTS.reloaderAnnotation),
   /** @default 2 */
-  replicas: z.number().int().min(0).max(1000).default(DEPLOYMENT_DEFAULTS.replicas),
+  replicas: z
+    .number({ error: 'use a whole number of replicas from 0 to 1000' })
+    .int({ error: 'use a whole number of replicas from 0 to 1000' })
+    .min(0, { error: 'use a whole number of replicas from 0 to 1000' })
+    .max(1000, { error: 'use a whole number of replicas from 0 to 1000' })
+    .default(DEPLOYMENT_DEFAULTS.replicas),
   /** Where the secrets are mounted. @default /mnt/secrets-store */
   mountPath: pattern(/^\/[^\0]*$/, 'use an absolute path such as "/mnt/secrets-store"').default(DEPLOYMENT_DEFAULTS.mountPath),
   /** Never allowed: a subPath mount of a CSI secrets volume is never rotated. */
@@ -335,7 +340,7 @@ const Workload = z.strictObject({
   /** Kubernetes namespace. */
   namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63').max(63, 'use at most 63 characters'),
   /** ServiceAccount the pods run as; the federated credential's subject names it. @default - the workload name */
-  serviceAccount: pattern(DNS1123_SUBDOMAIN, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."').max(253).optional(),
+  serviceAccount: pattern(DNS1123_SUBDOMAIN, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."').max(253, { error: 'use at most 253 characters' }).optional(),
   objects: z.array(KeyVaultObject).min(1, 'list at least one Key Vault object to mount'),
   /** Sync mounted objects to a Kubernetes Secret (opt-in; the Secret exists only while a pod mounts the volume). @default [] */
   secretObjects: z.array(SecretObject).default([]),
