@@ -5,6 +5,7 @@
  */
 module.exports = {
   testEnvironment: 'node',
+  globalSetup: '<rootDir>/__tests__/global-setup.js',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {

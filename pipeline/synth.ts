@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { checkTrustChain, type Finding } from '../check';
 import { renderEnvironment } from '../charts/render';
 import { UserError } from '../lib/errors';
@@ -18,7 +18,7 @@ import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
 import { stageFolder, type OutputFile, type StagedFolder } from '../lib/write';
 import { buildTerraformApp } from '../stacks';
 import { trustDiagram, TRUST_FILE } from './diagram';
-import { MANIFESTS_OUT, TERRAFORM_OUT } from './paths';
+import { MANIFESTS_OUT, TERRAFORM_OUT } from '../lib/paths';
 
 
 export interface SynthOptions {
@@ -81,6 +81,8 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
       }
       const manifestsDir = options.manifestsDir ?? path.join(MANIFESTS_OUT, model.name);
       const manifests = [...renderEnvironment(model, outputs), { path: TRUST_FILE, content: trustDiagram(model, outputs) }];
+      // The check reads the bytes that will be written (one object per file), not the chart's
+      // objects, so it checks exactly what a GitOps repository receives.
       const findings =
         options.check === false
           ? []
@@ -88,7 +90,7 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
               terraform: { file: terraformFile, json: terraformJson },
               manifests: manifests
                 .filter((f) => f.path.endsWith('.yaml'))
-                .map((f) => ({ file: path.join(manifestsDir, f.path), objects: parseAllDocuments(f.content).map((d) => d.toJS() as unknown) })),
+                .map((f) => ({ file: path.join(manifestsDir, f.path), objects: [parse(f.content) as unknown] })),
               outputs: { file: outputsFile, contract: outputs },
             });
       return { model, terraformFile, terraformJson, manifestsDir, manifests, outputsFile, outputs, findings };

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Finding } from '../../check';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../../lib/errors';
-import { MANIFESTS_OUT, TERRAFORM_OUT } from '../../pipeline/paths';
+import { MANIFESTS_OUT, TERRAFORM_OUT } from '../../lib/paths';
 import type { CommandContext } from '../main';
 import { printFindings } from './shared';
 

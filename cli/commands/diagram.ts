@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK } from '../../lib/errors';
-import { MANIFESTS_OUT } from '../../pipeline/paths';
+import { MANIFESTS_OUT } from '../../lib/paths';
 import type { CommandContext } from '../main';
 
 interface DiagramFlags {

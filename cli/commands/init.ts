@@ -2,8 +2,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { ENVIRONMENTS_DIR, environmentNameOf } from '../../lib/config/load';
 import { EXIT_OK, UserError } from '../../lib/errors';
+import { ENVIRONMENTS_DIR } from '../../lib/paths';
 import type { CommandContext } from '../main';
 
 interface InitFlags {
@@ -21,6 +21,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .action(async (name: string, flags: InitFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const file = path.join(flags.dir, `${name}.yaml`);
+      const { environmentNameOf } = require('../../lib/config/load') as typeof import('../../lib/config/load');
       environmentNameOf(file);
       if (existsSync(file) && !flags.force) {
         throw UserError.of(file, '', 'already exists: edit it, choose another name, or pass --force to overwrite');

@@ -4,9 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, LineCounter, parse, parseDocument, type Document } from 'yaml';
 import type { core } from 'zod';
 import { display, formatPath, UserError, type InputProblem } from '../errors';
+import { ENVIRONMENTS_DIR } from '../paths';
+
+export { ENVIRONMENTS_DIR };
 import { ENVIRONMENT_NAME, EnvironmentSchema, type EnvironmentConfig } from './schema';
 
 export interface LoadedEnvironment {
@@ -20,8 +23,6 @@ export interface LoadedEnvironment {
 /** Alias expansions allowed in one file: plenty for real use, too few for an alias bomb. */
 export const MAX_YAML_ALIASES = 100;
 
-/** Folder of the example environments, relative to the project root. */
-export const ENVIRONMENTS_DIR = 'environments';
 
 /** The environment name a file stands for, validated. */
 export function environmentNameOf(file: string): string {
@@ -53,6 +54,23 @@ export function loadEnvironment(file: string): LoadedEnvironment {
 
 /** Parses and validates environment YAML text; `file` is used in messages only. */
 export function parseEnvironment(source: string, file: string): EnvironmentConfig {
+  // Fast path: plain parse and validate. Only a file that fails pays for the document API,
+  // which tracks positions for the messages.
+  let data: unknown;
+  try {
+    data = parse(source, { maxAliasCount: MAX_YAML_ALIASES, uniqueKeys: true });
+  } catch {
+    data = undefined;
+  }
+  if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+    const result = EnvironmentSchema.safeParse(data);
+    if (result.success) return result.data;
+  }
+  return explainEnvironment(source, file);
+}
+
+/** The slow path: the same parse and validation with positions, turned into `UserError` problems. */
+function explainEnvironment(source: string, file: string): never {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -91,7 +109,8 @@ export function parseEnvironment(source: string, file: string): EnvironmentConfi
   }
   const result = EnvironmentSchema.safeParse(data);
   if (result.success) {
-    return result.data;
+    // The fast path said otherwise: a difference between the two parses is a bug.
+    throw new Error(`${file}: the plain YAML parse and the document parse disagree`);
   }
   throw new UserError(result.error.issues.flatMap((issue) => toProblems(issue, doc, lines, file, data)));
 }
