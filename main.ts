@@ -11,7 +11,7 @@ import { defaultOutputsFile, loadOutputs } from './lib/outputs/load';
 import { writeFolderAtomically } from './lib/write';
 import { trustDiagram, TRUST_FILE } from './pipeline/diagram';
 import { loadEnvironments } from './pipeline/environments';
-import { buildTerraformApp } from './stacks';
+import { synthTerraform } from './stacks';
 
 function run(mode: string | undefined): void {
   const models = loadEnvironments();
@@ -19,7 +19,7 @@ function run(mode: string | undefined): void {
     for (const w of m.warnings) process.stderr.write(`warning ${m.file}: ${w.path}: ${w.message}\n`);
   }
   if (mode === 'terraform') {
-    buildTerraformApp(models, { outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out' }).synth();
+    synthTerraform(models);
   } else if (mode === 'kubernetes') {
     const root = process.env.CDK8S_OUTDIR ?? 'dist';
     // Load every outputs file before writing anything.

@@ -49,7 +49,7 @@ export function renderEnvironment(model: EnvironmentModel, outputs: OutputsContr
     const file = fileNameOf(o);
     if (seen.has(file)) throw new Error(`two objects render to ${file}: ${o.kind} names must be unique per namespace`);
     seen.add(file);
-    files.push({ path: file, content: header + stringify(o, YAML_OPTIONS) });
+    files.push({ path: file, content: header + stringify(o, YAML_OPTIONS), object: o });
   }
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
@@ -62,7 +62,8 @@ export function renderEnvironment(model: EnvironmentModel, outputs: OutputsContr
   files.push({ path: KUSTOMIZATION_FILE, content: header + stringify(kustomization, YAML_OPTIONS) });
   if (gitops) {
     const name = gitops.kind === 'Application' ? 'argocd-application.yaml' : 'flux-kustomization.yaml';
-    files.push({ path: `${BOOTSTRAP_DIR}/${name}`, content: header + stringify(canonical(gitops.toJson()), YAML_OPTIONS) });
+    const object = canonical(gitops.toJson());
+    files.push({ path: `${BOOTSTRAP_DIR}/${name}`, content: header + stringify(object, YAML_OPTIONS), object });
   }
   return files;
 }

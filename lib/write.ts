@@ -9,6 +9,8 @@ import { UserError } from './errors';
 export interface OutputFile {
   readonly path: string;
   readonly content: string;
+  /** The Kubernetes object whose YAML `content` is, when the file holds exactly one. */
+  readonly object?: unknown;
 }
 
 /** A folder written next to its target, not yet in place. */

@@ -16,7 +16,7 @@ import type { EnvironmentModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
 import { stageFolder, type OutputFile, type StagedFolder } from '../lib/write';
-import { buildTerraformApp } from '../stacks';
+import { synthTerraform } from '../stacks';
 import { trustDiagram, TRUST_FILE } from './diagram';
 import { MANIFESTS_OUT, TERRAFORM_OUT } from '../lib/paths';
 
@@ -72,7 +72,7 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
 
   const staging = stagingDir(terraformOut);
   try {
-    buildTerraformApp(models, { outdir: staging }).synth();
+    synthTerraform(models, { outdir: staging });
     const results: EnvironmentSynth[] = inputs.map(({ model, outputsFile, outputs, skipped }) => {
       const terraformFile = path.join(terraformOut, 'stacks', model.stackName, 'cdk.tf.json');
       const terraformJson: unknown = JSON.parse(readFileSync(path.join(staging, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
@@ -81,8 +81,8 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
       }
       const manifestsDir = options.manifestsDir ?? path.join(MANIFESTS_OUT, model.name);
       const manifests = [...renderEnvironment(model, outputs), { path: TRUST_FILE, content: trustDiagram(model, outputs) }];
-      // The check reads the bytes that will be written (one object per file), not the chart's
-      // objects, so it checks exactly what a GitOps repository receives.
+      // The check reads each file's object as rendered; the chart tests prove that parsing the
+      // written YAML gives back exactly that object, so this is what a GitOps repository receives.
       const findings =
         options.check === false
           ? []
@@ -90,7 +90,7 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
               terraform: { file: terraformFile, json: terraformJson },
               manifests: manifests
                 .filter((f) => f.path.endsWith('.yaml'))
-                .map((f) => ({ file: path.join(manifestsDir, f.path), objects: [parse(f.content) as unknown] })),
+                .map((f) => ({ file: path.join(manifestsDir, f.path), objects: [f.object ?? (parse(f.content) as unknown)] })),
               outputs: { file: outputsFile, contract: outputs },
             });
       return { model, terraformFile, terraformJson, manifestsDir, manifests, outputsFile, outputs, findings };

@@ -6,4 +6,5 @@ export * from './environment-resource-group';
 export * from './environment-stack';
 export * from './key-vault-store';
 export * from './state-backend';
+export * from './synth-terraform';
 export * from './workload-identity';

@@ -268,7 +268,16 @@ describe.each([...EXAMPLES, 'edge'])('%s: every rendered object', (env) => {
 
   test('is deterministic: a second render is byte-identical', () => {
     const again = env === 'edge' ? renderCert() : render(env);
-    expect(again).toEqual(files);
+    expect(again.map((f) => [f.path, f.content])).toEqual(files.map((f) => [f.path, f.content]));
+  });
+
+  test('each object file parses back to exactly the object handed to the check', () => {
+    const objectFiles = files.filter((f) => f.path !== 'kustomization.yaml');
+    expect(objectFiles.length).toBeGreaterThan(0);
+    for (const f of objectFiles) {
+      expect(f.object).toBeDefined();
+      expect(parse(f.content)).toStrictEqual(f.object);
+    }
   });
 
   test('has no cdk8s hashes, machine paths or timestamps', () => {

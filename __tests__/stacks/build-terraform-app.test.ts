@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { OUTPUT_NAME } from '../../lib/outputs/contract';
 import { buildTerraformApp, DEFAULT_TERRAFORM_OUTDIR } from '../../stacks/build-terraform-app';
+import { synthTerraform } from '../../stacks/synth-terraform';
 import { EXAMPLES, exampleModel, type TfJson } from './support';
 
 const models = EXAMPLES.map(exampleModel);
@@ -103,4 +104,30 @@ test('fails when two environments would share a stack', () => {
   expect(() => buildTerraformApp([models[0]!, models[0]!], { outdir: path.join(tmpdir(), 'never-created') })).toThrow(
     'two environments would synthesize to the same stack "dev": give each environment file its own name',
   );
+});
+
+describe('synthTerraform (no per-token stack traces)', () => {
+  test('writes exactly the files buildTerraformApp(...).synth() writes', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stacks-test-'));
+    temps.push(dir);
+    const outdir = path.join(dir, 'cdktf.out');
+    synthTerraform(models, { outdir });
+    expect(tree(outdir)).toEqual(tree(synthTo()));
+  });
+
+  test('restores Error.captureStackTrace, also when synthesis throws, and keeps real stacks', () => {
+    const before = Error.captureStackTrace;
+    expect(() => synthTerraform([...models, models[0]!], { outdir: path.join(mkdtempSync(path.join(tmpdir(), 'stacks-test-')), 'out') })).toThrow(
+      'two environments would synthesize to the same stack',
+    );
+    expect(Error.captureStackTrace).toBe(before);
+    let stack = '';
+    try {
+      synthTerraform([...models, models[0]!], { outdir: path.join(mkdtempSync(path.join(tmpdir(), 'stacks-test-')), 'out') });
+    } catch (e) {
+      stack = (e as Error).stack ?? '';
+    }
+    expect(stack).toMatch(/^Error: two environments would synthesize to the same stack/);
+    expect(stack).toMatch(/\n    at /);
+  });
 });
