@@ -8,8 +8,8 @@
  * chart uses other names (`csi-secrets-store-provider-azure...`); we recognise those too, by
  * label, name or image, and say that the add-on's rotation settings do not apply to them.
  */
-import type { V1Container, V1DaemonSet } from '@kubernetes/client-node';
 import { durationSeconds, isGoDuration } from '../lib/config/duration';
+import type { V1Container, V1DaemonSet } from './api-types';
 import { fail, pass, warn, type Finding } from './findings';
 
 export const ADDON_NAMESPACE = 'kube-system';

@@ -12,7 +12,6 @@
  * `crypto.randomBytes`, never printed or logged.
  */
 import * as path from 'node:path';
-import type { V1Pod } from '@kubernetes/client-node';
 import { renderEnvironment } from '../charts/render';
 import { loadEnvironment } from '../lib/config/load';
 import { EXIT_BAD_INPUT, formatProblem, UserError } from '../lib/errors';
@@ -20,6 +19,7 @@ import { deriveEnvironment, type EnvironmentModel, type WorkloadModel } from '..
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
 import { ADDON_NAMESPACE, checkAddonDaemonSets, checkRotationFlags, daemonSetsOf, rotationFlagsOf, type ExpectedRotation, type RotationFlags } from './addon';
+import type { V1Pod } from './api-types';
 import { connectCluster, ReadDenied, VerifyAbort, type ClusterReader, type ConnectOptions } from './cluster';
 import { checkMountEvents } from './events';
 import { exitCodeOf, fail, formatFindings, summarize, type Finding } from './findings';

@@ -6,7 +6,7 @@
  * Entra ID or Key Vault, so each cause is recognised by the most specific marker it carries
  * (an AADSTS code, a Key Vault inner error code, a driver phrase).
  */
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Pod } from './api-types';
 import { clip, fail, warn, type Finding } from './findings';
 
 /** Event reasons that carry mount or rotation failures. */

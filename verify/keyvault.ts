@@ -5,7 +5,7 @@
  * `@azure/identity` and `@azure/keyvault-secrets` are imported lazily so `--help` stays fast.
  */
 import { randomBytes } from 'node:crypto';
-import type { SecretProperties } from '@azure/keyvault-secrets';
+import type { AzureIdentityModule, KeyVaultSecretsModule, SecretProperties, TokenCredential } from './api-types';
 import { VerifyAbort } from './cluster';
 
 /** Bound on acquiring the first token: DefaultAzureCredential tries several sources in turn. */
@@ -56,18 +56,20 @@ export interface SecretWriter {
   writeRandomVersion(secretName: string): Promise<SecretProperties>;
 }
 
-/** Minimal credential surface the writer needs; a test passes its own. */
-export interface TokenCredentialLike {
-  getToken(scopes: string | string[]): Promise<{ token: string; expiresOnTimestamp: number } | null>;
-}
+/**
+ * Package names in variables: a literal `import('@azure/identity')` makes `tsc` load its
+ * declarations and msal's. The types used are declared narrowly in api-types.ts instead.
+ */
+const AZURE_IDENTITY_PACKAGE: string = '@azure/identity';
+const KEYVAULT_SECRETS_PACKAGE: string = '@azure/keyvault-secrets';
 
 export interface OpenVaultOptions {
   readonly vaultUri: string;
   readonly vaultName: string;
   readonly tenantId: string;
   readonly cloudName: string;
-  /** For tests: a credential instead of DefaultAzureCredential. */
-  readonly credential?: TokenCredentialLike;
+  /** For tests: a credential instead of DefaultAzureCredential (any @azure/core-auth TokenCredential). */
+  readonly credential?: TokenCredential;
 }
 
 /** Acquires a Key Vault token first (so missing credentials abort before anything else), then returns the writer. */
@@ -75,7 +77,8 @@ export async function openVault(opts: OpenVaultOptions): Promise<SecretWriter> {
   const cloud = KEY_VAULT_CLOUDS[opts.cloudName] ?? KEY_VAULT_CLOUDS['AzurePublicCloud']!;
   let credential = opts.credential;
   if (!credential) {
-    const { DefaultAzureCredential } = await import('@azure/identity');
+    // The one place @azure/identity meets its narrow type (api-types.ts: AzureIdentityModule).
+    const { DefaultAzureCredential } = (await import(AZURE_IDENTITY_PACKAGE)) as AzureIdentityModule;
     credential = new DefaultAzureCredential({ tenantId: opts.tenantId, authorityHost: cloud.authorityHost });
   }
   let timer: NodeJS.Timeout | undefined;
@@ -93,8 +96,9 @@ export async function openVault(opts: OpenVaultOptions): Promise<SecretWriter> {
   } finally {
     if (timer) clearTimeout(timer);
   }
-  const { SecretClient } = await import('@azure/keyvault-secrets');
-  const client = new SecretClient(opts.vaultUri, credential as ConstructorParameters<typeof SecretClient>[1]);
+  // The one place @azure/keyvault-secrets meets its narrow type (api-types.ts: KeyVaultSecretsModule).
+  const { SecretClient } = (await import(KEYVAULT_SECRETS_PACKAGE)) as KeyVaultSecretsModule;
+  const client = new SecretClient(opts.vaultUri, credential);
   return {
     async writeRandomVersion(secretName: string): Promise<SecretProperties> {
       try {

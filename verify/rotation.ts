@@ -3,10 +3,10 @@
  * "rotated", how fast it was, and why it did not happen. The IO half (Key Vault write, polling
  * the cluster) lives in command.ts and feeds these functions plain data.
  */
-import type { SecretProperties } from '@azure/keyvault-secrets';
 import { UserError } from '../lib/errors';
 import type { EnvironmentModel, MountedObject, WorkloadModel } from '../lib/model';
 import { formatSeconds, type RotationFlags } from './addon';
+import type { SecretProperties } from './api-types';
 import { fail, pass, warn, type Finding } from './findings';
 import type { SecretProviderClassPodStatus } from './types';
 import { mountedVersion, podStatusFor } from './workload';

@@ -1,6 +1,7 @@
 /**
  * Shapes of the custom resources the verifier reads, exactly as the API server returns them
- * (`secrets-store.csi.x-k8s.io/v1`). Built-in objects use the `@kubernetes/client-node` types.
+ * (`secrets-store.csi.x-k8s.io/v1`). Built-in objects use the
+ * client-node-shaped subsets in `api-types.ts`.
  */
 
 export const SECRETS_STORE_GROUP = 'secrets-store.csi.x-k8s.io';

@@ -2,9 +2,9 @@
  * Per-workload checks: namespace, ServiceAccount, Deployment, pods, and what the driver
  * mounted for each pod (SecretProviderClassPodStatus). Pure: takes the API objects.
  */
-import type { V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from '@kubernetes/client-node';
 import type { MountedObject, WorkloadModel } from '../lib/model';
 import { CSI_DRIVER } from '../lib/model';
+import type { V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from './api-types';
 import { clip, fail, pass, warn, type Finding } from './findings';
 import type { SecretProviderClassPodStatus } from './types';
 

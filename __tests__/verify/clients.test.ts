@@ -1,6 +1,10 @@
-import { CredentialUnavailableError } from '@azure/identity';
+import type { AzureIdentityModule } from '../../verify/api-types';
 import { describeConnectionError, resolveKubeconfig } from '../../verify/cluster';
 import { describeAzureError, openVault } from '../../verify/keyvault';
+
+// The real @azure/identity, typed by its narrow subset in api-types.ts: `require` (not `import`)
+// so that tsc does not load the package's declarations (and msal's).
+const { CredentialUnavailableError } = require('@azure/identity') as Pick<AzureIdentityModule, 'CredentialUnavailableError'>;
 
 const SERVER = 'https://aks-test-abc123.hcp.westeurope.azmk8s.io:443';
 

@@ -3,11 +3,10 @@
  * Date, as its deserializer produces), the custom resources the driver writes, and Key Vault
  * SecretProperties. Values are illustrative, not captured from a live cluster.
  */
-import type { SecretProperties } from '@azure/keyvault-secrets';
-import type { CoreV1Event, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from '@kubernetes/client-node';
 import { parseEnvironment } from '../../lib/config/load';
 import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
 import type { OutputsContract } from '../../lib/outputs/contract';
+import type { CoreV1Event, SecretProperties, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1PodCondition, V1ServiceAccount } from '../../verify/api-types';
 import type { SecretProviderClass, SecretProviderClassPodStatus } from '../../verify/types';
 
 export const ENV_YAML = `
@@ -57,6 +56,17 @@ export function outputs(env = 'test'): OutputsContract {
   };
 }
 
+/**
+ * Types a fixture as its subset in verify/api-types.ts without dropping the fields verify/ does
+ * not read, so fixtures stay shaped like the whole object client-node returns. The compiler checks
+ * the fields api-types.ts declares; the others (status counters, event source, Key Vault dates,
+ * ...) are not type-checked: keep their names and value types exactly as client-node has them.
+ */
+const shaped =
+  <T>() =>
+  <U extends T>(object: U): T =>
+    object;
+
 export const T0 = new Date('2026-03-01T10:00:00Z');
 export const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
@@ -64,7 +74,7 @@ export const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 export function driverDaemonSet(over: { name?: string; args?: string[]; desired?: number; ready?: number; updated?: number; unavailable?: number; labels?: Record<string, string>; env?: Array<{ name: string; value: string }> } = {}): V1DaemonSet {
   const desired = over.desired ?? 3;
   const ready = over.ready ?? desired;
-  return {
+  return shaped<V1DaemonSet>()({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name: over.name ?? 'aks-secrets-store-csi-driver', namespace: 'kube-system', labels: over.labels ?? { app: 'secrets-store-csi-driver', 'kubernetes.azure.com/managedby': 'aks' }, creationTimestamp: T0 },
@@ -97,7 +107,7 @@ export function driverDaemonSet(over: { name?: string; args?: string[]; desired?
       updatedNumberScheduled: over.updated ?? desired,
       observedGeneration: 4,
     },
-  };
+  });
 }
 
 export function providerDaemonSet(over: { name?: string; desired?: number; ready?: number; labels?: Record<string, string> } = {}): V1DaemonSet {
@@ -164,7 +174,7 @@ export function deployment(over: { replicas?: number; ready?: number; available?
   const replicas = over.replicas ?? 2;
   const ready = over.ready ?? replicas;
   const available = over.available ?? ready >= replicas;
-  return {
+  return shaped<V1Deployment>()({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'demo-app', namespace: 'demo', generation: 3 },
@@ -186,7 +196,7 @@ export function deployment(over: { replicas?: number; ready?: number; available?
           : { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'ReplicaSet "demo-app-7c9d8f6b5" has successfully progressed.' },
       ],
     },
-  };
+  });
 }
 
 export type PodState = 'ready' | 'creating' | 'crashloop' | 'running-unready' | 'pending';
@@ -218,7 +228,7 @@ export function pod(name: string, state: PodState = 'ready', over: { deleting?: 
     case 'running-unready':
       return { ...base, status: { phase: 'Running', conditions: cond(false), containerStatuses: cs([{ name: 'demo-app', image: 'x', imageID: 'x', ready: false, restartCount: 0, state: { running: { startedAt: T0 } } }]) } };
     case 'pending':
-      return { ...base, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] } };
+      return { ...base, status: { phase: 'Pending', conditions: shaped<V1PodCondition[]>()([{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }]) } };
   }
 }
 
@@ -252,7 +262,7 @@ export function podStatus(podName: string, over: { mounted?: boolean; objects?: 
 
 export function event(over: { pod: string; reason?: string; message: string; seconds?: number; count?: number; type?: string; namespace?: string }): CoreV1Event {
   const when = at(over.seconds ?? 0);
-  return {
+  return shaped<CoreV1Event>()({
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: `${over.pod}.17a2b3c4d5e6f708`, namespace: over.namespace ?? 'demo', creationTimestamp: when },
@@ -266,7 +276,7 @@ export function event(over: { pod: string; reason?: string; message: string; sec
     count: over.count ?? 1,
     reportingComponent: 'kubelet',
     reportingInstance: 'aks-nodepool1-12345678-vmss000000',
-  };
+  });
 }
 
 /** The prefix the kubelet and driver put in front of every provider error. */
@@ -274,7 +284,7 @@ export const MOUNT_PREFIX =
   'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = Unknown desc = failed to mount secrets store objects for pod demo/demo-app-7c9d8f6b5-x2k4p, err: rpc error: code = Unknown desc = failed to mount objects, error: failed to get objectType:secret, objectName:DB-Password, objectVersion:: ';
 
 export function secretProperties(over: Partial<SecretProperties> = {}): SecretProperties {
-  return {
+  return shaped<SecretProperties>()({
     vaultUrl: 'https://kv-test-example.vault.azure.net',
     name: 'DB-Password',
     version: V2,
@@ -286,7 +296,7 @@ export function secretProperties(over: Partial<SecretProperties> = {}): SecretPr
     recoveryLevel: 'Recoverable',
     tags: { 'aks-keyvault-csi-rotation-test': 'true' },
     ...over,
-  };
+  });
 }
 
 /** A live SecretProviderClass as the API returns it (server-set metadata included). */
