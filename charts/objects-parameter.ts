@@ -58,7 +58,7 @@ const FIELDS = ['objectName', 'objectType', 'objectAlias', 'objectVersion', 'obj
  * one: it quotes `yes`, `on`, `0440` and the like, so the value reads back as the same string
  * whichever YAML version the reader implements.
  */
-const YAML_OPTIONS = { version: '1.1', lineWidth: 0, blockQuote: 'literal' } as const;
+const YAML_OPTIONS = { version: '1.1', lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
 
 /** The provider's typed view of a mounted object from the model. */
 export function csiObjectOf(o: MountedObject): CsiObject {

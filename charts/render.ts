@@ -17,7 +17,8 @@ export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 /** Apply order by kind; anything else comes after, by kind name. */
 const KIND_ORDER = ['Namespace', 'ServiceAccount', 'SecretProviderClass', 'Deployment'];
 
-const YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
+// No anchors or aliases in rendered YAML (and no time spent looking for shared objects).
+const YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
 
 interface KubeObject {
   readonly apiVersion: string;
