@@ -6,6 +6,7 @@
 module.exports = {
   testEnvironment: 'node',
   globalSetup: '<rootDir>/__tests__/global-setup.js',
+  reporters: ['default', '<rootDir>/__tests__/summary-reporter.js'],
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
