@@ -57,3 +57,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** The value at a path (as `formatPath` writes it) inside parsed data, or undefined. */
+export function valueAt(data: unknown, at: readonly (string | number)[]): unknown {
+  let cur: unknown = data;
+  for (const seg of at) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isNode, LineCounter, parse, parseDocument, type Document } from 'yaml';
 import type { core } from 'zod';
-import { display, formatPath, UserError, type InputProblem } from '../errors';
+import { display, formatPath, UserError, valueAt, type InputProblem } from '../errors';
 import { ENVIRONMENTS_DIR } from '../paths';
 
 export { ENVIRONMENTS_DIR };
@@ -144,15 +144,6 @@ function toProblems(issue: core.$ZodIssue, doc: Document, lines: LineCounter, fi
 function withPosition(problem: InputProblem, doc: Document, lines: LineCounter, at: readonly (string | number)[]): InputProblem {
   const position = positionOf(doc, lines, at);
   return position ? { ...problem, position } : problem;
-}
-
-function valueAt(data: unknown, at: readonly (string | number)[]): unknown {
-  let cur: unknown = data;
-  for (const seg of at) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
 }
 
 const KNOWN_KEYS_LIMIT = 12;

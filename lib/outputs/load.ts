@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { core } from 'zod';
-import { display, formatPath, UserError, type InputProblem } from '../errors';
+import { display, formatPath, UserError, valueAt, type InputProblem } from '../errors';
 import type { EnvironmentModel } from '../model';
 import { OUTPUT_NAME, OutputsContractSchema, type OutputsContract } from './contract';
 
@@ -224,15 +224,6 @@ function schemaProblem(issue: core.$ZodIssue, value: Json, at: readonly (string 
     ...(received !== undefined ? { received: display(received) } : {}),
     message,
   };
-}
-
-function valueAt(data: unknown, at: readonly (string | number)[]): unknown {
-  let cur: unknown = data;
-  for (const seg of at) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
 }
 
 /** `line:col` of the deepest existing node on `at` (JSON is YAML, so the yaml parser finds it). */
