@@ -8,9 +8,22 @@ import type { OutputsContract } from '../lib/outputs/contract';
 
 export const TRUST_FILE = 'TRUST.md';
 
-/** Mermaid node ids: letters, digits and `_` only. */
-function id(...parts: string[]): string {
-  return parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
+/**
+ * Mermaid node ids: one short id per logical node (`fc:<ns>/<sa>`, ...), given in order of
+ * first use. Deriving ids from names would merge nodes whose names differ only in characters
+ * Mermaid ids cannot hold (`db-password` and `db_password`).
+ */
+function nodeIds(): (...parts: string[]) => string {
+  const ids = new Map<string, string>();
+  return (...parts) => {
+    const key = parts.join('\u0000');
+    let found = ids.get(key);
+    if (found === undefined) {
+      found = `${parts[0]}${ids.size}`;
+      ids.set(key, found);
+    }
+    return found;
+  };
 }
 
 /** A Mermaid label: quoted, with quotes and angle brackets escaped, lines joined by <br/>. */
@@ -28,6 +41,7 @@ export function trustDiagram(model: EnvironmentModel, outputs?: OutputsContract)
   const cfg = model.config;
   const vault = cfg.keyVault.name;
   const rotation = cfg.cluster.secretsProvider.rotation;
+  const id = nodeIds();
   const lines: string[] = [];
   lines.push('flowchart LR');
   lines.push(`  issuer[${label(`AKS ${cfg.cluster.name}`, 'OIDC issuer', outputs?.oidcIssuerUrl ?? '(from Terraform output)')}]`);
