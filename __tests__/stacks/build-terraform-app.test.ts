@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { OUTPUT_NAME } from '../../lib/outputs/contract';
 import { buildTerraformApp, DEFAULT_TERRAFORM_OUTDIR } from '../../stacks/build-terraform-app';
 import { synthTerraform } from '../../stacks/synth-terraform';
-import { EXAMPLES, exampleModel, type TfJson } from './support';
+import { EnvironmentStack } from '../../stacks/environment-stack';
+import { TerraformStack } from 'cdktf';
+import { EXAMPLES, exampleConfig, exampleModel, modelOf, type TfJson } from './support';
 
 const models = EXAMPLES.map(exampleModel);
 const temps: string[] = [];
@@ -130,4 +132,37 @@ describe('synthTerraform (no per-token stack traces)', () => {
     expect(stack).toMatch(/^Error: two environments would synthesize to the same stack/);
     expect(stack).toMatch(/\n    at /);
   });
+});
+
+test("EnvironmentStack's prepareStack (backend check only) synthesizes the same bytes as cdktf's full preparing resolve", () => {
+  // The examples plus variants with data sources and one identity for several workloads.
+  const prod = exampleConfig('prod');
+  const variants = [
+    ...models,
+    modelOf({ ...prod, identity: { ...prod.identity, mode: 'shared', roleScope: 'vault' } }, 'shared'),
+    modelOf(
+      {
+        ...prod,
+        azure: { ...prod.azure, resourceGroup: { name: 'rg-given', create: false } },
+        cluster: { mode: 'existing', name: 'aks-given', oidcIssuer: true, workloadIdentity: true, secretsProvider: prod.cluster.secretsProvider },
+        keyVault: { mode: 'existing', name: 'kv-given' },
+      },
+      'existing',
+    ),
+  ];
+  const synth = () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'stacks-test-')), 'cdktf.out');
+    temps.push(path.dirname(dir));
+    buildTerraformApp(variants, { outdir: dir }).synth();
+    return tree(dir);
+  };
+  const ours = synth();
+  const patched = EnvironmentStack.prototype.prepareStack;
+  EnvironmentStack.prototype.prepareStack = TerraformStack.prototype.prepareStack;
+  try {
+    expect(synth()).toEqual(ours);
+  } finally {
+    EnvironmentStack.prototype.prepareStack = patched;
+  }
+  expect(Object.keys(ours).filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(4);
 });
