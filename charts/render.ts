@@ -17,8 +17,13 @@ export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 /** Apply order by kind; anything else comes after, by kind name. */
 const KIND_ORDER = ['Namespace', 'ServiceAccount', 'SecretProviderClass', 'Deployment'];
 
-// No anchors or aliases in rendered YAML (and no time spent looking for shared objects).
-const YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
+/**
+ * YAML 1.1 quoting: Kubernetes tools read manifests with YAML 1.1 parsers (sigs.k8s.io/yaml),
+ * where an unquoted `on`, `yes`, `NO` or `y` is a boolean, so a string value such as an env
+ * var set to "on" must be written quoted. No anchors or aliases (and no time spent looking for
+ * shared objects).
+ */
+const YAML_OPTIONS = { version: '1.1', lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false } as const;
 
 interface KubeObject {
   readonly apiVersion: string;

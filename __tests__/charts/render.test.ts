@@ -360,3 +360,25 @@ describe('kubectl kustomize', () => {
     }
   });
 });
+
+test('strings that YAML 1.1 would read as booleans or dates are quoted (Kubernetes tools parse YAML 1.1)', () => {
+  const source = `
+azure: { location: westeurope, resourceGroup: { name: rg } }
+cluster: { name: aks }
+keyVault: { name: kv-quoting }
+workloads:
+  - name: app
+    namespace: apps
+    objects: [{ name: db, type: secret }]
+    deployment:
+      image: app:1
+      env: [{ name: FEATURE, value: "on" }, { name: LEGACY, value: "yes" }, { name: DEBUG, value: "NO" }]
+      labels: { tier: "y" }
+      annotations: { released: "2024-01-01" }
+`;
+  const model = modelFromYaml('quoting', source);
+  const deployment = renderEnvironment(model, outputsFor(model)).find((f) => f.path.startsWith('deployment-'))!;
+  for (const text of ['value: "on"', 'value: "yes"', 'value: "NO"', 'tier: "y"', 'released: "2024-01-01"']) expect(deployment.content).toContain(text);
+  const asYaml11 = parse(deployment.content, { version: '1.1' }) as { spec: { template: { spec: { containers: { env: { value: unknown }[] }[] } } } };
+  expect(asYaml11.spec.template.spec.containers[0]!.env.map((e) => e.value)).toEqual(['on', 'yes', 'NO']);
+});
