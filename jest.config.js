@@ -7,6 +7,9 @@ module.exports = {
   testEnvironment: 'node',
   globalSetup: '<rootDir>/__tests__/global-setup.js',
   reporters: ['default', '<rootDir>/__tests__/summary-reporter.js'],
+  // End-to-end and property tests synthesize many times; jest's 5 s default fails them on a
+  // loaded 2-core machine (a time limit is not what they test).
+  testTimeout: 30_000,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
