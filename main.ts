@@ -5,11 +5,10 @@
  * Our own CLI (`aks-keyvault-csi`, cli/) calls the same builders in one process.
  */
 import * as path from 'node:path';
-import { renderEnvironment } from './charts/render';
 import { EXIT_BAD_INPUT, formatProblem, UserError } from './lib/errors';
 import { defaultOutputsFile, loadOutputs } from './lib/outputs/load';
 import { writeFolderAtomically } from './lib/write';
-import { trustDiagram, TRUST_FILE } from './pipeline/diagram';
+import { renderManifests } from './pipeline/manifests';
 import { loadEnvironments } from './pipeline/environments';
 import { synthTerraform } from './stacks';
 
@@ -25,7 +24,7 @@ function run(mode: string | undefined): void {
     // Load every outputs file before writing anything.
     const rendered = models.map((m) => {
       const outputs = loadOutputs(defaultOutputsFile(m.name), m);
-      return { dir: path.join(root, m.name), files: [...renderEnvironment(m, outputs), { path: TRUST_FILE, content: trustDiagram(m, outputs) }] };
+      return { dir: path.join(root, m.name), files: renderManifests(m, outputs) };
     });
     for (const r of rendered) writeFolderAtomically(r.dir, r.files);
   } else {

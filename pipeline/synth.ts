@@ -10,15 +10,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { checkTrustChain, type Finding } from '../check';
-import { renderEnvironment } from '../charts/render';
 import { UserError } from '../lib/errors';
 import type { EnvironmentModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
 import { stageFolder, type OutputFile, type StagedFolder } from '../lib/write';
 import { synthTerraform } from '../stacks';
-import { trustDiagram, TRUST_FILE } from './diagram';
-import { MANIFESTS_OUT, TERRAFORM_OUT } from '../lib/paths';
+import { manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
+import { renderManifests } from './manifests';
 
 
 export interface SynthOptions {
@@ -74,13 +73,13 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
   try {
     synthTerraform(models, { outdir: staging });
     const results: EnvironmentSynth[] = inputs.map(({ model, outputsFile, outputs, skipped }) => {
-      const terraformFile = path.join(terraformOut, 'stacks', model.stackName, 'cdk.tf.json');
+      const terraformFile = terraformFileOf(model.stackName, terraformOut);
       const terraformJson: unknown = JSON.parse(readFileSync(path.join(staging, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
       if (outputs === undefined || outputsFile === undefined) {
         return { model, terraformFile, terraformJson, findings: [], ...(skipped ? { skipped } : {}) };
       }
-      const manifestsDir = options.manifestsDir ?? path.join(MANIFESTS_OUT, model.name);
-      const manifests = [...renderEnvironment(model, outputs), { path: TRUST_FILE, content: trustDiagram(model, outputs) }];
+      const manifestsDir = options.manifestsDir ?? manifestsDirOf(model.name);
+      const manifests = renderManifests(model, outputs);
       // The check reads each file's object as rendered; the chart tests prove that parsing the
       // written YAML gives back exactly that object, so this is what a GitOps repository receives.
       const findings =

@@ -1,9 +1,10 @@
 import { App } from 'cdktf';
 import type { EnvironmentModel } from '../lib/model';
+import { TERRAFORM_OUT } from '../lib/paths';
 import { EnvironmentStack } from './environment-stack';
 
 /** Where `cdktf synth` expects the app to write when nothing else is said. */
-export const DEFAULT_TERRAFORM_OUTDIR = 'cdktf.out';
+export const DEFAULT_TERRAFORM_OUTDIR = TERRAFORM_OUT;
 
 export interface TerraformAppOptions {
   /**

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSynthesized, unwrapContract } from '../../check';
-import { UserError } from '../../lib/errors';
+import { userErrorOf } from '../support/user-error';
 
 let dir: string;
 beforeEach(() => {
@@ -17,15 +17,7 @@ function write(rel: string, content: string): string {
   return p;
 }
 
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
+const userError = userErrorOf;
 
 const TF = '{"resource": {}}';
 const SA = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namespace: n\n';

@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { UserError, type InputProblem } from '../../lib/errors';
+import type { InputProblem } from '../../lib/errors';
 import { parseEnvironment } from '../../lib/config/load';
 import type { EnvironmentConfig } from '../../lib/config/schema';
+import { userErrorOf } from '../support/user-error';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** The file name used in messages (relative, as users pass it). */
@@ -65,16 +66,7 @@ export function load(source: string, file = FILE): EnvironmentConfig {
   return parseEnvironment(source, file);
 }
 
-/** The `UserError` that `run` throws; fails the test if it throws nothing or something else. */
-export function userErrorOf(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError, but nothing was thrown');
-}
+export { userErrorOf };
 
 export function problemsOf(source: string, file = FILE): readonly InputProblem[] {
   return userErrorOf(() => load(source, file)).problems;

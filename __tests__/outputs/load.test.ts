@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { UserError } from '../../lib/errors';
 import { defaultOutputsFile, loadOutputs, OUTPUT_NAME_CAMEL } from '../../lib/outputs/load';
 import { exampleModel, outputsFor } from '../charts/fixtures';
+import { userErrorOf } from '../support/user-error';
 
 let dir: string;
 beforeAll(() => {
@@ -24,13 +24,7 @@ const contract = (over: Record<string, unknown> = {}) => ({ ...outputsFor(dev), 
 const cdktf = (value: unknown, stack = 'dev', key = 'aks_keyvault_csi') => ({ [stack]: { [key]: value } });
 
 function problemsOf(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return (e as Error).message.split('\n');
-  }
-  throw new Error('expected a UserError');
+  return userErrorOf(f).message.split('\n');
 }
 
 test('defaultOutputsFile is environments/<env>.outputs.json', () => {

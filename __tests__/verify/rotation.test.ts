@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { UserError } from '../../lib/errors';
 import {
   baselineObservations,
   detectChange,
@@ -16,6 +15,7 @@ import {
   type PodObservation,
 } from '../../verify/rotation';
 import { ENV_YAML, at, model, podStatus, secretProperties, V1, V2 } from './fixtures';
+import { userErrorOf } from '../support/user-error';
 
 const P1 = 'demo-app-7c9d8f6b5-q8w2n';
 const P2 = 'demo-app-7c9d8f6b5-x2k4p';
@@ -24,15 +24,7 @@ const secret = m.workloads[0]!.objects[0]!;
 const SPC = 'demo-app-keyvault';
 const withVersion = (pod: string, version: string) => podStatus(pod, { objects: [{ id: 'secret/DB-Password', version }] });
 
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
+const userError = userErrorOf;
 
 describe('resolveRotationTarget', () => {
   it('finds the object by Key Vault name or by file name', () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Finding } from '../../check';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../../lib/errors';
-import { MANIFESTS_OUT, TERRAFORM_OUT } from '../../lib/paths';
+import { manifestsDirOf, terraformFileOf } from '../../lib/paths';
 import type { CommandContext } from '../main';
 import { printFindings } from './shared';
 
@@ -56,8 +56,8 @@ export function register(program: Command, ctx: CommandContext): void {
             const outputs = flags.outputs ?? defaultOutputsFile(m.name);
             return {
               name: m.name,
-              manifestsDir: path.join(MANIFESTS_OUT, m.name),
-              terraformFile: path.join(TERRAFORM_OUT, 'stacks', m.stackName, 'cdk.tf.json'),
+              manifestsDir: manifestsDirOf(m.name),
+              terraformFile: terraformFileOf(m.stackName),
               ...(existsSync(outputs) || flags.outputs ? { outputsFile: outputs } : {}),
             };
           })
@@ -65,7 +65,7 @@ export function register(program: Command, ctx: CommandContext): void {
             {
               name: models[0]?.name ?? path.basename(flags.dir!),
               manifestsDir: flags.dir!,
-              terraformFile: flags.terraform ?? path.join(TERRAFORM_OUT, 'stacks', models[0]!.stackName, 'cdk.tf.json'),
+              terraformFile: flags.terraform ?? terraformFileOf(models[0]!.stackName),
               ...(flags.outputs ? { outputsFile: flags.outputs } : {}),
             },
           ];
@@ -97,10 +97,9 @@ export function register(program: Command, ctx: CommandContext): void {
 
 async function freshDrift(model: import('../../lib/model').EnvironmentModel, target: Target): Promise<Finding[]> {
   const { loadOutputs, defaultOutputsFile } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
-  const { renderEnvironment } = require('../../charts/render') as typeof import('../../charts/render');
-  const { trustDiagram, TRUST_FILE } = require('../../pipeline/diagram') as typeof import('../../pipeline/diagram');
+  const { renderManifests } = require('../../pipeline/manifests') as typeof import('../../pipeline/manifests');
   const { manifestDrift } = require('../../pipeline/drift') as typeof import('../../pipeline/drift');
   const outputs = loadOutputs(target.outputsFile ?? defaultOutputsFile(model.name), model);
-  const fresh = [...renderEnvironment(model, outputs), { path: TRUST_FILE, content: trustDiagram(model, outputs) }];
+  const fresh = renderManifests(model, outputs);
   return manifestDrift(target.manifestsDir, fresh);
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK } from '../../lib/errors';
-import { MANIFESTS_OUT } from '../../lib/paths';
+import { manifestsDirOf } from '../../lib/paths';
 import type { CommandContext } from '../main';
 
 interface DiagramFlags {
@@ -37,7 +37,7 @@ export function register(program: Command, ctx: CommandContext): void {
           written.push({ name: model.name, file: null });
           continue;
         }
-        const file = path.join(MANIFESTS_OUT, model.name, TRUST_FILE);
+        const file = path.join(manifestsDirOf(model.name), TRUST_FILE);
         mkdirSync(path.dirname(file), { recursive: true });
         const tmp = `${file}.tmp-${process.pid}`;
         writeFileSync(tmp, markdown);
