@@ -3,6 +3,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { BackgroundWriter } from './background-writer';
 import { UserError } from './errors';
 
 /** One rendered file; `path` is relative to the output folder, with `/` separators. */
@@ -15,7 +16,12 @@ export interface OutputFile {
 
 /** A folder written next to its target, not yet in place. */
 export interface StagedFolder {
-  /** Swaps the staged folder into place (the previous one is removed). */
+  /**
+   * Returns once every file is written; throws the write error otherwise (the staged folder is
+   * then removed). Files handed to a background writer may still be in flight before this.
+   */
+  ready(): void;
+  /** Swaps the staged folder into place (the previous one is removed); calls `ready` first. */
   commit(): void;
   /** Removes the staged folder; the target is untouched. */
   discard(): void;
@@ -37,10 +43,13 @@ export function writeFolderAtomically(dir: string, files: readonly OutputFile[])
 /**
  * Writes `files` into a temporary sibling of `dir` and returns the handle to swap it into
  * place. Everything that can fail on bad input (paths, a file where the folder should be, no
- * permission) fails here, before anything is replaced, so a caller that writes several
- * outputs stages them all first.
+ * permission) fails here or in `ready`, before anything is replaced, so a caller that writes
+ * several outputs stages them all, waits for all of them, and only then commits.
+ *
+ * With a `writer`, the files are written on its thread and this returns at once; without, they
+ * are written before this returns.
  */
-export function stageFolder(dir: string, files: readonly OutputFile[]): StagedFolder {
+export function stageFolder(dir: string, files: readonly OutputFile[], writer?: BackgroundWriter): StagedFolder {
   checkPaths(dir, files);
   const target = path.resolve(dir);
   if (existsSync(target) && !lstatSync(target).isDirectory()) {
@@ -55,29 +64,67 @@ export function stageFolder(dir: string, files: readonly OutputFile[]): StagedFo
   }
 
   const staging = mkdtempSync(path.join(parent, `.${base}.new-`));
-  try {
-    for (const f of files) {
-      const file = path.join(staging, ...f.path.split('/'));
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, f.content, 'utf8');
+  let job: number | undefined;
+  if (writer !== undefined) {
+    job = writer.write({ root: staging, files });
+  } else {
+    try {
+      writeFiles(staging, files);
+    } catch (e) {
+      rmSync(staging, { recursive: true, force: true });
+      throw e;
     }
-  } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    throw e;
   }
 
   let done = false;
-  return {
-    discard() {
-      if (!done) rmSync(staging, { recursive: true, force: true });
+  const ready = () => {
+    if (job === undefined) return;
+    const id = job;
+    job = undefined;
+    try {
+      writer!.wait(id);
+    } catch (e) {
       done = true;
+      rmSync(staging, { recursive: true, force: true });
+      throw e;
+    }
+  };
+  return {
+    ready() {
+      if (done) throw new Error(`staged folder for ${dir} was already committed or discarded`);
+      ready();
+    },
+    discard() {
+      if (done) return;
+      done = true;
+      // The writer must be finished with the folder before it goes, or files would reappear.
+      try {
+        ready();
+      } catch {
+        // Discarded anyway.
+      }
+      rmSync(staging, { recursive: true, force: true });
     },
     commit() {
       if (done) throw new Error(`staged folder for ${dir} was already committed or discarded`);
+      ready();
       done = true;
       swapIntoPlace(staging, target, parent, base);
     },
   };
+}
+
+function writeFiles(root: string, files: readonly OutputFile[]): void {
+  const made = new Set<string>();
+  for (const f of files) {
+    const file = path.join(root, ...f.path.split('/'));
+    const folder = path.dirname(file);
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    writeFileSync(file, f.content, 'utf8');
+  }
 }
 
 function swapIntoPlace(staging: string, target: string, parent: string, base: string): void {

@@ -14,11 +14,14 @@ import { UserError } from '../lib/errors';
 import type { EnvironmentModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
+import { BackgroundWriter } from '../lib/background-writer';
 import { stageFolder, type OutputFile, type StagedFolder } from '../lib/write';
 import { synthTerraform } from '../stacks';
 import { manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
 import { renderManifests } from './manifests';
 
+/** From this many manifest files on, a second thread writes them (below, its start-up costs more than it saves). */
+export const BACKGROUND_WRITE_MIN_FILES = 100;
 
 export interface SynthOptions {
   /** Outputs file for the (single) environment. @default - environments/<env>.outputs.json */
@@ -69,17 +72,39 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     return { model, outputsFile, outputs: loadOutputs(outputsFile, model), skipped: undefined };
   });
 
-  const staging = stagingDir(terraformOut);
+  // Render and stage each environment's manifests first. Once there are many files, a second
+  // thread writes them while the next environments render, Terraform synthesizes and the check
+  // runs (creating files is the largest and noisiest cost at scale). They land in staging
+  // folders: nothing is replaced until every environment has passed the check and every file
+  // is written.
+  const rendered: ({ manifestsDir: string; manifests: OutputFile[] } | undefined)[] = [];
+  const staged: StagedFolder[] = [];
+  let writer: BackgroundWriter | undefined;
+  let fileCount = 0;
+  let staging: string | undefined;
   try {
-    synthTerraform(models, { outdir: staging });
-    const results: EnvironmentSynth[] = inputs.map(({ model, outputsFile, outputs, skipped }) => {
-      const terraformFile = terraformFileOf(model.stackName, terraformOut);
-      const terraformJson: unknown = JSON.parse(readFileSync(path.join(staging, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
-      if (outputs === undefined || outputsFile === undefined) {
-        return { model, terraformFile, terraformJson, findings: [], ...(skipped ? { skipped } : {}) };
+    for (const { model, outputs } of inputs) {
+      if (outputs === undefined) {
+        rendered.push(undefined);
+        continue;
       }
       const manifestsDir = options.manifestsDir ?? manifestsDirOf(model.name);
       const manifests = renderManifests(model, outputs);
+      rendered.push({ manifestsDir, manifests });
+      fileCount += manifests.length;
+      if (writer === undefined && fileCount >= BACKGROUND_WRITE_MIN_FILES) writer = new BackgroundWriter();
+      staged.push(stageFolder(manifestsDir, manifests, writer));
+    }
+    staging = stagingDir(terraformOut);
+    synthTerraform(models, { outdir: staging });
+    const results: EnvironmentSynth[] = inputs.map(({ model, outputsFile, outputs, skipped }, i) => {
+      const terraformFile = terraformFileOf(model.stackName, terraformOut);
+      const terraformJson: unknown = JSON.parse(readFileSync(path.join(staging!, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
+      const r = rendered[i];
+      if (outputs === undefined || outputsFile === undefined || r === undefined) {
+        return { model, terraformFile, terraformJson, findings: [], ...(skipped ? { skipped } : {}) };
+      }
+      const { manifestsDir, manifests } = r;
       // The check reads each file's object as rendered; the chart tests prove that parsing the
       // written YAML gives back exactly that object, so this is what a GitOps repository receives.
       const findings =
@@ -98,17 +123,8 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) {
       return { environments: results, written: false };
     }
-    // Stage every manifests folder first: what can fail on bad input (an --out that is a file,
-    // no permission) fails before anything is replaced.
-    const staged: StagedFolder[] = [];
-    try {
-      for (const r of results) {
-        if (r.manifests !== undefined && r.manifestsDir !== undefined) staged.push(stageFolder(r.manifestsDir, r.manifests));
-      }
-    } catch (e) {
-      for (const s of staged) s.discard();
-      throw e;
-    }
+    // What can fail on bad input (a full disk, no permission) fails here, before anything is replaced.
+    for (const s of staged) s.ready();
     for (const r of results) {
       moveStackIntoPlace(staging, terraformOut, r.model.stackName);
     }
@@ -116,7 +132,10 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     for (const s of staged) s.commit();
     return { environments: results, written: true };
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    // No-ops for the folders already committed.
+    for (const s of staged) s.discard();
+    if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
+    writer?.close();
   }
 }
 

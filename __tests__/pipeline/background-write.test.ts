@@ -1,0 +1,164 @@
+/**
+ * Files written on a second thread: the same bytes as the in-process path, errors with their
+ * code, nothing left behind on failure or discard, and the pipeline's all-or-nothing guarantee
+ * kept when many files go through the writer.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { generateLargeConfig } from '../../bench/generate';
+import { BackgroundWriter } from '../../lib/background-writer';
+import { stageFolder, type OutputFile } from '../../lib/write';
+import { loadEnvironments } from '../../pipeline/environments';
+import { BACKGROUND_WRITE_MIN_FILES, synthEnvironments } from '../../pipeline/synth';
+
+let root: string;
+let writer: BackgroundWriter;
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'akscsi-bgwrite-'));
+  writer = new BackgroundWriter();
+});
+afterEach(() => {
+  writer.close();
+  jest.restoreAllMocks();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p).split(path.sep).join('/')] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const FILES: OutputFile[] = Array.from({ length: 60 }, (_, i) => ({ path: `${i % 3 === 0 ? 'bootstrap/' : ''}file-${i}.yaml`, content: `n: ${i}\nunicode: "é ✓"\n` }));
+
+test('writes every file, nested folders included, with the exact bytes', () => {
+  const id = writer.write({ root, files: FILES });
+  writer.wait(id);
+  expect(tree(root)).toEqual(Object.fromEntries(FILES.map((f) => [f.path, f.content])));
+});
+
+test('jobs finish independently and in any waiting order', () => {
+  const a = path.join(root, 'a');
+  const b = path.join(root, 'b');
+  mkdirSync(a);
+  mkdirSync(b);
+  const ja = writer.write({ root: a, files: FILES.slice(0, 30) });
+  const jb = writer.write({ root: b, files: FILES.slice(30) });
+  writer.wait(jb);
+  writer.wait(ja);
+  expect(Object.keys(tree(a))).toHaveLength(30);
+  expect(Object.keys(tree(b))).toHaveLength(30);
+});
+
+test('a failed write throws from wait with the error code', () => {
+  // "x" is a file, so the folder "x" for "x/y.yaml" cannot be created.
+  const id = writer.write({ root, files: [{ path: 'x', content: 'file\n' }, { path: 'x/y.yaml', content: 'nested\n' }] });
+  expect(() => writer.wait(id)).toThrow(expect.objectContaining({ code: 'EEXIST', message: expect.stringContaining('mkdir') as string }) as Error);
+});
+
+test('a root below a file fails with ENOTDIR', () => {
+  writeFileSync(path.join(root, 'file'), 'not a folder');
+  const id = writer.write({ root: path.join(root, 'file', 'sub'), files: [{ path: 'a.yaml', content: 'a\n' }] });
+  expect(() => writer.wait(id)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }) as Error);
+});
+
+test('write after close is refused', () => {
+  writer.close();
+  expect(() => writer.write({ root, files: FILES })).toThrow('write after close');
+});
+
+describe('stageFolder with a background writer', () => {
+  test('gives the same folder as writing in-process', () => {
+    stageFolder(path.join(root, 'sync'), FILES).commit();
+    stageFolder(path.join(root, 'background'), FILES, writer).commit();
+    expect(tree(path.join(root, 'background'))).toEqual(tree(path.join(root, 'sync')));
+    expect(readdirSync(root).sort()).toEqual(['background', 'sync']);
+  });
+
+  test('a write error surfaces in ready(), leaves the target as it was and no staging folder behind', () => {
+    const dir = path.join(root, 'dev');
+    stageFolder(dir, [{ path: 'old.yaml', content: 'old\n' }]).commit();
+    const staged = stageFolder(dir, [{ path: 'x', content: 'file\n' }, { path: 'x/y.yaml', content: 'nested\n' }], writer);
+    expect(() => staged.ready()).toThrow(expect.objectContaining({ code: 'EEXIST' }) as Error);
+    expect(tree(dir)).toEqual({ 'old.yaml': 'old\n' });
+    expect(readdirSync(root)).toEqual(['dev']);
+    // After a failure the handle is spent.
+    expect(() => staged.commit()).toThrow('already committed or discarded');
+  });
+
+  test('discard while files are still in flight leaves nothing behind', () => {
+    const many: OutputFile[] = Array.from({ length: 400 }, (_, i) => ({ path: `f-${i}.yaml`, content: `${i}\n` }));
+    const staged = stageFolder(path.join(root, 'dev'), many, writer);
+    staged.discard();
+    // The worker was finished with the folder before it was removed: nothing reappears.
+    const probe = writer.write({ root: path.join(root, 'probe'), files: [] });
+    writer.wait(probe);
+    expect(readdirSync(root).filter((e) => e !== 'probe')).toEqual([]);
+  });
+});
+
+describe('synth with enough files for the background writer', () => {
+  // Two generated environments of 25 workloads each render well over the threshold.
+  const files = generateLargeConfig({ environments: 2 });
+
+  function project(): string {
+    const dir = path.join(root, 'project');
+    for (const f of files) {
+      mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+      writeFileSync(path.join(dir, f.path), f.content);
+    }
+    return dir;
+  }
+
+  test('writes exactly the rendered files through the writer', () => {
+    const dir = project();
+    const write = jest.spyOn(BackgroundWriter.prototype, 'write');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const run = synthEnvironments(loadEnvironments({}));
+      expect(run.written).toBe(true);
+      const total = run.environments.reduce((n, e) => n + (e.manifests?.length ?? 0), 0);
+      expect(total).toBeGreaterThanOrEqual(BACKGROUND_WRITE_MIN_FILES);
+      // The first environment alone stays under the threshold and is written in-process.
+      expect(write).toHaveBeenCalledTimes(1);
+      for (const e of run.environments) {
+        expect(tree(path.join(dir, e.manifestsDir!))).toEqual(Object.fromEntries(e.manifests!.map((f) => [f.path, f.content])));
+      }
+      // No staging folders left next to the outputs.
+      expect(readdirSync(path.join(dir, 'dist')).sort()).toEqual(['bench-01', 'bench-02']);
+      expect(readdirSync(dir).filter((e) => e.startsWith('.'))).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('a failure after staging discards the staged folders: existing output untouched, nothing left behind', () => {
+    const dir = project();
+    mkdirSync(path.join(dir, 'dist', 'bench-02'), { recursive: true });
+    writeFileSync(path.join(dir, 'dist', 'bench-02', 'keep.yaml'), 'previous\n');
+    // The Terraform output folder cannot be made (its parent is a file): this fails after every
+    // manifests folder was handed to the writer, with files still in flight.
+    writeFileSync(path.join(dir, 'blocker'), 'a file\n');
+    const write = jest.spyOn(BackgroundWriter.prototype, 'write');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(() => synthEnvironments(loadEnvironments({}), { terraformOut: path.join('blocker', 'cdktf.out') })).toThrow(/ENOTDIR|EEXIST/);
+      expect(write).toHaveBeenCalled();
+      expect(tree(path.join(dir, 'dist'))).toEqual({ 'bench-02/keep.yaml': 'previous\n' });
+      expect(readdirSync(path.join(dir, 'dist'))).toEqual(['bench-02']);
+      expect(readdirSync(dir).filter((e) => e.startsWith('.'))).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
