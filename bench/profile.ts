@@ -43,8 +43,10 @@ function profileOnce(cwd: string, out: string): string {
   cleanOutputs(cwd);
   const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', out, '--cpu-prof-interval', '200', BIN, 'synth'], { cwd, env: { ...process.env, ...QUIET_ENV }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`synth failed in ${cwd} (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
-  const files = readdirSync(out).filter((f) => f.endsWith('.cpuprofile'));
-  if (files.length !== 1) throw new Error(`expected one profile in ${out}, found ${files.join(', ') || 'none'}`);
+  // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread (the
+  // background writer's thread writes its own profile, which is not summarised).
+  const files = readdirSync(out).filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  if (files.length !== 1) throw new Error(`expected one main-thread profile in ${out}, found ${readdirSync(out).join(', ') || 'none'}`);
   return path.join(out, files[0]!);
 }
 
