@@ -6,12 +6,12 @@ import { renderObjectsParameter, type CsiObject } from '../../charts';
  * The provider's two steps, done independently of the code under test: the whole string into
  * `{ array: string[] }`, then each element into an object.
  */
-function parseLikeTheProvider(objects: string): Record<string, unknown>[] {
-  const outer = parse(objects) as { array: unknown };
+function parseLikeTheProvider(objects: string, version: '1.1' | '1.2' = '1.2'): Record<string, unknown>[] {
+  const outer = parse(objects, { version }) as { array: unknown };
   expect(Array.isArray(outer.array)).toBe(true);
   return (outer.array as unknown[]).map((doc) => {
     expect(typeof doc).toBe('string');
-    return parse(doc as string) as Record<string, unknown>;
+    return parse(doc as string, { version }) as Record<string, unknown>;
   });
 }
 
@@ -46,6 +46,16 @@ test('values a YAML 1.1 reader would retype are quoted', () => {
   expect(s).toContain('filePermission: "0644"');
 });
 
+/** Strings that YAML 1.1 (the Go parsers' heritage) or 1.2 would read as something else unquoted. */
+const RETYPED = ['yes', 'No', 'ON', 'off', 'y', 'N', 'true', 'False', 'null', '~', '', '0440', '0o17', '0x1F', '0b101', '1_000', '1:20', '-1:30:00.5', '1e3', '.5', '+.inf', '.NaN', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '<<', '12', '-0'];
+
+test.each(RETYPED)('file name %j reads back as the same string in YAML 1.1 and 1.2', (alias) => {
+  const objects = [{ objectName: 'x', objectType: 'secret' as const, objectAlias: alias, filePermission: '0400' }];
+  const s = renderObjectsParameter(objects);
+  expect(parseLikeTheProvider(s, '1.1')).toEqual(objects);
+  expect(parseLikeTheProvider(s, '1.2')).toEqual(objects);
+});
+
 const kvName = fc.stringMatching(/^[a-zA-Z0-9-]{1,40}$/);
 /** Mount file names: anything but "/" and NUL, not "." or "..", with YAML-hostile characters in the mix. */
 const fileName = fc
@@ -55,7 +65,7 @@ const csiObject: fc.Arbitrary<CsiObject> = fc.record(
   {
     objectName: kvName,
     objectType: fc.constantFrom('secret' as const, 'key' as const, 'cert' as const),
-    objectAlias: fc.oneof(fileName, fc.constantFrom('yes', 'no', 'on', 'null', '~', '0440', '1e3', 'true', '- a', '---')),
+    objectAlias: fc.oneof(fileName, fc.constantFrom('yes', 'no', 'on', 'null', '~', '0440', '1e3', 'true', '- a', '---', '1_000', '1:20', '0b101', '2001-12-14', '<<')),
     objectVersion: fc.stringMatching(/^[0-9a-f]{32}$/),
     objectFormat: fc.constantFrom('pem' as const, 'pfx' as const),
     objectEncoding: fc.constantFrom('utf-8' as const, 'hex' as const, 'base64' as const),
@@ -68,8 +78,10 @@ const csiObject: fc.Arbitrary<CsiObject> = fc.record(
 test('property: any object list parses back, in the provider\'s two steps, into the same typed list', () => {
   fc.assert(
     fc.property(fc.array(csiObject, { minLength: 1, maxLength: 8 }), (objects) => {
-      const back = parseLikeTheProvider(renderObjectsParameter(objects));
+      const rendered = renderObjectsParameter(objects);
+      const back = parseLikeTheProvider(rendered);
       expect(back).toEqual(objects.map((o) => ({ ...o })));
+      expect(parseLikeTheProvider(rendered, '1.1')).toEqual(back);
       for (const doc of back) {
         expect(Object.keys(doc).every((k) => ['objectName', 'objectType', 'objectAlias', 'objectVersion', 'objectFormat', 'objectEncoding', 'filePermission', 'objectVersionHistory'].includes(k))).toBe(true);
         if ('filePermission' in doc) expect(typeof doc.filePermission).toBe('string');
