@@ -8,7 +8,7 @@
  *
  * @see https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/getting-started/usage/
  */
-import { dump } from 'js-yaml';
+import { toYaml } from '../lib/yaml-emit';
 import type { ObjectType } from '../lib/config/schema';
 import type { MountedObject } from '../lib/model';
 
@@ -53,15 +53,6 @@ export interface CsiObject {
 /** Field order of each rendered document: stable, so re-renders are byte-identical. */
 const FIELDS = ['objectName', 'objectType', 'objectAlias', 'objectVersion', 'objectFormat', 'objectEncoding', 'filePermission', 'objectVersionHistory'] as const;
 
-/**
- * Options for every YAML document we write for the provider: js-yaml's emitter (as for the
- * manifests, several times faster than `yaml`'s stringify) quotes every string that a YAML 1.1
- * or 1.2 reader would type otherwise (`yes`, `on`, `0440`, `1_000`, `1:20`, dates, `~`), so the
- * value reads back as the same string whichever YAML version the provider's parser implements.
- * Multi-line strings become literal blocks; no line folding, no anchors.
- */
-const YAML_OPTIONS = { lineWidth: -1, noRefs: true, quotingType: '"', sortKeys: false } as const;
-
 /** The provider's typed view of a mounted object from the model. */
 export function csiObjectOf(o: MountedObject): CsiObject {
   const c = o.config;
@@ -93,7 +84,7 @@ export function renderObjectsParameter(objects: readonly CsiObject[]): string {
       const value = o[field];
       if (value !== undefined) doc[field] = value;
     }
-    return dump(doc, YAML_OPTIONS);
+    return toYaml(doc);
   });
-  return dump({ array: docs }, YAML_OPTIONS);
+  return toYaml({ array: docs });
 }
