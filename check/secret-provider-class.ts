@@ -3,7 +3,7 @@
  * whitespace-trimmed; `objects` is YAML `{array: [<YAML doc>, ...]}`) and reports what the
  * provider would silently ignore or reject.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../lib/yaml-fast';
 import type { OutputsContract } from '../lib/outputs/contract';
 import type { Findings } from './finding';
 import type { K8sObject } from './manifests';

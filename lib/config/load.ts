@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isNode, LineCounter, parse, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { parseYaml } from '../yaml-fast';
 import type { core } from 'zod';
 import { display, formatPath, UserError, valueAt, type InputProblem } from '../errors';
 import { ENVIRONMENTS_DIR } from '../paths';
@@ -54,11 +55,12 @@ export function loadEnvironment(file: string): LoadedEnvironment {
 
 /** Parses and validates environment YAML text; `file` is used in messages only. */
 export function parseEnvironment(source: string, file: string): EnvironmentConfig {
-  // Fast path: plain parse and validate. Only a file that fails pays for the document API,
-  // which tracks positions for the messages.
+  // Fast path: plain parse (js-yaml where it is sure to agree with yaml, see yaml-fast.ts) and
+  // validate. Only a file that fails pays for the document API, which tracks positions for the
+  // messages.
   let data: unknown;
   try {
-    data = parse(source, { maxAliasCount: MAX_YAML_ALIASES, uniqueKeys: true });
+    data = parseYaml(source, { maxAliasCount: MAX_YAML_ALIASES, uniqueKeys: true });
   } catch {
     data = undefined;
   }
