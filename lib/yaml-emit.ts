@@ -10,7 +10,7 @@
  * Double quotes; no anchors or aliases; no line folding; keys in the order given.
  */
 import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
-import { Schema } from 'yaml';
+import { Schema, stringify } from 'yaml';
 
 let schema: typeof DEFAULT_SCHEMA | undefined;
 
@@ -18,17 +18,32 @@ function emitSchema(): typeof DEFAULT_SCHEMA {
   const patterns = [...new Schema({ schema: 'yaml-1.1' }).tags, ...new Schema({ schema: 'core' }).tags]
     .map((t) => (t as { test?: RegExp }).test)
     .filter((t): t is RegExp => t !== undefined);
+  // One alternation of the (anchored) patterns: a single test per string.
+  const any = new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'));
   // Only ever asked "would this plain string resolve to something else?" by the emitter: it has
   // no predicate, so it never represents a value, and this schema is never used to read.
   const retyped = new Type('tag:aks-keyvault-csi,2026:retyped-plain-scalar', {
     kind: 'scalar',
-    resolve: (data: unknown) => typeof data === 'string' && patterns.some((p) => p.test(data)),
+    resolve: (data: unknown) => typeof data === 'string' && any.test(data),
   });
   return DEFAULT_SCHEMA.extend({ implicit: [retyped] });
 }
 
 /** `value` as a YAML document. */
 export function toYaml(value: unknown): string {
+  if (hasBlankLineText(value)) {
+    // js-yaml writes such a string as a literal block (`|2` and a line of spaces) that readers
+    // disagree on (`yaml` reads " \n" back as ""). Double quotes are read alike everywhere.
+    return stringify(value, { version: '1.1', lineWidth: 0, blockQuote: false, aliasDuplicateObjects: false });
+  }
   schema ??= emitSchema();
   return dump(value, { schema, lineWidth: -1, noRefs: true, quotingType: '"', sortKeys: false });
+}
+
+/** A multi-line string with a line of only spaces or tabs, anywhere in `value`. */
+function hasBlankLineText(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\n') && /^[ \t]+$/m.test(value);
+  if (Array.isArray(value)) return value.some(hasBlankLineText);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasBlankLineText(k) || hasBlankLineText(v));
+  return false;
 }

@@ -35,6 +35,19 @@ test('property: any string value or key reads back the same in YAML 1.1, YAML 1.
   );
 });
 
+test.each([' \n', '\t\n', 'a\n \nb', '  \n  ', 'a\n\t'])('multi-line text with a blank line %j reads back the same (double-quoted)', (s) => {
+  readsBackEverywhere({ v: s, [s]: 1 });
+});
+
+test('property: whitespace and line breaks in any arrangement read back the same', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: fc.constantFrom(' ', '\n', '\t', 'a', '#', ':', '-'), maxLength: 10 }), (s) => {
+      readsBackEverywhere({ v: s, list: [s] });
+    }),
+    { numRuns: 3000 },
+  );
+});
+
 test('numbers, booleans and null keep their type', () => {
   readsBackEverywhere({ replicas: 2, ratio: 0.5, enabled: true, nothing: null, big: 12345678901 });
 });
