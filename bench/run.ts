@@ -9,7 +9,9 @@
  * - synth-examples     `node bin/aks-keyvault-csi.cjs synth` over a copy of environments/ (what
  *                      `npm run synth` runs, without npm's own start-up);
  * - cli-route          `npx cdktf synth` then `npx cdk8s synth` in a copy of the project;
- * - large-quarter/half/full  our synth over 5/10/20 generated environments × 25 workloads × 4 objects;
+ * - large-one/quarter/half/full  our synth over 1 environment × 1 workload (the fixed cost of a
+ *                      run) and 5/10/20 generated environments × 25 workloads × 4 objects, in
+ *                      interleaved rounds (one run of each size per round);
  * - tests              `npm test` in the repository (tsc --noEmit, then jest).
  * Everything but the tests runs in a temporary folder; the repository's outputs are never touched.
  * Budgets are reported, never enforced; the exit code is 1 only when a measured command failed.
@@ -90,6 +92,11 @@ interface CaseDef {
   readonly before?: () => void;
   /** Total workloads synthesized, for the per-workload cost. */
   readonly workloads?: number;
+  /**
+   * Cases of one group are measured in interleaved rounds (one run of each, then the next
+   * round), so a slow stretch of the host falls on every size alike instead of on one of them.
+   */
+  readonly group?: string;
 }
 
 interface CaseResult {
@@ -108,33 +115,47 @@ interface CaseResult {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function measureCase(runner: Runner, c: CaseDef): CaseResult {
-  const command = c.steps.map((s) => [s.command === process.execPath ? 'node' : s.command, ...s.args.map((a) => (a === BIN ? 'bin/aks-keyvault-csi.cjs' : a))].join(' ')).join(' && ');
-  const samples: Sample[] = [];
-  for (let i = 0; i <= c.runs; i++) {
-    c.before?.();
-    const { sample, failure } = runner.runOnce(c.steps);
-    if (failure) {
-      log(`  ${c.id}: FAILED (${failure.step}, exit ${failure.exitCode ?? failure.signal})\n${failure.tail.replace(/^/gm, '    | ')}`);
-      return { id: c.id, label: c.label, command, runs: samples.length, samples, failure, ...(c.workloads ? { workloads: c.workloads } : {}) };
+function commandOf(c: CaseDef): string {
+  return c.steps.map((s) => [s.command === process.execPath ? 'node' : s.command, ...s.args.map((a) => (a === BIN ? 'bin/aks-keyvault-csi.cjs' : a))].join(' ')).join(' && ');
+}
+
+/**
+ * One untimed warm-up run of each case, then `runs` timed rounds; a round runs each case once,
+ * in order. With a single case this is simply warm-up + N runs.
+ */
+function measureCases(runner: Runner, cases: readonly CaseDef[]): CaseResult[] {
+  const samples = new Map<string, Sample[]>(cases.map((c) => [c.id, []]));
+  const failures = new Map<string, Failure>();
+  const rounds = Math.max(...cases.map((c) => c.runs));
+  for (let i = 0; i <= rounds; i++) {
+    for (const c of cases) {
+      if (failures.has(c.id) || i > c.runs) continue;
+      c.before?.();
+      const { sample, failure } = runner.runOnce(c.steps);
+      if (failure) {
+        log(`  ${c.id}: FAILED (${failure.step}, exit ${failure.exitCode ?? failure.signal})\n${failure.tail.replace(/^/gm, '    | ')}`);
+        failures.set(c.id, failure);
+        continue;
+      }
+      // Run 0 is the warm-up: it fills the tsx and jest caches and the OS file cache.
+      if (i > 0) samples.get(c.id)!.push(sample!);
+      const failed = sample!.exitCodes.filter((x) => x !== 0);
+      log(`  ${c.id} ${i === 0 ? 'warm-up' : `run ${i}/${c.runs}`}: ${sample!.wall.toFixed(3)} s${sample!.maxRssKiB !== undefined ? `, ${toMB(sample!.maxRssKiB).toFixed(0)} MB` : ''}${failed.length > 0 ? ` (exit ${failed.join(', ')}: timed anyway)` : ''}`);
     }
-    // Run 0 is the warm-up: it fills the tsx and jest caches and the OS file cache.
-    if (i > 0) samples.push(sample!);
-    const failed = sample!.exitCodes.filter((x) => x !== 0);
-    log(`  ${c.id} ${i === 0 ? 'warm-up' : `run ${i}/${c.runs}`}: ${sample!.wall.toFixed(3)} s${sample!.maxRssKiB !== undefined ? `, ${toMB(sample!.maxRssKiB).toFixed(0)} MB` : ''}${failed.length > 0 ? ` (exit ${failed.join(', ')}: timed anyway)` : ''}`);
   }
-  const rss = samples.map((s) => s.maxRssKiB).filter((v): v is number => v !== undefined);
-  return {
-    id: c.id,
-    label: c.label,
-    command,
-    runs: samples.length,
-    samples,
-    wall: stats(samples.map((s) => s.wall)),
-    ...(c.steps.length > 1 ? { stepMedians: c.steps.map((s, k) => ({ label: s.label, median: stats(samples.map((x) => x.steps[k]!)).median })) } : {}),
-    ...(rss.length > 0 ? { peakMB: toMB(Math.max(...rss)) } : {}),
-    ...(c.workloads ? { workloads: c.workloads } : {}),
-  };
+  return cases.map((c) => {
+    const got = samples.get(c.id)!;
+    const base = { id: c.id, label: c.label, command: commandOf(c), runs: got.length, samples: got, ...(c.workloads ? { workloads: c.workloads } : {}) };
+    const failure = failures.get(c.id);
+    if (failure) return { ...base, failure };
+    const rss = got.map((x) => x.maxRssKiB).filter((v): v is number => v !== undefined);
+    return {
+      ...base,
+      wall: stats(got.map((x) => x.wall)),
+      ...(c.steps.length > 1 ? { stepMedians: c.steps.map((st, k) => ({ label: st.label, median: stats(got.map((x) => x.steps[k]!)).median })) } : {}),
+      ...(rss.length > 0 ? { peakMB: toMB(Math.max(...rss)) } : {}),
+    };
+  });
 }
 
 const toMB = (kib: number) => (kib * 1024) / 1e6;
@@ -175,6 +196,17 @@ function buildCases(options: Options, ws: Workspace): CaseDef[] {
     },
   ];
   if (!options.skipLarge) {
+    // The start-up and per-run fixed cost: one environment with one workload of the same shape.
+    const one = ws.generated('large-one', generateLargeConfig({ environments: 1, workloadsPerEnvironment: 1 }));
+    cases.push({
+      id: 'large-one',
+      label: `(3) synth, 1 env × 1 wl × ${DEFAULT_OBJECTS} obj (fixed cost)`,
+      runs: options.runs,
+      before: () => cleanOutputs(one),
+      steps: [{ label: 'synth', command: node, args: [BIN, 'synth'], cwd: one, env: QUIET_ENV }],
+      workloads: 1,
+      group: 'large',
+    });
     const all = generateLargeConfig({ environments: Math.max(...LARGE_SIZES.map((s) => s.environments)) });
     for (const size of LARGE_SIZES) {
       // Smaller sets are prefixes of the full one (two files per environment).
@@ -186,6 +218,7 @@ function buildCases(options: Options, ws: Workspace): CaseDef[] {
         before: () => cleanOutputs(dir),
         steps: [{ label: 'synth', command: node, args: [BIN, 'synth'], cwd: dir, env: QUIET_ENV }],
         workloads: size.environments * DEFAULT_WORKLOADS,
+        group: 'large',
       });
       if (size.id === 'full') cases.push(...variantsOf('large-full', '(3) full size', dir, size.environments * DEFAULT_WORKLOADS));
     }
@@ -208,8 +241,12 @@ interface Analysis {
   readonly routeVsSynth?: number;
   /** Median of each prototype variant / median of the case it varies. */
   readonly variantsVsBase: Record<string, number>;
+  /** Median wall / workloads (start-up included). */
   readonly perWorkloadMs: Record<string, number>;
+  /** (median − median of the one-workload case) / (workloads − 1): start-up excluded. */
+  readonly perWorkloadNetMs: Record<string, number>;
   readonly perWorkloadFullOverQuarter?: number;
+  readonly perWorkloadNetFullOverQuarter?: number;
   /** (full − quarter median) / (full − quarter workloads): the cost of one more workload, start-up excluded. */
   readonly marginalPerWorkloadMs?: number;
   readonly budgets: readonly Budget[];
@@ -230,11 +267,16 @@ function analyse(results: readonly CaseResult[]): Analysis {
   const marginal = quarter?.wall && full?.wall ? ((full.wall.median - quarter.wall.median) / (full.workloads! - quarter.workloads!)) * 1000 : undefined;
   // Linearity without the fixed start-up cost: the cost of one more workload between half and
   // full size against that between quarter and half size (equal when cost grows linearly).
-  const half = by('large-half');
-  const marginalOf = (a?: CaseResult, b?: CaseResult) => (a?.wall && b?.wall && a.workloads && b.workloads ? (b.wall.median - a.wall.median) / (b.workloads - a.workloads) : undefined);
-  const marginalLow = marginalOf(quarter, half);
-  const marginalHigh = marginalOf(half, full);
-  const marginalRatio = marginalLow !== undefined && marginalHigh !== undefined && marginalLow > 0 ? marginalHigh / marginalLow : undefined;
+  // Per-workload cost without the fixed cost of a run (process start-up, module load, the
+  // cdktf app): each size's median less the one-workload case's median, over the workloads added.
+  const one = by('large-one');
+  const perWorkloadNetMs: Record<string, number> = {};
+  for (const r of results) {
+    if (/^large-(quarter|half|full)$/.test(r.id) && r.wall && r.workloads && one?.wall && one.workloads !== undefined) {
+      perWorkloadNetMs[r.id] = ((r.wall.median - one.wall.median) / (r.workloads - one.workloads)) * 1000;
+    }
+  }
+  const netRatio = perWorkloadNetMs['large-full'] !== undefined && perWorkloadNetMs['large-quarter'] ? perWorkloadNetMs['large-full'] / perWorkloadNetMs['large-quarter'] : undefined;
   const tests = by('tests');
   const s = (v: number) => `${v.toFixed(2)} s`;
   const budgets: Budget[] = [
@@ -242,10 +284,10 @@ function analyse(results: readonly CaseResult[]): Analysis {
     { what: '(1) synth examples: peak RSS', limit: '< 250 MB', value: synth?.peakMB !== undefined ? `${synth.peakMB.toFixed(0)} MB` : 'not measured', ok: synth?.peakMB !== undefined ? synth.peakMB < 250 : undefined },
     { what: '(3) full size (20 env): median wall', limit: '< 5 s', value: full?.wall ? s(full.wall.median) : 'not measured', ok: full?.wall ? full.wall.median < 5 : undefined },
     {
-      what: '(3) per-workload cost at full size vs quarter size, start-up excluded (marginal half→full / quarter→half)',
+      what: '(3) per-workload cost at full size vs quarter size, fixed cost (1 env × 1 workload) excluded',
       limit: 'within 25% (0.75-1.25)',
-      value: marginalRatio !== undefined ? `${marginalRatio.toFixed(2)}×` : 'not measured',
-      ok: marginalRatio !== undefined ? Math.abs(marginalRatio - 1) <= 0.25 : undefined,
+      value: netRatio !== undefined ? `${netRatio.toFixed(2)}×` : 'not measured',
+      ok: netRatio !== undefined ? Math.abs(netRatio - 1) <= 0.25 : undefined,
     },
     {
       what: '(3) average per-workload cost full vs quarter, start-up included (sub-linear is fine)',
@@ -265,7 +307,9 @@ function analyse(results: readonly CaseResult[]): Analysis {
     variantsVsBase,
     ...(synth?.wall && route?.wall ? { routeVsSynth: route.wall.median / synth.wall.median } : {}),
     perWorkloadMs,
+    perWorkloadNetMs,
     ...(ratio !== undefined ? { perWorkloadFullOverQuarter: ratio } : {}),
+    ...(netRatio !== undefined ? { perWorkloadNetFullOverQuarter: netRatio } : {}),
     ...(marginal !== undefined ? { marginalPerWorkloadMs: marginal } : {}),
     budgets,
   };
@@ -278,10 +322,10 @@ function table(rows: readonly (readonly string[])[], right: readonly boolean[]):
 }
 
 function report(results: readonly CaseResult[], a: Analysis, memory: string): string {
-  const rows: string[][] = [['case', 'runs', 'median s', 'min-max s', 'peak MB', '× node', 'ms/workload']];
+  const rows: string[][] = [['case', 'runs', 'median s', 'min-max s', 'peak MB', '× node', 'ms/workload', 'net ms/wl']];
   for (const r of results) {
     if (!r.wall) {
-      rows.push([r.label, String(r.runs), 'FAILED', `${r.failure?.step ?? ''} exit ${r.failure?.exitCode ?? r.failure?.signal ?? '?'}`, '', '', '']);
+      rows.push([r.label, String(r.runs), 'FAILED', `${r.failure?.step ?? ''} exit ${r.failure?.exitCode ?? r.failure?.signal ?? '?'}`, '', '', '', '']);
       continue;
     }
     rows.push([
@@ -292,17 +336,22 @@ function report(results: readonly CaseResult[], a: Analysis, memory: string): st
       r.peakMB !== undefined ? r.peakMB.toFixed(0) : 'n/a',
       a.vsBaseline[r.id] !== undefined ? a.vsBaseline[r.id]!.toFixed(1) : '',
       a.perWorkloadMs[r.id] !== undefined ? a.perWorkloadMs[r.id]!.toFixed(1) : '',
+      a.perWorkloadNetMs[r.id] !== undefined ? a.perWorkloadNetMs[r.id]!.toFixed(1) : '',
     ]);
-    for (const st of r.stepMedians ?? []) rows.push([`    ${st.label}`, '', st.median.toFixed(3), '', '', '', '']);
+    for (const st of r.stepMedians ?? []) rows.push([`    ${st.label}`, '', st.median.toFixed(3), '', '', '', '', '']);
   }
-  const out = [table(rows, [false, true, true, true, true, true, true])];
+  const out = [table(rows, [false, true, true, true, true, true, true, true])];
   out.push('');
   out.push(`peak MB: largest max RSS of a single process of the command (${memory}), 1 MB = 10^6 bytes; × node: median / median of "node -e \\"\\"" in this run.`);
+  out.push('net ms/wl: (median − median of the 1-workload case) / (workloads − 1), the cost of a workload without the fixed cost of a run; the (3) cases run in interleaved rounds.');
   out.push('Ratios:');
   for (const [id, v] of Object.entries(a.variantsVsBase)) out.push(`  ${id} / ${id.replace(/-tsx$/, '')}: ${v.toFixed(2)}×`);
   if (a.routeVsSynth !== undefined) out.push(`  (2) standard CLI route / (1) our synth: ${a.routeVsSynth.toFixed(2)}× (same 2 environments)`);
-  for (const [id, ms] of Object.entries(a.perWorkloadMs)) out.push(`  ${id}: ${ms.toFixed(1)} ms per workload (median wall / workloads)`);
-  if (a.perWorkloadFullOverQuarter !== undefined) out.push(`  per-workload cost full / quarter: ${a.perWorkloadFullOverQuarter.toFixed(2)}×`);
+  for (const [id, ms] of Object.entries(a.perWorkloadMs)) {
+    const net = a.perWorkloadNetMs[id];
+    out.push(`  ${id}: ${ms.toFixed(1)} ms per workload (median wall / workloads)${net !== undefined ? `; ${net.toFixed(1)} ms without the fixed cost ((median − large-one) / (workloads − 1))` : ''}`);
+  }
+  if (a.perWorkloadFullOverQuarter !== undefined) out.push(`  per-workload cost full / quarter: ${a.perWorkloadFullOverQuarter.toFixed(2)}× with the fixed cost, ${a.perWorkloadNetFullOverQuarter?.toFixed(2) ?? 'n/a'}× without`);
   if (a.marginalPerWorkloadMs !== undefined) out.push(`  marginal cost of one workload (full − quarter) / 375 workloads: ${a.marginalPerWorkloadMs.toFixed(1)} ms`);
   out.push('Budgets (reported, not enforced):');
   for (const b of a.budgets) out.push(`  ${b.ok === undefined ? 'SKIP' : b.ok ? 'ok  ' : 'MISS'}  ${b.what}: ${b.value} (budget ${b.limit})`);
@@ -329,9 +378,13 @@ function main(): number {
     log(`bench: temporary folder ${ws.root}; memory via ${runner.method}`);
     const cases = buildCases(options, ws);
     const results: CaseResult[] = [];
+    const done = new Set<string>();
     for (const c of cases) {
-      log(`${c.id}: ${c.label}`);
-      results.push(measureCase(runner, c));
+      if (done.has(c.id)) continue;
+      const batch = c.group === undefined ? [c] : cases.filter((x) => x.group === c.group);
+      for (const x of batch) done.add(x.id);
+      log(batch.length === 1 ? `${c.id}: ${c.label}` : `${batch.map((x) => x.id).join(', ')}: interleaved rounds`);
+      results.push(...measureCases(runner, batch));
     }
     const analysis = analyse(results);
     const memory = runner.method === 'gnu-time' ? 'GNU time %M' : 'Node maxRSS probe, Node processes only';
