@@ -40,10 +40,16 @@ export function toYaml(value: unknown): string {
   return dump(value, { schema, lineWidth: -1, noRefs: true, quotingType: '"', sortKeys: false });
 }
 
-/** A multi-line string with a line of only spaces or tabs, anywhere in `value`. */
+/** A multi-line string with a line of only spaces or tabs, anywhere in `value` (keys included). */
 function hasBlankLineText(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\n') && /^[ \t]+$/m.test(value);
-  if (Array.isArray(value)) return value.some(hasBlankLineText);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasBlankLineText(k) || hasBlankLineText(v));
+  if (typeof value === 'string') return value.includes('\n') && BLANK_LINE.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasBlankLineText(v)) return true;
+    return false;
+  }
+  for (const [k, v] of Object.entries(value)) if (hasBlankLineText(k) || hasBlankLineText(v)) return true;
   return false;
 }
+
+const BLANK_LINE = /^[ \t]+$/m;
