@@ -39,7 +39,7 @@ test('property: plain scalars resolve as in yaml\'s core schema', () => {
       agrees(`- ${scalar}\n`);
       agrees(`${scalar}: v\n`);
     }),
-    { numRuns: 3000 },
+    { numRuns: 1500 },
   );
 });
 
@@ -107,7 +107,7 @@ test.each(Object.keys(EMITTERS))('property: documents written by %s read the sam
       }
       return agrees(text);
     }),
-    { numRuns: 400 },
+    { numRuns: 200 },
   );
 });
 
