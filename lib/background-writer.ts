@@ -32,6 +32,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 const signal = new Int32Array(workerData.signal);
 const results = workerData.results;
+// Slot 1 says the thread is gone (an uncaught error, a termination): waits stop at once.
+process.on('exit', () => {
+  Atomics.store(signal, 1, 1);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});
 parentPort.on('message', ({ id, root, files }) => {
   let error;
   try {
@@ -60,8 +66,11 @@ const WAIT_LIMIT_MS = 10 * 60 * 1000;
 export class BackgroundWriter {
   private readonly worker: Worker;
   private readonly results: MessagePort;
-  /** Counts finished jobs; the worker bumps it and notifies after posting each result. */
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  /**
+   * Slot 0 counts finished jobs (the worker bumps it and notifies after posting each result);
+   * slot 1 is set when the worker thread has exited.
+   */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private readonly finished = new Map<number, JobResult>();
   private nextId = 0;
   private closed = false;
@@ -70,6 +79,9 @@ export class BackgroundWriter {
     const channel = new MessageChannel();
     this.results = channel.port1;
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { signal: this.signal.buffer, results: channel.port2 }, transferList: [channel.port2] });
+    // An uncaught error ends the thread; `wait` reports that through the exit flag, so the
+    // event itself (which would otherwise crash the process later) is only noted.
+    this.worker.on('error', () => undefined);
     // Neither keeps the process alive: `wait` never needs the event loop.
     this.worker.unref();
     this.results.unref();
@@ -85,6 +97,7 @@ export class BackgroundWriter {
 
   /** Blocks until job `id` is written; throws its error (with `code`) when it failed. */
   wait(id: number): void {
+    if (this.closed) throw new Error(`BackgroundWriter: job ${id} was not waited for before close`);
     const deadline = Date.now() + WAIT_LIMIT_MS;
     for (;;) {
       const seen = Atomics.load(this.signal, 0);
@@ -97,6 +110,15 @@ export class BackgroundWriter {
         this.finished.delete(id);
         if (result.error !== undefined) throw Object.assign(new Error(result.error.message), result.error.code !== undefined ? { code: result.error.code } : {});
         return;
+      }
+      if (Atomics.load(this.signal, 1) === 1) {
+        // Drain once more: the last result may have been posted just before the thread ended.
+        const last = receiveMessageOnPort(this.results)?.message as JobResult | undefined;
+        if (last !== undefined) {
+          this.finished.set(last.id, last);
+          continue;
+        }
+        throw new Error(`BackgroundWriter: job ${id} was not written: the writer thread stopped unexpectedly`);
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`BackgroundWriter: job ${id} not written after ${WAIT_LIMIT_MS / 1000} s`);

@@ -70,9 +70,20 @@ test('a root below a file fails with ENOTDIR', () => {
   expect(() => writer.wait(id)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }) as Error);
 });
 
-test('write after close is refused', () => {
+test('write after close is refused, and so is waiting for a job after close', () => {
+  const id = writer.write({ root, files: FILES });
   writer.close();
   expect(() => writer.write({ root, files: FILES })).toThrow('write after close');
+  expect(() => writer.wait(id)).toThrow('not waited for before close');
+});
+
+test('a writer thread that dies fails the wait at once instead of hanging', () => {
+  // A message the worker cannot destructure throws outside its per-job error handling.
+  (writer as unknown as { worker: { postMessage(m: unknown): void } }).worker.postMessage(null);
+  const id = writer.write({ root, files: FILES });
+  const started = Date.now();
+  expect(() => writer.wait(id)).toThrow('stopped unexpectedly');
+  expect(Date.now() - started).toBeLessThan(5000);
 });
 
 describe('stageFolder with a background writer', () => {
