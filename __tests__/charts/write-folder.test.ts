@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writeFolderAtomically, type OutputFile } from '../../lib/write';
+import { readTree as snapshot } from '../support/tree';
 
 // The module object itself (a namespace import would be an interop copy that spies cannot reach).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,19 +17,6 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** Every file under dir, relative path → content. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p).split(path.sep).join('/')] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const OLD: OutputFile[] = [
   { path: 'a.yaml', content: 'old a\n' },

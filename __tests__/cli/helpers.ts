@@ -3,7 +3,7 @@
  * folder holding a copy of the example environments.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -33,20 +33,6 @@ export function runCli(args: readonly string[], cwd: string, env: NodeJS.Process
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Every file below `dir` with its bytes, for "nothing changed" assertions. */
-export function snapshotTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    const abs = path.join(dir, rel);
-    for (const name of readdirSync(abs).sort()) {
-      const child = rel ? path.join(rel, name) : name;
-      if (statSync(path.join(dir, child)).isDirectory()) walk(child);
-      else out[child] = readFileSync(path.join(dir, child), 'utf8');
-    }
-  };
-  walk('');
-  return out;
-}
 
 /**
  * Runs the CLI's `main` in this process (same code path as the bin after argument parsing),
@@ -72,3 +58,6 @@ export async function runMain(args: readonly string[], cwd: string, env: NodeJS.
     process.chdir(previous);
   }
 }
+
+/** Every file below `dir` with its bytes, for "nothing changed" assertions. */
+export { readTree as snapshotTree } from '../support/tree';

@@ -71,19 +71,6 @@ export function snapshotTree(dir: string, skip: (rel: string) => boolean = () =>
   return out;
 }
 
-/** Every file below `dir` with its text, for content assertions. */
-export function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const name of readdirSync(path.join(dir, rel)).sort()) {
-      const child = rel ? `${rel}/${name}` : name;
-      if (lstatSync(path.join(dir, child)).isDirectory()) walk(child);
-      else out[child] = readFileSync(path.join(dir, child), 'utf8');
-    }
-  };
-  walk('');
-  return out;
-}
 
 /**
  * The error and warning blocks of human CLI output: a block starts with `error ` or `warning `
@@ -109,3 +96,5 @@ export async function inDir<T>(dir: string, fn: () => Promise<T> | T): Promise<T
     process.chdir(before);
   }
 }
+
+export { readTree } from '../support/tree';

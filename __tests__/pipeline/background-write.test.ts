@@ -3,7 +3,7 @@
  * code, nothing left behind on failure or discard, and the pipeline's all-or-nothing guarantee
  * kept when many files go through the writer.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateLargeConfig } from '../../bench/generate';
@@ -11,6 +11,7 @@ import { BackgroundWriter } from '../../lib/background-writer';
 import { stageFolder, type OutputFile } from '../../lib/write';
 import { loadEnvironments } from '../../pipeline/environments';
 import { BACKGROUND_WRITE_MIN_FILES, synthEnvironments } from '../../pipeline/synth';
+import { readTree as tree } from '../support/tree';
 
 let root: string;
 let writer: BackgroundWriter;
@@ -24,18 +25,6 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p).split(path.sep).join('/')] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const FILES: OutputFile[] = Array.from({ length: 60 }, (_, i) => ({ path: `${i % 3 === 0 ? 'bootstrap/' : ''}file-${i}.yaml`, content: `n: ${i}\nunicode: "é ✓"\n` }));
 

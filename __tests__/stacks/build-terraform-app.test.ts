@@ -1,7 +1,7 @@
 /**
  * The app as the cdktf CLI sees it: files on disk, their paths, the manifest, determinism.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { OUTPUT_NAME } from '../../lib/outputs/contract';
@@ -10,6 +10,7 @@ import { synthTerraform } from '../../stacks/synth-terraform';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { TerraformStack } from 'cdktf';
 import { EXAMPLES, exampleConfig, exampleModel, modelOf, type TfJson } from './support';
+import { readTree as tree } from '../support/tree';
 
 const models = EXAMPLES.map(exampleModel);
 const temps: string[] = [];
@@ -22,19 +23,6 @@ function synthTo(): string {
   return outdir;
 }
 
-/** Every file under a folder, as relative path → content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p).split(path.sep).join('/')] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 let first: string;
 let files: Record<string, string>;
