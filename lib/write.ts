@@ -1,7 +1,7 @@
 /**
  * Writes a rendered folder all at once: a failed run leaves the previous folder exactly as it was.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BackgroundWriter } from './background-writer';
 import { UserError } from './errors';
@@ -63,7 +63,7 @@ export function stageFolder(dir: string, files: readonly OutputFile[], writer?: 
     throw UserError.of(dir, '', `cannot create the parent folder (${(e as NodeJS.ErrnoException).code ?? String(e)}): choose another output folder`);
   }
 
-  const staging = mkdtempSync(path.join(parent, `.${base}.new-`));
+  const staging = makeScratchDir(parent, `.${base}.new-`);
   let job: number | undefined;
   if (writer !== undefined) {
     job = writer.write({ root: staging, files });
@@ -139,7 +139,7 @@ function swapIntoPlace(staging: string, target: string, parent: string, base: st
   }
 
   // mkdtemp reserves a unique name; the folder itself must not exist for the rename onto it.
-  const previous = mkdtempSync(path.join(parent, `.${base}.old-`));
+  const previous = makeScratchDir(parent, `.${base}.old-`);
   rmSync(previous, { recursive: true, force: true });
   try {
     renameSync(target, previous);
@@ -155,6 +155,41 @@ function swapIntoPlace(staging: string, target: string, parent: string, base: st
     throw e;
   }
   rmSync(previous, { recursive: true, force: true });
+}
+
+/**
+ * A new temporary folder in `parent` named `<prefix><pid>-<random>`. Those that runs killed
+ * mid-way left behind (same prefix, their process gone) are removed first, so an interrupted
+ * synth does not leave hidden folders in a GitOps checkout for ever.
+ */
+export function makeScratchDir(parent: string, prefix: string): string {
+  removeAbandoned(parent, prefix);
+  return mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
+}
+
+function removeAbandoned(parent: string, prefix: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processIsAlive(pid)) continue;
+    rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/** Signal 0 only checks: EPERM means the process exists but belongs to someone else. */
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function checkPaths(dir: string, files: readonly OutputFile[]): void {

@@ -6,7 +6,7 @@
  * built in a temporary folder and renamed into place, so a failed run leaves `cdktf.out/` and
  * the manifests folders exactly as they were.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { checkTrustChain, type Finding } from '../check';
@@ -15,7 +15,7 @@ import type { EnvironmentModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
 import { BackgroundWriter } from '../lib/background-writer';
-import { stageFolder, type OutputFile, type StagedFolder } from '../lib/write';
+import { makeScratchDir, stageFolder, type OutputFile, type StagedFolder } from '../lib/write';
 import { synthTerraform } from '../stacks';
 import { manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
 import { renderManifests } from './manifests';
@@ -143,7 +143,7 @@ function stagingDir(terraformOut: string): string {
   // A sibling of the output folder, so the final renames stay on one file system.
   const parent = path.dirname(path.resolve(terraformOut));
   mkdirSync(parent, { recursive: true });
-  return mkdtempSync(path.join(parent, `.${path.basename(terraformOut)}-staging-`));
+  return makeScratchDir(parent, `.${path.basename(terraformOut)}-staging-`);
 }
 
 /** Replaces `cdktf.out/stacks/<stack>` with the staged one by renames. */

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { writeFolderAtomically, type OutputFile } from '../../lib/write';
+import { makeScratchDir, writeFolderAtomically, type OutputFile } from '../../lib/write';
 import { readTree as snapshot } from '../support/tree';
 
 // The module object itself (a namespace import would be an interop copy that spies cannot reach).
@@ -99,4 +100,41 @@ test('fails when the target is a file', () => {
   fs.writeFileSync(file, 'not a folder');
   expect(() => writeFolderAtomically(file, [{ path: 'a', content: '1' }])).toThrow('exists and is not a folder');
   expect(readFileSync(file, 'utf8')).toBe('not a folder');
+});
+
+describe('staging folders left by killed runs', () => {
+  /** A pid that no process has now: a child that has exited. */
+  function deadPid(): number {
+    const r = spawnSync(process.execPath, ['-e', '']);
+    expect(r.status).toBe(0);
+    return r.pid!;
+  }
+
+  test('are removed when their process is gone; folders of live processes and other names stay', () => {
+    const dir = path.join(root, 'dev');
+    writeFolderAtomically(dir, OLD);
+    const dead = deadPid();
+    for (const leftover of [`.dev.new-${dead}-abc123`, `.dev.old-${dead}-def456`]) {
+      fs.mkdirSync(path.join(root, leftover, 'bootstrap'), { recursive: true });
+      fs.writeFileSync(path.join(root, leftover, 'bootstrap', 'app.yaml'), 'half-written\n');
+    }
+    // Another run that is still going (this test's parent), an unrelated name, and a folder of
+    // the older naming without a pid: none of them is ours to remove.
+    const kept = [`.dev.new-${process.ppid}-ghi789`, '.dev.new-notapid', '.other.new-1-x'];
+    for (const k of kept) fs.mkdirSync(path.join(root, k));
+
+    writeFolderAtomically(dir, [{ path: 'a.yaml', content: 'new a\n' }]);
+
+    expect(fs.readdirSync(root).sort()).toEqual([...kept, 'dev'].sort());
+    expect(snapshot(dir)).toEqual({ 'a.yaml': 'new a\n' });
+  });
+
+  test('the synth staging folder of cdktf.out is cleaned up the same way', () => {
+    const dead = deadPid();
+    const leftover = path.join(root, `.cdktf.out-staging-${dead}-xyz`);
+    fs.mkdirSync(path.join(leftover, 'stacks', 'dev'), { recursive: true });
+    const made = makeScratchDir(root, '.cdktf.out-staging-');
+    expect(path.basename(made)).toMatch(new RegExp(`^\\.cdktf\\.out-staging-${process.pid}-`));
+    expect(fs.existsSync(leftover)).toBe(false);
+  });
 });
