@@ -247,8 +247,6 @@ interface Analysis {
   readonly perWorkloadNetMs: Record<string, number>;
   readonly perWorkloadFullOverQuarter?: number;
   readonly perWorkloadNetFullOverQuarter?: number;
-  /** (full − quarter median) / (full − quarter workloads): the cost of one more workload, start-up excluded. */
-  readonly marginalPerWorkloadMs?: number;
   readonly budgets: readonly Budget[];
 }
 
@@ -261,12 +259,8 @@ function analyse(results: readonly CaseResult[]): Analysis {
   const route = by('cli-route');
   const perWorkloadMs: Record<string, number> = {};
   for (const r of results) if (/^large-(quarter|half|full)$/.test(r.id) && r.wall && r.workloads) perWorkloadMs[r.id] = (r.wall.median / r.workloads) * 1000;
-  const quarter = by('large-quarter');
   const full = by('large-full');
   const ratio = perWorkloadMs['large-full'] !== undefined && perWorkloadMs['large-quarter'] !== undefined ? perWorkloadMs['large-full'] / perWorkloadMs['large-quarter'] : undefined;
-  const marginal = quarter?.wall && full?.wall ? ((full.wall.median - quarter.wall.median) / (full.workloads! - quarter.workloads!)) * 1000 : undefined;
-  // Linearity without the fixed start-up cost: the cost of one more workload between half and
-  // full size against that between quarter and half size (equal when cost grows linearly).
   // Per-workload cost without the fixed cost of a run (process start-up, module load, the
   // cdktf app): each size's median less the one-workload case's median, over the workloads added.
   const one = by('large-one');
@@ -292,12 +286,6 @@ function analyse(results: readonly CaseResult[]): Analysis {
       value: netRatio !== undefined ? `${netRatio.toFixed(2)}×${netRatio < 0.75 ? ' (cheaper per workload at full size)' : ''}` : 'not measured',
       ok: netRatio !== undefined ? netRatio <= 1.25 : undefined,
     },
-    {
-      what: '(3) average per-workload cost full vs quarter, start-up included (sub-linear is fine)',
-      limit: '≤ 1.25',
-      value: ratio !== undefined ? `${ratio.toFixed(2)}×` : 'not measured',
-      ok: ratio !== undefined ? ratio <= 1.25 : undefined,
-    },
     { what: '(4) npm test: median wall', limit: '< 60 s', value: tests?.wall ? s(tests.wall.median) : 'not measured', ok: tests?.wall ? tests.wall.median < 60 : undefined },
   ];
   const variantsVsBase: Record<string, number> = {};
@@ -313,7 +301,6 @@ function analyse(results: readonly CaseResult[]): Analysis {
     perWorkloadNetMs,
     ...(ratio !== undefined ? { perWorkloadFullOverQuarter: ratio } : {}),
     ...(netRatio !== undefined ? { perWorkloadNetFullOverQuarter: netRatio } : {}),
-    ...(marginal !== undefined ? { marginalPerWorkloadMs: marginal } : {}),
     budgets,
   };
 }
@@ -355,7 +342,6 @@ function report(results: readonly CaseResult[], a: Analysis, memory: string): st
     out.push(`  ${id}: ${ms.toFixed(1)} ms per workload (median wall / workloads)${net !== undefined ? `; ${net.toFixed(1)} ms without the fixed cost ((median − large-one) / (workloads − 1))` : ''}`);
   }
   if (a.perWorkloadFullOverQuarter !== undefined) out.push(`  per-workload cost full / quarter: ${a.perWorkloadFullOverQuarter.toFixed(2)}× with the fixed cost, ${a.perWorkloadNetFullOverQuarter?.toFixed(2) ?? 'n/a'}× without`);
-  if (a.marginalPerWorkloadMs !== undefined) out.push(`  marginal cost of one workload (full − quarter) / 375 workloads: ${a.marginalPerWorkloadMs.toFixed(1)} ms`);
   out.push('Budgets (reported, not enforced):');
   for (const b of a.budgets) out.push(`  ${b.ok === undefined ? 'SKIP' : b.ok ? 'ok  ' : 'MISS'}  ${b.what}: ${b.value} (budget ${b.limit})`);
   return out.join('\n');

@@ -38,6 +38,7 @@ process.on('exit', () => {
   Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 });
+// The same loop as writeFiles in lib/write.ts (which writes in-process below the threshold).
 parentPort.on('message', ({ id, root, files }) => {
   let error;
   try {
@@ -91,6 +92,8 @@ export class BackgroundWriter {
   write(job: WriteJob): number {
     if (this.closed) throw new Error('BackgroundWriter: write after close');
     const id = this.nextId++;
+    // Only path and content cross the thread: callers pass OutputFiles, whose rendered objects
+    // would otherwise be cloned too.
     this.worker.postMessage({ id, root: job.root, files: job.files.map((f) => ({ path: f.path, content: f.content })) });
     return id;
   }

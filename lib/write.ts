@@ -77,7 +77,7 @@ export function stageFolder(dir: string, files: readonly OutputFile[], writer?: 
   }
 
   let done = false;
-  const ready = () => {
+  const awaitWrites = () => {
     if (job === undefined) return;
     const id = job;
     job = undefined;
@@ -92,14 +92,14 @@ export function stageFolder(dir: string, files: readonly OutputFile[], writer?: 
   return {
     ready() {
       if (done) throw new Error(`staged folder for ${dir} was already committed or discarded`);
-      ready();
+      awaitWrites();
     },
     discard() {
       if (done) return;
       done = true;
       // The writer must be finished with the folder before it goes, or files would reappear.
       try {
-        ready();
+        awaitWrites();
       } catch {
         // Discarded anyway.
       }
@@ -107,13 +107,14 @@ export function stageFolder(dir: string, files: readonly OutputFile[], writer?: 
     },
     commit() {
       if (done) throw new Error(`staged folder for ${dir} was already committed or discarded`);
-      ready();
+      awaitWrites();
       done = true;
       swapIntoPlace(staging, target, parent, base);
     },
   };
 }
 
+/** The in-process twin of the background writer's loop (`lib/background-writer.ts`). */
 function writeFiles(root: string, files: readonly OutputFile[]): void {
   const made = new Set<string>();
   for (const f of files) {

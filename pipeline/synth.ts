@@ -95,11 +95,11 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
       if (writer === undefined && fileCount >= BACKGROUND_WRITE_MIN_FILES) writer = new BackgroundWriter();
       staged.push(stageFolder(manifestsDir, manifests, writer));
     }
-    staging = stagingDir(terraformOut);
-    synthTerraform(models, { outdir: staging });
+    const outdir = (staging = stagingDir(terraformOut));
+    synthTerraform(models, { outdir });
     const results: EnvironmentSynth[] = inputs.map(({ model, outputsFile, outputs, skipped }, i) => {
       const terraformFile = terraformFileOf(model.stackName, terraformOut);
-      const terraformJson: unknown = JSON.parse(readFileSync(path.join(staging!, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
+      const terraformJson: unknown = JSON.parse(readFileSync(path.join(outdir, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
       const r = rendered[i];
       if (outputs === undefined || outputsFile === undefined || r === undefined) {
         return { model, terraformFile, terraformJson, findings: [], ...(skipped ? { skipped } : {}) };
@@ -126,9 +126,9 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     // What can fail on bad input (a full disk, no permission) fails here, before anything is replaced.
     for (const s of staged) s.ready();
     for (const r of results) {
-      moveStackIntoPlace(staging, terraformOut, r.model.stackName);
+      moveStackIntoPlace(outdir, terraformOut, r.model.stackName);
     }
-    writeManifest(staging, terraformOut);
+    writeManifest(outdir, terraformOut);
     for (const s of staged) s.commit();
     return { environments: results, written: true };
   } finally {
