@@ -6,6 +6,7 @@
 module.exports = {
   testEnvironment: 'node',
   globalSetup: '<rootDir>/__tests__/global-setup.js',
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup-after-env.ts'],
   reporters: ['default', '<rootDir>/__tests__/summary-reporter.js'],
   // End-to-end and property tests synthesize many times; jest's 5 s default fails them on a
   // loaded 2-core machine (a time limit is not what they test).

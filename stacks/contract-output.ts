@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
+import { dependable, TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { CONTRACT_VERSION, OUTPUT_NAME, type OutputsContract, type WorkloadOutputs } from '../lib/outputs/contract';
 
@@ -52,9 +52,20 @@ export class ContractOutput extends TerraformOutput {
       value: contract,
       description: 'Outputs contract (lib/outputs/contract.ts) read by the Kubernetes side; no secrets.',
       sensitive: false,
-      ...(props.dependsOn !== undefined && props.dependsOn.length > 0 ? { dependsOn: [...props.dependsOn] } : {}),
+      ...(props.dependsOn !== undefined && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn.map(bareReference) } : {}),
     });
     this.overrideLogicalId(OUTPUT_NAME);
     this.contract = contract;
   }
+}
+
+/**
+ * Terraform takes only bare addresses in `depends_on` (`time_sleep.x`, never `${time_sleep.x}`:
+ * "A single static variable reference is required"). cdktf 0.21's `TerraformOutput` renders
+ * each dependency's `fqn`, which is an interpolation; its resources wrap theirs in
+ * `dependable()`, which resolves to the bare address. The output gets the same treatment.
+ * @see https://developer.hashicorp.com/terraform/language/meta-arguments/depends_on
+ */
+function bareReference(element: ITerraformDependable): ITerraformDependable {
+  return { fqn: dependable(element) };
 }

@@ -6,7 +6,7 @@
  * environment either stay valid or fail with a clean `UserError`, never another exception, and
  * a failed run leaves the output folders exactly as they were.
  */
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -17,6 +17,7 @@ import { CLOUDS, type CloudName } from '../../lib/config/schema';
 import { loadEnvironments } from '../../pipeline/environments';
 import { synthEnvironments } from '../../pipeline/synth';
 import { snapshotTree } from './support';
+import { recordStack } from '../support/terraform';
 
 // Created in beforeAll (not at collection time) so a filtered run leaves no temp folder behind.
 let ROOT = '';
@@ -161,7 +162,9 @@ describe('random valid environments', () => {
         expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
         expect(run.written).toBe(true);
 
-        const fromDisk = loadSynthesized({ manifestsDir: out.manifestsDir, terraformFile: path.join(out.terraformOut, 'stacks', e.name, 'cdk.tf.json'), outputsFile });
+        const terraformFile = path.join(out.terraformOut, 'stacks', e.name, 'cdk.tf.json');
+        recordStack(readFileSync(terraformFile, 'utf8'));
+        const fromDisk = loadSynthesized({ manifestsDir: out.manifestsDir, terraformFile, outputsFile });
         expect(checkTrustChain(fromDisk).filter((f) => f.severity === 'error')).toEqual([]);
         // Every workload rendered its ServiceAccount, SecretProviderClass and Deployment.
         const kinds = fromDisk.manifests.flatMap((m) => m.objects as { kind: string }[]).map((o) => o.kind);

@@ -274,7 +274,8 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
     expect(Object.keys(json.output)).toEqual([OUTPUT_NAME]);
     const out = json.output[OUTPUT_NAME];
     expect(out.sensitive).toBe(false);
-    const sleeps = Object.keys(json.resource.time_sleep).map((id) => `\${time_sleep.${id}}`);
+    // Bare addresses: Terraform rejects an interpolation in depends_on.
+    const sleeps = Object.keys(json.resource.time_sleep).map((id) => `time_sleep.${id}`);
     expect([...out.depends_on].sort()).toEqual(sleeps.sort());
   });
 

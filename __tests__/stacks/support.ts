@@ -4,6 +4,7 @@ import { loadEnvironment } from '../../lib/config/load';
 import type { EnvironmentConfig } from '../../lib/config/schema';
 import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
 import { EnvironmentStack } from '../../stacks/environment-stack';
+import { recordStack } from '../support/terraform';
 
 export const EXAMPLES = ['dev', 'prod'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
@@ -38,6 +39,8 @@ export function synthModel(model: EnvironmentModel): Synthesized {
   const app = Testing.app();
   const stack = new EnvironmentStack(app, model.stackName, { model });
   const raw = Testing.synth(stack, true);
+  // Terraform checks it after the file's tests (__tests__/setup-after-env.ts).
+  recordStack(raw);
   return { stack, raw, json: JSON.parse(raw) as TfJson };
 }
 

@@ -169,8 +169,8 @@ describe('propagationWait "0s"', () => {
     const json = synthConfig({ ...dev, identity: { ...dev.identity, propagationWait: '0s' } }).json;
     expect(json.resource.time_sleep).toBeUndefined();
     const deps = [
-      ...Object.keys(json.resource.azurerm_role_assignment).map((id) => `\${azurerm_role_assignment.${id}}`),
-      ...Object.keys(json.resource.azurerm_federated_identity_credential).map((id) => `\${azurerm_federated_identity_credential.${id}}`),
+      ...Object.keys(json.resource.azurerm_role_assignment).map((id) => `azurerm_role_assignment.${id}`),
+      ...Object.keys(json.resource.azurerm_federated_identity_credential).map((id) => `azurerm_federated_identity_credential.${id}`),
     ];
     expect([...json.output[OUTPUT_NAME].depends_on].sort()).toEqual(deps.sort());
   });
