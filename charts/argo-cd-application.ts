@@ -3,7 +3,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/config/schema';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/kubernetes';
 import { constructError } from './construct-error';
 
 /** Argo CD applies lower waves first and waits for them to be healthy. */

@@ -10,7 +10,7 @@ import type { OutputsContract } from '../lib/outputs/contract';
 import { checkOutputsAgainstModel } from '../lib/outputs/load';
 import { ArgoCdApplication, ARGOCD_SYNC_WAVE_ANNOTATION } from './argo-cd-application';
 import { FluxKustomization } from './flux-kustomization';
-import { KeyVaultSecretProviderClass, type CsiCloudName } from './key-vault-secret-provider-class';
+import { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
 import { csiObjectOf } from './objects-parameter';
 import { SecretsStoreDeployment } from './secrets-store-deployment';
 import { WorkloadServiceAccount } from './workload-service-account';
@@ -120,7 +120,7 @@ export class EnvironmentChart extends Chart {
       keyVaultName: outputs.keyVault.name,
       tenantId: outputs.tenantId,
       clientId: out.clientId,
-      cloudName: model.csiCloudName as CsiCloudName,
+      cloudName: model.csiCloudName,
       objects: w.objects.map(csiObjectOf),
       secretObjects: w.config.secretObjects,
       annotations: wave(SYNC_WAVES.secretProviderClass),

@@ -4,7 +4,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isGoDuration } from '../lib/config/duration';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/config/schema';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/kubernetes';
 import { constructError } from './construct-error';
 
 export interface FluxKustomizationProps {

@@ -3,17 +3,12 @@
  */
 import { Construct } from 'constructs';
 import { SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN, GUID, KEY_VAULT_NAME, KEY_VAULT_OBJECT_NAME, MOUNT_FILE_NAME, OBJECT_TYPES } from '../lib/config/schema';
+import { CSI_CLOUD_NAMES, DEFAULT_CSI_CLOUD_NAME, GUID, KEY_VAULT_NAME, KEY_VAULT_OBJECT_NAME, type CsiCloudName } from '../lib/azure';
+import { MOUNT_FILE_NAME, OBJECT_TYPES, SYNCED_SECRET_TYPES, type SyncedSecretType } from '../lib/csi-driver';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/kubernetes';
 import { constructError } from './construct-error';
 import { csiFileName, renderObjectsParameter, type CsiObject } from './objects-parameter';
 
-/** Secret types the driver can sync to. */
-export const SYNCED_SECRET_TYPES = ['Opaque', 'kubernetes.io/tls', 'kubernetes.io/dockerconfigjson', 'kubernetes.io/basic-auth', 'kubernetes.io/ssh-auth'] as const;
-export type SyncedSecretType = (typeof SYNCED_SECRET_TYPES)[number];
-
-/** Sovereign clouds the provider knows; `AzurePublicCloud` is its default and is not written. */
-export const CSI_CLOUD_NAMES = ['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud'] as const;
-export type CsiCloudName = (typeof CSI_CLOUD_NAMES)[number];
 
 /** The provider's API group and version. */
 export const SECRET_PROVIDER_CLASS_API_VERSION = SecretProviderClass.GVK.apiVersion;
@@ -101,7 +96,7 @@ export class KeyVaultSecretProviderClass extends Construct {
     if (!KEY_VAULT_NAME.test(props.keyVaultName)) throw fail('keyVaultName', props.keyVaultName, 'use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"');
     if (!GUID.test(props.tenantId)) throw fail('tenantId', props.tenantId, 'use the tenant GUID');
     if (!GUID.test(props.clientId)) throw fail('clientId', props.clientId, "use the client id (a GUID) of the workload's user-assigned identity");
-    const cloudName = props.cloudName ?? 'AzurePublicCloud';
+    const cloudName = props.cloudName ?? DEFAULT_CSI_CLOUD_NAME;
     if (!(CSI_CLOUD_NAMES as readonly string[]).includes(cloudName)) throw fail('cloudName', cloudName, `use one of ${CSI_CLOUD_NAMES.join(', ')}`);
 
     this.fileNames = validateObjects(props.objects, fail);
@@ -115,7 +110,7 @@ export class KeyVaultSecretProviderClass extends Construct {
       clientID: props.clientId,
       keyvaultName: props.keyVaultName,
       tenantID: props.tenantId,
-      ...(cloudName !== 'AzurePublicCloud' ? { cloudName } : {}),
+      ...(cloudName !== DEFAULT_CSI_CLOUD_NAME ? { cloudName } : {}),
       objects: this.objectsParameter,
     };
 

@@ -9,7 +9,7 @@
  * @see https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/getting-started/usage/
  */
 import { toYaml } from '../lib/yaml-emit';
-import type { ObjectType } from '../lib/config/schema';
+import type { ObjectType } from '../lib/csi-driver';
 import type { MountedObject } from '../lib/model';
 
 /** One Key Vault object as the Azure provider reads it (field names are the provider's). */

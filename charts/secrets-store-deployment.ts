@@ -4,14 +4,14 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DEPLOYMENT_DEFAULTS, DNS1123_SUBDOMAIN, ENV_VAR_NAME } from '../lib/config/schema';
-import { CSI_DRIVER } from '../lib/model';
+import { DEPLOYMENT_DEFAULTS } from '../lib/config/schema';
+import { DNS1123_SUBDOMAIN, ENV_VAR_NAME } from '../lib/kubernetes';
+import { CSI_DRIVER } from '../lib/csi-driver';
+import { WORKLOAD_IDENTITY_USE_LABEL } from '../lib/azure';
 import { constructError } from './construct-error';
 import type { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
 import type { WorkloadServiceAccount } from './workload-service-account';
 
-/** Pod label that makes the Workload Identity webhook inject the Azure token into the app. */
-export const WORKLOAD_IDENTITY_USE_LABEL = 'azure.workload.identity/use';
 /** Stakater Reloader: restart when the mounted versions of this SecretProviderClass change. */
 export const RELOADER_SPC_ANNOTATION = 'secretproviderclass.reloader.stakater.com/reload';
 /** Stakater Reloader: restart when these (synced) Secrets change. */

@@ -3,12 +3,10 @@
  */
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN, GUID } from '../lib/config/schema';
-import { federatedSubject } from '../lib/model';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/kubernetes';
+import { CLIENT_ID_ANNOTATION, GUID, serviceAccountSubject } from '../lib/azure';
 import { constructError } from './construct-error';
 
-/** Annotation read by the Azure Workload Identity webhook (and by humans tracing the trust chain). */
-export const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 
 export interface WorkloadServiceAccountProps {
   /** ServiceAccount name (DNS-1123 subdomain). */
@@ -55,7 +53,7 @@ export class WorkloadServiceAccount extends Construct {
     this.namespace = props.namespace;
     this.clientId = props.clientId;
     this.automountToken = props.automountToken ?? false;
-    this.subject = federatedSubject(props.namespace, props.name);
+    this.subject = serviceAccountSubject(props.namespace, props.name);
     this.resource = new kplus.ServiceAccount(this, 'Resource', {
       metadata: {
         name: props.name,

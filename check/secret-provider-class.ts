@@ -3,18 +3,13 @@
  * whitespace-trimmed; `objects` is YAML `{array: [<YAML doc>, ...]}`) and reports what the
  * provider would silently ignore or reject.
  */
+import { KNOWN_OBJECT_KEYS, OBJECT_TYPES, SPC_API_VERSION, type ObjectType } from '../lib/csi-driver';
 import { parseYaml } from '../lib/yaml-fast';
 import type { OutputsContract } from '../lib/outputs/contract';
 import type { Findings } from './finding';
 import type { K8sObject } from './manifests';
 import { isRecord, list, rec, show, str, truthy } from './values';
 
-export const SPC_API_VERSION = 'secrets-store.csi.x-k8s.io/v1';
-export const OBJECT_TYPES = ['secret', 'key', 'cert'] as const;
-export type ObjectType = (typeof OBJECT_TYPES)[number];
-
-/** Keys the Azure provider reads in an `objects` element; anything else is silently ignored. */
-export const KNOWN_OBJECT_KEYS = ['objectName', 'objectType', 'objectAlias', 'objectVersion', 'objectVersionHistory', 'objectFormat', 'objectEncoding', 'filePermission'] as const;
 
 export interface MountedObject {
   readonly name: string;

@@ -7,9 +7,11 @@
 import { OUTPUT_NAME, OutputsContractSchema, type OutputsContract } from '../lib/outputs/contract';
 import { Findings, at, type Finding } from './finding';
 import { ManifestIndex, podSpecOf, type K8sObject } from './manifests';
-import { analyzeSecretProviderClass, type MountedObject, type ObjectType, type SpcInfo } from './secret-provider-class';
+import { analyzeSecretProviderClass, type MountedObject, type SpcInfo } from './secret-provider-class';
 import { TerraformIndex, parseRef, type TfBlock } from './terraform';
 import { list, rec, show, str, type Json } from './values';
+import { CLIENT_ID_ANNOTATION, keyVaultScopeSegment, leastPrivilegeRole, MAX_FEDERATED_CREDENTIALS_PER_IDENTITY, roleReads, serviceAccountSubject, serviceAccountSubjectPrefix, WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
+import { CSI_DRIVER } from '../lib/csi-driver';
 
 /** What `loadSynthesized` reads; tests and other pipelines may build it in memory. */
 export interface SynthesizedInput {
@@ -19,10 +21,6 @@ export interface SynthesizedInput {
   readonly outputs?: { readonly file: string; readonly contract: unknown };
 }
 
-export const CSI_DRIVER = 'secrets-store.csi.k8s.io';
-export const AUDIENCE = 'api://AzureADTokenExchange';
-export const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
-export const MAX_CREDENTIALS_PER_IDENTITY = 20;
 
 const T = {
   identity: 'azurerm_user_assigned_identity',
@@ -32,18 +30,6 @@ const T = {
   vault: 'azurerm_key_vault',
 } as const;
 
-/** Built-in roles that can read each object type through the CSI provider. */
-const ROLE_READS: Record<string, readonly ObjectType[]> = {
-  'Key Vault Secrets User': ['secret'],
-  'Key Vault Secrets Officer': ['secret'],
-  'Key Vault Certificate User': ['cert', 'key'],
-  'Key Vault Certificates Officer': ['cert', 'key'],
-  'Key Vault Crypto User': ['key'],
-  'Key Vault Crypto Officer': ['key'],
-  'Key Vault Administrator': ['secret', 'key', 'cert'],
-};
-const LEAST_PRIVILEGE: Record<ObjectType, string> = { secret: 'Key Vault Secrets User', key: 'Key Vault Certificate User', cert: 'Key Vault Certificate User' };
-const SCOPE_SEGMENT: Record<ObjectType, string> = { secret: 'secrets', key: 'keys', cert: 'certificates' };
 
 interface Credential {
   readonly block: TfBlock;
@@ -138,12 +124,12 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
     checkEnvFromSyncedSecrets(workload, containers, mf, out);
 
     // Trust chain: subject → credential → identity → client id → roles.
-    const subject = `system:serviceaccount:${ns}:${saName}`;
+    const subject = serviceAccountSubject(ns, saName);
     usedSubjects.add(subject);
     const matched = credentials.filter((c) => c.subject === subject);
     const saWhere = sa ? sa.where('metadata.name') : workload.where(saPath);
     if (matched.length === 0) {
-      const sameNs = credentials.map((c) => c.subject).filter((s): s is string => s?.startsWith(`system:serviceaccount:${ns}:`) ?? false);
+      const sameNs = credentials.map((c) => c.subject).filter((s): s is string => s?.startsWith(serviceAccountSubjectPrefix(ns)) ?? false);
       out.add(
         'federated-credential-missing',
         saWhere,
@@ -220,8 +206,8 @@ function checkCredential(tf: TerraformIndex, b: TfBlock, out: Findings): Credent
   }
 
   const audience = b.body['audience'];
-  if (!Array.isArray(audience) || audience.length !== 1 || audience[0] !== AUDIENCE) {
-    out.add('federated-credential-audience', tf.where(`${b.path}.audience`), `${b.address} has audience ${show(audience)}; workload identity tokens carry exactly "${AUDIENCE}"`, `set audience to ["${AUDIENCE}"]`);
+  if (!Array.isArray(audience) || audience.length !== 1 || audience[0] !== WORKLOAD_IDENTITY_AUDIENCE) {
+    out.add('federated-credential-audience', tf.where(`${b.path}.audience`), `${b.address} has audience ${show(audience)}; workload identity tokens carry exactly "${WORKLOAD_IDENTITY_AUDIENCE}"`, `set audience to ["${WORKLOAD_IDENTITY_AUDIENCE}"]`);
   }
 
   const parentRef = parseRef(b.body['parent_id']);
@@ -247,11 +233,11 @@ function checkCredentialsPerIdentity(tf: TerraformIndex, credentials: readonly C
   }
   for (const [identity, creds] of [...byIdentity].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const where = tf.get(identity) ? tf.where(tf.get(identity)!.path) : tf.where(`${creds[0]!.block.path}.parent_id`);
-    if (creds.length > MAX_CREDENTIALS_PER_IDENTITY) {
+    if (creds.length > MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) {
       out.add(
         'federated-credential-limit',
         where,
-        `${identity} holds ${creds.length} federated credentials; Azure allows at most ${MAX_CREDENTIALS_PER_IDENTITY} per identity`,
+        `${identity} holds ${creds.length} federated credentials; Azure allows at most ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity`,
         'give workloads their own identities (identity.mode: per-workload) or split them across identities',
       );
     }
@@ -538,7 +524,7 @@ function checkRoles(tf: TerraformIndex, roleAssignments: readonly TfBlock[], ide
           'role-assignment-missing',
           spc.object.where(o.path),
           `${identities.join(', ')} has no role assignment in ${tf.file} that lets it read ${o.type} "${o.name}" (mounted by ${spc.object.ref}); the mount fails with 403`,
-          `assign "${LEAST_PRIVILEGE[o.type]}" to "\${${identities[0]}.principal_id}" at scope "\${${vault}.id}" or "\${${vault}.id}/${SCOPE_SEGMENT[o.type]}/${o.name}"`,
+          `assign "${leastPrivilegeRole(o.type)}" to "\${${identities[0]}.principal_id}" at scope "\${${vault}.id}" or "\${${vault}.id}/${keyVaultScopeSegment(o.type)}/${o.name}"`,
         );
       }
     }
@@ -546,9 +532,9 @@ function checkRoles(tf: TerraformIndex, roleAssignments: readonly TfBlock[], ide
 }
 
 function covers(role: string | undefined, scopeSuffix: string, o: MountedObject): boolean {
-  if (!role || !(ROLE_READS[role] ?? []).includes(o.type)) return false;
+  if (!role || !roleReads(role, o.type)) return false;
   if (scopeSuffix === '') return true;
-  return scopeSuffix.toLowerCase() === `/${SCOPE_SEGMENT[o.type]}/${o.name}`.toLowerCase();
+  return scopeSuffix.toLowerCase() === `/${keyVaultScopeSegment(o.type)}/${o.name}`.toLowerCase();
 }
 
 function checkRotation(tf: TerraformIndex, cluster: TfBlock, out: Findings): void {

@@ -11,35 +11,9 @@ import { mountedFileName } from './config/rules';
 import { manifestFileName, secretProviderClassName } from './naming';
 
 export { manifestFileName, secretProviderClassName };
-import { CLOUDS, type EnvironmentConfig, type KeyVaultObjectConfig, type ObjectType, type WorkloadConfig } from './config/schema';
-
-/** The only audience Azure accepts for Workload Identity federation. */
-export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
-/** The CSI driver name of the Secrets Store CSI driver. */
-export const CSI_DRIVER = 'secrets-store.csi.k8s.io';
-
-/** Built-in Key Vault data-plane roles we grant. */
-export const ROLES = {
-  secretsUser: 'Key Vault Secrets User',
-  certificateUser: 'Key Vault Certificate User',
-  administrator: 'Key Vault Administrator',
-} as const;
-export type RoleName = (typeof ROLES)[keyof typeof ROLES];
-
-/** Least-privilege role that lets the CSI provider read an object of this type. */
-export function roleForObjectType(type: ObjectType): RoleName {
-  return type === 'secret' ? ROLES.secretsUser : ROLES.certificateUser;
-}
-
-/** Key Vault RBAC path segment of an object type: `<vault id>/<segment>/<name>`. */
-export function scopeSegment(type: ObjectType): 'secrets' | 'keys' | 'certificates' {
-  return type === 'secret' ? 'secrets' : type === 'key' ? 'keys' : 'certificates';
-}
-
-/** `system:serviceaccount:<namespace>:<name>`: the subject of a Kubernetes service-account token. */
-export function federatedSubject(namespace: string, serviceAccount: string): string {
-  return `system:serviceaccount:${namespace}:${serviceAccount}`;
-}
+import type { EnvironmentConfig, KeyVaultObjectConfig, WorkloadConfig } from './config/schema';
+import { CLOUDS, FEDERATED_CREDENTIAL_NAME_MAX, leastPrivilegeRole, ROLES, serviceAccountSubject, type RoleName } from './azure';
+import type { ObjectType } from './csi-driver';
 
 export interface MountedObject {
   readonly name: string;
@@ -123,8 +97,6 @@ export function identityName(environment: string, key: string): string {
   return `id-${environment}-${key}`;
 }
 
-/** Azure's limit on federated identity credential names. */
-export const FEDERATED_CREDENTIAL_NAME_MAX = 120;
 
 /**
  * Federated credential name: `fc_<namespace>_<serviceAccount>` with `.` written as `_`.
@@ -136,7 +108,7 @@ export const FEDERATED_CREDENTIAL_NAME_MAX = 120;
 export function federatedCredentialName(namespace: string, serviceAccount: string): string {
   const name = `fc_${namespace}_${serviceAccount.replace(/\./g, '_')}`;
   if (name.length <= FEDERATED_CREDENTIAL_NAME_MAX) return name;
-  const hash = createHash('sha256').update(federatedSubject(namespace, serviceAccount)).digest('hex').slice(0, 10);
+  const hash = createHash('sha256').update(serviceAccountSubject(namespace, serviceAccount)).digest('hex').slice(0, 10);
   return `${name.slice(0, FEDERATED_CREDENTIAL_NAME_MAX - hash.length - 1)}-${hash}`;
 }
 
@@ -161,7 +133,7 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
       name: w.name,
       namespace: w.namespace,
       serviceAccount,
-      subject: federatedSubject(w.namespace, serviceAccount),
+      subject: serviceAccountSubject(w.namespace, serviceAccount),
       identityKey: shared ? 'shared' : w.name,
       secretProviderClass: secretProviderClassName(w.name),
       deployment: w.name,
@@ -207,7 +179,7 @@ function rolesFor(config: EnvironmentConfig, members: readonly WorkloadModel[]):
   }
   const objects = members.flatMap((w) => w.objects);
   if (config.identity.roleScope === 'vault') {
-    const roles = [...new Set(objects.map((o) => roleForObjectType(o.type)))].sort();
+    const roles = [...new Set(objects.map((o) => leastPrivilegeRole(o.type)))].sort();
     return roles.map((role) => ({ role, scope: 'vault' as const }));
   }
   const seen = new Set<string>();
@@ -216,7 +188,7 @@ function rolesFor(config: EnvironmentConfig, members: readonly WorkloadModel[]):
     const id = `${o.type}/${o.name}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    grants.push({ role: roleForObjectType(o.type), scope: { type: o.type, name: o.name } });
+    grants.push({ role: leastPrivilegeRole(o.type), scope: { type: o.type, name: o.name } });
   }
   return grants;
 }

@@ -5,6 +5,7 @@
  */
 import type { EnvironmentModel, RoleGrant } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
+import { WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
 
 export const TRUST_FILE = 'TRUST.md';
 
@@ -59,7 +60,7 @@ export function trustDiagram(model: EnvironmentModel, outputs?: OutputsContract)
     });
     for (const cred of identity.credentials) {
       const fcNode = id('fc', cred.namespace, cred.serviceAccount);
-      lines.push(`  ${fcNode}[${label(`Federated credential ${cred.name}`, `subject ${cred.subject}`, 'audience api://AzureADTokenExchange')}]`);
+      lines.push(`  ${fcNode}[${label(`Federated credential ${cred.name}`, `subject ${cred.subject}`, `audience ${WORKLOAD_IDENTITY_AUDIENCE}`)}]`);
       lines.push(`  issuer -->|issuer| ${fcNode}`);
       lines.push(`  ${fcNode} -->|trusts| ${idNode}`);
     }

@@ -1,7 +1,7 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { Construct } from 'constructs';
-import { CLOUDS, type CloudName } from '../lib/config/schema';
+import { CLOUDS, type CloudName } from '../lib/azure';
 
 export interface AzureProvidersProps {
   /**

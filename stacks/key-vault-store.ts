@@ -2,7 +2,7 @@ import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-ke
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { KEY_VAULT_NAME } from '../lib/config/schema';
+import { KEY_VAULT_NAME } from '../lib/azure';
 import { pinAddress } from './terraform-address';
 
 /** Firewall of a new vault. */

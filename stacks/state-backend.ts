@@ -1,6 +1,7 @@
 import { AzurermBackend, LocalBackend, type TerraformBackend } from 'cdktf';
 import { Construct } from 'constructs';
-import { CLOUDS, type CloudName, type EnvironmentConfig } from '../lib/config/schema';
+import { type EnvironmentConfig } from '../lib/config/schema';
+import { CLOUDS, type CloudName } from '../lib/azure';
 
 export interface StateBackendProps {
   /** Environment name: names the default state file and state key. */

@@ -5,8 +5,9 @@ import { Sleep } from '@cdktf/provider-time/lib/sleep';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { durationSeconds, isGoDuration } from '../lib/config/duration';
-import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../lib/config/rules';
-import { scopeSegment, WORKLOAD_IDENTITY_AUDIENCE, type IdentityModel, type RoleGrant } from '../lib/model';
+import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../lib/azure';
+import { type IdentityModel, type RoleGrant } from '../lib/model';
+import { keyVaultScopeSegment, WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
 import type { AksCluster } from './aks-cluster';
 import type { KeyVaultStore } from './key-vault-store';
 import { pinAddress } from './terraform-address';
@@ -99,7 +100,7 @@ export class WorkloadIdentity extends Construct {
     this.roleAssignments = model.roles.map((grant) =>
       pinAddress(
         new RoleAssignment(this, roleConstructId(grant), {
-          scope: grant.scope === 'vault' ? props.keyVault.id : `${props.keyVault.id}/${scopeSegment(grant.scope.type)}/${grant.scope.name}`,
+          scope: grant.scope === 'vault' ? props.keyVault.id : `${props.keyVault.id}/${keyVaultScopeSegment(grant.scope.type)}/${grant.scope.name}`,
           roleDefinitionName: grant.role,
           // The object id, never the client id.
           principalId: this.resource.principalId,

@@ -8,6 +8,7 @@
  */
 import type { CoreV1Event, V1Pod } from './api-types';
 import { clip, fail, warn, type Finding } from './findings';
+import { WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
 
 /** Event reasons that carry mount or rotation failures. */
 export const MOUNT_FAILURE_REASONS = ['FailedMount', 'MountRotationFailed', 'SecretRotationFailed'] as const;
@@ -75,11 +76,11 @@ export function decodeMountFailure(message: string, ctx: DecodeContext = {}): Mo
           : `token subject "${subject}"`,
       );
     }
-    if (audience !== undefined && audience !== 'api://AzureADTokenExchange') parts.push(`audience "${audience}" is not api://AzureADTokenExchange`);
+    if (audience !== undefined && audience !== WORKLOAD_IDENTITY_AUDIENCE) parts.push(`audience "${audience}" is not ${WORKLOAD_IDENTITY_AUDIENCE}`);
     return {
       code: 'federated-credential-mismatch',
       summary: `Entra ID found no federated credential matching the pod's service-account token (AADSTS70021)${parts.length ? `: ${parts.join('; ')}` : ''}`,
-      fix: `the identity's federated credential must have issuer = the cluster's OIDC issuer URL exactly (trailing slash included), subject = system:serviceaccount:<namespace>:<serviceaccount> of the pod, audience api://AzureADTokenExchange; apply the stack so both come from the same model; ${PROPAGATION}`,
+      fix: `the identity's federated credential must have issuer = the cluster's OIDC issuer URL exactly (trailing slash included), subject = system:serviceaccount:<namespace>:<serviceaccount> of the pod, audience ${WORKLOAD_IDENTITY_AUDIENCE}; apply the stack so both come from the same model; ${PROPAGATION}`,
     };
   }
   if (/AADSTS70025\b|has no configured federated identity credentials/i.test(m)) {

@@ -7,16 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AzureIdentityModule, KeyVaultSecretsModule, SecretProperties, TokenCredential } from './api-types';
 import { VerifyAbort } from './cluster';
+import { CLOUDS, cloudOfCsiName } from '../lib/azure';
 
 /** Bound on acquiring the first token: DefaultAzureCredential tries several sources in turn. */
 export const CREDENTIAL_TIMEOUT_MS = 30000;
 
-/** Key Vault token scope and Entra authority per CSI cloud name. */
-export const KEY_VAULT_CLOUDS: Record<string, { readonly scope: string; readonly authorityHost: string }> = {
-  AzurePublicCloud: { scope: 'https://vault.azure.net/.default', authorityHost: 'https://login.microsoftonline.com' },
-  AzureUSGovernmentCloud: { scope: 'https://vault.usgovcloudapi.net/.default', authorityHost: 'https://login.microsoftonline.us' },
-  AzureChinaCloud: { scope: 'https://vault.azure.cn/.default', authorityHost: 'https://login.chinacloudapi.cn' },
-};
 
 /** Tag put on the versions the test writes, so they can be told apart in the vault's history. */
 export const ROTATION_TEST_TAG = 'aks-keyvault-csi-rotation-test';
@@ -74,7 +69,7 @@ export interface OpenVaultOptions {
 
 /** Acquires a Key Vault token first (so missing credentials abort before anything else), then returns the writer. */
 export async function openVault(opts: OpenVaultOptions): Promise<SecretWriter> {
-  const cloud = KEY_VAULT_CLOUDS[opts.cloudName] ?? KEY_VAULT_CLOUDS['AzurePublicCloud']!;
+  const cloud = cloudOfCsiName(opts.cloudName) ?? CLOUDS.public;
   let credential = opts.credential;
   if (!credential) {
     // The one place @azure/identity meets its narrow type (api-types.ts: AzureIdentityModule).
@@ -84,7 +79,7 @@ export async function openVault(opts: OpenVaultOptions): Promise<SecretWriter> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const token = await Promise.race([
-      credential.getToken(cloud.scope),
+      credential.getToken(cloud.keyVaultScope),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { name: 'CredentialTimeout' })), CREDENTIAL_TIMEOUT_MS);
         timer.unref();

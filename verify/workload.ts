@@ -3,12 +3,12 @@
  * mounted for each pod (SecretProviderClassPodStatus). Pure: takes the API objects.
  */
 import type { MountedObject, WorkloadModel } from '../lib/model';
-import { CSI_DRIVER } from '../lib/model';
+import { CSI_DRIVER } from '../lib/csi-driver';
+import { CLIENT_ID_ANNOTATION } from '../lib/azure';
 import type { V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from './api-types';
 import { clip, fail, pass, warn, type Finding } from './findings';
 import type { SecretProviderClassPodStatus } from './types';
 
-export const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 
 export function checkNamespace(namespace: string, ns: V1Namespace | undefined): Finding {
   if (!ns) {

@@ -3,7 +3,8 @@
  * validated environment.
  */
 import fc from 'fast-check';
-import { deriveEnvironment, federatedCredentialName, identityName, roleForObjectType, ROLES, scopeSegment, type WarningCode } from '../../lib/model';
+import { deriveEnvironment, federatedCredentialName, identityName, type WarningCode } from '../../lib/model';
+import { leastPrivilegeRole, ROLES, keyVaultScopeSegment } from '../../lib/azure';
 import { load, MINIMAL, minimalVariant, readExample, variant, type Doc } from './helpers';
 
 const derive = (source: string, name = 'dev') => deriveEnvironment(name, `environments/${name}.yaml`, load(source));
@@ -11,10 +12,10 @@ const codes = (source: string) => derive(source).warnings.map((w) => w.code);
 
 describe('roles', () => {
   test('secret objects need Key Vault Secrets User; cert and key objects need Key Vault Certificate User', () => {
-    expect(roleForObjectType('secret')).toBe('Key Vault Secrets User');
-    expect(roleForObjectType('cert')).toBe('Key Vault Certificate User');
-    expect(roleForObjectType('key')).toBe('Key Vault Certificate User');
-    expect([scopeSegment('secret'), scopeSegment('cert'), scopeSegment('key')]).toStrictEqual(['secrets', 'certificates', 'keys']);
+    expect(leastPrivilegeRole('secret')).toBe('Key Vault Secrets User');
+    expect(leastPrivilegeRole('cert')).toBe('Key Vault Certificate User');
+    expect(leastPrivilegeRole('key')).toBe('Key Vault Certificate User');
+    expect([keyVaultScopeSegment('secret'), keyVaultScopeSegment('cert'), keyVaultScopeSegment('key')]).toStrictEqual(['secrets', 'certificates', 'keys']);
   });
 
   test('vault scope: one grant per role the objects need, at the vault', () => {

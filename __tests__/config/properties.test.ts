@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { durationSeconds, isGoDuration } from '../../lib/config/duration';
-import { KEY_VAULT_NAME } from '../../lib/config/schema';
-import { deriveEnvironment, ROLES } from '../../lib/model';
+import { KEY_VAULT_NAME } from '../../lib/azure';
+import { deriveEnvironment } from '../../lib/model';
+import { ROLES } from '../../lib/azure';
 import { exampleDoc, FILE, load, problemsOf } from './helpers';
 
 const RUNS = { numRuns: 40 };

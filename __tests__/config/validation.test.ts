@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { environmentNameOf, loadEnvironment } from '../../lib/config/load';
-import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../../lib/config/rules';
+import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../../lib/azure';
 import { expectFails, FILE, load, locate, MINIMAL, minimalVariant, problemsOf, ROOT, shown, userErrorOf, variant, type Doc } from './helpers';
 
 const VAULT = 'use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"';

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { checkTrustChain, loadSynthesized } from '../../check';
 import { UserError } from '../../lib/errors';
-import { CLOUDS, type CloudName } from '../../lib/config/schema';
+import { CLOUDS, type CloudName } from '../../lib/azure';
 import { loadEnvironments } from '../../pipeline/environments';
 import { synthEnvironments } from '../../pipeline/synth';
 import { snapshotTree } from './support';

@@ -5,7 +5,7 @@
  */
 import { tmpdir } from 'node:os';
 import { OUTPUT_NAME, OutputsContractSchema, WorkloadOutputsSchema } from '../../lib/outputs/contract';
-import { WORKLOAD_IDENTITY_AUDIENCE } from '../../lib/model';
+import { WORKLOAD_IDENTITY_AUDIENCE } from '../../lib/azure';
 import { addressOf, addressOfOnly, blocks, exampleModel, only, synthModel, type ExampleName, type Synthesized, type TfJson } from './support';
 
 interface Expected {

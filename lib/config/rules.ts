@@ -4,9 +4,8 @@
  */
 import { manifestFileName, secretProviderClassName } from '../naming';
 import type { EnvironmentConfig } from './schema';
+import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../azure';
 
-/** Azure's limit of federated identity credentials on one user-assigned identity. */
-export const MAX_FEDERATED_CREDENTIALS_PER_IDENTITY = 20;
 
 export interface RuleViolation {
   readonly path: readonly (string | number)[];

@@ -9,38 +9,12 @@
 import { z } from 'zod';
 import { durationSeconds, GO_DURATION } from './duration';
 import { environmentRules } from './rules';
+import { AKS_NAME, CLOUD_NAMES, GUID, KEY_VAULT_NAME, KEY_VAULT_OBJECT_NAME, RESOURCE_GROUP_NAME } from '../azure';
+import { MOUNT_FILE_NAME, OBJECT_TYPES, SYNCED_SECRET_TYPES } from '../csi-driver';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, ENV_VAR_NAME } from '../kubernetes';
 
-/** DNS-1123 label: what Kubernetes accepts for namespaces and most object names. */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** DNS-1123 subdomain: what Kubernetes accepts for ServiceAccount and Deployment names. */
-export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** Key Vault name as Azure enforces it: 3-24, letters/digits/hyphens, starts with a letter, ends alphanumeric, no `--`. */
-export const KEY_VAULT_NAME = /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
-/** Key Vault object name: 1-127 letters, digits and hyphens. */
-export const KEY_VAULT_OBJECT_NAME = /^[a-zA-Z0-9-]{1,127}$/;
-/** A GUID such as a subscription or tenant id. */
-export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-/** Azure resource group name: 1-90 of letters, digits, `_`, `-`, `.`, `(`, `)`; not ending in `.`. */
-export const RESOURCE_GROUP_NAME = /^[-\w.()]{0,89}[-\w()]$/;
-/** AKS cluster name: 1-63 letters, digits, `_`, `-`; starts and ends alphanumeric. */
-export const AKS_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
 /** Environment names become stack names, folder names and parts of Azure resource names. */
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
-/** A file name inside the CSI mount: one path element, no `/`, not `.` or `..`, at most 255 chars. */
-export const MOUNT_FILE_NAME = /^(?!\.\.?$)[^/\0]{1,255}$/;
-/** An environment variable name. */
-export const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Clouds the Azure provider for the CSI driver knows, keyed by our short name. */
-export const CLOUDS = {
-  public: { csiCloudName: 'AzurePublicCloud', terraformEnvironment: 'public' },
-  usgovernment: { csiCloudName: 'AzureUSGovernmentCloud', terraformEnvironment: 'usgovernment' },
-  china: { csiCloudName: 'AzureChinaCloud', terraformEnvironment: 'china' },
-} as const;
-export type CloudName = keyof typeof CLOUDS;
-
-export const OBJECT_TYPES = ['secret', 'key', 'cert'] as const;
-export type ObjectType = (typeof OBJECT_TYPES)[number];
 
 const text = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, `${what} must not be empty`);
 
@@ -70,7 +44,7 @@ const Azure = z.strictObject({
   /** Subscription to deploy to. @default - the subscription of the Azure CLI login */
   subscriptionId: pattern(GUID, 'use a GUID such as 00000000-0000-0000-0000-000000000000').optional(),
   /** Sovereign cloud. @default public */
-  cloud: z.enum(['public', 'usgovernment', 'china']).default('public'),
+  cloud: z.enum(CLOUD_NAMES).default('public'),
   /** Tags put on every Azure resource the stack creates. @default {} */
   tags: tags.default({}),
 });
@@ -214,7 +188,7 @@ const SecretObject = z
   .strictObject({
     secretName: pattern(DNS1123_SUBDOMAIN, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."'),
     /** Secret type; required (the driver silently skips an entry without one). */
-    type: z.enum(['Opaque', 'kubernetes.io/tls', 'kubernetes.io/dockerconfigjson', 'kubernetes.io/basic-auth', 'kubernetes.io/ssh-auth'], {
+    type: z.enum(SYNCED_SECRET_TYPES, {
       error: 'use a Secret type such as "Opaque" or "kubernetes.io/tls" (required: the driver skips entries without it)',
     }),
     data: z.array(SecretObjectData).min(1, 'list at least one { objectName, key }'),

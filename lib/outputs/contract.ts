@@ -6,7 +6,8 @@
  * `terraform output -json`). Nothing secret belongs here: ids are identifiers, not credentials.
  */
 import { z } from 'zod';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN, GUID, KEY_VAULT_NAME } from '../config/schema';
+import { CSI_CLOUD_NAMES, GUID, KEY_VAULT_NAME } from '../azure';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../kubernetes';
 
 /** Terraform output name (and logical id) of the contract. */
 export const OUTPUT_NAME = 'aks_keyvault_csi';
@@ -30,7 +31,7 @@ export const OutputsContractSchema = z.strictObject({
   environment: z.string().min(1),
   tenantId: guid('tenantId'),
   /** `AzurePublicCloud`, `AzureUSGovernmentCloud` or `AzureChinaCloud`. */
-  cloudName: z.enum(['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud']),
+  cloudName: z.enum(CSI_CLOUD_NAMES),
   keyVault: z.strictObject({
     name: z.string().regex(KEY_VAULT_NAME, { error: 'keyVault.name is not a valid vault name' }),
     uri: z.string().regex(/^https:\/\/[^/]+\/?$/, { error: 'keyVault.uri must be the https vault URI' }),
