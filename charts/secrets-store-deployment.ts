@@ -8,6 +8,7 @@ import { DEPLOYMENT_DEFAULTS } from '../lib/config/schema';
 import { DNS1123_SUBDOMAIN, ENV_VAR_NAME } from '../lib/kubernetes';
 import { CSI_DRIVER } from '../lib/csi-driver';
 import { WORKLOAD_IDENTITY_USE_LABEL } from '../lib/azure';
+import { LINUX_CAPABILITIES } from '../lib/kubernetes';
 import { constructError } from './construct-error';
 import type { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
 import type { WorkloadServiceAccount } from './workload-service-account';
@@ -308,7 +309,7 @@ function resolveResources(r: DeploymentResources | undefined, fail: Fail): { req
 
 function resolveSecurity(s: DeploymentSecurity | undefined, fail: Fail): ResolvedSecurity {
   const d = DEPLOYMENT_DEFAULTS.securityContext;
-  const known = Object.values(kplus.Capability) as string[];
+  const known: readonly string[] = LINUX_CAPABILITIES;
   const drop = s?.dropCapabilities ?? d.dropCapabilities;
   drop.forEach((c, i) => {
     if (!known.includes(c)) throw fail(`securityContext.dropCapabilities[${i}]`, c, 'use a Linux capability name in upper case without "CAP_", such as "ALL" or "NET_RAW"');

@@ -35,3 +35,17 @@ export const POD_SECURITY_LABELS = {
   audit: 'pod-security.kubernetes.io/audit',
 } as const;
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+/**
+ * Linux capability names as a container's `securityContext.capabilities` takes them (without
+ * `CAP_`), plus `ALL`. The API server accepts any string, but a misspelt name drops nothing.
+ * @see https://github.com/torvalds/linux/blob/master/include/uapi/linux/capability.h
+ */
+export const LINUX_CAPABILITIES = [
+  'ALL', 'AUDIT_CONTROL', 'AUDIT_READ', 'AUDIT_WRITE', 'BLOCK_SUSPEND', 'BPF', 'CHECKPOINT_RESTORE', 'CHOWN', 'DAC_OVERRIDE',
+  'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'IPC_LOCK', 'IPC_OWNER', 'KILL', 'LEASE', 'LINUX_IMMUTABLE', 'MAC_ADMIN', 'MAC_OVERRIDE',
+  'MKNOD', 'NET_ADMIN', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_RAW', 'PERFMON', 'SETGID', 'SETFCAP', 'SETPCAP', 'SETUID',
+  'SYS_ADMIN', 'SYS_BOOT', 'SYS_CHROOT', 'SYS_MODULE', 'SYS_NICE', 'SYS_PACCT', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_RESOURCE',
+  'SYS_TIME', 'SYS_TTY_CONFIG', 'SYSLOG', 'WAKE_ALARM',
+] as const;
+export type LinuxCapability = (typeof LINUX_CAPABILITIES)[number];

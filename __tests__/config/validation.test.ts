@@ -758,6 +758,18 @@ describe('deployment', () => {
     const source = variant((d) => (dep0(d).securityContext = { seccompProfile: 'Localhost' }));
     expectFails(source, { path: 'workloads[0].deployment.securityContext.seccompProfile', received: '"Localhost"', message: 'use one of "RuntimeDefault", "Unconfined"', at: ['seccompProfile:'] });
   });
+
+  // Linux capability names (torvalds/linux include/uapi/linux/capability.h); the chart refused
+  // them with a crash (exit 70) while the schema let any string through.
+  test('fails a dropped capability that is not a Linux capability name', () => {
+    const source = variant((d) => (dep0(d).securityContext = { dropCapabilities: ['CAP_NET_RAW'] }));
+    expectFails(source, {
+      path: 'workloads[0].deployment.securityContext.dropCapabilities[0]',
+      received: '"CAP_NET_RAW"',
+      message: 'use a Linux capability name in upper case without "CAP_", such as "ALL" or "NET_RAW"',
+      at: ['CAP_NET_RAW'],
+    });
+  });
 });
 
 describe('identity', () => {

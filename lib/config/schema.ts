@@ -11,7 +11,7 @@ import { durationSeconds, GO_DURATION } from './duration';
 import { environmentRules } from './rules';
 import { AKS_NAME, CLOUD_NAMES, GUID, KEY_VAULT_NAME, KEY_VAULT_OBJECT_NAME, RESOURCE_GROUP_NAME } from '../azure';
 import { MOUNT_FILE_NAME, OBJECT_TYPES, SYNCED_SECRET_TYPES } from '../csi-driver';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN, ENV_VAR_NAME } from '../kubernetes';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, ENV_VAR_NAME, LINUX_CAPABILITIES } from '../kubernetes';
 
 /** Environment names become stack names, folder names and parts of Azure resource names. */
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
@@ -264,7 +264,7 @@ const SecurityContext = z.strictObject({
   /** @default false */
   allowPrivilegeEscalation: z.boolean().default(false),
   /** Capabilities dropped. @default ["ALL"] */
-  dropCapabilities: z.array(z.string()).default(['ALL']),
+  dropCapabilities: z.array(z.enum(LINUX_CAPABILITIES, { error: 'use a Linux capability name in upper case without "CAP_", such as "ALL" or "NET_RAW"' })).default(['ALL']),
   /** @default RuntimeDefault */
   seccompProfile: z.enum(['RuntimeDefault', 'Unconfined']).default('RuntimeDefault'),
 });
