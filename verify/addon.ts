@@ -8,7 +8,7 @@
  * chart uses other names (`csi-secrets-store-provider-azure...`); we recognise those too, by
  * label, name or image, and say that the add-on's rotation settings do not apply to them.
  */
-import { durationSeconds, isGoDuration } from '../lib/config/duration';
+import { durationSeconds, formatDuration, isGoDuration } from '../lib/config/duration';
 import type { V1Container, V1DaemonSet } from './api-types';
 import { fail, pass, warn, type Finding } from './findings';
 
@@ -170,13 +170,7 @@ export function goDurationSeconds(value: string): number | undefined {
 }
 
 /** Formats seconds as the shortest Go-style duration: 120 → `2m`, 90 → `1m30s`. */
-export function formatSeconds(seconds: number): string {
-  if (seconds <= 0) return '0s';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.round((seconds % 60) * 1000) / 1000;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
-}
+export const formatSeconds = formatDuration;
 
 export interface RotationFlags {
   readonly enabled: boolean;
