@@ -11,6 +11,7 @@ import { register as registerDiagram } from './commands/diagram';
 import { register as registerInit } from './commands/init';
 import { register as registerRotationTest } from './commands/rotation-test';
 import { register as registerSynth } from './commands/synth';
+import { register as registerValidate } from './commands/validate';
 import { register as registerVerify } from './commands/verify';
 import { processIo, Reporter, type GlobalOptions, type Io } from './output';
 
@@ -37,6 +38,7 @@ export function buildProgram(ctx: CommandContext): Command {
     );
   registerSynth(program, ctx);
   registerCheck(program, ctx);
+  registerValidate(program, ctx);
   registerDiagram(program, ctx);
   registerInit(program, ctx);
   registerDeploy(program, ctx);

@@ -166,3 +166,46 @@ export const AKS_NAME_RULE = patternRule(
   'hashicorp/terraform-provider-azurerm internal/services/containers/validate/kubernetes_cluster_name.go (KubernetesClusterName)',
 );
 export const AKS_NAME = AKS_NAME_RULE.pattern;
+
+// ---------------------------------------------------------------------------------------------
+// Key Vault throttling limits
+
+/**
+ * Key Vault's documented transaction limits, per vault and region, per 10-second window. Beyond
+ * them Key Vault answers HTTP 429 (a CSI mount or rotation fails). The subscription-wide limit for
+ * every transaction type is five times the per-vault one.
+ * - Secrets, managed storage account keys and vault transactions: CREATE secret 300, all other
+ *   transactions (secret GET, version listing) 4,000. Certificates have no row of their own: a
+ *   certificate GET is counted here.
+ * - Keys: by key type, HSM-backed or software; the weights add up within the window.
+ * @see https://learn.microsoft.com/azure/key-vault/general/service-limits (Resource type: vault)
+ * @see https://learn.microsoft.com/azure/key-vault/general/overview-throttling
+ */
+export const KEY_VAULT_LIMITS = {
+  windowSeconds: 10,
+  vaultTransactions: 4000,
+  secretCreate: 300,
+  keyTransactions: {
+    software: { 'RSA-2048': 4000, 'RSA-3072': 1000, 'RSA-4096': 500, EC: 4000 },
+    hsm: { 'RSA-2048': 2000, 'RSA-3072': 500, 'RSA-4096': 250, EC: 2000 },
+  },
+  subscriptionFactor: 5,
+  source: 'https://learn.microsoft.com/azure/key-vault/general/service-limits',
+} as const;
+
+/** Which of Key Vault's throttling budgets a read of an object type draws on. */
+export type KeyVaultBudget = 'vault' | 'keys';
+export function keyVaultBudgetOf(type: ObjectType): KeyVaultBudget {
+  return type === 'key' ? 'keys' : 'vault';
+}
+
+/**
+ * The per-vault limit (transactions per 10 s) of a budget. Key types are not in the environment
+ * file: keys are assumed RSA 2048-bit or EC, software-backed in a standard vault this project
+ * creates and HSM-backed otherwise (premium, or an existing vault of unknown SKU). RSA 3072- and
+ * 4096-bit keys cost 2 to 8 times more.
+ */
+export function keyVaultLimit(budget: KeyVaultBudget, sku: 'standard' | 'premium' | undefined): number {
+  if (budget === 'vault') return KEY_VAULT_LIMITS.vaultTransactions;
+  return sku === 'standard' ? KEY_VAULT_LIMITS.keyTransactions.software['RSA-2048'] : KEY_VAULT_LIMITS.keyTransactions.hsm['RSA-2048'];
+}

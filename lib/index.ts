@@ -12,5 +12,6 @@ export * from './config/rules';
 export * from './config/load';
 export * from './config/json-schema';
 export * from './model';
+export * from './request-budget';
 export * from './outputs/contract';
 export * from './outputs/load';

@@ -68,6 +68,7 @@ export type WarningCode =
   | 'pinned-version'
   | 'env-from-synced-secret'
   | 'vault-firewall-deny'
+  /** Key Vault request load at half a limit or more: added by lib/request-budget.ts across environments. */
   | 'polling-load';
 
 export interface ConfigWarning {
@@ -112,17 +113,6 @@ export function federatedCredentialName(namespace: string, serviceAccount: strin
   return `${name.slice(0, FEDERATED_CREDENTIAL_NAME_MAX - hash.length - 1)}-${hash}`;
 }
 
-
-/** Key Vault requests per second the pods of an environment cause: Σ(replicas × objects) / interval. */
-export function pollingRequestsPerSecond(config: EnvironmentConfig): number {
-  const r = config.cluster.secretsProvider.rotation;
-  if (!r.enabled) return 0;
-  const polls = config.workloads.reduce((n, w) => n + w.deployment.replicas * w.objects.length, 0);
-  return polls / durationSeconds(r.interval);
-}
-
-/** Requests per second above which we warn (Key Vault throttles a vault at a few hundred per 10 s per operation type). */
-export const POLLING_WARN_RPS = 10;
 
 /** Derives the model of a validated environment. Pure: same input, same output. */
 export function deriveEnvironment(name: string, file: string, config: EnvironmentConfig): EnvironmentModel {
@@ -237,14 +227,6 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
         message: 'the vault firewall denies by default and no subnet is allowed: pods will get 403 ForbiddenByFirewall unless the AKS node subnet is in virtualNetworkSubnetIds or a private endpoint exists',
       });
     }
-  }
-  const rps = pollingRequestsPerSecond(config);
-  if (rps > POLLING_WARN_RPS) {
-    out.push({
-      code: 'polling-load',
-      path: 'cluster.secretsProvider.rotation.interval',
-      message: `pods will poll the vault about ${rps.toFixed(1)} times per second (replicas × objects / interval); Key Vault throttles with HTTP 429 beyond its limits: lengthen the interval`,
-    });
   }
   return out;
 }

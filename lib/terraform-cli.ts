@@ -10,7 +10,7 @@
  * @see https://developer.hashicorp.com/terraform/cli/config/config-file#provider-installation
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -32,6 +32,8 @@ export interface TerraformRun {
   /** Errors that only say a provider could not be downloaded (offline, or no registry access). */
   readonly providerDownload: readonly TerraformDiagnostic[];
   readonly exitCode: number;
+  /** What Terraform printed on stderr (its human-readable errors when it produced no diagnostics). */
+  readonly stderr: string;
 }
 
 /** Summaries of the errors an offline init reports for a valid configuration. */
@@ -39,9 +41,9 @@ const PROVIDER_DOWNLOAD = [/^Failed to query available provider packages$/, /^Fa
 /** The closing summary of a failed init; it repeats the errors above it. */
 const INIT_SUMMARY = /^Terraform encountered problems during initiali[sz]ation/;
 
-/** Whether a `terraform` binary runs here, and its version line (or why not). */
-export function terraformVersion(): { readonly available: boolean; readonly detail: string } {
-  const r = spawnSync('terraform', ['version'], { encoding: 'utf8', env: terraformEnv() });
+/** Whether a `terraform` binary runs here (on `env`'s PATH), and its version line (or why not). */
+export function terraformVersion(env: NodeJS.ProcessEnv = process.env): { readonly available: boolean; readonly detail: string } {
+  const r = spawnSync('terraform', ['version'], { encoding: 'utf8', env: terraformEnv(env) });
   if (r.error !== undefined || r.status !== 0) {
     return { available: false, detail: r.error?.message ?? (r.stderr || `exit ${String(r.status)}`).trim() };
   }
@@ -57,6 +59,8 @@ export interface TerraformInitOptions {
   readonly offline?: boolean;
   /** @default 120000 */
   readonly timeoutMs?: number;
+  /** The environment Terraform runs with (PATH finds the binary; TF_* settings pass through). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** `terraform init -backend=false` in `dir`. */
@@ -72,7 +76,7 @@ export function terraformValidate(dir: string, options: TerraformInitOptions = {
 function runTerraform(dir: string, args: readonly string[], options: TerraformInitOptions): TerraformRun {
   const scratch = options.offline ? mkdtempSync(path.join(os.tmpdir(), 'aks-keyvault-csi-tfrc-')) : undefined;
   try {
-    const env = terraformEnv();
+    const env = terraformEnv(options.env ?? process.env);
     if (scratch !== undefined) {
       const rc = path.join(scratch, 'offline.tfrc');
       writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(path.join(scratch, 'empty-mirror'))}\n  }\n}\n`);
@@ -80,14 +84,33 @@ function runTerraform(dir: string, args: readonly string[], options: TerraformIn
     }
     const r = spawnSync('terraform', [...args], { cwd: dir, encoding: 'utf8', env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 });
     if (r.error !== undefined) throw r.error;
-    return classify([...parseDiagnostics(r.stdout)], r.status ?? 1);
+    return classify([...parseDiagnostics(r.stdout)], r.status ?? 1, r.stderr);
   } finally {
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function terraformEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+function terraformEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...base, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+}
+
+/** Files Terraform writes into its working folder: never copied into, nor left in, a stack folder. */
+const WORKING_FILES = /^(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate(\..*)?)$/;
+
+/**
+ * Runs `fn` on a scratch copy of a synthesized stack folder (without Terraform's working files),
+ * then removes the copy: `terraform init` writes `.terraform/` and a lock file, which must land
+ * neither in cdktf.out (cdktf owns it) nor in the project.
+ */
+export function inScratchCopy<T>(stackDir: string, fn: (dir: string) => T): T {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'aks-keyvault-csi-tf-'));
+  try {
+    const dir = path.join(scratch, path.basename(path.resolve(stackDir)));
+    cpSync(stackDir, dir, { recursive: true, filter: (src) => !WORKING_FILES.test(path.basename(src)) });
+    return fn(dir);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Diagnostics from the JSON lines of `-json` (init streams them; validate prints one document). */
@@ -135,7 +158,7 @@ function toDiagnostic(d: RawDiagnostic): TerraformDiagnostic {
   };
 }
 
-function classify(diagnostics: readonly TerraformDiagnostic[], exitCode: number): TerraformRun {
+function classify(diagnostics: readonly TerraformDiagnostic[], exitCode: number, stderr: string): TerraformRun {
   const errors: TerraformDiagnostic[] = [];
   const warnings: TerraformDiagnostic[] = [];
   const providerDownload: TerraformDiagnostic[] = [];
@@ -144,7 +167,12 @@ function classify(diagnostics: readonly TerraformDiagnostic[], exitCode: number)
     else if (PROVIDER_DOWNLOAD.some((re) => re.test(d.summary))) providerDownload.push(d);
     else if (!INIT_SUMMARY.test(d.summary)) errors.push(d);
   }
-  return { errors, warnings, providerDownload, exitCode };
+  return { errors, warnings, providerDownload, exitCode, stderr };
+}
+
+/** The diagnostic with its file shown under `dir` (where the stack lives, when Terraform ran in a scratch copy). */
+export function relocateDiagnostic(d: TerraformDiagnostic, dir: string): TerraformDiagnostic {
+  return d.where === undefined ? d : { ...d, where: path.join(dir, d.where) };
 }
 
 /** One line per diagnostic: `file:line:col: summary (context): detail`. */

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { ENVIRONMENTS_DIR, loadEnvironment } from '../lib/config/load';
 import { UserError, type InputProblem } from '../lib/errors';
 import { deriveEnvironment, type EnvironmentModel } from '../lib/model';
+import { requestBudget } from '../lib/request-budget';
 
 export interface EnvironmentSelection {
   /** Environment names to load from `environments/<name>.yaml`. @default - every environment file */
@@ -31,7 +32,8 @@ export function environmentFiles(dir: string = ENVIRONMENTS_DIR): string[] {
 
 /**
  * Loads and validates every selected environment before anything is written, collecting the
- * problems of all files into one error so a user sees everything at once.
+ * problems of all files into one error so a user sees everything at once. Environments loaded
+ * together are also checked together against Key Vault's request limits.
  */
 export function loadEnvironments(selection: EnvironmentSelection = {}): EnvironmentModel[] {
   const dir = selection.dir ?? ENVIRONMENTS_DIR;
@@ -70,5 +72,18 @@ export function loadEnvironments(selection: EnvironmentSelection = {}): Environm
     }
   }
   if (problems.length > 0) throw new UserError(problems);
-  return models;
+  return withinRequestBudget(models);
+}
+
+/**
+ * Key Vault's throttling limits across the environments loaded together (lib/request-budget.ts):
+ * at half a limit each environment concerned gets a warning; at the limit nothing is synthesized.
+ */
+function withinRequestBudget(models: readonly EnvironmentModel[]): EnvironmentModel[] {
+  const verdict = requestBudget(models);
+  if (verdict.problems.length > 0) throw new UserError(verdict.problems);
+  return models.map((m) => {
+    const extra = verdict.warnings.get(m.name);
+    return extra === undefined ? m : { ...m, warnings: [...m.warnings, ...extra] };
+  });
 }

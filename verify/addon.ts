@@ -8,7 +8,8 @@
  * chart uses other names (`csi-secrets-store-provider-azure...`); we recognise those too, by
  * label, name or image, and say that the add-on's rotation settings do not apply to them.
  */
-import { durationSeconds, isGoDuration } from '../lib/config/duration';
+import { durationSeconds, formatDuration, isGoDuration } from '../lib/config/duration';
+import { parseDriverVersion, refreshPeriodSeconds, rotationModelOf, ROTATION_MODEL_SUMMARY, type DriverVersion, type RotationModel } from '../lib/csi-driver';
 import type { V1Container, V1DaemonSet } from './api-types';
 import { fail, pass, warn, type Finding } from './findings';
 
@@ -137,6 +138,45 @@ export function driverContainer(ds: V1DaemonSet): V1Container | undefined {
   );
 }
 
+/** The driver the add-on runs: its image, the version in the image tag, and the rotation model that version implies. */
+export interface DriverInfo {
+  /** `kube-system/aks-secrets-store-csi-driver`. */
+  readonly subject: string;
+  readonly image?: string;
+  /** Undefined when the image has no version tag (a digest only, `latest`). */
+  readonly version?: DriverVersion;
+  /** Undefined when the version is unknown: verify then reads the signals of both models. */
+  readonly model?: RotationModel;
+}
+
+/** The driver of the first scheduling driver DaemonSet (the add-on's first), or undefined when there is none. */
+export function driverInfo(all: readonly V1DaemonSet[]): DriverInfo | undefined {
+  const drivers = daemonSetsOf(all, 'driver');
+  const ds = drivers.find((d) => (d.status?.desiredNumberScheduled ?? 0) > 0) ?? drivers[0];
+  if (!ds) return undefined;
+  const subject = `${ds.metadata?.namespace ?? ADDON_NAMESPACE}/${nameOf(ds)}`;
+  const image = driverContainer(ds)?.image;
+  const version = image !== undefined ? parseDriverVersion(image) : undefined;
+  return { subject, ...(image !== undefined ? { image } : {}), ...(version ? { version, model: rotationModelOf(version) } : {}) };
+}
+
+/** The driver version and the rotation model verify applies; a warning when the image tag names no version. */
+export function checkDriverVersion(all: readonly V1DaemonSet[]): Finding[] {
+  const info = driverInfo(all);
+  if (!info) return []; // reported by checkAddonDaemonSets
+  if (!info.version || !info.model) {
+    return [
+      warn(
+        'driver-version',
+        info.subject,
+        `the driver image ${info.image !== undefined ? `"${info.image}"` : '(no driver container found)'} names no version: the rotation model is unknown, so both are checked (rotation events of driver ≤ 1.5, mount errors and SecretProviderClassPodStatus of driver ≥ 1.6)`,
+        `kubectl -n ${ADDON_NAMESPACE} get pods -l app=${DRIVER_LABEL} -o jsonpath='{..imageID}' shows the digest; the AKS add-on release notes map it to a version`,
+      ),
+    ];
+  }
+  return [pass('driver-version', info.subject, `Secrets Store CSI driver ${info.version.tag}: ${ROTATION_MODEL_SUMMARY[info.model]}`)];
+}
+
 /** A Go flag as the driver parses it: `--name=value`, `-name=value`, `--name value`, or a bare boolean `--name`. */
 export function flagValue(argv: readonly string[], name: string, boolean = false): string | undefined {
   let value: string | undefined;
@@ -170,13 +210,7 @@ export function goDurationSeconds(value: string): number | undefined {
 }
 
 /** Formats seconds as the shortest Go-style duration: 120 → `2m`, 90 → `1m30s`. */
-export function formatSeconds(seconds: number): string {
-  if (seconds <= 0) return '0s';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.round((seconds % 60) * 1000) / 1000;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
-}
+export const formatSeconds = formatDuration;
 
 export interface RotationFlags {
   readonly enabled: boolean;
@@ -210,6 +244,15 @@ export interface ExpectedRotation {
   /** As written in the environment file (e.g. `2m`), for messages. */
   readonly interval: string;
   readonly intervalSeconds: number;
+}
+
+/** How often a driver with these flags refreshes mounts, in words. */
+function refreshText(model: RotationModel | undefined, flags: RotationFlags): string {
+  const interval = flags.rawInterval ?? '2m (default)';
+  if (model === 'poll') return `polling every ${interval}`;
+  const period = refreshPeriodSeconds('republish', flags.intervalSeconds);
+  const republish = `refreshing at kubelet's republish once a mount is older than ${interval} (every ${formatDuration(period.min)}-${formatDuration(period.max)})`;
+  return model === 'republish' ? republish : `polling every ${interval}, or ${republish} on driver ≥ 1.6`;
 }
 
 /** The driver's `--enable-secret-rotation` and `--rotation-poll-interval` against the environment. Durations compare by value: `2m` equals `120s`. */
@@ -258,7 +301,7 @@ export function checkRotationFlags(all: readonly V1DaemonSet[], expected: Expect
       );
       continue;
     }
-    out.push(pass(check, subject, `rotation enabled, polling every ${flags.rawInterval ?? '2m (default)'} as configured (${expected.interval})`));
+    out.push(pass(check, subject, `rotation enabled, ${refreshText(driverInfo([ds])?.model, flags)} as configured (${expected.interval})`));
   }
   return out;
 }

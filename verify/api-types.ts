@@ -106,6 +106,8 @@ export interface V1PodTemplateSpec {
 
 /** Subset of client-node's `V1PodCondition`. */
 export interface V1PodCondition {
+  /** When the condition last changed (for Ready: when the pod became ready). */
+  lastTransitionTime?: Date;
   status: string;
   type: string;
 }

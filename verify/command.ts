@@ -18,7 +18,7 @@ import { EXIT_BAD_INPUT, formatProblem, UserError } from '../lib/errors';
 import { deriveEnvironment, type EnvironmentModel, type WorkloadModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
-import { ADDON_NAMESPACE, checkAddonDaemonSets, checkRotationFlags, daemonSetsOf, rotationFlagsOf, type ExpectedRotation, type RotationFlags } from './addon';
+import { ADDON_NAMESPACE, checkAddonDaemonSets, checkDriverVersion, checkRotationFlags, daemonSetsOf, driverInfo, rotationFlagsOf, type DriverInfo, type ExpectedRotation, type RotationFlags } from './addon';
 import type { V1Pod } from './api-types';
 import { connectCluster, ReadDenied, VerifyAbort, type ClusterReader, type ConnectOptions } from './cluster';
 import { checkMountEvents } from './events';
@@ -53,6 +53,7 @@ import {
   mountTarget,
   parseLsOutput,
   podsOf,
+  type RotationContext,
 } from './workload';
 
 export interface CommandIo {
@@ -163,19 +164,23 @@ export async function verifyCommand(opts: VerifyOptions, io: CommandIo, deps: Co
     if (!opts.json) io.stdout(`Verifying environment "${model.name}" on context "${cluster.context}" (${cluster.server})\n`);
 
     const findings: Finding[] = [];
+    let driver: DriverInfo | undefined;
     findings.push(
       ...(await guarded('addon-daemonset', ADDON_NAMESPACE, async () => {
         const ds = await cluster.listDaemonSets(ADDON_NAMESPACE);
-        return [...checkAddonDaemonSets(ds), ...checkRotationFlags(ds, expectedRotation(model), model.file)];
+        driver = driverInfo(ds);
+        return [...checkAddonDaemonSets(ds), ...checkDriverVersion(ds), ...checkRotationFlags(ds, expectedRotation(model), model.file)];
       })),
     );
+    const rotation = { ...(driver?.model ? { model: driver.model } : {}), intervalSeconds: model.rotationIntervalSeconds };
     for (const w of model.workloads) {
-      findings.push(...(await verifyWorkload(cluster, outputs, rendered, w, opts.exec, now)));
+      findings.push(...(await verifyWorkload(cluster, outputs, rendered, w, opts.exec, now, rotation)));
     }
 
     const code = exitCodeOf(findings);
     if (opts.json) {
-      io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, environment: model.name, context: cluster.context, server: cluster.server, summary: summarize(findings), findings }, null, 2)}\n`);
+      const driverJson = driver ? { daemonSet: driver.subject, image: driver.image ?? null, version: driver.version?.tag ?? null, rotationModel: driver.model ?? null } : null;
+      io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, environment: model.name, context: cluster.context, server: cluster.server, driver: driverJson, summary: summarize(findings), findings }, null, 2)}\n`);
     } else {
       io.stdout(formatFindings(findings));
     }
@@ -185,7 +190,7 @@ export async function verifyCommand(opts: VerifyOptions, io: CommandIo, deps: Co
   }
 }
 
-async function verifyWorkload(cluster: ClusterReader, outputs: OutputsContract, rendered: readonly RenderedFile[], w: WorkloadModel, exec: boolean, now: number): Promise<Finding[]> {
+async function verifyWorkload(cluster: ClusterReader, outputs: OutputsContract, rendered: readonly RenderedFile[], w: WorkloadModel, exec: boolean, now: number, rotation: RotationContext): Promise<Finding[]> {
   const ns = w.namespace;
   const out: Finding[] = [];
   const namespace = await guarded('namespace', ns, async () => [checkNamespace(ns, await cluster.readNamespace(ns))]);
@@ -211,7 +216,7 @@ async function verifyWorkload(cluster: ClusterReader, outputs: OutputsContract, 
       if (!d || !selector) return found;
       const pods = podsOf(d, await cluster.listPods(ns, selector));
       found.push(...checkPods(w, d.spec?.replicas ?? 1, pods));
-      found.push(...checkPodStatuses(w, pods, await cluster.listPodStatuses(ns)));
+      found.push(...checkPodStatuses(w, pods, await cluster.listPodStatuses(ns), rotation));
       found.push(
         ...checkMountEvents(await cluster.listEvents(ns), {
           namespace: ns,
@@ -219,6 +224,7 @@ async function verifyWorkload(cluster: ClusterReader, outputs: OutputsContract, 
           pods,
           now,
           context: { expectedSubject: w.subject, expectedIssuer: outputs.oidcIssuerUrl, vaultName: outputs.keyVault.name },
+          ...(rotation.model ? { model: rotation.model } : {}),
         }),
       );
       if (exec) found.push(...(await listMountedFiles(cluster, w, pods)));
@@ -273,8 +279,9 @@ export async function rotationTestCommand(opts: RotationTestOptions, io: Command
       throw e;
     });
     let flags: RotationFlags | undefined;
+    const driverModel = daemonSets ? driverInfo(daemonSets)?.model : undefined;
     if (daemonSets) {
-      findings.push(...checkRotationFlags(daemonSets, expectedRotation(model), model.file));
+      findings.push(...checkDriverVersion(daemonSets), ...checkRotationFlags(daemonSets, expectedRotation(model), model.file));
       const driver = daemonSetsOf(daemonSets, 'driver')[0];
       const f = driver ? rotationFlagsOf(driver) : undefined;
       flags = f && !('error' in f) ? f : undefined;
@@ -332,7 +339,7 @@ export async function rotationTestCommand(opts: RotationTestOptions, io: Command
       ...(deps.credential ? { credential: deps.credential } : {}),
     });
     const intervalSeconds = Math.max(model.rotationIntervalSeconds, flags?.intervalSeconds ?? 0);
-    const timeoutSeconds = rotationTimeoutSeconds(intervalSeconds, opts.timeoutSeconds);
+    const timeoutSeconds = rotationTimeoutSeconds(intervalSeconds, opts.timeoutSeconds, driverModel);
     const props = await vault.writeRandomVersion(object.name);
     const newVersion = newVersionOf(props);
     written = { name: object.name, version: newVersion };
@@ -365,7 +372,16 @@ export async function rotationTestCommand(opts: RotationTestOptions, io: Command
     }
 
     if (done) {
-      findings.push(...evaluateRotation({ namespace: w.namespace, observations, ...(hash ? { hash } : {}), intervalSeconds: flags?.intervalSeconds ?? model.rotationIntervalSeconds, fileName: object.fileName }));
+      findings.push(
+        ...evaluateRotation({
+          namespace: w.namespace,
+          observations,
+          ...(hash ? { hash } : {}),
+          intervalSeconds: flags?.intervalSeconds ?? model.rotationIntervalSeconds,
+          fileName: object.fileName,
+          ...(driverModel ? { model: driverModel } : {}),
+        }),
+      );
     } else {
       const livePods = await readyPods();
       const events = await cluster.listEvents(w.namespace).catch(() => []);
@@ -376,6 +392,7 @@ export async function rotationTestCommand(opts: RotationTestOptions, io: Command
         now: now(),
         since: startedAt,
         context: { expectedSubject: w.subject, expectedIssuer: outputs.oidcIssuerUrl, vaultName: outputs.keyVault.name },
+        ...(driverModel ? { model: driverModel } : {}),
       });
       findings.push(
         ...diagnoseRotationTimeout({
@@ -389,6 +406,7 @@ export async function rotationTestCommand(opts: RotationTestOptions, io: Command
           eventFindings,
           fileName: object.fileName,
           nowMs: now(),
+          ...(driverModel ? { model: driverModel } : {}),
         }),
       );
     }

@@ -2,6 +2,11 @@
  * Decodes `FailedMount` (and rotation failure) events into known causes with fixes.
  * Pure: takes `CoreV1Event` objects as the API returns them.
  *
+ * Which events exist depends on the driver's rotation model (lib/csi-driver.ts): driver ≤ 1.5
+ * records `MountRotationFailed`/`SecretRotationFailed` when a rotation fails; driver ≥ 1.6 has no
+ * rotation events, and kubelet records `FailedMount` only for mounts the driver fails (first
+ * mounts; v1.6.0 masks failed refreshes on republish).
+ *
  * The messages come from the kubelet wrapping the driver wrapping the Azure provider wrapping
  * Entra ID or Key Vault, so each cause is recognised by the most specific marker it carries
  * (an AADSTS code, a Key Vault inner error code, a driver phrase).
@@ -9,9 +14,15 @@
 import type { CoreV1Event, V1Pod } from './api-types';
 import { clip, fail, warn, type Finding } from './findings';
 import { WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
+import { FAILED_MOUNT_REASON, ROTATION_COMPLETE_REASONS, ROTATION_FAILED_REASONS, type RotationModel } from '../lib/csi-driver';
 
-/** Event reasons that carry mount or rotation failures. */
-export const MOUNT_FAILURE_REASONS = ['FailedMount', 'MountRotationFailed', 'SecretRotationFailed'] as const;
+/** Event reasons that carry mount or rotation failures, on any driver. */
+export const MOUNT_FAILURE_REASONS = [FAILED_MOUNT_REASON, ...ROTATION_FAILED_REASONS] as const;
+
+/** The failure reasons a driver of this rotation model records; all of them when the model is unknown. */
+export function failureReasonsOf(model: RotationModel | undefined): readonly string[] {
+  return model === 'republish' ? [FAILED_MOUNT_REASON] : MOUNT_FAILURE_REASONS;
+}
 
 export type CauseCode =
   | 'federated-credential-mismatch'
@@ -160,7 +171,7 @@ export function decodeMountFailure(message: string, ctx: DecodeContext = {}): Mo
     return {
       code: 'throttled',
       summary: 'Key Vault throttled the requests (429)',
-      fix: 'every pod polls every object at each rotation interval: lengthen cluster.secretsProvider.rotation.interval or reduce replicas × objects per vault',
+      fix: 'every pod fetches every object at each refresh (every rotation interval on driver ≤ 1.5, at most every max(interval, 60 s) on driver ≥ 1.6): lengthen cluster.secretsProvider.rotation.interval or reduce replicas × objects per vault (synth warns at half of Key Vault\'s limit)',
     };
   }
   if (/Readonly is not true in request/i.test(m)) {
@@ -252,24 +263,37 @@ export interface EventScope {
   /** Only events at or after this time. @default now - RECENT_EVENTS_MS */
   readonly since?: number;
   readonly context?: DecodeContext;
+  /** The driver's rotation model (verify/addon.ts driverInfo). @default - unknown: events of both models */
+  readonly model?: RotationModel;
 }
 
 function podReady(p: V1Pod): boolean {
   return p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
+/** When a ready pod became ready, when the API says. */
+function readySince(p: V1Pod): number | undefined {
+  const t = (p.status?.conditions ?? []).find((c) => c.type === 'Ready' && c.status === 'True')?.lastTransitionTime;
+  if (t === undefined) return undefined;
+  const ms = new Date(t).getTime();
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 /**
- * One finding per pod and cause among recent mount-failure events. A failure on a pod that is
- * not ready now fails the check, and so does a rotation failure on a running pod with no later
- * rotation-complete event (it keeps serving old content). A mount failure on a pod that has
- * since become ready (transient, typically propagation) or that no longer exists is a warning.
+ * One finding per pod and cause among recent mount-failure events of the reasons the driver's
+ * rotation model records. A failure on a pod that is not ready now fails the check, and so does
+ * a failure that keeps a running pod on old content: on driver ≤ 1.5 a rotation failure with no
+ * later rotation-complete event; on driver ≥ 1.6 a `FailedMount` after the pod became ready (a
+ * refresh on republish). A mount failure on a pod that has since become ready (transient,
+ * typically propagation) or that no longer exists is a warning.
  */
 export function checkMountEvents(events: readonly CoreV1Event[], scope: EventScope): Finding[] {
   const since = scope.since ?? scope.now - RECENT_EVENTS_MS;
+  const reasons = failureReasonsOf(scope.model);
   const pods = new Map(scope.pods.map((p) => [p.metadata?.name ?? '', p]));
   const groups = new Map<string, { pod: string; cause: MountCause; count: number; last: number; reason: string }>();
   for (const e of events) {
-    if (!(MOUNT_FAILURE_REASONS as readonly string[]).includes(e.reason ?? '')) continue;
+    if (!reasons.includes(e.reason ?? '')) continue;
     if (e.involvedObject?.kind !== 'Pod') continue;
     const pod = e.involvedObject.name ?? '';
     if (!pods.has(pod) && !pod.startsWith(`${scope.deployment}-`)) continue;
@@ -289,7 +313,7 @@ export function checkMountEvents(events: readonly CoreV1Event[], scope: EventSco
   }
   const completed = new Map<string, number>();
   for (const e of events) {
-    if (e.reason !== 'MountRotationComplete' && e.reason !== 'SecretRotationComplete') continue;
+    if (!(ROTATION_COMPLETE_REASONS as readonly string[]).includes(e.reason ?? '')) continue;
     const pod = e.involvedObject?.name ?? '';
     completed.set(pod, Math.max(completed.get(pod) ?? 0, eventTime(e) ?? 0));
   }
@@ -298,11 +322,14 @@ export function checkMountEvents(events: readonly CoreV1Event[], scope: EventSco
     const subject = `${scope.namespace}/${g.pod}`;
     const p = pods.get(g.pod);
     const times = g.count > 1 ? ` (${g.count} times)` : '';
-    const rotation = g.reason !== 'FailedMount';
+    const rotation = g.reason !== FAILED_MOUNT_REASON;
+    const ready = p ? readySince(p) : undefined;
     if (p && !podReady(p)) {
       out.push(fail('mount-event', subject, `${g.reason}${times}: ${g.cause.summary}`, g.cause.fix));
     } else if (p && rotation && (completed.get(g.pod) ?? -1) < g.last) {
       out.push(fail('mount-event', subject, `${g.reason}${times}: the pod runs but keeps the old content: ${g.cause.summary}`, g.cause.fix));
+    } else if (p && !rotation && scope.model !== 'poll' && ready !== undefined && g.last > ready) {
+      out.push(fail('mount-event', subject, `${g.reason}${times} after the pod became ready: a refresh on kubelet's republish failed and the pod keeps the old content: ${g.cause.summary}`, g.cause.fix));
     } else {
       const now = p ? 'the pod is ready now' : 'the pod no longer exists';
       out.push(warn('mount-event', subject, `${g.reason}${times} earlier, ${now}: ${g.cause.summary}`, g.cause.fix));

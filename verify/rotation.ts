@@ -3,6 +3,8 @@
  * "rotated", how fast it was, and why it did not happen. The IO half (Key Vault write, polling
  * the cluster) lives in command.ts and feeds these functions plain data.
  */
+import { formatDuration } from '../lib/config/duration';
+import { REPUBLISH_FAILURE_SIGNALS, REPUBLISH_PERIOD_SECONDS, refreshPeriodSeconds, type RotationModel } from '../lib/csi-driver';
 import { UserError } from '../lib/errors';
 import type { EnvironmentModel, MountedObject, WorkloadModel } from '../lib/model';
 import { formatSeconds, type RotationFlags } from './addon';
@@ -11,13 +13,36 @@ import { fail, pass, warn, type Finding } from './findings';
 import type { SecretProviderClassPodStatus } from './types';
 import { mountedVersion, podStatusFor } from './workload';
 
-/** Slack on top of 2 × interval: pod scheduling, provider calls and status writes. */
+/** Slack on top of two refresh periods: pod scheduling, provider calls and status writes. */
 export const TIMEOUT_SLACK_SECONDS = 60;
 
-/** How long to wait for a new version to show up: two polls of the driver plus slack, unless overridden. */
-export function rotationTimeoutSeconds(intervalSeconds: number, overrideSeconds?: number): number {
+/**
+ * The longest a driver may take to mount a version written at any moment: its refresh period
+ * (lib/csi-driver.ts refreshPeriodSeconds). Driver ≤ 1.5 (`poll`): one interval. Driver ≥ 1.6
+ * (`republish`): the first republish after the mount is older than the interval, 90 s at most
+ * with an interval up to 60 s, else interval + 90 s. Unknown: the longer, ≥ 1.6.
+ */
+export function expectedLatencySeconds(intervalSeconds: number, model?: RotationModel): number {
+  return refreshPeriodSeconds(model ?? 'republish', intervalSeconds).max;
+}
+
+/**
+ * How long to wait for a new version to show up, unless overridden: two refresh periods plus
+ * slack, where a period is the interval on driver ≤ 1.5 and max(interval, 90 s) on driver ≥ 1.6
+ * (and when the version is unknown).
+ */
+export function rotationTimeoutSeconds(intervalSeconds: number, overrideSeconds?: number, model?: RotationModel): number {
   if (overrideSeconds !== undefined) return overrideSeconds;
-  return Math.ceil(2 * intervalSeconds + TIMEOUT_SLACK_SECONDS);
+  const period = model === 'poll' ? intervalSeconds : Math.max(intervalSeconds, REPUBLISH_PERIOD_SECONDS.max);
+  return Math.ceil(2 * period + TIMEOUT_SLACK_SECONDS);
+}
+
+/** How the driver refreshes, in words, for messages. */
+function refreshWords(intervalSeconds: number, model: RotationModel | undefined): string {
+  const interval = formatDuration(intervalSeconds);
+  if (model === 'poll') return `driver polls every ${interval}`;
+  if (model === 'republish') return `driver refreshes at kubelet's republish once the mount is older than ${interval}`;
+  return `driver version unknown, interval ${interval}`;
 }
 
 /** How often to poll the cluster while waiting: a sixth of the interval, between 2 and 10 seconds. */
@@ -155,11 +180,19 @@ export function rotationComplete(observations: readonly PodObservation[], hash?:
   return hash === undefined || hash.error !== undefined || hash.latencyMs !== undefined;
 }
 
-/** Findings of a completed rotation: latency per pod against the configured interval. */
-export function evaluateRotation(args: { readonly namespace: string; readonly observations: readonly PodObservation[]; readonly hash?: HashObservation; readonly intervalSeconds: number; readonly fileName: string }): Finding[] {
+/** Findings of a completed rotation: latency per pod against what the driver's rotation model leads to expect. */
+export function evaluateRotation(args: {
+  readonly namespace: string;
+  readonly observations: readonly PodObservation[];
+  readonly hash?: HashObservation;
+  readonly intervalSeconds: number;
+  readonly fileName: string;
+  /** The driver's rotation model; unknown: the slower (driver ≥ 1.6). */
+  readonly model?: RotationModel;
+}): Finding[] {
   const out: Finding[] = [];
   const grace = latencyGraceSeconds(args.intervalSeconds);
-  const bound = args.intervalSeconds + grace;
+  const bound = expectedLatencySeconds(args.intervalSeconds, args.model) + grace;
   for (const o of args.observations) {
     const subject = `${args.namespace}/${o.pod}`;
     if (o.gone && o.state !== 'rotated') {
@@ -168,7 +201,7 @@ export function evaluateRotation(args: { readonly namespace: string; readonly ob
     }
     if (o.latencyMs === undefined) continue;
     const s = o.latencyMs / 1000;
-    const text = `new version ${o.current?.slice(0, 8)} mounted after ${s.toFixed(0)} s (driver polls every ${formatSeconds(args.intervalSeconds)}; expected within ${formatSeconds(bound)})`;
+    const text = `new version ${o.current?.slice(0, 8)} mounted after ${s.toFixed(0)} s (${refreshWords(args.intervalSeconds, args.model)}; expected within ${formatSeconds(bound)})`;
     out.push(
       s <= bound
         ? pass('rotation', subject, text)
@@ -202,6 +235,8 @@ export function diagnoseRotationTimeout(args: {
   readonly eventFindings: readonly Finding[];
   readonly fileName: string;
   readonly nowMs: number;
+  /** The driver's rotation model; unknown: both are considered. */
+  readonly model?: RotationModel;
 }): Finding[] {
   const out: Finding[] = [];
   const check = 'rotation';
@@ -218,9 +253,14 @@ export function diagnoseRotationTimeout(args: {
     causes.push(fail(check, subject, `${headline}; the driver's rotation flags could not be read`, 'see the rotation-flags finding'));
   } else if (!args.flags.enabled) {
     causes.push(fail(check, subject, `${headline}: the driver runs with rotation disabled`, 'enable rotation on the add-on (see the rotation-flags finding)'));
-  } else if (args.flags.intervalSeconds * 2 > args.timeoutSeconds) {
+  } else if (minimumWaitSeconds(args.flags.intervalSeconds, args.model) > args.timeoutSeconds) {
     causes.push(
-      fail(check, subject, `${headline}: the driver polls every ${formatSeconds(args.flags.intervalSeconds)}, too long for this wait`, `re-run with a timeout of at least ${rotationTimeoutSeconds(args.flags.intervalSeconds)} s, or align the add-on's interval with the environment (${formatSeconds(args.expectedIntervalSeconds)})`),
+      fail(
+        check,
+        subject,
+        `${headline}: the ${refreshWords(args.flags.intervalSeconds, args.model)}, too long for this wait`,
+        `re-run with a timeout of at least ${rotationTimeoutSeconds(args.flags.intervalSeconds, undefined, args.model)} s, or align the add-on's interval with the environment (${formatSeconds(args.expectedIntervalSeconds)})`,
+      ),
     );
   }
   if (args.secret.enabled === false) {
@@ -247,18 +287,26 @@ export function diagnoseRotationTimeout(args: {
       ),
     );
   }
-  if (causes.length === 0) {
-    causes.push(
-      fail(
-        check,
-        subject,
-        `${headline}, with rotation enabled every ${formatSeconds(args.flags?.intervalSeconds ?? args.expectedIntervalSeconds)} and no rotation-failure event`,
-        'read the driver and provider logs on the pod\'s node: kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store --since=15m, and -l app=secrets-store-provider-azure',
-      ),
-    );
-  }
+  if (causes.length === 0) causes.push(unexplained(check, subject, headline, args.flags?.intervalSeconds ?? args.expectedIntervalSeconds, args.model));
   // Pods that did rotate are still worth reporting.
   const rotated = args.observations.filter((o) => o.state === 'rotated' && o.latencyMs !== undefined);
   for (const o of rotated) out.push(pass(check, `${args.namespace}/${o.pod}`, `new version mounted after ${((o.latencyMs ?? 0) / 1000).toFixed(0)} s`));
   return [...out, ...causes];
+}
+
+/** The wait below which a timeout says nothing: two polls (driver ≤ 1.5), or the worst first refresh (driver ≥ 1.6). */
+function minimumWaitSeconds(intervalSeconds: number, model: RotationModel | undefined): number {
+  return model === 'poll' ? 2 * intervalSeconds : expectedLatencySeconds(intervalSeconds, model);
+}
+
+/** The last cause: nothing seen explains the timeout; where to look depends on the driver. */
+function unexplained(check: string, subject: string, headline: string, intervalSeconds: number, model: RotationModel | undefined): Finding {
+  const logs = "kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store --since=15m, and -l app=secrets-store-provider-azure";
+  if (model === 'republish') {
+    return fail(check, subject, `${headline}: driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than ${formatSeconds(intervalSeconds)})`, `read the driver and provider logs on the pod's node: ${REPUBLISH_FAILURE_SIGNALS}`);
+  }
+  if (model === 'poll') {
+    return fail(check, subject, `${headline}, with rotation enabled every ${formatSeconds(intervalSeconds)} and no rotation-failure event`, `read the driver and provider logs on the pod's node: ${logs}`);
+  }
+  return fail(check, subject, `${headline}, with rotation enabled (interval ${formatSeconds(intervalSeconds)}), no rotation-failure event, and an unknown driver version (driver ≥ 1.6 records none)`, `read the driver and provider logs on the pod's node: ${logs}`);
 }

@@ -3,7 +3,8 @@
  * mounted for each pod (SecretProviderClassPodStatus). Pure: takes the API objects.
  */
 import type { MountedObject, WorkloadModel } from '../lib/model';
-import { CSI_DRIVER } from '../lib/csi-driver';
+import { CSI_DRIVER, REPUBLISH_FAILURE_SIGNALS, refreshPeriodSeconds, type RotationModel } from '../lib/csi-driver';
+import { formatDuration } from '../lib/config/duration';
 import { CLIENT_ID_ANNOTATION } from '../lib/azure';
 import type { V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from './api-types';
 import { clip, fail, pass, warn, type Finding } from './findings';
@@ -167,12 +168,29 @@ export function mountedVersion(status: SecretProviderClassPodStatus | undefined,
   return exact?.version || undefined;
 }
 
+/** The driver's rotation model (unknown when its version is) and `--rotation-poll-interval`. */
+export interface RotationContext {
+  readonly model?: RotationModel;
+  readonly intervalSeconds: number;
+}
+
+/** What to do when pods mount different versions: wait one refresh, then look where the model reports failures. */
+export function versionSpreadFix(rotation: RotationContext | undefined): string {
+  if (rotation?.model === 'poll') {
+    return `normal for up to one rotation interval (${formatDuration(rotation.intervalSeconds)}) after a new version; if it persists, a pod fails to rotate: see mount-event findings (MountRotationFailed)`;
+  }
+  if (rotation?.model === 'republish') {
+    return `normal for up to ${formatDuration(refreshPeriodSeconds('republish', rotation.intervalSeconds).max)} after a new version (driver ≥ 1.6 refreshes at kubelet's republish once a mount is older than ${formatDuration(rotation.intervalSeconds)}); if it persists, a pod fails to refresh, which driver ≥ 1.6 records in no event: ${REPUBLISH_FAILURE_SIGNALS}`;
+  }
+  return `normal for up to one refresh after a new version; if it persists, a pod fails to rotate: see mount-event findings (MountRotationFailed on driver ≤ 1.5); driver ≥ 1.6 records no event: ${REPUBLISH_FAILURE_SIGNALS}`;
+}
+
 /**
  * For every ready pod: the driver's SecretProviderClassPodStatus says mounted, and lists every
  * configured object with a version (the pinned one, for pinned objects). Pods that see
  * different versions of one object are reported: rotation in progress, or a pod that fails to rotate.
  */
-export function checkPodStatuses(w: WorkloadModel, pods: readonly V1Pod[], statuses: readonly SecretProviderClassPodStatus[]): Finding[] {
+export function checkPodStatuses(w: WorkloadModel, pods: readonly V1Pod[], statuses: readonly SecretProviderClassPodStatus[], rotation?: RotationContext): Finding[] {
   const out: Finding[] = [];
   const seen = new Map<string, Map<string, string[]>>(); // object id → version → pods
   for (const p of [...pods].filter(isPodReady).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
@@ -233,7 +251,7 @@ export function checkPodStatuses(w: WorkloadModel, pods: readonly V1Pod[], statu
           'mounted-objects',
           `${w.namespace}/${w.secretProviderClass}`,
           `pods see different versions of ${id}: ${detail}`,
-          'normal for up to one rotation interval after a new version; if it persists, a pod fails to rotate: see mount-event findings (MountRotationFailed)',
+          versionSpreadFix(rotation),
         ),
       );
     }

@@ -18,7 +18,7 @@ describe('help and usage', () => {
   test('--help lists every command and the exit codes', () => {
     const r = runCli(['--help'], CWD);
     expect(r.code).toBe(0);
-    for (const cmd of ['synth', 'check', 'diagram', 'init', 'deploy', 'verify', 'rotation-test']) {
+    for (const cmd of ['synth', 'check', 'validate', 'diagram', 'init', 'deploy', 'verify', 'rotation-test']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${cmd} `, 'm'));
     }
     expect(r.stdout).toContain('Exit codes: 0 ok, 1 check findings or failed verification, 2 bad input or usage.');
@@ -34,6 +34,7 @@ describe('help and usage', () => {
     const expected: Record<string, string[]> = {
       synth: ['--env', '--config', '--outputs', '--out'],
       check: ['--env', '--dir', '--terraform', '--outputs', '--check-drift'],
+      validate: ['--env', '--context', 'TF_PLUGIN_CACHE_DIR'],
       diagram: ['--env', '--stdout'],
       init: ['<name>', '--force'],
       deploy: ['<name>', 'cdktf-args'],
@@ -140,6 +141,24 @@ describe('synth', () => {
     const r = await runMain(['synth', '--env', 'dev', '--outputs', path.join(CWD, 'nope.json')], CWD);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('nope.json');
+  });
+
+  test('environments that together would exceed their shared vault\'s Key Vault limit: exit 2 naming both, nothing written (learn.microsoft.com/azure/key-vault/general/service-limits)', async () => {
+    const shared = path.join(CWD, 'shared-vault');
+    mkdirSync(path.join(shared, 'environments'), { recursive: true });
+    for (const name of ['dev', 'prod']) {
+      const doc = parse(readFileSync(path.join(CWD, 'environments', `${name}.yaml`), 'utf8')) as { keyVault: unknown; cluster: { secretsProvider: unknown }; workloads: { deployment: { replicas: number } }[] };
+      doc.keyVault = { mode: 'existing', name: 'kv-Shared-Example' };
+      doc.cluster.secretsProvider = { rotation: { enabled: true, interval: '10s' } };
+      for (const w of doc.workloads) w.deployment.replicas = 1000;
+      writeFileSync(path.join(shared, 'environments', `${name}.yaml`), JSON.stringify(doc));
+    }
+    const r = await runMain(['synth'], shared);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error environments\/dev\.yaml, environments\/prod\.yaml: cluster\.secretsProvider\.rotation\.interval: the pods of environments dev, prod together would make about [\d,]+ secret and certificate reads per 10 s from Key Vault "kv-Shared-Example": [\d.]+% of the 4,000 /);
+    expect(r.stderr).toContain('or give each environment its own vault');
+    expect(existsSync(path.join(shared, 'cdktf.out'))).toBe(false);
+    expect(existsSync(path.join(shared, 'dist'))).toBe(false);
   });
 });
 

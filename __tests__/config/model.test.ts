@@ -175,16 +175,6 @@ describe('warnings', () => {
       /^environment variable P comes from synced Secret "s" and will not change on rotation without a pod restart: set deployment.reloaderAnnotation: true or read the mounted file$/,
     ],
     ['vault-firewall-deny', (d) => (d.keyVault.networkAcls = { defaultAction: 'Deny' }), 'keyVault.networkAcls.defaultAction', /^the vault firewall denies by default and no subnet is allowed/],
-    [
-      'polling-load',
-      (d) => {
-        d.cluster.secretsProvider = { rotation: { interval: '30s' } };
-        d.workloads[0].deployment.replicas = 1000;
-        d.workloads[0].objects.push({ name: 'b', type: 'secret' });
-      },
-      'cluster.secretsProvider.rotation.interval',
-      /^pods will poll the vault about 66\.7 times per second \(replicas × objects \/ interval\); .*lengthen the interval$/,
-    ],
   ];
 
   test.each(cases)('warns %s', (code, edit, path, message) => {
@@ -208,13 +198,6 @@ describe('warnings', () => {
     expect(codes(minimalVariant((d) => (d.keyVault = { mode: 'existing', name: 'kv-app' })))).toStrictEqual([]);
   });
 
-  test('no polling warning at exactly 10 requests per second, nor with rotation off', () => {
-    const at = (replicas: number, enabled = true) => codes(minimalVariant((d) => {
-      d.cluster.secretsProvider = { rotation: { enabled, interval: '10s' } };
-      d.workloads[0].deployment.replicas = replicas;
-    }));
-    expect(at(100)).toStrictEqual([]);
-    expect(at(101)).toStrictEqual(['polling-load']);
-    expect(at(1000, false)).toStrictEqual(['rotation-disabled']);
-  });
+  // The Key Vault request load (polling-load) is judged across environments loaded together:
+  // __tests__/lib/request-budget.test.ts.
 });

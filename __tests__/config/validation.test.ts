@@ -260,7 +260,7 @@ describe('cluster', () => {
   });
 
   // Regression (was a bug in lib/config/schema.ts): "0s" is a Go duration, so it passes; a zero poll interval is
-  // meaningless for the add-on and makes pollingRequestsPerSecond divide by zero (Infinity/NaN).
+  // meaningless for the add-on and makes the request estimate (lib/request-budget.ts) divide by zero (Infinity/NaN).
   test('fails a rotation interval of 0s', () => {
     const source = variant((d) => (d.cluster.secretsProvider.rotation.interval = '0s'));
     const problems = problemsOf(source);

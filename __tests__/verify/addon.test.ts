@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import {
   checkAddonDaemonSets,
+  checkDriverVersion,
   checkRotationFlags,
+  driverInfo,
   daemonSetsOf,
   driverContainer,
   expandEnv,
@@ -248,5 +250,57 @@ describe('checkRotationFlags', () => {
   it('skips the Windows variant that schedules nothing', () => {
     const f = checkRotationFlags([driverDaemonSet(), windowsVariant(driverDaemonSet({ args: [] }))], TWO_MINUTES, FILE);
     expect(f.map((x) => x.subject)).toEqual(['kube-system/aks-secrets-store-csi-driver']);
+  });
+});
+
+describe('driver version and rotation model (from the secrets-store container image tag)', () => {
+  const V16 = 'mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver:v1.6.0';
+
+  it('reads the AKS add-on image tag: v1.5.3 rotates by polling and reports rotation events', () => {
+    const ds = [driverDaemonSet(), providerDaemonSet()];
+    expect(driverInfo(ds)).toStrictEqual({
+      subject: 'kube-system/aks-secrets-store-csi-driver',
+      image: 'mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver:v1.5.3',
+      version: { major: 1, minor: 5, patch: 3, tag: 'v1.5.3' },
+      model: 'poll',
+    });
+    expect(checkDriverVersion(ds)).toStrictEqual([
+      {
+        status: 'pass',
+        check: 'driver-version',
+        subject: 'kube-system/aks-secrets-store-csi-driver',
+        message: 'Secrets Store CSI driver v1.5.3: rotation polls Key Vault every --rotation-poll-interval and failures are MountRotationFailed/SecretRotationFailed events (driver ≤ 1.5)',
+      },
+    ]);
+  });
+
+  it('v1.6.0 rotates on kubelet\'s republish', () => {
+    const [f] = checkDriverVersion([driverDaemonSet({ image: V16 })]);
+    expect(f).toMatchObject({ status: 'pass', check: 'driver-version' });
+    expect(f!.message).toBe(
+      "Secrets Store CSI driver v1.6.0: rotation rides on kubelet's republish every 60-90 s and --rotation-poll-interval is a minimum age; a failed refetch raises no event and leaves SecretProviderClassPodStatus at the old version (driver ≥ 1.6)",
+    );
+  });
+
+  it('an image without a version tag: says so, and the model stays unknown', () => {
+    const digest = 'mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+    const ds = [driverDaemonSet({ image: digest })];
+    expect(driverInfo(ds)?.model).toBeUndefined();
+    const [f] = checkDriverVersion(ds);
+    expect(f).toMatchObject({ status: 'warn', check: 'driver-version' });
+    expect(f!.message).toBe(`the driver image "${digest}" names no version: the rotation model is unknown, so both are checked (rotation events of driver ≤ 1.5, mount errors and SecretProviderClassPodStatus of driver ≥ 1.6)`);
+  });
+
+  it('no driver DaemonSet: nothing here (addon-daemonset reports it)', () => {
+    expect(checkDriverVersion([providerDaemonSet()])).toStrictEqual([]);
+    expect(driverInfo([])).toBeUndefined();
+  });
+
+  it('the rotation-flags pass says how each model refreshes', () => {
+    expect(checkRotationFlags([driverDaemonSet()], TWO_MINUTES, FILE)[0]!.message).toBe('rotation enabled, polling every 2m as configured (2m)');
+    expect(checkRotationFlags([driverDaemonSet({ image: V16 })], TWO_MINUTES, FILE)[0]!.message).toBe(
+      "rotation enabled, refreshing at kubelet's republish once a mount is older than 2m (every 2m-3m30s) as configured (2m)",
+    );
+    expect(checkRotationFlags([driverDaemonSet({ image: 'x/secrets-store/driver:latest' })], TWO_MINUTES, FILE)[0]!.message).toContain('polling every 2m, or refreshing at kubelet');
   });
 });

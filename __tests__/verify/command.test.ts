@@ -146,7 +146,7 @@ describe('verify: as a user sees it', () => {
     expect(c.out()).toContain('Verifying environment "test" on context "aks-test"');
     expect(code).toBe(0);
     const checks = [...c.out().matchAll(/^PASS {2}(\S+)/gm)].map((x) => x[1]);
-    expect(new Set(checks)).toEqual(new Set(['addon-daemonset', 'rotation-flags', 'namespace', 'service-account', 'spc', 'deployment', 'pods', 'mounted-objects', 'mounted-files']));
+    expect(new Set(checks)).toEqual(new Set(['addon-daemonset', 'driver-version', 'rotation-flags', 'namespace', 'service-account', 'spc', 'deployment', 'pods', 'mounted-objects', 'mounted-files']));
     expect(c.out()).toMatch(/\n\d+ passed, 0 failed, 0 warnings\n$/);
   });
 
@@ -312,5 +312,47 @@ describe('rotation-test: as a user sees it', () => {
     });
     expect(await rotationTestCommand(rotationOpts(), c.io, { connect: async () => cluster, openVault: async () => writer(), now: clock.now, sleep: clock.sleep })).toBe(2);
     expect(c.err()).toBe(`note: version ${V2} of "DB-Password" was written before the run stopped; it holds a random test value\nerror the cluster API server https://x refused the connection\n`);
+  });
+});
+
+describe('driver ≥ 1.6 (rotation on kubelet\'s republish; kubernetes-sigs/secrets-store-csi-driver v1.6.0 pkg/secrets-store/nodeserver.go)', () => {
+  const V16 = 'mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver:v1.6.0';
+  const driver16 = (interval = '2m') => [driverDaemonSet({ image: V16, args: ['--enable-secret-rotation=true', `--rotation-poll-interval=${interval}`] }), providerDaemonSet()];
+
+  it('verify reports the version, fails a FailedMount after the pod became ready, and ignores rotation events', async () => {
+    const c = capture();
+    const cluster = fakeCluster({
+      listDaemonSets: async () => driver16(),
+      listPods: async () => [pod(P1, 'ready', { readyAt: T0 }), pod(P2, 'ready', { readyAt: T0 })],
+      listEvents: async () => [
+        event({ pod: P1, seconds: 60, message: `${MOUNT_PREFIX}RESPONSE 429 Too Many Requests` }),
+        event({ pod: P2, reason: 'MountRotationFailed', seconds: 60, message: 'left by the driver before the upgrade' }),
+      ],
+    });
+    const code = await verifyCommand({ ...verifyOpts(), json: true }, c.io, { connect: async () => cluster, now: () => T0.getTime() + 120_000 });
+    const doc = JSON.parse(c.out()) as { driver: unknown; findings: Array<{ status: string; check: string; subject: string; message: string }> };
+    expect(doc.driver).toStrictEqual({ daemonSet: 'kube-system/aks-secrets-store-csi-driver', image: V16, version: 'v1.6.0', rotationModel: 'republish' });
+    expect(doc.findings.find((f) => f.check === 'driver-version')).toMatchObject({ status: 'pass' });
+    const events = doc.findings.filter((f) => f.check === 'mount-event');
+    expect(events.map((f) => [f.status, f.subject])).toStrictEqual([['fail', `demo/${P1}`]]);
+    expect(events[0]!.message).toMatch(/^FailedMount after the pod became ready: a refresh on kubelet's republish failed/);
+    expect(code).toBe(1);
+  });
+
+  it('rotation-test waits 2 × max(interval, 90 s) + 60 s and says where a failed refresh shows', async () => {
+    const fast = path.join(dir, 'fast.yaml');
+    const fastOutputs = path.join(dir, 'fast.outputs.json');
+    writeFileSync(fast, ENV_YAML.replace('interval: 2m', 'interval: 30s'));
+    writeFileSync(fastOutputs, JSON.stringify({ aks_keyvault_csi: { value: outputs('fast'), type: ['object', {}], sensitive: false } }));
+    const clock = fakeClock();
+    const c = capture();
+    const cluster = fakeCluster({ listDaemonSets: async () => driver16('30s') });
+    const w = { writeRandomVersion: async (name: string) => secretProperties({ name }) };
+    const code = await rotationTestCommand({ ...rotationOpts(), env: 'fast', config: fast, outputs: fastOutputs }, c.io, { connect: async () => cluster, openVault: async () => w, now: clock.now, sleep: clock.sleep });
+    expect(code).toBe(1);
+    expect(c.out()).toContain('Waiting up to 240 s for 2 pod(s)');
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(240_000);
+    expect(c.out()).toContain(`FAIL  rotation  demo: no new version observed within 240 s in 2/2 pods (${P1}, ${P2}): driver ≥ 1.6 records no event when a refresh fails`);
+    expect(c.out()).toContain('rotation_reconcile_error_total{rotated="true"}');
   });
 });

@@ -180,3 +180,48 @@ describe('checkMountEvents', () => {
     expect(f.map((x) => `${x.subject} ${x.status}`)).toEqual(['demo/demo-app-7c9d8f6b5-q8w2n warn', 'demo/demo-app-7c9d8f6b5-x2k4p fail', 'demo/demo-app-7c9d8f6b5-x2k4p fail']);
   });
 });
+
+describe('checkMountEvents by rotation model (secrets-store-csi-driver v1.5.6 pkg/rotation/reconciler.go; v1.6.0 pkg/secrets-store/nodeserver.go)', () => {
+  const NOW = at(600).getTime();
+  const READY = 'demo-app-7c9d8f6b5-q8w2n';
+  const scope = (model?: 'poll' | 'republish') => ({
+    namespace: 'demo',
+    deployment: 'demo-app',
+    pods: [pod(READY, 'ready', { readyAt: at(50) })],
+    now: NOW,
+    ...(model ? { model } : {}),
+  });
+  const rotationFailed = event({ pod: READY, reason: 'MountRotationFailed', message: MESSAGES.throttled, seconds: 300 });
+  const afterReady = event({ pod: READY, message: MESSAGES.throttled, seconds: 300 });
+  const beforeReady = event({ pod: READY, message: MESSAGES['forbidden-by-rbac'], seconds: 20 });
+
+  it('driver ≥ 1.6 records no rotation events: any left from an older driver are ignored', () => {
+    expect(checkMountEvents([rotationFailed], scope('republish'))).toStrictEqual([]);
+    expect(checkMountEvents([rotationFailed], scope('poll'))[0]).toMatchObject({ status: 'fail' });
+  });
+
+  it('driver ≥ 1.6: a FailedMount after the pod became ready is a failed refresh on republish (fail)', () => {
+    const [f] = checkMountEvents([afterReady], scope('republish'));
+    expect(f).toMatchObject({ status: 'fail', check: 'mount-event', subject: `demo/${READY}` });
+    expect(f!.message).toMatch(/^FailedMount after the pod became ready: a refresh on kubelet's republish failed and the pod keeps the old content: Key Vault throttled/);
+  });
+
+  it('a FailedMount before the pod became ready is a first-mount failure since recovered (warn), on every model', () => {
+    for (const model of ['poll', 'republish', undefined] as const) {
+      expect(checkMountEvents([beforeReady], scope(model))[0]).toMatchObject({ status: 'warn' });
+    }
+  });
+
+  it('driver ≤ 1.5 does not republish: a FailedMount on a ready pod is not a failed rotation', () => {
+    expect(checkMountEvents([afterReady], scope('poll'))[0]).toMatchObject({ status: 'warn' });
+  });
+
+  it('an unknown driver version reads the signals of both models', () => {
+    expect(checkMountEvents([afterReady], scope())[0]).toMatchObject({ status: 'fail' });
+    expect(checkMountEvents([rotationFailed], scope())[0]).toMatchObject({ status: 'fail' });
+  });
+
+  it('without the Ready transition time a FailedMount on a ready pod stays a warning', () => {
+    expect(checkMountEvents([afterReady], { ...scope('republish'), pods: [pod(READY)] })[0]).toMatchObject({ status: 'warn' });
+  });
+});

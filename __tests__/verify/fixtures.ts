@@ -71,7 +71,7 @@ export const T0 = new Date('2026-03-01T10:00:00Z');
 export const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
 /** The AKS add-on's driver DaemonSet, as `kubectl get ds -n kube-system aks-secrets-store-csi-driver -o yaml` shows it. */
-export function driverDaemonSet(over: { name?: string; args?: string[]; desired?: number; ready?: number; updated?: number; unavailable?: number; labels?: Record<string, string>; env?: Array<{ name: string; value: string }> } = {}): V1DaemonSet {
+export function driverDaemonSet(over: { name?: string; image?: string; args?: string[]; desired?: number; ready?: number; updated?: number; unavailable?: number; labels?: Record<string, string>; env?: Array<{ name: string; value: string }> } = {}): V1DaemonSet {
   const desired = over.desired ?? 3;
   const ready = over.ready ?? desired;
   return shaped<V1DaemonSet>()({
@@ -87,7 +87,7 @@ export function driverDaemonSet(over: { name?: string; args?: string[]; desired?
             { name: 'node-driver-registrar', image: 'mcr.microsoft.com/oss/kubernetes-csi/csi-node-driver-registrar:v2.13.0', args: ['--v=2', '--csi-address=/csi/csi.sock'] },
             {
               name: 'secrets-store',
-              image: 'mcr.microsoft.com/oss/kubernetes-csi/secrets-store/driver:v1.5.3',
+              image: over.image ?? 'mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver:v1.5.3',
               args: over.args ?? ['--endpoint=$(CSI_ENDPOINT)', '--nodeid=$(KUBE_NODE_NAME)', '--provider-volume=/var/run/secrets-store-csi-providers', '--enable-secret-rotation=true', '--rotation-poll-interval=2m', '--metrics-addr=:8095'],
               env: over.env ?? [{ name: 'CSI_ENDPOINT', value: 'unix:///csi/csi.sock' }],
             },
@@ -201,7 +201,7 @@ export function deployment(over: { replicas?: number; ready?: number; available?
 
 export type PodState = 'ready' | 'creating' | 'crashloop' | 'running-unready' | 'pending';
 
-export function pod(name: string, state: PodState = 'ready', over: { deleting?: boolean; labels?: Record<string, string> } = {}): V1Pod {
+export function pod(name: string, state: PodState = 'ready', over: { deleting?: boolean; labels?: Record<string, string>; readyAt?: Date } = {}): V1Pod {
   const base: V1Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -212,7 +212,7 @@ export function pod(name: string, state: PodState = 'ready', over: { deleting?: 
     { type: 'PodScheduled', status: 'True' },
     { type: 'Initialized', status: 'True' },
     { type: 'ContainersReady', status: ready ? 'True' : 'False' },
-    { type: 'Ready', status: ready ? 'True' : 'False' },
+    { type: 'Ready', status: ready ? 'True' : 'False', ...(over.readyAt ? { lastTransitionTime: over.readyAt } : {}) },
   ];
   const cs = (state: NonNullable<V1Pod['status']>['containerStatuses']) => state;
   switch (state) {

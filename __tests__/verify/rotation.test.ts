@@ -9,6 +9,7 @@ import {
   pollEverySeconds,
   resolveRotationTarget,
   rotationComplete,
+  expectedLatencySeconds,
   rotationTimeoutSeconds,
   updateHash,
   updateObservations,
@@ -46,15 +47,40 @@ describe('resolveRotationTarget', () => {
   });
 });
 
-describe('timing', () => {
-  it('waits 2 × interval + 60 s unless overridden', () => {
-    expect(rotationTimeoutSeconds(120)).toBe(300);
-    expect(rotationTimeoutSeconds(30)).toBe(120);
-    expect(rotationTimeoutSeconds(120, 45)).toBe(45);
+describe('timing (kubernetes-sigs/secrets-store-csi-driver v1.5.6 pkg/rotation/reconciler.go, v1.6.0 pkg/secrets-store/nodeserver.go)', () => {
+  it('driver ≤ 1.5 polls every interval: waits 2 × interval + 60 s unless overridden', () => {
+    expect(rotationTimeoutSeconds(120, undefined, 'poll')).toBe(300);
+    expect(rotationTimeoutSeconds(30, undefined, 'poll')).toBe(120);
+    expect(rotationTimeoutSeconds(120, 45, 'poll')).toBe(45);
+    expect(expectedLatencySeconds(120, 'poll')).toBe(120);
   });
 
-  it('always leaves room for two driver polls (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 86_400 }), (s) => rotationTimeoutSeconds(s) >= 2 * s + 60));
+  it('driver ≥ 1.6 refreshes at kubelet\'s republish (60-90 s apart): waits 2 × max(interval, 90 s) + 60 s', () => {
+    expect(rotationTimeoutSeconds(30, undefined, 'republish')).toBe(240);
+    expect(rotationTimeoutSeconds(120, undefined, 'republish')).toBe(300);
+    expect(rotationTimeoutSeconds(600, undefined, 'republish')).toBe(1260);
+    expect(rotationTimeoutSeconds(30, 45, 'republish')).toBe(45);
+  });
+
+  it('driver ≥ 1.6: a new version shows within 90 s for an interval up to 60 s, else within interval + 90 s', () => {
+    expect(expectedLatencySeconds(30, 'republish')).toBe(90);
+    expect(expectedLatencySeconds(60, 'republish')).toBe(90);
+    expect(expectedLatencySeconds(61, 'republish')).toBe(151);
+    expect(expectedLatencySeconds(120, 'republish')).toBe(210);
+  });
+
+  it('an unknown driver version waits as long as driver ≥ 1.6', () => {
+    expect(rotationTimeoutSeconds(30)).toBe(rotationTimeoutSeconds(30, undefined, 'republish'));
+    expect(expectedLatencySeconds(30)).toBe(90);
+  });
+
+  it('always leaves room for two polls (≤ 1.5) and for the slowest first refresh (≥ 1.6) (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 86_400 }), (s) => {
+        expect(rotationTimeoutSeconds(s, undefined, 'poll')).toBeGreaterThanOrEqual(2 * s + 60);
+        expect(rotationTimeoutSeconds(s, undefined, 'republish')).toBeGreaterThan(expectedLatencySeconds(s, 'republish') + 60);
+      }),
+    );
   });
 
   it('polls the cluster every 2 to 10 s', () => {
@@ -130,16 +156,30 @@ describe('evaluateRotation', () => {
   const rotated = (latencyMs: number): PodObservation => ({ pod: P1, before: V1, current: V2, state: 'rotated', latencyMs });
 
   it('passes within interval + grace and reports the latency', () => {
-    const f = evaluateRotation({ namespace: 'demo', observations: [rotated(47_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD' });
+    const f = evaluateRotation({ namespace: 'demo', observations: [rotated(47_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD', model: 'poll' });
     expect(f).toEqual([
       { status: 'pass', check: 'rotation', subject: `demo/${P1}`, message: `new version ${V2.slice(0, 8)} mounted after 47 s (driver polls every 2m; expected within 2m25s)` },
     ]);
   });
 
   it('warns when slower than the configured interval', () => {
-    const f = evaluateRotation({ namespace: 'demo', observations: [rotated(200_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD' });
+    const f = evaluateRotation({ namespace: 'demo', observations: [rotated(200_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD', model: 'poll' });
     expect(f[0]).toMatchObject({ status: 'warn' });
     expect(f[0]!.message).toContain('slower than the configured interval');
+  });
+
+  it('driver ≥ 1.6: 200 s after a 2m interval is still within the first republish after the interval', () => {
+    const f = evaluateRotation({ namespace: 'demo', observations: [rotated(200_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD', model: 'republish' });
+    expect(f).toEqual([
+      {
+        status: 'pass',
+        check: 'rotation',
+        subject: `demo/${P1}`,
+        message: `new version ${V2.slice(0, 8)} mounted after 200 s (driver refreshes at kubelet's republish once the mount is older than 2m; expected within 3m55s)`,
+      },
+    ]);
+    expect(evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'republish' })[0]).toMatchObject({ status: 'pass' });
+    expect(evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'poll' })[0]).toMatchObject({ status: 'warn' });
   });
 
   it('warns about pods that went away, and reports the file hash', () => {
@@ -172,6 +212,7 @@ describe('diagnoseRotationTimeout', () => {
     eventFindings: [],
     fileName: 'DB_PASSWORD',
     nowMs: at(300).getTime(),
+    model: 'poll' as const,
   };
 
   it('falls back to the logs when nothing explains it', () => {
@@ -180,6 +221,22 @@ describe('diagnoseRotationTimeout', () => {
     expect(f[0]).toMatchObject({ status: 'fail', subject: `demo/${P1}` });
     expect(f[0]!.message).toBe(`no new version observed within 300 s in 1/1 pods (${P1}), with rotation enabled every 2m and no rotation-failure event`);
     expect(f[0]!.fix).toContain('kubectl -n kube-system logs');
+  });
+
+  it('driver ≥ 1.6: says that failed refreshes raise no event, and where they show', () => {
+    const f = diagnoseRotationTimeout({ ...base, model: 'republish' });
+    expect(f[0]!.message).toBe(`no new version observed within 300 s in 1/1 pods (${P1}): driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than 2m)`);
+    expect(f[0]!.fix).toContain('rotation_reconcile_error_total{rotated="true"}');
+    expect(f[0]!.fix).toContain('isRemountRequest=true');
+    const { model: _poll, ...unknown } = base;
+    expect(diagnoseRotationTimeout(unknown)[0]!.message).toContain('an unknown driver version (driver ≥ 1.6 records none)');
+  });
+
+  it('driver ≥ 1.6: a wait shorter than the first refresh after the interval is too short', () => {
+    const f = diagnoseRotationTimeout({ ...base, model: 'republish', timeoutSeconds: 200 });
+    expect(f[0]!.message).toContain("the driver refreshes at kubelet's republish once the mount is older than 2m, too long for this wait");
+    expect(f[0]!.fix).toContain('at least 300 s');
+    expect(diagnoseRotationTimeout({ ...base, model: 'republish', timeoutSeconds: 210 })[0]!.message).not.toContain('too long for this wait');
   });
 
   it('blames rotation disabled on the driver, or unreadable flags', () => {

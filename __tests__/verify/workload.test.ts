@@ -149,6 +149,14 @@ describe('SecretProviderClassPodStatus', () => {
     expect(f.map((x) => x.status)).toEqual(['pass', 'pass', 'warn']);
     expect(f[2]!.message).toBe(`pods see different versions of secret/DB-Password: ${V1.slice(0, 8)} in ${P1}; ${V2.slice(0, 8)} in ${P2}`);
   });
+
+  it('says how long a version spread is normal, and where a failed refresh shows, per rotation model', () => {
+    const statuses = [podStatus(P1), podStatus(P2, { objects: [{ id: 'secret/DB-Password', version: V2 }, { id: 'cert/web-tls', version: CERT_V }] })];
+    const fix = (rotation?: Parameters<typeof checkPodStatuses>[3]) => checkPodStatuses(w, [pod(P1), pod(P2)], statuses, rotation)[2]!.fix;
+    expect(fix({ model: 'poll', intervalSeconds: 120 })).toBe('normal for up to one rotation interval (2m) after a new version; if it persists, a pod fails to rotate: see mount-event findings (MountRotationFailed)');
+    expect(fix({ model: 'republish', intervalSeconds: 120 })).toMatch(/^normal for up to 3m30s after a new version \(driver ≥ 1\.6 refreshes at kubelet's republish once a mount is older than 2m\); if it persists, a pod fails to refresh, which driver ≥ 1\.6 records in no event: the driver logs "failed to mount secrets store object content" with isRemountRequest=true/);
+    expect(fix()).toContain('MountRotationFailed on driver ≤ 1.5); driver ≥ 1.6 records no event');
+  });
 });
 
 describe('mounted files (--exec)', () => {

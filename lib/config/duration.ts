@@ -21,3 +21,12 @@ export function durationSeconds(value: string): number {
   }
   return total;
 }
+
+/** Seconds as the shortest Go-style duration: 120 → `2m`, 90 → `1m30s`, 0 → `0s`. */
+export function formatDuration(seconds: number): string {
+  if (seconds <= 0) return '0s';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round((seconds % 60) * 1000) / 1000;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+}
