@@ -69,6 +69,11 @@ export const RULES = {
   'role-assignment-missing': rule('error', 'no role assignment lets the identity read a mounted object'),
   'role-assignment-principal-type': rule('warning', 'principal_type is not ServicePrincipal'),
   'role-administrator': rule('warning', 'Key Vault Administrator grants more than read'),
+  'role-assignment-duplicate': rule('error', 'two role assignments give one principal one role at one scope (Azure answers 409 RoleAssignmentExists)'),
+
+  // Cluster identity
+  'cluster-oidc-issuer-disabled': rule('error', 'a created cluster has oidc_issuer_enabled other than true'),
+  'cluster-workload-identity-disabled': rule('error', 'a created cluster has workload_identity_enabled other than true'),
 
   // Rotation
   'secrets-provider-addon-missing': rule('error', 'the cluster has no key_vault_secrets_provider block'),

@@ -10,7 +10,18 @@ import { ManifestIndex, podSpecOf, type K8sObject } from './manifests';
 import { analyzeSecretProviderClass, type MountedObject, type SpcInfo } from './secret-provider-class';
 import { TerraformIndex, parseRef, type TfBlock } from './terraform';
 import { list, rec, show, str, type Json } from './values';
-import { CLIENT_ID_ANNOTATION, keyVaultScopeSegment, leastPrivilegeRole, MAX_FEDERATED_CREDENTIALS_PER_IDENTITY, roleReads, serviceAccountSubject, serviceAccountSubjectPrefix, WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
+import {
+  CLIENT_ID_ANNOTATION,
+  keyVaultObjectScopePath,
+  keyVaultScopeSegment,
+  leastPrivilegeRole,
+  MAX_FEDERATED_CREDENTIALS_PER_IDENTITY,
+  roleAssignmentKey,
+  roleReads,
+  serviceAccountSubject,
+  serviceAccountSubjectPrefix,
+  WORKLOAD_IDENTITY_AUDIENCE,
+} from '../lib/azure';
 import { CSI_DRIVER } from '../lib/csi-driver';
 
 /** What `loadSynthesized` reads; tests and other pipelines may build it in memory. */
@@ -74,6 +85,7 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
   checkCredentialsPerIdentity(tf, credentials, out);
   const roleAssignments = tf.ofType(T.roleAssignment, { data: false });
   for (const ra of roleAssignments) checkRoleAssignment(tf, ra, out);
+  checkDuplicateRoleAssignments(tf, roleAssignments, out);
 
   const spcs = new Map<K8sObject, SpcInfo>();
   const analyze = (spc: K8sObject): SpcInfo => {
@@ -167,7 +179,10 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
 
   // Rotation: the clusters the workloads' credentials trust, else every cluster in the stack.
   const checked = clusters.size > 0 ? [...clusters].sort().map((a) => tf.get(a)).filter((b): b is TfBlock => b !== undefined) : usedSubjects.size > 0 ? tf.ofType(T.cluster) : [];
-  for (const cluster of checked) checkRotation(tf, cluster, out);
+  for (const cluster of checked) {
+    checkClusterIdentity(tf, cluster, out);
+    checkRotation(tf, cluster, out);
+  }
 
   return out.sorted();
 }
@@ -297,6 +312,35 @@ function checkRoleAssignment(tf: TerraformIndex, ra: TfBlock, out: Findings): vo
       tf.where(`${ra.path}.role_definition_name`),
       `${ra.address} grants Key Vault Administrator: every data-plane operation (write, delete, purge), where the CSI mount needs only read`,
       'grant Key Vault Secrets User for secret objects and Key Vault Certificate User for cert and key objects',
+    );
+  }
+}
+
+/**
+ * Two assignments of one role to one principal at one scope are one assignment for Azure, which
+ * refuses the second with 409 RoleAssignmentExists; Key Vault object names in the scope compare
+ * case-insensitively.
+ */
+function checkDuplicateRoleAssignments(tf: TerraformIndex, roleAssignments: readonly TfBlock[], out: Findings): void {
+  const seen = new Map<string, TfBlock>();
+  for (const ra of roleAssignments) {
+    const principal = str(ra.body['principal_id']);
+    const role = str(ra.body['role_definition_name']) ?? str(ra.body['role_definition_id']);
+    const scope = str(ra.body['scope']);
+    if (principal === undefined || role === undefined || scope === undefined) continue;
+    const ref = parseRef(scope);
+    // A reference names a resource exactly; a literal id (GUID) compares case-insensitively.
+    const key = roleAssignmentKey({ principal: parseRef(principal) ? principal : principal.toLowerCase(), role, scopeBase: ref ? `\${${ref.address}.${ref.attr}}` : '', scopePath: ref ? ref.suffix : scope });
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, ra);
+      continue;
+    }
+    out.add(
+      'role-assignment-duplicate',
+      tf.where(`${ra.path}.scope`),
+      `${ra.address} assigns "${role}" to the same principal at the same scope as ${first.address} (Key Vault object names compare case-insensitively); Azure refuses the second with 409 RoleAssignmentExists and the apply stops`,
+      `remove ${ra.address}: one assignment per principal, role and scope`,
     );
   }
 }
@@ -534,7 +578,32 @@ function checkRoles(tf: TerraformIndex, roleAssignments: readonly TfBlock[], ide
 function covers(role: string | undefined, scopeSuffix: string, o: MountedObject): boolean {
   if (!role || !roleReads(role, o.type)) return false;
   if (scopeSuffix === '') return true;
-  return scopeSuffix.toLowerCase() === `/${keyVaultScopeSegment(o.type)}/${o.name}`.toLowerCase();
+  return scopeSuffix.toLowerCase() === keyVaultObjectScopePath(o).toLowerCase();
+}
+
+/**
+ * A created cluster with Workload Identity or the OIDC issuer off cannot issue tokens that Entra
+ * ID federates: every token exchange fails (AADSTS70021) and no mount gets a secret. azurerm
+ * 4.55 defaults `workload_identity_enabled` to false and leaves `oidc_issuer_enabled` unset, so
+ * only `true` counts.
+ */
+function checkClusterIdentity(tf: TerraformIndex, cluster: TfBlock, out: Findings): void {
+  if (cluster.data) return;
+  const checks = [
+    ['oidc_issuer_enabled', 'cluster-oidc-issuer-disabled', 'the OIDC issuer is off, so the cluster publishes no issuer that Entra ID can verify service-account tokens against', 'cluster.oidcIssuer: true'],
+    ['workload_identity_enabled', 'cluster-workload-identity-disabled', 'Workload Identity is off, so pods get no projected token for Entra ID', 'cluster.workloadIdentity: true'],
+  ] as const;
+  for (const [attribute, rule, why, field] of checks) {
+    const value = cluster.body[attribute];
+    if (value === true) continue;
+    const state = value === undefined ? `no ${attribute} (so it is off)` : `${attribute} ${show(value)}`;
+    out.add(
+      rule,
+      tf.where(`${cluster.path}.${attribute}`),
+      `${cluster.address} has ${state}: ${why}; every token exchange fails (AADSTS70021) and no mount gets a secret`,
+      `set ${attribute} = true (${field})`,
+    );
+  }
 }
 
 function checkRotation(tf: TerraformIndex, cluster: TfBlock, out: Findings): void {

@@ -2,7 +2,9 @@
  * Facts about Azure, Entra ID, Key Vault and Azure Workload Identity that the stacks, the
  * charts, the check and verify all rely on. Defined here once; every other module imports them.
  */
-import { patternRule } from './rule';
+import { createHash } from 'node:crypto';
+import { durationSeconds, isGoDuration } from './config/duration';
+import { firstBroken, patternRule, predicateRule, utf8Length, type Rule } from './rule';
 import type { ObjectType } from './csi-driver';
 
 /**
@@ -134,11 +136,17 @@ export function keyVaultScopeSegment(type: ObjectType): 'secrets' | 'keys' | 'ce
 /** A GUID such as a subscription, tenant or client id. */
 export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+
+/**
+ * Key Vault name as Azure enforces it. azurerm 4.55's `VaultName` checks only 3-24 characters of
+ * `[a-zA-Z0-9-]`; the first-letter, last-character and "--" rules reach azurerm only in 4.68, so
+ * with 4.55 such a name passes the plan and fails the apply.
+ */
 export const KEY_VAULT_NAME_RULE = patternRule(
   'Key Vault name',
   /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
   'use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"',
-  'hashicorp/terraform-provider-azurerm internal/services/keyvault/validate/vault_name.go (VaultName); Azure naming rules for Microsoft.KeyVault/vaults',
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftkeyvault (vaults, global); hashicorp/terraform-provider-azurerm internal/services/keyvault/validate/vault_name.go (VaultName: 3-24 of [a-zA-Z0-9-] in v4.55.0, the whole rule from v4.68.0)',
 );
 /** Key Vault name as Azure enforces it. */
 export const KEY_VAULT_NAME = KEY_VAULT_NAME_RULE.pattern;
@@ -151,11 +159,24 @@ export const KEY_VAULT_OBJECT_NAME_RULE = patternRule(
 );
 export const KEY_VAULT_OBJECT_NAME = KEY_VAULT_OBJECT_NAME_RULE.pattern;
 
+/** `/<segment>/<name>`: what follows the vault id in an object's RBAC scope. */
+export function keyVaultObjectScopePath(o: { readonly type: ObjectType; readonly name: string }): string {
+  return `/${keyVaultScopeSegment(o.type)}/${o.name}`;
+}
+
+/**
+ * Key Vault object names are case-insensitive (`DB-Password` and `db-password` are one secret);
+ * secrets, keys and certificates are separate collections. Equal keys mean one object.
+ */
+export function keyVaultObjectKey(o: { readonly type: ObjectType; readonly name: string }): string {
+  return `${keyVaultScopeSegment(o.type)}/${o.name.toLowerCase()}`;
+}
+
 export const RESOURCE_GROUP_NAME_RULE = patternRule(
   'resource group name',
   /^[-\w.()]{0,89}[-\w()]$/,
   'use 1-90 letters, digits, "_", "-", ".", "(" or ")", not ending in "."',
-  'hashicorp/terraform-provider-azurerm internal/services/resource/validate/resource_group_name.go (ResourceGroupName)',
+  'hashicorp/go-azure-helpers resourcemanager/resourcegroups/validate.go (ValidateName), which hashicorp/terraform-provider-azurerm v4.55.0 vendors and applies through commonschema.ResourceGroupName',
 );
 export const RESOURCE_GROUP_NAME = RESOURCE_GROUP_NAME_RULE.pattern;
 
@@ -163,7 +184,7 @@ export const AKS_NAME_RULE = patternRule(
   'AKS cluster name',
   /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/,
   'use 1-63 letters, digits, "_" or "-", starting and ending with a letter or digit',
-  'hashicorp/terraform-provider-azurerm internal/services/containers/validate/kubernetes_cluster_name.go (KubernetesClusterName)',
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice (managedClusters, resource group); azurerm v4.55.0 checks only that the name is not empty (internal/services/containers/kubernetes_cluster_resource.go), the same rule as KubernetesClusterName in internal/services/containers/validate/kubernetes.go from v4.81.0',
 );
 export const AKS_NAME = AKS_NAME_RULE.pattern;
 
@@ -208,4 +229,250 @@ export function keyVaultBudgetOf(type: ObjectType): KeyVaultBudget {
 export function keyVaultLimit(budget: KeyVaultBudget, sku: 'standard' | 'premium' | undefined): number {
   if (budget === 'vault') return KEY_VAULT_LIMITS.vaultTransactions;
   return sku === 'standard' ? KEY_VAULT_LIMITS.keyTransactions.software['RSA-2048'] : KEY_VAULT_LIMITS.keyTransactions.hsm['RSA-2048'];
+}
+
+// AKS: DNS prefix, node resource group, node pools
+
+/** Longest `dns_prefix` azurerm accepts. */
+export const AKS_DNS_PREFIX_MAX = 54;
+
+export const AKS_DNS_PREFIX_RULE = patternRule(
+  'AKS DNS prefix',
+  /^[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?$/,
+  'use 1-54 letters, digits or hyphens, starting and ending with a letter or digit',
+  'hashicorp/terraform-provider-azurerm v4.55.0 internal/services/containers/validate/kubernetes.go (KubernetesDNSPrefix)',
+);
+
+/** First hex digits of the SHA-256 of `text`: a deterministic suffix that keeps shortened names apart. */
+function shortHash(text: string, length = 8): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+/**
+ * The `dns_prefix` for a cluster name: the name itself when it is a valid prefix; otherwise the
+ * name with every run of other characters (`_`) written as `-`, and, when that is longer than
+ * 54, its first characters and a hash of the whole name. Deterministic. (The API server's FQDN
+ * adds a random part to the prefix, so two clusters may share one.)
+ */
+export function aksDnsPrefixFor(clusterName: string): string {
+  if (AKS_DNS_PREFIX_RULE.test(clusterName)) return clusterName;
+  const hyphenated = clusterName.replace(/[^a-zA-Z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  if (AKS_DNS_PREFIX_RULE.test(hyphenated)) return hyphenated;
+  const hash = shortHash(clusterName);
+  const head = hyphenated.slice(0, AKS_DNS_PREFIX_MAX - hash.length - 1).replace(/-+$/, '');
+  return head === '' ? hash : `${head}-${hash}`;
+}
+
+/** Longest node resource group name AKS accepts (ARM allows 90 for other groups). */
+export const AKS_NODE_RESOURCE_GROUP_MAX = 80;
+
+export const AKS_NODE_RESOURCE_GROUP_RULE = predicateRule<string>(
+  'AKS node resource group name',
+  (v) => RESOURCE_GROUP_NAME_RULE.test(v) && v.length <= AKS_NODE_RESOURCE_GROUP_MAX,
+  `use 1-${AKS_NODE_RESOURCE_GROUP_MAX} letters, digits, "_", "-", ".", "(" or ")", not ending in "."`,
+  'AKS resource provider, 400 InvalidParameter "The length of the node resource group name is too long. The maximum length is 80" (https://aka.ms/aks-naming-rules); https://learn.microsoft.com/azure/aks/faq#can-i-provide-my-own-name-for-the-aks-node-resource-group',
+);
+
+/** The node resource group AKS creates when `node_resource_group` is not set. */
+export function defaultNodeResourceGroup(resourceGroup: string, cluster: string, location: string): string {
+  return `MC_${resourceGroup}_${cluster}_${location}`;
+}
+
+/**
+ * A node resource group name AKS accepts: the default `MC_<rg>_<cluster>_<location>` when it
+ * fits in 80 characters, else its first 71 characters, `_` and a hash of the whole default name.
+ * Deterministic, so the plan stays stable. (The node resource group is a new group: AKS refuses
+ * an existing one.)
+ */
+export function nodeResourceGroupFor(resourceGroup: string, cluster: string, location: string): string {
+  const name = defaultNodeResourceGroup(resourceGroup, cluster, location);
+  if (AKS_NODE_RESOURCE_GROUP_RULE.test(name)) return name;
+  const hash = shortHash(name);
+  return `${name.slice(0, AKS_NODE_RESOURCE_GROUP_MAX - hash.length - 1)}_${hash}`;
+}
+
+export const AKS_AGENT_POOL_NAME_RULE = patternRule(
+  'AKS node pool name',
+  /^[a-z][a-z0-9]{0,11}$/,
+  'use 1-12 lower-case letters or digits, starting with a letter',
+  'hashicorp/terraform-provider-azurerm v4.55.0 internal/services/containers/validate/kubernetes.go (KubernetesAgentPoolName), for default_node_pool.name and temporary_name_for_rotation',
+);
+
+export const VM_SIZE_RULE = patternRule(
+  'VM size',
+  /^[A-Za-z][A-Za-z0-9_-]*$/,
+  'use an Azure VM size such as "Standard_D2s_v5" (constrained-vCPU sizes such as "Standard_E4-2ds_v5" included)',
+  'azurerm v4.55.0 checks only that default_node_pool.vm_size is not empty (internal/services/containers/kubernetes_nodepool.go); size names: https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions, https://learn.microsoft.com/azure/virtual-machines/constrained-vcpu',
+);
+
+// ---------------------------------------------------------------------------------------------
+// Managed identities and federated credentials
+
+export const USER_ASSIGNED_IDENTITY_NAME_RULE = patternRule(
+  'user-assigned identity name',
+  /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/,
+  'use 3-128 letters, digits, "-" or "_", starting with a letter or digit',
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftmanagedidentity (userAssignedIdentities, resource group); azurerm v4.55.0 does not check it (internal/services/managedidentity/user_assigned_identity_resource.go)',
+);
+
+export const FEDERATED_CREDENTIAL_NAME_RULE = patternRule(
+  'federated identity credential name',
+  new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9_-]{2,${FEDERATED_CREDENTIAL_NAME_MAX - 1}}$`),
+  `use 3-${FEDERATED_CREDENTIAL_NAME_MAX} letters, digits, "-" or "_", starting with a letter or digit`,
+  'https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust-user-assigned-managed-identity (name: 3-120 characters, alphanumeric, dash or underscore, the first alphanumeric); azurerm v4.55.0 does not check it (internal/services/managedidentity/federated_identity_credential_resource.go)',
+);
+
+// ---------------------------------------------------------------------------------------------
+// Role assignments
+
+/**
+ * What makes two role assignments one for Azure: the same principal, role and scope. Azure
+ * answers the second with 409 `RoleAssignmentExists`. The scope's path below the vault (Key
+ * Vault object names) and the role name compare case-insensitively; `principal` and
+ * `scopeBase` (an id or a Terraform reference) are compared as given.
+ * @see https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-creation-fails-with-roleassignmentexists
+ */
+export function roleAssignmentKey(a: { readonly principal: string; readonly role: string; readonly scopeBase: string; readonly scopePath: string }): string {
+  return [a.principal, a.role.toLowerCase(), a.scopeBase, a.scopePath.toLowerCase()].join('\u0000');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where names must be unique
+
+/**
+ * Where Azure requires the names of what we create to be unique. Resource names compare
+ * case-insensitively.
+ * @see https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+ */
+export const NAME_SCOPES = {
+  /** A vault's name is a DNS name under the cloud's vault suffix. */
+  'Key Vault': 'cloud',
+  'resource group': 'subscription',
+  'AKS cluster': 'resource group',
+  'user-assigned identity': 'resource group',
+} as const;
+export type NamedResourceKind = keyof typeof NAME_SCOPES;
+
+// ---------------------------------------------------------------------------------------------
+// Tags
+
+/** Tags one resource can carry. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+const TAG_SOURCE =
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations; hashicorp/go-azure-helpers resourcemanager/tags/validate.go (Validate: 50 tags, name 512 and value 256 counted in bytes), which azurerm v4.55.0 applies through commonschema.Tags';
+
+export const TAG_NAME_RULE = predicateRule<string>(
+  'tag name',
+  (v) => v.length > 0 && utf8Length(v) <= 512 && !/[<>%&\\?/]/.test(v),
+  'use 1-512 characters (UTF-8 bytes) without <, >, %, &, \\, ? or /',
+  TAG_SOURCE,
+);
+
+export const TAG_VALUE_RULE = predicateRule<string>('tag value', (v) => utf8Length(v) <= 256, 'use at most 256 characters (UTF-8 bytes)', TAG_SOURCE);
+
+/** Tag names Azure treats as one (names are case-insensitive): each later name with the first it repeats. */
+export function duplicateTagNames(names: readonly string[]): { readonly name: string; readonly first: string }[] {
+  const seen = new Map<string, string>();
+  const out: { name: string; first: string }[] = [];
+  for (const name of names) {
+    const first = seen.get(name.toLowerCase());
+    if (first !== undefined) out.push({ name, first });
+    else seen.set(name.toLowerCase(), name);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key Vault firewall
+
+/** IPv4 rules one vault takes. */
+export const KEY_VAULT_MAX_IP_RULES = 1000;
+const KEY_VAULT_NETWORK_DOC = 'https://learn.microsoft.com/azure/key-vault/general/network-security';
+
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+export const KEY_VAULT_IP_RULE_FORMAT = patternRule(
+  'Key Vault IP rule',
+  new RegExp(`^${OCTET}(\\.${OCTET}){3}(/(3[0-2]|[12]?[0-9]))?$`),
+  'use a public IPv4 address or CIDR range such as "203.0.113.0/24" (octets 0-255 without leading zeros, prefix 0-32; Key Vault takes no IPv6)',
+  `hashicorp/terraform-provider-azurerm v4.55.0 helpers/validate/network.go (IPv4Address; CIDR, whose pattern lets octets over 255 through to the apply); ${KEY_VAULT_NETWORK_DOC} ("Only IPv4 addresses are supported")`,
+);
+
+/** The addresses an IPv4 rule covers, or undefined when it is not one. */
+export function ipv4RuleRange(rule: string): { readonly first: number; readonly last: number; readonly prefix?: number } | undefined {
+  if (!KEY_VAULT_IP_RULE_FORMAT.test(rule)) return undefined;
+  const [address, bits] = rule.split('/') as [string, string | undefined];
+  const value = address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const prefix = bits === undefined ? 32 : Number(bits);
+  const size = 2 ** (32 - prefix);
+  const first = Math.floor(value / size) * size;
+  return { first, last: first + size - 1, ...(bits !== undefined ? { prefix } : {}) };
+}
+
+export const KEY_VAULT_IP_RULE_PREFIX = predicateRule<string>(
+  'Key Vault IP rule',
+  (v) => {
+    const prefix = ipv4RuleRange(v)?.prefix;
+    return prefix !== 31 && prefix !== 32;
+  },
+  'write a single address without a prefix ("203.0.113.7"), and the two addresses of a /31 one by one',
+  `${KEY_VAULT_NETWORK_DOC} (earlier revisions: "Small address ranges that use the /31 or /32 prefix sizes are not supported. Instead, configure these ranges by using individual IP address rules."; the current revision no longer says so, and single addresses work under every revision)`,
+);
+
+/** RFC 1918 private ranges, which Key Vault IP rules refuse. */
+export const PRIVATE_IPV4_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+
+/** The private range an IPv4 rule overlaps, if any. */
+export function privateRangeOf(rule: string): string | undefined {
+  const r = ipv4RuleRange(rule);
+  if (r === undefined) return undefined;
+  return PRIVATE_IPV4_RANGES.find((p) => {
+    const q = ipv4RuleRange(p)!;
+    return r.first <= q.last && q.first <= r.last;
+  });
+}
+
+export const KEY_VAULT_IP_RULE_PUBLIC = predicateRule<string>(
+  'Key Vault IP rule',
+  (v) => privateRangeOf(v) === undefined,
+  `Key Vault IP rules take public addresses only, no part of ${PRIVATE_IPV4_RANGES.join(', ')} (RFC 1918): let a private network in through virtualNetworkSubnetIds or a private endpoint`,
+  `${KEY_VAULT_NETWORK_DOC} ("IP network rules are only allowed for public IP addresses. IP address ranges reserved for private networks (as defined in RFC 1918) are not allowed in IP rules.")`,
+);
+
+/** Every rule a Key Vault IP rule must pass, in the order a message reports them. */
+export const KEY_VAULT_IP_RULES: readonly Rule<string>[] = [KEY_VAULT_IP_RULE_FORMAT, KEY_VAULT_IP_RULE_PREFIX, KEY_VAULT_IP_RULE_PUBLIC];
+
+/** The first Key Vault IP rule `value` breaks, or undefined. */
+export function brokenIpRule(value: string): Rule<string> | undefined {
+  return firstBroken(value, KEY_VAULT_IP_RULES);
+}
+
+/** What is wrong with a Key Vault IP rule and how to fix it (naming the private range it reaches into), or undefined. */
+export function ipRuleProblem(value: string): string | undefined {
+  const broken = brokenIpRule(value);
+  if (broken === undefined) return undefined;
+  const range = broken === KEY_VAULT_IP_RULE_PUBLIC ? privateRangeOf(value) : undefined;
+  return range !== undefined ? `it includes the private range ${range}: ${broken.fix}` : broken.fix;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terraform time provider (the propagation wait)
+
+export const TIME_SLEEP_DURATION_RULE = patternRule(
+  'time_sleep duration',
+  /^[0-9]+(\.[0-9]+)?(ms|s|m|h)$/,
+  'write one number and one unit (ms, s, m or h), such as "30s" or "90s"; "0s" disables the wait',
+  'hashicorp/terraform-provider-time internal/provider/resource_time_sleep.go (timeSleepResource.Schema: create_duration RegexMatches)',
+);
+
+/**
+ * How to fix a wait that `time_sleep` refuses: the same duration in one unit when it is a Go
+ * duration such as "1m30s" ("90s"), else the rule's fix.
+ */
+export function timeSleepDurationFix(value: string): string {
+  if (!isGoDuration(value)) return TIME_SLEEP_DURATION_RULE.fix;
+  const seconds = durationSeconds(value);
+  const ms = Math.round(seconds * 1000);
+  const equivalent = Number.isInteger(seconds) ? `${seconds}s` : Math.abs(seconds * 1000 - ms) < 1e-6 ? `${ms}ms` : undefined;
+  const write = equivalent !== undefined && TIME_SLEEP_DURATION_RULE.test(equivalent) ? `write "${equivalent}": ` : '';
+  return `${write}hashicorp/time's time_sleep takes one number and one unit (ms, s, m or h), such as "30s" or "90s"; "0s" disables the wait`;
 }

@@ -12,7 +12,22 @@ import { manifestFileName, secretProviderClassName } from './naming';
 
 export { manifestFileName, secretProviderClassName };
 import type { EnvironmentConfig, KeyVaultObjectConfig, WorkloadConfig } from './config/schema';
-import { CLOUDS, FEDERATED_CREDENTIAL_NAME_MAX, leastPrivilegeRole, ROLES, serviceAccountSubject, type RoleName } from './azure';
+import {
+  AKS_DNS_PREFIX_RULE,
+  aksDnsPrefixFor,
+  CLOUDS,
+  defaultNodeResourceGroup,
+  FEDERATED_CREDENTIAL_NAME_MAX,
+  keyVaultObjectKey,
+  leastPrivilegeRole,
+  nodeResourceGroupFor,
+  AKS_NODE_RESOURCE_GROUP_MAX,
+  ROLES,
+  serviceAccountSubject,
+  type CloudName,
+  type NamedResourceKind,
+  type RoleName,
+} from './azure';
 import type { ObjectType } from './csi-driver';
 
 export interface MountedObject {
@@ -69,13 +84,40 @@ export type WarningCode =
   | 'env-from-synced-secret'
   | 'vault-firewall-deny'
   /** Key Vault request load at half a limit or more: added by lib/request-budget.ts across environments. */
-  | 'polling-load';
+  | 'polling-load'
+  | 'dns-prefix-derived'
+  | 'node-resource-group-derived';
 
 export interface ConfigWarning {
   readonly code: WarningCode;
   /** YAML path the warning is about. */
   readonly path: string;
   readonly message: string;
+}
+
+/** The names of a cluster the stack creates, as written to `azurerm_kubernetes_cluster`. */
+export interface CreatedClusterModel {
+  /** `dns_prefix`: `cluster.dnsPrefix`, else the cluster name when valid, else derived from it. */
+  readonly dnsPrefix: string;
+  /** The node resource group AKS creates: explicit, AKS's default name, or a shortened one. */
+  readonly nodeResourceGroup: string;
+  /** Whether `node_resource_group` is written: when the name is not AKS's default (set in the file, or derived because the default is too long for AKS). */
+  readonly writesNodeResourceGroup: boolean;
+}
+
+/** A name an environment creates in Azure, and where Azure needs it to be unique. */
+export interface NameClaim {
+  readonly kind: NamedResourceKind;
+  readonly name: string;
+  readonly cloud: CloudName;
+  /** The subscription; undefined when the file leaves it to the Azure CLI login. */
+  readonly subscriptionId?: string;
+  /** The resource group the resource lives in (for kinds unique per resource group). */
+  readonly resourceGroup?: string;
+  /** YAML path of the field the name comes from. */
+  readonly path: readonly (string | number)[];
+  /** How to resolve a collision from this environment's file. */
+  readonly fix: string;
 }
 
 export interface EnvironmentModel {
@@ -90,6 +132,8 @@ export interface EnvironmentModel {
   readonly rotationIntervalSeconds: number;
   readonly workloads: readonly WorkloadModel[];
   readonly identities: readonly IdentityModel[];
+  /** Names of the cluster the stack creates (mode create only). */
+  readonly createdCluster?: CreatedClusterModel;
   readonly warnings: readonly ConfigWarning[];
 }
 
@@ -150,6 +194,7 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
     };
   });
 
+  const createdCluster = createdClusterOf(config);
   return {
     name,
     stackName: name,
@@ -159,8 +204,84 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
     rotationIntervalSeconds: durationSeconds(config.cluster.secretsProvider.rotation.interval),
     workloads,
     identities,
-    warnings: warningsFor(config),
+    ...(createdCluster !== undefined ? { createdCluster } : {}),
+    warnings: [...warningsFor(config), ...clusterNameWarnings(config, createdCluster)],
   };
+}
+
+function createdClusterOf(config: EnvironmentConfig): CreatedClusterModel | undefined {
+  const c = config.cluster;
+  if (c.mode !== 'create') return undefined;
+  const nodeResourceGroup = c.nodeResourceGroup ?? nodeResourceGroupFor(config.azure.resourceGroup.name, c.name, config.azure.location);
+  return {
+    dnsPrefix: c.dnsPrefix ?? aksDnsPrefixFor(c.name),
+    nodeResourceGroup,
+    writesNodeResourceGroup: nodeResourceGroup !== defaultNodeResourceGroup(config.azure.resourceGroup.name, c.name, config.azure.location),
+  };
+}
+
+/** Says which cluster names the stack derived because Azure would refuse the defaults. */
+function clusterNameWarnings(config: EnvironmentConfig, cluster: CreatedClusterModel | undefined): ConfigWarning[] {
+  const c = config.cluster;
+  if (cluster === undefined || c.mode !== 'create') return [];
+  const out: ConfigWarning[] = [];
+  if (c.dnsPrefix === undefined && cluster.dnsPrefix !== c.name) {
+    out.push({
+      code: 'dns-prefix-derived',
+      path: 'cluster.name',
+      message: `cluster name "${c.name}" is not a valid AKS DNS prefix (${AKS_DNS_PREFIX_RULE.fix.replace(/^use /, '')}), so the cluster gets dns_prefix "${cluster.dnsPrefix}": set cluster.dnsPrefix to choose another`,
+    });
+  }
+  const aksDefault = defaultNodeResourceGroup(config.azure.resourceGroup.name, c.name, config.azure.location);
+  if (c.nodeResourceGroup === undefined && cluster.nodeResourceGroup !== aksDefault) {
+    out.push({
+      code: 'node-resource-group-derived',
+      path: 'cluster.nodeResourceGroup',
+      message: `AKS would name the node resource group "${aksDefault}" (${aksDefault.length} characters) but refuses names over ${AKS_NODE_RESOURCE_GROUP_MAX}, so the cluster gets node_resource_group "${cluster.nodeResourceGroup}": set cluster.nodeResourceGroup to choose another`,
+    });
+  }
+  return out;
+}
+
+/**
+ * The names an environment creates in Azure, each with where Azure needs it to be unique. Names
+ * of what the environment only reads (an existing vault, cluster or resource group) are not
+ * claims: environments may share those.
+ */
+export function createdNames(model: EnvironmentModel): NameClaim[] {
+  const { azure, cluster, keyVault } = model.config;
+  const where = { cloud: azure.cloud, ...(azure.subscriptionId !== undefined ? { subscriptionId: azure.subscriptionId } : {}) };
+  const group = azure.resourceGroup.name;
+  const out: NameClaim[] = [];
+  if (azure.resourceGroup.create) {
+    out.push({ kind: 'resource group', name: group, ...where, path: ['azure', 'resourceGroup', 'name'], fix: 'give each environment its own group, or set azure.resourceGroup.create: false in one of them to share it' });
+  }
+  if (cluster.mode === 'create' && model.createdCluster !== undefined) {
+    out.push({ kind: 'AKS cluster', name: cluster.name, ...where, resourceGroup: group, path: ['cluster', 'name'], fix: 'give each environment its own cluster name, or set cluster.mode: existing in one of them to share the cluster' });
+    // The node resource group: AKS creates it, so it is never shared.
+    out.push({
+      kind: 'resource group',
+      name: model.createdCluster.nodeResourceGroup,
+      ...where,
+      path: cluster.nodeResourceGroup !== undefined ? ['cluster', 'nodeResourceGroup'] : ['cluster', 'name'],
+      fix: 'set cluster.nodeResourceGroup to a name of its own (AKS creates the node resource group and refuses an existing one)',
+    });
+  }
+  if (keyVault.mode === 'create') {
+    out.push({ kind: 'Key Vault', name: keyVault.name, ...where, path: ['keyVault', 'name'], fix: 'give each environment its own vault name, or set keyVault.mode: existing in one of them to share the vault' });
+  }
+  for (const identity of model.identities) {
+    const index = model.config.workloads.findIndex((w) => w.name === identity.key);
+    out.push({
+      kind: 'user-assigned identity',
+      name: identity.name,
+      ...where,
+      resourceGroup: group,
+      path: index >= 0 ? ['workloads', index, 'name'] : ['identity', 'mode'],
+      fix: 'rename the workload (identities are named id-<environment>-<workload>), or give each environment its own resource group',
+    });
+  }
+  return out;
 }
 
 function rolesFor(config: EnvironmentConfig, members: readonly WorkloadModel[]): RoleGrant[] {
@@ -172,10 +293,12 @@ function rolesFor(config: EnvironmentConfig, members: readonly WorkloadModel[]):
     const roles = [...new Set(objects.map((o) => leastPrivilegeRole(o.type)))].sort();
     return roles.map((role) => ({ role, scope: 'vault' as const }));
   }
+  // Key Vault object names are case-insensitive: `DB-Password` and `db-password` are one scope,
+  // and a second assignment there would fail with 409 RoleAssignmentExists.
   const seen = new Set<string>();
   const grants: RoleGrant[] = [];
   for (const o of objects) {
-    const id = `${o.type}/${o.name}`;
+    const id = keyVaultObjectKey(o);
     if (seen.has(id)) continue;
     seen.add(id);
     grants.push({ role: leastPrivilegeRole(o.type), scope: { type: o.type, name: o.name } });

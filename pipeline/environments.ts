@@ -5,9 +5,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { ENVIRONMENTS_DIR, loadEnvironment } from '../lib/config/load';
-import { UserError, type InputProblem } from '../lib/errors';
-import { deriveEnvironment, type EnvironmentModel } from '../lib/model';
+import { NAME_SCOPES, type NamedResourceKind } from '../lib/azure';
+import { ENVIRONMENTS_DIR, loadEnvironment, positionInFile } from '../lib/config/load';
+import { display, formatPath, UserError, type InputProblem } from '../lib/errors';
+import { createdNames, deriveEnvironment, type EnvironmentModel, type NameClaim } from '../lib/model';
 import { requestBudget } from '../lib/request-budget';
 
 export interface EnvironmentSelection {
@@ -71,6 +72,7 @@ export function loadEnvironments(selection: EnvironmentSelection = {}): Environm
       else throw e;
     }
   }
+  problems.push(...sharedNameProblems(models));
   if (problems.length > 0) throw new UserError(problems);
   return withinRequestBudget(models);
 }
@@ -86,4 +88,56 @@ function withinRequestBudget(models: readonly EnvironmentModel[]): EnvironmentMo
     const extra = verdict.warnings.get(m.name);
     return extra === undefined ? m : { ...m, warnings: [...m.warnings, ...extra] };
   });
+}
+
+/** Why two claims of one name collide, by where Azure needs the name to be unique. */
+const SCOPE_WORDING: Record<(typeof NAME_SCOPES)[NamedResourceKind], (c: NameClaim) => string> = {
+  cloud: () => 'names are global',
+  subscription: () => 'names are unique per subscription',
+  'resource group': (c) => `names are unique per resource group ("${c.resourceGroup ?? ''}")`,
+};
+
+/** Both in one subscription, as far as the files tell: unless both name a subscription and they differ. */
+function sameSubscription(a: NameClaim, b: NameClaim): boolean {
+  return a.subscriptionId === undefined || b.subscriptionId === undefined || a.subscriptionId.toLowerCase() === b.subscriptionId.toLowerCase();
+}
+
+function collide(a: NameClaim, b: NameClaim): boolean {
+  if (a.kind !== b.kind || a.cloud !== b.cloud || a.name.toLowerCase() !== b.name.toLowerCase()) return false;
+  const scope = NAME_SCOPES[a.kind];
+  if (scope === 'cloud') return true;
+  if (!sameSubscription(a, b)) return false;
+  return scope === 'subscription' || (a.resourceGroup ?? '').toLowerCase() === (b.resourceGroup ?? '').toLowerCase();
+}
+
+/**
+ * Environments synthesized together must not create the same Azure resource: a second
+ * environment would take over (or fail to create) the first one's vault, group, cluster or
+ * identity. Names compare case-insensitively, as Azure compares them. What an environment only
+ * reads (an existing vault, cluster or group) may be shared.
+ */
+export function sharedNameProblems(models: readonly EnvironmentModel[]): InputProblem[] {
+  const earlier: { model: EnvironmentModel; claim: NameClaim }[] = [];
+  const problems = new Map<string, InputProblem>();
+  for (const model of models) {
+    const claims = createdNames(model);
+    for (const claim of claims) {
+      const first = earlier.find((e) => collide(e.claim, claim));
+      const path = formatPath(claim.path);
+      const key = `${model.file}\u0000${path}`;
+      if (first === undefined || problems.has(key)) continue;
+      const unsure = NAME_SCOPES[claim.kind] !== 'cloud' && (claim.subscriptionId === undefined || first.claim.subscriptionId === undefined) ? ' (azure.subscriptionId does not tell them apart)' : '';
+      const position = positionInFile(model.file, claim.path);
+      problems.set(key, {
+        file: model.file,
+        path,
+        ...(position !== undefined ? { position } : {}),
+        received: display(claim.name),
+        message:
+          `environment "${first.model.name}" (${first.model.file}, ${formatPath(first.claim.path)}) creates ${claim.kind} "${first.claim.name}" too, and ${claim.kind} ${SCOPE_WORDING[NAME_SCOPES[claim.kind]](claim)}${unsure}: ${claim.fix}`,
+      });
+    }
+    earlier.push(...claims.map((claim) => ({ model, claim })));
+  }
+  return [...problems.values()];
 }

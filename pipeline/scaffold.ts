@@ -41,7 +41,7 @@ keyVault:
 #   mode: per-workload                 # or "shared" (max 20 workloads: Azure's federated credential limit)
 #   roleScope: vault                   # or "object": one role assignment per Key Vault object
 #   role: least-privilege              # "administrator" grants Key Vault Administrator (not recommended)
-#   propagationWait: 30s               # wait after role assignments for Azure to propagate them
+#   propagationWait: 30s               # wait after role assignments for Azure to propagate them (one unit: "90s", not "1m30s")
 
 workloads:
   - name: my-app

@@ -2,7 +2,9 @@ import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-a
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { Token, type Postcondition } from 'cdktf';
 import { Construct } from 'constructs';
+import { AKS_DNS_PREFIX_RULE, AKS_NAME_RULE, AKS_NODE_RESOURCE_GROUP_RULE, aksDnsPrefixFor, VM_SIZE_RULE } from '../lib/azure';
 import { isGoDuration } from '../lib/config/duration';
+import { assertRule } from '../lib/rule';
 import { pinAddress } from './terraform-address';
 
 /** Settings both modes share. */
@@ -35,10 +37,17 @@ export interface NewAksClusterProps extends AksClusterCommonProps {
    */
   readonly kubernetesVersion?: string;
   /**
-   * DNS prefix of the API server.
-   * @default - the cluster name
+   * DNS prefix of the API server: 1-54 letters, digits or hyphens (azurerm's `KubernetesDNSPrefix`).
+   * @default - the cluster name when it is a valid prefix, else one derived from it (`aksDnsPrefixFor`)
    */
   readonly dnsPrefix?: string;
+  /**
+   * Node resource group AKS creates (a new group, at most 80 characters).
+   * @default - AKS's `MC_<resource group>_<cluster>_<location>`; when that is over 80 characters
+   * AKS refuses the cluster, so pass a name (`nodeResourceGroupFor` in lib/azure.ts derives one)
+   * @see https://learn.microsoft.com/azure/aks/faq#can-i-provide-my-own-name-for-the-aks-node-resource-group
+   */
+  readonly nodeResourceGroup?: string;
   /** VM size of the `system` node pool (the schema resolves the default, `Standard_D2s_v5`). */
   readonly systemNodeVmSize: string;
   /** Node count of the `system` node pool (the schema resolves the default, 2). */
@@ -68,8 +77,8 @@ export type AksClusterProps = NewAksClusterProps | ExistingAksClusterProps;
 
 /** Name of the default node pool. */
 export const SYSTEM_NODE_POOL = 'system';
-/** Name AKS uses for the temporary pool while it rotates the system pool (vm size changes). */
-const SYSTEM_NODE_POOL_ROTATION = 'systemtmp';
+/** Name AKS uses for the temporary pool while it rotates the system pool (vm size changes). Both names pass `AKS_AGENT_POOL_NAME_RULE` (tested). */
+export const SYSTEM_NODE_POOL_ROTATION = 'systemtmp';
 
 /**
  * The AKS cluster the workloads run on: a new `azurerm_kubernetes_cluster`, or a data source
@@ -92,17 +101,24 @@ export class AksCluster extends Construct {
     if (!isGoDuration(props.secretRotationInterval)) {
       throw new Error(`AksCluster "${props.name}": secretRotationInterval "${props.secretRotationInterval}" is not a Go duration such as "2m"`);
     }
+    const where = `AksCluster "${props.name}"`;
+    if (!Token.isUnresolved(props.name)) assertRule(AKS_NAME_RULE, props.name, where);
     this.name = props.name;
     this.created = props.mode === 'create';
     if (props.mode === 'create') {
       if (props.workloadIdentityEnabled && !props.oidcIssuerEnabled) {
         throw new Error(`AksCluster "${props.name}": Workload Identity needs the OIDC issuer: set oidcIssuerEnabled`);
       }
+      const dnsPrefix = props.dnsPrefix ?? aksDnsPrefixFor(props.name);
+      assertRule(AKS_DNS_PREFIX_RULE, dnsPrefix, where);
+      if (props.nodeResourceGroup !== undefined) assertRule(AKS_NODE_RESOURCE_GROUP_RULE, props.nodeResourceGroup, where);
+      assertRule(VM_SIZE_RULE, props.systemNodeVmSize, where);
       const cluster = new KubernetesCluster(this, 'cluster', {
         name: props.name,
         location: props.location,
         resourceGroupName: props.resourceGroupName,
-        dnsPrefix: props.dnsPrefix ?? props.name,
+        dnsPrefix,
+        ...(props.nodeResourceGroup !== undefined ? { nodeResourceGroup: props.nodeResourceGroup } : {}),
         ...(props.kubernetesVersion !== undefined ? { kubernetesVersion: props.kubernetesVersion } : {}),
         oidcIssuerEnabled: props.oidcIssuerEnabled,
         workloadIdentityEnabled: props.workloadIdentityEnabled,

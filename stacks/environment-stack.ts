@@ -68,7 +68,9 @@ export class EnvironmentStack extends TerraformStack {
             resourceGroupName: this.resourceGroup.name,
             location: azure.location,
             ...(cluster.kubernetesVersion !== undefined ? { kubernetesVersion: cluster.kubernetesVersion } : {}),
-            ...(cluster.dnsPrefix !== undefined ? { dnsPrefix: cluster.dnsPrefix } : {}),
+            // Derived once in lib/model.ts: explicit, the cluster name, or derived from it.
+            ...(model.createdCluster !== undefined ? { dnsPrefix: model.createdCluster.dnsPrefix } : {}),
+            ...(model.createdCluster?.writesNodeResourceGroup === true ? { nodeResourceGroup: model.createdCluster.nodeResourceGroup } : {}),
             systemNodeVmSize: cluster.systemNodePool.vmSize,
             systemNodeCount: cluster.systemNodePool.nodeCount,
             networkPlugin: cluster.networkPlugin,

@@ -2,7 +2,7 @@ import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-ke
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { KEY_VAULT_NAME } from '../lib/azure';
+import { ipRuleProblem, KEY_VAULT_MAX_IP_RULES, KEY_VAULT_NAME_RULE } from '../lib/azure';
 import { pinAddress } from './terraform-address';
 
 /** Firewall of a new vault. */
@@ -70,14 +70,22 @@ export class KeyVaultStore extends Construct {
 
   constructor(scope: Construct, id: string, props: KeyVaultStoreProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.name) && !KEY_VAULT_NAME.test(props.name)) {
-      throw new Error(`KeyVaultStore: name "${props.name}": use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"`);
+    if (!Token.isUnresolved(props.name) && !KEY_VAULT_NAME_RULE.test(props.name)) {
+      throw new Error(`KeyVaultStore: name "${props.name}": ${KEY_VAULT_NAME_RULE.fix}`);
     }
     this.created = props.mode === 'create';
     if (props.mode === 'create') {
       const days = props.softDeleteRetentionDays;
       if (!Number.isInteger(days) || days < 7 || days > 90) {
         throw new Error(`KeyVaultStore "${props.name}": softDeleteRetentionDays ${days}: use 7 to 90 days`);
+      }
+      const ipRules = props.networkAcls.ipRules;
+      if (ipRules.length > KEY_VAULT_MAX_IP_RULES) {
+        throw new Error(`KeyVaultStore "${props.name}": ${ipRules.length} IP rules: use at most ${KEY_VAULT_MAX_IP_RULES}`);
+      }
+      for (const rule of ipRules) {
+        const problem = Token.isUnresolved(rule) ? undefined : ipRuleProblem(rule);
+        if (problem !== undefined) throw new Error(`KeyVaultStore "${props.name}": IP rule "${rule}": ${problem}`);
       }
       const vault = new KeyVault(this, 'vault', {
         name: props.name,

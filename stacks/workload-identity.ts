@@ -4,10 +4,19 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { Sleep } from '@cdktf/provider-time/lib/sleep';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { durationSeconds, isGoDuration } from '../lib/config/duration';
-import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../lib/azure';
+import { durationSeconds } from '../lib/config/duration';
+import {
+  FEDERATED_CREDENTIAL_NAME_RULE,
+  keyVaultObjectScopePath,
+  MAX_FEDERATED_CREDENTIALS_PER_IDENTITY,
+  roleAssignmentKey,
+  TIME_SLEEP_DURATION_RULE,
+  timeSleepDurationFix,
+  USER_ASSIGNED_IDENTITY_NAME_RULE,
+  WORKLOAD_IDENTITY_AUDIENCE,
+} from '../lib/azure';
 import { type IdentityModel, type RoleGrant } from '../lib/model';
-import { keyVaultScopeSegment, WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
+import { assertRule } from '../lib/rule';
 import type { AksCluster } from './aks-cluster';
 import type { KeyVaultStore } from './key-vault-store';
 import { pinAddress } from './terraform-address';
@@ -100,7 +109,7 @@ export class WorkloadIdentity extends Construct {
     this.roleAssignments = model.roles.map((grant) =>
       pinAddress(
         new RoleAssignment(this, roleConstructId(grant), {
-          scope: grant.scope === 'vault' ? props.keyVault.id : `${props.keyVault.id}/${keyVaultScopeSegment(grant.scope.type)}/${grant.scope.name}`,
+          scope: grant.scope === 'vault' ? props.keyVault.id : `${props.keyVault.id}${keyVaultObjectScopePath(grant.scope)}`,
           roleDefinitionName: grant.role,
           // The object id, never the client id.
           principalId: this.resource.principalId,
@@ -148,6 +157,8 @@ function roleConstructId(grant: RoleGrant): string {
 
 function validate(model: IdentityModel, propagationWait: string): void {
   const where = `WorkloadIdentity "${model.name}"`;
+  assertRule(USER_ASSIGNED_IDENTITY_NAME_RULE, model.name, where);
+  for (const c of model.credentials) assertRule(FEDERATED_CREDENTIAL_NAME_RULE, c.name, where);
   if (model.credentials.length === 0) {
     throw new Error(`${where}: no federated credential: an identity no ServiceAccount can use grants nothing; give it at least one workload`);
   }
@@ -166,7 +177,17 @@ function validate(model: IdentityModel, propagationWait: string): void {
   if (model.roles.length === 0) {
     throw new Error(`${where}: no role grant: the identity could not read any Key Vault object`);
   }
-  if (!isGoDuration(propagationWait)) {
-    throw new Error(`${where}: propagationWait "${propagationWait}" is not a Go duration such as "30s" ("0s" disables the wait)`);
+  const grants = new Map<string, RoleGrant>();
+  for (const grant of model.roles) {
+    const scopePath = grant.scope === 'vault' ? '' : keyVaultObjectScopePath(grant.scope);
+    const key = roleAssignmentKey({ principal: model.name, role: grant.role, scopeBase: 'vault', scopePath });
+    const first = grants.get(key);
+    if (first !== undefined) {
+      throw new Error(`${where}: "${grant.role}" is granted twice at ${scopePath || 'the vault'} (Key Vault object names are case-insensitive); Azure refuses the second with 409 RoleAssignmentExists: grant it once`);
+    }
+    grants.set(key, grant);
+  }
+  if (!TIME_SLEEP_DURATION_RULE.test(propagationWait)) {
+    throw new Error(`${where}: propagationWait "${propagationWait}": ${timeSleepDurationFix(propagationWait)}`);
   }
 }

@@ -418,6 +418,82 @@ describe('role assignments', () => {
   });
 });
 
+// Azure refuses a second assignment of one role to one principal at one scope with 409
+// RoleAssignmentExists (learn.microsoft.com/azure/role-based-access-control/troubleshooting);
+// Key Vault object names in the scope are case-insensitive.
+describe('duplicate role assignments', () => {
+  const roles = (p: Parts) => p.tf.resource.azurerm_role_assignment;
+
+  test('fails role-assignment-duplicate for one object scope written in two cases', () => {
+    const findings = run((p) => (roles(p).role_cert_again = { ...roles(p).role_cert, scope: `\${azurerm_key_vault.kv.id}/certificates/WEB-TLS` }));
+    expect(findings.map((f) => f.rule)).toEqual(['role-assignment-duplicate']);
+    const [f] = of(findings, 'role-assignment-duplicate');
+    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_role_assignment.role_cert_again.scope`);
+    expect(f!.message).toBe(
+      'azurerm_role_assignment.role_cert_again assigns "Key Vault Certificate User" to the same principal at the same scope as azurerm_role_assignment.role_cert (Key Vault object names compare case-insensitively); Azure refuses the second with 409 RoleAssignmentExists and the apply stops',
+    );
+    expect(f!.fix).toBe('remove azurerm_role_assignment.role_cert_again: one assignment per principal, role and scope');
+  });
+
+  test('passes one object name at two scope segments (a cert and a key of one name) and two roles at one scope', () => {
+    expect(run((p) => (roles(p).role_key = { ...roles(p).role_cert, scope: `\${azurerm_key_vault.kv.id}/keys/web-tls` }))).toEqual([]);
+    expect(run((p) => (roles(p).role_officer = { ...roles(p).role_secrets, role_definition_name: 'Key Vault Secrets Officer' }))).toEqual([]);
+  });
+});
+
+// azurerm v4.55.0 internal/services/containers/kubernetes_cluster_resource.go: workload_identity_enabled
+// defaults to false and oidc_issuer_enabled has no default; either off breaks every token exchange.
+describe('cluster identity', () => {
+  const cluster = (p: Parts) => p.tf.resource.azurerm_kubernetes_cluster.cluster;
+
+  test('fails cluster-workload-identity-disabled for workload_identity_enabled = false', () => {
+    const findings = run((p) => (cluster(p).workload_identity_enabled = false));
+    expect(findings.map((f) => f.rule)).toEqual(['cluster-workload-identity-disabled']);
+    const [f] = of(findings, 'cluster-workload-identity-disabled');
+    expect(f!.severity).toBe('error');
+    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.workload_identity_enabled`);
+    expect(f!.message).toBe(
+      'azurerm_kubernetes_cluster.cluster has workload_identity_enabled false: Workload Identity is off, so pods get no projected token for Entra ID; every token exchange fails (AADSTS70021) and no mount gets a secret',
+    );
+    expect(f!.fix).toBe('set workload_identity_enabled = true (cluster.workloadIdentity: true)');
+  });
+
+  test('fails cluster-oidc-issuer-disabled for oidc_issuer_enabled = false', () => {
+    const findings = run((p) => (cluster(p).oidc_issuer_enabled = false));
+    expect(findings.map((f) => f.rule)).toEqual(['cluster-oidc-issuer-disabled']);
+    const [f] = of(findings, 'cluster-oidc-issuer-disabled');
+    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.oidc_issuer_enabled`);
+    expect(f!.message).toMatch(/^azurerm_kubernetes_cluster\.cluster has oidc_issuer_enabled false: the OIDC issuer is off/);
+    expect(f!.fix).toBe('set oidc_issuer_enabled = true (cluster.oidcIssuer: true)');
+  });
+
+  test('fails both when the attributes are missing (azurerm defaults)', () => {
+    const findings = run((p) => {
+      delete cluster(p).workload_identity_enabled;
+      delete cluster(p).oidc_issuer_enabled;
+    });
+    expect(findings.map((f) => f.rule).sort()).toEqual(['cluster-oidc-issuer-disabled', 'cluster-workload-identity-disabled']);
+    expect(findings.map((f) => f.message.split(':')[0]).sort()).toEqual([
+      'azurerm_kubernetes_cluster.cluster has no oidc_issuer_enabled (so it is off)',
+      'azurerm_kubernetes_cluster.cluster has no workload_identity_enabled (so it is off)',
+    ]);
+  });
+
+  test('leaves rotation-disabled a warning beside them', () => {
+    const findings = run((p) => (cluster(p).key_vault_secrets_provider.secret_rotation_enabled = false));
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['rotation-disabled', 'warning']]);
+  });
+
+  test('does not judge a data-source cluster (its postconditions do, at plan time)', () => {
+    const findings = run((p) => {
+      p.tf.data.azurerm_kubernetes_cluster = { existing: { name: 'aks', oidc_issuer_enabled: false } };
+      delete p.tf.resource.azurerm_kubernetes_cluster;
+      credential(p).issuer = '${data.azurerm_kubernetes_cluster.existing.oidc_issuer_url}';
+    });
+    expect(findings.map((f) => f.rule)).toEqual(['rotation-unverifiable']);
+  });
+});
+
 describe('rotation', () => {
   const cluster = (p: Parts) => p.tf.resource.azurerm_kubernetes_cluster.cluster;
 

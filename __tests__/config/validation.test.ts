@@ -219,14 +219,17 @@ describe('cluster', () => {
     expectFails(source, { path: 'cluster.kubernetesVersion', received: '"v1.32"', message: 'use a version such as "1.32" or "1.32.4"', at: ['kubernetesVersion:'] });
   });
 
-  test('fails a DNS prefix starting with a digit', () => {
-    const source = variant((d) => (d.cluster.dnsPrefix = '1aks'));
-    expectFails(source, { path: 'cluster.dnsPrefix', received: '"1aks"', message: 'use 2-54 letters, digits or hyphens, starting with a letter', at: ['dnsPrefix:'] });
+  // hashicorp/terraform-provider-azurerm v4.55.0 internal/services/containers/validate/kubernetes.go (KubernetesDNSPrefix):
+  // a digit may start the prefix (this schema refused it before); a hyphen may not.
+  test('fails a DNS prefix starting with a hyphen', () => {
+    const source = variant((d) => (d.cluster.dnsPrefix = '-aks'));
+    expectFails(source, { path: 'cluster.dnsPrefix', received: '"-aks"', message: 'use 1-54 letters, digits or hyphens, starting and ending with a letter or digit', at: ['dnsPrefix:'] });
+    expect(load(variant((d) => (d.cluster.dnsPrefix = '1aks'))).cluster).toMatchObject({ dnsPrefix: '1aks' });
   });
 
   test('fails a VM size with spaces', () => {
     const source = variant((d) => (d.cluster.systemNodePool.vmSize = 'Standard D2s v5'));
-    expectFails(source, { path: 'cluster.systemNodePool.vmSize', received: '"Standard D2s v5"', message: 'use an Azure VM size such as "Standard_D2s_v5"', at: ['vmSize:'] });
+    expectFails(source, { path: 'cluster.systemNodePool.vmSize', received: '"Standard D2s v5"', message: 'use an Azure VM size such as "Standard_D2s_v5" (constrained-vCPU sizes such as "Standard_E4-2ds_v5" included)', at: ['vmSize:'] });
   });
 
   test('fails nodeCount 0', () => {
@@ -346,7 +349,7 @@ describe('keyVault', () => {
 
   test('fails an IP rule that is not IPv4 or CIDR', () => {
     const source = variant((d) => (d.keyVault.networkAcls.ipRules[0] = '2001:db8::/32'), 'prod');
-    expectFails(source, { path: 'keyVault.networkAcls.ipRules[0]', received: '"2001:db8::/32"', message: 'use an IPv4 address or CIDR such as "203.0.113.0/24"', at: ['ipRules:', '2001'] });
+    expectFails(source, { path: 'keyVault.networkAcls.ipRules[0]', received: '"2001:db8::/32"', message: 'use a public IPv4 address or CIDR range such as "203.0.113.0/24" (octets 0-255 without leading zeros, prefix 0-32; Key Vault takes no IPv6)', at: ['ipRules:', '2001'] });
   });
 
   test('fails a subnet id that is not a subnet resource id', () => {
@@ -779,9 +782,10 @@ describe('identity', () => {
     expectFails(variant((d) => (d.identity = { role: 'reader' })), { path: 'identity.role', received: '"reader"', message: 'use one of "least-privilege", "administrator"', at: ['role:'] });
   });
 
-  test('fails a propagation wait that is not a Go duration', () => {
+  // hashicorp/terraform-provider-time internal/provider/resource_time_sleep.go (create_duration): one number, one unit.
+  test('fails a propagation wait without a unit', () => {
     const source = variant((d) => (d.identity = { propagationWait: '30' }));
-    expectFails(source, { path: 'identity.propagationWait', received: '"30"', message: DURATION, at: ['propagationWait:'] });
+    expectFails(source, { path: 'identity.propagationWait', received: '"30"', message: 'write one number and one unit (ms, s, m or h), such as "30s" or "90s"; "0s" disables the wait', at: ['propagationWait:'] });
   });
 
   test(`fails a shared identity with more than ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} federated credentials`, () => {

@@ -2,7 +2,8 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IdentityModel } from '../../lib/model';
-import { AksCluster, type NewAksClusterProps } from '../../stacks/aks-cluster';
+import { AKS_AGENT_POOL_NAME_RULE } from '../../lib/azure';
+import { AksCluster, SYSTEM_NODE_POOL, SYSTEM_NODE_POOL_ROTATION, type NewAksClusterProps } from '../../stacks/aks-cluster';
 import { ContractOutput } from '../../stacks/contract-output';
 import { KeyVaultStore, type NewKeyVaultStoreProps } from '../../stacks/key-vault-store';
 import { StateBackend } from '../../stacks/state-backend';
@@ -63,8 +64,32 @@ describe('WorkloadIdentity', () => {
   test('fails without a role grant', () => {
     expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: identity({ roles: [] }) }))).toThrow('no role grant');
   });
-  test('fails on a propagation wait that is not a Go duration', () => {
-    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ propagationWait: '30 seconds' }))).toThrow('propagationWait "30 seconds" is not a Go duration');
+  // hashicorp/terraform-provider-time internal/provider/resource_time_sleep.go: create_duration is one number and one unit.
+  test('fails on a propagation wait time_sleep refuses', () => {
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ propagationWait: '30 seconds' }))).toThrow(
+      'propagationWait "30 seconds": write one number and one unit (ms, s, m or h), such as "30s" or "90s"; "0s" disables the wait',
+    );
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ propagationWait: '1m30s' }))).toThrow('propagationWait "1m30s": write "90s": ');
+  });
+  // resource-name-rules#microsoftmanagedidentity; Entra federated credential names (3-120, alphanumeric start).
+  test('fails on an identity or credential name Azure refuses', () => {
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: identity({ name: 'id.test' }) }))).toThrow(
+      'WorkloadIdentity "id.test": user-assigned identity name "id.test": use 3-128 letters, digits, "-" or "_", starting with a letter or digit',
+    );
+    const bad = identity({ credentials: [{ ...credential(0), name: 'fc.ns.sa0' }] });
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: bad }))).toThrow('federated identity credential name "fc.ns.sa0": use 3-120 letters, digits, "-" or "_"');
+  });
+  // 409 RoleAssignmentExists: Key Vault object names in a scope compare case-insensitively.
+  test('fails on one role granted twice at one object scope, in two cases', () => {
+    const roles = [
+      { role: 'Key Vault Secrets User' as const, scope: { type: 'secret' as const, name: 'DB-Password' } },
+      { role: 'Key Vault Secrets User' as const, scope: { type: 'secret' as const, name: 'db-password' } },
+    ];
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: identity({ roles }) }))).toThrow(
+      'WorkloadIdentity "id-test-shared": "Key Vault Secrets User" is granted twice at /secrets/db-password (Key Vault object names are case-insensitive); Azure refuses the second with 409 RoleAssignmentExists: grant it once',
+    );
+    const distinct = [roles[0]!, { role: 'Key Vault Certificate User' as const, scope: { type: 'key' as const, name: 'DB-Password' } }];
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: identity({ roles: distinct }) }))).not.toThrow();
   });
   test('exposes references, not literals', () => {
     const w = new WorkloadIdentity(stack(), 'id', identityProps());
@@ -96,6 +121,15 @@ describe('KeyVaultStore', () => {
     expect(() => new KeyVaultStore(stack(), 'kv', vaultProps({ softDeleteRetentionDays: 6 }))).toThrow('softDeleteRetentionDays 6: use 7 to 90 days');
     expect(() => new KeyVaultStore(stack(), 'kv', vaultProps({ softDeleteRetentionDays: 91 }))).toThrow('softDeleteRetentionDays 91: use 7 to 90 days');
   });
+  // learn.microsoft.com/azure/key-vault/general/network-security: public IPv4 only, no RFC 1918.
+  test('fails on an IP rule Key Vault refuses', () => {
+    const acls = (ipRules: string[]) => ({ networkAcls: { defaultAction: 'Deny' as const, bypass: 'AzureServices' as const, ipRules, virtualNetworkSubnetIds: [] } });
+    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps(acls(['203.0.113.0/24', '10.0.0.0/16'])))).toThrow(
+      'KeyVaultStore "kv-test-example": IP rule "10.0.0.0/16": it includes the private range 10.0.0.0/8: Key Vault IP rules take public addresses only',
+    );
+    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps(acls(['300.0.0.1'])))).toThrow('IP rule "300.0.0.1": use a public IPv4 address or CIDR range');
+    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps(acls(['203.0.113.7/32'])))).toThrow('IP rule "203.0.113.7/32": write a single address without a prefix');
+  });
   test('exposes id, name and uri as references', () => {
     const kv = new KeyVaultStore(stack(), 'kv', vaultProps());
     for (const v of [kv.id, kv.name, kv.uri]) expect(v).toMatch(/^\$\{TfToken\[/);
@@ -120,6 +154,27 @@ const clusterProps = (over: Partial<NewAksClusterProps> = {}): NewAksClusterProp
 describe('AksCluster', () => {
   test('fails on a rotation interval that is not a Go duration', () => {
     expect(() => new AksCluster(stack(), 'c', clusterProps({ secretRotationInterval: '2 minutes' }))).toThrow('secretRotationInterval "2 minutes" is not a Go duration');
+  });
+  // azurerm v4.55.0 containers/validate/kubernetes.go (KubernetesDNSPrefix).
+  test('fails on a DNS prefix azurerm refuses, and derives one from a cluster name that is not a prefix', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ dnsPrefix: 'aks_test' }))).toThrow(
+      'AksCluster "aks-test": AKS DNS prefix "aks_test": use 1-54 letters, digits or hyphens, starting and ending with a letter or digit',
+    );
+    expect(new AksCluster(stack(), 'c', clusterProps({ name: 'aks_test' })).resource?.dnsPrefixInput).toBe('aks-test');
+  });
+  // AKS: "The maximum length is 80" (aka.ms/aks-naming-rules).
+  test('fails on a node resource group over 80 characters', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ nodeResourceGroup: 'n'.repeat(81) }))).toThrow('AksCluster "aks-test": AKS node resource group name "nnnn');
+    expect(new AksCluster(stack(), 'c', clusterProps({ nodeResourceGroup: 'rg-nodes' })).resource?.nodeResourceGroupInput).toBe('rg-nodes');
+  });
+  test('fails on a cluster name or VM size Azure refuses', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ name: 'aks.test' }))).toThrow('AksCluster "aks.test": AKS cluster name "aks.test": use 1-63 letters');
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ systemNodeVmSize: 'Standard D2s' }))).toThrow('VM size "Standard D2s": use an Azure VM size');
+  });
+  // azurerm v4.55.0 containers/validate/kubernetes.go (KubernetesAgentPoolName): default_node_pool.name, temporary_name_for_rotation.
+  test('its node pool names pass KubernetesAgentPoolName', () => {
+    expect([AKS_AGENT_POOL_NAME_RULE.test(SYSTEM_NODE_POOL), AKS_AGENT_POOL_NAME_RULE.test(SYSTEM_NODE_POOL_ROTATION)]).toEqual([true, true]);
+    expect(AKS_AGENT_POOL_NAME_RULE.test('system-pool')).toBe(false);
   });
   test('fails on Workload Identity without the OIDC issuer', () => {
     expect(() => new AksCluster(stack(), 'c', clusterProps({ oidcIssuerEnabled: false }))).toThrow('Workload Identity needs the OIDC issuer');

@@ -195,6 +195,17 @@ function unwrap(schema: unknown, value: unknown): unknown {
   return schema;
 }
 
+/** `line:col` of a YAML path in a file already loaded, for messages about it; undefined when unknown. */
+export function positionInFile(file: string, at: readonly (string | number)[]): string | undefined {
+  try {
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+    return positionOf(doc, lines, at);
+  } catch {
+    return undefined;
+  }
+}
+
 function positionOf(doc: Document, lines: LineCounter, at: readonly (string | number)[]): string | undefined {
   // Point at the deepest node that exists (a missing field points at its parent).
   for (let n = at.length; n >= 0; n--) {

@@ -4,7 +4,7 @@
  */
 import { manifestFileName, secretProviderClassName } from '../naming';
 import type { EnvironmentConfig } from './schema';
-import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../azure';
+import { keyVaultObjectKey, MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../azure';
 
 
 export interface RuleViolation {
@@ -170,5 +170,62 @@ export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
     }
   }
 
+  out.push(...azureRules(env));
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Azure rules that span fields (the single-field ones are in the schema, from lib/azure.ts)
+
+function azureRules(env: EnvironmentConfig): RuleViolation[] {
+  return [...caseOnlyObjectNames(env), ...nodeResourceGroupIsNew(env)];
+}
+
+/**
+ * Key Vault object names are case-insensitive: two objects of one workload whose names differ
+ * only in case are one object. Mounting one object twice is fine when written the same way;
+ * written two ways it reads as two secrets that will hold the same value.
+ */
+function caseOnlyObjectNames(env: EnvironmentConfig): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  env.workloads.forEach((w, i) => {
+    const first = new Map<string, number>();
+    w.objects.forEach((o, j) => {
+      const key = keyVaultObjectKey(o);
+      const k = first.get(key);
+      if (k === undefined) {
+        first.set(key, j);
+      } else if (w.objects[k]!.name !== o.name) {
+        out.push({
+          path: ['workloads', i, 'objects', j, 'name'],
+          received: o.name,
+          message: `Key Vault object names are case-insensitive, so this is ${o.type} "${w.objects[k]!.name}" of objects[${k}] again: write its name the same way to mount it twice, or name another object`,
+        });
+      }
+    });
+  });
+  return out;
+}
+
+/**
+ * AKS creates the node resource group itself and refuses one that exists.
+ * @see https://learn.microsoft.com/azure/aks/faq#can-i-provide-my-own-name-for-the-aks-node-resource-group
+ */
+function nodeResourceGroupIsNew(env: EnvironmentConfig): RuleViolation[] {
+  const c = env.cluster;
+  if (c.mode !== 'create' || c.nodeResourceGroup === undefined) return [];
+  const others: [string, string | undefined][] = [
+    ['azure.resourceGroup.name', env.azure.resourceGroup.name],
+    ['keyVault.resourceGroup', env.keyVault.mode === 'existing' ? env.keyVault.resourceGroup : undefined],
+    ['state.resourceGroup', env.state.backend === 'azurerm' ? env.state.resourceGroup : undefined],
+  ];
+  const taken = others.find(([, name]) => name !== undefined && name.toLowerCase() === c.nodeResourceGroup!.toLowerCase());
+  if (taken === undefined) return [];
+  return [
+    {
+      path: ['cluster', 'nodeResourceGroup'],
+      received: c.nodeResourceGroup,
+      message: `${taken[0]} names this group too; AKS creates the node resource group itself and refuses an existing one: use a name of its own`,
+    },
+  ];
 }

@@ -9,7 +9,27 @@
 import { z } from 'zod';
 import { durationSeconds, GO_DURATION } from './duration';
 import { environmentRules } from './rules';
-import { AKS_NAME, CLOUD_NAMES, GUID, KEY_VAULT_NAME, KEY_VAULT_OBJECT_NAME, RESOURCE_GROUP_NAME } from '../azure';
+import {
+  AKS_DNS_PREFIX_RULE,
+  AKS_NAME_RULE,
+  AKS_NODE_RESOURCE_GROUP_RULE,
+  CLOUD_NAMES,
+  duplicateTagNames,
+  GUID,
+  KEY_VAULT_IP_RULE_FORMAT,
+  ipRuleProblem,
+  KEY_VAULT_MAX_IP_RULES,
+  KEY_VAULT_NAME_RULE,
+  KEY_VAULT_OBJECT_NAME,
+  MAX_TAGS_PER_RESOURCE,
+  RESOURCE_GROUP_NAME_RULE,
+  TAG_NAME_RULE,
+  TAG_VALUE_RULE,
+  TIME_SLEEP_DURATION_RULE,
+  timeSleepDurationFix,
+  VM_SIZE_RULE,
+} from '../azure';
+import type { Rule } from '../rule';
 import { MOUNT_FILE_NAME, OBJECT_TYPES, SYNCED_SECRET_TYPES } from '../csi-driver';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN, ENV_VAR_NAME, LINUX_CAPABILITIES } from '../kubernetes';
 
@@ -21,6 +41,10 @@ const text = (what: string) => z.string({ error: `expected ${what} (a string)` }
 const pattern = (re: RegExp, rule: string) =>
   z.string({ error: `expected a string: ${rule}` }).regex(re, { error: rule });
 
+/** A string that must pass an upstream rule: its pattern (kept in the JSON Schema) or predicate, and its fix as the message. */
+const ruled = (rule: Rule<string>) =>
+  rule.pattern !== undefined ? pattern(rule.pattern, rule.fix) : z.string({ error: `expected a string: ${rule.fix}` }).refine((v) => rule.test(v), { error: rule.fix });
+
 const goDuration = z
   .string({ error: 'expected a Go duration such as "30s", "2m" or "1h30m"' })
   .regex(GO_DURATION, { error: 'use a Go duration such as "30s", "2m" or "1h30m" (units ns, us, ms, s, m, h)' });
@@ -28,11 +52,32 @@ const goDuration = z
 /** A duration that must be longer than zero (an interval). */
 const positiveGoDuration = goDuration.refine((v) => !GO_DURATION.test(v) || durationSeconds(v) > 0, { error: 'use an interval longer than zero, such as "30s" or "2m"' });
 
-const tags = z.record(z.string(), z.string({ error: 'tag values must be strings (quote numbers and booleans)' }));
+/** Tags reach every resource the stack creates, so ARM's per-resource limits apply to the map as a whole. */
+const tags = z
+  .record(
+    z.string(),
+    z.string({ error: 'tag values must be strings (quote numbers and booleans)' }).refine((v) => TAG_VALUE_RULE.test(v), { error: TAG_VALUE_RULE.fix }),
+  )
+  .superRefine((t, ctx) => {
+    const names = Object.keys(t);
+    // Names are checked here, not by the record's key schema, so the message names the tag.
+    for (const name of names.filter((n) => !TAG_NAME_RULE.test(n))) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `tag name ${JSON.stringify(name)}: ${TAG_NAME_RULE.fix}` });
+    }
+    if (names.length > MAX_TAGS_PER_RESOURCE) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${names.length} tags: Azure allows ${MAX_TAGS_PER_RESOURCE} per resource and every resource the stack creates carries all of them: remove ${names.length - MAX_TAGS_PER_RESOURCE}`,
+      });
+    }
+    for (const d of duplicateTagNames(names)) {
+      ctx.addIssue({ code: 'custom', path: [d.name], message: `Azure tag names are case-insensitive, so this is the tag "${d.first}" again: keep one of them` });
+    }
+  });
 
 const ResourceGroup = z.strictObject({
   /** Resource group name. */
-  name: pattern(RESOURCE_GROUP_NAME, 'use 1-90 letters, digits, "_", "-", ".", "(" or ")", not ending in "."'),
+  name: ruled(RESOURCE_GROUP_NAME_RULE),
   /** Create the group (true) or use an existing one by name (false). @default true */
   create: z.boolean().default(true),
 });
@@ -62,14 +107,14 @@ const SecretsProvider = z.strictObject({
 
 const NodePool = z.strictObject({
   /** @default Standard_D2s_v5 */
-  vmSize: pattern(/^[A-Za-z0-9_]+$/, 'use an Azure VM size such as "Standard_D2s_v5"').default('Standard_D2s_v5'),
+  vmSize: ruled(VM_SIZE_RULE).default('Standard_D2s_v5'),
   /** @default 2 */
   nodeCount: z.number().int('use a whole number of nodes').min(1, 'use at least 1 node').max(1000, 'use at most 1000 nodes').default(2),
 });
 
 const clusterCommon = {
   /** AKS cluster name. */
-  name: pattern(AKS_NAME, 'use 1-63 letters, digits, "_" or "-", starting and ending with a letter or digit'),
+  name: ruled(AKS_NAME_RULE),
   /** The secrets-provider add-on and its rotation. */
   secretsProvider: SecretsProvider.default({ rotation: { enabled: true, interval: '2m' } }),
 };
@@ -80,8 +125,16 @@ const NewCluster = z.strictObject({
   ...clusterCommon,
   /** Kubernetes version. @default - the AKS default for the region */
   kubernetesVersion: pattern(/^\d+\.\d+(\.\d+)?$/, 'use a version such as "1.32" or "1.32.4"').optional(),
-  /** DNS prefix of the API server. @default - the cluster name */
-  dnsPrefix: pattern(/^[a-zA-Z][-a-zA-Z0-9]{0,52}[a-zA-Z0-9]$/, 'use 2-54 letters, digits or hyphens, starting with a letter').optional(),
+  /**
+   * DNS prefix of the API server: 1-54 letters, digits or hyphens.
+   * @default - the cluster name when it is a valid DNS prefix, else one derived from it (a warning says so)
+   */
+  dnsPrefix: ruled(AKS_DNS_PREFIX_RULE).optional(),
+  /**
+   * Node resource group AKS creates for the cluster's VMs (a new group, at most 80 characters).
+   * @default - MC_<resource group>_<cluster>_<location> when that fits in 80 characters, else a shortened name with a hash (a warning says so)
+   */
+  nodeResourceGroup: ruled(AKS_NODE_RESOURCE_GROUP_RULE).optional(),
   systemNodePool: NodePool.default({ vmSize: 'Standard_D2s_v5', nodeCount: 2 }),
   /** @default azure */
   networkPlugin: z.enum(['azure', 'kubenet', 'none']).default('azure'),
@@ -95,7 +148,7 @@ const ExistingCluster = z.strictObject({
   mode: z.literal('existing'),
   ...clusterCommon,
   /** Resource group of the existing cluster. @default - azure.resourceGroup.name */
-  resourceGroup: pattern(RESOURCE_GROUP_NAME, 'use an Azure resource group name').optional(),
+  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE).optional(),
   /**
    * What you assert about the existing cluster; Terraform re-checks it at plan time
    * (a postcondition on the data source). Must be true: Workload Identity needs it.
@@ -113,7 +166,16 @@ const NetworkAcls = z.strictObject({
   /** @default AzureServices */
   bypass: z.enum(['AzureServices', 'None']).default('AzureServices'),
   /** Public IPs or CIDR ranges allowed through. @default [] */
-  ipRules: z.array(pattern(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'use an IPv4 address or CIDR such as "203.0.113.0/24"')).default([]),
+  ipRules: z
+    .array(
+      // The format is the pattern (one issue, and the JSON Schema's); the other rules only after it.
+      ruled(KEY_VAULT_IP_RULE_FORMAT).superRefine((v, ctx) => {
+        const problem = KEY_VAULT_IP_RULE_FORMAT.test(v) ? ipRuleProblem(v) : undefined;
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    )
+    .max(KEY_VAULT_MAX_IP_RULES, { error: `use at most ${KEY_VAULT_MAX_IP_RULES} IP rules (Key Vault's limit): allow wider ranges, or subnets through virtualNetworkSubnetIds` })
+    .default([]),
   /** Subnet resource ids allowed through (the AKS node subnet when defaultAction is Deny). @default [] */
   virtualNetworkSubnetIds: z
     .array(pattern(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i, 'use a subnet resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>'))
@@ -122,7 +184,7 @@ const NetworkAcls = z.strictObject({
 
 const keyVaultCommon = {
   /** Vault name: globally unique DNS name. */
-  name: pattern(KEY_VAULT_NAME, 'use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"'),
+  name: ruled(KEY_VAULT_NAME_RULE),
 };
 
 const NewKeyVault = z.strictObject({
@@ -144,7 +206,7 @@ const ExistingKeyVault = z.strictObject({
   mode: z.literal('existing'),
   ...keyVaultCommon,
   /** Resource group of the existing vault. @default - azure.resourceGroup.name */
-  resourceGroup: pattern(RESOURCE_GROUP_NAME, 'use an Azure resource group name').optional(),
+  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE).optional(),
 });
 
 const KeyVault = z.discriminatedUnion('mode', [NewKeyVault, ExistingKeyVault], { error: 'use mode "create" or "existing"' });
@@ -332,8 +394,15 @@ const Identity = z.strictObject({
    * @default least-privilege
    */
   role: z.enum(['least-privilege', 'administrator']).default('least-privilege'),
-  /** Wait after role assignments and federated credentials for Azure to propagate them ("0s" disables). @default 30s */
-  propagationWait: goDuration.default('30s'),
+  /**
+   * Wait after role assignments and federated credentials for Azure to propagate them: one
+   * number and one unit (ms, s, m or h), as hashicorp/time's time_sleep takes it ("0s" disables).
+   * @default 30s
+   */
+  propagationWait: z
+    .string({ error: `expected a duration such as "30s": ${TIME_SLEEP_DURATION_RULE.fix}` })
+    .regex(TIME_SLEEP_DURATION_RULE.pattern, { error: (issue) => timeSleepDurationFix(String(issue.input)) })
+    .default('30s'),
 });
 
 const State = z.discriminatedUnion(
@@ -346,7 +415,7 @@ const State = z.discriminatedUnion(
     }),
     z.strictObject({
       backend: z.literal('azurerm'),
-      resourceGroup: pattern(RESOURCE_GROUP_NAME, 'use an Azure resource group name'),
+      resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE),
       storageAccount: pattern(/^[a-z0-9]{3,24}$/, 'use 3-24 lower-case letters or digits'),
       container: pattern(/^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/, 'use 3-63 lower-case letters, digits or "-"'),
       /** @default - <env>.tfstate */
