@@ -3,11 +3,10 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/kubernetes';
+import { ARGOCD_PROJECT_RULE, ARGOCD_SYNC_WAVE_ANNOTATION, DNS1123_LABEL, DNS1123_SUBDOMAIN, GITOPS_PATH_RULE } from '../lib/kubernetes';
 import { constructError } from './construct-error';
 
-/** Argo CD applies lower waves first and waits for them to be healthy. */
-export const ARGOCD_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+export { ARGOCD_SYNC_WAVE_ANNOTATION };
 
 export interface ArgoCdApplicationProps {
   /** Application name. */
@@ -53,14 +52,16 @@ export class ArgoCdApplication extends Construct {
     if (!DNS1123_SUBDOMAIN.test(this.name)) throw constructError(subject, 'name', this.name, 'use a DNS-1123 name');
     if (!DNS1123_LABEL.test(this.namespace)) throw constructError(subject, 'namespace', this.namespace, 'use a DNS-1123 label');
     if (props.repoURL.trim() === '') throw constructError(subject, 'repoURL', props.repoURL, 'use the URL of the GitOps repository');
-    if (props.path.startsWith('/') || props.path.split('/').includes('..')) throw constructError(subject, 'path', props.path, 'use a path relative to the repository root, without ".."');
+    if (!GITOPS_PATH_RULE.test(props.path)) throw constructError(subject, 'path', props.path, GITOPS_PATH_RULE.fix);
+    const project = props.project ?? 'default';
+    if (!ARGOCD_PROJECT_RULE.test(project)) throw constructError(subject, 'project', project, ARGOCD_PROJECT_RULE.fix);
 
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
-        project: props.project ?? 'default',
+        project,
         source: { repoURL: props.repoURL, path: props.path, targetRevision: props.targetRevision ?? 'HEAD' },
         destination: { server: props.destinationServer ?? 'https://kubernetes.default.svc' },
         ...((props.automated ?? true) ? { syncPolicy: { automated: { prune: true, selfHeal: true } } } : {}),

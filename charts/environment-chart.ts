@@ -8,7 +8,8 @@ import type { Construct } from 'constructs';
 import type { EnvironmentModel, WorkloadModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { checkOutputsAgainstModel } from '../lib/outputs/load';
-import { ArgoCdApplication, ARGOCD_SYNC_WAVE_ANNOTATION } from './argo-cd-application';
+import { ARGOCD_SYNC_WAVE_ANNOTATION, podSecurityLabelsFor, SYSTEM_NAMESPACES, weakestLevel, type PodSecurityLevel } from '../lib/kubernetes';
+import { ArgoCdApplication } from './argo-cd-application';
 import { FluxKustomization } from './flux-kustomization';
 import { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
 import { csiObjectOf } from './objects-parameter';
@@ -48,7 +49,10 @@ export interface WorkloadObjects {
 
 export class EnvironmentChart extends Chart {
   readonly environment: string;
-  /** Namespaces rendered (none when `output.namespaces` is false or all are `default`). */
+  /**
+   * Namespaces rendered, labelled with the Pod Security level their pods meet (none when
+   * `output.namespaces` is false; never a system namespace such as `default` or `kube-system`).
+   */
   readonly namespaces: readonly kplus.Namespace[];
   /** Rendered objects by workload name. */
   readonly workloads: ReadonlyMap<string, WorkloadObjects>;
@@ -67,23 +71,25 @@ export class EnvironmentChart extends Chart {
     const argo = gitops?.tool === 'argocd';
     const wave = (w: string): Record<string, string> | undefined => (argo ? { [ARGOCD_SYNC_WAVE_ANNOTATION]: w } : undefined);
 
-    const namespaceNames = model.config.output.namespaces ? [...new Set(model.workloads.map((w) => w.namespace))].filter((n) => n !== 'default').sort() : [];
-    this.namespaces = namespaceNames.map(
-      (name) =>
-        new kplus.Namespace(this, `Namespace-${name}`, {
-          metadata: {
-            name,
-            labels: podSecurityLabels(model.workloads.filter((w) => w.namespace === name)),
-            ...(argo ? { annotations: wave(SYNC_WAVES.namespace) } : {}),
-          },
-        }),
-    );
-
     const workloads = new Map<string, WorkloadObjects>();
     for (const w of model.workloads) {
       workloads.set(w.name, this.addWorkload(w, model, outputs, wave));
     }
     this.workloads = workloads;
+
+    // Labelled after the workloads are built: each namespace enforces the level its rendered pods meet.
+    const system = SYSTEM_NAMESPACES as readonly string[];
+    const namespaceNames = model.config.output.namespaces ? [...new Set(model.workloads.map((w) => w.namespace))].filter((n) => !system.includes(n)).sort() : [];
+    this.namespaces = namespaceNames.map(
+      (name) =>
+        new kplus.Namespace(this, `Namespace-${name}`, {
+          metadata: {
+            name,
+            labels: podSecurityLabels([...workloads.values()].filter((o) => o.deployment.namespace === name).map((o) => o.deployment.podSecurity.level)),
+            ...(argo ? { annotations: wave(SYNC_WAVES.namespace) } : {}),
+          },
+        }),
+    );
 
     if (gitops?.tool === 'argocd') {
       this.gitops = new ArgoCdApplication(this, 'ArgoCdApplication', {
@@ -151,19 +157,11 @@ export class EnvironmentChart extends Chart {
 }
 
 /**
- * Pod Security Admission labels for a namespace we render: enforce `restricted` when every
- * workload in it keeps the restricted settings (the default), else enforce `baseline` and keep
- * warning and auditing at `restricted` so the relaxation stays visible.
+ * Pod Security Admission labels for a namespace we render: enforce the weakest level its pods meet
+ * (`restricted` with the default settings), so no namespace is labelled with a level its pods
+ * fail, and keep warning and auditing at `restricted` so a relaxation stays visible.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
  */
-export function podSecurityLabels(workloads: readonly WorkloadModel[]): Record<string, string> {
-  const restricted = workloads.every((w) => {
-    const sc = w.config.deployment.securityContext;
-    return sc.runAsNonRoot && !sc.allowPrivilegeEscalation && sc.dropCapabilities.includes('ALL') && sc.seccompProfile === 'RuntimeDefault';
-  });
-  return {
-    'pod-security.kubernetes.io/enforce': restricted ? 'restricted' : 'baseline',
-    'pod-security.kubernetes.io/warn': 'restricted',
-    'pod-security.kubernetes.io/audit': 'restricted',
-  };
+export function podSecurityLabels(levels: readonly PodSecurityLevel[]): Record<string, string> {
+  return podSecurityLabelsFor(weakestLevel(levels));
 }

@@ -3,8 +3,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { isGoDuration } from '../lib/config/duration';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/kubernetes';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, FLUX_DURATION_RULE, GITOPS_PATH_RULE } from '../lib/kubernetes';
 import { constructError } from './construct-error';
 
 export interface FluxKustomizationProps {
@@ -15,7 +14,7 @@ export interface FluxKustomizationProps {
   readonly sourceRef: string;
   /** Path of the rendered folder inside the repository (Flux wants `./`-prefixed paths). */
   readonly path: string;
-  /** Reconcile interval (Go duration). @default 10m */
+  /** Reconcile interval, in the syntax of the Kustomization CRD (`10m`, `1h`, `1m30s`). @default 10m */
   readonly interval?: string;
   /** Delete objects removed from the folder. @default true */
   readonly prune?: boolean;
@@ -41,8 +40,8 @@ export class FluxKustomization extends Construct {
     if (!DNS1123_SUBDOMAIN.test(this.name)) throw constructError(subject, 'name', this.name, 'use a DNS-1123 name');
     if (!DNS1123_LABEL.test(this.namespace)) throw constructError(subject, 'namespace', this.namespace, 'use a DNS-1123 label');
     if (!DNS1123_SUBDOMAIN.test(props.sourceRef)) throw constructError(subject, 'sourceRef', props.sourceRef, 'use the name of a Flux GitRepository');
-    if (!isGoDuration(interval)) throw constructError(subject, 'interval', interval, 'use a Go duration such as "10m"');
-    if (props.path.startsWith('/') || props.path.split('/').includes('..')) throw constructError(subject, 'path', props.path, 'use a path relative to the repository root, without ".."');
+    if (!FLUX_DURATION_RULE.test(interval)) throw constructError(subject, 'interval', interval, FLUX_DURATION_RULE.fix);
+    if (!GITOPS_PATH_RULE.test(props.path)) throw constructError(subject, 'path', props.path, GITOPS_PATH_RULE.fix);
     const path = props.path.startsWith('./') ? props.path : `./${props.path}`;
 
     this.apiObject = new ApiObject(this, 'Resource', {

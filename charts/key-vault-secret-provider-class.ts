@@ -4,8 +4,8 @@
 import { Construct } from 'constructs';
 import { SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
 import { CSI_CLOUD_NAMES, DEFAULT_CSI_CLOUD_NAME, GUID, KEY_VAULT_NAME, KEY_VAULT_OBJECT_NAME, type CsiCloudName } from '../lib/azure';
-import { MOUNT_FILE_NAME, OBJECT_TYPES, SYNCED_SECRET_TYPES, type SyncedSecretType } from '../lib/csi-driver';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/kubernetes';
+import { DRIVER_MANAGED_LABEL, filesWritten, MOUNT_FILE_NAME_RULES, mountPathProblem, OBJECT_TYPES, SECRET_OBJECT_FILE_RULE, SYNCED_SECRET_TYPES, TLS_SECRET_KEY_RULE, type SyncedSecretType } from '../lib/csi-driver';
+import { ANNOTATION_KEY_RULE, ANNOTATIONS_SIZE_RULE, DNS1123_LABEL, DNS1123_SUBDOMAIN, DNS1123_SUBDOMAIN_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE, missingSecretKeys, SECRET_KEY_RULE } from '../lib/kubernetes';
 import { constructError } from './construct-error';
 import { csiFileName, renderObjectsParameter, type CsiObject } from './objects-parameter';
 
@@ -78,8 +78,10 @@ export interface KeyVaultSecretProviderClassProps {
 export class KeyVaultSecretProviderClass extends Construct {
   readonly name: string;
   readonly namespace: string;
-  /** Names of the files in the mount, in object order. */
+  /** Names of the files in the mount, in object order (the folder name of a version history). */
   readonly fileNames: readonly string[];
+  /** Every file the provider writes: `<file>`, or `<file>/0` ... for a version history above 1. */
+  readonly filesWritten: ReadonlySet<string>;
   /** Synced Secrets by name, each with its keys. */
   readonly syncedSecrets: ReadonlyMap<string, ReadonlySet<string>>;
   /** The rendered `objects` parameter. */
@@ -100,7 +102,8 @@ export class KeyVaultSecretProviderClass extends Construct {
     if (!(CSI_CLOUD_NAMES as readonly string[]).includes(cloudName)) throw fail('cloudName', cloudName, `use one of ${CSI_CLOUD_NAMES.join(', ')}`);
 
     this.fileNames = validateObjects(props.objects, fail);
-    this.syncedSecrets = validateSecretObjects(props.secretObjects ?? [], new Set(this.fileNames), fail);
+    this.filesWritten = new Set(props.objects.flatMap((o) => filesWritten(csiFileName(o), o.objectVersionHistory)));
+    this.syncedSecrets = validateSecretObjects(props.secretObjects ?? [], this.filesWritten, fail);
     this.name = props.name;
     this.namespace = props.namespace;
     this.objectsParameter = renderObjectsParameter(props.objects);
@@ -149,7 +152,8 @@ function validateObjects(objects: readonly CsiObject[], fail: Fail): string[] {
     const at = `objects[${i}]`;
     if (!KEY_VAULT_OBJECT_NAME.test(o.objectName)) throw fail(`${at}.objectName`, o.objectName, 'use 1-127 letters, digits or hyphens (map to another file name with objectAlias)');
     if (!(OBJECT_TYPES as readonly string[]).includes(o.objectType)) throw fail(`${at}.objectType`, o.objectType, 'use "secret", "key" or "cert" (lower case)');
-    if (o.objectAlias !== undefined && !MOUNT_FILE_NAME.test(o.objectAlias)) throw fail(`${at}.objectAlias`, o.objectAlias, 'use a file name: no "/", not "." or "..", at most 255 characters');
+    const fileProblem = o.objectAlias !== undefined ? mountPathProblem(o.objectAlias, MOUNT_FILE_NAME_RULES) : undefined;
+    if (fileProblem) throw fail(`${at}.objectAlias`, o.objectAlias, fileProblem.fix);
     if (o.objectVersion !== undefined && !/^[0-9a-fA-F]{32}$/.test(o.objectVersion)) throw fail(`${at}.objectVersion`, o.objectVersion, 'use a 32-character hexadecimal Key Vault version id, or leave it unset to follow the latest');
     if (o.objectFormat === 'pfx' && o.objectType !== 'secret') throw fail(`${at}.objectFormat`, o.objectFormat, 'format "pfx" is only for objectType "secret" (the certificate with its private key)');
     if (o.objectEncoding !== undefined && o.objectType !== 'secret') throw fail(`${at}.objectEncoding`, o.objectEncoding, 'encoding applies only to objectType "secret"; remove it');
@@ -167,23 +171,31 @@ function validateSecretObjects(secrets: readonly SyncedSecret[], files: Readonly
   const out = new Map<string, Set<string>>();
   secrets.forEach((s, i) => {
     const at = `secretObjects[${i}]`;
-    if (!DNS1123_SUBDOMAIN.test(s.secretName)) throw fail(`${at}.secretName`, s.secretName, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."');
+    if (!DNS1123_SUBDOMAIN_RULE.test(s.secretName)) throw fail(`${at}.secretName`, s.secretName, DNS1123_SUBDOMAIN_RULE.fix);
     if (out.has(s.secretName)) throw fail(`${at}.secretName`, s.secretName, 'Secret already synced by another entry: merge the entries or use another secretName');
     if (!(SYNCED_SECRET_TYPES as readonly string[]).includes(s.type)) throw fail(`${at}.type`, s.type, `use one of ${SYNCED_SECRET_TYPES.join(', ')} (required: the driver silently skips an entry without a type)`);
     if (s.data.length === 0) throw fail(`${at}.data`, [], 'list at least one { objectName, key }');
     const keys = new Set<string>();
     s.data.forEach((d, j) => {
-      if (!files.has(d.objectName)) {
-        throw fail(`${at}.data[${j}].objectName`, d.objectName, `must be a mounted file name (the objectAlias when one is set): one of ${[...files].map((f) => JSON.stringify(f)).join(', ')}`);
+      if (!SECRET_OBJECT_FILE_RULE.test({ objectName: d.objectName, files })) {
+        throw fail(`${at}.data[${j}].objectName`, d.objectName, `${SECRET_OBJECT_FILE_RULE.fix}: one of ${[...files].map((f) => JSON.stringify(f)).join(', ')}`);
       }
-      if (!/^[-._a-zA-Z0-9]+$/.test(d.key)) throw fail(`${at}.data[${j}].key`, d.key, 'use letters, digits, "-", "_" or "." for a Secret key');
-      if (s.type === 'kubernetes.io/tls' && d.key !== 'tls.crt' && d.key !== 'tls.key') throw fail(`${at}.data[${j}].key`, d.key, 'a kubernetes.io/tls Secret takes only the keys "tls.crt" and "tls.key"');
+      if (!SECRET_KEY_RULE.test(d.key)) throw fail(`${at}.data[${j}].key`, d.key, SECRET_KEY_RULE.fix);
+      if (s.type === 'kubernetes.io/tls' && !TLS_SECRET_KEY_RULE.test(d.key)) throw fail(`${at}.data[${j}].key`, d.key, TLS_SECRET_KEY_RULE.fix);
       if (keys.has(d.key)) throw fail(`${at}.data[${j}].key`, d.key, 'key already used in this Secret: use distinct keys');
       keys.add(d.key);
     });
-    if (s.type === 'kubernetes.io/tls' && !(keys.has('tls.crt') && keys.has('tls.key'))) {
-      throw fail(`${at}.data`, [...keys], 'a kubernetes.io/tls Secret needs both "tls.crt" and "tls.key" (the key comes from objectType "secret" on the certificate name)');
+    const missing = missingSecretKeys(s.type, keys);
+    if (missing.length > 0) throw fail(`${at}.data`, [...keys], `a ${s.type} Secret needs the key ${missing.join(' and ')} (the API server refuses it otherwise)`);
+    for (const [key, value] of Object.entries(s.labels ?? {})) {
+      if (!LABEL_KEY_RULE.test(key)) throw fail(`${at}.labels`, key, LABEL_KEY_RULE.fix);
+      if (!LABEL_VALUE_RULE.test(value)) throw fail(`${at}.labels.${key}`, value, LABEL_VALUE_RULE.fix);
+      if (key === DRIVER_MANAGED_LABEL) throw fail(`${at}.labels`, key, 'the driver sets this label on every Secret it syncs: remove it');
     }
+    for (const key of Object.keys(s.annotations ?? {})) {
+      if (!ANNOTATION_KEY_RULE.test(key)) throw fail(`${at}.annotations`, key, ANNOTATION_KEY_RULE.fix);
+    }
+    if (!ANNOTATIONS_SIZE_RULE.test(s.annotations ?? {})) throw fail(`${at}.annotations`, undefined, ANNOTATIONS_SIZE_RULE.fix);
     out.set(s.secretName, keys);
   });
   return out;

@@ -5,20 +5,40 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEPLOYMENT_DEFAULTS } from '../lib/config/schema';
-import { DNS1123_SUBDOMAIN, ENV_VAR_NAME } from '../lib/kubernetes';
+import {
+  ANNOTATION_KEY_RULE,
+  annotationsSize,
+  ANNOTATIONS_SIZE_RULE,
+  CAPABILITY_RULE,
+  CONTAINER_MOUNT_PATH_RULE,
+  CPU_QUANTITY_RULE,
+  DNS1123_LABEL_RULE,
+  ENV_VAR_NAME_RULE,
+  ENV_VAR_NAMES_UNIQUE_RULE,
+  firstRepeat,
+  LABEL_KEY_RULE,
+  LABEL_VALUE_RULE,
+  MAX_UNIX_ID,
+  MEMORY_QUANTITY_RULE,
+  NAME_LABEL,
+  podSecurityOf,
+  PORT_NAME_RULE,
+  PORT_NAMES_UNIQUE_RULE,
+  PORT_NUMBERS_UNIQUE_RULE,
+  RELOADER_SECRET_ANNOTATION,
+  RELOADER_SPC_ANNOTATION,
+  REQUEST_WITHIN_LIMIT_RULE,
+  type PodSecurityResult,
+  type PodSpecView,
+} from '../lib/kubernetes';
 import { CSI_DRIVER } from '../lib/csi-driver';
 import { WORKLOAD_IDENTITY_USE_LABEL } from '../lib/azure';
-import { LINUX_CAPABILITIES } from '../lib/kubernetes';
+import type { Rule } from '../lib/rule';
 import { constructError } from './construct-error';
 import type { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
 import type { WorkloadServiceAccount } from './workload-service-account';
 
-/** Stakater Reloader: restart when the mounted versions of this SecretProviderClass change. */
-export const RELOADER_SPC_ANNOTATION = 'secretproviderclass.reloader.stakater.com/reload';
-/** Stakater Reloader: restart when these (synced) Secrets change. */
-export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
-/** Selector label of the pods of a Deployment. */
-export const NAME_LABEL = 'app.kubernetes.io/name';
+export { NAME_LABEL, RELOADER_SECRET_ANNOTATION, RELOADER_SPC_ANNOTATION };
 /** Name of the CSI volume in the pod. */
 export const SECRETS_VOLUME_NAME = 'secrets-store';
 
@@ -70,7 +90,11 @@ export interface DeploymentSecurity {
   readonly allowPrivilegeEscalation?: boolean;
   /** Capabilities dropped. @default ["ALL"] */
   readonly dropCapabilities?: readonly string[];
-  /** @default RuntimeDefault */
+  /**
+   * `Unconfined` fails even the baseline Pod Security Standard: the namespace chart then enforces
+   * `privileged` for the pods to start (the environment schema refuses it).
+   * @default RuntimeDefault
+   */
   readonly seccompProfile?: 'RuntimeDefault' | 'Unconfined';
 }
 
@@ -138,9 +162,6 @@ export interface SecretsStoreDeploymentProps {
 /** The documented defaults: the same values the environment schema applies. */
 export { DEPLOYMENT_DEFAULTS };
 
-const CPU = /^\d+(\.\d+)?m?$/;
-const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
-
 /**
  * A Deployment whose pods run as the workload's ServiceAccount and mount its SecretProviderClass
  * read-only through the CSI driver. The volume's only attribute is `secretProviderClass`: every
@@ -155,6 +176,8 @@ export class SecretsStoreDeployment extends Construct {
   readonly mountPath: string;
   /** Pod labels the Deployment selects on. */
   readonly selector: Readonly<Record<string, string>>;
+  /** The Pod Security level the rendered pods meet, and the checks they fail. */
+  readonly podSecurity: PodSecurityResult;
   readonly resource: kplus.Deployment;
 
   constructor(scope: Construct, id: string, props: SecretsStoreDeploymentProps) {
@@ -163,8 +186,11 @@ export class SecretsStoreDeployment extends Construct {
     const spc = props.secretProviderClass;
     const subject = `Deployment ${sa.namespace}/${props.name}`;
     const fail = (path: string, received: unknown, message: string) => constructError(subject, path, received, message);
+    const check = <T>(rule: Rule<T>, value: T, path: string, received: unknown = value) => {
+      if (!rule.test(value)) throw fail(path, received, rule.fix);
+    };
 
-    if (!DNS1123_SUBDOMAIN.test(props.name) || props.name.length > 63) throw fail('name', props.name, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63 characters');
+    check(DNS1123_LABEL_RULE, props.name, 'name');
     if (spc.namespace !== sa.namespace) {
       throw fail('secretProviderClass', `${spc.namespace}/${spc.name}`, `a pod can mount only a SecretProviderClass of its own namespace "${sa.namespace}"`);
     }
@@ -172,15 +198,13 @@ export class SecretsStoreDeployment extends Construct {
       throw fail('subPath', props.subPath, 'a subPath mount of a CSI secrets volume is never rotated: remove subPath and read the file under mountPath');
     }
     const mountPath = props.mountPath ?? DEPLOYMENT_DEFAULTS.mountPath;
-    if (!mountPath.startsWith('/') || mountPath.split('/').includes('..')) throw fail('mountPath', mountPath, 'use an absolute path without ".." such as "/mnt/secrets-store"');
+    check(CONTAINER_MOUNT_PATH_RULE, mountPath, 'mountPath');
     const replicas = props.replicas ?? DEPLOYMENT_DEFAULTS.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) throw fail('replicas', replicas, 'use a whole number of 0 or more');
-    (props.env ?? []).forEach((e, i) => {
-      if (!ENV_VAR_NAME.test(e.name)) throw fail(`env[${i}].name`, e.name, 'use letters, digits and "_", not starting with a digit');
-    });
+    (props.env ?? []).forEach((e, i) => check(ENV_VAR_NAME_RULE, e.name, `env[${i}].name`));
     const envFromSecret = props.envFromSyncedSecret ?? [];
     envFromSecret.forEach((e, i) => {
-      if (!ENV_VAR_NAME.test(e.name)) throw fail(`envFromSyncedSecret[${i}].name`, e.name, 'use letters, digits and "_", not starting with a digit');
+      check(ENV_VAR_NAME_RULE, e.name, `envFromSyncedSecret[${i}].name`);
       const keys = spc.syncedSecrets.get(e.secretName);
       if (keys === undefined) {
         const known = [...spc.syncedSecrets.keys()].map((s) => JSON.stringify(s)).join(', ');
@@ -188,13 +212,17 @@ export class SecretsStoreDeployment extends Construct {
       }
       if (!keys.has(e.key)) throw fail(`envFromSyncedSecret[${i}].key`, e.key, `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}`);
     });
-    const names = new Set<string>();
-    [...(props.env ?? []), ...envFromSecret].forEach((e) => {
-      if (names.has(e.name)) throw fail('env', e.name, 'environment variable set twice: keep one');
-      names.add(e.name);
+    const allEnv = [...(props.env ?? []), ...envFromSecret];
+    check(ENV_VAR_NAMES_UNIQUE_RULE, allEnv, 'env', allEnv[firstRepeat(allEnv, (e) => e.name)?.index ?? 0]?.name);
+    const ports = props.ports ?? [];
+    ports.forEach((p, i) => {
+      if (p.name !== undefined) check(PORT_NAME_RULE, p.name, `ports[${i}].name`);
     });
-    const resources = resolveResources(props.resources, fail);
-    const security = resolveSecurity(props.securityContext, fail);
+    check(PORT_NAMES_UNIQUE_RULE, ports, 'ports', ports[firstRepeat(ports, (p) => p.name)?.index ?? 0]?.name);
+    check(PORT_NUMBERS_UNIQUE_RULE, ports, 'ports', ports[firstRepeat(ports, (p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`)?.index ?? 0]?.containerPort);
+    validateMetadata(props, check);
+    const resources = resolveResources(props.resources, check);
+    const security = resolveSecurity(props.securityContext, fail, check);
 
     this.name = props.name;
     this.namespace = sa.namespace;
@@ -210,6 +238,7 @@ export class SecretsStoreDeployment extends Construct {
       const secrets = [...new Set(envFromSecret.map((e) => e.secretName))].sort();
       if (secrets.length > 0) annotations[RELOADER_SECRET_ANNOTATION] = secrets.join(',');
     }
+    check(ANNOTATIONS_SIZE_RULE, annotations, 'annotations', `${annotationsSize(annotations)} bytes`);
 
     this.resource = new kplus.Deployment(this, 'Resource', {
       metadata: {
@@ -278,6 +307,10 @@ export class SecretsStoreDeployment extends Construct {
     // a quantity is a `k8s.Quantity`.
     const quantities = (q: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(q).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)]));
     apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', { requests: quantities(resources.requests), limits: quantities(resources.limits) }));
+
+    // Judge the pod as rendered, so namespace labels never promise more than the pods meet.
+    const rendered = apiObject.toJson() as { spec: { template: { spec: PodSpecView } } };
+    this.podSecurity = podSecurityOf(rendered.spec.template.spec);
   }
 }
 
@@ -292,33 +325,60 @@ interface ResolvedSecurity {
 }
 
 type Fail = (path: string, received: unknown, message: string) => Error;
+type Check = <T>(rule: Rule<T>, value: T, path: string, received?: unknown) => void;
 
-function resolveResources(r: DeploymentResources | undefined, fail: Fail): { requests: Record<string, string>; limits: Record<string, string> } {
+/** Labels and annotations as the API server checks them, and none of the keys we set. */
+function validateMetadata(props: SecretsStoreDeploymentProps, check: Check): void {
+  const reservedLabels = [NAME_LABEL, WORKLOAD_IDENTITY_USE_LABEL];
+  for (const [key, value] of Object.entries(props.labels ?? {})) {
+    check(LABEL_KEY_RULE, key, `labels.${key}`);
+    check(LABEL_VALUE_RULE, value, `labels.${key}`);
+    check(notReserved(reservedLabels, 'we set this label (the selector, or workloadIdentityLabel): remove it'), key, `labels.${key}`);
+  }
+  const reservedAnnotations = [RELOADER_SPC_ANNOTATION, RELOADER_SECRET_ANNOTATION];
+  for (const [where, map] of [
+    ['annotations', props.annotations],
+    ['podAnnotations', props.podAnnotations],
+  ] as const) {
+    for (const key of Object.keys(map ?? {})) {
+      check(ANNOTATION_KEY_RULE, key, `${where}.${key}`);
+      check(notReserved(reservedAnnotations, 'set by reloaderAnnotation: use that switch instead'), key, `${where}.${key}`);
+    }
+    check(ANNOTATIONS_SIZE_RULE, map ?? {}, where, `${annotationsSize(map ?? {})} bytes`);
+  }
+}
+
+/** A rule that a key is none of `keys`. */
+function notReserved(keys: readonly string[], fix: string): Rule<string> {
+  return { subject: 'key', fix, source: 'this project (keys the Deployment sets itself)', test: (k) => !keys.includes(k) };
+}
+
+function resolveResources(r: DeploymentResources | undefined, check: Check): { requests: Record<string, string>; limits: Record<string, string> } {
   const d = DEPLOYMENT_DEFAULTS.resources;
   const cpuRequest = r?.cpuRequest ?? d.cpuRequest;
   const memoryRequest = r?.memoryRequest ?? d.memoryRequest;
   const memoryLimit = r?.memoryLimit ?? d.memoryLimit;
   const cpuLimit = r?.cpuLimit;
-  if (!CPU.test(cpuRequest)) throw fail('resources.cpuRequest', cpuRequest, 'use CPU units such as "50m" or "0.5"');
-  if (cpuLimit !== undefined && !CPU.test(cpuLimit)) throw fail('resources.cpuLimit', cpuLimit, 'use CPU units such as "500m" or "1"');
-  if (!MEMORY.test(memoryRequest)) throw fail('resources.memoryRequest', memoryRequest, 'use memory such as "64Mi"');
-  if (!MEMORY.test(memoryLimit)) throw fail('resources.memoryLimit', memoryLimit, 'use memory such as "128Mi"');
+  check(CPU_QUANTITY_RULE, cpuRequest, 'resources.cpuRequest');
+  if (cpuLimit !== undefined) check(CPU_QUANTITY_RULE, cpuLimit, 'resources.cpuLimit');
+  check(MEMORY_QUANTITY_RULE, memoryRequest, 'resources.memoryRequest');
+  check(MEMORY_QUANTITY_RULE, memoryLimit, 'resources.memoryLimit');
+  if (cpuLimit !== undefined) check(REQUEST_WITHIN_LIMIT_RULE, { request: cpuRequest, limit: cpuLimit }, 'resources.cpuRequest', cpuRequest);
+  check(REQUEST_WITHIN_LIMIT_RULE, { request: memoryRequest, limit: memoryLimit }, 'resources.memoryRequest', memoryRequest);
   const limits: Record<string, string> = { ...(cpuLimit !== undefined ? { cpu: cpuLimit } : {}), memory: memoryLimit };
   return { requests: { cpu: cpuRequest, memory: memoryRequest }, limits };
 }
 
-function resolveSecurity(s: DeploymentSecurity | undefined, fail: Fail): ResolvedSecurity {
+function resolveSecurity(s: DeploymentSecurity | undefined, fail: Fail, check: Check): ResolvedSecurity {
   const d = DEPLOYMENT_DEFAULTS.securityContext;
-  const known: readonly string[] = LINUX_CAPABILITIES;
   const drop = s?.dropCapabilities ?? d.dropCapabilities;
-  drop.forEach((c, i) => {
-    if (!known.includes(c)) throw fail(`securityContext.dropCapabilities[${i}]`, c, 'use a Linux capability name in upper case without "CAP_", such as "ALL" or "NET_RAW"');
-  });
+  drop.forEach((c, i) => check(CAPABILITY_RULE, c, `securityContext.dropCapabilities[${i}]`));
   const runAsUser = s?.runAsUser ?? d.runAsUser;
   const runAsGroup = s?.runAsGroup ?? d.runAsGroup;
   const runAsNonRoot = s?.runAsNonRoot ?? d.runAsNonRoot;
-  if (!Number.isInteger(runAsUser) || runAsUser < 0) throw fail('securityContext.runAsUser', runAsUser, 'use a numeric user id of 0 or more');
-  if (!Number.isInteger(runAsGroup) || runAsGroup < 0) throw fail('securityContext.runAsGroup', runAsGroup, 'use a numeric group id of 0 or more');
+  const unixId = (v: number) => Number.isInteger(v) && v >= 0 && v <= MAX_UNIX_ID;
+  if (!unixId(runAsUser)) throw fail('securityContext.runAsUser', runAsUser, `use a numeric user id from 0 to ${MAX_UNIX_ID}`);
+  if (!unixId(runAsGroup)) throw fail('securityContext.runAsGroup', runAsGroup, `use a numeric group id from 0 to ${MAX_UNIX_ID}`);
   if (runAsNonRoot && runAsUser === 0) throw fail('securityContext.runAsUser', runAsUser, 'runAsNonRoot is true, so the kubelet refuses to start a container as user 0: use a non-zero user id');
   return {
     runAsNonRoot,

@@ -44,12 +44,15 @@ export const RULES = {
   'spc-object-type': rule('error', 'objectType is not secret, key or cert (case-sensitive)'),
   'spc-object-name-missing': rule('error', 'an objects element has no objectName'),
   'spc-object-version-pinned': rule('warning', 'objectVersion pins a version, which is never rotated'),
-  'spc-file-name-invalid': rule('error', 'a mounted file name is absolute, contains "..", or has an element over 255 characters'),
+  'spc-file-name-invalid': rule('error', 'a mounted file name is empty or absolute, contains ".." anywhere, has an element over 255 bytes, or is over 4096 bytes'),
   'spc-file-name-duplicate': rule('error', 'two objects mount the same file name'),
   'secret-object-malformed': rule('error', 'a secretObjects entry lacks secretName or data, or a data item lacks objectName or key'),
   'secret-object-type-missing': rule('error', 'a secretObjects entry has no type and is silently skipped'),
   'secret-object-unknown-file': rule('error', 'a secretObjects data objectName is not a mounted file name'),
   'secret-object-tls-keys': rule('error', 'a kubernetes.io/tls secretObjects entry does not have exactly the keys tls.crt and tls.key'),
+  'secret-object-versioned-file': rule('error', 'a secretObjects data objectName names an object whose objectVersionHistory > 1 writes only <name>/0, <name>/1, ...'),
+  'secret-object-key-invalid': rule('error', 'a secretObjects data key is not a valid Secret key'),
+  'secret-object-required-keys': rule('error', 'a basic-auth, ssh-auth or dockerconfigjson secretObjects entry lacks the key its type requires'),
 
   // Federated credentials
   'federated-credential-missing': rule('error', "no federated credential has the workload's subject"),

@@ -3,7 +3,8 @@
  * whitespace-trimmed; `objects` is YAML `{array: [<YAML doc>, ...]}`) and reports what the
  * provider would silently ignore or reject.
  */
-import { KNOWN_OBJECT_KEYS, OBJECT_TYPES, SPC_API_VERSION, type ObjectType } from '../lib/csi-driver';
+import { filesWritten, KNOWN_OBJECT_KEYS, mountPathProblem, OBJECT_TYPES, SECRET_OBJECT_FILE_RULE, SPC_API_VERSION, type ObjectType } from '../lib/csi-driver';
+import { missingSecretKeys, SECRET_KEY_RULE } from '../lib/kubernetes';
 import { parseYaml } from '../lib/yaml-fast';
 import type { OutputsContract } from '../lib/outputs/contract';
 import type { Findings } from './finding';
@@ -27,8 +28,10 @@ export interface SpcInfo {
   readonly clientId: string | undefined;
   /** Objects with a valid name and type (the ones a role must cover). */
   readonly objects: readonly MountedObject[];
-  /** Every mounted file name (alias or name). */
+  /** Every mounted file name (alias or name; the folder of a version history). */
   readonly files: ReadonlySet<string>;
+  /** Every file the provider writes: the file name, or `<file>/0` ... for a version history above 1. */
+  readonly written: ReadonlySet<string>;
   /** `secretName`s of `secretObjects`. */
   readonly syncedSecrets: ReadonlySet<string>;
 }
@@ -153,33 +156,43 @@ export function analyzeSecretProviderClass(spc: K8sObject, ctx: SpcContext, out:
     }
   }
 
-  const { objects, files } = analyzeObjects(spc, params['objects'], out);
-  const syncedSecrets = analyzeSecretObjects(spc, spec['secretObjects'], files, out);
-  return { object: spc, keyvaultName, tenantId: tenant, clientId, objects, files, syncedSecrets };
+  const { objects, files, written, histories } = analyzeObjects(spc, params['objects'], out);
+  const syncedSecrets = analyzeSecretObjects(spc, spec['secretObjects'], { written, histories }, out);
+  return { object: spc, keyvaultName, tenantId: tenant, clientId, objects, files, written, syncedSecrets };
 }
 
-function analyzeObjects(spc: K8sObject, raw: unknown, out: Findings): { objects: MountedObject[]; files: Set<string> } {
+interface AnalyzedObjects {
+  objects: MountedObject[];
+  files: Set<string>;
+  written: Set<string>;
+  /** objectVersionHistory above 1, by file name. */
+  histories: Map<string, number>;
+}
+
+function analyzeObjects(spc: K8sObject, raw: unknown, out: Findings): AnalyzedObjects {
   const objects: MountedObject[] = [];
   const files = new Set<string>();
+  const written = new Set<string>();
+  const histories = new Map<string, number>();
   const where = spc.where('spec.parameters.objects');
   const malformed = (message: string) =>
     out.add('spc-objects-malformed', where, `${spc.ref}: ${message}`, 'write objects as "array:" followed by one "- |" block per object, each a YAML mapping with objectName and objectType');
 
   if (typeof raw !== 'string' || raw.trim() === '') {
     malformed('spec.parameters.objects is missing: nothing would be mounted');
-    return { objects, files };
+    return { objects, files, written, histories };
   }
   let doc: unknown;
   try {
     doc = parseYaml(raw);
   } catch (e) {
     malformed(`objects is not valid YAML (${firstLine(e)})`);
-    return { objects, files };
+    return { objects, files, written, histories };
   }
   const array = rec(doc)['array'];
   if (!Array.isArray(array)) {
     malformed('objects has no "array:" list');
-    return { objects, files };
+    return { objects, files, written, histories };
   }
 
   const firstByFile = new Map<string, number>();
@@ -241,7 +254,7 @@ function analyzeObjects(spc: K8sObject, raw: unknown, out: Findings): { objects:
     if (file === undefined) return;
     const problem = fileNameProblem(file);
     if (problem) {
-      out.add('spc-file-name-invalid', w, `${spc.ref}: mounted file name "${file}" ${problem}`, `set ${alias !== undefined ? 'objectAlias' : 'objectAlias (the file name)'} to a relative name without ".." and with elements of at most 255 characters`);
+      out.add('spc-file-name-invalid', w, `${spc.ref}: mounted file name "${file}" ${problem}; the provider fails the mount`, `set ${alias !== undefined ? 'objectAlias' : 'objectAlias (the file name)'} to a relative name without ".." and with elements of at most 255 bytes`);
     }
     const first = firstByFile.get(file);
     if (first !== undefined) {
@@ -250,12 +263,15 @@ function analyzeObjects(spc: K8sObject, raw: unknown, out: Findings): { objects:
       firstByFile.set(file, i);
     }
     files.add(file);
+    const history = Number(scalar(o['objectVersionHistory']) ?? 1);
+    if (Number.isInteger(history) && history > 1) histories.set(file, history);
+    for (const f of filesWritten(file, histories.get(file))) written.add(f);
     if (name !== undefined && type !== undefined) objects.push({ name, type, fileName: file, path });
   });
-  return { objects, files };
+  return { objects, files, written, histories };
 }
 
-function analyzeSecretObjects(spc: K8sObject, raw: unknown, files: ReadonlySet<string>, out: Findings): Set<string> {
+function analyzeSecretObjects(spc: K8sObject, raw: unknown, mount: Pick<AnalyzedObjects, 'written' | 'histories'>, out: Findings): Set<string> {
   const secrets = new Set<string>();
   list(raw).forEach((entry, i) => {
     const path = `spec.secretObjects[${i}]`;
@@ -285,15 +301,35 @@ function analyzeSecretObjects(spc: K8sObject, raw: unknown, files: ReadonlySet<s
         out.add('secret-object-malformed', dw, `${spc.ref}: ${label} data[${j}] needs both objectName and key`, 'set objectName (a mounted file name) and key (the Secret key)');
       }
       if (key) keys.push(key);
-      if (objectName && !files.has(objectName)) {
+      if (key && !SECRET_KEY_RULE.test(key)) {
+        out.add('secret-object-key-invalid', spc.where(`${path}.data[${j}].key`), `${spc.ref}: ${label} data[${j}] has key "${key}", which the API server refuses in a Secret`, SECRET_KEY_RULE.fix);
+      }
+      const history = objectName ? mount.histories.get(objectName) : undefined;
+      if (objectName && history !== undefined) {
+        out.add(
+          'secret-object-versioned-file',
+          spc.where(`${path}.data[${j}].objectName`),
+          `${spc.ref}: ${label} data[${j}] syncs "${objectName}", but objectVersionHistory ${history} makes the provider write "${objectName}/0" to "${objectName}/${history - 1}" and no "${objectName}" file; the Secret never syncs`,
+          `set objectName: ${objectName}/0 (the current version)`,
+        );
+      } else if (objectName && !SECRET_OBJECT_FILE_RULE.test({ objectName, files: mount.written })) {
         out.add(
           'secret-object-unknown-file',
           spc.where(`${path}.data[${j}].objectName`),
-          `${spc.ref}: ${label} data[${j}] syncs "${objectName}", which is not a mounted file name (mounted: ${[...files].sort().join(', ') || 'none'})`,
+          `${spc.ref}: ${label} data[${j}] syncs "${objectName}", which is not a mounted file name (mounted: ${[...mount.written].sort().join(', ') || 'none'})`,
           'use the objectAlias of the object when it has one, else its objectName',
         );
       }
     });
+    const missing = type && type !== 'kubernetes.io/tls' ? missingSecretKeys(type, keys) : [];
+    if (missing.length > 0) {
+      out.add(
+        'secret-object-required-keys',
+        spc.where(`${path}.data`),
+        `${spc.ref}: ${label} is ${type} with keys [${keys.join(', ')}]; the API server refuses it without the key ${missing.join(' and ')}, so the sync fails`,
+        `map a mounted file to key ${missing.join(' and ')}`,
+      );
+    }
     if (type === 'kubernetes.io/tls') {
       const sorted = [...keys].sort();
       if (sorted.length !== 2 || sorted[0] !== 'tls.crt' || sorted[1] !== 'tls.key') {
@@ -317,14 +353,9 @@ function scalar(v: unknown): string | undefined {
   return t === '' ? undefined : t;
 }
 
-/** Why a mounted file name is unsafe, or undefined. */
+/** Why the provider or the driver refuses a mounted file name (the broken rule's text), or undefined. */
 export function fileNameProblem(file: string): string | undefined {
-  if (file.startsWith('/')) return 'is absolute';
-  const parts = file.split('/');
-  if (parts.includes('..')) return 'contains a ".." element';
-  const long = parts.find((s) => s.length > 255);
-  if (long !== undefined) return `has an element of ${long.length} characters (at most 255)`;
-  return undefined;
+  return mountPathProblem(file)?.fix;
 }
 
 function firstLine(e: unknown): string {

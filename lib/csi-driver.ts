@@ -3,6 +3,7 @@
  * Azure provider (Azure/secrets-store-csi-driver-provider-azure) that the charts, the check and
  * verify share.
  */
+import { firstBroken, predicateRule, utf8Length, type Rule } from './rule';
 
 /** The CSI driver's registered name (the volume's `csi.driver`). */
 export const CSI_DRIVER = 'secrets-store.csi.k8s.io';
@@ -17,8 +18,85 @@ export const AZURE_PROVIDER = 'azure';
 export const OBJECT_TYPES = ['secret', 'key', 'cert'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
-/** A file name inside the CSI mount: one path element, no `/`, not `.` or `..`, at most 255 chars. */
-export const MOUNT_FILE_NAME = /^(?!\.\.?$)[^/\0]{1,255}$/;
+const AZURE_VALIDATE_FILE_NAME = 'Azure/secrets-store-csi-driver-provider-azure pkg/provider/validate.go (validateFileName)';
+const DRIVER_VALIDATE_PATH = 'kubernetes-sigs/secrets-store-csi-driver pkg/util/fileutil/atomic_writer.go (validatePath)';
+
+/** The longest path element the driver writes (bytes), and the longest path. */
+export const MAX_FILE_NAME_BYTES = 255;
+export const MAX_PATH_BYTES = 4096;
+
+/**
+ * What the Azure provider and the driver accept as a path inside the mount (an objectAlias, or
+ * the objectName when there is none), in the order they check. A hand-written SecretProviderClass
+ * may use nested paths (`dir/file`).
+ */
+export const MOUNT_PATH_RULES: readonly Rule<string>[] = [
+  predicateRule('mounted file name', (v) => v.trim() !== '', 'must not be empty', AZURE_VALIDATE_FILE_NAME),
+  predicateRule('mounted file name', (v) => !v.startsWith('/'), 'must be a relative path (no leading "/")', AZURE_VALIDATE_FILE_NAME),
+  predicateRule('mounted file name', (v) => !v.includes('..'), 'must not contain ".." anywhere (the provider refuses "db..password" too)', `${AZURE_VALIDATE_FILE_NAME}: strings.Contains(fileName, "..")`),
+  predicateRule(
+    'mounted file name',
+    (v) => v.split('/').every((e) => utf8Length(e) <= MAX_FILE_NAME_BYTES),
+    `must have path elements of at most ${MAX_FILE_NAME_BYTES} bytes (UTF-8; "é" counts 2)`,
+    `${DRIVER_VALIDATE_PATH}: maxFileNameLength`,
+  ),
+  predicateRule('mounted file name', (v) => utf8Length(v) <= MAX_PATH_BYTES, `must be at most ${MAX_PATH_BYTES} bytes long`, `${DRIVER_VALIDATE_PATH}: maxPathLength`),
+];
+
+/**
+ * A file name this project mounts (`objects[].alias`): the rules above, and one path element
+ * (nested names would meet the `<alias>/<n>` folders of a version history), not ".", and
+ * written as the provider reads it (it trims surrounding whitespace).
+ */
+export const MOUNT_FILE_NAME_RULES: readonly Rule<string>[] = [
+  ...MOUNT_PATH_RULES,
+  predicateRule('mounted file name', (v) => !v.includes('/') && v !== '.', 'must be one file name: no "/" and not "."', `${DRIVER_VALIDATE_PATH} (a nested name is a folder); project rule`),
+  predicateRule('mounted file name', (v) => v === v.trim() && !v.includes('\0'), 'must not start or end with whitespace (the provider trims it)', 'Azure/secrets-store-csi-driver-provider-azure pkg/provider/provider.go (formatKeyVaultObject trims every field)'),
+];
+
+/** The first rule a mounted path breaks, or undefined. */
+export function mountPathProblem(path: string, rules: readonly Rule<string>[] = MOUNT_PATH_RULES): Rule<string> | undefined {
+  return firstBroken(path, rules);
+}
+
+/** For JSON Schema: the shape of a mounted file name (the byte limit is checked by the rules). */
+export const MOUNT_FILE_NAME = /^(?!\s)(?!.*\.\.)(?!.*\s$)(?!\.$)[^/\0]{1,255}$/;
+
+/**
+ * The files an object writes into the mount: its file name, or with a version history above 1,
+ * `<file>/0` (the current version), `<file>/1`, ... `<file>/<n-1>`, and no `<file>` file. Fewer
+ * exist while the object has fewer versions.
+ */
+export function filesWritten(file: string, versionHistory: number | undefined): string[] {
+  const n = versionHistory ?? 1;
+  return n > 1 ? Array.from({ length: n }, (_, i) => `${file}/${i}`) : [file];
+}
+
+/**
+ * `secretObjects[].data[].objectName` must name a file the mount holds. The driver walks the
+ * mount recursively, so `<alias>/0` of a version history syncs; `<alias>` itself never exists.
+ */
+export const SECRET_OBJECT_FILE_RULE = predicateRule<{ readonly objectName: string; readonly files: ReadonlySet<string> }>(
+  'secretObjects objectName',
+  ({ objectName, files }) => files.has(objectName),
+  'name a file the mount holds: the alias when one is set, else the object name; with a version history above 1, "<alias>/0" (the current version)',
+  'kubernetes-sigs/secrets-store-csi-driver pkg/util/secretutil/secret.go (GetSecretData: "file matching objectName ... not found"), pkg/util/fileutil/filesystem.go (GetMountedFiles); Azure/secrets-store-csi-driver-provider-azure pkg/provider/provider.go (getLatestNKeyVaultObjects writes <alias>/<n>)',
+);
+
+/**
+ * A `kubernetes.io/tls` Secret takes only `tls.crt` and `tls.key`: the driver extracts the
+ * certificate or the key from the PEM file by key and fails the sync for any other key.
+ */
+export const TLS_SECRET_KEYS = ['tls.crt', 'tls.key'] as const;
+export const TLS_SECRET_KEY_RULE = predicateRule(
+  'kubernetes.io/tls key',
+  (v: string) => (TLS_SECRET_KEYS as readonly string[]).includes(v),
+  'a kubernetes.io/tls Secret takes only the keys "tls.crt" and "tls.key"',
+  'kubernetes-sigs/secrets-store-csi-driver pkg/util/secretutil/secret.go (GetCertPart: "Only \'tls.key\' and \'tls.crt\' are supported")',
+);
+
+/** The label the driver sets on every Secret it syncs (and overwrites if given). */
+export const DRIVER_MANAGED_LABEL = 'secrets-store.csi.k8s.io/managed';
 
 /** Keys the Azure provider reads in an `objects` element; anything else is silently ignored. */
 export const KNOWN_OBJECT_KEYS = ['objectName', 'objectType', 'objectAlias', 'objectVersion', 'objectVersionHistory', 'objectFormat', 'objectEncoding', 'filePermission'] as const;

@@ -29,6 +29,8 @@ import {
   type RoleName,
 } from './azure';
 import type { ObjectType } from './csi-driver';
+import { SYSTEM_NAMESPACES } from './kubernetes';
+import { workloadPodSecurity } from './workload-security';
 
 export interface MountedObject {
   readonly name: string;
@@ -86,7 +88,10 @@ export type WarningCode =
   /** Key Vault request load at half a limit or more: added by lib/request-budget.ts across environments. */
   | 'polling-load'
   | 'dns-prefix-derived'
-  | 'node-resource-group-derived';
+  | 'node-resource-group-derived'
+  | 'pod-security'
+  | 'system-namespace'
+  | 'version-may-be-missing';
 
 export interface ConfigWarning {
   readonly code: WarningCode;
@@ -333,6 +338,7 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
         });
       }
     });
+    out.push(...kubernetesWarnings(config, w, i));
     w.deployment.envFromSyncedSecret.forEach((e, j) => {
       out.push({
         code: 'env-from-synced-secret',
@@ -351,5 +357,44 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
       });
     }
   }
+  return out;
+}
+
+/**
+ * Warnings about what Kubernetes will do with a workload: pods below the restricted Pod Security
+ * level (the namespace we render enforces what they meet), a workload in kube-system, and a synced
+ * Secret that reads an older version which may not exist yet.
+ */
+function kubernetesWarnings(config: EnvironmentConfig, w: WorkloadConfig, i: number): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  const security = workloadPodSecurity(w.name, w.deployment.securityContext);
+  if (security.level !== 'restricted') {
+    const labelled = config.output.namespaces && !(SYSTEM_NAMESPACES as readonly string[]).includes(w.namespace);
+    out.push({
+      code: 'pod-security',
+      path: `workloads[${i}].deployment.securityContext`,
+      message: `the pods of "${w.name}" meet only the ${security.level} Pod Security Standard (${security.failed.map((c) => c.fix).join('; ')})${labelled ? `: namespace "${w.namespace}" enforces ${security.level} and warns at restricted` : ''}; restore the defaults to run restricted`,
+    });
+  }
+  if (w.namespace === 'kube-system') {
+    out.push({
+      code: 'system-namespace',
+      path: `workloads[${i}].namespace`,
+      message: `workload "${w.name}" runs in kube-system, which AKS manages and many controllers trust: no Namespace object or Pod Security labels are rendered for it; prefer a namespace of its own`,
+    });
+  }
+  w.secretObjects.forEach((s, j) => {
+    s.data.forEach((d, k) => {
+      const m = /^(.*)\/([1-9][0-9]*)$/.exec(d.objectName);
+      const o = m ? w.objects.find((x) => mountedFileName(x) === m[1] && (x.versionHistory ?? 1) > Number(m[2])) : undefined;
+      if (m && o) {
+        out.push({
+          code: 'version-may-be-missing',
+          path: `workloads[${i}].secretObjects[${j}].data[${k}].objectName`,
+          message: `"${d.objectName}" exists only once "${o.name}" has ${Number(m[2]) + 1} versions; until then the driver fails to sync Secret "${s.secretName}": use "${m[1]}/0" unless the older version is certain to exist`,
+        });
+      }
+    });
+  });
   return out;
 }

@@ -17,6 +17,8 @@ export interface Rule<T = string> {
   readonly test: (value: T) => boolean;
   /** The rule as one regular expression, where it can be written as one (JSON Schema `pattern`). */
   readonly pattern?: RegExp;
+  /** The longest value the rule allows, where it has such a bound (JSON Schema `maxLength`). */
+  readonly maxLength?: number;
 }
 
 /** A rule that is exactly one regular expression. */
@@ -27,6 +29,11 @@ export function patternRule(subject: string, pattern: RegExp, fix: string, sourc
 /** A rule written as a predicate. */
 export function predicateRule<T = string>(subject: string, test: (value: T) => boolean, fix: string, source: string): Rule<T> {
   return { subject, fix, source, test };
+}
+
+/** A rule that is one regular expression and a length bound (`max` in characters; JSON Schema `maxLength`). */
+export function boundedPatternRule(subject: string, pattern: RegExp, max: number, fix: string, source: string): Rule<string> & { readonly pattern: RegExp; readonly maxLength: number } {
+  return { subject, fix, source, pattern, maxLength: max, test: (v) => v.length <= max && pattern.test(v) };
 }
 
 /** Both rules hold; the first broken one's fix is reported. */

@@ -69,7 +69,7 @@ workloads:
       - secretName: api
         type: Opaque
         data:
-          - { objectName: API_TOKEN, key: token }
+          - { objectName: API_TOKEN/0, key: token }  # versionHistory 3 writes API_TOKEN/0..2, no API_TOKEN
     deployment:
       image: ghcr.io/example/ingress:1.0.0
       command: ["/bin/ingress"]

@@ -136,17 +136,47 @@ describe('prod', () => {
     }
   });
 
-  test('a namespace with a relaxed workload enforces baseline but still warns and audits restricted', () => {
+  // kubernetes/pod-security-admission policy/check_allowPrivilegeEscalation.go is a restricted check:
+  // the pods meet baseline, so the namespace enforces baseline (never a level its pods fail).
+  test('a namespace with a relaxed workload enforces the level its pods meet (baseline) and still warns and audits restricted', () => {
     const source = readFileSync('environments/prod.yaml', 'utf8').replace(
       '      reloaderAnnotation: true\n      resources:',
-      '      reloaderAnnotation: true\n      securityContext:\n        seccompProfile: Unconfined\n      resources:',
+      '      reloaderAnnotation: true\n      securityContext:\n        allowPrivilegeEscalation: true\n      resources:',
     );
-    expect(source).toContain('seccompProfile: Unconfined');
+    expect(source).toContain('allowPrivilegeEscalation: true');
     const model = modelFromYaml('prod', source);
     const relaxed = renderEnvironment(model, exampleOutputs('prod'));
-    expect(objectOf(relaxed, 'namespace-payments.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
-    expect(objectOf(relaxed, 'namespace-payments.yaml').metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
+    expect(objectOf(relaxed, 'namespace-payments.yaml').metadata.labels).toEqual({
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
     expect(objectOf(relaxed, 'namespace-web.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(model.warnings.filter((w) => w.code === 'pod-security')).toStrictEqual([
+      {
+        code: 'pod-security',
+        path: 'workloads[0].deployment.securityContext',
+        message: 'the pods of "payments-api" meet only the baseline Pod Security Standard (set allowPrivilegeEscalation: false): namespace "payments" enforces baseline and warns at restricted; restore the defaults to run restricted',
+      },
+    ]);
+  });
+
+  // Issue 12: kube-system, kube-public, kube-node-lease and default are never rendered or labelled
+  // (an Argo CD Application with prune: true would otherwise own kube-system).
+  test('a workload in kube-system gets no Namespace object, and a warning', () => {
+    const source = readFileSync('environments/prod.yaml', 'utf8').replace('    namespace: payments\n', '    namespace: kube-system\n');
+    expect(source).toContain('namespace: kube-system');
+    const model = modelFromYaml('prod', source);
+    const files = renderEnvironment(model, outputsFor(model));
+    expect(files.filter((f) => f.path.startsWith('namespace-')).map((f) => f.path)).toEqual(['namespace-web.yaml']);
+    expect(objectsOf(files).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.namespace)).toEqual(['kube-system', 'web']);
+    expect(model.warnings.filter((w) => w.code === 'system-namespace')).toStrictEqual([
+      {
+        code: 'system-namespace',
+        path: 'workloads[0].namespace',
+        message: 'workload "payments-api" runs in kube-system, which AKS manages and many controllers trust: no Namespace object or Pod Security labels are rendered for it; prefer a namespace of its own',
+      },
+    ]);
   });
 
   test('each workload gets its own client id in SA and SPC', () => {

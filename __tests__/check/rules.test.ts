@@ -236,13 +236,19 @@ describe('SecretProviderClass', () => {
     expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: object "db-password" is pinned to version "abc123" and is never rotated');
   });
 
+  // Azure/secrets-store-csi-driver-provider-azure pkg/provider/validate.go (validateFileName) and
+  // kubernetes-sigs/secrets-store-csi-driver pkg/util/fileutil/atomic_writer.go (validatePath):
+  // the same rules (lib/csi-driver.ts MOUNT_PATH_RULES) the schema and the chart use.
   test.each([
-    ['../etc/passwd', 'contains a ".." element'],
-    ['/etc/passwd', 'is absolute'],
-    [`dir/${'a'.repeat(256)}`, 'has an element of 256 characters (at most 255)'],
+    ['../etc/passwd', 'must not contain ".." anywhere (the provider refuses "db..password" too)'],
+    ['db..password', 'must not contain ".." anywhere (the provider refuses "db..password" too)'],
+    ['/etc/passwd', 'must be a relative path (no leading "/")'],
+    [`dir/${'a'.repeat(256)}`, 'must have path elements of at most 255 bytes (UTF-8; "é" counts 2)'],
+    [`dir/${'é'.repeat(128)}`, 'must have path elements of at most 255 bytes (UTF-8; "é" counts 2)'],
   ])('fails spc-file-name-invalid for %s', (alias, problem) => {
     const [f] = of(run((p) => (params(p).objects = objectsParameter([`objectName: db-password\nobjectType: secret\nobjectAlias: "${alias}"`]))), 'spc-file-name-invalid');
-    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault: mounted file name "${alias}" ${problem}`);
+    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault: mounted file name "${alias}" ${problem}; the provider fails the mount`);
+    expect(f!.fix).toBe('set objectAlias to a relative name without ".." and with elements of at most 255 bytes');
   });
 
   test('fails spc-file-name-duplicate', () => {
@@ -268,6 +274,46 @@ describe('SecretProviderClass', () => {
   test('fails secret-object-unknown-file when objectName is not the alias', () => {
     const [f] = of(run((p) => (p.spc.spec.secretObjects[0].data[0].objectName = 'web-tls')), 'secret-object-unknown-file');
     expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] syncs "web-tls", which is not a mounted file name (mounted: DB_PASSWORD, tls.crt)');
+  });
+
+  // Azure provider getLatestNKeyVaultObjects: objectVersionHistory > 1 writes <alias>/0 ... and no <alias>.
+  test('fails secret-object-versioned-file when objectName is the alias of an object with a version history', () => {
+    const findings = run((p) => {
+      params(p).objects = objectsParameter([OBJECTS[0]!, `${OBJECTS[1]!}objectVersionHistory: 3\n`]);
+    });
+    const [f] = of(findings, 'secret-object-versioned-file');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data[0].objectName`);
+    expect(f!.message).toBe(
+      'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] syncs "tls.crt", but objectVersionHistory 3 makes the provider write "tls.crt/0" to "tls.crt/2" and no "tls.crt" file; the Secret never syncs',
+    );
+    expect(f!.fix).toBe('set objectName: tls.crt/0 (the current version)');
+    expect(findings.filter((x) => x.rule === 'secret-object-unknown-file')).toEqual([]);
+  });
+
+  // kubernetes-sigs/secrets-store-csi-driver pkg/util/fileutil/filesystem.go (GetMountedFiles walks nested files).
+  test('accepts "<alias>/0" of a version history as a synced objectName', () => {
+    const findings = run((p) => {
+      params(p).objects = objectsParameter([OBJECTS[0]!, `${OBJECTS[1]!}objectVersionHistory: 3\n`]);
+      p.spc.spec.secretObjects[0].data[0].objectName = 'tls.crt/0';
+    });
+    expect(findings).toEqual([]);
+  });
+
+  // kubernetes/apimachinery IsConfigMapKey (ValidateSecret).
+  test('fails secret-object-key-invalid', () => {
+    const [f] = of(run((p) => (p.spc.spec.secretObjects[0].data[0].key = '..cert')), 'secret-object-key-invalid');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data[0].key`);
+    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] has key "..cert", which the API server refuses in a Secret');
+    expect(f!.fix).toBe('use at most 253 letters, digits, "-", "_" or "." for a Secret key, not "." and not starting with ".."');
+  });
+
+  // kubernetes/kubernetes pkg/apis/core/validation ValidateSecret: required keys per type.
+  test('fails secret-object-required-keys', () => {
+    const [f] = of(run((p) => (p.spc.spec.secretObjects[0].type = 'kubernetes.io/dockerconfigjson')), 'secret-object-required-keys');
+    expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data`);
+    expect(f!.message).toBe(
+      'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" is kubernetes.io/dockerconfigjson with keys [cert]; the API server refuses it without the key ".dockerconfigjson" (holding the JSON of a Docker config), so the sync fails',
+    );
   });
 
   test('fails secret-object-tls-keys', () => {

@@ -175,6 +175,23 @@ describe('warnings', () => {
       /^environment variable P comes from synced Secret "s" and will not change on rotation without a pod restart: set deployment.reloaderAnnotation: true or read the mounted file$/,
     ],
     ['vault-firewall-deny', (d) => (d.keyVault.networkAcls = { defaultAction: 'Deny' }), 'keyVault.networkAcls.defaultAction', /^the vault firewall denies by default and no subnet is allowed/],
+    // kubernetes/pod-security-admission policy/check_runAsNonRoot.go, check_runAsUser.go (restricted).
+    [
+      'pod-security',
+      (d) => (d.workloads[0].deployment.securityContext = { runAsNonRoot: false, runAsUser: 0 }),
+      'workloads[0].deployment.securityContext',
+      /^the pods of "app" meet only the baseline Pod Security Standard \(set runAsNonRoot: true; run as a non-zero user id\): namespace "apps" enforces baseline and warns at restricted; restore the defaults to run restricted$/,
+    ],
+    ['system-namespace', (d) => (d.workloads[0].namespace = 'kube-system'), 'workloads[0].namespace', /^workload "app" runs in kube-system, which AKS manages .*no Namespace object or Pod Security labels are rendered for it/],
+    [
+      'version-may-be-missing',
+      (d) => {
+        d.workloads[0].objects[0].versionHistory = 2;
+        d.workloads[0].secretObjects = [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db-password/1', key: 'previous' }] }];
+      },
+      'workloads[0].secretObjects[0].data[0].objectName',
+      /^"db-password\/1" exists only once "db-password" has 2 versions; until then the driver fails to sync Secret "s": use "db-password\/0"/,
+    ],
   ];
 
   test.each(cases)('warns %s', (code, edit, path, message) => {
@@ -190,6 +207,11 @@ describe('warnings', () => {
       d.workloads[0].deployment.reloaderAnnotation = true;
     }));
     expect(model.warnings[0]!.message).toMatch(/without a pod restart \(Reloader annotation set: pods restart on change\)$/);
+  });
+
+  test('pod-security in a namespace we do not label says nothing about its labels', () => {
+    const model = derive(minimalVariant((d) => ((d.workloads[0].namespace = 'default'), (d.workloads[0].deployment.securityContext = { allowPrivilegeEscalation: true }))));
+    expect(model.warnings.map((w) => w.message)).toStrictEqual(['the pods of "app" meet only the baseline Pod Security Standard (set allowPrivilegeEscalation: false); restore the defaults to run restricted']);
   });
 
   test('no firewall warning when a subnet is allowed or the vault exists already', () => {

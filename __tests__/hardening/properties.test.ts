@@ -40,7 +40,8 @@ const keyVaultObject = fc.record(
     name: fc.stringMatching(/^[a-zA-Z0-9-]{1,30}$/),
     type: fc.constantFrom('secret', 'key', 'cert'),
     // A file name: no "/", never "." or "..".
-    alias: fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,30}$/),
+    // The Azure provider refuses ".." anywhere in a file name (validateFileName).
+    alias: fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,30}$/).filter((a) => !a.includes('..')),
     filePermission: fc.constantFrom('0440', '0644', '600'),
   },
   { requiredKeys: ['name', 'type'] },
@@ -54,7 +55,8 @@ const workload = fc.record({
   objects: fc.uniqueArray(keyVaultObject, { minLength: 1, maxLength: 4, selector: fileNameOf }),
   syncFirstObject: fc.boolean(),
   replicas: fc.integer({ min: 0, max: 3 }),
-  env: fc.array(fc.record({ name: fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,15}$/), value: fc.string({ maxLength: 20 }) }), { maxLength: 2 }),
+  // Unique names: a repeated variable is refused (the later one would silently win).
+  env: fc.uniqueArray(fc.record({ name: fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,15}$/), value: fc.string({ maxLength: 20 }) }), { maxLength: 2, selector: (e) => e.name }),
 });
 
 const environment = fc.record({

@@ -5,6 +5,18 @@
 import { manifestFileName, secretProviderClassName } from '../naming';
 import type { EnvironmentConfig } from './schema';
 import { keyVaultObjectKey, MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../azure';
+import { filesWritten, SECRET_OBJECT_FILE_RULE } from '../csi-driver';
+import {
+  annotationsSize,
+  ANNOTATIONS_SIZE_RULE,
+  ARGOCD_SYNC_WAVE_ANNOTATION,
+  ENV_VAR_NAMES_UNIQUE_RULE,
+  firstRepeat,
+  PORT_NAMES_UNIQUE_RULE,
+  PORT_NUMBERS_UNIQUE_RULE,
+  RELOADER_SECRET_ANNOTATION,
+  RELOADER_SPC_ANNOTATION,
+} from '../kubernetes';
 
 
 export interface RuleViolation {
@@ -95,12 +107,9 @@ export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
       }
       const keys = new Set<string>();
       s.data.forEach((d, k) => {
-        if (!files.has(d.objectName)) {
-          out.push({
-            path: ['workloads', i, 'secretObjects', j, 'data', k, 'objectName'],
-            received: d.objectName,
-            message: `objectName must be a mounted file name of this workload (the alias when one is set): one of ${[...files.keys()].map((f) => JSON.stringify(f)).join(', ')}`,
-          });
+        const problem = syncedFileProblem(d.objectName, w.objects, files);
+        if (problem !== undefined) {
+          out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'objectName'], received: d.objectName, message: problem });
         }
         if (keys.has(d.key)) {
           out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'key'], received: d.key, message: 'key already used in this Secret: use distinct keys' });
@@ -110,7 +119,15 @@ export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
       secretKeys.set(s.secretName, keys);
     });
 
-    const envNames = new Set(w.deployment.env.map((e) => e.name));
+    const envNames = new Map<string, string>();
+    w.deployment.env.forEach((e, j) => {
+      const first = envNames.get(e.name);
+      if (first !== undefined) {
+        out.push({ path: ['workloads', i, 'deployment', 'env', j, 'name'], received: e.name, message: `environment variable already set by ${first}: ${ENV_VAR_NAMES_UNIQUE_RULE.fix}` });
+      } else {
+        envNames.set(e.name, `deployment.env[${j}]`);
+      }
+    });
     w.deployment.envFromSyncedSecret.forEach((e, j) => {
       const keys = secretKeys.get(e.secretName);
       if (keys === undefined) {
@@ -126,11 +143,15 @@ export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
           message: `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}`,
         });
       }
-      if (envNames.has(e.name)) {
-        out.push({ path: ['workloads', i, 'deployment', 'envFromSyncedSecret', j, 'name'], received: e.name, message: 'environment variable already set in deployment.env: use one or the other' });
+      const first = envNames.get(e.name);
+      if (first !== undefined) {
+        out.push({ path: ['workloads', i, 'deployment', 'envFromSyncedSecret', j, 'name'], received: e.name, message: `environment variable already set by ${first}: use one or the other` });
+      } else {
+        envNames.set(e.name, `deployment.envFromSyncedSecret[${j}]`);
       }
-      envNames.add(e.name);
     });
+
+    out.push(...workloadKubernetesRules(env, w, i));
   });
 
   // Rendered file names join kind, namespace and name with "-", so two different objects can
@@ -228,4 +249,77 @@ function nodeResourceGroupIsNew(env: EnvironmentConfig): RuleViolation[] {
       message: `${taken[0]} names this group too; AKS creates the node resource group itself and refuses an existing one: use a name of its own`,
     },
   ];
+}
+
+type WorkloadInput = EnvironmentConfig['workloads'][number];
+
+/**
+ * Why `objectName` of a synced Secret names no file the mount holds, or undefined. With a version
+ * history above 1 the provider writes `<alias>/0` ... `<alias>/<n-1>` and no `<alias>`.
+ */
+function syncedFileProblem(objectName: string, objects: WorkloadInput['objects'], files: ReadonlyMap<string, number>): string | undefined {
+  const written = new Set(objects.flatMap((o) => filesWritten(mountedFileName(o), o.versionHistory)));
+  if (SECRET_OBJECT_FILE_RULE.test({ objectName, files: written })) return undefined;
+  const j = files.get(objectName) ?? files.get(objectName.replace(/\/[^/]*$/, ''));
+  const versioned = j !== undefined ? objects[j] : undefined;
+  if (versioned?.versionHistory !== undefined && versioned.versionHistory > 1) {
+    const file = mountedFileName(versioned);
+    return `objects[${j}] keeps versionHistory ${versioned.versionHistory}, so the provider writes "${file}/0" to "${file}/${versioned.versionHistory - 1}" and no "${file}" file: use "${file}/0" (the current version)`;
+  }
+  return `objectName must be a file the mount holds (the alias when one is set): one of ${[...written].map((f) => JSON.stringify(f)).join(', ')}`;
+}
+
+/**
+ * The annotations a workload's Deployment carries: the user's, and those we add (Reloader, the
+ * Argo CD sync wave). Kept in step with charts/secrets-store-deployment.ts and
+ * charts/environment-chart.ts by the rendered-object tests.
+ */
+export function deploymentAnnotations(env: EnvironmentConfig, w: WorkloadInput, spcName: string): Record<string, string> {
+  const out: Record<string, string> = { ...w.deployment.annotations };
+  if (w.deployment.reloaderAnnotation) {
+    out[RELOADER_SPC_ANNOTATION] = spcName;
+    const secrets = [...new Set(w.deployment.envFromSyncedSecret.map((e) => e.secretName))].sort();
+    if (secrets.length > 0) out[RELOADER_SECRET_ANNOTATION] = secrets.join(',');
+  }
+  if (env.output.gitops?.tool === 'argocd') out[ARGOCD_SYNC_WAVE_ANNOTATION] = '0';
+  return out;
+}
+
+/** Rules of Kubernetes on one workload that span fields: ports, annotation sizes, keys we set. */
+function workloadKubernetesRules(env: EnvironmentConfig, w: WorkloadInput, i: number): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const d = w.deployment;
+  const at = (...rest: (string | number)[]) => ['workloads', i, 'deployment', ...rest];
+
+  if (!PORT_NAMES_UNIQUE_RULE.test(d.ports)) {
+    const r = firstRepeat(d.ports, (p) => p.name)!;
+    out.push({ path: at('ports', r.index, 'name'), received: d.ports[r.index]!.name, message: `port name already used by ports[${r.first}]: ${PORT_NAMES_UNIQUE_RULE.fix}` });
+  }
+  if (!PORT_NUMBERS_UNIQUE_RULE.test(d.ports)) {
+    const r = firstRepeat(d.ports, (p) => `${p.containerPort}/${p.protocol}`)!;
+    const p = d.ports[r.index]!;
+    out.push({
+      path: at('ports', r.index, 'containerPort'),
+      received: p.containerPort,
+      message: `${p.containerPort}/${p.protocol} is already listed by ports[${r.first}]: ${PORT_NUMBERS_UNIQUE_RULE.fix} (server-side apply refuses a repeated containerPort and protocol)`,
+    });
+  }
+
+  if (env.output.gitops?.tool === 'argocd' && ARGOCD_SYNC_WAVE_ANNOTATION in d.annotations) {
+    out.push({
+      path: at('annotations', ARGOCD_SYNC_WAVE_ANNOTATION),
+      received: d.annotations[ARGOCD_SYNC_WAVE_ANNOTATION],
+      message: 'the Argo CD sync waves are ours (the Deployment syncs after its SecretProviderClass): remove this annotation',
+    });
+  }
+  const annotations = deploymentAnnotations(env, w, secretProviderClassName(w.name));
+  if (!ANNOTATIONS_SIZE_RULE.test(annotations)) {
+    out.push({ path: at('annotations'), message: `the Deployment's annotations come to ${annotationsSize(annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}` });
+  }
+  w.secretObjects.forEach((s, j) => {
+    if (s.annotations !== undefined && !ANNOTATIONS_SIZE_RULE.test(s.annotations)) {
+      out.push({ path: ['workloads', i, 'secretObjects', j, 'annotations'], message: `the Secret's annotations come to ${annotationsSize(s.annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}` });
+    }
+  });
+  return out;
 }

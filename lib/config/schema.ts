@@ -28,10 +28,37 @@ import {
   TIME_SLEEP_DURATION_RULE,
   timeSleepDurationFix,
   VM_SIZE_RULE,
+  WORKLOAD_IDENTITY_USE_LABEL,
 } from '../azure';
-import type { Rule } from '../rule';
-import { MOUNT_FILE_NAME, OBJECT_TYPES, SYNCED_SECRET_TYPES } from '../csi-driver';
-import { DNS1123_LABEL, DNS1123_SUBDOMAIN, ENV_VAR_NAME, LINUX_CAPABILITIES } from '../kubernetes';
+import { DRIVER_MANAGED_LABEL, MOUNT_FILE_NAME, MOUNT_FILE_NAME_RULES, OBJECT_TYPES, SYNCED_SECRET_TYPES, TLS_SECRET_KEY_RULE } from '../csi-driver';
+import {
+  ANNOTATION_KEY_RULE,
+  ARGOCD_PROJECT_RULE,
+  CAPABILITY_RULE,
+  CONTAINER_MOUNT_PATH_RULE,
+  CPU_QUANTITY_RULE,
+  DNS1123_LABEL,
+  DNS1123_SUBDOMAIN,
+  DNS1123_SUBDOMAIN_RULE,
+  ENV_VAR_NAME,
+  ENV_VAR_NAME_RULE,
+  FLUX_DURATION_RULE,
+  FORBIDDEN_WORKLOAD_NAMESPACES,
+  GITOPS_PATH_RULE,
+  LABEL_KEY_RULE,
+  LABEL_VALUE_RULE,
+  MAX_UNIX_ID,
+  MEMORY_QUANTITY_RULE,
+  missingSecretKeys,
+  NAME_LABEL,
+  PORT_NAME_RULE,
+  RELOADER_SECRET_ANNOTATION,
+  RELOADER_SPC_ANNOTATION,
+  REQUEST_WITHIN_LIMIT_RULE,
+  SECRET_KEY_RULE,
+  SECRET_TYPE_KEYS_RULE,
+} from '../kubernetes';
+import { firstBroken, type Rule } from '../rule';
 
 /** Environment names become stack names, folder names and parts of Azure resource names. */
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
@@ -41,13 +68,49 @@ const text = (what: string) => z.string({ error: `expected ${what} (a string)` }
 const pattern = (re: RegExp, rule: string) =>
   z.string({ error: `expected a string: ${rule}` }).regex(re, { error: rule });
 
-/** A string that must pass an upstream rule: its pattern (kept in the JSON Schema) or predicate, and its fix as the message. */
-const ruled = (rule: Rule<string>) =>
-  rule.pattern !== undefined ? pattern(rule.pattern, rule.fix) : z.string({ error: `expected a string: ${rule.fix}` }).refine((v) => rule.test(v), { error: rule.fix });
-
 const goDuration = z
   .string({ error: 'expected a Go duration such as "30s", "2m" or "1h30m"' })
   .regex(GO_DURATION, { error: 'use a Go duration such as "30s", "2m" or "1h30m" (units ns, us, ms, s, m, h)' });
+
+/**
+ * A string checked by upstream rules: the first rule it breaks gives the one message. JSON
+ * Schema gets the pattern and length bound of the rules that have them (`meta`), so editors flag
+ * what they can; the loader checks every rule.
+ */
+function ruled(what: string, ...rules: readonly Rule<string>[]) {
+  const pattern = rules.find((r) => r.pattern)?.pattern;
+  const maxLength = rules.find((r) => r.maxLength !== undefined)?.maxLength;
+  return z
+    .string({ error: `expected ${what} (a string)` })
+    .superRefine((v, ctx) => {
+      const broken = firstBroken(v, rules);
+      if (broken) ctx.addIssue({ code: 'custom', message: broken.fix });
+    })
+    .meta({ ...(pattern ? { pattern: pattern.source } : {}), ...(maxLength !== undefined ? { maxLength } : {}) });
+}
+
+/**
+ * Labels as Kubernetes checks them: each key a qualified name, each value at most 63 of a small
+ * alphabet. A problem points at the key; `reserved` keys are set by us or by the driver.
+ */
+function labelMap(reserved: Readonly<Record<string, string>> = {}) {
+  return z.record(z.string(), z.string({ error: 'label values must be strings (quote numbers and booleans)' })).superRefine((labels, ctx) => {
+    for (const [key, value] of Object.entries(labels)) {
+      const why = reserved[key] ?? (!LABEL_KEY_RULE.test(key) ? LABEL_KEY_RULE.fix : !LABEL_VALUE_RULE.test(value) ? LABEL_VALUE_RULE.fix : undefined);
+      if (why !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: why });
+    }
+  });
+}
+
+/** Annotations: each key a qualified name (case-insensitive); their total size is a cross-field rule. */
+function annotationMap(reserved: Readonly<Record<string, string>> = {}) {
+  return z.record(z.string(), z.string({ error: 'annotation values must be strings (quote numbers and booleans)' })).superRefine((annotations, ctx) => {
+    for (const key of Object.keys(annotations)) {
+      const why = reserved[key] ?? (!ANNOTATION_KEY_RULE.test(key) ? ANNOTATION_KEY_RULE.fix : undefined);
+      if (why !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: why });
+    }
+  });
+}
 
 /** A duration that must be longer than zero (an interval). */
 const positiveGoDuration = goDuration.refine((v) => !GO_DURATION.test(v) || durationSeconds(v) > 0, { error: 'use an interval longer than zero, such as "30s" or "2m"' });
@@ -77,7 +140,7 @@ const tags = z
 
 const ResourceGroup = z.strictObject({
   /** Resource group name. */
-  name: ruled(RESOURCE_GROUP_NAME_RULE),
+  name: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE),
   /** Create the group (true) or use an existing one by name (false). @default true */
   create: z.boolean().default(true),
 });
@@ -107,14 +170,14 @@ const SecretsProvider = z.strictObject({
 
 const NodePool = z.strictObject({
   /** @default Standard_D2s_v5 */
-  vmSize: ruled(VM_SIZE_RULE).default('Standard_D2s_v5'),
+  vmSize: ruled(VM_SIZE_RULE.subject, VM_SIZE_RULE).default('Standard_D2s_v5'),
   /** @default 2 */
   nodeCount: z.number().int('use a whole number of nodes').min(1, 'use at least 1 node').max(1000, 'use at most 1000 nodes').default(2),
 });
 
 const clusterCommon = {
   /** AKS cluster name. */
-  name: ruled(AKS_NAME_RULE),
+  name: ruled(AKS_NAME_RULE.subject, AKS_NAME_RULE),
   /** The secrets-provider add-on and its rotation. */
   secretsProvider: SecretsProvider.default({ rotation: { enabled: true, interval: '2m' } }),
 };
@@ -129,12 +192,12 @@ const NewCluster = z.strictObject({
    * DNS prefix of the API server: 1-54 letters, digits or hyphens.
    * @default - the cluster name when it is a valid DNS prefix, else one derived from it (a warning says so)
    */
-  dnsPrefix: ruled(AKS_DNS_PREFIX_RULE).optional(),
+  dnsPrefix: ruled(AKS_DNS_PREFIX_RULE.subject, AKS_DNS_PREFIX_RULE).optional(),
   /**
    * Node resource group AKS creates for the cluster's VMs (a new group, at most 80 characters).
    * @default - MC_<resource group>_<cluster>_<location> when that fits in 80 characters, else a shortened name with a hash (a warning says so)
    */
-  nodeResourceGroup: ruled(AKS_NODE_RESOURCE_GROUP_RULE).optional(),
+  nodeResourceGroup: ruled(AKS_NODE_RESOURCE_GROUP_RULE.subject, AKS_NODE_RESOURCE_GROUP_RULE).optional(),
   systemNodePool: NodePool.default({ vmSize: 'Standard_D2s_v5', nodeCount: 2 }),
   /** @default azure */
   networkPlugin: z.enum(['azure', 'kubenet', 'none']).default('azure'),
@@ -148,7 +211,7 @@ const ExistingCluster = z.strictObject({
   mode: z.literal('existing'),
   ...clusterCommon,
   /** Resource group of the existing cluster. @default - azure.resourceGroup.name */
-  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE).optional(),
+  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE).optional(),
   /**
    * What you assert about the existing cluster; Terraform re-checks it at plan time
    * (a postcondition on the data source). Must be true: Workload Identity needs it.
@@ -169,7 +232,7 @@ const NetworkAcls = z.strictObject({
   ipRules: z
     .array(
       // The format is the pattern (one issue, and the JSON Schema's); the other rules only after it.
-      ruled(KEY_VAULT_IP_RULE_FORMAT).superRefine((v, ctx) => {
+      ruled(KEY_VAULT_IP_RULE_FORMAT.subject, KEY_VAULT_IP_RULE_FORMAT).superRefine((v, ctx) => {
         const problem = KEY_VAULT_IP_RULE_FORMAT.test(v) ? ipRuleProblem(v) : undefined;
         if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
       }),
@@ -184,7 +247,7 @@ const NetworkAcls = z.strictObject({
 
 const keyVaultCommon = {
   /** Vault name: globally unique DNS name. */
-  name: ruled(KEY_VAULT_NAME_RULE),
+  name: ruled(KEY_VAULT_NAME_RULE.subject, KEY_VAULT_NAME_RULE),
 };
 
 const NewKeyVault = z.strictObject({
@@ -206,7 +269,7 @@ const ExistingKeyVault = z.strictObject({
   mode: z.literal('existing'),
   ...keyVaultCommon,
   /** Resource group of the existing vault. @default - azure.resourceGroup.name */
-  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE).optional(),
+  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE).optional(),
 });
 
 const KeyVault = z.discriminatedUnion('mode', [NewKeyVault, ExistingKeyVault], { error: 'use mode "create" or "existing"' });
@@ -218,7 +281,7 @@ const KeyVaultObject = z
     /** `secret`, `key` or `cert` (cert gives the public certificate only; use secret for the private key). */
     type: z.enum(OBJECT_TYPES, { error: 'use "secret", "key" or "cert" (lower case)' }),
     /** File name in the mount. @default - the object name */
-    alias: pattern(MOUNT_FILE_NAME, 'use a file name: no "/", not "." or "..", at most 255 characters').optional(),
+    alias: ruled('a file name', ...MOUNT_FILE_NAME_RULES).meta({ pattern: MOUNT_FILE_NAME.source }).optional(),
     /** Pin a version (never rotated). @default - latest, rotated */
     version: pattern(/^[0-9a-fA-F]{32}$/, 'use a 32-character hexadecimal Key Vault version id').optional(),
     /** `pem` or `pfx` (pfx only for type secret). @default - provider default (pem) */
@@ -240,45 +303,46 @@ const KeyVaultObject = z
   });
 
 const SecretObjectData = z.strictObject({
-  /** The mounted file name (the object's alias when set, else its name). */
+  /** The mounted file name (the object's alias when set, else its name; `<alias>/0` with a version history). */
   objectName: text('objectName'),
   /** Key in the Kubernetes Secret. */
-  key: pattern(/^[-._a-zA-Z0-9]+$/, 'use letters, digits, "-", "_" or "." for a Secret key'),
+  key: ruled('a Secret key', SECRET_KEY_RULE),
 });
 
 const SecretObject = z
   .strictObject({
-    secretName: pattern(DNS1123_SUBDOMAIN, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."'),
+    secretName: ruled('a Secret name', DNS1123_SUBDOMAIN_RULE),
     /** Secret type; required (the driver silently skips an entry without one). */
     type: z.enum(SYNCED_SECRET_TYPES, {
       error: 'use a Secret type such as "Opaque" or "kubernetes.io/tls" (required: the driver skips entries without it)',
     }),
     data: z.array(SecretObjectData).min(1, 'list at least one { objectName, key }'),
-    labels: z.record(z.string(), z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
+    /** Labels on the synced Secret. @default - none */
+    labels: labelMap({ [DRIVER_MANAGED_LABEL]: 'the driver sets this label on every Secret it syncs: remove it' }).optional(),
+    /** Annotations on the synced Secret. @default - none */
+    annotations: annotationMap().optional(),
   })
   .superRefine((s, ctx) => {
     if (s.type === 'kubernetes.io/tls') {
       s.data.forEach((d, i) => {
-        if (d.key !== 'tls.crt' && d.key !== 'tls.key') {
-          ctx.addIssue({ code: 'custom', path: ['data', i, 'key'], message: 'a kubernetes.io/tls Secret takes only the keys "tls.crt" and "tls.key"' });
-        }
+        if (!TLS_SECRET_KEY_RULE.test(d.key)) ctx.addIssue({ code: 'custom', path: ['data', i, 'key'], message: TLS_SECRET_KEY_RULE.fix });
       });
-      for (const key of ['tls.crt', 'tls.key']) {
-        if (!s.data.some((d) => d.key === key)) {
-          ctx.addIssue({ code: 'custom', path: ['data'], message: `a kubernetes.io/tls Secret needs both "tls.crt" and "tls.key": add { objectName, key: "${key}" } (Kubernetes rejects it otherwise and the sync fails at mount time)` });
-        }
+    }
+    const keys = s.data.map((d) => d.key);
+    if (!SECRET_TYPE_KEYS_RULE.test({ type: s.type, keys })) {
+      for (const needs of missingSecretKeys(s.type, keys)) {
+        ctx.addIssue({ code: 'custom', path: ['data'], message: `a ${s.type} Secret needs the key ${needs}: add { objectName, key } for it (the API server refuses the Secret, so the sync fails at mount time)` });
       }
     }
   });
 
 const EnvVar = z.strictObject({
-  name: pattern(ENV_VAR_NAME, 'use letters, digits and "_", not starting with a digit'),
+  name: ruled('an environment variable name', ENV_VAR_NAME_RULE).meta({ pattern: ENV_VAR_NAME.source }),
   value: z.string({ error: 'expected a string value (quote numbers and booleans)' }),
 });
 
 const EnvFromSyncedSecret = z.strictObject({
-  name: pattern(ENV_VAR_NAME, 'use letters, digits and "_", not starting with a digit'),
+  name: ruled('an environment variable name', ENV_VAR_NAME_RULE).meta({ pattern: ENV_VAR_NAME.source }),
   /** A `secretObjects[].secretName` of this workload. */
   secretName: pattern(DNS1123_SUBDOMAIN, 'use the secretName of one of this workload\'s secretObjects'),
   key: text('key'),
@@ -307,33 +371,97 @@ export const DEPLOYMENT_DEFAULTS = {
   },
 } as const;
 
-const Resources = z.strictObject({
-  cpuRequest: pattern(/^\d+(\.\d+)?m?$/, 'use CPU units such as "50m" or "0.5"').default(DEPLOYMENT_DEFAULTS.resources.cpuRequest),
-  cpuLimit: pattern(/^\d+(\.\d+)?m?$/, 'use CPU units such as "500m" or "1"').optional(),
-  memoryRequest: pattern(/^\d+(Ki|Mi|Gi)$/, 'use memory such as "64Mi"').default(DEPLOYMENT_DEFAULTS.resources.memoryRequest),
-  memoryLimit: pattern(/^\d+(Ki|Mi|Gi)$/, 'use memory such as "128Mi"').default(DEPLOYMENT_DEFAULTS.resources.memoryLimit),
-});
+/** Kubernetes quantities, compared by value (`1Gi` is above `1000Mi`), each request at or below its limit. */
+const Resources = z
+  .strictObject({
+    /** @default 50m */
+    cpuRequest: ruled('a CPU quantity', CPU_QUANTITY_RULE).default(DEPLOYMENT_DEFAULTS.resources.cpuRequest),
+    /** @default - no CPU limit */
+    cpuLimit: ruled('a CPU quantity', CPU_QUANTITY_RULE).optional(),
+    /** @default 64Mi */
+    memoryRequest: ruled('a memory quantity', MEMORY_QUANTITY_RULE).default(DEPLOYMENT_DEFAULTS.resources.memoryRequest),
+    /** @default 128Mi */
+    memoryLimit: ruled('a memory quantity', MEMORY_QUANTITY_RULE).default(DEPLOYMENT_DEFAULTS.resources.memoryLimit),
+  })
+  .superRefine((r, ctx) => {
+    const pairs = [
+      ['cpu', r.cpuRequest, r.cpuLimit, CPU_QUANTITY_RULE],
+      ['memory', r.memoryRequest, r.memoryLimit, MEMORY_QUANTITY_RULE],
+    ] as const;
+    for (const [what, request, limit, rule] of pairs) {
+      // A quantity that breaks its own rule has its message already.
+      if (limit === undefined || !rule.test(request) || !rule.test(limit)) continue;
+      if (!REQUEST_WITHIN_LIMIT_RULE.test({ request, limit })) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${what}Request`],
+          message: `${what}Request ${request} is above ${what}Limit ${limit}: ${REQUEST_WITHIN_LIMIT_RULE.fix}`,
+        });
+      }
+    }
+  });
 
 const SecurityContext = z.strictObject({
   /** @default true */
   runAsNonRoot: z.boolean().default(true),
   /** @default 10001 */
-  runAsUser: z.number({ error: 'use a numeric user id (0 or more; non-zero with runAsNonRoot)' }).int({ error: 'use a whole-number user id' }).min(0, { error: 'use a user id of 0 or more' }).default(DEPLOYMENT_DEFAULTS.securityContext.runAsUser),
+  runAsUser: z
+    .number({ error: 'use a numeric user id (0 or more; non-zero with runAsNonRoot)' })
+    .int({ error: 'use a whole-number user id' })
+    .min(0, { error: 'use a user id of 0 or more' })
+    .max(MAX_UNIX_ID, { error: `use a user id of at most ${MAX_UNIX_ID}` })
+    .default(DEPLOYMENT_DEFAULTS.securityContext.runAsUser),
   /** @default 10001 */
-  runAsGroup: z.number({ error: 'use a numeric group id (0 or more)' }).int({ error: 'use a whole-number group id' }).min(0, { error: 'use a group id of 0 or more' }).default(DEPLOYMENT_DEFAULTS.securityContext.runAsGroup),
+  runAsGroup: z
+    .number({ error: 'use a numeric group id (0 or more)' })
+    .int({ error: 'use a whole-number group id' })
+    .min(0, { error: 'use a group id of 0 or more' })
+    .max(MAX_UNIX_ID, { error: `use a group id of at most ${MAX_UNIX_ID}` })
+    .default(DEPLOYMENT_DEFAULTS.securityContext.runAsGroup),
   /** @default true */
   readOnlyRootFilesystem: z.boolean().default(true),
   /** @default false */
   allowPrivilegeEscalation: z.boolean().default(false),
   /** Capabilities dropped. @default ["ALL"] */
-  dropCapabilities: z.array(z.enum(LINUX_CAPABILITIES, { error: 'use a Linux capability name in upper case without "CAP_", such as "ALL" or "NET_RAW"' })).default(['ALL']),
-  /** @default RuntimeDefault */
-  seccompProfile: z.enum(['RuntimeDefault', 'Unconfined']).default('RuntimeDefault'),
+  dropCapabilities: z.array(ruled('a capability name', CAPABILITY_RULE)).default(['ALL']),
+  /**
+   * `RuntimeDefault` only: `Unconfined` fails even the baseline Pod Security Standard, and a
+   * secrets-delivery tool offers no switch to turn the container's syscall filter off.
+   * @default RuntimeDefault
+   */
+  seccompProfile: z
+    .enum(['RuntimeDefault'], {
+      error: (issue) =>
+        issue.input === 'Unconfined'
+          ? 'use "RuntimeDefault": Unconfined fails even the baseline Pod Security Standard (kubernetes/pod-security-admission policy/check_seccompProfile_baseline.go), so no namespace we label would admit the pods'
+          : 'use "RuntimeDefault"',
+    })
+    .default('RuntimeDefault'),
+}).superRefine((sc, ctx) => {
+  if (sc.runAsNonRoot && sc.runAsUser === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['runAsUser'],
+      message: 'runAsNonRoot is true, so the kubelet refuses to start a container as user 0: use a non-zero user id (or, against the restricted Pod Security Standard, runAsNonRoot: false)',
+    });
+  }
 });
+
+/** Pod labels we set: the selector, and the workload identity label (its own switch). */
+const RESERVED_POD_LABELS: Readonly<Record<string, string>> = {
+  [NAME_LABEL]: 'the Deployment selects its pods by this label and sets it to the workload name: remove it',
+  [WORKLOAD_IDENTITY_USE_LABEL]: 'set by deployment.workloadIdentityLabel: use that switch instead',
+};
+
+/** Annotations we set: the Reloader ones have their own switch. */
+const RESERVED_DEPLOYMENT_ANNOTATIONS: Readonly<Record<string, string>> = {
+  [RELOADER_SPC_ANNOTATION]: 'set by deployment.reloaderAnnotation (to this workload\'s SecretProviderClass): use that switch instead',
+  [RELOADER_SECRET_ANNOTATION]: 'set by deployment.reloaderAnnotation (to the Secrets envFromSyncedSecret reads): use that switch instead',
+};
 
 const Port = z.strictObject({
   containerPort: z.number().int().min(1, 'use a port from 1 to 65535').max(65535, 'use a port from 1 to 65535'),
-  name: pattern(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, 'use at most 15 lower-case letters, digits or "-"').optional(),
+  name: ruled('a port name', PORT_NAME_RULE).meta({ pattern: '^(?=.*[a-z])(?!-)(?!.*--)[-a-z0-9]{0,14}[a-z0-9]$' }).optional(),
   protocol: z.enum(['TCP', 'UDP']).default('TCP'),
 });
 
@@ -359,22 +487,28 @@ const Deployment = z.strictObject({
     .max(1000, { error: 'use a whole number of replicas from 0 to 1000' })
     .default(DEPLOYMENT_DEFAULTS.replicas),
   /** Where the secrets are mounted. @default /mnt/secrets-store */
-  mountPath: pattern(/^\/[^\0]*$/, 'use an absolute path such as "/mnt/secrets-store"').default(DEPLOYMENT_DEFAULTS.mountPath),
+  mountPath: ruled('an absolute path', CONTAINER_MOUNT_PATH_RULE).meta({ pattern: '^/' }).default(DEPLOYMENT_DEFAULTS.mountPath),
   /** Never allowed: a subPath mount of a CSI secrets volume is never rotated. */
   subPath: z.string().optional(),
   /** Pod label `azure.workload.identity/use: "true"` (the app uses the identity itself). @default true */
   workloadIdentityLabel: z.boolean().default(DEPLOYMENT_DEFAULTS.workloadIdentityLabel),
   resources: Resources.default(() => ({ ...DEPLOYMENT_DEFAULTS.resources })),
   securityContext: SecurityContext.default(() => ({ ...DEPLOYMENT_DEFAULTS.securityContext, dropCapabilities: [...DEPLOYMENT_DEFAULTS.securityContext.dropCapabilities] })),
-  labels: z.record(z.string(), z.string()).default({}),
-  annotations: z.record(z.string(), z.string()).default({}),
+  /** Labels on the Deployment and its pods. @default {} */
+  labels: labelMap(RESERVED_POD_LABELS).default({}),
+  /** Annotations on the Deployment and its pods. @default {} */
+  annotations: annotationMap(RESERVED_DEPLOYMENT_ANNOTATIONS).default({}),
 });
 
 const Workload = z.strictObject({
   /** Workload name: names the identity, ServiceAccount, SecretProviderClass and Deployment. */
   name: pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63, starting and ending alphanumeric').max(40, 'use at most 40 characters (it prefixes other names)'),
   /** Kubernetes namespace. */
-  namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63').max(63, 'use at most 63 characters'),
+  namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63')
+    .max(63, 'use at most 63 characters')
+    .refine((v) => !(FORBIDDEN_WORKLOAD_NAMESPACES as readonly string[]).includes(v), {
+      error: 'kube-public is readable by every client and kube-node-lease holds node heartbeats: put the workload in a namespace of its own',
+    }),
   /** ServiceAccount the pods run as; the federated credential's subject names it. @default - the workload name */
   serviceAccount: pattern(DNS1123_SUBDOMAIN, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."').max(253, { error: 'use at most 253 characters' }).optional(),
   objects: z.array(KeyVaultObject).min(1, 'list at least one Key Vault object to mount'),
@@ -415,7 +549,7 @@ const State = z.discriminatedUnion(
     }),
     z.strictObject({
       backend: z.literal('azurerm'),
-      resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE),
+      resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE),
       storageAccount: pattern(/^[a-z0-9]{3,24}$/, 'use 3-24 lower-case letters or digits'),
       container: pattern(/^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/, 'use 3-63 lower-case letters, digits or "-"'),
       /** @default - <env>.tfstate */
@@ -432,23 +566,26 @@ const GitOps = z.discriminatedUnion(
       tool: z.literal('argocd'),
       repoURL: text('repoURL'),
       /** Path of the rendered folder inside the GitOps repository. @default - dist/<env> */
-      path: text('path').optional(),
+      path: ruled('a repository path', GITOPS_PATH_RULE).meta({ minLength: 1 }).optional(),
       /** @default HEAD */
       targetRevision: text('targetRevision').default('HEAD'),
       /** @default argocd */
       namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('argocd'),
-      /** @default default */
-      project: text('project').default('default'),
+      /** Argo CD AppProject of the Application. @default default */
+      project: ruled('an Argo CD project name', ARGOCD_PROJECT_RULE).default('default'),
     }),
     z.strictObject({
       tool: z.literal('flux'),
       /** Name of the Flux GitRepository source. */
       sourceRef: pattern(DNS1123_SUBDOMAIN, 'use the name of a Flux GitRepository'),
-      path: text('path').optional(),
+      /** Path of the rendered folder inside the GitOps repository. @default - dist/<env> */
+      path: ruled('a repository path', GITOPS_PATH_RULE).meta({ minLength: 1 }).optional(),
       /** @default flux-system */
       namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('flux-system'),
-      /** @default 10m */
-      interval: positiveGoDuration.default('10m'),
+      /** Reconcile interval, in the syntax the Kustomization CRD accepts. @default 10m */
+      interval: ruled('a Flux interval such as "10m"', FLUX_DURATION_RULE)
+        .refine((v) => !FLUX_DURATION_RULE.test(v) || durationSeconds(v) > 0, { error: 'use an interval longer than zero, such as "10m"' })
+        .default('10m'),
     }),
   ],
   { error: 'use tool "argocd" or "flux"' },
