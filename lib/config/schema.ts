@@ -10,6 +10,10 @@ import { z } from 'zod';
 import { durationSeconds, GO_DURATION } from './duration';
 import { environmentRules } from './rules';
 import { AKS_NAME, CLOUD_NAMES, GUID, KEY_VAULT_NAME, KEY_VAULT_OBJECT_NAME, RESOURCE_GROUP_NAME } from '../azure';
+import { BLOB_NAME_RULE, STORAGE_ACCOUNT_NAME_RULE, STORAGE_CONTAINER_NAME_RULE, SUBNET_ID_RULE } from '../azure';
+import type { Rule } from '../rule';
+import { BACKEND_LITERAL_RULE } from '../terraform';
+import { STATE_PATH_RULES } from './state-path';
 import { MOUNT_FILE_NAME, OBJECT_TYPES, SYNCED_SECRET_TYPES } from '../csi-driver';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN, ENV_VAR_NAME } from '../kubernetes';
 
@@ -116,7 +120,7 @@ const NetworkAcls = z.strictObject({
   ipRules: z.array(pattern(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'use an IPv4 address or CIDR such as "203.0.113.0/24"')).default([]),
   /** Subnet resource ids allowed through (the AKS node subnet when defaultAction is Deny). @default [] */
   virtualNetworkSubnetIds: z
-    .array(pattern(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i, 'use a subnet resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>'))
+    .array(pattern(SUBNET_ID_RULE.pattern, SUBNET_ID_RULE.fix))
     .default([]),
 });
 
@@ -336,21 +340,32 @@ const Identity = z.strictObject({
   propagationWait: goDuration.default('30s'),
 });
 
+/** A string held to `rules`: the first one broken is reported, with its fix (patterns reach the JSON Schema). */
+const ruled = (what: string, ...rules: readonly Rule<string>[]) =>
+  rules.reduce(
+    (schema, rule) => (rule.pattern ? schema.regex(rule.pattern, { error: rule.fix, abort: true }) : schema.refine(rule.test, { error: rule.fix, abort: true })),
+    z.string({ error: `expected ${what} (a string)` }),
+  );
+
 const State = z.discriminatedUnion(
   'backend',
   [
     z.strictObject({
       backend: z.literal('local'),
-      /** State file path, relative to the project root (never inside cdktf.out/, which cdktf recreates). @default - terraform.<env>.tfstate */
-      path: pattern(/^(?!\/)(?![A-Za-z]:)[^\0]+$/, 'use a relative path (no machine-specific absolute paths)').optional(),
+      /**
+       * State file path, relative to the project root, "/" between folders, never outside the
+       * project or inside cdktf.out/ or dist/ (the state holds the cluster's admin credentials).
+       * @default - terraform.<env>.tfstate
+       */
+      path: ruled('a relative path', ...STATE_PATH_RULES, BACKEND_LITERAL_RULE).optional(),
     }),
     z.strictObject({
       backend: z.literal('azurerm'),
       resourceGroup: pattern(RESOURCE_GROUP_NAME, 'use an Azure resource group name'),
-      storageAccount: pattern(/^[a-z0-9]{3,24}$/, 'use 3-24 lower-case letters or digits'),
-      container: pattern(/^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/, 'use 3-63 lower-case letters, digits or "-"'),
-      /** @default - <env>.tfstate */
-      key: text('key').optional(),
+      storageAccount: ruled('a storage account name', STORAGE_ACCOUNT_NAME_RULE),
+      container: ruled('a blob container name', STORAGE_CONTAINER_NAME_RULE),
+      /** Blob name of the state. @default - <env>.tfstate */
+      key: ruled('a blob name', BLOB_NAME_RULE, BACKEND_LITERAL_RULE).optional(),
     }),
   ],
   { error: 'use backend "local" or "azurerm"' },
