@@ -6,6 +6,7 @@
  * Also what the tests know of Terraform's template syntax: scanning the template sequences of a
  * string, and decoding a string to the text Terraform reads from it.
  */
+import fc from 'fast-check';
 import { environmentJsonSchema } from '../../lib/config/json-schema';
 
 /** One step of a path: a property, array element 0, or a record's key (`KEY`) or value (`VALUE`). */
@@ -282,3 +283,13 @@ export function literalProblems(json: unknown, hostile: string, sentinel: string
   }
   return problems;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Text that means something to a terminal, Markdown, HTML or Mermaid
+
+/** Pieces that mean something to a terminal, Markdown, HTML or Mermaid. */
+const HOSTILE_UNITS = [
+  '\n', '\r', '\t', '\u0000', '\u001b', '\u001b[31m', '\u001b[2J', '\u001b]8;;https://evil.example\u0007', '\u009b', '\u007f', '\u202e', '\u2066', '\u200b', '\u2028', '\ufeff', '\ud800',
+  '`', '```', '|', '<', '>', '&', '"', "'", '#', ';', '[', ']', '(', ')', '{', '}', '*', '_', '~', '$', '\\', '!', '%%', '-->', 'end', '<br/>', '<script>', '#quot;', '&lt;', ' ', 'a', 'é', '🙂',
+];
+export const hostileText = fc.string({ unit: fc.constantFrom(...HOSTILE_UNITS), maxLength: 16 });
