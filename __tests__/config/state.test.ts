@@ -83,7 +83,7 @@ describe('keyVault.networkAcls.virtualNetworkSubnetIds (hashicorp/go-azure-helpe
   });
 
   test.each([
-    ['a template in the vnet name', id(SUB, 'rg-net', '${file("/etc/hostname")}', 'aks-nodes')],
+    ['a template in the vnet name', id(SUB, 'rg-net', '${upper("vnet")}', 'aks-nodes')],
     ['a directive in the subnet name', id(SUB, 'rg-net', 'vnet', '%{if true}x%{endif}')],
     ['a subscription that is not a GUID', id('my-sub', 'rg-net', 'vnet', 'aks-nodes')],
     ['a vnet name of one character', id(SUB, 'rg-net', 'v', 'aks-nodes')],

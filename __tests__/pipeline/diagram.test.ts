@@ -149,15 +149,14 @@ describe('values that used to break TRUST.md', () => {
   const withText = (field: string, text: string, issuer = 'https://issuer.example/') =>
     modelWith([...TEXT_FIELDS.map((f): string => (formatSteps(f.path) === field ? text : 'x')), 'dev', issuer, 'client-id']);
   const tokens = (md: string) => markdownIt.parse(md, {});
+  /** The rendered text of each cell of each table row (a cell beyond the header's count is dropped by GFM). */
   const cells = (md: string) => {
+    const rows: string[][] = [];
     const all = tokens(md);
-    const rows: number[] = [];
-    let n = 0;
-    for (const t of all) {
-      if (t.type === 'tr_open') n = 0;
-      if (t.type === 'td_open' || t.type === 'th_open') n++;
-      if (t.type === 'tr_close') rows.push(n);
-    }
+    all.forEach((t, i) => {
+      if (t.type === 'tr_open') rows.push([]);
+      if (t.type === 'inline' && ['td_open', 'th_open'].includes(all[i - 1]?.type ?? '')) rows[rows.length - 1]!.push((t.children ?? []).map((c) => c.content).join(''));
+    });
     return rows;
   };
 
@@ -169,9 +168,12 @@ describe('values that used to break TRUST.md', () => {
     expect(md).toContain('mount /mnt/x\\n#96;#96;#96;\\n#60;img src=x onerror=alert(1)#62;');
   });
 
-  test('an alias with "|" keeps every table row at six cells', () => {
-    const { model, outputs } = withText('workloads[0].objects[0].alias', 'a|b|c');
-    expect(cells(trustDiagram(model, outputs))).toEqual([6, 6]);
+  test('an alias with "|" and backticks keeps every table row at six cells', () => {
+    const { model, outputs } = withText('workloads[0].objects[0].alias', 'x`|`y|z');
+    const [header, row] = cells(trustDiagram(model, outputs));
+    expect(header).toHaveLength(6);
+    expect(row).toHaveLength(6);
+    expect(row![5]).toBe('secret x → x`|`y|z');
   });
 
   test('an issuer URL with a line break cannot add a Mermaid node', () => {
