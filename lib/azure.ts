@@ -173,8 +173,8 @@ export const AKS_NAME = AKS_NAME_RULE.pattern;
 const GUID_SOURCE = GUID.source.replace(/^\^|\$$/g, '');
 
 /**
- * A subnet resource id, as azurerm parses it (`commonids.ParseSubnetID`, segments compared
- * case-insensitively as ARM does) with each name held to Azure's naming rules: subscription a
+ * An ARM subnet resource id (segment names compared case-insensitively, as ARM does; see the
+ * doc's note on case) with each name held to Azure's naming rules: subscription a
  * GUID; resource group as `RESOURCE_GROUP_NAME_RULE`; virtual network 2-64 and subnet 1-80
  * letters, digits, "_", "." or "-", starting with a letter or digit and ending with a letter,
  * digit or "_". Nothing else (no "$", "%", "{", spaces) can appear in one.
@@ -187,7 +187,7 @@ export const SUBNET_ID_RULE = patternRule(
       `/${anyCase('subnets')}/[a-zA-Z0-9](?:[-\\w.]{0,78}\\w)?$`,
   ),
   'use a subnet resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
-  'hashicorp/go-azure-helpers resourcemanager/commonids/subnet.go (ParseSubnetID); https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork (virtualNetworks, virtualNetworks/subnets)',
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork (virtualNetworks, virtualNetworks/subnets)',
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ describe('azurerm backend (Azure Blob naming: learn.microsoft.com/rest/api/stora
   });
 });
 
-describe('keyVault.networkAcls.virtualNetworkSubnetIds (hashicorp/go-azure-helpers commonids.ParseSubnetID; Azure naming rules for Microsoft.Network)', () => {
+describe('keyVault.networkAcls.virtualNetworkSubnetIds (Azure naming rules for Microsoft.Network)', () => {
   const withSubnet = (id: string) => variant((d) => (d.keyVault.networkAcls.virtualNetworkSubnetIds = [id]), 'prod');
   const fix = 'use a subnet resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>';
   const id = (sub: string, rg: string, vnet: string, subnet: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`;

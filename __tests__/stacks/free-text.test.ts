@@ -86,7 +86,7 @@ describe('past the schema', () => {
 });
 
 describe('fails (each a rule on a field that reaches Terraform)', () => {
-  test('fails a subnet id with Terraform template syntax in a segment (Azure naming rules: hashicorp/go-azure-helpers commonids.ParseSubnetID)', () => {
+  test('fails a subnet id with Terraform template syntax in a segment (Azure naming rules for Microsoft.Network)', () => {
     const field = FIELDS.find((f) => formatSteps(f.path) === 'keyVault.networkAcls.virtualNetworkSubnetIds[0]')!;
     const doc = documentWith(field, '/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${file("/etc/hostname")}/subnets/aks-nodes');
     const issues = EnvironmentSchema.safeParse(doc).error?.issues ?? [];
