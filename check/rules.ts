@@ -15,6 +15,7 @@ export const RULES = {
   // Inputs
   'outputs-contract-invalid': rule('error', 'the outputs file does not hold a valid outputs contract'),
   'output-missing': rule('error', 'the Terraform JSON has no aks_keyvault_csi output'),
+  'outputs-keyvault-uri': rule('error', "the outputs' keyVault.uri is not the URI of keyVault.name in the outputs' cloud"),
 
   // Workload ↔ Kubernetes objects
   'service-account-missing': rule('error', "the workload's ServiceAccount is not among the manifests of its namespace"),

@@ -5,6 +5,7 @@
  * mounts (role assignments), and sees rotated values (add-on rotation, mount shape).
  */
 import { OUTPUT_NAME, OutputsContractSchema, type OutputsContract } from '../lib/outputs/contract';
+import { mismatchedVaultUri } from '../lib/outputs/load';
 import { Findings, at, type Finding } from './finding';
 import { ManifestIndex, podSpecOf, type K8sObject } from './manifests';
 import { analyzeSecretProviderClass, type MountedObject, type SpcInfo } from './secret-provider-class';
@@ -190,7 +191,19 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
 function readOutputs(o: SynthesizedInput['outputs'], out: Findings): { file: string; contract: OutputsContract } | undefined {
   if (!o) return undefined;
   const parsed = OutputsContractSchema.safeParse(o.contract);
-  if (parsed.success) return { file: o.file, contract: parsed.data };
+  if (parsed.success) {
+    const expectedUri = mismatchedVaultUri(parsed.data);
+    if (expectedUri !== undefined) {
+      const { name, uri } = parsed.data.keyVault;
+      out.add(
+        'outputs-keyvault-uri',
+        at(o.file, `${OUTPUT_NAME}.keyVault.uri`),
+        `${o.file}: keyVault.uri ${JSON.stringify(uri)} is not the URI of vault "${name}" in ${parsed.data.cloudName} (${expectedUri}): Key Vault clients (the rotation test among them) would reach another vault`,
+        'pass the outputs file written for this stack ("cdktf deploy --outputs-file" or "terraform output -json"), or fix keyVault.uri or keyVault.name so they name one vault',
+      );
+    }
+    return { file: o.file, contract: parsed.data };
+  }
   for (const issue of parsed.error.issues.slice(0, 10)) {
     const path = issue.path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`)).join('').replace(/^\./, '');
     out.add('outputs-contract-invalid', at(o.file, `${OUTPUT_NAME}${path ? `.${path}` : ''}`), `${o.file}: ${issue.message}; client id, tenant and vault cannot be compared against it`, 'pass the file written by "cdktf deploy --outputs-file" or "terraform output -json" for this environment');

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { durationSeconds, isGoDuration } from './config/duration';
-import { firstBroken, patternRule, predicateRule, utf8Length, type Rule } from './rule';
+import { anyCase, firstBroken, patternRule, predicateRule, utf8Length, type Rule } from './rule';
 import type { ObjectType } from './csi-driver';
 
 /**
@@ -40,6 +40,8 @@ export const CLOUDS = {
   },
 } as const;
 export type CloudName = keyof typeof CLOUDS;
+/** The facts of one cloud. */
+export type Cloud = (typeof CLOUDS)[CloudName];
 export const CLOUD_NAMES = Object.keys(CLOUDS) as [CloudName, ...CloudName[]];
 export type CsiCloudName = (typeof CLOUDS)[CloudName]['csiCloudName'];
 export const CSI_CLOUD_NAMES = Object.values(CLOUDS).map((c) => c.csiCloudName) as [CsiCloudName, ...CsiCloudName[]];
@@ -476,3 +478,95 @@ export function timeSleepDurationFix(value: string): string {
   const write = equivalent !== undefined && TIME_SLEEP_DURATION_RULE.test(equivalent) ? `write "${equivalent}": ` : '';
   return `${write}hashicorp/time's time_sleep takes one number and one unit (ms, s, m or h), such as "30s" or "90s"; "0s" disables the wait`;
 }
+
+/** A GUID's pattern source, without anchors, for composing resource ids. */
+const GUID_SOURCE = GUID.source.replace(/^\^|\$$/g, '');
+
+/**
+ * An ARM subnet resource id (segment names compared case-insensitively, as ARM does; see the
+ * doc's note on case) with each name held to Azure's naming rules: subscription a
+ * GUID; resource group as `RESOURCE_GROUP_NAME_RULE`; virtual network 2-64 and subnet 1-80
+ * letters, digits, "_", "." or "-", starting with a letter or digit and ending with a letter,
+ * digit or "_". Nothing else (no "$", "%", "{", spaces) can appear in one.
+ */
+export const SUBNET_ID_RULE = patternRule(
+  'subnet resource id',
+  new RegExp(
+    `^/${anyCase('subscriptions')}/${GUID_SOURCE}/${anyCase('resourceGroups')}/${RESOURCE_GROUP_NAME_RULE.pattern.source.replace(/^\^|\$$/g, '')}` +
+      `/${anyCase('providers')}/${anyCase('Microsoft.Network')}/${anyCase('virtualNetworks')}/[a-zA-Z0-9](?:[-\\w.]{0,62}\\w)` +
+      `/${anyCase('subnets')}/[a-zA-Z0-9](?:[-\\w.]{0,78}\\w)?$`,
+  ),
+  'use a subnet resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork (virtualNetworks, virtualNetworks/subnets)',
+);
+
+// ---------------------------------------------------------------------------------------------
+// Storage (the azurerm state backend)
+
+export const STORAGE_ACCOUNT_NAME_RULE = patternRule(
+  'storage account name',
+  /^[a-z0-9]{3,24}$/,
+  'use 3-24 lower-case letters or digits',
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftstorage (storageAccounts)',
+);
+
+export const STORAGE_CONTAINER_NAME_RULE = patternRule(
+  'blob container name',
+  /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/,
+  'use 3-63 lower-case letters, digits or "-"',
+  'https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata#container-names',
+);
+
+/**
+ * A blob name (the azurerm backend's `key`): 1-1024 characters, at most 254 path segments
+ * ("/"-separated), no control characters (Azure rejects 0x00-0x1F and C1 controls), and not
+ * ending in "." or "/" (the doc's advice: such names clash with directory semantics).
+ */
+export const BLOB_NAME_RULE = patternRule(
+  'blob name',
+  /^(?!(?:[^/]*\/){254})(?![\s\S]*[./]$)[^\u0000-\u001f\u007f-\u009f]{1,1024}$/,
+  'use 1-1024 characters without control characters, at most 254 "/"-separated segments, not ending in "." or "/"',
+  'https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata#blob-names',
+);
+
+// ---------------------------------------------------------------------------------------------
+// Vault URI
+
+/**
+ * Whether `uri` is the URI Azure gives vault `name` in `cloud`: `https://<name>.<suffix>/`, the
+ * host compared without regard to case (DNS), the trailing slash optional, nothing else (no
+ * port, user, path, query or fragment).
+ */
+export function isKeyVaultUriOf(uri: string, name: string, cloud: Cloud): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  return (
+    url.protocol === 'https:' &&
+    url.username === '' &&
+    url.password === '' &&
+    url.port === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    /^https:\/\/[^/?#]+\/?$/i.test(uri) &&
+    url.hostname === `${name.toLowerCase()}.${cloud.keyVaultDnsSuffix}`
+  );
+}
+
+/** A vault URI and the vault and cloud it should belong to (what the outputs contract holds). */
+export interface VaultUriClaim {
+  readonly uri: string;
+  readonly name: string;
+  readonly cloud: Cloud;
+}
+
+export const KEY_VAULT_URI_RULE = predicateRule<VaultUriClaim>(
+  'Key Vault URI',
+  (c) => isKeyVaultUriOf(c.uri, c.name, c.cloud),
+  "use the vault's own URI, https://<keyVault.name>.<the cloud's Key Vault DNS suffix>/ (e.g. https://kv-dev.vault.azure.net/): re-export the outputs of the stack that created the vault",
+  'https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#dns-suffixes-for-object-identifiers',
+);

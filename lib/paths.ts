@@ -20,3 +20,17 @@ export function terraformFileOf(stack: string, terraformOut: string = TERRAFORM_
 export function manifestsDirOf(environment: string): string {
   return path.join(MANIFESTS_OUT, environment);
 }
+
+/**
+ * Folders this tool writes and replaces as a whole: nothing of the user's may live inside,
+ * least of all Terraform state, which holds the cluster's admin credentials (cdktf recreates
+ * `cdktf.out/`; `dist/<env>/` is what gets committed to a GitOps repository).
+ */
+export const GENERATED_DIRS = [TERRAFORM_OUT, MANIFESTS_OUT] as const;
+
+/** Whether `file` lies in folder `dir` (or is it), both resolved from the working folder; letter case compared loosely, as case-insensitive file systems do. */
+export function isInside(file: string, dir: string): boolean {
+  const f = path.resolve(file).toLowerCase();
+  const d = path.resolve(dir).toLowerCase();
+  return f === d || f.startsWith(d.endsWith(path.sep) ? d : `${d}${path.sep}`);
+}

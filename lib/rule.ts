@@ -62,3 +62,11 @@ export function assertRule<T>(rule: Rule<T>, value: T, where: string): void {
 export function utf8Length(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }
+
+/**
+ * Regular-expression source that matches `text` in any letter case, written with character
+ * classes (`[dD][iI][sS][tT]`) rather than the `i` flag, which a JSON Schema `pattern` cannot carry.
+ */
+export function anyCase(text: string): string {
+  return [...text].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('');
+}

@@ -6,6 +6,7 @@
 import type { EnvironmentModel, RoleGrant } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
+import { markdownText, mermaidLabel } from '../lib/text';
 
 export const TRUST_FILE = 'TRUST.md';
 
@@ -27,17 +28,17 @@ function nodeIds(): (...parts: string[]) => string {
   };
 }
 
-/** A Mermaid label: quoted, with quotes and angle brackets escaped, lines joined by <br/>. */
-function label(...lines: string[]): string {
-  const esc = (s: string) => s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
-  return `"${lines.map(esc).join('<br/>')}"`;
-}
-
 function scopeText(grant: RoleGrant, vault: string): string {
   return grant.scope === 'vault' ? `scope: vault ${vault}` : `scope: ${grant.scope.type} ${grant.scope.name}`;
 }
 
-/** The TRUST.md document for one environment. Deterministic: same inputs, same bytes. */
+/**
+ * The TRUST.md document for one environment. Deterministic: same inputs, same bytes.
+ *
+ * Every value from the environment or the outputs file reaches the document through
+ * `mermaidLabel` (diagram) or `markdownText` (heading and table), never directly: a name
+ * cannot close the Mermaid fence, add a node, an edge, a cell or HTML, or hide characters.
+ */
 export function trustDiagram(model: EnvironmentModel, outputs?: OutputsContract): string {
   const cfg = model.config;
   const vault = cfg.keyVault.name;
@@ -45,22 +46,22 @@ export function trustDiagram(model: EnvironmentModel, outputs?: OutputsContract)
   const id = nodeIds();
   const lines: string[] = [];
   lines.push('flowchart LR');
-  lines.push(`  issuer[${label(`AKS ${cfg.cluster.name}`, 'OIDC issuer', outputs?.oidcIssuerUrl ?? '(from Terraform output)')}]`);
-  lines.push(`  kv[(${label(`Key Vault ${vault}`, 'RBAC authorization')})]`);
-  lines.push(`  addon{{${label('secrets-store CSI driver', rotation.enabled ? `rotation every ${rotation.interval}` : 'rotation OFF')}}}`);
+  lines.push(`  issuer[${mermaidLabel(`AKS ${cfg.cluster.name}`, 'OIDC issuer', outputs?.oidcIssuerUrl ?? '(from Terraform output)')}]`);
+  lines.push(`  kv[(${mermaidLabel(`Key Vault ${vault}`, 'RBAC authorization')})]`);
+  lines.push(`  addon{{${mermaidLabel('secrets-store CSI driver', rotation.enabled ? `rotation every ${rotation.interval}` : 'rotation OFF')}}}`);
 
   for (const identity of model.identities) {
     const clientId = identity.workloads.map((w) => outputs?.workloads[w]?.clientId).find((c) => c !== undefined);
     const idNode = id('id', identity.key);
-    lines.push(`  ${idNode}[${label(`Managed identity ${identity.name}`, clientId ? `client id ${clientId}` : 'client id: after deploy')}]`);
+    lines.push(`  ${idNode}[${mermaidLabel(`Managed identity ${identity.name}`, clientId ? `client id ${clientId}` : 'client id: after deploy')}]`);
     identity.roles.forEach((grant, i) => {
       const roleNode = id('role', identity.key, String(i));
-      lines.push(`  ${idNode} -->|role| ${roleNode}[${label(grant.role, scopeText(grant, vault))}]`);
+      lines.push(`  ${idNode} -->|role| ${roleNode}[${mermaidLabel(grant.role, scopeText(grant, vault))}]`);
       lines.push(`  ${roleNode} --> kv`);
     });
     for (const cred of identity.credentials) {
       const fcNode = id('fc', cred.namespace, cred.serviceAccount);
-      lines.push(`  ${fcNode}[${label(`Federated credential ${cred.name}`, `subject ${cred.subject}`, `audience ${WORKLOAD_IDENTITY_AUDIENCE}`)}]`);
+      lines.push(`  ${fcNode}[${mermaidLabel(`Federated credential ${cred.name}`, `subject ${cred.subject}`, `audience ${WORKLOAD_IDENTITY_AUDIENCE}`)}]`);
       lines.push(`  issuer -->|issuer| ${fcNode}`);
       lines.push(`  ${fcNode} -->|trusts| ${idNode}`);
     }
@@ -71,10 +72,10 @@ export function trustDiagram(model: EnvironmentModel, outputs?: OutputsContract)
     const pod = id('pod', w.namespace, w.deployment);
     const sa = id('sa', w.namespace, w.serviceAccount);
     const spc = id('spc', w.namespace, w.secretProviderClass);
-    lines.push(`  subgraph ${ns}[${label(`namespace ${w.namespace}`)}]`);
-    lines.push(`    ${pod}([${label(`Deployment ${w.deployment}`, `mount ${w.config.deployment.mountPath} (read-only)`)}])`);
-    lines.push(`    ${sa}[${label(`ServiceAccount ${w.serviceAccount}`)}]`);
-    lines.push(`    ${spc}[${label(`SecretProviderClass ${w.secretProviderClass}`)}]`);
+    lines.push(`  subgraph ${ns}[${mermaidLabel(`namespace ${w.namespace}`)}]`);
+    lines.push(`    ${pod}([${mermaidLabel(`Deployment ${w.deployment}`, `mount ${w.config.deployment.mountPath} (read-only)`)}])`);
+    lines.push(`    ${sa}[${mermaidLabel(`ServiceAccount ${w.serviceAccount}`)}]`);
+    lines.push(`    ${spc}[${mermaidLabel(`SecretProviderClass ${w.secretProviderClass}`)}]`);
     lines.push('  end');
     lines.push(`  ${pod} -->|runs as| ${sa}`);
     lines.push(`  ${pod} -->|mounts| ${spc}`);
@@ -84,18 +85,26 @@ export function trustDiagram(model: EnvironmentModel, outputs?: OutputsContract)
     for (const o of w.objects) {
       const obj = id('obj', w.name, o.type, o.name, o.fileName);
       const pinned = o.config.version !== undefined ? ' (pinned: not rotated)' : '';
-      lines.push(`  kv --> ${obj}[/${label(`${o.type} ${o.name}`, `file ${o.fileName}${pinned}`)}/]`);
+      lines.push(`  kv --> ${obj}[/${mermaidLabel(`${o.type} ${o.name}`, `file ${o.fileName}${pinned}`)}/]`);
       lines.push(`  ${obj} -.->|file| ${pod}`);
     }
   }
 
   const rows = model.workloads.map((w) => {
-    const roles = model.identities.find((i) => i.key === w.identityKey)?.roles.map((g) => `${g.role} (${g.scope === 'vault' ? 'vault' : `${g.scope.type} ${g.scope.name}`})`) ?? [];
-    return `| ${w.namespace}/${w.deployment} | ${w.serviceAccount} | \`${w.subject}\` | ${model.identities.find((i) => i.key === w.identityKey)?.name ?? ''} | ${roles.join('<br/>')} | ${w.objects.map((o) => `${o.type} ${o.name} → \`${o.fileName}\``).join('<br/>')} |`;
+    const identity = model.identities.find((i) => i.key === w.identityKey);
+    const roles = identity?.roles.map((g) => `${g.role} (${g.scope === 'vault' ? 'vault' : `${g.scope.type} ${g.scope.name}`})`) ?? [];
+    const cells = [
+      `${w.namespace}/${w.deployment}`,
+      w.serviceAccount,
+      w.subject,
+      identity?.name ?? '',
+    ].map(markdownText);
+    const objects = w.objects.map((o) => `${markdownText(`${o.type} ${o.name}`)} → ${markdownText(o.fileName)}`);
+    return `| ${[...cells, roles.map(markdownText).join('<br/>'), objects.join('<br/>')].join(' | ')} |`;
   });
 
   return [
-    `# Trust chain: ${model.name}`,
+    `# Trust chain: ${markdownText(model.name)}`,
     '',
     'Generated by `aks-keyvault-csi`; do not edit. Each arrow is a link that `aks-keyvault-csi check` verifies.',
     '',

@@ -19,6 +19,7 @@ import { makeScratchDir, stageFolder, type OutputFile, type StagedFolder } from 
 import { synthTerraform } from '../stacks';
 import { manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
 import { renderManifests } from './manifests';
+import { refuseStateIn } from '../lib/config/state-path';
 
 /** From this many manifest files on, a second thread writes them (below, its start-up costs more than it saves). */
 export const BACKGROUND_WRITE_MIN_FILES = 100;
@@ -60,6 +61,7 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
   if (models.length > 1 && (options.outputsFile !== undefined || options.manifestsDir !== undefined)) {
     throw UserError.of('command line', options.outputsFile !== undefined ? '--outputs' : '--out', 'applies to one environment: name it with --env NAME or --config FILE');
   }
+  if (options.manifestsDir !== undefined) refuseStateIn(options.manifestsDir, models);
   const terraformOut = options.terraformOut ?? TERRAFORM_OUT;
 
   // Outputs first: they are user input, and bad input must stop the run before any work.

@@ -11,7 +11,7 @@ import { KeyVaultStore } from './key-vault-store';
 import { StateBackend } from './state-backend';
 import { WorkloadIdentity } from './workload-identity';
 import { pinAddress } from './terraform-address';
-import { literalTags } from './terraform-literal';
+import { terraformLiterals } from './terraform-literal';
 
 export interface EnvironmentStackProps {
   /** The derived environment (lib/model.ts): every name the stack uses comes from it. */
@@ -39,17 +39,20 @@ export class EnvironmentStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
-    const model = props.model;
+    // The one way user text enters the stack: every string of the model (names, tags, subnet
+    // ids, object keys) written as Terraform literal text, so Terraform never evaluates it.
+    // Constructs below read only this copy; the backend alone reads the original, because
+    // Terraform takes backend settings literally (StateBackend refuses template syntax).
+    const model = terraformLiterals(props.model);
     const { azure, cluster, keyVault } = model.config;
-    // Free text from the user: written so Terraform does not evaluate it.
-    const tags = literalTags(azure.tags);
-    this.environment = model.name;
+    const tags = azure.tags;
+    this.environment = props.model.name;
 
     this.providers = new AzureProviders(this, 'providers', {
       cloud: azure.cloud,
       ...(azure.subscriptionId !== undefined ? { subscriptionId: azure.subscriptionId } : {}),
     });
-    this.state = new StateBackend(this, 'state', { environment: model.name, state: model.config.state, cloud: azure.cloud });
+    this.state = new StateBackend(this, 'state', { environment: props.model.name, state: props.model.config.state, cloud: props.model.config.azure.cloud });
 
     this.resourceGroup = new EnvironmentResourceGroup(this, 'resource-group', {
       name: azure.resourceGroup.name,

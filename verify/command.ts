@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { renderEnvironment } from '../charts/render';
 import { loadEnvironment } from '../lib/config/load';
 import { EXIT_BAD_INPUT, formatProblem, UserError } from '../lib/errors';
+import { terminalJson, terminalLines, terminalText } from '../lib/text';
 import { deriveEnvironment, type EnvironmentModel, type WorkloadModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
@@ -119,16 +120,25 @@ function expectedRotation(model: EnvironmentModel): ExpectedRotation {
   return { enabled: r.enabled, interval: r.interval, intervalSeconds: model.rotationIntervalSeconds };
 }
 
+/**
+ * The streams, made safe for a terminal: names from the kubeconfig, the cluster's event messages
+ * and values from user files cannot move the cursor, set a hyperlink or reorder text
+ * (lib/text.ts). JSON documents are written with `terminalJson`, which this leaves unchanged.
+ */
+function terminalSafe(io: CommandIo): CommandIo {
+  return { stdout: (s) => io.stdout(terminalLines(s)), stderr: (s) => io.stderr(terminalLines(s)) };
+}
+
 /** Prints an abort (exit 2) the way the CLI prints bad input: one line, no stack trace. */
 function abort(e: unknown, opts: { json: boolean }, io: CommandIo): number {
   if (e instanceof UserError) {
-    if (opts.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: EXIT_BAD_INPUT, problems: e.problems }, null, 2)}\n`);
-    else for (const p of e.problems) io.stderr(`error ${formatProblem(p)}\n`);
+    if (opts.json) io.stdout(`${terminalJson({ ok: false, exitCode: EXIT_BAD_INPUT, problems: e.problems })}\n`);
+    else for (const p of e.problems) io.stderr(`error ${terminalText(formatProblem(p))}\n`);
     return EXIT_BAD_INPUT;
   }
   if (e instanceof VerifyAbort) {
-    if (opts.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: EXIT_BAD_INPUT, error: e.message }, null, 2)}\n`);
-    else io.stderr(`error ${e.message}\n`);
+    if (opts.json) io.stdout(`${terminalJson({ ok: false, exitCode: EXIT_BAD_INPUT, error: e.message })}\n`);
+    else io.stderr(`error ${terminalText(e.message)}\n`);
     return EXIT_BAD_INPUT;
   }
   throw e;
@@ -155,7 +165,8 @@ function connectOptions(model: EnvironmentModel, context: string | undefined, de
 }
 
 /** `verify <env>`: read-only checks of the live cluster against the environment. */
-export async function verifyCommand(opts: VerifyOptions, io: CommandIo, deps: CommandDeps = {}): Promise<number> {
+export async function verifyCommand(opts: VerifyOptions, streams: CommandIo, deps: CommandDeps = {}): Promise<number> {
+  const io = terminalSafe(streams);
   try {
     const { model, outputs } = await loadProject(opts);
     const rendered: RenderedFile[] = renderEnvironment(model, outputs);
@@ -180,7 +191,7 @@ export async function verifyCommand(opts: VerifyOptions, io: CommandIo, deps: Co
     const code = exitCodeOf(findings);
     if (opts.json) {
       const driverJson = driver ? { daemonSet: driver.subject, image: driver.image ?? null, version: driver.version?.tag ?? null, rotationModel: driver.model ?? null } : null;
-      io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, environment: model.name, context: cluster.context, server: cluster.server, driver: driverJson, summary: summarize(findings), findings }, null, 2)}\n`);
+      io.stdout(`${terminalJson({ ok: code === 0, exitCode: code, environment: model.name, context: cluster.context, server: cluster.server, driver: driverJson, summary: summarize(findings), findings })}\n`);
     } else {
       io.stdout(formatFindings(findings));
     }
@@ -258,7 +269,8 @@ async function listMountedFiles(cluster: ClusterReader, w: WorkloadModel, pods: 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `rotation-test <env> --workload W --object O`: writes a new secret version and measures how long the pods take to mount it. */
-export async function rotationTestCommand(opts: RotationTestOptions, io: CommandIo, deps: CommandDeps = {}): Promise<number> {
+export async function rotationTestCommand(opts: RotationTestOptions, streams: CommandIo, deps: CommandDeps = {}): Promise<number> {
+  const io = terminalSafe(streams);
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? defaultSleep;
   const progress = (s: string) => {
@@ -427,7 +439,7 @@ export async function rotationTestCommand(opts: RotationTestOptions, io: Command
 
 function report(opts: { json: boolean }, io: CommandIo, findings: readonly Finding[], rotation: Record<string, unknown>): number {
   const code = exitCodeOf(findings);
-  if (opts.json) io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, rotation, summary: summarize(findings), findings }, null, 2)}\n`);
+  if (opts.json) io.stdout(`${terminalJson({ ok: code === 0, exitCode: code, rotation, summary: summarize(findings), findings })}\n`);
   else io.stdout(formatFindings(findings));
   return code;
 }

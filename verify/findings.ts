@@ -4,6 +4,7 @@
  * Pure: no IO. The command layer prints them (text or JSON) and turns them into an exit code.
  */
 import { EXIT_FINDINGS, EXIT_OK } from '../lib/errors';
+import { terminalText } from '../lib/text';
 
 export type FindingStatus = 'pass' | 'fail' | 'warn';
 
@@ -51,12 +52,16 @@ export function exitCodeOf(findings: readonly Finding[]): number {
 
 const LABEL: Record<FindingStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN' };
 
-/** Human-readable report: one line per finding, the fix indented under it, a summary line last. */
+/**
+ * Human-readable report: one line per finding, the fix indented under it, a summary line last.
+ * Subjects and messages quote the cluster (event messages, names): each is shown on its line
+ * with control characters escaped (lib/text.ts), never followed.
+ */
 export function formatFindings(findings: readonly Finding[]): string {
   const lines: string[] = [];
   for (const f of findings) {
-    lines.push(`${LABEL[f.status]}  ${f.check}  ${f.subject}: ${f.message}`);
-    if (f.fix !== undefined && f.status !== 'pass') lines.push(`      fix: ${f.fix}`);
+    lines.push(`${LABEL[f.status]}  ${terminalText(f.check)}  ${terminalText(f.subject)}: ${terminalText(f.message)}`);
+    if (f.fix !== undefined && f.status !== 'pass') lines.push(`      fix: ${terminalText(f.fix)}`);
   }
   const s = summarize(findings);
   lines.push(`${s.pass} passed, ${s.fail} failed, ${s.warn} warnings`);

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AzureIdentityModule, KeyVaultSecretsModule, SecretProperties, TokenCredential } from './api-types';
 import { VerifyAbort } from './cluster';
-import { CLOUDS, cloudOfCsiName } from '../lib/azure';
+import { CLOUDS, cloudOfCsiName, keyVaultUri, KEY_VAULT_URI_RULE } from '../lib/azure';
 
 /** Bound on acquiring the first token: DefaultAzureCredential tries several sources in turn. */
 export const CREDENTIAL_TIMEOUT_MS = 30000;
@@ -67,9 +67,19 @@ export interface OpenVaultOptions {
   readonly credential?: TokenCredential;
 }
 
-/** Acquires a Key Vault token first (so missing credentials abort before anything else), then returns the writer. */
+/**
+ * Acquires a Key Vault token first (so missing credentials abort before anything else), then
+ * returns the writer. Refuses, before anything else, a `vaultUri` that is not the URI of
+ * `vaultName` in the cloud: the writes would land in another vault than the one named.
+ */
 export async function openVault(opts: OpenVaultOptions): Promise<SecretWriter> {
-  const cloud = cloudOfCsiName(opts.cloudName) ?? CLOUDS.public;
+  const cloud = cloudOfCsiName(opts.cloudName);
+  if (cloud === undefined || !KEY_VAULT_URI_RULE.test({ uri: opts.vaultUri, name: opts.vaultName, cloud })) {
+    const expected = keyVaultUri(opts.vaultName, cloud ?? CLOUDS.public);
+    throw new VerifyAbort(
+      `refusing to write: vault URI ${JSON.stringify(opts.vaultUri)} is not the URI of vault "${opts.vaultName}" in ${opts.cloudName} (${expected}); nothing was written: fix keyVault.uri or keyVault.name in the outputs file, or export it again from the stack`,
+    );
+  }
   let credential = opts.credential;
   if (!credential) {
     // The one place @azure/identity meets its narrow type (api-types.ts: AzureIdentityModule).

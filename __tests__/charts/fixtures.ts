@@ -5,6 +5,7 @@ import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
 import type { OutputsContract } from '../../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../../lib/outputs/load';
 import type { OutputFile } from '../../lib/write';
+import { CLOUDS, keyVaultUri } from '../../lib/azure';
 
 export const EXAMPLES = ['dev', 'prod'] as const;
 
@@ -30,7 +31,7 @@ export function outputsFor(model: EnvironmentModel, tenantId = '00000000-0000-00
     environment: model.name,
     tenantId,
     cloudName: model.csiCloudName as OutputsContract['cloudName'],
-    keyVault: { name: model.config.keyVault.name, uri: `https://${model.config.keyVault.name}.vault.azure.net/` },
+    keyVault: { name: model.config.keyVault.name, uri: keyVaultUri(model.config.keyVault.name, CLOUDS[model.config.azure.cloud]) },
     oidcIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/00000000-0000-0000-0000-000000000000/',
     workloads: Object.fromEntries(
       model.workloads.map((w, i) => [

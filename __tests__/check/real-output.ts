@@ -10,6 +10,7 @@ import { loadSynthesized, type SynthesizedInput } from '../../check';
 import { loadEnvironment, parseEnvironment } from '../../lib/config/load';
 import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
 import { loadOutputs } from '../../lib/outputs/load';
+import { CLOUDS, keyVaultUri } from '../../lib/azure';
 import type { OutputsContract } from '../../lib/outputs/contract';
 import { buildTerraformApp } from '../../stacks';
 
@@ -31,7 +32,7 @@ export function fakeOutputs(model: EnvironmentModel): OutputsContract {
     environment: model.name,
     tenantId: '00000000-0000-0000-0000-00000000aaaa',
     cloudName: model.csiCloudName as OutputsContract['cloudName'],
-    keyVault: { name: model.config.keyVault.name, uri: `https://${model.config.keyVault.name}.vault.azure.net/` },
+    keyVault: { name: model.config.keyVault.name, uri: keyVaultUri(model.config.keyVault.name, CLOUDS[model.config.azure.cloud]) },
     oidcIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/00000000-0000-0000-0000-000000000000/',
     workloads: Object.fromEntries(
       model.workloads.map((w) => [w.name, { clientId: clientIds.get(w.identityKey)!, identityName: model.identities.find((i) => i.key === w.identityKey)!.name, namespace: w.namespace, serviceAccount: w.serviceAccount }]),

@@ -37,6 +37,16 @@ describe('inputs', () => {
     expect(f!.message).toMatch(/tenantId must be a GUID/);
   });
 
+  test('fails outputs-keyvault-uri when keyVault.uri is another vault than keyVault.name (Key Vault DNS suffixes: learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates)', () => {
+    const [f] = of(run((p) => (p.outputs!.keyVault.uri = 'https://kv-other.vault.azure.net/')), 'outputs-keyvault-uri');
+    expect(f!.where).toBe(`${OUTPUTS_FILE}: aks_keyvault_csi.keyVault.uri`);
+    expect(f!.message).toBe(
+      `${OUTPUTS_FILE}: keyVault.uri "https://kv-other.vault.azure.net/" is not the URI of vault "kv-dev" in AzurePublicCloud (https://kv-dev.vault.azure.net/): Key Vault clients (the rotation test among them) would reach another vault`,
+    );
+    // Upper-case host, no trailing slash: the same vault.
+    expect(run((p) => (p.outputs!.keyVault.uri = 'https://KV-DEV.vault.azure.net')).filter((x) => x.rule === 'outputs-keyvault-uri')).toEqual([]);
+  });
+
   test('fails output-missing without the aks_keyvault_csi output', () => {
     const [f] = of(run((p) => delete p.tf.output), 'output-missing');
     expect(f!.message).toBe(`${TF_FILE} has no output "aks_keyvault_csi": the chart cannot learn client ids, tenant or vault`);

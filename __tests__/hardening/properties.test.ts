@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { checkTrustChain, loadSynthesized } from '../../check';
 import { UserError } from '../../lib/errors';
-import { CLOUDS, type CloudName } from '../../lib/azure';
+import { CLOUDS, keyVaultUri, type CloudName } from '../../lib/azure';
 import { loadEnvironments } from '../../pipeline/environments';
 import { synthEnvironments } from '../../pipeline/synth';
 import { snapshotTree } from './support';
@@ -117,7 +117,7 @@ function toOutputs(e: Env): unknown {
         environment: e.name,
         tenantId: e.tenantId,
         cloudName: CLOUDS[e.cloud].csiCloudName,
-        keyVault: { name: e.vaultName, uri: `https://${e.vaultName.toLowerCase()}.vault.azure.net/` },
+        keyVault: { name: e.vaultName, uri: keyVaultUri(e.vaultName, CLOUDS[e.cloud]) },
         oidcIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/',
         workloads: Object.fromEntries(
           e.workloads.map((w, i) => [

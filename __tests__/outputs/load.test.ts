@@ -155,6 +155,23 @@ describe('fails', () => {
     expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain('dev.aks_keyvault_csi.keyVault.name "kv-other": environments/dev.yaml names vault "kv-akscsi-dev-example"');
   });
 
+  test('on a keyVault.uri that is not the URI of keyVault.name in the outputs\' cloud (rotation-test would write into that other vault)', () => {
+    const f = file(cdktf(contract({ keyVault: { name: 'kv-akscsi-dev-example', uri: 'https://kv-other.vault.azure.net/' } })));
+    expect(problemsOf(() => loadOutputs(f, dev))).toEqual([
+      `${f}:10:16: dev.aks_keyvault_csi.keyVault.uri "https://kv-other.vault.azure.net/": is not the URI of vault "kv-akscsi-dev-example" in AzurePublicCloud (https://kv-akscsi-dev-example.vault.azure.net/), so Key Vault clients would reach another vault: re-deploy with "cdktf deploy dev" and export its outputs again`,
+    ]);
+  });
+
+  test('on a keyVault.uri of the right vault in another cloud (Key Vault DNS suffixes: learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates)', () => {
+    const f = file(cdktf(contract({ keyVault: { name: 'kv-akscsi-dev-example', uri: 'https://kv-akscsi-dev-example.vault.azure.cn/' } })));
+    expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain('keyVault.uri "https://kv-akscsi-dev-example.vault.azure.cn/": is not the URI of vault "kv-akscsi-dev-example" in AzurePublicCloud');
+  });
+
+  test.each(['https://KV-AKSCSI-DEV-EXAMPLE.vault.azure.net/', 'https://kv-akscsi-dev-example.vault.azure.net', 'https://kv-akscsi-dev-example.Vault.Azure.Net:443/'])('accepts the vault URI written %j (DNS is case-insensitive, the slash optional)', (uri) => {
+    const f = file(cdktf(contract({ keyVault: { name: 'kv-akscsi-dev-example', uri } })));
+    expect(loadOutputs(f, dev).keyVault.uri).toBe(uri);
+  });
+
   test('on a workload of the environment missing from the outputs', () => {
     const f = file(cdktf(contract({ workloads: {} })));
     expect(problemsOf(() => loadOutputs(f, dev))).toEqual([

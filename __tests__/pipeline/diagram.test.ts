@@ -2,7 +2,14 @@
 import { loadEnvironment, parseEnvironment } from '../../lib/config/load';
 import { deriveEnvironment } from '../../lib/model';
 import { defaultOutputsFile, loadOutputs } from '../../lib/outputs/load';
+import fc from 'fast-check';
+import MarkdownIt from 'markdown-it';
+import { EnvironmentSchema } from '../../lib/config/schema';
+import type { EnvironmentModel } from '../../lib/model';
+import type { OutputsContract } from '../../lib/outputs/contract';
+import { hasInvisible } from '../../lib/text';
 import { trustDiagram } from '../../pipeline/diagram';
+import { baseDocuments, environmentStringFields, formatSteps, hostileText, setAt } from '../support/free-text';
 
 function example(env: string) {
   const e = loadEnvironment(`environments/${env}.yaml`);
@@ -77,4 +84,102 @@ workloads:
   expect(objectNodes).toHaveLength(2);
   expect(new Set(objectNodes.map(([id]) => id)).size).toBe(2);
   expect(md).toContain('client id: after deploy');
+});
+
+// ---------------------------------------------------------------------------------------------
+// Text from the environment and the outputs file cannot change the document's structure.
+
+const markdownIt = new MarkdownIt({ html: true });
+
+/**
+ * The document's structure: Markdown block and inline tokens (text apart), and the Mermaid
+ * lines with every quoted label blanked. Two renderings with the same structure differ only in
+ * the text of labels, cells and the heading.
+ */
+function structure(markdown: string): string[] {
+  const out: string[] = [];
+  for (const t of markdownIt.parse(markdown, {})) {
+    if (t.type === 'fence') {
+      out.push(`fence ${t.info}`, ...t.content.split('\n').map((line) => line.replace(/"[^"]*"/g, '""')));
+      continue;
+    }
+    out.push(t.type);
+    for (const c of t.children ?? []) if (c.type !== 'text') out.push(`  ${c.type} ${c.type === 'html_inline' || c.type === 'code_inline' ? c.content : ''}`);
+  }
+  return out;
+}
+
+/** Duration fields feed arithmetic (rotation load), not text: they stay valid. */
+const NOT_TEXT = ['cluster.secretsProvider.rotation.interval', 'identity.propagationWait', 'output.gitops.interval'];
+const TEXT_FIELDS = environmentStringFields().filter((f) => !NOT_TEXT.includes(formatSteps(f.path)) && Object.values(f.branch).every((v) => ['create', 'local', 'argocd'].includes(v)));
+
+/** The model and outputs of the base environment with `texts[i]` in text field i (past the schema), the issuer and the client id. */
+function modelWith(texts: readonly string[]): { model: EnvironmentModel; outputs: OutputsContract } {
+  const config = EnvironmentSchema.parse(baseDocuments()[0]);
+  TEXT_FIELDS.forEach((f, i) => setAt(config, f.path, texts[i]!));
+  const model = deriveEnvironment(texts[TEXT_FIELDS.length]!, 'environments/x.yaml', config);
+  const outputs = {
+    oidcIssuerUrl: texts[TEXT_FIELDS.length + 1]!,
+    workloads: Object.fromEntries(model.workloads.map((w) => [w.name, { clientId: texts[TEXT_FIELDS.length + 2]! }])),
+  } as unknown as OutputsContract;
+  return { model, outputs };
+}
+
+test('property: any text in every free-text field, the issuer and the client id leaves TRUST.md one Mermaid block and one table of the same shape, with no HTML but <br/>', () => {
+  const count = TEXT_FIELDS.length + 3;
+  fc.assert(
+    fc.property(fc.array(hostileText, { minLength: count, maxLength: count }), (texts) => {
+      // The same model with each distinct text replaced by a plain word: the shape to keep.
+      const words = new Map<string, string>();
+      const plain = texts.map((t) => words.get(t) ?? (words.set(t, `w${words.size}`), `w${words.size - 1}`));
+      const hostile = modelWith(texts);
+      const md = trustDiagram(hostile.model, hostile.outputs);
+      const benign = modelWith(plain);
+      expect(structure(md)).toEqual(structure(trustDiagram(benign.model, benign.outputs)));
+      expect(md.split('\n').filter((l) => l.startsWith('```'))).toEqual(['```mermaid', '```']);
+      expect(md.replaceAll('<br/>', '')).not.toContain('<');
+      expect(md.split('\n').some(hasInvisible)).toBe(false);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+describe('values that used to break TRUST.md', () => {
+  /** The base environment with `text` in one field (others plain), and this issuer. */
+  const withText = (field: string, text: string, issuer = 'https://issuer.example/') =>
+    modelWith([...TEXT_FIELDS.map((f): string => (formatSteps(f.path) === field ? text : 'x')), 'dev', issuer, 'client-id']);
+  const tokens = (md: string) => markdownIt.parse(md, {});
+  /** The rendered text of each cell of each table row (a cell beyond the header's count is dropped by GFM). */
+  const cells = (md: string) => {
+    const rows: string[][] = [];
+    const all = tokens(md);
+    all.forEach((t, i) => {
+      if (t.type === 'tr_open') rows.push([]);
+      if (t.type === 'inline' && ['td_open', 'th_open'].includes(all[i - 1]?.type ?? '')) rows[rows.length - 1]!.push((t.children ?? []).map((c) => c.content).join(''));
+    });
+    return rows;
+  };
+
+  test('a mount path with a line break and a fence cannot close the Mermaid block or add HTML', () => {
+    const { model, outputs } = withText('workloads[0].deployment.mountPath', '/mnt/x\n```\n<img src=x onerror=alert(1)>\n```mermaid');
+    const md = trustDiagram(model, outputs);
+    expect(tokens(md).filter((t) => t.type === 'fence')).toHaveLength(1);
+    expect(tokens(md).filter((t) => t.type === 'html_block' || t.type === 'html_inline').map((t) => t.content)).toEqual([]);
+    expect(md).toContain('mount /mnt/x\\n#96;#96;#96;\\n#60;img src=x onerror=alert(1)#62;');
+  });
+
+  test('an alias with "|" and backticks keeps every table row at six cells', () => {
+    const { model, outputs } = withText('workloads[0].objects[0].alias', 'x`|`y|z');
+    const [header, row] = cells(trustDiagram(model, outputs));
+    expect(header).toHaveLength(6);
+    expect(row).toHaveLength(6);
+    expect(row![5]).toBe('secret x → x`|`y|z');
+  });
+
+  test('an issuer URL with a line break cannot add a Mermaid node', () => {
+    const { model, outputs } = withText('', '', 'https://issuer.example/\n  evil[pwned] --> kv');
+    const md = trustDiagram(model, outputs);
+    expect(md).not.toMatch(/^\s+evil\[/m);
+    expect(md).toContain('https://issuer.example/\\n  evil[pwned] --#62; kv');
+  });
 });

@@ -185,11 +185,39 @@ describe('AksCluster', () => {
 });
 
 describe('StateBackend', () => {
+  const local = (p: string) => () => new StateBackend(stack(), 'state', { environment: 'dev', state: { backend: 'local', path: p } });
+  const azurerm = (over: Record<string, string>) => () =>
+    new StateBackend(stack(), 'state', { environment: 'dev', state: { backend: 'azurerm', resourceGroup: 'rg-tf', storageAccount: 'sttf', container: 'tfstate', key: 'dev.tfstate', ...over } });
+
   test('fails on an absolute local state path', () => {
-    expect(() => new StateBackend(stack(), 'state', { environment: 'dev', state: { backend: 'local', path: '/var/tf/dev.tfstate' } })).toThrow(
-      'state.path "/var/tf/dev.tfstate": use a path relative to the project root',
-    );
-    expect(() => new StateBackend(stack(), 'state', { environment: 'dev', state: { backend: 'local', path: 'C:\\tf\\dev.tfstate' } })).toThrow('use a path relative');
+    expect(local('/var/tf/dev.tfstate')).toThrow('StateBackend: state.path: local state path "/var/tf/dev.tfstate": use a relative path (no machine-specific absolute paths)');
+    expect(local('C:\\tf\\dev.tfstate')).toThrow('use a relative path');
+  });
+
+  test.each(['../outside.tfstate', 'state/../../outside.tfstate', './dev.tfstate', 'state//dev.tfstate', 'state\\dev.tfstate', 'state/'])('fails on a local state path that is not normalised or leaves the project: %j', (p) => {
+    expect(local(p)).toThrow(`StateBackend: state.path: local state path ${JSON.stringify(p)}: use "/" between folders and no "." or ".." element`);
+  });
+
+  test.each(['dist/dev/terraform.tfstate', 'cdktf.out/dev.tfstate', 'Dist/x.tfstate', 'dist'])('fails on a local state path inside a generated folder: %j', (p) => {
+    expect(local(p)).toThrow(`StateBackend: state.path: local state path ${JSON.stringify(p)}: keep the state out of cdktf.out/ and dist/`);
+  });
+
+  test('fails on Terraform template syntax in a backend setting (read literally by Terraform: hashicorp/hcl json/structure.go expression.Value)', () => {
+    expect(local('state/${path.module}.tfstate')).toThrow('StateBackend: state.path: Terraform backend setting "state/${path.module}.tfstate": remove "${" and "%{"');
+    expect(azurerm({ key: 'dev-%{ if true }x%{ endif }.tfstate' })).toThrow('StateBackend: state.key: Terraform backend setting');
+  });
+
+  test('fails on azurerm backend names Azure refuses (Azure naming rules for storage accounts, containers and blobs)', () => {
+    expect(azurerm({ storageAccount: 'St_Tf' })).toThrow('StateBackend: state.storageAccount: storage account name "St_Tf": use 3-24 lower-case letters or digits');
+    expect(azurerm({ container: 'tf--state' })).toThrow('StateBackend: state.container: blob container name "tf--state": use 3-63 lower-case letters, digits or "-"');
+    expect(azurerm({ key: 'states/dev/' })).toThrow('StateBackend: state.key: blob name "states/dev/": use 1-1024 characters');
+    expect(azurerm({ resourceGroup: 'rg.' })).toThrow('StateBackend: state.resourceGroup: resource group name "rg.":');
+  });
+
+  test('accepts a normalised path in a folder of its own, and valid azurerm settings', () => {
+    expect(local('state/dev.tfstate')().location).toBe('state/dev.tfstate');
+    expect(local('distant/dev.tfstate')().location).toBe('distant/dev.tfstate');
+    expect(azurerm({})().location).toBe('dev.tfstate');
   });
 });
 

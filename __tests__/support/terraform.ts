@@ -10,6 +10,7 @@
  * A stack's `terraform.backend` block is only a warning in a child module, so stacks with
  * distinct backend settings are also checked on their own, as roots.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -59,6 +60,29 @@ export function terraformRejections(stacks: readonly string[]): string[] {
       errors.push(...terraformInit(path.join(root, `s${i}`), { offline: true }).errors.map((d) => `s${i} (as root): ${formatDiagnostic(d)}`));
     }
     return errors;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What Terraform itself makes of a configuration without providers (outputs only): `terraform
+ * init` and `apply` in a scratch folder, then the outputs' values (`terraform output -json`).
+ * Offline: nothing is downloaded, since nothing needs a provider.
+ */
+export function terraformOutputValues(json: string): Record<string, unknown> {
+  const root = mkdtempSync(path.join(tmpdir(), 'akscsi-tf-apply-'));
+  try {
+    writeFileSync(path.join(root, 'main.tf.json'), json);
+    const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0', TF_CLI_CONFIG_FILE: path.join(root, 'none.tfrc') };
+    writeFileSync(env.TF_CLI_CONFIG_FILE, '');
+    for (const args of [['init', '-input=false', '-no-color'], ['apply', '-auto-approve', '-input=false', '-no-color']]) {
+      const r = spawnSync('terraform', args, { cwd: root, encoding: 'utf8', env, timeout: 120_000 });
+      if (r.status !== 0) throw new Error(`terraform ${args[0]} failed: ${r.stderr || r.stdout}`);
+    }
+    const r = spawnSync('terraform', ['output', '-json'], { cwd: root, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`terraform output failed: ${r.stderr}`);
+    return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -23,6 +23,10 @@ import {
   KEY_VAULT_OBJECT_NAME,
   MAX_TAGS_PER_RESOURCE,
   RESOURCE_GROUP_NAME_RULE,
+  STORAGE_ACCOUNT_NAME_RULE,
+  STORAGE_CONTAINER_NAME_RULE,
+  SUBNET_ID_RULE,
+  BLOB_NAME_RULE,
   TAG_NAME_RULE,
   TAG_VALUE_RULE,
   TIME_SLEEP_DURATION_RULE,
@@ -59,6 +63,8 @@ import {
   SECRET_TYPE_KEYS_RULE,
 } from '../kubernetes';
 import { firstBroken, type Rule } from '../rule';
+import { BACKEND_LITERAL_RULE } from '../terraform';
+import { STATE_PATH_RULES } from './state-path';
 
 /** Environment names become stack names, folder names and parts of Azure resource names. */
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
@@ -241,7 +247,7 @@ const NetworkAcls = z.strictObject({
     .default([]),
   /** Subnet resource ids allowed through (the AKS node subnet when defaultAction is Deny). @default [] */
   virtualNetworkSubnetIds: z
-    .array(pattern(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i, 'use a subnet resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>'))
+    .array(pattern(SUBNET_ID_RULE.pattern, SUBNET_ID_RULE.fix))
     .default([]),
 });
 
@@ -544,16 +550,20 @@ const State = z.discriminatedUnion(
   [
     z.strictObject({
       backend: z.literal('local'),
-      /** State file path, relative to the project root (never inside cdktf.out/, which cdktf recreates). @default - terraform.<env>.tfstate */
-      path: pattern(/^(?!\/)(?![A-Za-z]:)[^\0]+$/, 'use a relative path (no machine-specific absolute paths)').optional(),
+      /**
+       * State file path, relative to the project root, "/" between folders, never outside the
+       * project or inside cdktf.out/ or dist/ (the state holds the cluster's admin credentials).
+       * @default - terraform.<env>.tfstate
+       */
+      path: ruled('a relative path', ...STATE_PATH_RULES, BACKEND_LITERAL_RULE).optional(),
     }),
     z.strictObject({
       backend: z.literal('azurerm'),
       resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE),
-      storageAccount: pattern(/^[a-z0-9]{3,24}$/, 'use 3-24 lower-case letters or digits'),
-      container: pattern(/^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/, 'use 3-63 lower-case letters, digits or "-"'),
-      /** @default - <env>.tfstate */
-      key: text('key').optional(),
+      storageAccount: ruled('a storage account name', STORAGE_ACCOUNT_NAME_RULE),
+      container: ruled('a blob container name', STORAGE_CONTAINER_NAME_RULE),
+      /** Blob name of the state. @default - <env>.tfstate */
+      key: ruled('a blob name', BLOB_NAME_RULE, BACKEND_LITERAL_RULE).optional(),
     }),
   ],
   { error: 'use backend "local" or "azurerm"' },

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { core } from 'zod';
 import { display, formatPath, UserError, valueAt, type InputProblem } from '../errors';
+import { cloudOfCsiName, keyVaultUri, KEY_VAULT_URI_RULE } from '../azure';
 import type { EnvironmentModel } from '../model';
 import { OUTPUT_NAME, OutputsContractSchema, type OutputsContract } from './contract';
 
@@ -98,6 +99,14 @@ export function checkOutputsAgainstModel(outputs: OutputsContract, model: Enviro
   if (outputs.keyVault.name !== vault) {
     out.push({ path: ['keyVault', 'name'], received: outputs.keyVault.name, message: `${model.file} names vault "${vault}": fix keyVault.name or ${redeploy}` });
   }
+  const expectedUri = mismatchedVaultUri(outputs);
+  if (expectedUri !== undefined) {
+    out.push({
+      path: ['keyVault', 'uri'],
+      received: outputs.keyVault.uri,
+      message: `is not the URI of vault "${outputs.keyVault.name}" in ${outputs.cloudName} (${expectedUri}), so Key Vault clients would reach another vault: ${redeploy}`,
+    });
+  }
   for (const w of model.workloads) {
     const o = outputs.workloads[w.name];
     if (o === undefined) {
@@ -124,6 +133,19 @@ export function checkOutputsAgainstModel(outputs: OutputsContract, model: Enviro
     }
   }
   return out;
+}
+
+/**
+ * The URI the contract's `keyVault.uri` should be, when it is not the URI of vault
+ * `keyVault.name` in the contract's own cloud; undefined when they agree. Every Key Vault
+ * client (the rotation test's writes included) follows the URI, so such outputs would send it
+ * to another vault.
+ */
+export function mismatchedVaultUri(outputs: OutputsContract): string | undefined {
+  const cloud = cloudOfCsiName(outputs.cloudName);
+  const { name, uri } = outputs.keyVault;
+  if (cloud === undefined || KEY_VAULT_URI_RULE.test({ uri, name, cloud })) return undefined;
+  return keyVaultUri(name, cloud);
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
