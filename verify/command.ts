@@ -14,7 +14,7 @@
 import * as path from 'node:path';
 import { renderEnvironment } from '../charts/render';
 import { loadEnvironment } from '../lib/config/load';
-import { EXIT_BAD_INPUT, formatProblem, UserError } from '../lib/errors';
+import { EXIT_BAD_INPUT, formatProblem, resultDocument, UserError, type InputProblem } from '../lib/errors';
 import { deriveEnvironment, type EnvironmentModel, type WorkloadModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
@@ -121,12 +121,13 @@ function expectedRotation(model: EnvironmentModel): ExpectedRotation {
 /** Prints an abort (exit 2) the way the CLI prints bad input: one line, no stack trace. */
 function abort(e: unknown, opts: { json: boolean }, io: CommandIo): number {
   if (e instanceof UserError) {
-    if (opts.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: EXIT_BAD_INPUT, problems: e.problems }, null, 2)}\n`);
+    if (opts.json) io.stdout(`${JSON.stringify(resultDocument(EXIT_BAD_INPUT, e.problems), null, 2)}\n`);
     else for (const p of e.problems) io.stderr(`error ${formatProblem(p)}\n`);
     return EXIT_BAD_INPUT;
   }
   if (e instanceof VerifyAbort) {
-    if (opts.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: EXIT_BAD_INPUT, error: e.message }, null, 2)}\n`);
+    // The CLI's one error shape; the live cluster or Key Vault stands where a file would.
+    if (opts.json) io.stdout(`${JSON.stringify(resultDocument(EXIT_BAD_INPUT, [{ file: e.source, path: '', message: e.message }]), null, 2)}\n`);
     else io.stderr(`error ${e.message}\n`);
     return EXIT_BAD_INPUT;
   }
@@ -175,7 +176,7 @@ export async function verifyCommand(opts: VerifyOptions, io: CommandIo, deps: Co
 
     const code = exitCodeOf(findings);
     if (opts.json) {
-      io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, environment: model.name, context: cluster.context, server: cluster.server, summary: summarize(findings), findings }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify(resultDocument(code, failedProblems(findings), { environment: model.name, context: cluster.context, server: cluster.server, summary: summarize(findings), findings }), null, 2)}\n`);
     } else {
       io.stdout(formatFindings(findings));
     }
@@ -409,7 +410,12 @@ export async function rotationTestCommand(opts: RotationTestOptions, io: Command
 
 function report(opts: { json: boolean }, io: CommandIo, findings: readonly Finding[], rotation: Record<string, unknown>): number {
   const code = exitCodeOf(findings);
-  if (opts.json) io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, rotation, summary: summarize(findings), findings }, null, 2)}\n`);
+  if (opts.json) io.stdout(`${JSON.stringify(resultDocument(code, failedProblems(findings), { rotation, summary: summarize(findings), findings }), null, 2)}\n`);
   else io.stdout(formatFindings(findings));
   return code;
+}
+
+/** Failed checks in the CLI's one error shape: the live object stands where a file would. */
+function failedProblems(findings: readonly Finding[]): InputProblem[] {
+  return findings.filter((f) => f.status === 'fail').map((f) => ({ file: f.subject, path: f.check, message: f.fix === undefined ? f.message : `${f.message}; fix: ${f.fix}` }));
 }

@@ -1,5 +1,6 @@
 /** Printing helpers shared by the commands. */
 import type { Finding } from '../../check';
+import type { InputProblem } from '../../lib/errors';
 import type { EnvironmentModel } from '../../lib/model';
 import type { Reporter } from '../output';
 
@@ -15,4 +16,15 @@ export function printFindings(reporter: Reporter, findings: readonly Finding[]):
     if (f.severity === 'error') reporter.error(text);
     else reporter.warn(text);
   }
+}
+
+/** Error findings in the CLI's one JSON error shape (`where` is `file: path`, or the file alone). */
+export function findingProblems(findings: readonly Finding[]): InputProblem[] {
+  return findings
+    .filter((f) => f.severity === 'error')
+    .map((f) => {
+      const split = f.where.indexOf(': ');
+      const [file, path] = split === -1 ? [f.where, ''] : [f.where.slice(0, split), f.where.slice(split + 2)];
+      return { file, path, message: `[${f.rule}] ${f.message}; fix: ${f.fix}` };
+    });
 }
