@@ -9,6 +9,9 @@
  * - synth-examples     `node bin/aks-keyvault-csi.cjs synth` over a copy of environments/ (what
  *                      `npm run synth` runs, without npm's own start-up);
  * - cli-route          `npx cdktf synth` then `npx cdk8s synth` in a copy of the project;
+ * - verify-unreachable `verify dev` against a kubeconfig pointing at a closed port: how fast a
+ *                      user without a reachable cluster hears so (measured here, not asserted in
+ *                      a test: wall-clock assertions fail on a loaded host);
  * - large-one/quarter/half/full  our synth over 1 environment × 1 workload (the fixed cost of a
  *                      run) and 5/10/20 generated environments × 25 workloads × 4 objects, in
  *                      interleaved rounds (one run of each size per round);
@@ -160,6 +163,16 @@ function measureCases(runner: Runner, cases: readonly CaseDef[]): CaseResult[] {
 
 const toMB = (kib: number) => (kib * 1024) / 1e6;
 
+/** A kubeconfig whose cluster is a closed local port: the API server refuses the connection at once. */
+function unreachableKubeconfig(dir: string): string {
+  const file = path.join(dir, 'kubeconfig-unreachable');
+  writeFileSync(
+    file,
+    'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: t\n',
+  );
+  return file;
+}
+
 function buildCases(options: Options, ws: Workspace): CaseDef[] {
   const node = process.execPath;
   const examples = ws.examples();
@@ -193,6 +206,12 @@ function buildCases(options: Options, ws: Workspace): CaseDef[] {
         { label: 'npx cdk8s synth', command: 'npx', args: ['cdk8s', 'synth'], cwd: project, env: QUIET_ENV },
       ],
       workloads: 3,
+    },
+    {
+      id: 'verify-unreachable',
+      label: 'verify, cluster unreachable (time to fail, exit 2)',
+      runs: options.runs,
+      steps: [{ label: 'verify', command: node, args: [BIN, 'verify', 'dev'], cwd: examples, env: { ...QUIET_ENV, KUBECONFIG: unreachableKubeconfig(examples) }, tolerateFailure: true }],
     },
   ];
   if (!options.skipLarge) {

@@ -3,7 +3,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ARGOCD_PROJECT_RULE, ARGOCD_SYNC_WAVE_ANNOTATION, DNS1123_LABEL, DNS1123_SUBDOMAIN, GITOPS_PATH_RULE } from '../lib/kubernetes';
+import { ARGOCD_PROJECT_RULE, ARGOCD_REPO_URL_RULE, ARGOCD_SYNC_WAVE_ANNOTATION, DNS1123_LABEL, DNS1123_SUBDOMAIN, GITOPS_PATH_RULE } from '../lib/kubernetes';
 import { constructError } from './construct-error';
 
 export { ARGOCD_SYNC_WAVE_ANNOTATION };
@@ -51,7 +51,7 @@ export class ArgoCdApplication extends Construct {
     const subject = `Application ${this.namespace}/${this.name}`;
     if (!DNS1123_SUBDOMAIN.test(this.name)) throw constructError(subject, 'name', this.name, 'use a DNS-1123 name');
     if (!DNS1123_LABEL.test(this.namespace)) throw constructError(subject, 'namespace', this.namespace, 'use a DNS-1123 label');
-    if (props.repoURL.trim() === '') throw constructError(subject, 'repoURL', props.repoURL, 'use the URL of the GitOps repository');
+    if (!ARGOCD_REPO_URL_RULE.test(props.repoURL)) throw constructError(subject, 'repoURL', props.repoURL, ARGOCD_REPO_URL_RULE.fix);
     if (!GITOPS_PATH_RULE.test(props.path)) throw constructError(subject, 'path', props.path, GITOPS_PATH_RULE.fix);
     const project = props.project ?? 'default';
     if (!ARGOCD_PROJECT_RULE.test(project)) throw constructError(subject, 'project', project, ARGOCD_PROJECT_RULE.fix);

@@ -38,6 +38,11 @@ export interface EnvironmentChartProps {
   readonly model: EnvironmentModel;
   /** The validated outputs contract of the same environment (see `loadOutputs`). */
   readonly outputs: OutputsContract;
+  /**
+   * Path of the rendered folder in the GitOps repository, for the bootstrap object.
+   * @default - `output.gitops.path`, else `dist/<env>` (see `gitopsPlacement` in pipeline/gitops-path.ts)
+   */
+  readonly gitopsPath?: string;
 }
 
 /** The objects rendered for one workload. */
@@ -97,7 +102,7 @@ export class EnvironmentChart extends Chart {
         namespace: gitops.namespace,
         project: gitops.project,
         repoURL: gitops.repoURL,
-        path: gitops.path ?? defaultGitopsPath(model.name),
+        path: props.gitopsPath ?? gitops.path ?? defaultGitopsPath(model.name),
         targetRevision: gitops.targetRevision,
       });
     } else if (gitops?.tool === 'flux') {
@@ -105,7 +110,7 @@ export class EnvironmentChart extends Chart {
         name: gitopsName(model.name),
         namespace: gitops.namespace,
         sourceRef: gitops.sourceRef,
-        path: gitops.path ?? defaultGitopsPath(model.name),
+        path: props.gitopsPath ?? gitops.path ?? defaultGitopsPath(model.name),
         interval: gitops.interval,
       });
     }

@@ -23,6 +23,11 @@ interface KubeObject {
   readonly metadata: { readonly name: string; readonly namespace?: string };
 }
 
+export interface RenderOptions {
+  /** Path of the rendered folder in the GitOps repository. @default - see `EnvironmentChartProps.gitopsPath` */
+  readonly gitopsPath?: string;
+}
+
 /**
  * The files of one environment, paths relative to its output folder (`dist/<env>/`):
  * `namespace-<ns>.yaml`, `serviceaccount-<ns>-<name>.yaml`, `secretproviderclass-<ns>-<name>.yaml`,
@@ -30,10 +35,10 @@ interface KubeObject {
  * `bootstrap/flux-kustomization.yaml` when GitOps is configured. The GitOps object points at
  * this folder, so it is not listed in kustomization.yaml (it would manage itself).
  */
-export function renderEnvironment(model: EnvironmentModel, outputs: OutputsContract): OutputFile[] {
+export function renderEnvironment(model: EnvironmentModel, outputs: OutputsContract, options: RenderOptions = {}): OutputFile[] {
   // No outdir is written: objects are taken from the chart in memory.
   const app = new App({ outdir: '.' });
-  const chart = new EnvironmentChart(app, model.name, { model, outputs });
+  const chart = new EnvironmentChart(app, model.name, { model, outputs, ...(options.gitopsPath !== undefined ? { gitopsPath: options.gitopsPath } : {}) });
   const gitops = chart.gitops?.apiObject;
   const header = `# Rendered by aks-keyvault-csi for environment "${model.name}". Do not edit: change environments/${model.name}.yaml and render again.\n`;
 

@@ -14,6 +14,8 @@ export interface Finding {
   readonly where: string;
   readonly message: string;
   readonly fix: string;
+  /** Lines that belong to the message and are printed below it, e.g. a drift's unified diff. */
+  readonly detail?: string;
 }
 
 /** Collects findings; the severity comes from the rule catalogue so a rule cannot change it ad hoc. */

@@ -16,8 +16,11 @@ import type { SynthesizedInput } from './trust-chain';
 import { isRecord } from './values';
 
 export interface LoadSynthesizedOptions {
-  /** Folder of rendered manifests, e.g. `dist/dev`; read recursively, `*.yaml` and `*.yml`. */
-  readonly manifestsDir: string;
+  /**
+   * Folder of rendered manifests, e.g. `dist/dev`; read recursively, `*.yaml` and `*.yml`.
+   * Undefined for an environment whose manifests were not rendered yet: the Terraform side alone.
+   */
+  readonly manifestsDir: string | undefined;
   /** Synthesized Terraform JSON, e.g. `cdktf.out/stacks/dev/cdk.tf.json`. */
   readonly terraformFile: string;
   /** `cdktf deploy --outputs-file` or `terraform output -json` file, or the bare contract. */
@@ -26,7 +29,7 @@ export interface LoadSynthesizedOptions {
 
 export function loadSynthesized(options: LoadSynthesizedOptions): SynthesizedInput {
   const terraform = { file: options.terraformFile, json: readJson(options.terraformFile, 'run synth first (the Terraform JSON is cdktf.out/stacks/<env>/cdk.tf.json)') };
-  const manifests = readManifests(options.manifestsDir);
+  const manifests = options.manifestsDir === undefined ? [] : readManifests(options.manifestsDir);
   if (options.outputsFile === undefined) return { terraform, manifests };
   const json = readJson(options.outputsFile, 'pass the file written by "cdktf deploy --outputs-file" or "terraform output -json"');
   const contract = unwrapContract(json, options.outputsFile, path.basename(path.dirname(options.terraformFile)));

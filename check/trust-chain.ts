@@ -28,6 +28,11 @@ import { CSI_DRIVER } from '../lib/csi-driver';
 /** What `loadSynthesized` reads; tests and other pipelines may build it in memory. */
 export interface SynthesizedInput {
   readonly terraform: { readonly file: string; readonly json: unknown };
+  /**
+   * Rendered manifests. None (an environment not deployed yet: no outputs, so nothing rendered)
+   * checks the Terraform side alone: no workload can be matched, so credentials are not
+   * reported unused and rotation is checked on every cluster.
+   */
   readonly manifests: readonly { readonly file: string; readonly objects: readonly unknown[] }[];
   /** The outputs contract (already unwrapped from the cdktf or `terraform output -json` envelope). */
   readonly outputs?: { readonly file: string; readonly contract: unknown };
@@ -167,7 +172,8 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
     if (identities.length > 0) checkRoles(tf, roleAssignments, identities, mounted, vaults, out);
   }
 
-  for (const c of credentials) {
+  const terraformOnly = input.manifests.length === 0;
+  for (const c of terraformOnly ? [] : credentials) {
     if (c.subject !== undefined && !usedSubjects.has(c.subject)) {
       out.add(
         'federated-credential-unused',
@@ -179,7 +185,7 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
   }
 
   // Rotation: the clusters the workloads' credentials trust, else every cluster in the stack.
-  const checked = clusters.size > 0 ? [...clusters].sort().map((a) => tf.get(a)).filter((b): b is TfBlock => b !== undefined) : usedSubjects.size > 0 ? tf.ofType(T.cluster) : [];
+  const checked = clusters.size > 0 ? [...clusters].sort().map((a) => tf.get(a)).filter((b): b is TfBlock => b !== undefined) : usedSubjects.size > 0 || terraformOnly ? tf.ofType(T.cluster) : [];
   for (const cluster of checked) {
     checkClusterIdentity(tf, cluster, out);
     checkRotation(tf, cluster, out);

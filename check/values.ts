@@ -18,8 +18,9 @@ export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Renders a value for a message. */
+/** Renders a value for a message; a missing value reads "(not set)", never "undefined". */
 export function show(v: unknown): string {
+  if (v === undefined) return '(not set)';
   const s = JSON.stringify(v);
   if (s === undefined) return String(v);
   return s.length > 100 ? `${s.slice(0, 97)}...` : s;

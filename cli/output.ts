@@ -8,8 +8,9 @@
  * clear the screen, set a title or hyperlink, reorder text or add lines. Only the reporter's
  * own colour codes and line breaks reach the terminal as such.
  */
-import { formatProblem, type InputProblem } from '../lib/errors';
+import { EXIT_BAD_INPUT, formatProblem, resultDocument, type InputProblem } from '../lib/errors';
 import { terminalJson, terminalLines, terminalText } from '../lib/text';
+import { ProgressBar } from './progress';
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -17,6 +18,8 @@ export interface Io {
   /** Whether stdout is a terminal. */
   readonly isTTY: boolean;
   readonly env: NodeJS.ProcessEnv;
+  /** Milliseconds clock for progress display. @default performance.now */
+  readonly now?: () => number;
 }
 
 export interface GlobalOptions {
@@ -31,6 +34,8 @@ export class Reporter {
   readonly quiet: boolean;
   private readonly io: Io;
   private readonly colour: boolean;
+  /** The progress bar on screen, if any: lines are written above it. */
+  private bar: ProgressBar | undefined;
 
   constructor(io: Io, options: GlobalOptions) {
     this.io = io;
@@ -55,35 +60,59 @@ export class Reporter {
 
   /** A progress or result line (human mode only, not with --quiet). */
   line(text: string): void {
-    if (!this.json && !this.quiet) this.io.out(`${this.safe(text)}\n`);
+    if (!this.json && !this.quiet) this.write(() => this.io.out(`${this.safe(text)}\n`));
   }
 
   /** The command's product (a diagram, a file): printed even with --quiet, never with --json. */
   product(text: string): void {
-    if (!this.json) this.io.out(this.safe(text.endsWith('\n') ? text : `${text}\n`));
+    if (!this.json) this.write(() => this.io.out(this.safe(text.endsWith('\n') ? text : `${text}\n`)));
   }
 
   warn(text: string): void {
-    if (!this.json) this.io.err(`${this.yellow('warning')} ${this.safe(text)}\n`);
+    if (!this.json) this.write(() => this.io.err(`${this.yellow('warning')} ${this.safe(text)}\n`));
   }
 
   error(text: string): void {
-    if (!this.json) this.io.err(`${this.red('error')} ${this.safe(text)}\n`);
+    if (!this.json) this.write(() => this.io.err(`${this.red('error')} ${this.safe(text)}\n`));
+  }
+
+  /**
+   * A progress bar of `total` steps for a long run: drawn only on a terminal, never with --json
+   * or --quiet, and only once the run has taken a second. Lines printed meanwhile go above it.
+   */
+  progress(total: number): ProgressBar {
+    const enabled = this.io.isTTY && !this.json && !this.quiet && this.io.env.TERM !== 'dumb';
+    this.bar = new ProgressBar(this.io, { total, enabled, ...(this.io.now ? { now: this.io.now } : {}) });
+    return this.bar;
+  }
+
+  /** Ends the progress bar (clears it from the screen). */
+  endProgress(): void {
+    this.bar?.finish();
+    this.bar = undefined;
+  }
+
+  private write(print: () => void): void {
+    if (this.bar) this.bar.around(print);
+    else print();
   }
 
   /** Bad input: every problem on its own line, no stack trace. */
-  problems(problems: readonly InputProblem[]): void {
+  problems(problems: readonly InputProblem[], exitCode: number = EXIT_BAD_INPUT): void {
     if (this.json) {
-      this.emit({ ok: false, exitCode: 2, problems });
+      this.emit({ exitCode, problems });
       return;
     }
     // One line per problem: a line break inside a value is shown, not followed.
     for (const p of problems) this.io.err(`${this.red('error')} ${terminalText(formatProblem(p))}\n`);
   }
 
-  /** The one JSON document of a --json run. */
-  emit(document: unknown): void {
-    if (this.json) this.io.out(`${terminalJson(document)}\n`);
+  /**
+   * The one JSON document of a --json run, in the one shape of every command (`resultDocument`:
+   * `ok`, `exitCode`, `problems`, then the command's own fields).
+   */
+  emit(document: { readonly exitCode: number; readonly problems?: readonly InputProblem[]; readonly [field: string]: unknown }): void {
+    if (this.json) this.io.out(`${terminalJson(resultDocument(document.exitCode, document.problems ?? [], document))}\n`);
   }
 }
 

@@ -1,11 +1,13 @@
 /**
  * Errors a user can fix. Anything else that escapes is a bug and keeps its stack trace.
  *
- * Exit codes mean one thing each: 0 ok, 1 check findings, 2 bad input or usage.
+ * Exit codes mean one thing each: 0 ok, 1 check findings, 2 bad input or usage, 70 a bug.
  */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_BAD_INPUT = 2;
+/** A bug: an exception that is not a user error (sysexits' EX_SOFTWARE). */
+export const EXIT_INTERNAL = 70;
 
 /** One problem in one input: where, what was received, how to fix it. */
 export interface InputProblem {
@@ -19,6 +21,16 @@ export interface InputProblem {
   readonly received?: string;
   /** What is wrong and how to fix it. */
   readonly message: string;
+}
+
+/**
+ * The one shape of every `--json` document, whatever the command and however it ended (usage
+ * error, bad input, findings, a bug, success): `ok`, `exitCode` and `problems` (empty on
+ * success), then the command's own fields.
+ */
+export function resultDocument(exitCode: number, problems: readonly InputProblem[], fields: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  const { ok: _ok, exitCode: _code, problems: _problems, ...rest } = fields;
+  return { ok: exitCode === EXIT_OK, exitCode, problems, ...rest };
 }
 
 export function formatProblem(p: InputProblem): string {
@@ -41,8 +53,9 @@ export class UserError extends Error {
   }
 }
 
-/** Short JSON rendering of a received value for messages. */
+/** Short JSON rendering of a received value for messages; a missing value reads "(not set)", never "undefined". */
 export function display(value: unknown): string {
+  if (value === undefined) return '(not set)';
   const s = JSON.stringify(value);
   if (s === undefined) return String(value);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;

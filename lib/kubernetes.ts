@@ -506,6 +506,14 @@ export const RELOADER_SPC_ANNOTATION = 'secretproviderclass.reloader.stakater.co
 /** Stakater Reloader: restart when these (synced) Secrets change. */
 export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
 
+/** The repository an Argo CD Application syncs from: required, and nothing Argo CD could not clone. */
+export const ARGOCD_REPO_URL_RULE = predicateRule(
+  'Argo CD repoURL',
+  (v: string) => v.trim() !== '' && v.trim() === v && !/[\u0000-\u001f\u007f\s]/.test(v),
+  'use the URL of the GitOps repository, without spaces (e.g. "https://github.com/org/gitops.git")',
+  'argoproj/argo-cd pkg/apis/application/v1alpha1/types.go (ApplicationSource.RepoURL, required); a repository URL has no whitespace',
+);
+
 /** An Argo CD project is an AppProject object: a name no AppProject can have is never found. */
 export const ARGOCD_PROJECT_RULE: Rule<string> = {
   ...DNS1123_SUBDOMAIN_RULE,

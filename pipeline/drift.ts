@@ -1,11 +1,26 @@
 /**
  * Drift between a committed manifests folder and a fresh render: for GitOps CI, where a
- * hand edit or a forgotten re-render must fail the build.
+ * hand edit or a forgotten re-render must fail the build. A changed file is shown as a unified
+ * diff (committed → fresh render), so the reader sees what differs without a second tool.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
 import type { Finding } from '../check';
 import type { OutputFile } from '../lib/write';
+
+/** Lines of context around each change in a drift diff (as `diff -u`). */
+const DIFF_CONTEXT = 3;
+/** A diff longer than this is cut (a rewritten file would otherwise flood the CI log). */
+const DIFF_MAX_LINES = 80;
+
+export interface DriftOptions {
+  /**
+   * The command that renders the folder again, for the fix.
+   * @default "aks-keyvault-csi synth"
+   */
+  readonly synthCommand?: string;
+}
 
 function filesIn(dir: string, prefix = ''): string[] {
   return readdirSync(path.join(dir, prefix))
@@ -17,8 +32,8 @@ function filesIn(dir: string, prefix = ''): string[] {
 }
 
 /** One finding per file that is missing, extra, or different from the fresh render. */
-export function manifestDrift(dir: string, fresh: readonly OutputFile[]): Finding[] {
-  const fix = 'run "aks-keyvault-csi synth" and commit the result; edit the environment file, not the rendered YAML';
+export function manifestDrift(dir: string, fresh: readonly OutputFile[], options: DriftOptions = {}): Finding[] {
+  const fix = `run "${options.synthCommand ?? 'aks-keyvault-csi synth'}" and commit the result; edit the environment file, not the rendered YAML`;
   if (!existsSync(dir)) {
     return [{ severity: 'error', rule: 'drift', where: dir, message: 'the manifests folder does not exist', fix }];
   }
@@ -28,9 +43,12 @@ export function manifestDrift(dir: string, fresh: readonly OutputFile[]): Findin
     const file = path.join(dir, f.path);
     if (!committed.has(f.path)) {
       findings.push({ severity: 'error', rule: 'drift', where: file, message: 'missing: the fresh render has this file', fix });
-    } else if (readFileSync(file, 'utf8') !== f.content) {
-      const line = firstDifferentLine(readFileSync(file, 'utf8'), f.content);
-      findings.push({ severity: 'error', rule: 'drift', where: `${file}:${line}`, message: `differs from the fresh render from line ${line}`, fix });
+    } else {
+      const text = readFileSync(file, 'utf8');
+      if (text !== f.content) {
+        const line = firstDifferentLine(text, f.content);
+        findings.push({ severity: 'error', rule: 'drift', where: `${file}:${line}`, message: `differs from the fresh render from line ${line} (- committed, + fresh render)`, detail: unifiedDiff(f.path, text, f.content), fix });
+      }
     }
     committed.delete(f.path);
   }
@@ -38,6 +56,14 @@ export function manifestDrift(dir: string, fresh: readonly OutputFile[]): Findin
     findings.push({ severity: 'error', rule: 'drift', where: path.join(dir, extra), message: 'not part of the fresh render (stale or hand-added)', fix });
   }
   return findings;
+}
+
+/** `diff -u` of the committed file against the fresh render (without jsdiff's `===` banner), cut at DIFF_MAX_LINES. */
+export function unifiedDiff(file: string, committed: string, fresh: string): string {
+  const patch = createTwoFilesPatch(`${file} (committed)`, `${file} (fresh render)`, committed, fresh, undefined, undefined, { context: DIFF_CONTEXT });
+  const lines = patch.trimEnd().split('\n').filter((l) => !/^=+$/.test(l));
+  if (lines.length <= DIFF_MAX_LINES) return lines.join('\n');
+  return [...lines.slice(0, DIFF_MAX_LINES), `... ${lines.length - DIFF_MAX_LINES} more diff lines: render the folder again and compare with git diff`].join('\n');
 }
 
 function firstDifferentLine(a: string, b: string): number {

@@ -33,7 +33,20 @@ export interface SynthOptions {
   readonly terraformOut?: string;
   /** Run the trust-chain check and refuse to write on errors. @default true */
   readonly check?: boolean;
+  /** Path of the (single) environment's folder in the GitOps repository. @default - see `gitopsPlacement` */
+  readonly gitopsPath?: string;
+  /** Told as each step of each environment finishes, so a long run shows progress. */
+  readonly onProgress?: (event: SynthProgress) => void;
 }
+
+/**
+ * A finished step. Manifests render one environment at a time; Terraform synthesizes every
+ * stack in one cdktf app (so the stacks finish together); then each environment is checked.
+ */
+export type SynthProgress =
+  | { readonly step: 'rendered'; readonly environment: string; readonly files: number }
+  | { readonly step: 'terraform'; readonly environments: number }
+  | { readonly step: 'checked'; readonly result: EnvironmentSynth };
 
 export interface EnvironmentSynth {
   readonly model: EnvironmentModel;
@@ -91,7 +104,8 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
         continue;
       }
       const manifestsDir = options.manifestsDir ?? manifestsDirOf(model.name);
-      const manifests = renderManifests(model, outputs);
+      const manifests = renderManifests(model, outputs, options.gitopsPath !== undefined ? { gitopsPath: options.gitopsPath } : {});
+      options.onProgress?.({ step: 'rendered', environment: model.name, files: manifests.length });
       rendered.push({ manifestsDir, manifests });
       fileCount += manifests.length;
       if (writer === undefined && fileCount >= BACKGROUND_WRITE_MIN_FILES) writer = new BackgroundWriter();
@@ -99,12 +113,17 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     }
     const outdir = (staging = stagingDir(terraformOut));
     synthTerraform(models, { outdir });
+    options.onProgress?.({ step: 'terraform', environments: models.length });
     const results: EnvironmentSynth[] = inputs.map(({ model, outputsFile, outputs, skipped }, i) => {
       const terraformFile = terraformFileOf(model.stackName, terraformOut);
       const terraformJson: unknown = JSON.parse(readFileSync(path.join(outdir, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
       const r = rendered[i];
       if (outputs === undefined || outputsFile === undefined || r === undefined) {
-        return { model, terraformFile, terraformJson, findings: [], ...(skipped ? { skipped } : {}) };
+        // Not deployed yet: nothing to render, but the Terraform side is checked all the same.
+        const findings = options.check === false ? [] : checkTrustChain({ terraform: { file: terraformFile, json: terraformJson }, manifests: [] });
+        const result: EnvironmentSynth = { model, terraformFile, terraformJson, findings, ...(skipped ? { skipped } : {}) };
+        options.onProgress?.({ step: 'checked', result });
+        return result;
       }
       const { manifestsDir, manifests } = r;
       // The check reads each file's object as rendered; the chart tests prove that parsing the
@@ -119,7 +138,9 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
                 .map((f) => ({ file: path.join(manifestsDir, f.path), objects: [f.object ?? (parse(f.content) as unknown)] })),
               outputs: { file: outputsFile, contract: outputs },
             });
-      return { model, terraformFile, terraformJson, manifestsDir, manifests, outputsFile, outputs, findings };
+      const result: EnvironmentSynth = { model, terraformFile, terraformJson, manifestsDir, manifests, outputsFile, outputs, findings };
+      options.onProgress?.({ step: 'checked', result });
+      return result;
     });
 
     if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) {

@@ -19,9 +19,12 @@ export const EXEC_TIMEOUT_MS = 20000;
 
 /** The run cannot go on: bad kubeconfig, unreachable cluster, missing credentials. Exit code 2, message only. */
 export class VerifyAbort extends Error {
-  constructor(message: string) {
+  /** What could not be used, where a file would stand in a problem: `cluster` or `Key Vault`. */
+  readonly source: string;
+  constructor(message: string, source = 'cluster') {
     super(message);
     this.name = 'VerifyAbort';
+    this.source = source;
   }
 }
 

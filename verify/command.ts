@@ -14,7 +14,7 @@
 import * as path from 'node:path';
 import { renderEnvironment } from '../charts/render';
 import { loadEnvironment } from '../lib/config/load';
-import { EXIT_BAD_INPUT, formatProblem, UserError } from '../lib/errors';
+import { EXIT_BAD_INPUT, formatProblem, resultDocument, UserError, type InputProblem } from '../lib/errors';
 import { terminalJson, terminalLines, terminalText } from '../lib/text';
 import { deriveEnvironment, type EnvironmentModel, type WorkloadModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
@@ -132,12 +132,13 @@ function terminalSafe(io: CommandIo): CommandIo {
 /** Prints an abort (exit 2) the way the CLI prints bad input: one line, no stack trace. */
 function abort(e: unknown, opts: { json: boolean }, io: CommandIo): number {
   if (e instanceof UserError) {
-    if (opts.json) io.stdout(`${terminalJson({ ok: false, exitCode: EXIT_BAD_INPUT, problems: e.problems })}\n`);
+    if (opts.json) io.stdout(`${terminalJson(resultDocument(EXIT_BAD_INPUT, e.problems))}\n`);
     else for (const p of e.problems) io.stderr(`error ${terminalText(formatProblem(p))}\n`);
     return EXIT_BAD_INPUT;
   }
   if (e instanceof VerifyAbort) {
-    if (opts.json) io.stdout(`${terminalJson({ ok: false, exitCode: EXIT_BAD_INPUT, error: e.message })}\n`);
+    // The CLI's one error shape; the live cluster or Key Vault stands where a file would.
+    if (opts.json) io.stdout(`${terminalJson(resultDocument(EXIT_BAD_INPUT, [{ file: e.source, path: '', message: e.message }]))}\n`);
     else io.stderr(`error ${terminalText(e.message)}\n`);
     return EXIT_BAD_INPUT;
   }
@@ -191,7 +192,7 @@ export async function verifyCommand(opts: VerifyOptions, streams: CommandIo, dep
     const code = exitCodeOf(findings);
     if (opts.json) {
       const driverJson = driver ? { daemonSet: driver.subject, image: driver.image ?? null, version: driver.version?.tag ?? null, rotationModel: driver.model ?? null } : null;
-      io.stdout(`${terminalJson({ ok: code === 0, exitCode: code, environment: model.name, context: cluster.context, server: cluster.server, driver: driverJson, summary: summarize(findings), findings })}\n`);
+      io.stdout(`${terminalJson(resultDocument(code, failedProblems(findings), { environment: model.name, context: cluster.context, server: cluster.server, driver: driverJson, summary: summarize(findings), findings }))}\n`);
     } else {
       io.stdout(formatFindings(findings));
     }
@@ -439,7 +440,12 @@ export async function rotationTestCommand(opts: RotationTestOptions, streams: Co
 
 function report(opts: { json: boolean }, io: CommandIo, findings: readonly Finding[], rotation: Record<string, unknown>): number {
   const code = exitCodeOf(findings);
-  if (opts.json) io.stdout(`${terminalJson({ ok: code === 0, exitCode: code, rotation, summary: summarize(findings), findings })}\n`);
+  if (opts.json) io.stdout(`${terminalJson(resultDocument(code, failedProblems(findings), { rotation, summary: summarize(findings), findings }))}\n`);
   else io.stdout(formatFindings(findings));
   return code;
+}
+
+/** Failed checks in the CLI's one error shape: the live object stands where a file would. */
+function failedProblems(findings: readonly Finding[]): InputProblem[] {
+  return findings.filter((f) => f.status === 'fail').map((f) => ({ file: f.subject, path: f.check, message: f.fix === undefined ? f.message : `${f.message}; fix: ${f.fix}` }));
 }

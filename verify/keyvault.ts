@@ -97,7 +97,7 @@ export async function openVault(opts: OpenVaultOptions): Promise<SecretWriter> {
     ]);
     if (!token) throw Object.assign(new Error('no token'), { name: 'CredentialUnavailableError' });
   } catch (e) {
-    throw new VerifyAbort(describeAzureError(e, opts.vaultName));
+    throw new VerifyAbort(describeAzureError(e, opts.vaultName), 'Key Vault');
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -110,7 +110,7 @@ export async function openVault(opts: OpenVaultOptions): Promise<SecretWriter> {
         const written = await client.setSecret(secretName, randomBytes(32).toString('base64url'), { tags: { [ROTATION_TEST_TAG]: 'true' } });
         return written.properties;
       } catch (e) {
-        throw new VerifyAbort(describeAzureError(e, opts.vaultName, secretName));
+        throw new VerifyAbort(describeAzureError(e, opts.vaultName, secretName), 'Key Vault');
       }
     },
   };

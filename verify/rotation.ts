@@ -201,7 +201,7 @@ export function evaluateRotation(args: {
     }
     if (o.latencyMs === undefined) continue;
     const s = o.latencyMs / 1000;
-    const text = `new version ${o.current?.slice(0, 8)} mounted after ${s.toFixed(0)} s (${refreshWords(args.intervalSeconds, args.model)}; expected within ${formatSeconds(bound)})`;
+    const text = `new version ${(o.current ?? 'unknown').slice(0, 8)} mounted after ${s.toFixed(0)} s (${refreshWords(args.intervalSeconds, args.model)}; expected within ${formatSeconds(bound)})`;
     out.push(
       s <= bound
         ? pass('rotation', subject, text)
@@ -271,7 +271,7 @@ export function diagnoseRotationTimeout(args: {
   }
   const elsewhere = live.filter((o) => o.state === 'changed-elsewhere');
   if (elsewhere.length > 0) {
-    causes.push(warn(check, subject, `pods ${elsewhere.map((o) => o.pod).join(', ')} moved to another version (${elsewhere[0]!.current?.slice(0, 8)}): someone else wrote the secret during the test`, 'use a dedicated test secret and re-run'));
+    causes.push(warn(check, subject, `pods ${elsewhere.map((o) => o.pod).join(', ')} moved to another version (${(elsewhere[0]!.current ?? 'unknown').slice(0, 8)}): someone else wrote the secret during the test`, 'use a dedicated test secret and re-run'));
   }
   const failures = args.eventFindings.filter((f) => f.status !== 'pass');
   if (failures.length > 0) {

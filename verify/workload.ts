@@ -84,7 +84,7 @@ export function checkDeployment(w: WorkloadModel, d: V1Deployment | undefined): 
     for (const c of [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])]) {
       for (const m of c.volumeMounts ?? []) {
         if (m.name === v.name && (m.subPath || m.subPathExpr)) {
-          out.push(fail('deployment', subject, `container "${c.name}" mounts volume "${v.name}" with subPath "${m.subPath ?? m.subPathExpr}": a subPath mount is never rotated`, 'mount the whole volume and read the file under the mount path'));
+          out.push(fail('deployment', subject, `container "${c.name}" mounts volume "${v.name}" with subPath "${m.subPath || m.subPathExpr}": a subPath mount is never rotated`, 'mount the whole volume and read the file under the mount path'));
         }
       }
     }

@@ -13,13 +13,7 @@ import { deriveEnvironment } from '../../lib/model';
 import { baseDocuments, environmentStringFields, formatSteps, hostileText, setAt, type StringField } from '../support/free-text';
 import { outputsFor } from './fixtures';
 
-/**
- * Left out: fields the chart's constructs check but the schema accepts as any string (GitOps
- * repoURL and path, capability names), so bad input there ends in a construct error instead of
- * a schema problem. A gap in the schema, reported; the schema, not this test, should refuse them.
- */
-const CHECKED_BY_THE_CHART_ONLY = ['output.gitops.repoURL', 'output.gitops.path', 'workloads[0].deployment.securityContext.dropCapabilities[0]'];
-const FIELDS = environmentStringFields().filter((f) => !CHECKED_BY_THE_CHART_ONLY.includes(formatSteps(f.path)));
+const FIELDS = environmentStringFields();
 const text = fc.oneof(hostileText, fc.string({ unit: 'binary', maxLength: 12 }), hostileText.map((s) => `/${s}`));
 
 /** `base` with `texts` put into the fields, keeping the base value wherever the schema refuses the text. */
@@ -55,6 +49,7 @@ test('property: every rendered file reads back as exactly the rendered object', 
       { numRuns: 40 },
     );
   }
-  // Arbitrary text did go into many fields (so the property is not vacuous).
-  expect(accepted).toBeGreaterThanOrEqual(15);
+  // Arbitrary text did go into many fields (so the property is not vacuous): tag names and
+  // values, env values, command and args, label and annotation values, GitOps settings, ...
+  expect(accepted).toBeGreaterThanOrEqual(10);
 });

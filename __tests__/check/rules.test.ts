@@ -461,7 +461,8 @@ describe('role assignments', () => {
 
   test('warns role-assignment-principal-type', () => {
     const [f] = of(run((p) => delete roles(p).role_cert.principal_type), 'role-assignment-principal-type');
-    expect(f!.message).toMatch(/has principal_type undefined; a managed identity is a ServicePrincipal/);
+    // A missing value reads "(not set)", never "undefined".
+    expect(f!.message).toMatch(/has principal_type \(not set\); a managed identity is a ServicePrincipal/);
   });
 
   test('warns role-administrator, which still allows every object', () => {

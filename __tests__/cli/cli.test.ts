@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, cpSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { runCli, runMain, snapshotTree, tempProject, ROOT } from './helpers';
+import { PRINTED, runCli, runMain, snapshotTree, tempProject, ROOT } from './helpers';
 
 const PROJECT = tempProject();
 const CWD = PROJECT.dir;
@@ -21,7 +21,8 @@ describe('help and usage', () => {
     for (const cmd of ['synth', 'check', 'validate', 'diagram', 'init', 'deploy', 'verify', 'rotation-test']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${cmd} `, 'm'));
     }
-    expect(r.stdout).toContain('Exit codes: 0 ok, 1 check findings or failed verification, 2 bad input or usage.');
+    expect(r.stdout).toContain('Exit codes: 0 ok, 1 check findings or failed verification, 2 bad input or usage, 70 a bug.');
+    expect(r.stdout).toContain('--json prints one JSON document on stdout however the run ends');
   });
 
   test('--version prints the package version', () => {
@@ -36,7 +37,7 @@ describe('help and usage', () => {
       check: ['--env', '--dir', '--terraform', '--outputs', '--check-drift'],
       validate: ['--env', '--context', 'TF_PLUGIN_CACHE_DIR'],
       diagram: ['--env', '--stdout'],
-      init: ['<name>', '--force'],
+      init: ['<name>', '--dir'],
       deploy: ['<name>', 'cdktf-args'],
       verify: ['<name>', '--context', '--exec'],
       'rotation-test': ['--workload', '--object', '--timeout'],
@@ -301,5 +302,14 @@ describe('verify', () => {
     const r = runCli(['rotation-test', 'dev'], CWD);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--workload');
+  });
+});
+
+describe('messages', () => {
+  // Runs last: every command above printed through the helpers.
+  test('no message printed by the commands above says "undefined"', () => {
+    expect(PRINTED.length).toBeGreaterThan(20);
+    const lines = PRINTED.join('\n').split('\n').filter((l) => /\bundefined\b/.test(l));
+    expect(lines).toEqual([]);
   });
 });

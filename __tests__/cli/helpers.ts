@@ -3,7 +3,7 @@
  * folder holding a copy of the example environments.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -23,6 +23,9 @@ export function tempProject(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Everything the commands run through these helpers printed, for assertions over all messages. */
+export const PRINTED: string[] = [];
+
 export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
@@ -30,7 +33,30 @@ export function runCli(args: readonly string[], cwd: string, env: NodeJS.Process
     env: { ...process.env, NO_COLOR: '1', CHECKPOINT_DISABLE: '1', CI: 'true', CDK8S_CHECK_UPGRADE: 'false', ...env },
     timeout: 60_000,
   });
+  PRINTED.push(r.stdout, r.stderr);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temporary git checkout (the GitOps repository of a journey); git is needed. */
+export function gitRepository(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync('git', ['init', '--quiet', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git init failed: ${r.error?.message ?? r.stderr}`);
+  return dir;
+}
+
+/** Top-level entries never copied into a project copy: outputs, caches, VCS, tests. */
+const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'dist', '.bench', 'coverage', '.gen', '.terraform', '__tests__']);
+
+/** A copy of the whole project (sources, cdktf.json, cdk8s.yaml, package.json) with node_modules linked, for the standard CLIs. */
+export function projectCopy(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'akscsi-project-'));
+  for (const entry of readdirSync(ROOT)) {
+    if (NOT_COPIED.has(entry) || entry.startsWith('.build') || entry.startsWith('.cdktf.out')) continue;
+    cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 
@@ -39,7 +65,7 @@ export function runCli(args: readonly string[], cwd: string, env: NodeJS.Process
  * with the working directory set to `cwd`. Much faster than a child process: use it for the
  * many option combinations, and child processes for one run per command and exit code.
  */
-export async function runMain(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export async function runMain(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, terminal: { isTTY?: boolean; now?: () => number } = {}): Promise<CliResult> {
   // Loaded lazily so files that only spawn the bin do not pay for the CLI's modules.
   const { main } = require('../../cli/main') as typeof import('../../cli/main');
   let stdout = '';
@@ -50,9 +76,11 @@ export async function runMain(args: readonly string[], cwd: string, env: NodeJS.
     const code = await main(args, {
       out: (t) => void (stdout += t),
       err: (t) => void (stderr += t),
-      isTTY: false,
+      isTTY: terminal.isTTY ?? false,
       env: { ...process.env, NO_COLOR: '1', ...env },
+      ...(terminal.now ? { now: terminal.now } : {}),
     });
+    PRINTED.push(stdout, stderr);
     return { code, stdout, stderr };
   } finally {
     process.chdir(previous);

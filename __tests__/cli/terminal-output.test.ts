@@ -13,19 +13,23 @@ const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]
 let project: ReturnType<typeof tempProject>;
 beforeAll(() => {
   project = tempProject();
-  const source = readFileSync(path.join(project.dir, 'environments', 'dev.yaml'), 'utf8');
-  // YAML double-quoted escapes: ESC (clear screen), an OSC 8 hyperlink, a right-to-left override.
-  const hostile = source.replace(/(\n\s+replicas: 1\n)/, '$1      mountPath: "/mnt/\\e[2J\\e]8;;https://evil.example\\aclick\\e]8;;\\a\\u202eatad"\n');
-  expect(hostile).toContain('mountPath: "/mnt/');
+  // The outputs file is the diagram's one source of free text (the schema refuses control
+  // characters in the environment file's paths and names). JSON escapes: ESC (clear screen), an
+  // OSC 8 hyperlink, a right-to-left override, in the OIDC issuer URL.
+  const outputsFile = path.join(project.dir, 'environments', 'dev.outputs.json');
+  const outputs = readFileSync(outputsFile, 'utf8');
+  const hostile = outputs.replace('"https://westeurope.oic.prod-aks.azure.com/', '"https://westeurope.oic.prod-aks.azure.com/\\u001b[2J\\u001b]8;;https://evil.example\\u0007click\\u001b]8;;\\u0007\\u202eatad/');
+  expect(hostile).not.toBe(outputs);
+  writeFileSync(outputsFile, hostile);
   mkdirSync(path.join(project.dir, 'in'));
-  writeFileSync(path.join(project.dir, 'in', 'dev.yaml'), hostile);
+  writeFileSync(path.join(project.dir, 'in', 'dev.yaml'), readFileSync(path.join(project.dir, 'environments', 'dev.yaml'), 'utf8'));
 });
 afterAll(() => project?.cleanup());
 
-test('diagram --stdout prints a mount path with escape sequences as text', async () => {
+test('diagram --stdout prints an issuer URL with escape sequences as text', async () => {
   const r = await runMain(['diagram', '--stdout', '--config', 'in/dev.yaml'], project.dir);
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain('mount /mnt/\\x1b[2J\\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07\\u202eatad (read-only)');
+  expect(r.stdout).toContain('https://westeurope.oic.prod-aks.azure.com/\\x1b[2J\\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07\\u202eatad/');
   for (const line of (r.stdout + r.stderr).split('\n')) expect(line).not.toMatch(RAW);
 });
 

@@ -37,6 +37,7 @@ describe('roles', () => {
       'payments-api': [
         { role: ROLES.secretsUser, scope: { type: 'secret', name: 'payments-db-password' } },
         { role: ROLES.secretsUser, scope: { type: 'secret', name: 'payments-stripe-key' } },
+        { role: ROLES.secretsUser, scope: { type: 'secret', name: 'rotation-canary' } },
       ],
       'web-frontend': [
         { role: ROLES.certificateUser, scope: { type: 'cert', name: 'web-tls' } },

@@ -1204,6 +1204,18 @@ describe('output.gitops', () => {
   });
 
   // argoproj/argo-cd ApplicationSpec.Project names an AppProject, a Kubernetes object (DNS-1123 subdomain).
+  // argoproj/argo-cd ApplicationSource.RepoURL is required; a blank one passed the schema and
+  // then failed in the chart's construct (a crash, exit 70).
+  test('fails an Argo CD repoURL that is blank or holds spaces', () => {
+    const source = variant((d) => (d.output.gitops.repoURL = '   '), 'prod');
+    expectFails(source, {
+      path: 'output.gitops.repoURL',
+      received: '"   "',
+      message: 'use the URL of the GitOps repository, without spaces (e.g. "https://github.com/org/gitops.git")',
+      at: ['repoURL:'],
+    });
+  });
+
   test('fails an Argo CD project that no AppProject can be named', () => {
     const source = variant((d) => (d.output.gitops.project = 'Team Project'), 'prod');
     expectFails(source, {

@@ -100,6 +100,8 @@ function expectNoCrash(run: CliRun): void {
   // An exception escaping main is printed with its stack trace by the bin: always a bug.
   expect(run.crash?.stack).toBeUndefined();
   expect(run.out + run.err).not.toMatch(STACK_LINE);
+  // A message names the value and the fix; an interpolated missing value reads "(not set)".
+  expect(run.out + run.err).not.toMatch(/\bundefined\b/);
 }
 
 /** One block of the output names file, path, value and fix (and the rule); reports what is missing otherwise. */

@@ -70,9 +70,9 @@ test('a writer thread that dies fails the wait at once instead of hanging', () =
   // A message the worker cannot destructure throws outside its per-job error handling.
   (writer as unknown as { worker: { postMessage(m: unknown): void } }).worker.postMessage(null);
   const id = writer.write({ root, files: FILES });
-  const started = Date.now();
+  // Without the exit flag the wait would block for WAIT_LIMIT_MS (10 min): the test's timeout
+  // catches that, with no wall-clock assertion of its own.
   expect(() => writer.wait(id)).toThrow('stopped unexpectedly');
-  expect(Date.now() - started).toBeLessThan(5000);
 });
 
 describe('stageFolder with a background writer', () => {

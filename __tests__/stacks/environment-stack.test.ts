@@ -59,6 +59,7 @@ const EXPECTED: Record<ExampleName, Expected> = {
       'id-prod-payments-api': [
         ['Key Vault Secrets User', '/secrets/payments-db-password'],
         ['Key Vault Secrets User', '/secrets/payments-stripe-key'],
+        ['Key Vault Secrets User', '/secrets/rotation-canary'],
       ],
       'id-prod-web-frontend': [
         ['Key Vault Certificate User', '/certificates/web-tls'],

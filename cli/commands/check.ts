@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Finding } from '../../check';
 import { EXIT_FINDINGS, EXIT_OK, UserError } from '../../lib/errors';
+import type { EnvironmentModel } from '../../lib/model';
 import { manifestsDirOf, terraformFileOf } from '../../lib/paths';
 import type { CommandContext } from '../main';
-import { printFindings } from './shared';
+import { findingProblems, printFindings } from './shared';
 
 interface CheckFlags {
   readonly env?: string[];
@@ -19,9 +20,17 @@ interface CheckFlags {
 
 interface Target {
   readonly name: string;
-  readonly manifestsDir: string;
+  readonly model?: EnvironmentModel;
+  /** Undefined when the manifests were not rendered yet (not deployed): the Terraform side alone. */
+  readonly manifestsDir: string | undefined;
+  /** True for `dist/<env>`, false for a folder given with --dir. */
+  readonly defaultDir: boolean;
   readonly terraformFile: string;
   readonly outputsFile?: string;
+  /** Why only the Terraform side is checked. */
+  readonly terraformOnly?: string;
+  /** What the check could not cover, and how to cover it. */
+  readonly notes: readonly string[];
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -32,9 +41,12 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-c, --config <file>', 'an environment file from any path (for --check-drift)')
     .option('--dir <dir>', 'a folder of rendered manifests, e.g. in a GitOps repository (with --terraform)')
     .option('--terraform <file>', 'the cdk.tf.json that created the Azure side (with --dir)')
-    .option('-o, --outputs <file>', 'Terraform outputs file, to compare ids with what Azure reported')
-    .option('--check-drift', 'also fail when the folder differs from a fresh render of the environment', false)
-    .addHelpText('after', '\nExamples:\n  aks-keyvault-csi check\n  aks-keyvault-csi check --dir gitops/clusters/prod --terraform cdktf.out/stacks/prod/cdk.tf.json\n  aks-keyvault-csi check --env prod --dir gitops/clusters/prod --check-drift')
+    .option('-o, --outputs <file>', 'Terraform outputs file: compares the client ids, tenant and vault in the manifests with what Terraform created (default with --env: environments/<env>.outputs.json when it exists)')
+    .option('--check-drift', 'also fail when the folder differs from a fresh render of the environment (shows the diff)', false)
+    .addHelpText(
+      'after',
+      '\nAn environment that was never deployed (no outputs file, so no manifests) has its Terraform side checked alone.\n\nExamples:\n  aks-keyvault-csi check\n  aks-keyvault-csi check --dir ../gitops/clusters/prod/aks-keyvault-csi --terraform cdktf.out/stacks/prod/cdk.tf.json --outputs environments/prod.outputs.json\n  aks-keyvault-csi check --env prod --dir ../gitops/clusters/prod/aks-keyvault-csi --check-drift',
+    )
     .action(async (flags: CheckFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const envMode = flags.dir === undefined;
@@ -43,63 +55,99 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       const { checkTrustChain, loadSynthesized } = require('../../check/index') as typeof import('../../check/index');
       const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
-      const { defaultOutputsFile } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
       const selection = { ...(flags.env ? { names: flags.env } : {}), ...(flags.config ? { configFile: flags.config } : {}) };
-      const needModels = envMode || flags.checkDrift;
-      const models = needModels ? loadEnvironments(selection) : [];
+      // With --dir, the environment is optional (it gives drift and the default outputs file).
+      const models = envMode || flags.checkDrift || flags.env !== undefined || flags.config !== undefined ? loadEnvironments(selection) : [];
       if (!envMode && models.length > 1) {
         throw UserError.of('command line', '--dir', 'applies to one environment: name it with --env NAME or --config FILE');
       }
+      const targets = envMode ? models.map((m) => environmentTarget(m, flags)) : [folderTarget(flags.dir!, models[0], flags)];
 
-      const targets: Target[] = envMode
-        ? models.map((m) => {
-            const outputs = flags.outputs ?? defaultOutputsFile(m.name);
-            return {
-              name: m.name,
-              manifestsDir: manifestsDirOf(m.name),
-              terraformFile: terraformFileOf(m.stackName),
-              ...(existsSync(outputs) || flags.outputs ? { outputsFile: outputs } : {}),
-            };
-          })
-        : [
-            {
-              name: models[0]?.name ?? path.basename(flags.dir!),
-              manifestsDir: flags.dir!,
-              terraformFile: flags.terraform ?? terraformFileOf(models[0]!.stackName),
-              ...(flags.outputs ? { outputsFile: flags.outputs } : {}),
-            },
-          ];
-
-      const results: { name: string; findings: Finding[] }[] = [];
+      let failed = false;
+      const results: { name: string; scope: 'full' | 'terraform'; terraformOnly: string | null; notes: readonly string[]; findings: Finding[] }[] = [];
+      // Each environment is reported as soon as it is checked.
       for (const t of targets) {
         const input = loadSynthesized({ manifestsDir: t.manifestsDir, terraformFile: t.terraformFile, ...(t.outputsFile ? { outputsFile: t.outputsFile } : {}) });
         const findings = [...checkTrustChain(input)];
-        const model = models.find((m) => m.name === t.name);
-        if (flags.checkDrift && model !== undefined) {
-          findings.push(...(await freshDrift(model, t)));
+        const notes = [...t.notes];
+        if (flags.checkDrift && t.model !== undefined) {
+          if (t.manifestsDir === undefined) notes.push('drift not checked: there are no manifests to compare yet');
+          else findings.push(...(await freshDrift(t.model, t, flags)));
         }
-        results.push({ name: t.name, findings });
-      }
-
-      let failed = false;
-      for (const r of results) {
-        const errors = r.findings.filter((f) => f.severity === 'error').length;
-        const warnings = r.findings.length - errors;
+        const errors = findings.filter((f) => f.severity === 'error').length;
+        const warnings = findings.length - errors;
         failed ||= errors > 0;
-        reporter.line(`${reporter.bold(r.name)}  ${errors > 0 ? reporter.red(`${errors} error(s)`) : reporter.green('ok')}${warnings > 0 ? `, ${warnings} warning(s)` : ''}`);
-        printFindings(reporter, r.findings);
+        const verdict = errors > 0 ? reporter.red(`${errors} error(s)`) : reporter.green('ok');
+        reporter.line(`${reporter.bold(t.name)}  ${verdict}${warnings > 0 ? `, ${warnings} warning(s)` : ''}${t.terraformOnly !== undefined ? ' (Terraform side only)' : ''}`);
+        if (t.terraformOnly !== undefined) reporter.line(reporter.dim(`${' '.repeat(t.name.length)}  ${t.terraformOnly}`));
+        printFindings(reporter, findings);
+        for (const n of notes) reporter.warn(`${t.name}: ${n}`);
+        results.push({ name: t.name, scope: t.terraformOnly === undefined ? 'full' : 'terraform', terraformOnly: t.terraformOnly ?? null, notes, findings });
       }
       const code = failed ? EXIT_FINDINGS : EXIT_OK;
-      reporter.emit({ ok: !failed, exitCode: code, environments: results });
+      reporter.emit({ exitCode: code, problems: findingProblems(results.flatMap((r) => r.findings)), environments: results });
       ctx.exit(code);
     });
 }
 
-async function freshDrift(model: import('../../lib/model').EnvironmentModel, target: Target): Promise<Finding[]> {
+/** `check --env NAME`: dist/<env> against cdktf.out, or the Terraform side alone before the first deploy. */
+function environmentTarget(model: EnvironmentModel, flags: CheckFlags): Target {
+  const { defaultOutputsFile } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
+  const outputsFile = flags.outputs ?? defaultOutputsFile(model.name);
+  const hasOutputs = flags.outputs !== undefined || existsSync(outputsFile);
+  const manifestsDir = manifestsDirOf(model.name);
+  const terraformFile = terraformFileOf(model.stackName);
+  if (!hasOutputs && !existsSync(manifestsDir)) {
+    return {
+      name: model.name,
+      model,
+      manifestsDir: undefined,
+      defaultDir: true,
+      terraformFile,
+      terraformOnly: `no manifests yet: ${outputsFile} does not exist (not deployed), so synth rendered none; "aks-keyvault-csi deploy ${model.name}" writes it and renders them, then check covers both sides`,
+      notes: [],
+    };
+  }
+  return { name: model.name, model, manifestsDir, defaultDir: true, terraformFile, ...(hasOutputs ? { outputsFile } : {}), notes: [] };
+}
+
+/** `check --dir DIR`: a folder anywhere (a GitOps checkout), with the environment when named. */
+function folderTarget(dir: string, model: EnvironmentModel | undefined, flags: CheckFlags): Target {
+  const { defaultOutputsFile } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
+  const fallbackOutputs = model !== undefined && existsSync(defaultOutputsFile(model.name)) ? defaultOutputsFile(model.name) : undefined;
+  const outputsFile = flags.outputs ?? fallbackOutputs;
+  const notes =
+    outputsFile === undefined
+      ? [
+          'no outputs file: the client ids in the ServiceAccount annotation and the SecretProviderClass clientID were compared with each other only, not with the identities Terraform created, so a client id swapped in both (another workload\'s identity) passes; pass --outputs FILE (this environment\'s environments/<env>.outputs.json) to compare them',
+        ]
+      : [];
+  return {
+    name: model?.name ?? path.basename(path.resolve(dir)),
+    ...(model !== undefined ? { model } : {}),
+    manifestsDir: dir,
+    defaultDir: false,
+    terraformFile: flags.terraform ?? terraformFileOf(model!.stackName),
+    ...(outputsFile !== undefined ? { outputsFile } : {}),
+    notes,
+  };
+}
+
+async function freshDrift(model: EnvironmentModel, target: Target, flags: CheckFlags): Promise<Finding[]> {
   const { loadOutputs, defaultOutputsFile } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
   const { renderManifests } = require('../../pipeline/manifests') as typeof import('../../pipeline/manifests');
   const { manifestDrift } = require('../../pipeline/drift') as typeof import('../../pipeline/drift');
+  const { gitopsPlacement } = require('../../pipeline/gitops-path') as typeof import('../../pipeline/gitops-path');
   const outputs = loadOutputs(target.outputsFile ?? defaultOutputsFile(model.name), model);
-  const fresh = renderManifests(model, outputs);
-  return manifestDrift(target.manifestsDir, fresh);
+  const dir = target.manifestsDir!;
+  // The bootstrap object's path as synth computes it for the same folder, so both agree.
+  const placement = gitopsPlacement(model, target.defaultDir ? undefined : dir);
+  const fresh = renderManifests(model, outputs, placement.path !== undefined ? { gitopsPath: placement.path } : {});
+  const synthCommand = [
+    'aks-keyvault-csi synth',
+    flags.config !== undefined ? `--config ${flags.config}` : `--env ${model.name}`,
+    ...(flags.outputs !== undefined ? [`--outputs ${flags.outputs}`] : []),
+    ...(target.defaultDir ? [] : [`--out ${dir}`]),
+  ].join(' ');
+  return manifestDrift(dir, fresh, { synthCommand });
 }

@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, UserError } from '../../lib/errors';
+import { manifestsDirOf } from '../../lib/paths';
 import type { CommandContext } from '../main';
-import { printFindings } from './shared';
+import { findingProblems, printFindings } from './shared';
 
 /** The pinned cdktf CLI of this project; tests point this at a stand-in through AKS_KEYVAULT_CSI_CDKTF. */
 function cdktfCommand(env: NodeJS.ProcessEnv): string {
@@ -33,17 +34,20 @@ export function register(program: Command, ctx: CommandContext): void {
         throw UserError.of(cdktf, '', `cannot run cdktf (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}): run "npm ci" in the project first`);
       }
       if (result.status !== 0) {
-        reporter.error(`cdktf deploy exited with ${result.status ?? result.signal}: nothing was rendered`);
-        ctx.exit(result.status === 2 ? EXIT_BAD_INPUT : EXIT_FINDINGS);
+        const message = `cdktf deploy exited with ${result.status ?? result.signal}: nothing was rendered`;
+        const code = result.status === 2 ? EXIT_BAD_INPUT : EXIT_FINDINGS;
+        reporter.error(message);
+        reporter.emit({ exitCode: code, problems: [{ file: 'cdktf deploy', path: '', message: `${message} (its output is on stderr)` }], outputsFile, manifests: null, findings: [] });
+        ctx.exit(code);
         return;
       }
       const { synthEnvironments } = require('../../pipeline/synth') as typeof import('../../pipeline/synth');
       const run = synthEnvironments([model!], { outputsFile });
       const r = run.environments[0]!;
       printFindings(reporter, r.findings);
-      if (run.written) reporter.line(`${reporter.bold(model!.name)}  manifests  ${r.manifestsDir}/ (${r.manifests?.length ?? 0} files): commit them to your GitOps repository`);
+      if (run.written) reporter.line(`${reporter.bold(model!.name)}  manifests  ${r.manifestsDir ?? manifestsDirOf(model!.name)}/ (${r.manifests?.length ?? 0} files): commit them to your GitOps repository`);
       else reporter.error('trust-chain check failed after deploy: manifests were not written');
-      reporter.emit({ ok: run.written, exitCode: run.written ? EXIT_OK : EXIT_FINDINGS, outputsFile, manifests: r.manifestsDir ?? null, findings: r.findings });
+      reporter.emit({ exitCode: run.written ? EXIT_OK : EXIT_FINDINGS, problems: findingProblems(r.findings), outputsFile, manifests: r.manifestsDir ?? null, findings: r.findings });
       ctx.exit(run.written ? EXIT_OK : EXIT_FINDINGS);
     });
 }

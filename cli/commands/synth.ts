@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { EXIT_FINDINGS, EXIT_OK } from '../../lib/errors';
 import type { CommandContext } from '../main';
-import { printFindings, printWarnings } from './shared';
+import { findingProblems, printFindings, printWarnings } from './shared';
 
 interface SynthFlags {
   readonly env?: string[];
@@ -19,7 +19,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-c, --config <file>', 'an environment file from any path (its base name is the environment name)')
     .option('-o, --outputs <file>', 'Terraform outputs file (cdktf --outputs-file or terraform output -json) for the one environment', undefined)
     .option('--out <dir>', 'write the one environment\'s manifests into this folder (e.g. a GitOps checkout) instead of dist/<env>')
-    .addHelpText('after', '\nNothing is written unless every environment synthesizes and passes the check.\nWithout an outputs file (before the first deploy) only the Terraform JSON is written.')
+    .addHelpText(
+      'after',
+      '\nNothing is written unless every environment synthesizes and passes the check.\nWithout an outputs file (before the first deploy) only the Terraform JSON is written (and its side checked).\nWith --out inside a git checkout, the GitOps bootstrap object (output.gitops) points at that folder\'s path in the repository unless output.gitops.path says otherwise.',
+    )
     .action(async (flags: SynthFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const started = performance.now();
@@ -27,22 +30,45 @@ export function register(program: Command, ctx: CommandContext): void {
       // Validate every input before loading cdktf and cdk8s: bad input fails fast.
       const models = loadEnvironments({ ...(flags.env ? { names: flags.env } : {}), ...(flags.config ? { configFile: flags.config } : {}) });
       const { synthEnvironments } = require('../../pipeline/synth') as typeof import('../../pipeline/synth');
+      const { gitopsPlacement } = require('../../pipeline/gitops-path') as typeof import('../../pipeline/gitops-path');
       for (const m of models) printWarnings(reporter, m);
-      const run = synthEnvironments(models, { ...(flags.outputs ? { outputsFile: flags.outputs } : {}), ...(flags.out ? { manifestsDir: flags.out } : {}) });
-      const width = Math.max(...models.map((m) => m.name.length));
+      // Where the GitOps bootstrap object points (with --out: the folder's path in its checkout).
+      const placements = models.map((m) => gitopsPlacement(m, models.length === 1 ? flags.out : undefined));
+      for (const p of placements) if (p.warning !== undefined) reporter.warn(p.warning);
+      const gitopsPath = flags.out !== undefined && models.length === 1 ? placements[0]?.path : undefined;
+
+      const width = Math.max(...models.map((m) => m.name.length), 'terraform'.length);
+      const label = (name: string) => reporter.bold(name.padEnd(width));
+      // Steps: render each environment, synthesize Terraform (one cdktf app), check each, write.
+      const bar = reporter.progress(2 * models.length + 2);
+      const run = synthEnvironments(models, {
+        ...(flags.outputs ? { outputsFile: flags.outputs } : {}),
+        ...(flags.out ? { manifestsDir: flags.out } : {}),
+        ...(gitopsPath !== undefined ? { gitopsPath } : {}),
+        onProgress: (event) => {
+          if (event.step === 'rendered') {
+            reporter.line(`${label(event.environment)}  ${reporter.dim(`rendered   ${event.files} files`)}`);
+            bar.step(`rendered ${event.environment}`);
+          } else if (event.step === 'terraform') {
+            reporter.line(`${label('terraform')}  ${reporter.dim(`synthesized ${event.environments} stack(s)`)}`);
+            bar.step('synthesized Terraform');
+          } else {
+            const r = event.result;
+            const errors = r.findings.filter((f) => f.severity === 'error').length;
+            const warnings = r.findings.length - errors;
+            const verdict = errors > 0 ? reporter.red(`${errors} error(s)`) : reporter.green('ok');
+            reporter.line(`${label(r.model.name)}  terraform  ${r.terraformFile}`);
+            reporter.line(`${label(r.model.name)}  check      ${verdict}${warnings > 0 ? `, ${warnings} warning(s)` : ''}${r.manifests === undefined ? ' (Terraform side only)' : ''}`);
+            if (r.manifests === undefined && r.skipped !== undefined) reporter.line(`${label(r.model.name)}  manifests  ${reporter.yellow('skipped')}: ${r.skipped}`);
+            printFindings(reporter, r.findings);
+            bar.step(`checked ${r.model.name}`);
+          }
+        },
+      });
+      bar.step(run.written ? 'written' : 'nothing written');
+      reporter.endProgress();
       for (const r of run.environments) {
-        const name = r.model.name.padEnd(width);
-        const errors = r.findings.filter((f) => f.severity === 'error').length;
-        const warnings = r.findings.length - errors;
-        reporter.line(`${reporter.bold(name)}  terraform  ${r.terraformFile}`);
-        if (r.manifests !== undefined) {
-          reporter.line(`${reporter.bold(name)}  manifests  ${r.manifestsDir}/ (${r.manifests.length} files)`);
-          const verdict = errors > 0 ? reporter.red(`${errors} error(s)`) : reporter.green('ok');
-          reporter.line(`${reporter.bold(name)}  check      ${verdict}${warnings > 0 ? `, ${warnings} warning(s)` : ''}`);
-        } else if (r.skipped !== undefined) {
-          reporter.line(`${reporter.bold(name)}  manifests  ${reporter.yellow('skipped')}: ${r.skipped}`);
-        }
-        printFindings(reporter, r.findings);
+        if (run.written && r.manifests !== undefined && r.manifestsDir !== undefined) reporter.line(`${label(r.model.name)}  manifests  ${r.manifestsDir}/ (${r.manifests.length} files)`);
       }
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (!run.written) {
@@ -50,19 +76,21 @@ export function register(program: Command, ctx: CommandContext): void {
       } else {
         reporter.line(reporter.dim(`synthesized ${models.length} environment(s) in ${seconds}s`));
       }
+      const code = run.written ? EXIT_OK : EXIT_FINDINGS;
       reporter.emit({
-        ok: run.written,
-        exitCode: run.written ? EXIT_OK : EXIT_FINDINGS,
-        environments: run.environments.map((r) => ({
+        exitCode: code,
+        problems: findingProblems(run.environments.flatMap((r) => r.findings)),
+        environments: run.environments.map((r, i) => ({
           name: r.model.name,
           terraform: r.terraformFile,
           manifests: r.manifestsDir ?? null,
           files: r.manifests?.map((f) => f.path) ?? [],
           skipped: r.skipped ?? null,
-          warnings: r.model.warnings,
+          gitopsPath: placements[i]?.path ?? null,
+          warnings: [...r.model.warnings, ...(placements[i]?.warning !== undefined ? [{ path: 'output.gitops.path', message: placements[i]!.warning! }] : [])],
           findings: r.findings,
         })),
       });
-      ctx.exit(run.written ? EXIT_OK : EXIT_FINDINGS);
+      ctx.exit(code);
     });
 }

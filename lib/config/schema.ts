@@ -38,6 +38,7 @@ import { DRIVER_MANAGED_LABEL, MOUNT_FILE_NAME, MOUNT_FILE_NAME_RULES, OBJECT_TY
 import {
   ANNOTATION_KEY_RULE,
   ARGOCD_PROJECT_RULE,
+  ARGOCD_REPO_URL_RULE,
   CAPABILITY_RULE,
   CONTAINER_MOUNT_PATH_RULE,
   CPU_QUANTITY_RULE,
@@ -574,7 +575,7 @@ const GitOps = z.discriminatedUnion(
   [
     z.strictObject({
       tool: z.literal('argocd'),
-      repoURL: text('repoURL'),
+      repoURL: ruled('a repository URL', ARGOCD_REPO_URL_RULE),
       /** Path of the rendered folder inside the GitOps repository. @default - dist/<env> */
       path: ruled('a repository path', GITOPS_PATH_RULE).meta({ minLength: 1 }).optional(),
       /** @default HEAD */
