@@ -3,18 +3,19 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GITOPS_DEFAULTS } from '../lib/config/schema';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN, FLUX_DURATION_RULE, GITOPS_PATH_RULE } from '../lib/kubernetes';
 import { constructError } from './construct-error';
 
 export interface FluxKustomizationProps {
   readonly name: string;
-  /** @default flux-system */
+  /** @default - `GITOPS_DEFAULTS.flux.namespace`, the environment schema's default */
   readonly namespace?: string;
   /** Name of the Flux GitRepository holding the rendered folder. */
   readonly sourceRef: string;
   /** Path of the rendered folder inside the repository (Flux wants `./`-prefixed paths). */
   readonly path: string;
-  /** Reconcile interval, in the syntax of the Kustomization CRD (`10m`, `1h`, `1m30s`). @default 10m */
+  /** Reconcile interval, in the syntax of the Kustomization CRD (`10m`, `1h`, `1m30s`). @default - `GITOPS_DEFAULTS.flux.interval`, the environment schema's default */
   readonly interval?: string;
   /** Delete objects removed from the folder. @default true */
   readonly prune?: boolean;
@@ -34,9 +35,9 @@ export class FluxKustomization extends Construct {
   constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
     super(scope, id);
     this.name = props.name;
-    this.namespace = props.namespace ?? 'flux-system';
+    this.namespace = props.namespace ?? GITOPS_DEFAULTS.flux.namespace;
     const subject = `Kustomization ${this.namespace}/${this.name}`;
-    const interval = props.interval ?? '10m';
+    const interval = props.interval ?? GITOPS_DEFAULTS.flux.interval;
     if (!DNS1123_SUBDOMAIN.test(this.name)) throw constructError(subject, 'name', this.name, 'use a DNS-1123 name');
     if (!DNS1123_LABEL.test(this.namespace)) throw constructError(subject, 'namespace', this.namespace, 'use a DNS-1123 label');
     if (!DNS1123_SUBDOMAIN.test(props.sourceRef)) throw constructError(subject, 'sourceRef', props.sourceRef, 'use the name of a Flux GitRepository');

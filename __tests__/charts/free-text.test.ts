@@ -16,28 +16,32 @@ import { outputsFor } from './fixtures';
 const FIELDS = environmentStringFields();
 const text = fc.oneof(hostileText, fc.string({ unit: 'binary', maxLength: 12 }), hostileText.map((s) => `/${s}`));
 
-/** `base` with `texts` put into the fields, keeping the base value wherever the schema refuses the text. */
-function acceptedDocument(base: Record<string, unknown>, fields: readonly StringField[], texts: readonly string[]): { doc: Record<string, unknown>; accepted: number } {
-  let kept = fields.map((_, i) => i);
-  for (let round = 0; round < 5; round++) {
-    const doc = structuredClone(base);
-    for (const i of kept) setAt(doc, fields[i]!.path, texts[i]!);
-    const parsed = EnvironmentSchema.safeParse(doc);
-    if (parsed.success) return { doc, accepted: kept.length };
-    const refused = new Set(parsed.error.issues.map((issue) => issue.path.slice(0, 8).map((p) => (typeof p === 'number' ? 0 : p)).join('.')));
-    kept = kept.filter((i) => ![...refused].some((r) => r.startsWith(formatSteps(fields[i]!.path).replace(/\[0\]/g, '.0').replace(/<(key|value)>.*$/, ''))));
-  }
-  return { doc: structuredClone(base), accepted: 0 };
+/**
+ * `base` with `texts` put into the fields, one field at a time, keeping each text only where the
+ * schema still accepts the whole document (a cross-field rule may refuse a text in another field's
+ * name, so refused texts are not found by the issue paths).
+ */
+function acceptedDocument(base: Record<string, unknown>, fields: readonly StringField[], texts: readonly string[]): { doc: Record<string, unknown>; accepted: string[] } {
+  const doc = structuredClone(base);
+  const accepted: string[] = [];
+  fields.forEach((field, i) => {
+    const trial = structuredClone(doc);
+    setAt(trial, field.path, texts[i]!);
+    if (!EnvironmentSchema.safeParse(trial).success) return;
+    setAt(doc, field.path, texts[i]!);
+    accepted.push(formatSteps(field.path));
+  });
+  return { doc, accepted };
 }
 
 test('property: every rendered file reads back as exactly the rendered object', () => {
-  let accepted = 0;
+  const accepted = new Set<string>();
   for (const [b, base] of baseDocuments().entries()) {
     const fields = FIELDS.filter((f) => Object.entries(f.branch).every(([p, v]) => p.split('.').reduce<unknown>((c, k) => (c as Record<string, unknown>)?.[k], base) === v));
     fc.assert(
       fc.property(fc.array(text, { minLength: fields.length, maxLength: fields.length }), (texts) => {
-        const { doc, accepted: n } = acceptedDocument(base, fields, texts);
-        accepted = Math.max(accepted, n);
+        const { doc, accepted: fieldsWithText } = acceptedDocument(base, fields, texts);
+        for (const f of fieldsWithText) accepted.add(f);
         const model = deriveEnvironment(`free${b}`, `environments/free${b}.yaml`, EnvironmentSchema.parse(doc));
         for (const file of renderEnvironment(model, outputsFor(model))) {
           const expected = file.object ?? parse(file.content);
@@ -49,7 +53,6 @@ test('property: every rendered file reads back as exactly the rendered object', 
       { numRuns: 40 },
     );
   }
-  // Arbitrary text did go into many fields (so the property is not vacuous): tag names and
-  // values, env values, command and args, label and annotation values, GitOps settings, ...
-  expect(accepted).toBeGreaterThanOrEqual(10);
+  // Arbitrary text did go into many fields (so the property is not vacuous).
+  expect(accepted.size).toBeGreaterThanOrEqual(15);
 });

@@ -1,110 +1,152 @@
 /**
- * Every documented `@default` of lib/config/schema.ts, checked against what the loader resolves
- * for the minimal file, so the doc comments cannot drift from the values.
+ * The defaults the loader resolves are the ones the JSON Schema publishes, so editors,
+ * docs/CONFIGURATION.md and the `init` template (all generated from it) show what the tool does.
+ * Walking the schema, every `default` is compared with what the loader returns for a file that
+ * leaves the field out; no default value is repeated here. The security-relevant defaults are
+ * product promises, so they are also asserted by value.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { load, MINIMAL, minimalVariant, ROOT } from './helpers';
+import { parse } from 'yaml';
+import { alternativesOf, discriminatorOf, environmentJsonSchemaDocument, fieldsOf, hasFields, type JsonSchema } from '../../lib/config/json-schema';
+import type { EnvironmentConfig } from '../../lib/config/schema';
+import { schemaFields, fieldAt } from '../support/schema-fields';
+import { load, MINIMAL, minimalVariant, ROOT, type Doc } from './helpers';
 
-const config = load(MINIMAL);
-const workload = config.workloads[0]!;
+const SCHEMA = environmentJsonSchemaDocument();
+const defaultOf = (p: string): unknown => fieldAt(SCHEMA, p).schema.default;
 
-describe('defaults of the minimal file', () => {
-  test('azure: public cloud, resource group created, no tags, no subscription', () => {
-    expect(config.azure).toStrictEqual({ location: 'westeurope', resourceGroup: { name: 'rg-app', create: true }, cloud: 'public', tags: {} });
+/** One field the file left out: the schema's default, and what the loader resolved. */
+interface Resolved {
+  readonly path: string;
+  readonly schemaDefault: unknown;
+  readonly resolved: unknown;
+}
+
+/**
+ * The fields `written` leaves out, walked along the schema and the loader's result (paths as
+ * `schemaFields` names them). A field without a default must stay unset, unless the default of
+ * an enclosing object (`inherited`, such as `state`'s) sets it.
+ */
+function leftOut(node: JsonSchema, written: Doc, resolved: Doc, prefix: string, inherited?: Doc): Resolved[] {
+  const discriminator = discriminatorOf(node);
+  const index = discriminator ? discriminator.values.indexOf(resolved?.[discriminator.name]) : 0;
+  const alternative = alternativesOf(node)[index]!;
+  const at = discriminator ? `${prefix}{${discriminator.name}=${String(discriminator.values[index])}}` : prefix;
+  const out: Resolved[] = [];
+  for (const field of fieldsOf(alternative)) {
+    const p = at === '' ? field.name : `${at}.${field.name}`;
+    const w = written?.[field.name];
+    const r = resolved?.[field.name];
+    const expected = field.schema.default ?? inherited?.[field.name];
+    if (w === undefined) out.push({ path: p, schemaDefault: expected, resolved: r });
+    if (r === undefined) continue;
+    if (hasFields(alternativesOf(field.schema)[0]!)) out.push(...leftOut(field.schema, w, r, p, w === undefined ? expected : undefined));
+    const items = field.schema.items;
+    if (items !== undefined && hasFields(items)) (r as Doc[]).forEach((item, i) => out.push(...leftOut(items, w?.[i], item, `${p}[]`)));
+  }
+  return out;
+}
+
+/** Files that together reach every default: the minimal one, and variants for the alternatives and list items. */
+const FILES: readonly (readonly [string, string])[] = [
+  ['the minimal file', MINIMAL],
+  [
+    'partial sections',
+    minimalVariant((d) => {
+      d.cluster.secretsProvider = { rotation: { interval: '5m' } };
+      d.keyVault.networkAcls = { defaultAction: 'Deny' };
+      d.identity = { roleScope: 'object' };
+      d.workloads[0].deployment.resources = { cpuLimit: '1' };
+      d.workloads[0].deployment.securityContext = { runAsUser: 1000 };
+      d.workloads[0].deployment.ports = [{ containerPort: 53 }];
+      d.output = { gitops: { tool: 'argocd', repoURL: 'https://example.com/r.git' } };
+    }),
+  ],
+  ['Flux', minimalVariant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system' } }))],
+  [
+    'an existing cluster and vault',
+    minimalVariant((d) => {
+      d.cluster = { mode: 'existing', name: 'aks-shared', oidcIssuer: true, workloadIdentity: true };
+      d.keyVault = { mode: 'existing', name: 'kv-shared' };
+    }),
+  ],
+  ['the azurerm backend', minimalVariant((d) => (d.state = { backend: 'azurerm', resourceGroup: 'rg-state', storageAccount: 'ststate', container: 'tfstate' }))],
+];
+
+const walked = FILES.map(([name, source]) => [name, leftOut(SCHEMA, parse(source), load(source), '')] as const);
+
+describe('defaults: what the loader resolves is what the JSON Schema publishes', () => {
+  test.each(walked)('%s: every field left out gets its schema default, or stays unset', (_name, fields) => {
+    expect(fields.length).toBeGreaterThan(5);
+    const differ = fields.filter((f) => JSON.stringify(f.resolved) !== JSON.stringify(f.schemaDefault));
+    expect(differ).toStrictEqual([]);
   });
 
-  test('cluster: created, OIDC issuer and Workload Identity on, rotation on every 2m, 2 x Standard_D2s_v5, azure CNI', () => {
-    expect(config.cluster).toStrictEqual({
-      mode: 'create',
-      name: 'aks-app',
-      secretsProvider: { rotation: { enabled: true, interval: '2m' } },
-      systemNodePool: { vmSize: 'Standard_D2s_v5', nodeCount: 2 },
-      networkPlugin: 'azure',
-      oidcIssuer: true,
-      workloadIdentity: true,
+  test('the files reach every default in the schema', () => {
+    const reached = new Set(walked.flatMap(([, fields]) => fields.filter((f) => f.schemaDefault !== undefined).map((f) => f.path)));
+    const all = schemaFields(SCHEMA).filter((f) => f.schema.default !== undefined);
+    expect(all.length).toBeGreaterThan(45);
+    expect(all.map((f) => f.path).filter((p) => !reached.has(p))).toStrictEqual([]);
+  });
+
+  test('an object default is its fields\' defaults: each value is written once, on its field', () => {
+    const composite = schemaFields(SCHEMA).filter((f) => f.schema.default !== undefined && hasFields(f.schema));
+    expect(composite.map((f) => f.path)).toContain('workloads[].deployment.securityContext');
+    for (const f of composite) {
+      const fromFields = Object.fromEntries(fieldsOf(f.schema).flatMap((c) => (c.schema.default !== undefined ? [[c.name, c.schema.default]] : [])));
+      expect([f.path, f.schema.default]).toStrictEqual([f.path, fromFields]);
+    }
+  });
+
+  test('the walk can fail: a default the loader does not apply is reported', () => {
+    const config = load(MINIMAL) as Doc;
+    config.workloads[0].deployment.replicas = 3;
+    const differ = leftOut(SCHEMA, parse(MINIMAL), config, '').filter((f) => JSON.stringify(f.resolved) !== JSON.stringify(f.schemaDefault));
+    expect(differ).toStrictEqual([{ path: 'workloads[].deployment.replicas', schemaDefault: defaultOf('workloads[].deployment.replicas'), resolved: 3 }]);
+  });
+
+  test('defaults are documented only in the schema (no @default comment in lib/config/schema.ts to drift)', () => {
+    const source = readFileSync(path.join(ROOT, 'lib', 'config', 'schema.ts'), 'utf8');
+    expect(source.match(/@default\b.*/g) ?? []).toStrictEqual([]);
+  });
+});
+
+describe('secure defaults (product promises, asserted by value)', () => {
+  const config: EnvironmentConfig = load(MINIMAL);
+  const deployment = config.workloads[0]!.deployment;
+
+  test('Key Vault purge protection on', () => {
+    expect(config.keyVault.mode === 'create' && config.keyVault.purgeProtection).toBe(true);
+  });
+
+  test('least-privilege roles, one identity per workload', () => {
+    expect(config.identity).toMatchObject({ role: 'least-privilege', mode: 'per-workload' });
+  });
+
+  test('rotation on; OIDC issuer and Workload Identity on', () => {
+    expect(config.cluster.secretsProvider.rotation.enabled).toBe(true);
+    expect(config.cluster).toMatchObject({ oidcIssuer: true, workloadIdentity: true });
+  });
+
+  test('the restricted Pod Security Standard: non-root, read-only root, no privilege escalation, no capabilities, RuntimeDefault seccomp', () => {
+    expect(deployment.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      dropCapabilities: ['ALL'],
+      seccompProfile: 'RuntimeDefault',
     });
+    expect(deployment.securityContext.runAsUser).toBeGreaterThan(0);
   });
 
-  test('keyVault: created, standard, purge protection on, 90 days retention, public access with Allow and AzureServices bypass', () => {
-    expect(config.keyVault).toStrictEqual({
-      mode: 'create',
-      name: 'kv-app',
-      sku: 'standard',
-      purgeProtection: true,
-      softDeleteRetentionDays: 90,
-      publicNetworkAccess: true,
-      networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkSubnetIds: [] },
-    });
+  test('nothing synced to Kubernetes Secrets, no environment variables from them', () => {
+    expect(config.workloads[0]!.secretObjects).toStrictEqual([]);
+    expect(deployment.envFromSyncedSecret).toStrictEqual([]);
   });
+});
 
-  test('identity: per-workload, vault scope, least privilege, 30s propagation wait', () => {
-    expect(config.identity).toStrictEqual({ mode: 'per-workload', roleScope: 'vault', role: 'least-privilege', propagationWait: '30s' });
-  });
-
-  test('state: local backend with the default path; output: namespaces on, no gitops', () => {
-    expect(config.state).toStrictEqual({ backend: 'local' });
-    expect(config.output).toStrictEqual({ namespaces: true });
-  });
-
-  test('workload: ServiceAccount left to the workload name, no synced Secrets, object options left to the provider', () => {
-    expect(workload.serviceAccount).toBeUndefined();
-    expect(workload.secretObjects).toStrictEqual([]);
-    expect(workload.objects).toStrictEqual([{ name: 'db-password', type: 'secret' }]);
-  });
-
-  test('deployment: 2 replicas, /mnt/secrets-store, Workload Identity label, no Reloader, no env from Secrets', () => {
-    expect(workload.deployment).toStrictEqual({
-      image: 'ghcr.io/example/app:1.0.0',
-      ports: [],
-      env: [],
-      envFromSyncedSecret: [],
-      reloaderAnnotation: false,
-      replicas: 2,
-      mountPath: '/mnt/secrets-store',
-      workloadIdentityLabel: true,
-      resources: { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' },
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: 10001,
-        runAsGroup: 10001,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        dropCapabilities: ['ALL'],
-        seccompProfile: 'RuntimeDefault',
-      },
-      labels: {},
-      annotations: {},
-    });
-  });
-
-  test('defaults fill in around partial sections', () => {
-    const partial = load(
-      minimalVariant((d) => {
-        d.cluster.secretsProvider = { rotation: { interval: '5m' } };
-        d.keyVault.networkAcls = { defaultAction: 'Deny' };
-        d.identity = { roleScope: 'object' };
-        d.workloads[0].deployment.resources = { cpuLimit: '1' };
-        d.workloads[0].deployment.securityContext = { runAsUser: 1000 };
-        d.workloads[0].deployment.ports = [{ containerPort: 53 }];
-        d.output = { gitops: { tool: 'argocd', repoURL: 'https://example.com/r.git' } };
-      }),
-    );
-    expect(partial.cluster.secretsProvider.rotation).toStrictEqual({ enabled: true, interval: '5m' });
-    expect(partial.keyVault.mode === 'create' && partial.keyVault.networkAcls).toStrictEqual({ defaultAction: 'Deny', bypass: 'AzureServices', ipRules: [], virtualNetworkSubnetIds: [] });
-    expect(partial.identity).toStrictEqual({ mode: 'per-workload', roleScope: 'object', role: 'least-privilege', propagationWait: '30s' });
-    const dep = partial.workloads[0]!.deployment;
-    expect(dep.resources).toStrictEqual({ cpuRequest: '50m', cpuLimit: '1', memoryRequest: '64Mi', memoryLimit: '128Mi' });
-    expect(dep.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 10001, runAsNonRoot: true, readOnlyRootFilesystem: true });
-    expect(dep.ports).toStrictEqual([{ containerPort: 53, protocol: 'TCP' }]);
-    expect(partial.output).toStrictEqual({ namespaces: true, gitops: { tool: 'argocd', repoURL: 'https://example.com/r.git', targetRevision: 'HEAD', namespace: 'argocd', project: 'default' } });
-  });
-
-  test('flux defaults: namespace flux-system, interval 10m', () => {
-    const flux = load(minimalVariant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system' } })));
-    expect(flux.output.gitops).toStrictEqual({ tool: 'flux', sourceRef: 'flux-system', namespace: 'flux-system', interval: '10m' });
-  });
-
+describe('overrides', () => {
   test('every default can be overridden, including the secure ones', () => {
     const open = load(
       minimalVariant((d) => {
@@ -117,64 +159,17 @@ describe('defaults of the minimal file', () => {
       }),
     );
     expect(open.keyVault).toMatchObject({ purgeProtection: false, publicNetworkAccess: false });
-    expect(open.cluster.secretsProvider.rotation).toStrictEqual({ enabled: false, interval: '2m' });
+    expect(open.cluster.secretsProvider.rotation).toStrictEqual({ enabled: false, interval: defaultOf('cluster{mode=create}.secretsProvider.rotation.interval') });
     expect(open.identity.propagationWait).toBe('0s');
     expect(open.workloads[0]!.deployment).toMatchObject({ workloadIdentityLabel: false, replicas: 0 });
   });
 
-  test('the documented @default values are the ones this file checks (change detector)', () => {
-    // A new documented default must be added here: count them so the list cannot silently lag.
-    const source = readFileSync(path.join(ROOT, 'lib', 'config', 'schema.ts'), 'utf8');
-    const documented = [...source.matchAll(/@default ([^*\n]+?)\s*\*\//g)].map((m) => m[1]!.trim());
-    expect(documented.filter((d) => !d.startsWith('-'))).toStrictEqual([
-      'true',
-      'public',
-      '{}',
-      'true',
-      '2m',
-      'Standard_D2s_v5',
-      '2',
-      'create',
-      'azure',
-      'true',
-      'true',
-      'Allow',
-      'AzureServices',
-      '[]',
-      '[]',
-      'create',
-      'standard',
-      'true',
-      '90',
-      'true',
-      '50m',
-      '64Mi',
-      '128Mi',
-      'true',
-      '10001',
-      '10001',
-      'true',
-      'false',
-      '["ALL"]',
-      'RuntimeDefault',
-      '[]',
-      'false',
-      '2',
-      '/mnt/secrets-store',
-      'true',
-      '{}',
-      '{}',
-      '[]',
-      'per-workload',
-      'vault',
-      'least-privilege',
-      '30s',
-      'HEAD',
-      'argocd',
-      'default',
-      'flux-system',
-      '10m',
-      'true',
-    ]);
+  test('a resolved default is a fresh value per file: changing one config does not change the next', () => {
+    const first = load(MINIMAL);
+    first.workloads[0]!.deployment.securityContext.dropCapabilities.push('NET_RAW');
+    (first.keyVault.mode === 'create' ? first.keyVault.networkAcls.ipRules : []).push('1.2.3.4');
+    const second = load(MINIMAL);
+    expect(second.workloads[0]!.deployment.securityContext.dropCapabilities).toStrictEqual(defaultOf('workloads[].deployment.securityContext.dropCapabilities'));
+    expect(second.keyVault.mode === 'create' && second.keyVault.networkAcls.ipRules).toStrictEqual([]);
   });
 });

@@ -5,7 +5,9 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { environmentJsonSchema, JSON_SCHEMA_FILE } from '../../lib/config/json-schema';
+import { parseDoc } from '../../lib/config/field-doc';
+import { environmentJsonSchema, environmentJsonSchemaDocument, JSON_SCHEMA_FILE, type JsonSchema } from '../../lib/config/json-schema';
+import { schemaFields } from '../support/schema-fields';
 import { exampleDoc, minimalDoc, readExample, ROOT, type Doc } from './helpers';
 import { parse } from 'yaml';
 
@@ -61,5 +63,71 @@ describe('environments/environment.schema.json', () => {
     const doc = exampleDoc('dev');
     doc.cluster.secretsProvider.rotation.interval = '2 minutes';
     expect(errorsOf(doc)).not.toStrictEqual([]);
+  });
+
+  // Editors show the description on hover: lib/config/schema.ts is its only home (`.meta(doc(...))`).
+  describe('descriptions', () => {
+    const fields = schemaFields(JSON.parse(committed) as JsonSchema);
+
+    /** Paths of the fields without a description. */
+    function undocumented(schema: JsonSchema): string[] {
+      return schemaFields(schema)
+        .filter((f) => (f.schema.description ?? '').trim() === '')
+        .map((f) => f.path);
+    }
+
+    test('every field has a description', () => {
+      expect(fields.length).toBeGreaterThan(100);
+      expect(undocumented(JSON.parse(committed) as JsonSchema)).toStrictEqual([]);
+    });
+
+    test('fails for a field without one, however deep (the check above can fail)', () => {
+      const schema = environmentJsonSchemaDocument() as Doc;
+      delete schema.properties.workloads.items.properties.deployment.properties.securityContext.properties.runAsUser.description;
+      delete schema.properties.cluster.oneOf[1].properties.resourceGroup.description;
+      expect(undocumented(schema)).toStrictEqual(['cluster{mode=existing}.resourceGroup', 'workloads[].deployment.securityContext.runAsUser']);
+    });
+
+    test.each(fields.map((f) => [f.path, f] as const))('%s: sentences, and an https doc link if any', (_path, f) => {
+      const { text, see } = parseDoc(f.schema.description ?? '');
+      expect(text).toMatch(/^[A-Z`"]/);
+      expect(text).toMatch(/[.)]$/);
+      if (see !== undefined) expect(see).toMatch(/^https:\/\/[^\s]+[^.\s]$/);
+    });
+
+    test('every optional field without a default value says what happens when it is unset', () => {
+      const silent = fields.filter((f) => !f.required && f.schema.default === undefined && f.schema.deprecated !== true && parseDoc(f.schema.description ?? '').unset === undefined);
+      expect(silent.map((f) => f.path)).toStrictEqual([]);
+    });
+
+    test('a field with a default value does not also describe one in words', () => {
+      const both = fields.filter((f) => f.schema.default !== undefined && parseDoc(f.schema.description ?? '').unset !== undefined);
+      expect(both.map((f) => f.path)).toStrictEqual([]);
+    });
+  });
+
+  test('every example is valid for its field (editors show them; the init template uses them)', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const withExamples = schemaFields(JSON.parse(committed) as JsonSchema).filter((f) => f.schema.examples !== undefined);
+    expect(withExamples.length).toBeGreaterThan(20);
+    const invalid = withExamples.flatMap((f) => {
+      const check = ajv.compile({ ...f.schema, examples: undefined, default: undefined });
+      return f.schema.examples!.filter((e) => !check(e)).map((e) => `${f.path}: ${JSON.stringify(e)}`);
+    });
+    expect(invalid).toStrictEqual([]);
+  });
+
+  test('every default is valid for its field', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const invalid = schemaFields(JSON.parse(committed) as JsonSchema)
+      .filter((f) => f.schema.default !== undefined)
+      .filter((f) => !ajv.compile({ ...f.schema, examples: undefined, default: undefined })(f.schema.default))
+      .map((f) => f.path);
+    expect(invalid).toStrictEqual([]);
+  });
+
+  test('subPath is marked deprecated: it exists only to be refused with a message (a subPath mount is never rotated)', () => {
+    const deprecated = schemaFields(JSON.parse(committed) as JsonSchema).filter((f) => f.schema.deprecated === true);
+    expect(deprecated.map((f) => f.path)).toStrictEqual(['workloads[].deployment.subPath']);
   });
 });

@@ -3,11 +3,15 @@
  *
  * This is the single source of truth for what a user may write. Every default is resolved
  * here (once, with zod `.default`), so the Terraform stack and the chart read resolved values
- * and never apply a default of their own. The committed JSON Schema
- * (`environments/environment.schema.json`) is generated from this file.
+ * and never apply a default of their own. Every field carries its description here too
+ * (`.meta(doc(...))`). Generated from this file: the JSON Schema
+ * (`environments/environment.schema.json`, editor completion and hover), the reference
+ * (`docs/CONFIGURATION.md`), the `init` template (`pipeline/scaffold.ts`), and the constructs'
+ * fallbacks for library users (`DEPLOYMENT_DEFAULTS`, `GITOPS_DEFAULTS`).
  */
 import { z } from 'zod';
 import { durationSeconds, GO_DURATION } from './duration';
+import { doc } from './field-doc';
 import { environmentRules } from './rules';
 import {
   AKS_DNS_PREFIX_RULE,
@@ -21,6 +25,7 @@ import {
   KEY_VAULT_MAX_IP_RULES,
   KEY_VAULT_NAME_RULE,
   KEY_VAULT_OBJECT_NAME,
+  MAX_FEDERATED_CREDENTIALS_PER_IDENTITY,
   MAX_TAGS_PER_RESOURCE,
   RESOURCE_GROUP_NAME_RULE,
   STORAGE_ACCOUNT_NAME_RULE,
@@ -34,7 +39,7 @@ import {
   VM_SIZE_RULE,
   WORKLOAD_IDENTITY_USE_LABEL,
 } from '../azure';
-import { DRIVER_MANAGED_LABEL, MOUNT_FILE_NAME, MOUNT_FILE_NAME_RULES, OBJECT_TYPES, SYNCED_SECRET_TYPES, TLS_SECRET_KEY_RULE } from '../csi-driver';
+import { DEFAULT_ROTATION_INTERVAL, DRIVER_MANAGED_LABEL, MOUNT_FILE_NAME, MOUNT_FILE_NAME_RULES, OBJECT_TYPES, SYNCED_SECRET_TYPES, TLS_SECRET_KEY_RULE } from '../csi-driver';
 import {
   ANNOTATION_KEY_RULE,
   ARGOCD_PROJECT_RULE,
@@ -63,6 +68,7 @@ import {
   SECRET_KEY_RULE,
   SECRET_TYPE_KEYS_RULE,
 } from '../kubernetes';
+import { GENERATED_DIRS } from '../paths';
 import { firstBroken, type Rule } from '../rule';
 import { BACKEND_LITERAL_RULE } from '../terraform';
 import { STATE_PATH_RULES } from './state-path';
@@ -119,6 +125,15 @@ function annotationMap(reserved: Readonly<Record<string, string>> = {}) {
   });
 }
 
+/**
+ * An object whose fields all have defaults may be left out: its default is what `{}` parses to,
+ * so each default value is written once, on its field, and the JSON Schema still shows the
+ * whole object as the default.
+ */
+function withFieldDefaults<T extends z.ZodObject>(schema: T) {
+  return schema.default(() => schema.parse({}) as z.util.NoUndefined<z.output<T>>);
+}
+
 /** A duration that must be longer than zero (an interval). */
 const positiveGoDuration = goDuration.refine((v) => !GO_DURATION.test(v) || durationSeconds(v) > 0, { error: 'use an interval longer than zero, such as "30s" or "2m"' });
 
@@ -146,96 +161,99 @@ const tags = z
   });
 
 const ResourceGroup = z.strictObject({
-  /** Resource group name. */
-  name: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE),
-  /** Create the group (true) or use an existing one by name (false). @default true */
-  create: z.boolean().default(true),
+  name: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE).meta(doc('Resource group name.', { example: 'rg-my-app' })),
+  create: z.boolean().default(true).meta(doc('Create the group (true) or use an existing group of this name (false).')),
 });
 
 const Azure = z.strictObject({
-  /** Azure region, e.g. `westeurope`. */
-  location: pattern(/^[a-z][a-z0-9]+$/, 'use an Azure region name in lower case without spaces, e.g. "westeurope"'),
-  resourceGroup: ResourceGroup,
-  /** Subscription to deploy to. @default - the subscription of the Azure CLI login */
-  subscriptionId: pattern(GUID, 'use a GUID such as 00000000-0000-0000-0000-000000000000').optional(),
-  /** Sovereign cloud. @default public */
-  cloud: z.enum(CLOUD_NAMES).default('public'),
-  /** Tags put on every Azure resource the stack creates. @default {} */
-  tags: tags.default({}),
+  location: pattern(/^[a-z][a-z0-9]+$/, 'use an Azure region name in lower case without spaces, e.g. "westeurope"').meta(
+    doc('Azure region of every resource the stack creates, in lower case without spaces.', { example: 'westeurope' }),
+  ),
+  resourceGroup: ResourceGroup.meta(doc('The resource group that holds what the stack creates.', { see: 'https://learn.microsoft.com/azure/azure-resource-manager/management/manage-resource-groups-portal' })),
+  subscriptionId: pattern(GUID, 'use a GUID such as 00000000-0000-0000-0000-000000000000')
+    .optional()
+    .meta(doc('Subscription to deploy to.', { unset: 'the subscription of the Azure CLI login', example: '00000000-0000-0000-0000-000000000000' })),
+  cloud: z
+    .enum(CLOUD_NAMES)
+    .default('public')
+    .meta(doc(`Azure cloud: ${CLOUD_NAMES.map((c) => `\`${c}\``).join(', ')}.`)),
+  tags: tags.default({}).meta(doc(`Tags put on every Azure resource the stack creates (Azure allows ${MAX_TAGS_PER_RESOURCE} per resource).`)),
 });
 
-const Rotation = z.strictObject({
-  /** Poll Key Vault for new versions and update mounted files. @default true */
-  enabled: z.boolean().default(true),
-  /** How often the driver polls (the add-on's `secret_rotation_interval`, a Go duration). @default 2m */
-  interval: positiveGoDuration.default('2m'),
-});
+const Rotation = withFieldDefaults(
+  z.strictObject({
+    enabled: z.boolean().default(true).meta(doc('Refetch mounted objects from Key Vault so files change without a pod restart.')),
+    interval: positiveGoDuration
+      .default(DEFAULT_ROTATION_INTERVAL)
+      .meta(doc("How often the driver refetches, as a Go duration. It is the add-on's `secret_rotation_interval` (the driver's `--rotation-poll-interval`); drivers 1.6 and later refetch at most about once a minute.")),
+  }),
+);
 
-const SecretsProvider = z.strictObject({
-  rotation: Rotation.default({ enabled: true, interval: '2m' }),
-});
+const SecretsProvider = withFieldDefaults(
+  z.strictObject({
+    rotation: Rotation.meta(doc('Rotation of mounted objects.', { see: 'https://learn.microsoft.com/azure/aks/csi-secrets-store-configuration-options#enable-and-disable-auto-rotation' })),
+  }),
+);
 
-const NodePool = z.strictObject({
-  /** @default Standard_D2s_v5 */
-  vmSize: ruled(VM_SIZE_RULE.subject, VM_SIZE_RULE).default('Standard_D2s_v5'),
-  /** @default 2 */
-  nodeCount: z.number().int('use a whole number of nodes').min(1, 'use at least 1 node').max(1000, 'use at most 1000 nodes').default(2),
-});
+const NodePool = withFieldDefaults(
+  z.strictObject({
+    vmSize: ruled(VM_SIZE_RULE.subject, VM_SIZE_RULE).default('Standard_D2s_v5').meta(doc('VM size of the nodes.')),
+    nodeCount: z.number().int('use a whole number of nodes').min(1, 'use at least 1 node').max(1000, 'use at most 1000 nodes').default(2).meta(doc('Number of nodes (1 to 1000).')),
+  }),
+);
 
 const clusterCommon = {
-  /** AKS cluster name. */
-  name: ruled(AKS_NAME_RULE.subject, AKS_NAME_RULE),
-  /** The secrets-provider add-on and its rotation. */
-  secretsProvider: SecretsProvider.default({ rotation: { enabled: true, interval: '2m' } }),
+  name: ruled(AKS_NAME_RULE.subject, AKS_NAME_RULE).meta(doc('AKS cluster name.', { example: 'aks-my-app' })),
+  secretsProvider: SecretsProvider.meta(doc('The Key Vault secrets-provider add-on (the CSI driver and its Azure provider). For an existing cluster, what you assert about it; Terraform checks it at plan time.')),
 };
 
 const NewCluster = z.strictObject({
-  /** Create a new AKS cluster (default) or reference an existing one. @default create */
-  mode: z.literal('create').default('create'),
+  mode: z.literal('create').default('create').meta(doc('`create` (the stack creates the cluster) or `existing`. A new cluster gets the OIDC issuer, Workload Identity and the secrets-provider add-on.')),
   ...clusterCommon,
-  /** Kubernetes version. @default - the AKS default for the region */
-  kubernetesVersion: pattern(/^\d+\.\d+(\.\d+)?$/, 'use a version such as "1.32" or "1.32.4"').optional(),
-  /**
-   * DNS prefix of the API server: 1-54 letters, digits or hyphens.
-   * @default - the cluster name when it is a valid DNS prefix, else one derived from it (a warning says so)
-   */
-  dnsPrefix: ruled(AKS_DNS_PREFIX_RULE.subject, AKS_DNS_PREFIX_RULE).optional(),
-  /**
-   * Node resource group AKS creates for the cluster's VMs (a new group, at most 80 characters).
-   * @default - MC_<resource group>_<cluster>_<location> when that fits in 80 characters, else a shortened name with a hash (a warning says so)
-   */
-  nodeResourceGroup: ruled(AKS_NODE_RESOURCE_GROUP_RULE.subject, AKS_NODE_RESOURCE_GROUP_RULE).optional(),
-  systemNodePool: NodePool.default({ vmSize: 'Standard_D2s_v5', nodeCount: 2 }),
-  /** @default azure */
-  networkPlugin: z.enum(['azure', 'kubenet', 'none']).default('azure'),
-  /** OIDC issuer (needed by Workload Identity). @default true */
-  oidcIssuer: z.boolean().default(true),
-  /** Azure Workload Identity (needs the OIDC issuer). @default true */
-  workloadIdentity: z.boolean().default(true),
+  kubernetesVersion: pattern(/^\d+\.\d+(\.\d+)?$/, 'use a version such as "1.32" or "1.32.4"')
+    .optional()
+    .meta(doc('Kubernetes version.', { unset: 'the AKS default of the region', example: '1.32' })),
+  dnsPrefix: ruled(AKS_DNS_PREFIX_RULE.subject, AKS_DNS_PREFIX_RULE)
+    .optional()
+    .meta(doc('DNS prefix of the API server: 1-54 letters, digits or hyphens.', { unset: 'the cluster name, or one derived from it when that is not a valid prefix (a warning says so)', example: 'aks-my-app' })),
+  nodeResourceGroup: ruled(AKS_NODE_RESOURCE_GROUP_RULE.subject, AKS_NODE_RESOURCE_GROUP_RULE)
+    .optional()
+    .meta(
+      doc("Resource group AKS creates for the cluster's VMs (a new group, at most 80 characters).", {
+        unset: '`MC_<resource group>_<cluster>_<location>`, shortened with a hash beyond 80 characters (a warning says so)',
+        see: 'https://learn.microsoft.com/azure/aks/faq#can-i-provide-my-own-name-for-the-aks-node-resource-group',
+        example: 'rg-my-app-nodes',
+      }),
+    ),
+  systemNodePool: NodePool.meta(doc('The `system` node pool.')),
+  networkPlugin: z
+    .enum(['azure', 'kubenet', 'none'])
+    .default('azure')
+    .meta(doc('Network plugin: `azure` (Azure CNI), `kubenet` or `none`.', { see: 'https://learn.microsoft.com/azure/aks/concepts-network' })),
+  oidcIssuer: z.boolean().default(true).meta(doc('OIDC issuer: Workload Identity federation trusts the tokens it signs, so it must be on.', { see: 'https://learn.microsoft.com/azure/aks/use-oidc-issuer' })),
+  workloadIdentity: z.boolean().default(true).meta(doc('Azure Workload Identity (needs the OIDC issuer); it must be on: the pods reach Key Vault through it.', { see: 'https://learn.microsoft.com/azure/aks/workload-identity-overview' })),
 });
 
 const ExistingCluster = z.strictObject({
-  mode: z.literal('existing'),
+  mode: z.literal('existing').meta(doc('`existing`: a cluster the stack does not manage. Terraform checks at plan time that it has what this file states.')),
   ...clusterCommon,
-  /** Resource group of the existing cluster. @default - azure.resourceGroup.name */
-  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE).optional(),
-  /**
-   * What you assert about the existing cluster; Terraform re-checks it at plan time
-   * (a postcondition on the data source). Must be true: Workload Identity needs it.
-   */
-  oidcIssuer: z.boolean({ error: 'state whether the existing cluster has the OIDC issuer on (true or false)' }),
-  workloadIdentity: z.boolean({ error: 'state whether the existing cluster has Workload Identity on (true or false)' }),
+  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE)
+    .optional()
+    .meta(doc('Resource group of the existing cluster.', { unset: 'azure.resourceGroup.name', example: 'rg-shared' })),
+  oidcIssuer: z
+    .boolean({ error: 'state whether the existing cluster has the OIDC issuer on (true or false)' })
+    .meta(doc('Whether the existing cluster has the OIDC issuer on. Terraform re-checks it at plan time (a postcondition on the data source); it must be true: Workload Identity needs it.', { example: true })),
+  workloadIdentity: z
+    .boolean({ error: 'state whether the existing cluster has Workload Identity on (true or false)' })
+    .meta(doc('Whether the existing cluster has Workload Identity on. Terraform re-checks it at plan time; it must be true.', { example: true })),
 });
 
 /** A missing `mode` means "create", so the minimal file stays minimal. */
 const Cluster = z.discriminatedUnion('mode', [NewCluster, ExistingCluster], { error: 'use mode "create" or "existing"' });
 
 const NetworkAcls = z.strictObject({
-  /** @default Allow */
-  defaultAction: z.enum(['Allow', 'Deny']).default('Allow'),
-  /** @default AzureServices */
-  bypass: z.enum(['AzureServices', 'None']).default('AzureServices'),
-  /** Public IPs or CIDR ranges allowed through. @default [] */
+  defaultAction: z.enum(['Allow', 'Deny']).default('Allow').meta(doc('What happens to traffic that no rule below lets through: `Allow` or `Deny`.')),
+  bypass: z.enum(['AzureServices', 'None']).default('AzureServices').meta(doc('Let trusted Azure services through (`AzureServices`) or not (`None`).')),
   ipRules: z
     .array(
       // The format is the pattern (one issue, and the JSON Schema's); the other rules only after it.
@@ -245,60 +263,80 @@ const NetworkAcls = z.strictObject({
       }),
     )
     .max(KEY_VAULT_MAX_IP_RULES, { error: `use at most ${KEY_VAULT_MAX_IP_RULES} IP rules (Key Vault's limit): allow wider ranges, or subnets through virtualNetworkSubnetIds` })
-    .default([]),
-  /** Subnet resource ids allowed through (the AKS node subnet when defaultAction is Deny). @default [] */
+    .default([])
+    .meta(doc(`Public IPv4 addresses or CIDR ranges allowed through (at most ${KEY_VAULT_MAX_IP_RULES}; no private ranges).`)),
   virtualNetworkSubnetIds: z
     .array(pattern(SUBNET_ID_RULE.pattern, SUBNET_ID_RULE.fix))
-    .default([]),
+    .default([])
+    .meta(doc('Subnet resource ids allowed through. With defaultAction Deny, the AKS node subnet (the driver fetches from the node), with the `Microsoft.KeyVault` service endpoint on it.')),
 });
 
 const keyVaultCommon = {
-  /** Vault name: globally unique DNS name. */
-  name: ruled(KEY_VAULT_NAME_RULE.subject, KEY_VAULT_NAME_RULE),
+  name: ruled(KEY_VAULT_NAME_RULE.subject, KEY_VAULT_NAME_RULE).meta(doc('Vault name: a globally unique DNS name of 3-24 letters, digits and hyphens.', { example: 'kv-my-app' })),
 };
 
 const NewKeyVault = z.strictObject({
-  /** Create a new vault (default) or reference an existing one. @default create */
-  mode: z.literal('create').default('create'),
+  mode: z.literal('create').default('create').meta(doc('`create` (the stack creates the vault, in Azure RBAC mode) or `existing`.', { see: 'https://learn.microsoft.com/azure/key-vault/general/rbac-guide' })),
   ...keyVaultCommon,
-  /** @default standard */
-  sku: z.enum(['standard', 'premium']).default('standard'),
-  /** Purge protection; cannot be turned off once on. @default true */
-  purgeProtection: z.boolean().default(true),
-  /** Soft-delete retention, set once at creation. @default 90 */
-  softDeleteRetentionDays: z.number().int('use a whole number of days').min(7, 'use 7 to 90 days').max(90, 'use 7 to 90 days').default(90),
-  /** @default true */
-  publicNetworkAccess: z.boolean().default(true),
-  networkAcls: NetworkAcls.default({ defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkSubnetIds: [] }),
+  sku: z.enum(['standard', 'premium']).default('standard').meta(doc('Pricing tier: `standard` or `premium` (HSM-protected keys).')),
+  purgeProtection: z
+    .boolean()
+    .default(true)
+    .meta(doc('Purge protection: deleted objects cannot be purged before the retention period ends. Cannot be turned off once on.', { see: 'https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview#purge-protection' })),
+  softDeleteRetentionDays: z
+    .number()
+    .int('use a whole number of days')
+    .min(7, 'use 7 to 90 days')
+    .max(90, 'use 7 to 90 days')
+    .default(90)
+    .meta(doc('Days deleted objects are kept (7 to 90), set once at creation.')),
+  publicNetworkAccess: z.boolean().default(true).meta(doc('Public network access; when false the vault is reachable only through a private endpoint.', { see: 'https://learn.microsoft.com/azure/key-vault/general/network-security' })),
+  networkAcls: withFieldDefaults(NetworkAcls).meta(doc("Network rules of the vault's public endpoint.", { see: 'https://learn.microsoft.com/azure/key-vault/general/network-security' })),
 });
 
 const ExistingKeyVault = z.strictObject({
-  mode: z.literal('existing'),
+  mode: z.literal('existing').meta(doc('`existing`: a vault the stack does not manage. Terraform checks at plan time that it uses Azure RBAC.')),
   ...keyVaultCommon,
-  /** Resource group of the existing vault. @default - azure.resourceGroup.name */
-  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE).optional(),
+  resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE)
+    .optional()
+    .meta(doc('Resource group of the existing vault.', { unset: 'azure.resourceGroup.name', example: 'rg-shared' })),
 });
 
 const KeyVault = z.discriminatedUnion('mode', [NewKeyVault, ExistingKeyVault], { error: 'use mode "create" or "existing"' });
 
 const KeyVaultObject = z
   .strictObject({
-    /** Name of the secret, key or certificate in Key Vault. */
-    name: pattern(KEY_VAULT_OBJECT_NAME, 'use 1-127 letters, digits or hyphens (map to another file name with alias)'),
-    /** `secret`, `key` or `cert` (cert gives the public certificate only; use secret for the private key). */
-    type: z.enum(OBJECT_TYPES, { error: 'use "secret", "key" or "cert" (lower case)' }),
-    /** File name in the mount. @default - the object name */
-    alias: ruled('a file name', ...MOUNT_FILE_NAME_RULES).meta({ pattern: MOUNT_FILE_NAME.source }).optional(),
-    /** Pin a version (never rotated). @default - latest, rotated */
-    version: pattern(/^[0-9a-fA-F]{32}$/, 'use a 32-character hexadecimal Key Vault version id').optional(),
-    /** `pem` or `pfx` (pfx only for type secret). @default - provider default (pem) */
-    format: z.enum(['pem', 'pfx']).optional(),
-    /** `utf-8`, `hex` or `base64` (only for type secret). @default - provider default (utf-8) */
-    encoding: z.enum(['utf-8', 'hex', 'base64']).optional(),
-    /** Octal file mode. @default - provider default (0644) */
-    filePermission: pattern(/^0?[0-7]{3}$/, 'use an octal mode such as "0440"').optional(),
-    /** Versions to mount as `<alias>/<n>` files. @default - 1 (current version only) */
-    versionHistory: z.number().int('use a whole number').min(1, 'use 1 or more').max(100, 'use at most 100').optional(),
+    name: pattern(KEY_VAULT_OBJECT_NAME, 'use 1-127 letters, digits or hyphens (map to another file name with alias)').meta(
+      doc('Name of the secret, key or certificate in Key Vault. 1-127 letters, digits or hyphens (map it to another file name with alias).', { example: 'my-secret' }),
+    ),
+    type: z
+      .enum(OBJECT_TYPES, { error: 'use "secret", "key" or "cert" (lower case)' })
+      .meta(doc("`secret`, `key` or `cert`. A `cert` gives the public certificate only: for the private key, mount the certificate's name as a `secret`.")),
+    alias: ruled('a file name', ...MOUNT_FILE_NAME_RULES)
+      .meta({ pattern: MOUNT_FILE_NAME.source })
+      .optional()
+      .meta(doc('File name in the mount.', { unset: 'the object name', example: 'MY_SECRET' })),
+    version: pattern(/^[0-9a-fA-F]{32}$/, 'use a 32-character hexadecimal Key Vault version id')
+      .optional()
+      .meta(doc('Pin a version (a 32-character hexadecimal id). A pinned version is never rotated.', { unset: 'the latest version, rotated', example: '0123456789abcdef0123456789abcdef' })),
+    format: z
+      .enum(['pem', 'pfx'])
+      .optional()
+      .meta(doc('`pem` or `pfx` (`pfx` only for type `secret`).', { unset: "the provider's (pem)", example: 'pem' })),
+    encoding: z
+      .enum(['utf-8', 'hex', 'base64'])
+      .optional()
+      .meta(doc('`utf-8`, `hex` or `base64` (only for type `secret`).', { unset: "the provider's (utf-8)", example: 'utf-8' })),
+    filePermission: pattern(/^0?[0-7]{3}$/, 'use an octal mode such as "0440"')
+      .optional()
+      .meta(doc('Octal file mode of the mounted file.', { unset: "the provider's (0644)", example: '0440' })),
+    versionHistory: z
+      .number()
+      .int('use a whole number')
+      .min(1, 'use 1 or more')
+      .max(100, 'use at most 100')
+      .optional()
+      .meta(doc('Number of versions to mount (1 to 100). They are written as `<alias>/0`, `<alias>/1`, ... files, and no `<alias>` file.', { unset: 'the current version only, as `<alias>`', example: 2 })),
   })
   .superRefine((o, ctx) => {
     if (o.format === 'pfx' && o.type !== 'secret') {
@@ -310,24 +348,25 @@ const KeyVaultObject = z
   });
 
 const SecretObjectData = z.strictObject({
-  /** The mounted file name (the object's alias when set, else its name; `<alias>/0` with a version history). */
-  objectName: text('objectName'),
-  /** Key in the Kubernetes Secret. */
-  key: ruled('a Secret key', SECRET_KEY_RULE),
+  objectName: text('objectName').meta(doc("The mounted file name: the object's alias when set, else its name (`<alias>/0` with a version history).", { example: 'my-secret' })),
+  key: ruled('a Secret key', SECRET_KEY_RULE).meta(doc('Key in the Kubernetes Secret.', { example: 'password' })),
 });
 
 const SecretObject = z
   .strictObject({
-    secretName: ruled('a Secret name', DNS1123_SUBDOMAIN_RULE),
-    /** Secret type; required (the driver silently skips an entry without one). */
-    type: z.enum(SYNCED_SECRET_TYPES, {
-      error: 'use a Secret type such as "Opaque" or "kubernetes.io/tls" (required: the driver skips entries without it)',
-    }),
-    data: z.array(SecretObjectData).min(1, 'list at least one { objectName, key }'),
-    /** Labels on the synced Secret. @default - none */
-    labels: labelMap({ [DRIVER_MANAGED_LABEL]: 'the driver sets this label on every Secret it syncs: remove it' }).optional(),
-    /** Annotations on the synced Secret. @default - none */
-    annotations: annotationMap().optional(),
+    secretName: ruled('a Secret name', DNS1123_SUBDOMAIN_RULE).meta(doc('Name of the Kubernetes Secret.', { example: 'my-app-db' })),
+    type: z
+      .enum(SYNCED_SECRET_TYPES, {
+        error: 'use a Secret type such as "Opaque" or "kubernetes.io/tls" (required: the driver skips entries without it)',
+      })
+      .meta(doc('Secret type; required, because the driver silently skips an entry without one.')),
+    data: z.array(SecretObjectData).min(1, 'list at least one { objectName, key }').meta(doc('The keys of the Secret and the mounted files they hold (at least one).')),
+    labels: labelMap({ [DRIVER_MANAGED_LABEL]: 'the driver sets this label on every Secret it syncs: remove it' })
+      .optional()
+      .meta(doc('Labels on the synced Secret.', { unset: 'none', example: { 'app.kubernetes.io/part-of': 'my-app' } })),
+    annotations: annotationMap()
+      .optional()
+      .meta(doc('Annotations on the synced Secret.', { unset: 'none', example: { 'example.com/owner': 'team-a' } })),
   })
   .superRefine((s, ctx) => {
     if (s.type === 'kubernetes.io/tls') {
@@ -344,51 +383,25 @@ const SecretObject = z
   });
 
 const EnvVar = z.strictObject({
-  name: ruled('an environment variable name', ENV_VAR_NAME_RULE).meta({ pattern: ENV_VAR_NAME.source }),
-  value: z.string({ error: 'expected a string value (quote numbers and booleans)' }),
+  name: ruled('an environment variable name', ENV_VAR_NAME_RULE).meta({ pattern: ENV_VAR_NAME.source }).meta(doc('Variable name.', { example: 'LOG_LEVEL' })),
+  value: z.string({ error: 'expected a string value (quote numbers and booleans)' }).meta(doc('Literal value (quote numbers and booleans); never a secret: mount those.', { example: 'info' })),
 });
 
 const EnvFromSyncedSecret = z.strictObject({
-  name: ruled('an environment variable name', ENV_VAR_NAME_RULE).meta({ pattern: ENV_VAR_NAME.source }),
-  /** A `secretObjects[].secretName` of this workload. */
-  secretName: pattern(DNS1123_SUBDOMAIN, 'use the secretName of one of this workload\'s secretObjects'),
-  key: text('key'),
+  name: ruled('an environment variable name', ENV_VAR_NAME_RULE).meta({ pattern: ENV_VAR_NAME.source }).meta(doc('Variable name.', { example: 'DB_PASSWORD' })),
+  secretName: pattern(DNS1123_SUBDOMAIN, 'use the secretName of one of this workload\'s secretObjects').meta(doc('A `secretObjects[].secretName` of this workload.', { example: 'my-app-db' })),
+  key: text('key').meta(doc('Key in that Secret.', { example: 'password' })),
 });
-
-/**
- * The Deployment defaults, in one place: the schema applies them, and the chart's constructs
- * fall back to the same values when used as a library without a config file.
- */
-export const DEPLOYMENT_DEFAULTS = {
-  replicas: 2,
-  mountPath: '/mnt/secrets-store',
-  workloadIdentityLabel: true,
-  reloaderAnnotation: false,
-  /** Small requests and limits (not cdk8s-plus's 1000m/512Mi); no CPU limit (throttling) by default. */
-  resources: { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' },
-  /** The restricted Pod Security Standard. */
-  securityContext: {
-    runAsNonRoot: true,
-    runAsUser: 10001,
-    runAsGroup: 10001,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    dropCapabilities: ['ALL'],
-    seccompProfile: 'RuntimeDefault',
-  },
-} as const;
 
 /** Kubernetes quantities, compared by value (`1Gi` is above `1000Mi`), each request at or below its limit. */
 const Resources = z
   .strictObject({
-    /** @default 50m */
-    cpuRequest: ruled('a CPU quantity', CPU_QUANTITY_RULE).default(DEPLOYMENT_DEFAULTS.resources.cpuRequest),
-    /** @default - no CPU limit */
-    cpuLimit: ruled('a CPU quantity', CPU_QUANTITY_RULE).optional(),
-    /** @default 64Mi */
-    memoryRequest: ruled('a memory quantity', MEMORY_QUANTITY_RULE).default(DEPLOYMENT_DEFAULTS.resources.memoryRequest),
-    /** @default 128Mi */
-    memoryLimit: ruled('a memory quantity', MEMORY_QUANTITY_RULE).default(DEPLOYMENT_DEFAULTS.resources.memoryLimit),
+    cpuRequest: ruled('a CPU quantity', CPU_QUANTITY_RULE).default('50m').meta(doc('CPU request.')),
+    cpuLimit: ruled('a CPU quantity', CPU_QUANTITY_RULE)
+      .optional()
+      .meta(doc('CPU limit (at or above cpuRequest).', { unset: 'none: a CPU limit throttles the container', example: '500m' })),
+    memoryRequest: ruled('a memory quantity', MEMORY_QUANTITY_RULE).default('64Mi').meta(doc('Memory request.')),
+    memoryLimit: ruled('a memory quantity', MEMORY_QUANTITY_RULE).default('128Mi').meta(doc('Memory limit (at or above memoryRequest).')),
   })
   .superRefine((r, ctx) => {
     const pairs = [
@@ -409,33 +422,24 @@ const Resources = z
   });
 
 const SecurityContext = z.strictObject({
-  /** @default true */
-  runAsNonRoot: z.boolean().default(true),
-  /** @default 10001 */
+  runAsNonRoot: z.boolean().default(true).meta(doc('The kubelet refuses to start the container as root (user 0).')),
   runAsUser: z
     .number({ error: 'use a numeric user id (0 or more; non-zero with runAsNonRoot)' })
     .int({ error: 'use a whole-number user id' })
     .min(0, { error: 'use a user id of 0 or more' })
     .max(MAX_UNIX_ID, { error: `use a user id of at most ${MAX_UNIX_ID}` })
-    .default(DEPLOYMENT_DEFAULTS.securityContext.runAsUser),
-  /** @default 10001 */
+    .default(10001)
+    .meta(doc('User id of the container process (non-zero with runAsNonRoot).')),
   runAsGroup: z
     .number({ error: 'use a numeric group id (0 or more)' })
     .int({ error: 'use a whole-number group id' })
     .min(0, { error: 'use a group id of 0 or more' })
     .max(MAX_UNIX_ID, { error: `use a group id of at most ${MAX_UNIX_ID}` })
-    .default(DEPLOYMENT_DEFAULTS.securityContext.runAsGroup),
-  /** @default true */
-  readOnlyRootFilesystem: z.boolean().default(true),
-  /** @default false */
-  allowPrivilegeEscalation: z.boolean().default(false),
-  /** Capabilities dropped. @default ["ALL"] */
-  dropCapabilities: z.array(ruled('a capability name', CAPABILITY_RULE)).default(['ALL']),
-  /**
-   * `RuntimeDefault` only: `Unconfined` fails even the baseline Pod Security Standard, and a
-   * secrets-delivery tool offers no switch to turn the container's syscall filter off.
-   * @default RuntimeDefault
-   */
+    .default(10001)
+    .meta(doc('Group id of the container process.')),
+  readOnlyRootFilesystem: z.boolean().default(true).meta(doc("Mount the container's root filesystem read-only.")),
+  allowPrivilegeEscalation: z.boolean().default(false).meta(doc('Let a process gain more privileges than its parent (setuid binaries).')),
+  dropCapabilities: z.array(ruled('a capability name', CAPABILITY_RULE)).default(['ALL']).meta(doc('Linux capabilities dropped.')),
   seccompProfile: z
     .enum(['RuntimeDefault'], {
       error: (issue) =>
@@ -443,7 +447,8 @@ const SecurityContext = z.strictObject({
           ? 'use "RuntimeDefault": Unconfined fails even the baseline Pod Security Standard (kubernetes/pod-security-admission policy/check_seccompProfile_baseline.go), so no namespace we label would admit the pods'
           : 'use "RuntimeDefault"',
     })
-    .default('RuntimeDefault'),
+    .default('RuntimeDefault')
+    .meta(doc("`RuntimeDefault` only. `Unconfined` fails even the baseline Pod Security Standard, and a secrets-delivery tool offers no switch to turn the container's syscall filter off.")),
 }).superRefine((sc, ctx) => {
   if (sc.runAsNonRoot && sc.runAsUser === 0) {
     ctx.addIssue({
@@ -467,159 +472,218 @@ const RESERVED_DEPLOYMENT_ANNOTATIONS: Readonly<Record<string, string>> = {
 };
 
 const Port = z.strictObject({
-  containerPort: z.number().int().min(1, 'use a port from 1 to 65535').max(65535, 'use a port from 1 to 65535'),
-  name: ruled('a port name', PORT_NAME_RULE).meta({ pattern: '^(?=.*[a-z])(?!-)(?!.*--)[-a-z0-9]{0,14}[a-z0-9]$' }).optional(),
-  protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+  containerPort: z.number().int().min(1, 'use a port from 1 to 65535').max(65535, 'use a port from 1 to 65535').meta(doc('Port number (1 to 65535).', { example: 8080 })),
+  name: ruled('a port name', PORT_NAME_RULE)
+    .meta({ pattern: '^(?=.*[a-z])(?!-)(?!.*--)[-a-z0-9]{0,14}[a-z0-9]$' })
+    .optional()
+    .meta(doc('Port name: at most 15 lower-case letters, digits and hyphens, with at least one letter.', { unset: 'none', example: 'http' })),
+  protocol: z.enum(['TCP', 'UDP']).default('TCP').meta(doc('`TCP` or `UDP`.')),
 });
 
 const Deployment = z.strictObject({
-  image: pattern(/^[^\s]+$/, 'use an image reference such as "ghcr.io/org/app:1.2.3" (no spaces)'),
-  command: z.array(z.string()).optional(),
-  args: z.array(z.string()).optional(),
-  ports: z.array(Port).default([]),
-  env: z.array(EnvVar).default([]),
-  /**
-   * Environment variables from a synced Kubernetes Secret. Opt-in only: they never change
-   * without a pod restart (files in the mount do).
-   * @default []
-   */
-  envFromSyncedSecret: z.array(EnvFromSyncedSecret).default([]),
-  /** Annotate for Stakater Reloader so pods restart when mounted versions change. @default false */
-  reloaderAnnotation: z.boolean().default(DEPLOYMENT_DEFAULTS.reloaderAnnotation),
-  /** @default 2 */
+  image: pattern(/^[^\s]+$/, 'use an image reference such as "ghcr.io/org/app:1.2.3" (no spaces)').meta(doc('Container image reference, such as `ghcr.io/org/app:1.2.3`.', { example: 'ghcr.io/example/my-app:1.0.0' })),
+  command: z
+    .array(z.string())
+    .optional()
+    .meta(doc("The container's entrypoint.", { unset: "the image's ENTRYPOINT", example: ['/app/server'] })),
+  args: z
+    .array(z.string())
+    .optional()
+    .meta(doc("The container's arguments.", { unset: "the image's CMD", example: ['--port', '8080'] })),
+  ports: z.array(Port).default([]).meta(doc('Ports the container listens on.')),
+  env: z.array(EnvVar).default([]).meta(doc('Environment variables with literal values.')),
+  envFromSyncedSecret: z
+    .array(EnvFromSyncedSecret)
+    .default([])
+    .meta(
+      doc('Environment variables from a synced Kubernetes Secret. Opt-in only: they never change without a pod restart (files in the mount do).', {
+        see: 'https://secrets-store-csi-driver.sigs.k8s.io/known-limitations#mounted-content-and-kubernetes-secret-not-updated-after-secret-is-updated-in-external-secrets-store',
+      }),
+    ),
+  reloaderAnnotation: z
+    .boolean()
+    .default(false)
+    .meta(doc('Annotate the Deployment for Stakater Reloader, so pods restart when the mounted versions change.', { see: 'https://github.com/stakater/Reloader' })),
   replicas: z
     .number({ error: 'use a whole number of replicas from 0 to 1000' })
     .int({ error: 'use a whole number of replicas from 0 to 1000' })
     .min(0, { error: 'use a whole number of replicas from 0 to 1000' })
     .max(1000, { error: 'use a whole number of replicas from 0 to 1000' })
-    .default(DEPLOYMENT_DEFAULTS.replicas),
-  /** Where the secrets are mounted. @default /mnt/secrets-store */
-  mountPath: ruled('an absolute path', CONTAINER_MOUNT_PATH_RULE).meta({ pattern: '^/' }).default(DEPLOYMENT_DEFAULTS.mountPath),
-  /** Never allowed: a subPath mount of a CSI secrets volume is never rotated. */
-  subPath: z.string().optional(),
-  /** Pod label `azure.workload.identity/use: "true"` (the app uses the identity itself). @default true */
-  workloadIdentityLabel: z.boolean().default(DEPLOYMENT_DEFAULTS.workloadIdentityLabel),
-  resources: Resources.default(() => ({ ...DEPLOYMENT_DEFAULTS.resources })),
-  securityContext: SecurityContext.default(() => ({ ...DEPLOYMENT_DEFAULTS.securityContext, dropCapabilities: [...DEPLOYMENT_DEFAULTS.securityContext.dropCapabilities] })),
-  /** Labels on the Deployment and its pods. @default {} */
-  labels: labelMap(RESERVED_POD_LABELS).default({}),
-  /** Annotations on the Deployment and its pods. @default {} */
-  annotations: annotationMap(RESERVED_DEPLOYMENT_ANNOTATIONS).default({}),
+    .default(2)
+    .meta(doc('Number of pods (0 to 1000).')),
+  mountPath: ruled('an absolute path', CONTAINER_MOUNT_PATH_RULE)
+    .meta({ pattern: '^/' })
+    .default('/mnt/secrets-store')
+    .meta(doc('Absolute path where the objects are mounted as files, read-only; the files change there on rotation.')),
+  subPath: z
+    .string()
+    .optional()
+    .meta({ ...doc('Never allowed: a subPath mount of a CSI secrets volume is never rotated. Read the file under mountPath instead.'), deprecated: true }),
+  workloadIdentityLabel: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc(`Pod label \`${WORKLOAD_IDENTITY_USE_LABEL}: "true"\`. The webhook then injects the token, for an app that uses the identity itself; the mount does not need it.`, {
+        see: 'https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html',
+      }),
+    ),
+  resources: withFieldDefaults(Resources).meta(
+    doc("The container's requests and limits. Small (not cdk8s-plus's 1000m/512Mi), and no CPU limit (it throttles).", { see: 'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/' }),
+  ),
+  securityContext: withFieldDefaults(SecurityContext).meta(
+    doc("The container's security context: the restricted Pod Security Standard.", { see: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted' }),
+  ),
+  labels: labelMap(RESERVED_POD_LABELS).default({}).meta(doc('Labels on the Deployment and its pods.')),
+  annotations: annotationMap(RESERVED_DEPLOYMENT_ANNOTATIONS).default({}).meta(doc('Annotations on the Deployment and its pods.')),
 });
 
 const Workload = z.strictObject({
-  /** Workload name: names the identity, ServiceAccount, SecretProviderClass and Deployment. */
-  name: pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63, starting and ending alphanumeric').max(40, 'use at most 40 characters (it prefixes other names)'),
-  /** Kubernetes namespace. */
+  name: pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63, starting and ending alphanumeric')
+    .max(40, 'use at most 40 characters (it prefixes other names)')
+    .meta(doc('Workload name, at most 40 characters. It names the identity, ServiceAccount, SecretProviderClass and Deployment.', { example: 'my-app' })),
   namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63')
     .max(63, 'use at most 63 characters')
     .refine((v) => !(FORBIDDEN_WORKLOAD_NAMESPACES as readonly string[]).includes(v), {
       error: 'kube-public is readable by every client and kube-node-lease holds node heartbeats: put the workload in a namespace of its own',
-    }),
-  /** ServiceAccount the pods run as; the federated credential's subject names it. @default - the workload name */
-  serviceAccount: pattern(DNS1123_SUBDOMAIN, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."').max(253, { error: 'use at most 253 characters' }).optional(),
-  objects: z.array(KeyVaultObject).min(1, 'list at least one Key Vault object to mount'),
-  /** Sync mounted objects to a Kubernetes Secret (opt-in; the Secret exists only while a pod mounts the volume). @default [] */
-  secretObjects: z.array(SecretObject).default([]),
-  deployment: Deployment,
+    })
+    .meta(doc(`Kubernetes namespace of the workload (not ${FORBIDDEN_WORKLOAD_NAMESPACES.join(' or ')}).`, { example: 'my-app' })),
+  serviceAccount: pattern(DNS1123_SUBDOMAIN, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."')
+    .max(253, { error: 'use at most 253 characters' })
+    .optional()
+    .meta(doc("ServiceAccount the pods run as; the federated credential's subject names it.", { unset: 'the workload name', example: 'my-app' })),
+  objects: z
+    .array(KeyVaultObject)
+    .min(1, 'list at least one Key Vault object to mount')
+    .meta(doc('Key Vault objects mounted as files (at least one).', { see: 'https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/getting-started/usage/' })),
+  secretObjects: z
+    .array(SecretObject)
+    .default([])
+    .meta(doc('Sync mounted objects to Kubernetes Secrets. Opt-in: a synced Secret exists only while a pod mounts the volume.', { see: 'https://secrets-store-csi-driver.sigs.k8s.io/topics/sync-as-kubernetes-secret' })),
+  deployment: Deployment.meta(doc("The Deployment that runs the workload's pods and mounts its objects read-only at mountPath.")),
 });
 
 const Identity = z.strictObject({
-  /** One identity per workload (default) or one shared by all workloads. @default per-workload */
-  mode: z.enum(['per-workload', 'shared']).default('per-workload'),
-  /** Role scope: the whole vault (default) or each object (`<vault id>/secrets/<name>`). @default vault */
-  roleScope: z.enum(['vault', 'object']).default('vault'),
-  /**
-   * `least-privilege` grants Key Vault Secrets User / Certificate User by object type.
-   * `administrator` grants Key Vault Administrator (every data-plane operation): a warning is printed.
-   * @default least-privilege
-   */
-  role: z.enum(['least-privilege', 'administrator']).default('least-privilege'),
-  /**
-   * Wait after role assignments and federated credentials for Azure to propagate them: one
-   * number and one unit (ms, s, m or h), as hashicorp/time's time_sleep takes it ("0s" disables).
-   * @default 30s
-   */
+  mode: z
+    .enum(['per-workload', 'shared'])
+    .default('per-workload')
+    .meta(doc(`One identity per workload (\`per-workload\`) or one for all (\`shared\`). An identity holds at most ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} federated credentials.`)),
+  roleScope: z.enum(['vault', 'object']).default('vault').meta(doc('Scope of the role assignments: the vault (`vault`) or each object (`object`, `<vault id>/secrets/<name>`).')),
+  role: z
+    .enum(['least-privilege', 'administrator'])
+    .default('least-privilege')
+    .meta(doc('`least-privilege` (Key Vault Secrets User or Certificate User, by object type) or `administrator`. Key Vault Administrator grants every data-plane operation, and a warning says so.')),
   propagationWait: z
     .string({ error: `expected a duration such as "30s": ${TIME_SLEEP_DURATION_RULE.fix}` })
     .regex(TIME_SLEEP_DURATION_RULE.pattern, { error: (issue) => timeSleepDurationFix(String(issue.input)) })
-    .default('30s'),
+    .default('30s')
+    .meta(
+      doc("Wait after role assignments and federated credentials, for Azure to propagate them. One number and one unit (ms, s, m or h), as hashicorp/time's time_sleep takes it; `0s` disables.", {
+        see: 'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected',
+      }),
+    ),
 });
 
 const State = z.discriminatedUnion(
   'backend',
   [
     z.strictObject({
-      backend: z.literal('local'),
-      /**
-       * State file path, relative to the project root, "/" between folders, never outside the
-       * project or inside cdktf.out/ or dist/ (the state holds the cluster's admin credentials).
-       * @default - terraform.<env>.tfstate
-       */
-      path: ruled('a relative path', ...STATE_PATH_RULES, BACKEND_LITERAL_RULE).optional(),
+      backend: z.literal('local').meta(doc('`local`: a state file in the project folder.')),
+      path: ruled('a relative path', ...STATE_PATH_RULES, BACKEND_LITERAL_RULE)
+        .optional()
+        .meta(
+          doc(`State file path, relative to the project root. "/" between folders, never outside the project or inside ${GENERATED_DIRS.map((d) => `${d}/`).join(' or ')}.`, {
+            unset: '`terraform.<env>.tfstate`',
+            example: 'state/my-app.tfstate',
+          }),
+        ),
     }),
     z.strictObject({
-      backend: z.literal('azurerm'),
-      resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE),
-      storageAccount: ruled('a storage account name', STORAGE_ACCOUNT_NAME_RULE),
-      container: ruled('a blob container name', STORAGE_CONTAINER_NAME_RULE),
-      /** Blob name of the state. @default - <env>.tfstate */
-      key: ruled('a blob name', BLOB_NAME_RULE, BACKEND_LITERAL_RULE).optional(),
+      backend: z.literal('azurerm').meta(doc('`azurerm`: a blob in an Azure Storage container.', { see: 'https://developer.hashicorp.com/terraform/language/backend/azurerm' })),
+      resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE).meta(doc('Resource group of the storage account.', { example: 'rg-tfstate' })),
+      storageAccount: ruled('a storage account name', STORAGE_ACCOUNT_NAME_RULE).meta(doc('Storage account name.', { example: 'sttfstate' })),
+      container: ruled('a blob container name', STORAGE_CONTAINER_NAME_RULE).meta(doc('Blob container name.', { example: 'tfstate' })),
+      key: ruled('a blob name', BLOB_NAME_RULE, BACKEND_LITERAL_RULE)
+        .optional()
+        .meta(doc('Blob name of the state.', { unset: '`<env>.tfstate`', example: 'my-app.tfstate' })),
     }),
   ],
   { error: 'use backend "local" or "azurerm"' },
 );
 
-const GitOps = z.discriminatedUnion(
-  'tool',
-  [
-    z.strictObject({
-      tool: z.literal('argocd'),
-      repoURL: ruled('a repository URL', ARGOCD_REPO_URL_RULE),
-      /** Path of the rendered folder inside the GitOps repository. @default - dist/<env> */
-      path: ruled('a repository path', GITOPS_PATH_RULE).meta({ minLength: 1 }).optional(),
-      /** @default HEAD */
-      targetRevision: text('targetRevision').default('HEAD'),
-      /** @default argocd */
-      namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('argocd'),
-      /** Argo CD AppProject of the Application. @default default */
-      project: ruled('an Argo CD project name', ARGOCD_PROJECT_RULE).default('default'),
-    }),
-    z.strictObject({
-      tool: z.literal('flux'),
-      /** Name of the Flux GitRepository source. */
-      sourceRef: pattern(DNS1123_SUBDOMAIN, 'use the name of a Flux GitRepository'),
-      /** Path of the rendered folder inside the GitOps repository. @default - dist/<env> */
-      path: ruled('a repository path', GITOPS_PATH_RULE).meta({ minLength: 1 }).optional(),
-      /** @default flux-system */
-      namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('flux-system'),
-      /** Reconcile interval, in the syntax the Kustomization CRD accepts. @default 10m */
-      interval: ruled('a Flux interval such as "10m"', FLUX_DURATION_RULE)
-        .refine((v) => !FLUX_DURATION_RULE.test(v) || durationSeconds(v) > 0, { error: 'use an interval longer than zero, such as "10m"' })
-        .default('10m'),
-    }),
-  ],
-  { error: 'use tool "argocd" or "flux"' },
-);
+const gitOpsPath = () =>
+  ruled('a repository path', GITOPS_PATH_RULE)
+    .meta({ minLength: 1 })
+    .optional()
+    .meta(doc('Path of the rendered folder inside the GitOps repository.', { unset: '`dist/<env>`', example: 'clusters/my-app' }));
+
+const ArgoCdGitOps = z.strictObject({
+  tool: z.literal('argocd').meta(doc('`argocd`: render an Argo CD Application.', { see: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications' })),
+  repoURL: ruled('a repository URL', ARGOCD_REPO_URL_RULE).meta(doc('URL of the Git repository holding the rendered folder.', { example: 'https://github.com/example/gitops.git' })),
+  path: gitOpsPath(),
+  targetRevision: text('targetRevision').default('HEAD').meta(doc('Git revision Argo CD syncs.')),
+  namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('argocd').meta(doc('Namespace Argo CD watches for Applications.')),
+  project: ruled('an Argo CD project name', ARGOCD_PROJECT_RULE).default('default').meta(doc('Argo CD AppProject of the Application.')),
+});
+
+const FluxGitOps = z.strictObject({
+  tool: z.literal('flux').meta(doc('`flux`: render a Flux Kustomization.', { see: 'https://fluxcd.io/flux/components/kustomize/kustomizations/' })),
+  sourceRef: pattern(DNS1123_SUBDOMAIN, 'use the name of a Flux GitRepository').meta(doc('Name of the Flux GitRepository source, in the namespace of the Kustomization.', { example: 'flux-system' })),
+  path: gitOpsPath(),
+  namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('flux-system').meta(doc('Namespace of the Kustomization.')),
+  interval: ruled('a Flux interval such as "10m"', FLUX_DURATION_RULE)
+    .refine((v) => !FLUX_DURATION_RULE.test(v) || durationSeconds(v) > 0, { error: 'use an interval longer than zero, such as "10m"' })
+    .default('10m')
+    .meta(doc('Reconcile interval, in the syntax the Kustomization CRD accepts (`10m`, `1h`, `1m30s`).')),
+});
+
+const GitOps = z.discriminatedUnion('tool', [ArgoCdGitOps, FluxGitOps], { error: 'use tool "argocd" or "flux"' });
 
 const Output = z.strictObject({
-  /** Render a Namespace object for each workload namespace other than "default". @default true */
-  namespaces: z.boolean().default(true),
-  gitops: GitOps.optional(),
+  namespaces: z.boolean().default(true).meta(doc('Render a Namespace object for each workload namespace other than `default`.')),
+  gitops: GitOps.optional().meta(doc('What a GitOps tool needs to apply the rendered folder: an Argo CD Application or a Flux Kustomization.', { unset: 'none' })),
 });
 
 /** The shape of an environment file, without the rules that span several fields. */
 export const EnvironmentShape = z.strictObject({
-  /** The JSON Schema reference for editors; ignored. */
-  $schema: z.string().optional(),
-  azure: Azure,
-  cluster: Cluster,
-  keyVault: KeyVault,
-  identity: Identity.default({ mode: 'per-workload', roleScope: 'vault', role: 'least-privilege', propagationWait: '30s' }),
-  workloads: z.array(Workload).min(1, 'list at least one workload'),
-  state: State.default({ backend: 'local' }),
-  output: Output.default({ namespaces: true }),
+  $schema: z.string().optional().meta(doc('Path or URL of this JSON Schema, for editors; the loader ignores it.', { unset: 'none', example: './environment.schema.json' })),
+  azure: Azure.meta(doc('Where the Azure resources go: region, resource group, subscription, cloud and tags.')),
+  cluster: Cluster.meta(doc('The AKS cluster. The stack creates it (`mode: create`, the default) or references an existing one (`mode: existing`).')),
+  keyVault: KeyVault.meta(doc('The Key Vault holding the objects the workloads mount. The stack creates it (`mode: create`, the default) or references an existing one (`mode: existing`).')),
+  identity: withFieldDefaults(Identity).meta(
+    doc('How workloads authenticate to Key Vault. Each uses a user-assigned identity federated with its ServiceAccount, with a role on the vault.', { see: 'https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster' }),
+  ),
+  workloads: z
+    .array(Workload)
+    .min(1, 'list at least one workload')
+    .meta(doc('The applications that mount Key Vault objects. Each gets an identity, a ServiceAccount, a SecretProviderClass and a Deployment.')),
+  state: State.default({ backend: 'local' }).meta(doc("Where Terraform keeps this environment's state, which holds the cluster's admin credentials.")),
+  output: withFieldDefaults(Output).meta(doc('What is rendered besides the workloads.')),
 });
+
+/**
+ * What the Deployment construct falls back to when it is used as a library, without an
+ * environment file: the schema's own defaults, parsed once (so each value is written once, in
+ * the schema) and frozen.
+ */
+export const DEPLOYMENT_DEFAULTS = deepFreeze(
+  Deployment.pick({ replicas: true, mountPath: true, workloadIdentityLabel: true, reloaderAnnotation: true, resources: true, securityContext: true }).parse({}),
+);
+
+/** What the Argo CD and Flux constructs fall back to without an environment file: the schema's defaults. */
+export const GITOPS_DEFAULTS = deepFreeze({
+  argocd: ArgoCdGitOps.pick({ targetRevision: true, namespace: true, project: true }).parse({}),
+  flux: FluxGitOps.pick({ namespace: true, interval: true }).parse({}),
+});
+
+type DeepReadonly<T> = T extends readonly (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}
 
 /** The environment file schema: shape, defaults, and the rules that span several fields. */
 export const EnvironmentSchema = EnvironmentShape.superRefine((env, ctx) => {
