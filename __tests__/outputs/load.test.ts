@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { defaultOutputsFile, loadOutputs, OUTPUT_NAME_CAMEL } from '../../lib/outputs/load';
-import { exampleModel, outputsFor } from '../charts/fixtures';
+import { exampleModel } from '../support/models';
+import { outputsFor } from '../support/outputs';
 import { userErrorOf } from '../support/user-error';
 
 let dir: string;
