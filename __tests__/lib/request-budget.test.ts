@@ -6,7 +6,7 @@
 import { KEY_VAULT_LIMITS, keyVaultLimit } from '../../lib/azure';
 import type { EnvironmentModel } from '../../lib/model';
 import { BUDGET_ERROR_SHARE, BUDGET_WARN_SHARE, environmentLoad, fetchCost, requestBudget, sharedLoads } from '../../lib/request-budget';
-import { minimalVariant, type Doc } from '../config/helpers';
+import { minimalVariant, type Doc } from '../support/config';
 import { modelFromYaml } from '../support/models';
 
 /** An environment of `replicas` pods mounting `objects` at `interval`. */

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { loadEnvironments } from '../../pipeline/environments';
-import { locate, minimalDoc, type Doc } from '../config/helpers';
+import { locate, minimalDoc, type Doc } from '../support/config';
 import { tempFolders } from '../support/temp';
 import { userErrorOf } from '../support/user-error';
 

@@ -5,8 +5,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { environmentJsonSchema, JSON_SCHEMA_FILE } from '../../lib/config/json-schema';
-import { exampleDoc, minimalDoc, readExample, ROOT, type Doc } from './helpers';
+import { environmentJsonSchema, JSON_SCHEMA_FILE } from '../../../lib/config/json-schema';
+import { exampleDoc, minimalDoc, readExample, ROOT, type Doc } from '../../support/config';
 import { parse } from 'yaml';
 
 const committed = readFileSync(path.join(ROOT, JSON_SCHEMA_FILE), 'utf8');

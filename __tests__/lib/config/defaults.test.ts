@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { load, MINIMAL, minimalVariant, ROOT } from './helpers';
+import { load, MINIMAL, minimalVariant, ROOT } from '../../support/config';
 
 const config = load(MINIMAL);
 const workload = config.workloads[0]!;

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { defaultOutputsFile, loadOutputs, OUTPUT_NAME_CAMEL } from '../../lib/outputs/load';
-import { exampleModel } from '../support/models';
-import { outputsFor } from '../support/outputs';
-import { tempFolders } from '../support/temp';
-import { userErrorOf } from '../support/user-error';
+import { defaultOutputsFile, loadOutputs, OUTPUT_NAME_CAMEL } from '../../../lib/outputs/load';
+import { exampleModel } from '../../support/models';
+import { outputsFor } from '../../support/outputs';
+import { tempFolders } from '../../support/temp';
+import { userErrorOf } from '../../support/user-error';
 
 const dir = tempFolders('akscsi-outputs-')();
 

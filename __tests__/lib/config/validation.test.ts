@@ -4,11 +4,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { environmentNameOf, loadEnvironment } from '../../lib/config/load';
-import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../../lib/azure';
-import { deriveEnvironment } from '../../lib/model';
-import { expectFails, FILE, load, locate, MINIMAL, minimalVariant, problemsOf, ROOT, shown, userErrorOf, variant, type Doc } from './helpers';
-import { tempFolders } from '../support/temp';
+import { environmentNameOf, loadEnvironment } from '../../../lib/config/load';
+import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../../../lib/azure';
+import { deriveEnvironment } from '../../../lib/model';
+import { expectFails, FILE, load, locate, MINIMAL, minimalVariant, problemsOf, ROOT, shown, userErrorOf, variant, type Doc } from '../../support/config';
+import { tempFolders } from '../../support/temp';
 
 const VAULT = 'use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"';
 const DURATION = 'use a Go duration such as "30s", "2m" or "1h30m" (units ns, us, ms, s, m, h)';
