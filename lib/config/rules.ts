@@ -42,6 +42,11 @@ interface WorkloadScope {
   readonly firstUse: FirstUses;
 }
 
+/** The YAML path of a field of the deployment of `workloads[i]`. */
+function deploymentPath(i: number, ...rest: (string | number)[]): (string | number)[] {
+  return ['workloads', i, 'deployment', ...rest];
+}
+
 /** A rule over one workload. */
 type WorkloadRule = (scope: WorkloadScope) => RuleViolation[];
 
@@ -207,7 +212,7 @@ function noSubPathMount({ w, i }: WorkloadScope): RuleViolation[] {
   if (w.deployment.subPath === undefined) return [];
   return [
     {
-      path: ['workloads', i, 'deployment', 'subPath'],
+      path: deploymentPath(i, 'subPath'),
       received: w.deployment.subPath,
       message: 'a subPath mount of a CSI secrets volume is never rotated: remove subPath and read the file under mountPath',
     },
@@ -252,12 +257,11 @@ function syncedSecretKeys(w: WorkloadInput): Map<string, Set<string>> {
 /** Each variable set once, and read from a Secret and key the workload syncs. */
 function environmentVariablesUnique({ w, i }: WorkloadScope): RuleViolation[] {
   const out: RuleViolation[] = [];
-  const at = (...rest: (string | number)[]) => ['workloads', i, 'deployment', ...rest];
   const envNames = new Map<string, string>();
   w.deployment.env.forEach((e, j) => {
     const first = envNames.get(e.name);
     if (first !== undefined) {
-      out.push({ path: at('env', j, 'name'), received: e.name, message: `environment variable already set by ${first}: ${ENV_VAR_NAMES_UNIQUE_RULE.fix}` });
+      out.push({ path: deploymentPath(i, 'env', j, 'name'), received: e.name, message: `environment variable already set by ${first}: ${ENV_VAR_NAMES_UNIQUE_RULE.fix}` });
     } else {
       envNames.set(e.name, `deployment.env[${j}]`);
     }
@@ -266,13 +270,13 @@ function environmentVariablesUnique({ w, i }: WorkloadScope): RuleViolation[] {
   w.deployment.envFromSyncedSecret.forEach((e, j) => {
     const keys = secretKeys.get(e.secretName);
     if (keys === undefined) {
-      out.push({ path: at('envFromSyncedSecret', j, 'secretName'), received: e.secretName, message: 'not a Secret this workload syncs: add it under secretObjects, or use a secretName listed there' });
+      out.push({ path: deploymentPath(i, 'envFromSyncedSecret', j, 'secretName'), received: e.secretName, message: 'not a Secret this workload syncs: add it under secretObjects, or use a secretName listed there' });
     } else if (!keys.has(e.key)) {
-      out.push({ path: at('envFromSyncedSecret', j, 'key'), received: e.key, message: `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}` });
+      out.push({ path: deploymentPath(i, 'envFromSyncedSecret', j, 'key'), received: e.key, message: `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}` });
     }
     const first = envNames.get(e.name);
     if (first !== undefined) {
-      out.push({ path: at('envFromSyncedSecret', j, 'name'), received: e.name, message: `environment variable already set by ${first}: use one or the other` });
+      out.push({ path: deploymentPath(i, 'envFromSyncedSecret', j, 'name'), received: e.name, message: `environment variable already set by ${first}: use one or the other` });
     } else {
       envNames.set(e.name, `deployment.envFromSyncedSecret[${j}]`);
     }
@@ -407,16 +411,15 @@ export function deploymentAnnotations(env: EnvironmentConfig, w: WorkloadInput, 
 function portsUnique({ w, i }: WorkloadScope): RuleViolation[] {
   const out: RuleViolation[] = [];
   const d = w.deployment;
-  const at = (...rest: (string | number)[]) => ['workloads', i, 'deployment', ...rest];
   if (!PORT_NAMES_UNIQUE_RULE.test(d.ports)) {
     const r = firstRepeat(d.ports, (p) => p.name)!;
-    out.push({ path: at('ports', r.index, 'name'), received: d.ports[r.index]!.name, message: `port name already used by ports[${r.first}]: ${PORT_NAMES_UNIQUE_RULE.fix}` });
+    out.push({ path: deploymentPath(i, 'ports', r.index, 'name'), received: d.ports[r.index]!.name, message: `port name already used by ports[${r.first}]: ${PORT_NAMES_UNIQUE_RULE.fix}` });
   }
   if (!PORT_NUMBERS_UNIQUE_RULE.test(d.ports)) {
     const r = firstRepeat(d.ports, (p) => `${p.containerPort}/${p.protocol}`)!;
     const p = d.ports[r.index]!;
     out.push({
-      path: at('ports', r.index, 'containerPort'),
+      path: deploymentPath(i, 'ports', r.index, 'containerPort'),
       received: p.containerPort,
       message: `${p.containerPort}/${p.protocol} is already listed by ports[${r.first}]: ${PORT_NUMBERS_UNIQUE_RULE.fix} (server-side apply refuses a repeated containerPort and protocol)`,
     });
@@ -428,17 +431,16 @@ function portsUnique({ w, i }: WorkloadScope): RuleViolation[] {
 function annotationsFit({ env, w, i }: WorkloadScope): RuleViolation[] {
   const out: RuleViolation[] = [];
   const d = w.deployment;
-  const at = (...rest: (string | number)[]) => ['workloads', i, 'deployment', ...rest];
   if (env.output.gitops?.tool === 'argocd' && ARGOCD_SYNC_WAVE_ANNOTATION in d.annotations) {
     out.push({
-      path: at('annotations', ARGOCD_SYNC_WAVE_ANNOTATION),
+      path: deploymentPath(i, 'annotations', ARGOCD_SYNC_WAVE_ANNOTATION),
       received: d.annotations[ARGOCD_SYNC_WAVE_ANNOTATION],
       message: 'the Argo CD sync waves are ours (the Deployment syncs after its SecretProviderClass): remove this annotation',
     });
   }
   const annotations = deploymentAnnotations(env, w, secretProviderClassName(w.name));
   if (!ANNOTATIONS_SIZE_RULE.test(annotations)) {
-    out.push({ path: at('annotations'), message: `the Deployment's annotations come to ${annotationsSize(annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}` });
+    out.push({ path: deploymentPath(i, 'annotations'), message: `the Deployment's annotations come to ${annotationsSize(annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}` });
   }
   w.secretObjects.forEach((s, j) => {
     if (s.annotations !== undefined && !ANNOTATIONS_SIZE_RULE.test(s.annotations)) {
