@@ -229,14 +229,9 @@ function objectsArray(raw: unknown, malformed: Malformed): unknown[] | undefined
     malformed('spec.parameters.objects is missing: nothing would be mounted');
     return undefined;
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(raw);
-  } catch (e) {
-    malformed(`objects is not valid YAML (${firstLine(e)})`);
-    return undefined;
-  }
-  const array = rec(doc)['array'];
+  const doc = yamlOrReport(raw, 'objects', malformed);
+  if (doc === undefined) return undefined;
+  const array = rec(doc.value)['array'];
   if (!Array.isArray(array)) {
     malformed('objects has no "array:" list');
     return undefined;
@@ -250,18 +245,23 @@ function objectElement(element: unknown, i: number, malformed: Malformed): Recor
     malformed(`array[${i}] is ${show(element)}, not a "- |" block string`);
     return undefined;
   }
-  let o: unknown;
+  const o = yamlOrReport(element, `array[${i}]`, malformed);
+  if (o === undefined) return undefined;
+  if (!isRecord(o.value)) {
+    malformed(`array[${i}] is ${show(o.value)}, not a mapping`);
+    return undefined;
+  }
+  return o.value;
+}
+
+/** `text` read as YAML, or undefined (reported as "`what` is not valid YAML"). */
+function yamlOrReport(text: string, what: string, malformed: Malformed): { value: unknown } | undefined {
   try {
-    o = parseYaml(element);
+    return { value: parseYaml(text) };
   } catch (e) {
-    malformed(`array[${i}] is not valid YAML (${firstLine(e)})`);
+    malformed(`${what} is not valid YAML (${firstLine(e)})`);
     return undefined;
   }
-  if (!isRecord(o)) {
-    malformed(`array[${i}] is ${show(o)}, not a mapping`);
-    return undefined;
-  }
-  return o;
 }
 
 /** One element of the objects list, for findings. */
