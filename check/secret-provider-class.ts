@@ -59,8 +59,8 @@ export function analyzeSecretProviderClass(spc: K8sObject, ctx: SpcContext, out:
   const tenant = checkTenant(link, keyvaultName);
   const clientId = checkIdentity(link);
   checkCloud(link);
-  const { objects, files, written, histories } = analyzeObjects(spc, link.params['objects'], out);
-  const syncedSecrets = analyzeSecretObjects(spc, spec['secretObjects'], { written, histories }, out);
+  const { objects, files, written, histories } = analyzeObjects(link);
+  const syncedSecrets = analyzeSecretObjects(link, spec['secretObjects'], { written, histories });
   return { object: spc, keyvaultName, tenantId: tenant, clientId, objects, files, written, syncedSecrets };
 }
 
@@ -197,11 +197,11 @@ interface AnalyzedObjects {
 /** Reports a malformed `objects` parameter (the message after the SPC's name). */
 type Malformed = (message: string) => void;
 
-function analyzeObjects(spc: K8sObject, raw: unknown, out: Findings): AnalyzedObjects {
+function analyzeObjects({ spc, params, out }: SpcLink): AnalyzedObjects {
   const analyzed: AnalyzedObjects = { objects: [], files: new Set(), written: new Set(), histories: new Map() };
   const malformed: Malformed = (message) =>
     out.add('spc-objects-malformed', spc.where('spec.parameters.objects'), `${spc.ref}: ${message}`, 'write objects as "array:" followed by one "- |" block per object, each a YAML mapping with objectName and objectType');
-  const array = objectsArray(raw, malformed);
+  const array = objectsArray(params['objects'], malformed);
   const firstByFile = new Map<string, number>();
   array?.forEach((element, i) => {
     const o = objectElement(element, i, malformed);
@@ -334,23 +334,25 @@ interface SecretObjectAt {
   readonly path: string;
   /** `secretObjects "name"`, or `secretObjects[i]` without a name. */
   readonly label: string;
+  /** What the mount holds, for the data items' `objectName`s. */
+  readonly mount: MountFiles;
   readonly out: Findings;
 }
 
-function analyzeSecretObjects(spc: K8sObject, raw: unknown, mount: MountFiles, out: Findings): Set<string> {
+function analyzeSecretObjects({ spc, out }: SpcLink, raw: unknown, mount: MountFiles): Set<string> {
   const secrets = new Set<string>();
   list(raw).forEach((entry, i) => {
     const e = rec(entry);
     const secretName = str(e['secretName']);
     if (secretName) secrets.add(secretName);
-    const at: SecretObjectAt = { spc, path: `spec.secretObjects[${i}]`, label: secretName ? `secretObjects "${secretName}"` : `secretObjects[${i}]`, out };
-    checkSecretObject(at, e, mount);
+    const at: SecretObjectAt = { spc, path: `spec.secretObjects[${i}]`, label: secretName ? `secretObjects "${secretName}"` : `secretObjects[${i}]`, mount, out };
+    checkSecretObject(at, e);
   });
   return secrets;
 }
 
 /** One synced Secret: named, typed, with data items from mounted files under the keys its type needs. */
-function checkSecretObject(at: SecretObjectAt, e: Record<string, unknown>, mount: MountFiles): void {
+function checkSecretObject(at: SecretObjectAt, e: Record<string, unknown>): void {
   const { spc, path, label, out } = at;
   if (!str(e['secretName'])) {
     out.add('secret-object-malformed', spc.where(`${path}.secretName`), `${spc.ref}: ${label} has no secretName`, 'set secretName to the name of the Kubernetes Secret to create');
@@ -364,12 +366,12 @@ function checkSecretObject(at: SecretObjectAt, e: Record<string, unknown>, mount
     out.add('secret-object-malformed', spc.where(`${path}.data`), `${spc.ref}: ${label} has no data items`, 'add data items of {objectName, key}');
     return;
   }
-  const keys = data.flatMap((item, j) => checkSecretData(at, rec(item), j, mount));
+  const keys = data.flatMap((item, j) => checkSecretData(at, rec(item), j));
   checkSecretKeys(at, type, keys);
 }
 
 /** One data item: objectName a file the mount holds, key one the API server accepts. Returns its key. */
-function checkSecretData({ spc, path, label, out }: SecretObjectAt, d: Record<string, unknown>, j: number, mount: MountFiles): string[] {
+function checkSecretData({ spc, path, label, mount, out }: SecretObjectAt, d: Record<string, unknown>, j: number): string[] {
   const objectName = str(d['objectName']);
   const key = str(d['key']);
   if (!objectName || !key) {
