@@ -184,11 +184,7 @@ export class SecretsStoreDeployment extends Construct {
     super(scope, id);
     const sa = props.serviceAccount;
     const spc = props.secretProviderClass;
-    const subject = `Deployment ${sa.namespace}/${props.name}`;
-    const fail = (path: string, received: unknown, message: string) => constructError(subject, path, received, message);
-    const check = <T>(rule: Rule<T>, value: T, path: string, received: unknown = value) => {
-      if (!rule.test(value)) throw fail(path, received, rule.fix);
-    };
+    const { fail, check } = validators(`Deployment ${sa.namespace}/${props.name}`);
 
     check(DNS1123_LABEL_RULE, props.name, 'name');
     if (spc.namespace !== sa.namespace) {
@@ -201,25 +197,9 @@ export class SecretsStoreDeployment extends Construct {
     check(CONTAINER_MOUNT_PATH_RULE, mountPath, 'mountPath');
     const replicas = props.replicas ?? DEPLOYMENT_DEFAULTS.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) throw fail('replicas', replicas, 'use a whole number of 0 or more');
-    (props.env ?? []).forEach((e, i) => check(ENV_VAR_NAME_RULE, e.name, `env[${i}].name`));
     const envFromSecret = props.envFromSyncedSecret ?? [];
-    envFromSecret.forEach((e, i) => {
-      check(ENV_VAR_NAME_RULE, e.name, `envFromSyncedSecret[${i}].name`);
-      const keys = spc.syncedSecrets.get(e.secretName);
-      if (keys === undefined) {
-        const known = [...spc.syncedSecrets.keys()].map((s) => JSON.stringify(s)).join(', ');
-        throw fail(`envFromSyncedSecret[${i}].secretName`, e.secretName, `not a Secret synced by SecretProviderClass ${spc.name}: ${known ? `use one of ${known}` : 'add it to secretObjects first'}`);
-      }
-      if (!keys.has(e.key)) throw fail(`envFromSyncedSecret[${i}].key`, e.key, `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}`);
-    });
-    const allEnv = [...(props.env ?? []), ...envFromSecret];
-    check(ENV_VAR_NAMES_UNIQUE_RULE, allEnv, 'env', allEnv[firstRepeat(allEnv, (e) => e.name)?.index ?? 0]?.name);
-    const ports = props.ports ?? [];
-    ports.forEach((p, i) => {
-      if (p.name !== undefined) check(PORT_NAME_RULE, p.name, `ports[${i}].name`);
-    });
-    check(PORT_NAMES_UNIQUE_RULE, ports, 'ports', ports[firstRepeat(ports, (p) => p.name)?.index ?? 0]?.name);
-    check(PORT_NUMBERS_UNIQUE_RULE, ports, 'ports', ports[firstRepeat(ports, (p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`)?.index ?? 0]?.containerPort);
+    validateEnv(props, fail, check);
+    validatePorts(props.ports ?? [], check);
     validateMetadata(props, check);
     const resources = resolveResources(props.resources, check);
     const security = resolveSecurity(props.securityContext, fail, check);
@@ -240,7 +220,22 @@ export class SecretsStoreDeployment extends Construct {
     }
     check(ANNOTATIONS_SIZE_RULE, annotations, 'annotations', `${annotationsSize(annotations)} bytes`);
 
-    this.resource = new kplus.Deployment(this, 'Resource', {
+    this.resource = this.buildDeployment(props, { replicas, podLabels, annotations, security });
+    const volume = kplus.Volume.fromCsi(this, 'SecretsStore', CSI_DRIVER, {
+      name: SECRETS_VOLUME_NAME,
+      readOnly: true,
+      attributes: { secretProviderClass: spc.name },
+    });
+    const container = this.addAppContainer(props, security);
+    container.mount(mountPath, volume, { readOnly: true });
+    this.podSecurity = this.patchRendered(resources);
+  }
+
+  /** The Deployment: metadata, pod metadata, our own selector, the ServiceAccount and pod security context. */
+  private buildDeployment(props: SecretsStoreDeploymentProps, resolved: { replicas: number; podLabels: Record<string, string>; annotations: Record<string, string>; security: ResolvedSecurity }): kplus.Deployment {
+    const { replicas, podLabels, annotations, security } = resolved;
+    const sa = props.serviceAccount;
+    const deployment = new kplus.Deployment(this, 'Resource', {
       metadata: {
         name: props.name,
         namespace: this.namespace,
@@ -258,14 +253,12 @@ export class SecretsStoreDeployment extends Construct {
       automountServiceAccountToken: sa.automountToken,
       securityContext: { ensureNonRoot: security.runAsNonRoot, user: security.runAsUser, group: security.runAsGroup },
     });
-    this.resource.select(kplus.LabelSelector.of({ labels: { ...this.selector } }));
+    deployment.select(kplus.LabelSelector.of({ labels: { ...this.selector } }));
+    return deployment;
+  }
 
-    const volume = kplus.Volume.fromCsi(this, 'SecretsStore', CSI_DRIVER, {
-      name: SECRETS_VOLUME_NAME,
-      readOnly: true,
-      attributes: { secretProviderClass: spc.name },
-    });
-
+  /** The one container: image, command, ports, security context, and its environment variables. */
+  private addAppContainer(props: SecretsStoreDeploymentProps, security: ResolvedSecurity): kplus.Container {
     const container = this.resource.addContainer({
       name: props.name,
       image: props.image,
@@ -292,12 +285,15 @@ export class SecretsStoreDeployment extends Construct {
       },
     });
     for (const e of props.env ?? []) container.env.addVariable(e.name, kplus.EnvValue.fromValue(e.value));
-    envFromSecret.forEach((e, i) => {
+    (props.envFromSyncedSecret ?? []).forEach((e, i) => {
       const secret = kplus.Secret.fromSecretName(this, `SyncedSecret${i}`, e.secretName);
       container.env.addVariable(e.name, kplus.EnvValue.fromSecretValue({ secret, key: e.key }));
     });
-    container.mount(mountPath, volume, { readOnly: true });
+    return container;
+  }
 
+  /** Patches what cdk8s-plus renders its own way, then judges the pod as rendered. */
+  private patchRendered(resources: { requests: Record<string, string>; limits: Record<string, string> }): PodSecurityResult {
     const apiObject = ApiObject.of(this.resource);
     // Escape hatch 1: cdk8s-plus always adds the hashed `cdk8s.io/metadata.addr` pod label, even
     // with `select: false`; it would make pod labels depend on the construct path.
@@ -310,7 +306,7 @@ export class SecretsStoreDeployment extends Construct {
 
     // Judge the pod as rendered, so namespace labels never promise more than the pods meet.
     const rendered = apiObject.toJson() as { spec: { template: { spec: PodSpecView } } };
-    this.podSecurity = podSecurityOf(rendered.spec.template.spec);
+    return podSecurityOf(rendered.spec.template.spec);
   }
 }
 
@@ -326,6 +322,42 @@ interface ResolvedSecurity {
 
 type Fail = (path: string, received: unknown, message: string) => Error;
 type Check = <T>(rule: Rule<T>, value: T, path: string, received?: unknown) => void;
+
+/** Errors that name the Deployment, the prop, the value and the fix; `check` throws when a rule is broken. */
+function validators(subject: string): { fail: Fail; check: Check } {
+  const fail: Fail = (path, received, message) => constructError(subject, path, received, message);
+  const check: Check = (rule, value, path, received = value) => {
+    if (!rule.test(value)) throw fail(path, received, rule.fix);
+  };
+  return { fail, check };
+}
+
+/** Variable names, each set once, and each synced Secret and key one the SecretProviderClass syncs. */
+function validateEnv(props: SecretsStoreDeploymentProps, fail: Fail, check: Check): void {
+  const spc = props.secretProviderClass;
+  (props.env ?? []).forEach((e, i) => check(ENV_VAR_NAME_RULE, e.name, `env[${i}].name`));
+  const envFromSecret = props.envFromSyncedSecret ?? [];
+  envFromSecret.forEach((e, i) => {
+    check(ENV_VAR_NAME_RULE, e.name, `envFromSyncedSecret[${i}].name`);
+    const keys = spc.syncedSecrets.get(e.secretName);
+    if (keys === undefined) {
+      const known = [...spc.syncedSecrets.keys()].map((s) => JSON.stringify(s)).join(', ');
+      throw fail(`envFromSyncedSecret[${i}].secretName`, e.secretName, `not a Secret synced by SecretProviderClass ${spc.name}: ${known ? `use one of ${known}` : 'add it to secretObjects first'}`);
+    }
+    if (!keys.has(e.key)) throw fail(`envFromSyncedSecret[${i}].key`, e.key, `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}`);
+  });
+  const allEnv = [...(props.env ?? []), ...envFromSecret];
+  check(ENV_VAR_NAMES_UNIQUE_RULE, allEnv, 'env', allEnv[firstRepeat(allEnv, (e) => e.name)?.index ?? 0]?.name);
+}
+
+/** Port names, and each name and containerPort with protocol listed once. */
+function validatePorts(ports: readonly DeploymentPort[], check: Check): void {
+  ports.forEach((p, i) => {
+    if (p.name !== undefined) check(PORT_NAME_RULE, p.name, `ports[${i}].name`);
+  });
+  check(PORT_NAMES_UNIQUE_RULE, ports, 'ports', ports[firstRepeat(ports, (p) => p.name)?.index ?? 0]?.name);
+  check(PORT_NUMBERS_UNIQUE_RULE, ports, 'ports', ports[firstRepeat(ports, (p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`)?.index ?? 0]?.containerPort);
+}
 
 /** Labels and annotations as the API server checks them, and none of the keys we set. */
 function validateMetadata(props: SecretsStoreDeploymentProps, check: Check): void {

@@ -53,48 +53,74 @@ const param = (params: Record<string, unknown>, key: string): string | undefined
 
 export function analyzeSecretProviderClass(spc: K8sObject, ctx: SpcContext, out: Findings): SpcInfo {
   const spec = rec(spc.body['spec']);
-  const params = rec(spec['parameters']);
-  const p = (key: string) => `spec.parameters.${key}`;
+  const link: SpcLink = { spc, params: rec(spec['parameters']), ctx, out };
+  checkKind(link, spec);
+  const keyvaultName = checkVault(link);
+  const tenant = checkTenant(link, keyvaultName);
+  const clientId = checkIdentity(link);
+  checkCloud(link);
+  const { objects, files, written, histories } = analyzeObjects(link);
+  const syncedSecrets = analyzeSecretObjects(link, spec['secretObjects'], { written, histories });
+  return { object: spc, keyvaultName, tenantId: tenant, clientId, objects, files, written, syncedSecrets };
+}
 
+/** One SecretProviderClass as the checks of its links read it. */
+interface SpcLink {
+  readonly spc: K8sObject;
+  readonly params: Record<string, unknown>;
+  readonly ctx: SpcContext;
+  readonly out: Findings;
+}
+
+/** `spec.parameters.<key>`, for findings. */
+const paramPath = (key: string) => `spec.parameters.${key}`;
+
+/** The API version and provider the driver serves. */
+function checkKind({ spc, out }: SpcLink, spec: Record<string, unknown>): void {
   if (spc.apiVersion !== SPC_API_VERSION) {
     out.add('spc-api-version', spc.where('apiVersion'), `${spc.ref} uses apiVersion "${spc.apiVersion}"; v1alpha1 is deprecated`, `set apiVersion: ${SPC_API_VERSION}`);
   }
   if (str(spec['provider']) !== 'azure') {
     out.add('spc-provider', spc.where('spec.provider'), `${spc.ref} has provider ${show(spec['provider'])}: the Azure Key Vault provider only serves "azure"`, 'set spec.provider: azure');
   }
+}
 
-  // Vault
+/** The vault: named, and the one of the stack and of the outputs file. Returns its name. */
+function checkVault({ spc, params, ctx, out }: SpcLink): string | undefined {
   const keyvaultName = param(params, 'keyvaultName');
   if (keyvaultName === undefined) {
-    out.add('spc-keyvault-name', spc.where(p('keyvaultName')), `${spc.ref} has no keyvaultName: the provider cannot know which vault to read`, 'set spec.parameters.keyvaultName to the vault name from the Terraform outputs');
-  } else {
-    const lower = keyvaultName.toLowerCase();
-    if (ctx.vaultNames.length > 0 && !ctx.vaultNames.some((n) => n.toLowerCase() === lower)) {
-      out.add(
-        'spc-keyvault-name',
-        spc.where(p('keyvaultName')),
-        `${spc.ref} reads vault "${keyvaultName}" but the stack's vault is ${ctx.vaultNames.map((n) => `"${n}"`).join(' or ')}`,
-        `set spec.parameters.keyvaultName: ${ctx.vaultNames[0]}`,
-      );
-    }
-    const o = ctx.outputs;
-    if (o && o.contract.keyVault.name.toLowerCase() !== lower) {
-      out.add(
-        'spc-keyvault-name',
-        spc.where(p('keyvaultName')),
-        `${spc.ref} reads vault "${keyvaultName}" but ${o.file} says keyVault.name is "${o.contract.keyVault.name}"`,
-        `set spec.parameters.keyvaultName: ${o.contract.keyVault.name}, or re-render from the current outputs`,
-      );
-    }
+    out.add('spc-keyvault-name', spc.where(paramPath('keyvaultName')), `${spc.ref} has no keyvaultName: the provider cannot know which vault to read`, 'set spec.parameters.keyvaultName to the vault name from the Terraform outputs');
+    return keyvaultName;
   }
+  const lower = keyvaultName.toLowerCase();
+  if (ctx.vaultNames.length > 0 && !ctx.vaultNames.some((n) => n.toLowerCase() === lower)) {
+    out.add(
+      'spc-keyvault-name',
+      spc.where(paramPath('keyvaultName')),
+      `${spc.ref} reads vault "${keyvaultName}" but the stack's vault is ${ctx.vaultNames.map((n) => `"${n}"`).join(' or ')}`,
+      `set spec.parameters.keyvaultName: ${ctx.vaultNames[0]}`,
+    );
+  }
+  const o = ctx.outputs;
+  if (o && o.contract.keyVault.name.toLowerCase() !== lower) {
+    out.add(
+      'spc-keyvault-name',
+      spc.where(paramPath('keyvaultName')),
+      `${spc.ref} reads vault "${keyvaultName}" but ${o.file} says keyVault.name is "${o.contract.keyVault.name}"`,
+      `set spec.parameters.keyvaultName: ${o.contract.keyVault.name}, or re-render from the current outputs`,
+    );
+  }
+  return keyvaultName;
+}
 
-  // Tenant
+/** The tenant: spelled tenantID, set, and the vault's and the outputs file's. Returns it. */
+function checkTenant({ spc, params, ctx, out }: SpcLink, keyvaultName: string | undefined): string | undefined {
   const tenantID = param(params, 'tenantID');
   const tenantIdOld = param(params, 'tenantId');
   if (tenantIdOld !== undefined) {
     out.add(
       'spc-tenant-id-spelling',
-      spc.where(p('tenantId')),
+      spc.where(paramPath('tenantId')),
       tenantID !== undefined
         ? `${spc.ref} sets both tenantID and the deprecated tenantId; tenantId is ignored`
         : `${spc.ref} uses the deprecated spelling tenantId (read only while tenantID is absent)`,
@@ -102,35 +128,34 @@ export function analyzeSecretProviderClass(spc: K8sObject, ctx: SpcContext, out:
     );
   }
   const tenant = tenantID ?? tenantIdOld;
+  const where = spc.where(paramPath(tenantID !== undefined ? 'tenantID' : 'tenantId'));
   if (tenant === undefined) {
-    out.add('spc-tenant-id', spc.where(p('tenantID')), `${spc.ref} has no tenantID: the provider cannot get a token`, 'set spec.parameters.tenantID to the tenant id from the Terraform outputs');
-  } else {
-    const stackTenant = keyvaultName !== undefined ? ctx.vaultTenants.get(keyvaultName.toLowerCase()) : undefined;
-    if (stackTenant !== undefined && stackTenant.toLowerCase() !== tenant.toLowerCase()) {
-      out.add(
-        'spc-tenant-id',
-        spc.where(p(tenantID !== undefined ? 'tenantID' : 'tenantId')),
-        `${spc.ref} has tenantID "${tenant}" but the stack's vault "${keyvaultName}" is in tenant "${stackTenant}"`,
-        `set spec.parameters.tenantID: ${stackTenant}`,
-      );
-    }
+    out.add('spc-tenant-id', spc.where(paramPath('tenantID')), `${spc.ref} has no tenantID: the provider cannot get a token`, 'set spec.parameters.tenantID to the tenant id from the Terraform outputs');
+    return tenant;
   }
-  if (tenant !== undefined && ctx.outputs && ctx.outputs.contract.tenantId.toLowerCase() !== tenant.toLowerCase()) {
+  const stackTenant = keyvaultName !== undefined ? ctx.vaultTenants.get(keyvaultName.toLowerCase()) : undefined;
+  if (stackTenant !== undefined && stackTenant.toLowerCase() !== tenant.toLowerCase()) {
+    out.add('spc-tenant-id', where, `${spc.ref} has tenantID "${tenant}" but the stack's vault "${keyvaultName}" is in tenant "${stackTenant}"`, `set spec.parameters.tenantID: ${stackTenant}`);
+  }
+  if (ctx.outputs && ctx.outputs.contract.tenantId.toLowerCase() !== tenant.toLowerCase()) {
     out.add(
       'spc-tenant-id',
-      spc.where(p(tenantID !== undefined ? 'tenantID' : 'tenantId')),
+      where,
       `${spc.ref} has tenantID "${tenant}" but ${ctx.outputs.file} says tenantId is "${ctx.outputs.contract.tenantId}"`,
       `set spec.parameters.tenantID: ${ctx.outputs.contract.tenantId}`,
     );
   }
+  return tenant;
+}
 
-  // Identity
+/** The identity: workload identity through clientID, no other mode. Returns the client id. */
+function checkIdentity({ spc, params, out }: SpcLink): string | undefined {
   const clientId = param(params, 'clientID');
   for (const mode of ['usePodIdentity', 'useVMManagedIdentity'] as const) {
     if (truthy(params[mode])) {
       out.add(
         'spc-identity-mode',
-        spc.where(p(mode)),
+        spc.where(paramPath(mode)),
         `${spc.ref} sets ${mode}: "true", so the provider ignores the workload identity (clientID) and the federated credential`,
         `remove spec.parameters.${mode} and set clientID to the workload identity's client id`,
       );
@@ -139,26 +164,26 @@ export function analyzeSecretProviderClass(spc: K8sObject, ctx: SpcContext, out:
   if (clientId === undefined) {
     out.add(
       'spc-client-id-missing',
-      spc.where(p('clientID')),
+      spc.where(paramPath('clientID')),
       `${spc.ref} has no clientID: with workload identity the provider uses the SPC clientID, not the ServiceAccount annotation`,
       "set spec.parameters.clientID to the workload identity's client id from the Terraform outputs",
     );
   }
-  if (ctx.outputs) {
-    const cloud = param(params, 'cloudName') ?? 'AzurePublicCloud';
-    if (cloud.toLowerCase() !== ctx.outputs.contract.cloudName.toLowerCase()) {
-      out.add(
-        'spc-cloud-name',
-        spc.where(p('cloudName')),
-        `${spc.ref} targets cloud "${cloud}" but ${ctx.outputs.file} says cloudName is "${ctx.outputs.contract.cloudName}"`,
-        `set spec.parameters.cloudName: ${ctx.outputs.contract.cloudName}`,
-      );
-    }
-  }
+  return clientId;
+}
 
-  const { objects, files, written, histories } = analyzeObjects(spc, params['objects'], out);
-  const syncedSecrets = analyzeSecretObjects(spc, spec['secretObjects'], { written, histories }, out);
-  return { object: spc, keyvaultName, tenantId: tenant, clientId, objects, files, written, syncedSecrets };
+/** The cloud: the outputs file's. */
+function checkCloud({ spc, params, ctx, out }: SpcLink): void {
+  if (!ctx.outputs) return;
+  const cloud = param(params, 'cloudName') ?? 'AzurePublicCloud';
+  if (cloud.toLowerCase() !== ctx.outputs.contract.cloudName.toLowerCase()) {
+    out.add(
+      'spc-cloud-name',
+      spc.where(paramPath('cloudName')),
+      `${spc.ref} targets cloud "${cloud}" but ${ctx.outputs.file} says cloudName is "${ctx.outputs.contract.cloudName}"`,
+      `set spec.parameters.cloudName: ${ctx.outputs.contract.cloudName}`,
+    );
+  }
 }
 
 interface AnalyzedObjects {
@@ -169,180 +194,233 @@ interface AnalyzedObjects {
   histories: Map<string, number>;
 }
 
-function analyzeObjects(spc: K8sObject, raw: unknown, out: Findings): AnalyzedObjects {
-  const objects: MountedObject[] = [];
-  const files = new Set<string>();
-  const written = new Set<string>();
-  const histories = new Map<string, number>();
-  const where = spc.where('spec.parameters.objects');
-  const malformed = (message: string) =>
-    out.add('spc-objects-malformed', where, `${spc.ref}: ${message}`, 'write objects as "array:" followed by one "- |" block per object, each a YAML mapping with objectName and objectType');
+/** Reports a malformed `objects` parameter (the message after the SPC's name). */
+type Malformed = (message: string) => void;
 
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    malformed('spec.parameters.objects is missing: nothing would be mounted');
-    return { objects, files, written, histories };
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(raw);
-  } catch (e) {
-    malformed(`objects is not valid YAML (${firstLine(e)})`);
-    return { objects, files, written, histories };
-  }
-  const array = rec(doc)['array'];
-  if (!Array.isArray(array)) {
-    malformed('objects has no "array:" list');
-    return { objects, files, written, histories };
-  }
-
+function analyzeObjects({ spc, params, out }: SpcLink): AnalyzedObjects {
+  const analyzed: AnalyzedObjects = { objects: [], files: new Set(), written: new Set(), histories: new Map() };
+  const malformed: Malformed = (message) =>
+    out.add('spc-objects-malformed', spc.where('spec.parameters.objects'), `${spc.ref}: ${message}`, 'write objects as "array:" followed by one "- |" block per object, each a YAML mapping with objectName and objectType');
+  const array = objectsArray(params['objects'], malformed);
   const firstByFile = new Map<string, number>();
-  array.forEach((element, i) => {
+  array?.forEach((element, i) => {
+    const o = objectElement(element, i, malformed);
+    if (o === undefined) return;
     const path = `spec.parameters.objects array[${i}]`;
-    const w = spc.where(path);
-    let o: unknown;
-    if (typeof element !== 'string') {
-      malformed(`array[${i}] is ${show(element)}, not a "- |" block string`);
-      return;
-    }
-    try {
-      o = parseYaml(element);
-    } catch (e) {
-      malformed(`array[${i}] is not valid YAML (${firstLine(e)})`);
-      return;
-    }
-    if (!isRecord(o)) {
-      malformed(`array[${i}] is ${show(o)}, not a mapping`);
-      return;
-    }
-    for (const key of Object.keys(o).sort()) {
-      if (!(KNOWN_OBJECT_KEYS as readonly string[]).includes(key)) {
-        const near = KNOWN_OBJECT_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
-        out.add(
-          'spc-object-unknown-key',
-          w,
-          `${spc.ref}: object key "${key}" is unknown; the provider silently ignores it`,
-          near ? `rename "${key}" to "${near}" (keys are case-sensitive)` : `remove "${key}"; known keys: ${KNOWN_OBJECT_KEYS.join(', ')}`,
-        );
-      }
-    }
-    const name = scalar(o['objectName']);
-    if (name === undefined) {
-      out.add('spc-object-name-missing', w, `${spc.ref}: array[${i}] has no objectName`, 'set objectName to the Key Vault object name');
-    }
-    const typeRaw = scalar(o['objectType']);
-    const type = (OBJECT_TYPES as readonly string[]).includes(typeRaw ?? '') ? (typeRaw as ObjectType) : undefined;
-    if (type === undefined) {
-      const lower = typeRaw?.toLowerCase();
-      out.add(
-        'spc-object-type',
-        w,
-        `${spc.ref}: array[${i}] has objectType ${show(o['objectType'])}; the provider accepts only secret, key or cert (case-sensitive)`,
-        lower && (OBJECT_TYPES as readonly string[]).includes(lower) ? `write objectType: ${lower}` : 'set objectType to secret, key or cert',
-      );
-    }
-    const version = scalar(o['objectVersion']);
-    if (version !== undefined) {
-      out.add(
-        'spc-object-version-pinned',
-        w,
-        `${spc.ref}: object "${name ?? '?'}" is pinned to version "${version}" and is never rotated`,
-        'remove objectVersion to follow the latest version',
-      );
-    }
+    const at: ObjectAt = { spc, where: spc.where(path), i, out };
+    checkObjectKeys(at, o);
+    const { name, type } = checkObjectFields(at, o);
     const alias = scalar(o['objectAlias']);
     const file = alias ?? name;
     if (file === undefined) return;
-    const problem = fileNameProblem(file);
-    if (problem) {
-      out.add('spc-file-name-invalid', w, `${spc.ref}: mounted file name "${file}" ${problem}; the provider fails the mount`, `set ${alias !== undefined ? 'objectAlias' : 'objectAlias (the file name)'} to a relative name without ".." and with elements of at most 255 bytes`);
-    }
-    const first = firstByFile.get(file);
-    if (first !== undefined) {
-      out.add('spc-file-name-duplicate', w, `${spc.ref}: array[${i}] mounts file "${file}", already mounted by array[${first}]; one overwrites the other`, 'give each object a distinct objectAlias');
-    } else {
-      firstByFile.set(file, i);
-    }
-    files.add(file);
+    checkMountedFile(at, { file, alias, firstByFile });
+    analyzed.files.add(file);
     const history = Number(scalar(o['objectVersionHistory']) ?? 1);
-    if (Number.isInteger(history) && history > 1) histories.set(file, history);
-    for (const f of filesWritten(file, histories.get(file))) written.add(f);
-    if (name !== undefined && type !== undefined) objects.push({ name, type, fileName: file, path });
+    if (Number.isInteger(history) && history > 1) analyzed.histories.set(file, history);
+    for (const f of filesWritten(file, analyzed.histories.get(file))) analyzed.written.add(f);
+    if (name !== undefined && type !== undefined) analyzed.objects.push({ name, type, fileName: file, path });
   });
-  return { objects, files, written, histories };
+  return analyzed;
 }
 
-function analyzeSecretObjects(spc: K8sObject, raw: unknown, mount: Pick<AnalyzedObjects, 'written' | 'histories'>, out: Findings): Set<string> {
+/** The `array:` list of the `objects` parameter, or undefined (reported) when there is none. */
+function objectsArray(raw: unknown, malformed: Malformed): unknown[] | undefined {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    malformed('spec.parameters.objects is missing: nothing would be mounted');
+    return undefined;
+  }
+  const doc = yamlOrReport(raw, 'objects', malformed);
+  if (doc === undefined) return undefined;
+  const array = rec(doc.value)['array'];
+  if (!Array.isArray(array)) {
+    malformed('objects has no "array:" list');
+    return undefined;
+  }
+  return array;
+}
+
+/** One `- |` block of the list as a mapping, or undefined (reported) when it is not one. */
+function objectElement(element: unknown, i: number, malformed: Malformed): Record<string, unknown> | undefined {
+  if (typeof element !== 'string') {
+    malformed(`array[${i}] is ${show(element)}, not a "- |" block string`);
+    return undefined;
+  }
+  const o = yamlOrReport(element, `array[${i}]`, malformed);
+  if (o === undefined) return undefined;
+  if (!isRecord(o.value)) {
+    malformed(`array[${i}] is ${show(o.value)}, not a mapping`);
+    return undefined;
+  }
+  return o.value;
+}
+
+/** `text` read as YAML, or undefined (reported as "`what` is not valid YAML"). */
+function yamlOrReport(text: string, what: string, malformed: Malformed): { value: unknown } | undefined {
+  try {
+    return { value: parseYaml(text) };
+  } catch (e) {
+    malformed(`${what} is not valid YAML (${firstLine(e)})`);
+    return undefined;
+  }
+}
+
+/** One element of the objects list, for findings. */
+interface ObjectAt {
+  readonly spc: K8sObject;
+  readonly where: string;
+  readonly i: number;
+  readonly out: Findings;
+}
+
+/** Keys the provider does not know, which it silently ignores. */
+function checkObjectKeys({ spc, where, out }: ObjectAt, o: Record<string, unknown>): void {
+  for (const key of Object.keys(o).sort()) {
+    if ((KNOWN_OBJECT_KEYS as readonly string[]).includes(key)) continue;
+    const near = KNOWN_OBJECT_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
+    out.add(
+      'spc-object-unknown-key',
+      where,
+      `${spc.ref}: object key "${key}" is unknown; the provider silently ignores it`,
+      near ? `rename "${key}" to "${near}" (keys are case-sensitive)` : `remove "${key}"; known keys: ${KNOWN_OBJECT_KEYS.join(', ')}`,
+    );
+  }
+}
+
+/** Name and type set and valid, and no pinned version. Returns the valid name and type. */
+function checkObjectFields({ spc, where, i, out }: ObjectAt, o: Record<string, unknown>): { name: string | undefined; type: ObjectType | undefined } {
+  const name = scalar(o['objectName']);
+  if (name === undefined) {
+    out.add('spc-object-name-missing', where, `${spc.ref}: array[${i}] has no objectName`, 'set objectName to the Key Vault object name');
+  }
+  const typeRaw = scalar(o['objectType']);
+  const type = (OBJECT_TYPES as readonly string[]).includes(typeRaw ?? '') ? (typeRaw as ObjectType) : undefined;
+  if (type === undefined) {
+    const lower = typeRaw?.toLowerCase();
+    out.add(
+      'spc-object-type',
+      where,
+      `${spc.ref}: array[${i}] has objectType ${show(o['objectType'])}; the provider accepts only secret, key or cert (case-sensitive)`,
+      lower && (OBJECT_TYPES as readonly string[]).includes(lower) ? `write objectType: ${lower}` : 'set objectType to secret, key or cert',
+    );
+  }
+  const version = scalar(o['objectVersion']);
+  if (version !== undefined) {
+    out.add('spc-object-version-pinned', where, `${spc.ref}: object "${name ?? '?'}" is pinned to version "${version}" and is never rotated`, 'remove objectVersion to follow the latest version');
+  }
+  return { name, type };
+}
+
+/** The mounted file name: one the provider accepts, and not mounted by an earlier element. */
+function checkMountedFile({ spc, where, i, out }: ObjectAt, { file, alias, firstByFile }: { file: string; alias: string | undefined; firstByFile: Map<string, number> }): void {
+  const problem = fileNameProblem(file);
+  if (problem) {
+    out.add('spc-file-name-invalid', where, `${spc.ref}: mounted file name "${file}" ${problem}; the provider fails the mount`, `set ${alias !== undefined ? 'objectAlias' : 'objectAlias (the file name)'} to a relative name without ".." and with elements of at most 255 bytes`);
+  }
+  const first = firstByFile.get(file);
+  if (first !== undefined) {
+    out.add('spc-file-name-duplicate', where, `${spc.ref}: array[${i}] mounts file "${file}", already mounted by array[${first}]; one overwrites the other`, 'give each object a distinct objectAlias');
+  } else {
+    firstByFile.set(file, i);
+  }
+}
+
+/** What the mount holds, for the synced Secrets' `objectName`s. */
+type MountFiles = Pick<AnalyzedObjects, 'written' | 'histories'>;
+
+/** One `secretObjects` entry, for findings. */
+interface SecretObjectAt {
+  readonly spc: K8sObject;
+  /** `spec.secretObjects[i]` */
+  readonly path: string;
+  /** `secretObjects "name"`, or `secretObjects[i]` without a name. */
+  readonly label: string;
+  /** What the mount holds, for the data items' `objectName`s. */
+  readonly mount: MountFiles;
+  readonly out: Findings;
+}
+
+function analyzeSecretObjects({ spc, out }: SpcLink, raw: unknown, mount: MountFiles): Set<string> {
   const secrets = new Set<string>();
   list(raw).forEach((entry, i) => {
-    const path = `spec.secretObjects[${i}]`;
     const e = rec(entry);
     const secretName = str(e['secretName']);
     if (secretName) secrets.add(secretName);
-    const label = secretName ? `secretObjects "${secretName}"` : `secretObjects[${i}]`;
-    if (!secretName) {
-      out.add('secret-object-malformed', spc.where(`${path}.secretName`), `${spc.ref}: ${label} has no secretName`, 'set secretName to the name of the Kubernetes Secret to create');
-    }
-    const type = str(e['type']);
-    if (!type) {
-      out.add('secret-object-type-missing', spc.where(`${path}.type`), `${spc.ref}: ${label} has no type; the driver silently skips it and no Secret is created`, 'set type, e.g. Opaque or kubernetes.io/tls');
-    }
-    const data = e['data'];
-    if (!Array.isArray(data) || data.length === 0) {
-      out.add('secret-object-malformed', spc.where(`${path}.data`), `${spc.ref}: ${label} has no data items`, 'add data items of {objectName, key}');
-      return;
-    }
-    const keys: string[] = [];
-    data.forEach((item, j) => {
-      const d = rec(item);
-      const objectName = str(d['objectName']);
-      const key = str(d['key']);
-      const dw = spc.where(`${path}.data[${j}]`);
-      if (!objectName || !key) {
-        out.add('secret-object-malformed', dw, `${spc.ref}: ${label} data[${j}] needs both objectName and key`, 'set objectName (a mounted file name) and key (the Secret key)');
-      }
-      if (key) keys.push(key);
-      if (key && !SECRET_KEY_RULE.test(key)) {
-        out.add('secret-object-key-invalid', spc.where(`${path}.data[${j}].key`), `${spc.ref}: ${label} data[${j}] has key "${key}", which the API server refuses in a Secret`, SECRET_KEY_RULE.fix);
-      }
-      const history = objectName ? mount.histories.get(objectName) : undefined;
-      if (objectName && history !== undefined) {
-        out.add(
-          'secret-object-versioned-file',
-          spc.where(`${path}.data[${j}].objectName`),
-          `${spc.ref}: ${label} data[${j}] syncs "${objectName}", but objectVersionHistory ${history} makes the provider write "${objectName}/0" to "${objectName}/${history - 1}" and no "${objectName}" file; the Secret never syncs`,
-          `set objectName: ${objectName}/0 (the current version)`,
-        );
-      } else if (objectName && !SECRET_OBJECT_FILE_RULE.test({ objectName, files: mount.written })) {
-        out.add(
-          'secret-object-unknown-file',
-          spc.where(`${path}.data[${j}].objectName`),
-          `${spc.ref}: ${label} data[${j}] syncs "${objectName}", which is not a mounted file name (mounted: ${[...mount.written].sort().join(', ') || 'none'})`,
-          'use the objectAlias of the object when it has one, else its objectName',
-        );
-      }
-    });
-    const missing = type && type !== 'kubernetes.io/tls' ? missingSecretKeys(type, keys) : [];
-    if (missing.length > 0) {
-      out.add(
-        'secret-object-required-keys',
-        spc.where(`${path}.data`),
-        `${spc.ref}: ${label} is ${type} with keys [${keys.join(', ')}]; the API server refuses it without the key ${missing.join(' and ')}, so the sync fails`,
-        `map a mounted file to key ${missing.join(' and ')}`,
-      );
-    }
-    if (type === 'kubernetes.io/tls') {
-      const sorted = [...keys].sort();
-      if (sorted.length !== 2 || sorted[0] !== 'tls.crt' || sorted[1] !== 'tls.key') {
-        out.add(
-          'secret-object-tls-keys',
-          spc.where(`${path}.data`),
-          `${spc.ref}: ${label} is kubernetes.io/tls with keys [${keys.join(', ')}]; a TLS Secret needs exactly tls.crt and tls.key`,
-          'map the certificate to key tls.crt and the private key to key tls.key',
-        );
-      }
-    }
+    const at: SecretObjectAt = { spc, path: `spec.secretObjects[${i}]`, label: secretName ? `secretObjects "${secretName}"` : `secretObjects[${i}]`, mount, out };
+    checkSecretObject(at, e);
   });
   return secrets;
+}
+
+/** One synced Secret: named, typed, with data items from mounted files under the keys its type needs. */
+function checkSecretObject(at: SecretObjectAt, e: Record<string, unknown>): void {
+  const { spc, path, label, out } = at;
+  if (!str(e['secretName'])) {
+    out.add('secret-object-malformed', spc.where(`${path}.secretName`), `${spc.ref}: ${label} has no secretName`, 'set secretName to the name of the Kubernetes Secret to create');
+  }
+  const type = str(e['type']);
+  if (!type) {
+    out.add('secret-object-type-missing', spc.where(`${path}.type`), `${spc.ref}: ${label} has no type; the driver silently skips it and no Secret is created`, 'set type, e.g. Opaque or kubernetes.io/tls');
+  }
+  const data = e['data'];
+  if (!Array.isArray(data) || data.length === 0) {
+    out.add('secret-object-malformed', spc.where(`${path}.data`), `${spc.ref}: ${label} has no data items`, 'add data items of {objectName, key}');
+    return;
+  }
+  const keys = data.flatMap((item, j) => checkSecretData(at, rec(item), j));
+  checkSecretKeys(at, type, keys);
+}
+
+/** One data item: objectName a file the mount holds, key one the API server accepts. Returns its key. */
+function checkSecretData({ spc, path, label, mount, out }: SecretObjectAt, d: Record<string, unknown>, j: number): string[] {
+  const objectName = str(d['objectName']);
+  const key = str(d['key']);
+  if (!objectName || !key) {
+    out.add('secret-object-malformed', spc.where(`${path}.data[${j}]`), `${spc.ref}: ${label} data[${j}] needs both objectName and key`, 'set objectName (a mounted file name) and key (the Secret key)');
+  }
+  if (key && !SECRET_KEY_RULE.test(key)) {
+    out.add('secret-object-key-invalid', spc.where(`${path}.data[${j}].key`), `${spc.ref}: ${label} data[${j}] has key "${key}", which the API server refuses in a Secret`, SECRET_KEY_RULE.fix);
+  }
+  const history = objectName ? mount.histories.get(objectName) : undefined;
+  if (objectName && history !== undefined) {
+    out.add(
+      'secret-object-versioned-file',
+      spc.where(`${path}.data[${j}].objectName`),
+      `${spc.ref}: ${label} data[${j}] syncs "${objectName}", but objectVersionHistory ${history} makes the provider write "${objectName}/0" to "${objectName}/${history - 1}" and no "${objectName}" file; the Secret never syncs`,
+      `set objectName: ${objectName}/0 (the current version)`,
+    );
+  } else if (objectName && !SECRET_OBJECT_FILE_RULE.test({ objectName, files: mount.written })) {
+    out.add(
+      'secret-object-unknown-file',
+      spc.where(`${path}.data[${j}].objectName`),
+      `${spc.ref}: ${label} data[${j}] syncs "${objectName}", which is not a mounted file name (mounted: ${[...mount.written].sort().join(', ') || 'none'})`,
+      'use the objectAlias of the object when it has one, else its objectName',
+    );
+  }
+  return key ? [key] : [];
+}
+
+/** The keys the Secret's type requires: tls.crt and tls.key exactly for a TLS Secret. */
+function checkSecretKeys({ spc, path, label, out }: SecretObjectAt, type: string | undefined, keys: readonly string[]): void {
+  const missing = type && type !== 'kubernetes.io/tls' ? missingSecretKeys(type, keys) : [];
+  if (missing.length > 0) {
+    out.add(
+      'secret-object-required-keys',
+      spc.where(`${path}.data`),
+      `${spc.ref}: ${label} is ${type} with keys [${keys.join(', ')}]; the API server refuses it without the key ${missing.join(' and ')}, so the sync fails`,
+      `map a mounted file to key ${missing.join(' and ')}`,
+    );
+  }
+  if (type === 'kubernetes.io/tls') {
+    const sorted = [...keys].sort();
+    if (sorted.length !== 2 || sorted[0] !== 'tls.crt' || sorted[1] !== 'tls.key') {
+      out.add(
+        'secret-object-tls-keys',
+        spc.where(`${path}.data`),
+        `${spc.ref}: ${label} is kubernetes.io/tls with keys [${keys.join(', ')}]; a TLS Secret needs exactly tls.crt and tls.key`,
+        'map the certificate to key tls.crt and the private key to key tls.key',
+      );
+    }
+  }
 }
 
 /** A non-empty scalar as the provider would read it, trimmed. */

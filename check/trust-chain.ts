@@ -7,6 +7,7 @@
 import { OUTPUT_NAME, OutputsContractSchema, type OutputsContract } from '../lib/outputs/contract';
 import { mismatchedVaultUri } from '../lib/outputs/load';
 import { Findings, at, type Finding } from './finding';
+import type { RuleId } from './rules';
 import { ManifestIndex, podSpecOf, type K8sObject } from './manifests';
 import { analyzeSecretProviderClass, type MountedObject, type SpcInfo } from './secret-provider-class';
 import { TerraformIndex, parseRef, type TfBlock } from './terraform';
@@ -57,119 +58,54 @@ interface Credential {
   readonly cluster: string | undefined;
 }
 
+/** The outputs file, read and accepted as this stack's. */
+interface ReadOutputs {
+  readonly file: string;
+  readonly contract: OutputsContract;
+}
+
+/** What every link's check reads: the two indexes, the findings, and what the stack declares. */
+interface Chain {
+  readonly tf: TerraformIndex;
+  readonly mf: ManifestIndex;
+  readonly out: Findings;
+  /** The outputs file, when one was given and it is this stack's. */
+  readonly outputs: ReadOutputs | undefined;
+  /** Path of the contract output in the Terraform JSON, when the stack has it. */
+  readonly outputPath: string | undefined;
+  /** `workloads` of the contract output (Terraform references). */
+  readonly outputWorkloads: Json;
+  readonly vaults: readonly TfBlock[];
+  readonly credentials: readonly Credential[];
+  readonly roleAssignments: readonly TfBlock[];
+  /** Each SecretProviderClass's reading, analyzed (and reported) once. */
+  readonly analyze: (spc: K8sObject) => SpcInfo;
+}
+
 export function checkTrustChain(input: SynthesizedInput): Finding[] {
   const out = new Findings();
   const tf = new TerraformIndex(input.terraform.file, input.terraform.json);
   const mf = new ManifestIndex(input.manifests);
-  let outputs = readOutputs(input.outputs, out);
-
   const tfOutput = tf.output(OUTPUT_NAME);
-  const stackEnvironment = str(rec(tfOutput?.value)['environment']);
-  if (outputs && stackEnvironment !== undefined && !stackEnvironment.includes('${') && outputs.contract.environment !== stackEnvironment) {
-    out.add(
-      'outputs-contract-invalid',
-      at(outputs.file, `${OUTPUT_NAME}.environment`),
-      `${outputs.file} holds the outputs of environment "${outputs.contract.environment}", but ${tf.file} is environment "${stackEnvironment}"; client id, tenant and vault cannot be compared against it`,
-      `pass the outputs file of environment "${stackEnvironment}"`,
-    );
-    outputs = undefined;
-  }
-  if (!tfOutput) {
-    out.add('output-missing', tf.where('output'), `${tf.file} has no output "${OUTPUT_NAME}": the chart cannot learn client ids, tenant or vault`, `synthesize the stack with this project's version, which writes output "${OUTPUT_NAME}"`);
-  }
-  const tfWorkloads = rec(rec(tfOutput?.value)['workloads']);
-
+  const outputs = checkStackOutput(tf, readOutputs(input.outputs, out), out);
   const vaults = tf.ofType(T.vault);
-  const vaultNames = vaults.map((v) => str(v.body['name'])).filter((n): n is string => n !== undefined && !n.includes('${'));
-  const vaultTenants = new Map<string, string>();
-  for (const v of vaults) {
-    const name = str(v.body['name']);
-    const tenant = str(v.body['tenant_id']);
-    if (name && tenant && !name.includes('${') && !tenant.includes('${')) vaultTenants.set(name.toLowerCase(), tenant);
-  }
   const credentials = tf.ofType(T.credential, { data: false }).map((b) => checkCredential(tf, b, out));
   checkCredentialsPerIdentity(tf, credentials, out);
   const roleAssignments = tf.ofType(T.roleAssignment, { data: false });
   for (const ra of roleAssignments) checkRoleAssignment(tf, ra, out);
   checkDuplicateRoleAssignments(tf, roleAssignments, out);
 
-  const spcs = new Map<K8sObject, SpcInfo>();
-  const analyze = (spc: K8sObject): SpcInfo => {
-    let info = spcs.get(spc);
-    if (!info) {
-      info = analyzeSecretProviderClass(spc, { vaultNames, vaultTenants, outputs }, out);
-      spcs.set(spc, info);
-    }
-    return info;
-  };
+  const spcContext = { vaultNames: literalVaultNames(vaults), vaultTenants: literalVaultTenants(vaults), outputs };
+  const analyze = memoize((spc: K8sObject) => analyzeSecretProviderClass(spc, spcContext, out));
+  const chain: Chain = { tf, mf, out, outputs, outputPath: tfOutput?.path, outputWorkloads: rec(rec(tfOutput?.value)['workloads']), vaults, credentials, roleAssignments, analyze };
 
   const usedSubjects = new Set<string>();
   const clusters = new Set<string>();
-
   for (const workload of mf.objects) {
-    const pod = podSpecOf(workload);
-    if (!pod) continue;
-    const volumes = list(pod.spec['volumes'])
-      .map((v, i) => ({ v: rec(v), i }))
-      .filter(({ v }) => rec(v['csi'])['driver'] === CSI_DRIVER);
-    if (volumes.length === 0) continue;
-
-    const ns = workload.namespace;
-    const saName = str(pod.spec['serviceAccountName']) ?? str(pod.spec['serviceAccount']) ?? 'default';
-    const saPath = `${pod.path}.serviceAccountName`;
-    const sa = mf.find('ServiceAccount', ns, saName);
-    if (!sa) {
-      const elsewhere = mf.ofKind('ServiceAccount').filter((s) => s.name === saName).map((s) => s.namespace);
-      const inNs = mf.ofKind('ServiceAccount').filter((s) => s.namespace === ns).map((s) => s.name);
-      out.add(
-        'service-account-missing',
-        workload.where(saPath),
-        `${workload.ref} runs as ServiceAccount "${saName}", which is not in namespace "${ns}"${elsewhere.length ? ` (found in ${elsewhere.join(', ')})` : ''}${inNs.length ? `; ServiceAccounts in "${ns}": ${inNs.join(', ')}` : ''}`,
-        `set ${saPath} to the workload's ServiceAccount, or render ServiceAccount "${saName}" in namespace "${ns}"`,
-      );
-    }
-
-    const containers = [
-      ...list(pod.spec['initContainers']).map((c, i) => ({ c: rec(c), path: `${pod.path}.initContainers[${i}]` })),
-      ...list(pod.spec['containers']).map((c, i) => ({ c: rec(c), path: `${pod.path}.containers[${i}]` })),
-    ];
-
-    const mounted: SpcInfo[] = [];
-    for (const { v, i } of volumes) {
-      const info = checkVolume(workload, pod.path, v, i, containers, mf, out);
-      if (info) mounted.push(analyze(info));
-    }
-    checkEnvFromSyncedSecrets(workload, containers, mf, out);
-
-    // Trust chain: subject → credential → identity → client id → roles.
-    const subject = serviceAccountSubject(ns, saName);
-    usedSubjects.add(subject);
-    const matched = credentials.filter((c) => c.subject === subject);
-    const saWhere = sa ? sa.where('metadata.name') : workload.where(saPath);
-    if (matched.length === 0) {
-      const sameNs = credentials.map((c) => c.subject).filter((s): s is string => s?.startsWith(serviceAccountSubjectPrefix(ns)) ?? false);
-      out.add(
-        'federated-credential-missing',
-        saWhere,
-        `no federated credential in ${tf.file} has subject "${subject}", so ${workload.ref} cannot get an Azure token (AADSTS70021)${sameNs.length ? `; credentials for namespace "${ns}": ${sameNs.map((s) => `"${s}"`).join(', ')}` : ''}`,
-        `make the ServiceAccount name and the credential subject agree (re-synthesize both from one config, or fix ${saPath})`,
-      );
-    }
-    for (const c of matched) if (c.cluster) clusters.add(c.cluster);
-    const identities = [...new Set(matched.map((c) => c.identity).filter((a): a is string => a !== undefined))].sort();
-
-    const annotation = sa ? str(rec(rec(sa.body['metadata'])['annotations'])[CLIENT_ID_ANNOTATION])?.trim() : undefined;
-    if (sa && !annotation) {
-      out.add(
-        'service-account-client-id-missing',
-        sa.where(`metadata.annotations["${CLIENT_ID_ANNOTATION}"]`),
-        `${sa.ref} has no ${CLIENT_ID_ANNOTATION} annotation: the mount works (the provider uses the SPC clientID) but the app's own Azure SDK calls will not`,
-        `annotate the ServiceAccount with ${CLIENT_ID_ANNOTATION}: <the identity's client id>`,
-      );
-    }
-    const expected = checkOutputChain(tf, tfOutput?.path, tfWorkloads, identities, ns, saName, workload, outputs, out);
-    checkClientIds(sa, annotation, mounted, expected, out);
-    if (identities.length > 0) checkRoles(tf, roleAssignments, identities, mounted, vaults, out);
+    const trusted = checkWorkload(chain, workload);
+    if (trusted === undefined) continue;
+    usedSubjects.add(trusted.subject);
+    for (const c of trusted.clusters) clusters.add(c);
   }
 
   const terraformOnly = input.manifests.length === 0;
@@ -194,7 +130,160 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
   return out.sorted();
 }
 
-function readOutputs(o: SynthesizedInput['outputs'], out: Findings): { file: string; contract: OutputsContract } | undefined {
+/**
+ * The outputs file, unless the stack is another environment's (reported); reports a stack
+ * without the contract output.
+ */
+function checkStackOutput(tf: TerraformIndex, outputs: ReadOutputs | undefined, out: Findings): ReadOutputs | undefined {
+  const tfOutput = tf.output(OUTPUT_NAME);
+  const stackEnvironment = str(rec(tfOutput?.value)['environment']);
+  let accepted = outputs;
+  if (outputs && stackEnvironment !== undefined && !stackEnvironment.includes('${') && outputs.contract.environment !== stackEnvironment) {
+    out.add(
+      'outputs-contract-invalid',
+      at(outputs.file, `${OUTPUT_NAME}.environment`),
+      `${outputs.file} holds the outputs of environment "${outputs.contract.environment}", but ${tf.file} is environment "${stackEnvironment}"; client id, tenant and vault cannot be compared against it`,
+      `pass the outputs file of environment "${stackEnvironment}"`,
+    );
+    accepted = undefined;
+  }
+  if (!tfOutput) {
+    out.add('output-missing', tf.where('output'), `${tf.file} has no output "${OUTPUT_NAME}": the chart cannot learn client ids, tenant or vault`, `synthesize the stack with this project's version, which writes output "${OUTPUT_NAME}"`);
+  }
+  return accepted;
+}
+
+/** Names of the stack's vaults that are literal text (not Terraform references). */
+function literalVaultNames(vaults: readonly TfBlock[]): string[] {
+  return vaults.map((v) => str(v.body['name'])).filter((n): n is string => n !== undefined && !n.includes('${'));
+}
+
+/** Literal `tenant_id` of each vault with a literal name, by lower-case name. */
+function literalVaultTenants(vaults: readonly TfBlock[]): Map<string, string> {
+  const tenants = new Map<string, string>();
+  for (const v of vaults) {
+    const name = str(v.body['name']);
+    const tenant = str(v.body['tenant_id']);
+    if (name && tenant && !name.includes('${') && !tenant.includes('${')) tenants.set(name.toLowerCase(), tenant);
+  }
+  return tenants;
+}
+
+function memoize<K, V>(f: (key: K) => V): (key: K) => V {
+  const done = new Map<K, V>();
+  return (key) => {
+    if (!done.has(key)) done.set(key, f(key));
+    return done.get(key)!;
+  };
+}
+
+/** A workload that mounts a secrets-store volume, for the checks of its links. */
+interface WorkloadLink {
+  readonly chain: Chain;
+  readonly workload: K8sObject;
+  /** Path of the pod spec in the workload. */
+  readonly podPath: string;
+  readonly ns: string;
+  /** The ServiceAccount the pods run as, and where the pod spec names it. */
+  readonly saName: string;
+  readonly saPath: string;
+  readonly sa: K8sObject | undefined;
+  readonly containers: readonly Container[];
+}
+
+interface Container {
+  readonly c: Json;
+  /** `<pod path>.containers[i]` (or `initContainers[i]`). */
+  readonly path: string;
+}
+
+/**
+ * The trust chain of one workload: ServiceAccount, volumes and their SecretProviderClasses,
+ * then subject → credential → identity → client id → roles. Returns the subject it runs as and
+ * the clusters its credentials trust, or undefined when it mounts no secrets-store volume.
+ */
+function checkWorkload(chain: Chain, workload: K8sObject): { subject: string; clusters: string[] } | undefined {
+  const pod = podSpecOf(workload);
+  if (!pod) return undefined;
+  const volumes = list(pod.spec['volumes'])
+    .map((v, i) => ({ v: rec(v), i }))
+    .filter(({ v }) => rec(v['csi'])['driver'] === CSI_DRIVER);
+  if (volumes.length === 0) return undefined;
+
+  const saName = str(pod.spec['serviceAccountName']) ?? str(pod.spec['serviceAccount']) ?? 'default';
+  const saPath = `${pod.path}.serviceAccountName`;
+  const containers = [
+    ...list(pod.spec['initContainers']).map((c, i) => ({ c: rec(c), path: `${pod.path}.initContainers[${i}]` })),
+    ...list(pod.spec['containers']).map((c, i) => ({ c: rec(c), path: `${pod.path}.containers[${i}]` })),
+  ];
+  const link: WorkloadLink = { chain, workload, podPath: pod.path, ns: workload.namespace, saName, saPath, sa: findServiceAccount(chain, { workload, saName, saPath }), containers };
+
+  const mounted: SpcInfo[] = [];
+  for (const { v, i } of volumes) {
+    const spc = checkVolume(link, v, i);
+    if (spc) mounted.push(chain.analyze(spc));
+  }
+  checkEnvFromSyncedSecrets(link);
+
+  // Trust chain: subject → credential → identity → client id → roles.
+  const subject = serviceAccountSubject(link.ns, saName);
+  const matched = checkFederation(link, subject);
+  const identities = [...new Set(matched.map((c) => c.identity).filter((a): a is string => a !== undefined))].sort();
+  const annotation = checkClientIdAnnotation(link);
+  const expected = checkOutputChain(link, identities);
+  checkClientIds({ sa: link.sa, annotation, spcs: mounted, expected }, chain.out);
+  if (identities.length > 0) checkRoles(chain, identities, mounted);
+  return { subject, clusters: matched.flatMap((c) => (c.cluster ? [c.cluster] : [])) };
+}
+
+/** The ServiceAccount the pods run as, in their namespace; reported when it is not rendered. */
+function findServiceAccount({ mf, out }: Chain, { workload, saName, saPath }: { workload: K8sObject; saName: string; saPath: string }): K8sObject | undefined {
+  const ns = workload.namespace;
+  const sa = mf.find('ServiceAccount', ns, saName);
+  if (!sa) {
+    const elsewhere = mf.ofKind('ServiceAccount').filter((s) => s.name === saName).map((s) => s.namespace);
+    const inNs = mf.ofKind('ServiceAccount').filter((s) => s.namespace === ns).map((s) => s.name);
+    out.add(
+      'service-account-missing',
+      workload.where(saPath),
+      `${workload.ref} runs as ServiceAccount "${saName}", which is not in namespace "${ns}"${elsewhere.length ? ` (found in ${elsewhere.join(', ')})` : ''}${inNs.length ? `; ServiceAccounts in "${ns}": ${inNs.join(', ')}` : ''}`,
+      `set ${saPath} to the workload's ServiceAccount, or render ServiceAccount "${saName}" in namespace "${ns}"`,
+    );
+  }
+  return sa;
+}
+
+/** The federated credentials whose subject is the workload's; reported when there is none. */
+function checkFederation({ chain, workload, ns, sa, saPath }: WorkloadLink, subject: string): Credential[] {
+  const { tf, credentials, out } = chain;
+  const matched = credentials.filter((c) => c.subject === subject);
+  if (matched.length === 0) {
+    const sameNs = credentials.map((c) => c.subject).filter((s): s is string => s?.startsWith(serviceAccountSubjectPrefix(ns)) ?? false);
+    out.add(
+      'federated-credential-missing',
+      sa ? sa.where('metadata.name') : workload.where(saPath),
+      `no federated credential in ${tf.file} has subject "${subject}", so ${workload.ref} cannot get an Azure token (AADSTS70021)${sameNs.length ? `; credentials for namespace "${ns}": ${sameNs.map((s) => `"${s}"`).join(', ')}` : ''}`,
+      `make the ServiceAccount name and the credential subject agree (re-synthesize both from one config, or fix ${saPath})`,
+    );
+  }
+  return matched;
+}
+
+/** The ServiceAccount's client-id annotation; reported when the ServiceAccount has none. */
+function checkClientIdAnnotation({ chain, sa }: WorkloadLink): string | undefined {
+  const annotation = sa ? str(rec(rec(sa.body['metadata'])['annotations'])[CLIENT_ID_ANNOTATION])?.trim() : undefined;
+  if (sa && !annotation) {
+    chain.out.add(
+      'service-account-client-id-missing',
+      sa.where(`metadata.annotations["${CLIENT_ID_ANNOTATION}"]`),
+      `${sa.ref} has no ${CLIENT_ID_ANNOTATION} annotation: the mount works (the provider uses the SPC clientID) but the app's own Azure SDK calls will not`,
+      `annotate the ServiceAccount with ${CLIENT_ID_ANNOTATION}: <the identity's client id>`,
+    );
+  }
+  return annotation;
+}
+
+function readOutputs(o: SynthesizedInput['outputs'], out: Findings): ReadOutputs | undefined {
   if (!o) return undefined;
   const parsed = OutputsContractSchema.safeParse(o.contract);
   if (parsed.success) {
@@ -275,36 +364,43 @@ function checkCredentialsPerIdentity(tf: TerraformIndex, credentials: readonly C
         'give workloads their own identities (identity.mode: per-workload) or split them across identities',
       );
     }
-    if (creds.length > 1) {
-      const deps = new Map(creds.map((c) => [c.block.address, TerraformIndex.dependsOn(c.block.body)]));
-      const reaches = (from: string, to: string): boolean => {
-        const seen = new Set<string>();
-        const stack = [from];
-        while (stack.length) {
-          const cur = stack.pop()!;
-          for (const d of deps.get(cur) ?? []) {
-            if (d === to) return true;
-            if (!seen.has(d)) {
-              seen.add(d);
-              stack.push(d);
-            }
-          }
-        }
-        return false;
-      };
-      const addrs = creds.map((c) => c.block.address);
-      const unordered = addrs.flatMap((a, i) => addrs.slice(i + 1).filter((b) => !reaches(a, b) && !reaches(b, a)).map((b) => [a, b] as const));
-      if (unordered.length > 0) {
-        const [a, b] = unordered[0]!;
-        out.add(
-          'federated-credentials-not-serialized',
-          where,
-          `${identity} has ${creds.length} federated credentials that Terraform may create in parallel (e.g. ${a} and ${b}); Azure rejects concurrent credential writes on one identity with 409`,
-          'chain the credentials of one identity with depends_on, each on the previous one',
-        );
-      }
+    const unordered = creds.length > 1 ? firstUnorderedPair(creds) : undefined;
+    if (unordered !== undefined) {
+      const [a, b] = unordered;
+      out.add(
+        'federated-credentials-not-serialized',
+        where,
+        `${identity} has ${creds.length} federated credentials that Terraform may create in parallel (e.g. ${a} and ${b}); Azure rejects concurrent credential writes on one identity with 409`,
+        'chain the credentials of one identity with depends_on, each on the previous one',
+      );
     }
   }
+}
+
+/** The first two credentials (by address, in order) neither of which depends on the other through depends_on. */
+function firstUnorderedPair(creds: readonly Credential[]): readonly [string, string] | undefined {
+  const deps = new Map(creds.map((c) => [c.block.address, TerraformIndex.dependsOn(c.block.body)]));
+  const reaches = (from: string, to: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      for (const d of deps.get(cur) ?? []) {
+        if (d === to) return true;
+        if (!seen.has(d)) {
+          seen.add(d);
+          stack.push(d);
+        }
+      }
+    }
+    return false;
+  };
+  const addrs = creds.map((c) => c.block.address);
+  for (const [i, a] of addrs.entries()) {
+    const b = addrs.slice(i + 1).find((x) => !reaches(a, x) && !reaches(x, a));
+    if (b !== undefined) return [a, b];
+  }
+  return undefined;
 }
 
 function checkRoleAssignment(tf: TerraformIndex, ra: TfBlock, out: Findings): void {
@@ -364,33 +460,43 @@ function checkDuplicateRoleAssignments(tf: TerraformIndex, roleAssignments: read
   }
 }
 
-function checkVolume(
-  workload: K8sObject,
-  podPath: string,
-  v: Json,
-  i: number,
-  containers: readonly { c: Json; path: string }[],
-  mf: ManifestIndex,
-  out: Findings,
-): K8sObject | undefined {
-  const vpath = `${podPath}.volumes[${i}]`;
+/**
+ * Volume attributes that are not a SecretProviderClass parameter but look like a setting, by
+ * name, with why they do not work and how to fix it; any other attribute is forwarded to the
+ * provider and overrides the SecretProviderClass parameter of the same name.
+ */
+const MISPLACED_VOLUME_ATTRIBUTES: Readonly<Record<string, { readonly rule: RuleId; readonly why: string; readonly fix: string }>> = {
+  rotationPollInterval: {
+    rule: 'csi-volume-rotation-poll-interval',
+    why: "rotationPollInterval is not a volume attribute and does nothing; the poll interval is the add-on's setting",
+    fix: 'remove it and set secret_rotation_interval on the cluster (cluster.secretsProvider.rotation.interval)',
+  },
+};
+
+/** One secrets-store volume: read-only, its attributes, its mounts. Returns its SecretProviderClass when rendered. */
+function checkVolume(link: WorkloadLink, v: Json, i: number): K8sObject | undefined {
+  const { workload, chain } = link;
+  const out = chain.out;
+  const vpath = `${link.podPath}.volumes[${i}]`;
   const name = str(v['name']) ?? '';
   const csi = rec(v['csi']);
   if (csi['readOnly'] !== true) {
     out.add('csi-volume-not-read-only', workload.where(`${vpath}.csi.readOnly`), `${workload.ref}: CSI volume "${name}" has readOnly ${show(csi['readOnly'])}; the driver rejects the mount ("Readonly is not true in request")`, `set ${vpath}.csi.readOnly: true`);
   }
   const attrs = rec(csi['volumeAttributes']);
+  checkVolumeAttributes(link, vpath, attrs);
+  checkVolumeMounts(link, vpath, name);
+  return volumeSecretProviderClass(link, { vpath, name, spcName: str(attrs['secretProviderClass']) });
+}
+
+function checkVolumeAttributes({ workload, chain }: WorkloadLink, vpath: string, attrs: Json): void {
   for (const key of Object.keys(attrs).sort()) {
     if (key === 'secretProviderClass') continue;
-    if (key === 'rotationPollInterval') {
-      out.add(
-        'csi-volume-rotation-poll-interval',
-        workload.where(`${vpath}.csi.volumeAttributes.rotationPollInterval`),
-        `${workload.ref}: rotationPollInterval is not a volume attribute and does nothing; the poll interval is the add-on's setting`,
-        'remove it and set secret_rotation_interval on the cluster (cluster.secretsProvider.rotation.interval)',
-      );
+    const misplaced = Object.hasOwn(MISPLACED_VOLUME_ATTRIBUTES, key) ? MISPLACED_VOLUME_ATTRIBUTES[key] : undefined;
+    if (misplaced) {
+      chain.out.add(misplaced.rule, workload.where(`${vpath}.csi.volumeAttributes.${key}`), `${workload.ref}: ${misplaced.why}`, misplaced.fix);
     } else {
-      out.add(
+      chain.out.add(
         'csi-volume-extra-attribute',
         workload.where(`${vpath}.csi.volumeAttributes.${key}`),
         `${workload.ref}: volume attribute "${key}" is forwarded to the provider and overrides the SecretProviderClass parameter of the same name`,
@@ -398,7 +504,11 @@ function checkVolume(
       );
     }
   }
+}
 
+/** Every container mount of the volume read-only and whole (a subPath mount is never rotated); at least one. */
+function checkVolumeMounts({ workload, chain, containers }: WorkloadLink, vpath: string, name: string): void {
+  const out = chain.out;
   let mountCount = 0;
   for (const { c, path } of containers) {
     list(c['volumeMounts']).forEach((m, j) => {
@@ -425,8 +535,11 @@ function checkVolume(
   if (mountCount === 0) {
     out.add('csi-volume-not-mounted', workload.where(vpath), `${workload.ref}: no container mounts CSI volume "${name}"`, 'add a read-only volumeMount of it to the container that reads the secrets, or remove the volume');
   }
+}
 
-  const spcName = str(attrs['secretProviderClass']);
+/** The SecretProviderClass the volume names, in the pod's namespace; reported when it is not there. */
+function volumeSecretProviderClass({ workload, chain }: WorkloadLink, { vpath, name, spcName }: { vpath: string; name: string; spcName: string | undefined }): K8sObject | undefined {
+  const { mf, out } = chain;
   if (!spcName) {
     out.add('secret-provider-class-missing', workload.where(`${vpath}.csi.volumeAttributes.secretProviderClass`), `${workload.ref}: CSI volume "${name}" names no secretProviderClass`, 'set volumeAttributes.secretProviderClass to the SecretProviderClass name');
     return undefined;
@@ -444,7 +557,9 @@ function checkVolume(
   return spc;
 }
 
-function checkEnvFromSyncedSecrets(workload: K8sObject, containers: readonly { c: Json; path: string }[], mf: ManifestIndex, out: Findings): void {
+/** Environment variables read from a synced Secret, which do not change on rotation (unless Reloader restarts the pods). */
+function checkEnvFromSyncedSecrets({ workload, containers, chain }: WorkloadLink): void {
+  const { mf, out } = chain;
   const synced = new Set(
     mf
       .ofKind('SecretProviderClass')
@@ -480,17 +595,8 @@ function checkEnvFromSyncedSecrets(workload: K8sObject, containers: readonly { c
  * Follows identity → Terraform output entry → outputs-file value. Returns the client id the
  * ServiceAccount and SPC must carry when the outputs file says so.
  */
-function checkOutputChain(
-  tf: TerraformIndex,
-  outputPath: string | undefined,
-  tfWorkloads: Json,
-  identities: readonly string[],
-  ns: string,
-  sa: string,
-  workload: K8sObject,
-  outputs: { file: string; contract: OutputsContract } | undefined,
-  out: Findings,
-): { value: string; source: string } | undefined {
+function checkOutputChain({ chain, workload, ns, saName: sa }: WorkloadLink, identities: readonly string[]): { value: string; source: string } | undefined {
+  const { tf, outputPath, outputWorkloads: tfWorkloads, outputs, out } = chain;
   // Without a trusted identity (already reported) there is nothing to trace.
   if (identities.length === 0) return undefined;
   const entries = Object.entries(tfWorkloads).map(([key, e]) => ({ key, e: rec(e), ref: parseRef(rec(e)['clientId']) }));
@@ -532,7 +638,17 @@ function checkOutputChain(
   return undefined;
 }
 
-function checkClientIds(sa: K8sObject | undefined, annotation: string | undefined, spcs: readonly SpcInfo[], expected: { value: string; source: string } | undefined, out: Findings): void {
+/** The client ids a workload's ServiceAccount and SecretProviderClasses carry, and the one they should. */
+interface ClientIds {
+  readonly sa: K8sObject | undefined;
+  /** The ServiceAccount's client-id annotation. */
+  readonly annotation: string | undefined;
+  readonly spcs: readonly SpcInfo[];
+  /** The identity's client id per the outputs file, when known. */
+  readonly expected: { value: string; source: string } | undefined;
+}
+
+function checkClientIds({ sa, annotation, spcs, expected }: ClientIds, out: Findings): void {
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   if (expected) {
     if (sa && annotation && !same(annotation, expected.value)) {
@@ -568,7 +684,8 @@ function checkClientIds(sa: K8sObject | undefined, annotation: string | undefine
   }
 }
 
-function checkRoles(tf: TerraformIndex, roleAssignments: readonly TfBlock[], identities: readonly string[], spcs: readonly SpcInfo[], vaults: readonly TfBlock[], out: Findings): void {
+/** Each mounted object readable by a role assignment of the workload's identities on its vault. */
+function checkRoles({ tf, roleAssignments, vaults, out }: Chain, identities: readonly string[], spcs: readonly SpcInfo[]): void {
   for (const spc of spcs) {
     const named = vaults.filter((v) => typeof v.body['name'] === 'string' && spc.keyvaultName !== undefined && (v.body['name'] as string).toLowerCase() === spc.keyvaultName.toLowerCase());
     const vaultAddresses = new Set((named.length > 0 ? named : vaults).map((v) => v.address));

@@ -44,8 +44,7 @@ export class EnvironmentStack extends TerraformStack {
     // Constructs below read only this copy; the backend alone reads the original, because
     // Terraform takes backend settings literally (StateBackend refuses template syntax).
     const model = terraformLiterals(props.model);
-    const { azure, cluster, keyVault } = model.config;
-    const tags = azure.tags;
+    const { azure } = model.config;
     this.environment = props.model.name;
 
     this.providers = new AzureProviders(this, 'providers', {
@@ -58,60 +57,76 @@ export class EnvironmentStack extends TerraformStack {
       name: azure.resourceGroup.name,
       create: azure.resourceGroup.create,
       location: azure.location,
-      tags,
+      tags: azure.tags,
     });
     this.tenantId = pinAddress(new DataAzurermClientConfig(this, 'client-config', {}), 'current').tenantId;
 
+    this.cluster = this.buildCluster(model);
+    this.keyVault = this.buildKeyVault(model);
+    this.identities = this.buildIdentities(model);
+    this.output = this.buildOutput(model);
+  }
+
+  /** The AKS cluster: created with Workload Identity and the secrets provider, or read. */
+  private buildCluster(model: EnvironmentModel): AksCluster {
+    const { azure, cluster } = model.config;
     const rotation = cluster.secretsProvider.rotation;
-    this.cluster =
-      cluster.mode === 'create'
-        ? new AksCluster(this, 'cluster', {
-            mode: 'create',
-            name: cluster.name,
-            resourceGroupName: this.resourceGroup.name,
-            location: azure.location,
-            ...(cluster.kubernetesVersion !== undefined ? { kubernetesVersion: cluster.kubernetesVersion } : {}),
-            // Derived once in lib/model.ts: explicit, the cluster name, or derived from it.
-            ...(model.createdCluster !== undefined ? { dnsPrefix: model.createdCluster.dnsPrefix } : {}),
-            ...(model.createdCluster?.writesNodeResourceGroup === true ? { nodeResourceGroup: model.createdCluster.nodeResourceGroup } : {}),
-            systemNodeVmSize: cluster.systemNodePool.vmSize,
-            systemNodeCount: cluster.systemNodePool.nodeCount,
-            networkPlugin: cluster.networkPlugin,
-            oidcIssuerEnabled: cluster.oidcIssuer,
-            workloadIdentityEnabled: cluster.workloadIdentity,
-            secretRotationEnabled: rotation.enabled,
-            secretRotationInterval: rotation.interval,
-            tags,
-          })
-        : new AksCluster(this, 'cluster', {
-            mode: 'existing',
-            name: cluster.name,
-            resourceGroupName: cluster.resourceGroup ?? this.resourceGroup.name,
-            secretRotationEnabled: rotation.enabled,
-            secretRotationInterval: rotation.interval,
-          });
+    if (cluster.mode !== 'create') {
+      return new AksCluster(this, 'cluster', {
+        mode: 'existing',
+        name: cluster.name,
+        resourceGroupName: cluster.resourceGroup ?? this.resourceGroup.name,
+        secretRotationEnabled: rotation.enabled,
+        secretRotationInterval: rotation.interval,
+      });
+    }
+    return new AksCluster(this, 'cluster', {
+      mode: 'create',
+      name: cluster.name,
+      resourceGroupName: this.resourceGroup.name,
+      location: azure.location,
+      ...(cluster.kubernetesVersion !== undefined ? { kubernetesVersion: cluster.kubernetesVersion } : {}),
+      // Derived once in lib/model.ts: explicit, the cluster name, or derived from it.
+      ...(model.createdCluster !== undefined ? { dnsPrefix: model.createdCluster.dnsPrefix } : {}),
+      ...(model.createdCluster?.writesNodeResourceGroup === true ? { nodeResourceGroup: model.createdCluster.nodeResourceGroup } : {}),
+      systemNodeVmSize: cluster.systemNodePool.vmSize,
+      systemNodeCount: cluster.systemNodePool.nodeCount,
+      networkPlugin: cluster.networkPlugin,
+      oidcIssuerEnabled: cluster.oidcIssuer,
+      workloadIdentityEnabled: cluster.workloadIdentity,
+      secretRotationEnabled: rotation.enabled,
+      secretRotationInterval: rotation.interval,
+      tags: azure.tags,
+    });
+  }
 
-    this.keyVault =
-      keyVault.mode === 'create'
-        ? new KeyVaultStore(this, 'key-vault', {
-            mode: 'create',
-            name: keyVault.name,
-            resourceGroupName: this.resourceGroup.name,
-            location: azure.location,
-            tenantId: this.tenantId,
-            skuName: keyVault.sku,
-            purgeProtectionEnabled: keyVault.purgeProtection,
-            softDeleteRetentionDays: keyVault.softDeleteRetentionDays,
-            publicNetworkAccessEnabled: keyVault.publicNetworkAccess,
-            networkAcls: keyVault.networkAcls,
-            tags,
-          })
-        : new KeyVaultStore(this, 'key-vault', {
-            mode: 'existing',
-            name: keyVault.name,
-            resourceGroupName: keyVault.resourceGroup ?? this.resourceGroup.name,
-          });
+  /** The Key Vault: created in RBAC mode, or read. */
+  private buildKeyVault(model: EnvironmentModel): KeyVaultStore {
+    const { azure, keyVault } = model.config;
+    if (keyVault.mode !== 'create') {
+      return new KeyVaultStore(this, 'key-vault', {
+        mode: 'existing',
+        name: keyVault.name,
+        resourceGroupName: keyVault.resourceGroup ?? this.resourceGroup.name,
+      });
+    }
+    return new KeyVaultStore(this, 'key-vault', {
+      mode: 'create',
+      name: keyVault.name,
+      resourceGroupName: this.resourceGroup.name,
+      location: azure.location,
+      tenantId: this.tenantId,
+      skuName: keyVault.sku,
+      purgeProtectionEnabled: keyVault.purgeProtection,
+      softDeleteRetentionDays: keyVault.softDeleteRetentionDays,
+      publicNetworkAccessEnabled: keyVault.publicNetworkAccess,
+      networkAcls: keyVault.networkAcls,
+      tags: azure.tags,
+    });
+  }
 
+  /** One Workload Identity per identity of the model, by key. */
+  private buildIdentities(model: EnvironmentModel): Map<string, WorkloadIdentity> {
     const identities = new Map<string, WorkloadIdentity>();
     for (const identity of model.identities) {
       identities.set(
@@ -119,33 +134,35 @@ export class EnvironmentStack extends TerraformStack {
         new WorkloadIdentity(this, `identity-${identity.key}`, {
           identity,
           resourceGroupName: this.resourceGroup.name,
-          location: azure.location,
+          location: model.config.azure.location,
           cluster: this.cluster,
           keyVault: this.keyVault,
           propagationWait: model.config.identity.propagationWait,
-          tags,
+          tags: model.config.azure.tags,
         }),
       );
     }
-    this.identities = identities;
+    return identities;
+  }
 
+  /** The outputs contract: tenant, cloud, vault, issuer and each workload's identity, once the identities are ready. */
+  private buildOutput(model: EnvironmentModel): ContractOutput {
     const workloads: Record<string, WorkloadOutputs> = {};
     for (const w of model.workloads) {
-      const identity = identities.get(w.identityKey);
+      const identity = this.identities.get(w.identityKey);
       if (identity === undefined) {
         throw new Error(`EnvironmentStack "${model.name}": workload "${w.name}" names identity "${w.identityKey}", which the model does not define (a bug in lib/model.ts)`);
       }
       workloads[w.name] = { clientId: identity.clientId, identityName: identity.name, namespace: w.namespace, serviceAccount: w.serviceAccount };
     }
-
-    this.output = new ContractOutput(this, {
+    return new ContractOutput(this, {
       environment: model.name,
       tenantId: this.tenantId,
       cloudName: model.csiCloudName,
       keyVault: { name: this.keyVault.name, uri: this.keyVault.uri },
       oidcIssuerUrl: this.cluster.oidcIssuerUrl,
       workloads,
-      dependsOn: [...identities.values()].flatMap((i) => i.ready),
+      dependsOn: [...this.identities.values()].flatMap((i) => i.ready),
     });
   }
 

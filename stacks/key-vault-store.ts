@@ -75,59 +75,74 @@ export class KeyVaultStore extends Construct {
     }
     this.created = props.mode === 'create';
     if (props.mode === 'create') {
-      const days = props.softDeleteRetentionDays;
-      if (!Number.isInteger(days) || days < 7 || days > 90) {
-        throw new Error(`KeyVaultStore "${props.name}": softDeleteRetentionDays ${days}: use 7 to 90 days`);
-      }
-      const ipRules = props.networkAcls.ipRules;
-      if (ipRules.length > KEY_VAULT_MAX_IP_RULES) {
-        throw new Error(`KeyVaultStore "${props.name}": ${ipRules.length} IP rules: use at most ${KEY_VAULT_MAX_IP_RULES}`);
-      }
-      for (const rule of ipRules) {
-        const problem = Token.isUnresolved(rule) ? undefined : ipRuleProblem(rule);
-        if (problem !== undefined) throw new Error(`KeyVaultStore "${props.name}": IP rule "${rule}": ${problem}`);
-      }
-      const vault = new KeyVault(this, 'vault', {
-        name: props.name,
-        location: props.location,
-        resourceGroupName: props.resourceGroupName,
-        tenantId: props.tenantId,
-        skuName: props.skuName,
-        // Set explicitly: `enable_rbac_authorization` is deprecated in azurerm 4.x.
-        rbacAuthorizationEnabled: true,
-        purgeProtectionEnabled: props.purgeProtectionEnabled,
-        softDeleteRetentionDays: days,
-        publicNetworkAccessEnabled: props.publicNetworkAccessEnabled,
-        networkAcls: {
-          defaultAction: props.networkAcls.defaultAction,
-          bypass: props.networkAcls.bypass,
-          ipRules: [...props.networkAcls.ipRules],
-          virtualNetworkSubnetIds: [...props.networkAcls.virtualNetworkSubnetIds],
-        },
-        tags: { ...(props.tags ?? {}) },
-      });
+      validateNewVault(props);
+      const vault = this.createVault(props);
       this.resource = pinAddress(vault, 'this');
       this.id = vault.id;
       this.name = vault.name;
       this.uri = vault.vaultUri;
     } else {
-      const vault = new DataAzurermKeyVault(this, 'vault', {
-        name: props.name,
-        resourceGroupName: props.resourceGroupName,
-        lifecycle: {
-          postcondition: [
-            {
-              // Raw HCL on `self`: cdktf has no typed reference to it inside lifecycle blocks.
-              condition: '${self.rbac_authorization_enabled}',
-              errorMessage: `The existing Key Vault "${props.name}" uses access policies, so role assignments do not apply to it: switch it to the Azure RBAC permission model ("az keyvault update -n ${props.name} --enable-rbac-authorization true") after granting equivalent roles.`,
-            },
-          ],
-        },
-      });
+      const vault = this.readVault(props);
       this.dataSource = pinAddress(vault, 'this');
       this.id = vault.id;
       this.name = vault.name;
       this.uri = vault.vaultUri;
     }
+  }
+
+  /** A new vault in RBAC mode. */
+  private createVault(props: NewKeyVaultStoreProps): KeyVault {
+    return new KeyVault(this, 'vault', {
+      name: props.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      tenantId: props.tenantId,
+      skuName: props.skuName,
+      // Set explicitly: `enable_rbac_authorization` is deprecated in azurerm 4.x.
+      rbacAuthorizationEnabled: true,
+      purgeProtectionEnabled: props.purgeProtectionEnabled,
+      softDeleteRetentionDays: props.softDeleteRetentionDays,
+      publicNetworkAccessEnabled: props.publicNetworkAccessEnabled,
+      networkAcls: {
+        defaultAction: props.networkAcls.defaultAction,
+        bypass: props.networkAcls.bypass,
+        ipRules: [...props.networkAcls.ipRules],
+        virtualNetworkSubnetIds: [...props.networkAcls.virtualNetworkSubnetIds],
+      },
+      tags: { ...(props.tags ?? {}) },
+    });
+  }
+
+  /** An existing vault, with a postcondition that it uses Azure RBAC. */
+  private readVault(props: ExistingKeyVaultStoreProps): DataAzurermKeyVault {
+    return new DataAzurermKeyVault(this, 'vault', {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      lifecycle: {
+        postcondition: [
+          {
+            // Raw HCL on `self`: cdktf has no typed reference to it inside lifecycle blocks.
+            condition: '${self.rbac_authorization_enabled}',
+            errorMessage: `The existing Key Vault "${props.name}" uses access policies, so role assignments do not apply to it: switch it to the Azure RBAC permission model ("az keyvault update -n ${props.name} --enable-rbac-authorization true") after granting equivalent roles.`,
+          },
+        ],
+      },
+    });
+  }
+}
+
+/** What Azure refuses on a new vault: the soft-delete retention, the number and form of IP rules. */
+function validateNewVault(props: NewKeyVaultStoreProps): void {
+  const days = props.softDeleteRetentionDays;
+  if (!Number.isInteger(days) || days < 7 || days > 90) {
+    throw new Error(`KeyVaultStore "${props.name}": softDeleteRetentionDays ${days}: use 7 to 90 days`);
+  }
+  const ipRules = props.networkAcls.ipRules;
+  if (ipRules.length > KEY_VAULT_MAX_IP_RULES) {
+    throw new Error(`KeyVaultStore "${props.name}": ${ipRules.length} IP rules: use at most ${KEY_VAULT_MAX_IP_RULES}`);
+  }
+  for (const rule of ipRules) {
+    const problem = Token.isUnresolved(rule) ? undefined : ipRuleProblem(rule);
+    if (problem !== undefined) throw new Error(`KeyVaultStore "${props.name}": IP rule "${rule}": ${problem}`);
   }
 }

@@ -86,8 +86,22 @@ export class WorkloadIdentity extends Construct {
     this.clientId = this.resource.clientId;
     this.principalId = this.resource.principalId;
 
+    this.federatedCredentials = this.buildCredentials(props);
+    this.roleAssignments = this.buildRoleAssignments(props);
+
+    const grantsAndCredentials = [...this.roleAssignments, ...this.federatedCredentials];
+    if (durationSeconds(props.propagationWait) > 0) {
+      this.propagation = this.buildPropagation(props, grantsAndCredentials);
+      this.ready = [this.propagation];
+    } else {
+      this.ready = grantsAndCredentials;
+    }
+  }
+
+  /** One federated credential per ServiceAccount, each depending on the one before. */
+  private buildCredentials(props: WorkloadIdentityProps): FederatedIdentityCredential[] {
     const credentials: FederatedIdentityCredential[] = [];
-    for (const c of model.credentials) {
+    for (const c of props.identity.credentials) {
       const previous = credentials[credentials.length - 1];
       credentials.push(
         pinAddress(
@@ -104,9 +118,13 @@ export class WorkloadIdentity extends Construct {
         )
       );
     }
-    this.federatedCredentials = credentials;
+    return credentials;
+  }
 
-    this.roleAssignments = model.roles.map((grant) =>
+  /** The model's role grants, to the identity's principal id, on the vault or an object in it. */
+  private buildRoleAssignments(props: WorkloadIdentityProps): RoleAssignment[] {
+    const model = props.identity;
+    return model.roles.map((grant) =>
       pinAddress(
         new RoleAssignment(this, roleConstructId(grant), {
           scope: grant.scope === 'vault' ? props.keyVault.id : `${props.keyVault.id}${keyVaultObjectScopePath(grant.scope)}`,
@@ -121,32 +139,28 @@ export class WorkloadIdentity extends Construct {
         roleConstructId(grant).replace(/^role-/, '')
       )
     );
+  }
 
-    const grantsAndCredentials = [...this.roleAssignments, ...this.federatedCredentials];
-    if (durationSeconds(props.propagationWait) > 0) {
-      const propagation = pinAddress(
-        new Sleep(this, 'propagation', {
-          createDuration: props.propagationWait,
-          dependsOn: grantsAndCredentials,
-          // A changed grant or credential replaces the sleep, so later changes wait too.
-          triggers: {
-            role_assignments: Fn.join(
-              ',',
-              this.roleAssignments.map((r) => r.id)
-            ),
-            federated_credentials: Fn.join(
-              ',',
-              this.federatedCredentials.map((c) => c.id)
-            ),
-          },
-        }),
-        model.key
-      );
-      this.propagation = propagation;
-      this.ready = [propagation];
-    } else {
-      this.ready = grantsAndCredentials;
-    }
+  /** The wait after the grants and credentials, replaced whenever one of them changes. */
+  private buildPropagation(props: WorkloadIdentityProps, grantsAndCredentials: readonly ITerraformDependable[]): Sleep {
+    return pinAddress(
+      new Sleep(this, 'propagation', {
+        createDuration: props.propagationWait,
+        dependsOn: [...grantsAndCredentials],
+        // A changed grant or credential replaces the sleep, so later changes wait too.
+        triggers: {
+          role_assignments: Fn.join(
+            ',',
+            this.roleAssignments.map((r) => r.id)
+          ),
+          federated_credentials: Fn.join(
+            ',',
+            this.federatedCredentials.map((c) => c.id)
+          ),
+        },
+      }),
+      props.identity.key
+    );
   }
 }
 

@@ -3,29 +3,29 @@
  * project's loader, every outputs file passes the contract schema and matches its environment,
  * and the generator is deterministic. (No timing here: timing lives in `npm run bench`.)
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateLargeConfig, LARGE_SIZES, type GeneratedFile } from '../../bench/generate';
 import { loadEnvironment, parseEnvironment } from '../../lib/config/load';
 import { deriveEnvironment } from '../../lib/model';
 import { OutputsContractSchema, OUTPUT_NAME } from '../../lib/outputs/contract';
 import { loadOutputs } from '../../lib/outputs/load';
+import { tempFolders } from '../support/temp';
 
 const full = generateLargeConfig({ environments: 20 });
 const yamlFiles = (files: readonly GeneratedFile[]) => files.filter((f) => f.path.endsWith('.yaml'));
 const outputsFiles = (files: readonly GeneratedFile[]) => files.filter((f) => f.path.endsWith('.outputs.json'));
 
 describe('generateLargeConfig', () => {
+  const tempFolder = tempFolders('bench-generate-');
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'bench-generate-'));
+    dir = tempFolder();
     for (const f of full) {
       mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
       writeFileSync(path.join(dir, f.path), f.content);
     }
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes one environment file and one outputs file per environment', () => {
     expect(yamlFiles(full).map((f) => f.path)).toEqual(Array.from({ length: 20 }, (_, i) => `environments/bench-${String(i + 1).padStart(2, '0')}.yaml`));

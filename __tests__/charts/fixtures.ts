@@ -1,46 +1,12 @@
-/** Shared fixtures: the example environments, their sample outputs, and inline environments. */
+/**
+ * Fixtures of the chart tests: an environment with a certificate, and rendered objects read back.
+ * The example models and outputs are the shared helpers of ../support, re-exported here.
+ */
 import { parse } from 'yaml';
-import { loadEnvironment, parseEnvironment } from '../../lib/config/load';
-import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
-import type { OutputsContract } from '../../lib/outputs/contract';
-import { defaultOutputsFile, loadOutputs } from '../../lib/outputs/load';
 import type { OutputFile } from '../../lib/write';
-import { CLOUDS, keyVaultUri } from '../../lib/azure';
 
-export const EXAMPLES = ['dev', 'prod'] as const;
-
-export function exampleModel(env: string): EnvironmentModel {
-  const loaded = loadEnvironment(`environments/${env}.yaml`);
-  return deriveEnvironment(loaded.name, loaded.file, loaded.config);
-}
-
-export function exampleOutputs(env: string): OutputsContract {
-  return loadOutputs(defaultOutputsFile(env), exampleModel(env));
-}
-
-/** A model from inline YAML (as if it were environments/<name>.yaml). */
-export function modelFromYaml(name: string, source: string): EnvironmentModel {
-  const file = `environments/${name}.yaml`;
-  return deriveEnvironment(name, file, parseEnvironment(source, file));
-}
-
-/** Outputs that match a model, with obviously fake GUIDs (client ids end in 1, 2, ...). */
-export function outputsFor(model: EnvironmentModel, tenantId = '00000000-0000-0000-0000-00000000aaaa'): OutputsContract {
-  return {
-    contractVersion: 1,
-    environment: model.name,
-    tenantId,
-    cloudName: model.csiCloudName as OutputsContract['cloudName'],
-    keyVault: { name: model.config.keyVault.name, uri: keyVaultUri(model.config.keyVault.name, CLOUDS[model.config.azure.cloud]) },
-    oidcIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/00000000-0000-0000-0000-000000000000/',
-    workloads: Object.fromEntries(
-      model.workloads.map((w, i) => [
-        w.name,
-        { clientId: `00000000-0000-0000-0000-${String(i + 1).padStart(12, '0')}`, identityName: `id-${model.name}-${w.name}`, namespace: w.namespace, serviceAccount: w.serviceAccount },
-      ]),
-    ),
-  };
-}
+export { EXAMPLES, exampleModel, exampleOutputs, modelFromYaml } from '../support/models';
+export { outputsFor } from '../support/outputs';
 
 /** A workload with a certificate, a synced TLS Secret used in env, Reloader, a US Gov cloud and Flux. */
 export const CERT_ENV_YAML = `

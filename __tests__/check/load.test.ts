@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSynthesized, unwrapContract } from '../../check';
+import { tempFolders } from '../support/temp';
 import { userErrorOf } from '../support/user-error';
 
+const tempFolder = tempFolders('check-load-');
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-load-'));
+  dir = tempFolder();
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function write(rel: string, content: string): string {
   const p = path.join(dir, rel);

@@ -3,7 +3,9 @@
  * one link in the real output gives the specific finding.
  */
 import { checkTrustChain, type Finding, type SynthesizedInput } from '../../check';
-import { fakeOutputs, modelFrom, synthesize, synthesizeExample } from './real-output';
+import { modelFromYaml } from '../support/models';
+import { outputsFor } from '../support/outputs';
+import { synthesize, synthesizeExample } from './real-output';
 
 const errors = (f: Finding[]) => f.filter((x) => x.severity === 'error');
 const rules = (f: Finding[]) => [...new Set(f.map((x) => x.rule))].sort();
@@ -170,8 +172,8 @@ workloads:
     ['existing cluster', { cluster: `${CLUSTER}\n  mode: existing\n  oidcIssuer: true\n  workloadIdentity: true` }, ['rotation-unverifiable']],
     ['existing vault', { keyVault: `${VAULT}\n  mode: existing` }, []],
   ])('%s', (_, variant, expected) => {
-    const model = modelFrom('variant', source(variant));
-    const findings = checkTrustChain(synthesize(model, fakeOutputs(model)));
+    const model = modelFromYaml('variant', source(variant));
+    const findings = checkTrustChain(synthesize(model, outputsFor(model)));
     expect(errors(findings)).toEqual([]);
     expect(rules(findings)).toEqual(expected);
   });

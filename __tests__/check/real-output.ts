@@ -7,38 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderEnvironment } from '../../charts/render';
 import { loadSynthesized, type SynthesizedInput } from '../../check';
-import { loadEnvironment, parseEnvironment } from '../../lib/config/load';
-import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
+import type { EnvironmentModel } from '../../lib/model';
 import { loadOutputs } from '../../lib/outputs/load';
-import { CLOUDS, keyVaultUri } from '../../lib/azure';
 import type { OutputsContract } from '../../lib/outputs/contract';
 import { buildTerraformApp } from '../../stacks';
-
-export function exampleModel(env: string): EnvironmentModel {
-  const l = loadEnvironment(`environments/${env}.yaml`);
-  return deriveEnvironment(l.name, l.file, l.config);
-}
-
-export function modelFrom(name: string, source: string): EnvironmentModel {
-  const file = `environments/${name}.yaml`;
-  return deriveEnvironment(name, file, parseEnvironment(source, file));
-}
-
-/** A plausible contract for a model (one client id per identity), for variants without a sample file. */
-export function fakeOutputs(model: EnvironmentModel): OutputsContract {
-  const clientIds = new Map(model.identities.map((id, i) => [id.key, `00000000-0000-0000-0000-${String(i + 1).padStart(12, '0')}`]));
-  return {
-    contractVersion: 1,
-    environment: model.name,
-    tenantId: '00000000-0000-0000-0000-00000000aaaa',
-    cloudName: model.csiCloudName as OutputsContract['cloudName'],
-    keyVault: { name: model.config.keyVault.name, uri: keyVaultUri(model.config.keyVault.name, CLOUDS[model.config.azure.cloud]) },
-    oidcIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/00000000-0000-0000-0000-000000000000/',
-    workloads: Object.fromEntries(
-      model.workloads.map((w) => [w.name, { clientId: clientIds.get(w.identityKey)!, identityName: model.identities.find((i) => i.key === w.identityKey)!.name, namespace: w.namespace, serviceAccount: w.serviceAccount }]),
-    ),
-  };
-}
+import { exampleModel } from '../support/models';
 
 /**
  * Synthesizes `model` with `outputs` and loads the result with `loadSynthesized`; paths in the

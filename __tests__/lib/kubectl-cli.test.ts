@@ -3,24 +3,23 @@
  * formats (`Error from server (<Reason>): error when creating "<file>": <message>`); the
  * unreachable-cluster lines were printed by the real kubectl 1.32 on this machine.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeKubectlErrors, fieldPath, formatKubectlDiagnostic, kubectlServerDryRun, kubectlVersion, positionOf } from '../../lib/kubectl-cli';
+import { tempFolders } from '../support/temp';
 
+const tempFolder = tempFolders('akscsi-kubectl-');
 let dir: string;
 let deployment: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'akscsi-kubectl-'));
+  dir = tempFolder();
   deployment = path.join(dir, 'deployment.yaml');
   writeFileSync(
     deployment,
     ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: demo-app', 'spec:', '  template:', '    spec:', '      containers:', '        - name: app', '          image: ""', ''].join('\n'),
   );
 });
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('decodeKubectlErrors', () => {
   test('a refused object: file, the position of the field the API server names, reason and message', () => {

@@ -3,15 +3,14 @@
  * (https://learn.microsoft.com/azure/key-vault/general/service-limits: secrets and vault
  * transactions 4,000 per 10 s per vault and region, keys by type, 5 × per subscription).
  */
-import { parseEnvironment } from '../../lib/config/load';
 import { KEY_VAULT_LIMITS, keyVaultLimit } from '../../lib/azure';
-import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
+import type { EnvironmentModel } from '../../lib/model';
 import { BUDGET_ERROR_SHARE, BUDGET_WARN_SHARE, environmentLoad, fetchCost, requestBudget, sharedLoads } from '../../lib/request-budget';
-import { minimalVariant, type Doc } from '../config/helpers';
+import { minimalVariant, type Doc } from '../support/config';
+import { modelFromYaml } from '../support/models';
 
 /** An environment of `replicas` pods mounting `objects` at `interval`. */
 function env(name: string, over: { replicas?: number; objects?: Doc[]; interval?: string; enabled?: boolean; vault?: Doc; subscriptionId?: string } = {}): EnvironmentModel {
-  const file = `environments/${name}.yaml`;
   const source = minimalVariant((d) => {
     d.cluster.secretsProvider = { rotation: { enabled: over.enabled ?? true, interval: over.interval ?? '10s' } };
     d.workloads[0].deployment.replicas = over.replicas ?? 1;
@@ -19,7 +18,7 @@ function env(name: string, over: { replicas?: number; objects?: Doc[]; interval?
     if (over.vault) d.keyVault = over.vault;
     if (over.subscriptionId) d.azure.subscriptionId = over.subscriptionId;
   });
-  return deriveEnvironment(name, file, parseEnvironment(source, file));
+  return modelFromYaml(name, source);
 }
 
 const secrets = (n: number): Doc[] => Array.from({ length: n }, (_, i) => ({ name: `s${i}`, type: 'secret' }));

@@ -2,11 +2,11 @@
  * Reading Terraform's `-json` diagnostics (recorded from Terraform 1.11.4: support/fixtures/terraform/)
  * and running it on a scratch copy of a stack folder.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatDiagnostic, inScratchCopy, parseDiagnostics, relocateDiagnostic } from '../../lib/terraform-cli';
 import { TERRAFORM_FIXTURES } from '../support/fake-tools';
+import { tempFolders } from '../support/temp';
 
 const recorded = (file: string) => readFileSync(path.join(TERRAFORM_FIXTURES, file), 'utf8');
 
@@ -38,16 +38,16 @@ test('relocateDiagnostic shows the file under the stack folder Terraform ran a c
 });
 
 describe('inScratchCopy', () => {
+  const tempFolder = tempFolders('akscsi-scratch-');
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'akscsi-scratch-'));
+    dir = tempFolder();
     const stack = path.join(dir, 'stacks', 'dev');
     mkdirSync(path.join(stack, '.terraform', 'providers'), { recursive: true });
     writeFileSync(path.join(stack, 'cdk.tf.json'), '{}');
     writeFileSync(path.join(stack, '.terraform.lock.hcl'), 'lock');
     writeFileSync(path.join(stack, 'terraform.tfstate'), '{}');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('copies the stack without Terraform\'s working files, and removes the copy afterwards', () => {
     const stack = path.join(dir, 'stacks', 'dev');

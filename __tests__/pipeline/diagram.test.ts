@@ -1,7 +1,5 @@
 /** pipeline/diagram.ts: the TRUST.md Mermaid diagram, checked against the model it draws. */
-import { loadEnvironment, parseEnvironment } from '../../lib/config/load';
 import { deriveEnvironment } from '../../lib/model';
-import { defaultOutputsFile, loadOutputs } from '../../lib/outputs/load';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { EnvironmentSchema } from '../../lib/config/schema';
@@ -10,11 +8,10 @@ import type { OutputsContract } from '../../lib/outputs/contract';
 import { hasInvisible } from '../../lib/text';
 import { trustDiagram } from '../../pipeline/diagram';
 import { baseDocuments, environmentStringFields, formatSteps, hostileText, setAt } from '../support/free-text';
+import { exampleModel, exampleOutputs, modelFromYaml } from '../support/models';
 
 function example(env: string) {
-  const e = loadEnvironment(`environments/${env}.yaml`);
-  const model = deriveEnvironment(e.name, e.file, e.config);
-  return { model, outputs: loadOutputs(defaultOutputsFile(env), model) };
+  return { model: exampleModel(env), outputs: exampleOutputs(env) };
 }
 
 /** Node definitions: `id[...]`, `id([...])`, `id[(...)]`, `id{{...}}`, `id[/.../]` at the start of a line. */
@@ -76,7 +73,7 @@ workloads:
       - { name: db-password2, type: secret, alias: db_password, version: 0123456789abcdef0123456789abcdef }
     deployment: { image: app:1 }
 `;
-  const model = deriveEnvironment('diagram', 'environments/diagram.yaml', parseEnvironment(source, 'environments/diagram.yaml'));
+  const model = modelFromYaml('diagram', source);
   const md = trustDiagram(model);
   expect(md).toContain('secret db-password<br/>file db-password"');
   expect(md).toContain('secret db-password2<br/>file db_password (pinned: not rotated)"');

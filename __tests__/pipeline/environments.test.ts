@@ -5,19 +5,19 @@
  * case-insensitively (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules).
  * What an environment only reads (mode existing, create: false) may be shared.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { loadEnvironments } from '../../pipeline/environments';
-import { locate, minimalDoc, type Doc } from '../config/helpers';
+import { locate, minimalDoc, type Doc } from '../support/config';
+import { tempFolders } from '../support/temp';
 import { userErrorOf } from '../support/user-error';
 
+const tempFolder = tempFolders('akscsi-envs-');
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'akscsi-envs-'));
+  dir = tempFolder();
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes `<name>.yaml` per entry (the minimal environment after `edit`); returns the file paths by name. */
 function write(envs: Record<string, (d: Doc) => void>): Record<string, { file: string; source: string }> {

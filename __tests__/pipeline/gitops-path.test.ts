@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { gitopsPlacement, repositoryPathOf } from '../../pipeline/gitops-path';
 import { modelFromYaml } from '../charts/fixtures';
-import { variant } from '../config/helpers';
+import { variant } from '../support/config';
 import { gitRepository, ROOT, runMain } from '../cli/helpers';
 
 let base: string;

@@ -12,9 +12,10 @@ import { parseEnvironment } from '../../lib/config/load';
 import { ENVIRONMENT_NAME } from '../../lib/config/schema';
 import { deriveEnvironment } from '../../lib/model';
 import { scaffoldEnvironment } from '../../pipeline/scaffold';
-import { fakeOutputs, synthesize } from '../check/real-output';
+import { synthesize } from '../check/real-output';
+import { outputsFor } from '../support/outputs';
 import { synthModel } from '../stacks/support';
-import { type Doc } from '../config/helpers';
+import { type Doc } from '../support/config';
 import { fieldAt } from '../support/schema-fields';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -73,7 +74,7 @@ describe('the init template', () => {
     const model = loadScaffold('staging');
     expect(model.config.keyVault.name).toBe('kv-staging-change-me');
     synthModel(model);
-    const findings = checkTrustChain(synthesize(model, fakeOutputs(model)));
+    const findings = checkTrustChain(synthesize(model, outputsFor(model)));
     expect(findings.filter((f) => f.severity === 'error')).toStrictEqual([]);
   });
 

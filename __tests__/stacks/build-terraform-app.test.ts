@@ -1,7 +1,6 @@
 /**
  * The app as the cdktf CLI sees it: files on disk, their paths, the manifest, determinism.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { OUTPUT_NAME } from '../../lib/outputs/contract';
@@ -11,13 +10,13 @@ import { EnvironmentStack } from '../../stacks/environment-stack';
 import { TerraformStack } from 'cdktf';
 import { EXAMPLES, exampleConfig, exampleModel, modelOf, type TfJson } from './support';
 import { readTree as tree } from '../support/tree';
+import { tempFolders } from '../support/temp';
 
 const models = EXAMPLES.map(exampleModel);
-const temps: string[] = [];
+const tempFolder = tempFolders('stacks-test-');
 
 function synthTo(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'stacks-test-'));
-  temps.push(dir);
+  const dir = tempFolder();
   const outdir = path.join(dir, 'cdktf.out');
   buildTerraformApp(models, { outdir }).synth();
   return outdir;
@@ -30,10 +29,6 @@ let files: Record<string, string>;
 beforeAll(() => {
   first = synthTo();
   files = tree(first);
-});
-
-afterAll(() => {
-  for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
 
 test('one stack folder per environment, named after it', () => {
@@ -71,8 +66,7 @@ test.each(EXAMPLES)('%s: full cdk.tf.json snapshot (change detector)', (env) => 
 });
 
 test('the outdir defaults to CDKTF_OUTDIR (set by `cdktf synth --output`), then cdktf.out', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'stacks-test-'));
-  temps.push(dir);
+  const dir = tempFolder();
   const saved = process.env.CDKTF_OUTDIR;
   const cwd = process.cwd();
   try {
@@ -98,8 +92,7 @@ test('fails when two environments would share a stack', () => {
 
 describe('synthTerraform (no per-token stack traces)', () => {
   test('writes exactly the files buildTerraformApp(...).synth() writes', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'stacks-test-'));
-    temps.push(dir);
+    const dir = tempFolder();
     const outdir = path.join(dir, 'cdktf.out');
     synthTerraform(models, { outdir });
     expect(tree(outdir)).toEqual(tree(synthTo()));
@@ -107,13 +100,13 @@ describe('synthTerraform (no per-token stack traces)', () => {
 
   test('restores Error.captureStackTrace, also when synthesis throws, and keeps real stacks', () => {
     const before = Error.captureStackTrace;
-    expect(() => synthTerraform([...models, models[0]!], { outdir: path.join(mkdtempSync(path.join(tmpdir(), 'stacks-test-')), 'out') })).toThrow(
+    expect(() => synthTerraform([...models, models[0]!], { outdir: path.join(tempFolder(), 'out') })).toThrow(
       'two environments would synthesize to the same stack',
     );
     expect(Error.captureStackTrace).toBe(before);
     let stack = '';
     try {
-      synthTerraform([...models, models[0]!], { outdir: path.join(mkdtempSync(path.join(tmpdir(), 'stacks-test-')), 'out') });
+      synthTerraform([...models, models[0]!], { outdir: path.join(tempFolder(), 'out') });
     } catch (e) {
       stack = (e as Error).stack ?? '';
     }
@@ -139,8 +132,7 @@ test("EnvironmentStack's prepareStack (backend check only) synthesizes the same 
     ),
   ];
   const synth = () => {
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'stacks-test-')), 'cdktf.out');
-    temps.push(path.dirname(dir));
+    const dir = path.join(tempFolder(), 'cdktf.out');
     buildTerraformApp(variants, { outdir: dir }).synth();
     return tree(dir);
   };

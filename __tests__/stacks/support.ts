@@ -1,23 +1,11 @@
-/** Shared helpers of the Terraform-side tests: load the examples, build variants, synthesize. */
+/** Shared helpers of the Terraform-side tests: build variants, synthesize (the examples come from ../support/models). */
 import { Testing } from 'cdktf';
-import { loadEnvironment } from '../../lib/config/load';
 import type { EnvironmentConfig } from '../../lib/config/schema';
 import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { recordStack } from '../support/terraform';
 
-export const EXAMPLES = ['dev', 'prod'] as const;
-export type ExampleName = (typeof EXAMPLES)[number];
-
-/** Config of an example environment, loaded through the lib loader (validated, defaulted). */
-export function exampleConfig(name: ExampleName): EnvironmentConfig {
-  return loadEnvironment(`environments/${name}.yaml`).config;
-}
-
-export function exampleModel(name: ExampleName): EnvironmentModel {
-  const loaded = loadEnvironment(`environments/${name}.yaml`);
-  return deriveEnvironment(loaded.name, loaded.file, loaded.config);
-}
+export { EXAMPLES, exampleConfig, exampleModel, type ExampleName } from '../support/models';
 
 /** A model of a config built in code (a variant of an example). */
 export function modelOf(config: EnvironmentConfig, name = 'variant'): EnvironmentModel {

@@ -3,24 +3,24 @@
  * examples as `synth` writes them, each as a root module. Every other stack the tests
  * synthesize is checked after its test file (see __tests__/setup-after-env.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatDiagnostic, terraformInit } from '../../lib/terraform-cli';
 import { loadEnvironments } from '../../pipeline/environments';
 import { synthTerraform } from '../../stacks/synth-terraform';
+import { tempFolders } from '../support/temp';
 import { TERRAFORM, TERRAFORM_SKIP_REASON, terraformRejections } from '../support/terraform';
 
 const run = TERRAFORM.available ? describe : describe.skip;
 if (!TERRAFORM.available) console.log(`skipping ${path.basename(__filename)}: ${TERRAFORM_SKIP_REASON}`);
 
 run(`Terraform accepts the examples (${TERRAFORM.detail})`, () => {
+  const tempFolder = tempFolders('akscsi-tf-examples-');
   let out = '';
   beforeAll(() => {
-    out = mkdtempSync(path.join(tmpdir(), 'akscsi-tf-examples-'));
+    out = tempFolder();
     synthTerraform(loadEnvironments(), { outdir: out });
   });
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   test.each(['dev', 'prod'])('%s: init fails only on the provider download', (env) => {
     const result = terraformInit(path.join(out, 'stacks', env), { offline: true });

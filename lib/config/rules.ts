@@ -30,10 +30,74 @@ export function mountedFileName(o: { readonly name: string; readonly alias?: str
   return o.alias ?? o.name;
 }
 
+/** A rule over the whole environment. */
+type EnvironmentRule = (env: EnvironmentConfig) => RuleViolation[];
+
+/** One workload, and where the environment first uses what must be unique across workloads. */
+interface WorkloadScope {
+  readonly env: EnvironmentConfig;
+  readonly w: WorkloadInput;
+  /** The workload's index in `workloads`. */
+  readonly i: number;
+  readonly firstUse: FirstUses;
+}
+
+/** The YAML path of a field of the deployment of `workloads[i]`. */
+function deploymentPath(i: number, ...rest: (string | number)[]): (string | number)[] {
+  return ['workloads', i, 'deployment', ...rest];
+}
+
+/** A rule over one workload. */
+type WorkloadRule = (scope: WorkloadScope) => RuleViolation[];
+
+/** The rules run on each workload, in the order their violations are reported. */
+const WORKLOAD_RULES: readonly WorkloadRule[] = [
+  // Identity: one name and one ServiceAccount per workload
+  workloadNameUnique,
+  serviceAccountUnique,
+  // Objects and files
+  mountedFileNamesDistinct,
+  noSubPathMount,
+  // Synced Secrets
+  syncedSecretsConsistent,
+  // Environment variables
+  environmentVariablesUnique,
+  // Kubernetes
+  portsUnique,
+  annotationsFit,
+];
+
+/** Every rule that spans fields, in the order their violations are reported. */
+const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
+  clusterTrustsWorkloadIdentity,
+  eachWorkload(WORKLOAD_RULES),
+  renderedFileNamesDistinct,
+  sharedIdentityFitsCredentialLimit,
+  // Azure (the single-field rules are in the schema, from lib/azure.ts)
+  caseOnlyObjectNames,
+  nodeResourceGroupIsNew,
+];
+
+/** Every violation of the rules that span fields; the schema turns each into an issue. */
 export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
+  return ENVIRONMENT_RULES.flatMap((rule) => rule(env));
+}
+
+/** Runs `rules` on each workload in turn. */
+function eachWorkload(rules: readonly WorkloadRule[]): EnvironmentRule {
+  return (env) => {
+    const firstUse = firstUses(env);
+    return env.workloads.flatMap((w, i) => rules.flatMap((rule) => rule({ env, w, i, firstUse })));
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity: the cluster issues tokens, each workload has its own name and ServiceAccount
+
+/** Workload Identity and the OIDC issuer: set on a new cluster, promised for an existing one. */
+function clusterTrustsWorkloadIdentity(env: EnvironmentConfig): RuleViolation[] {
   const out: RuleViolation[] = [];
   const c = env.cluster;
-
   if (c.mode === 'create') {
     if (!c.workloadIdentity) {
       out.push({ path: ['cluster', 'workloadIdentity'], received: false, message: 'secrets are delivered through Workload Identity: set cluster.workloadIdentity: true' });
@@ -50,117 +114,189 @@ export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
       out.push({ path: ['cluster', 'workloadIdentity'], received: false, message: `existing cluster "${c.name}" cannot be trusted to have Workload Identity: ${fix} cluster.workloadIdentity: true` });
     }
   }
+  return out;
+}
 
-  const names = new Map<string, number>();
-  const accounts = new Map<string, number>();
-  const syncedSecrets = new Map<string, string>();
-  env.workloads.forEach((w, i) => {
-    const first = names.get(w.name);
-    if (first !== undefined) {
-      out.push({ path: ['workloads', i, 'name'], received: w.name, message: `workload name already used by workloads[${first}]: give each workload its own name` });
-    } else {
-      names.set(w.name, i);
-    }
+/** Where the environment first uses each workload name, ServiceAccount and synced Secret. */
+interface FirstUses {
+  /** Index of the first workload with a name. */
+  readonly names: ReadonlyMap<string, number>;
+  /** Index of the first workload of a ServiceAccount (`namespace/name`). */
+  readonly serviceAccounts: ReadonlyMap<string, number>;
+  /** First workload and `secretObjects` entry that syncs a Secret (`namespace/secretName`). */
+  readonly syncedSecrets: ReadonlyMap<string, { readonly i: number; readonly j: number }>;
+}
 
-    const sa = `${w.namespace}/${w.serviceAccount ?? w.name}`;
-    const firstSa = accounts.get(sa);
-    if (firstSa !== undefined) {
-      out.push({
-        path: ['workloads', i, 'serviceAccount'],
-        received: w.serviceAccount ?? w.name,
-        message: `ServiceAccount ${sa} is already used by workloads[${firstSa}]; one ServiceAccount can carry only one client id: give this workload its own serviceAccount`,
-      });
-    } else {
-      accounts.set(sa, i);
-    }
-
-    const files = new Map<string, number>();
-    w.objects.forEach((o, j) => {
-      const file = mountedFileName(o);
-      const seen = files.get(file);
-      if (seen !== undefined) {
-        out.push({
-          path: ['workloads', i, 'objects', j, o.alias !== undefined ? 'alias' : 'name'],
-          received: file,
-          message: `file name already mounted by objects[${seen}]: set a distinct alias`,
-        });
-      } else {
-        files.set(file, j);
-      }
-    });
-
-    if (w.deployment.subPath !== undefined) {
-      out.push({
-        path: ['workloads', i, 'deployment', 'subPath'],
-        received: w.deployment.subPath,
-        message: 'a subPath mount of a CSI secrets volume is never rotated: remove subPath and read the file under mountPath',
-      });
-    }
-
-    const secretKeys = new Map<string, Set<string>>();
+function firstUses(env: EnvironmentConfig): FirstUses {
+  const syncedSecrets = new Map<string, { i: number; j: number }>();
+  env.workloads.forEach((w, i) =>
     w.secretObjects.forEach((s, j) => {
-      const owner = syncedSecrets.get(`${w.namespace}/${s.secretName}`);
-      if (owner !== undefined) {
-        out.push({ path: ['workloads', i, 'secretObjects', j, 'secretName'], received: s.secretName, message: `Secret ${w.namespace}/${s.secretName} is already synced by ${owner}: use another secretName` });
-      } else {
-        syncedSecrets.set(`${w.namespace}/${s.secretName}`, `workload "${w.name}"`);
-      }
-      const keys = new Set<string>();
-      s.data.forEach((d, k) => {
-        const problem = syncedFileProblem(d.objectName, w.objects, files);
-        if (problem !== undefined) {
-          out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'objectName'], received: d.objectName, message: problem });
-        }
-        if (keys.has(d.key)) {
-          out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'key'], received: d.key, message: 'key already used in this Secret: use distinct keys' });
-        }
-        keys.add(d.key);
-      });
-      secretKeys.set(s.secretName, keys);
-    });
+      const key = syncedSecretKey(w, s.secretName);
+      if (!syncedSecrets.has(key)) syncedSecrets.set(key, { i, j });
+    }),
+  );
+  return { names: firstIndexBy(env.workloads, (w) => w.name), serviceAccounts: firstIndexBy(env.workloads, serviceAccountKey), syncedSecrets };
+}
 
-    const envNames = new Map<string, string>();
-    w.deployment.env.forEach((e, j) => {
-      const first = envNames.get(e.name);
-      if (first !== undefined) {
-        out.push({ path: ['workloads', i, 'deployment', 'env', j, 'name'], received: e.name, message: `environment variable already set by ${first}: ${ENV_VAR_NAMES_UNIQUE_RULE.fix}` });
-      } else {
-        envNames.set(e.name, `deployment.env[${j}]`);
-      }
-    });
-    w.deployment.envFromSyncedSecret.forEach((e, j) => {
-      const keys = secretKeys.get(e.secretName);
-      if (keys === undefined) {
-        out.push({
-          path: ['workloads', i, 'deployment', 'envFromSyncedSecret', j, 'secretName'],
-          received: e.secretName,
-          message: 'not a Secret this workload syncs: add it under secretObjects, or use a secretName listed there',
-        });
-      } else if (!keys.has(e.key)) {
-        out.push({
-          path: ['workloads', i, 'deployment', 'envFromSyncedSecret', j, 'key'],
-          received: e.key,
-          message: `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}`,
-        });
-      }
-      const first = envNames.get(e.name);
-      if (first !== undefined) {
-        out.push({ path: ['workloads', i, 'deployment', 'envFromSyncedSecret', j, 'name'], received: e.name, message: `environment variable already set by ${first}: use one or the other` });
-      } else {
-        envNames.set(e.name, `deployment.envFromSyncedSecret[${j}]`);
-      }
-    });
-
-    out.push(...workloadKubernetesRules(env, w, i));
+/** The index where each key first occurs in `items`. */
+function firstIndexBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const first = new Map<string, number>();
+  items.forEach((item, index) => {
+    const k = key(item);
+    if (!first.has(k)) first.set(k, index);
   });
+  return first;
+}
 
-  // Rendered file names join kind, namespace and name with "-", so two different objects can
-  // meet at one name (namespace a + workload b-c, namespace a-b + workload c).
+/** `namespace/name` of the ServiceAccount a workload runs as. */
+function serviceAccountKey(w: WorkloadInput): string {
+  return `${w.namespace}/${w.serviceAccount ?? w.name}`;
+}
+
+function syncedSecretKey(w: WorkloadInput, secretName: string): string {
+  return `${w.namespace}/${secretName}`;
+}
+
+function workloadNameUnique({ w, i, firstUse }: WorkloadScope): RuleViolation[] {
+  const first = firstUse.names.get(w.name)!;
+  if (first === i) return [];
+  return [{ path: ['workloads', i, 'name'], received: w.name, message: `workload name already used by workloads[${first}]: give each workload its own name` }];
+}
+
+function serviceAccountUnique({ w, i, firstUse }: WorkloadScope): RuleViolation[] {
+  const sa = serviceAccountKey(w);
+  const first = firstUse.serviceAccounts.get(sa)!;
+  if (first === i) return [];
+  return [
+    {
+      path: ['workloads', i, 'serviceAccount'],
+      received: w.serviceAccount ?? w.name,
+      message: `ServiceAccount ${sa} is already used by workloads[${first}]; one ServiceAccount can carry only one client id: give this workload its own serviceAccount`,
+    },
+  ];
+}
+
+/** Azure allows a limited number of federated credentials per identity: one per ServiceAccount. */
+function sharedIdentityFitsCredentialLimit(env: EnvironmentConfig): RuleViolation[] {
+  if (env.identity.mode !== 'shared') return [];
+  const credentials = new Set(env.workloads.map(serviceAccountKey)).size;
+  if (credentials <= MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) return [];
+  return [
+    {
+      path: ['identity', 'mode'],
+      received: 'shared',
+      message: `a shared identity would need ${credentials} federated credentials; Azure allows ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity: use mode "per-workload" or split the environment`,
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects and the files they are mounted as
+
+/** Mounted file name → index of the first object mounted as it. */
+function mountedFiles(objects: WorkloadInput['objects']): Map<string, number> {
+  return firstIndexBy(objects, mountedFileName);
+}
+
+function mountedFileNamesDistinct({ w, i }: WorkloadScope): RuleViolation[] {
+  const files = mountedFiles(w.objects);
+  return w.objects.flatMap((o, j) => {
+    const file = mountedFileName(o);
+    const seen = files.get(file)!;
+    if (seen === j) return [];
+    return [{ path: ['workloads', i, 'objects', j, o.alias !== undefined ? 'alias' : 'name'], received: file, message: `file name already mounted by objects[${seen}]: set a distinct alias` }];
+  });
+}
+
+function noSubPathMount({ w, i }: WorkloadScope): RuleViolation[] {
+  if (w.deployment.subPath === undefined) return [];
+  return [
+    {
+      path: deploymentPath(i, 'subPath'),
+      received: w.deployment.subPath,
+      message: 'a subPath mount of a CSI secrets volume is never rotated: remove subPath and read the file under mountPath',
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synced Secrets
+
+/** Each Secret synced once in its namespace, from files the mount holds, under distinct keys. */
+function syncedSecretsConsistent({ env, w, i, firstUse }: WorkloadScope): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const files = mountedFiles(w.objects);
+  w.secretObjects.forEach((s, j) => {
+    const first = firstUse.syncedSecrets.get(syncedSecretKey(w, s.secretName))!;
+    if (first.i !== i || first.j !== j) {
+      out.push({ path: ['workloads', i, 'secretObjects', j, 'secretName'], received: s.secretName, message: `Secret ${w.namespace}/${s.secretName} is already synced by workload "${env.workloads[first.i]!.name}": use another secretName` });
+    }
+    const keys = new Set<string>();
+    s.data.forEach((d, k) => {
+      const problem = syncedFileProblem(d.objectName, w.objects, files);
+      if (problem !== undefined) {
+        out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'objectName'], received: d.objectName, message: problem });
+      }
+      if (keys.has(d.key)) {
+        out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'key'], received: d.key, message: 'key already used in this Secret: use distinct keys' });
+      }
+      keys.add(d.key);
+    });
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment variables
+
+/** The keys of each Secret the workload syncs (the last `secretObjects` entry of a name wins). */
+function syncedSecretKeys(w: WorkloadInput): Map<string, Set<string>> {
+  return new Map(w.secretObjects.map((s) => [s.secretName, new Set(s.data.map((d) => d.key))]));
+}
+
+/** Each variable set once, and read from a Secret and key the workload syncs. */
+function environmentVariablesUnique({ w, i }: WorkloadScope): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const envNames = new Map<string, string>();
+  w.deployment.env.forEach((e, j) => {
+    const first = envNames.get(e.name);
+    if (first !== undefined) {
+      out.push({ path: deploymentPath(i, 'env', j, 'name'), received: e.name, message: `environment variable already set by ${first}: ${ENV_VAR_NAMES_UNIQUE_RULE.fix}` });
+    } else {
+      envNames.set(e.name, `deployment.env[${j}]`);
+    }
+  });
+  const secretKeys = syncedSecretKeys(w);
+  w.deployment.envFromSyncedSecret.forEach((e, j) => {
+    const keys = secretKeys.get(e.secretName);
+    if (keys === undefined) {
+      out.push({ path: deploymentPath(i, 'envFromSyncedSecret', j, 'secretName'), received: e.secretName, message: 'not a Secret this workload syncs: add it under secretObjects, or use a secretName listed there' });
+    } else if (!keys.has(e.key)) {
+      out.push({ path: deploymentPath(i, 'envFromSyncedSecret', j, 'key'), received: e.key, message: `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}` });
+    }
+    const first = envNames.get(e.name);
+    if (first !== undefined) {
+      out.push({ path: deploymentPath(i, 'envFromSyncedSecret', j, 'name'), received: e.name, message: `environment variable already set by ${first}: use one or the other` });
+    } else {
+      envNames.set(e.name, `deployment.envFromSyncedSecret[${j}]`);
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendered file names
+
+/**
+ * Rendered file names join kind, namespace and name with "-", so two different objects can
+ * meet at one name (namespace a + workload b-c, namespace a-b + workload c).
+ */
+function renderedFileNamesDistinct(env: EnvironmentConfig): RuleViolation[] {
+  const out: RuleViolation[] = [];
   const files = new Map<string, { index: number; object: string }>();
   env.workloads.forEach((w, i) => {
-    const sa = w.serviceAccount ?? w.name;
     const objects: [string, string][] = [
-      ['ServiceAccount', sa],
+      ['ServiceAccount', w.serviceAccount ?? w.name],
       ['SecretProviderClass', secretProviderClassName(w.name)],
       ['Deployment', w.name],
     ];
@@ -179,28 +315,11 @@ export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
       }
     }
   });
-
-  if (env.identity.mode === 'shared') {
-    const credentials = accounts.size;
-    if (credentials > MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) {
-      out.push({
-        path: ['identity', 'mode'],
-        received: 'shared',
-        message: `a shared identity would need ${credentials} federated credentials; Azure allows ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity: use mode "per-workload" or split the environment`,
-      });
-    }
-  }
-
-  out.push(...azureRules(env));
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Azure rules that span fields (the single-field ones are in the schema, from lib/azure.ts)
-
-function azureRules(env: EnvironmentConfig): RuleViolation[] {
-  return [...caseOnlyObjectNames(env), ...nodeResourceGroupIsNew(env)];
-}
 
 /**
  * Key Vault object names are case-insensitive: two objects of one workload whose names differ
@@ -285,36 +404,43 @@ export function deploymentAnnotations(env: EnvironmentConfig, w: WorkloadInput, 
   return out;
 }
 
-/** Rules of Kubernetes on one workload that span fields: ports, annotation sizes, keys we set. */
-function workloadKubernetesRules(env: EnvironmentConfig, w: WorkloadInput, i: number): RuleViolation[] {
+// ---------------------------------------------------------------------------------------------
+// Kubernetes rules on one workload that span fields
+
+/** Port names, and containerPort with protocol, each listed once. */
+function portsUnique({ w, i }: WorkloadScope): RuleViolation[] {
   const out: RuleViolation[] = [];
   const d = w.deployment;
-  const at = (...rest: (string | number)[]) => ['workloads', i, 'deployment', ...rest];
-
   if (!PORT_NAMES_UNIQUE_RULE.test(d.ports)) {
     const r = firstRepeat(d.ports, (p) => p.name)!;
-    out.push({ path: at('ports', r.index, 'name'), received: d.ports[r.index]!.name, message: `port name already used by ports[${r.first}]: ${PORT_NAMES_UNIQUE_RULE.fix}` });
+    out.push({ path: deploymentPath(i, 'ports', r.index, 'name'), received: d.ports[r.index]!.name, message: `port name already used by ports[${r.first}]: ${PORT_NAMES_UNIQUE_RULE.fix}` });
   }
   if (!PORT_NUMBERS_UNIQUE_RULE.test(d.ports)) {
     const r = firstRepeat(d.ports, (p) => `${p.containerPort}/${p.protocol}`)!;
     const p = d.ports[r.index]!;
     out.push({
-      path: at('ports', r.index, 'containerPort'),
+      path: deploymentPath(i, 'ports', r.index, 'containerPort'),
       received: p.containerPort,
       message: `${p.containerPort}/${p.protocol} is already listed by ports[${r.first}]: ${PORT_NUMBERS_UNIQUE_RULE.fix} (server-side apply refuses a repeated containerPort and protocol)`,
     });
   }
+  return out;
+}
 
+/** Annotations within the API server's size limit, and none of the keys we set. */
+function annotationsFit({ env, w, i }: WorkloadScope): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const d = w.deployment;
   if (env.output.gitops?.tool === 'argocd' && ARGOCD_SYNC_WAVE_ANNOTATION in d.annotations) {
     out.push({
-      path: at('annotations', ARGOCD_SYNC_WAVE_ANNOTATION),
+      path: deploymentPath(i, 'annotations', ARGOCD_SYNC_WAVE_ANNOTATION),
       received: d.annotations[ARGOCD_SYNC_WAVE_ANNOTATION],
       message: 'the Argo CD sync waves are ours (the Deployment syncs after its SecretProviderClass): remove this annotation',
     });
   }
   const annotations = deploymentAnnotations(env, w, secretProviderClassName(w.name));
   if (!ANNOTATIONS_SIZE_RULE.test(annotations)) {
-    out.push({ path: at('annotations'), message: `the Deployment's annotations come to ${annotationsSize(annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}` });
+    out.push({ path: deploymentPath(i, 'annotations'), message: `the Deployment's annotations come to ${annotationsSize(annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}` });
   }
   w.secretObjects.forEach((s, j) => {
     if (s.annotations !== undefined && !ANNOTATIONS_SIZE_RULE.test(s.annotations)) {

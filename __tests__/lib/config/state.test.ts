@@ -4,10 +4,10 @@
  * arguments, held to Azure's naming rules (lib/azure.ts) and, for the local state file, to a
  * place inside the project that the tool never replaces (lib/config/state-path.ts).
  */
-import { refuseStateIn } from '../../lib/config/state-path';
-import { deriveEnvironment } from '../../lib/model';
-import { synthEnvironments } from '../../pipeline/synth';
-import { expectFails, load, problemsOf, userErrorOf, variant } from './helpers';
+import { refuseStateIn } from '../../../lib/config/state-path';
+import { deriveEnvironment } from '../../../lib/model';
+import { synthEnvironments } from '../../../pipeline/synth';
+import { expectFails, load, problemsOf, userErrorOf, variant } from '../../support/config';
 
 const local = (p: string) => variant((d) => (d.state = { backend: 'local', path: p }));
 

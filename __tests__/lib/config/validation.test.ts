@@ -2,13 +2,13 @@
  * One `fails ...` test per validation rule of lib/config/schema.ts and lib/config/rules.ts:
  * each asserts the YAML path, the received value, the message (with its fix) and the line:col.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { environmentNameOf, loadEnvironment } from '../../lib/config/load';
-import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../../lib/azure';
-import { deriveEnvironment } from '../../lib/model';
-import { expectFails, FILE, load, locate, MINIMAL, minimalVariant, problemsOf, ROOT, shown, userErrorOf, variant, type Doc } from './helpers';
+import { environmentNameOf, loadEnvironment } from '../../../lib/config/load';
+import { MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../../../lib/azure';
+import { deriveEnvironment } from '../../../lib/model';
+import { expectFails, FILE, load, locate, MINIMAL, minimalVariant, problemsOf, ROOT, shown, userErrorOf, variant, type Doc } from '../../support/config';
+import { tempFolders } from '../../support/temp';
 
 const VAULT = 'use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"';
 const DURATION = 'use a Go duration such as "30s", "2m" or "1h30m" (units ns, us, ms, s, m, h)';
@@ -42,8 +42,7 @@ describe('the example files', () => {
 });
 
 describe('file-level failures', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'env-test-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempFolders('env-test-')();
 
   test('fails an empty file', () => {
     for (const source of ['', '\n', '# only a comment\n']) {

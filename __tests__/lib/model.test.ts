@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { deriveEnvironment, federatedCredentialName, identityName, type WarningCode } from '../../lib/model';
 import { leastPrivilegeRole, ROLES, keyVaultScopeSegment } from '../../lib/azure';
-import { load, MINIMAL, minimalVariant, readExample, variant, type Doc } from './helpers';
+import { load, MINIMAL, minimalVariant, readExample, variant, type Doc } from '../support/config';
 
 const derive = (source: string, name = 'dev') => deriveEnvironment(name, `environments/${name}.yaml`, load(source));
 const codes = (source: string) => derive(source).warnings.map((w) => w.code);

@@ -1,6 +1,7 @@
 /**
- * Shared helpers of the config tests: build environment YAML variants, run the loader, and
- * assert one problem with its exact path, received value, message and line:col.
+ * Shared helpers of the tests that load environment files (lib/config, lib/model, pipeline, the
+ * request budget): build environment YAML variants, run the loader, and assert one problem with
+ * its exact path, received value, message and line:col.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -8,7 +9,7 @@ import { parse, stringify } from 'yaml';
 import type { InputProblem } from '../../lib/errors';
 import { parseEnvironment } from '../../lib/config/load';
 import type { EnvironmentConfig } from '../../lib/config/schema';
-import { userErrorOf } from '../support/user-error';
+import { userErrorOf } from './user-error';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** The file name used in messages (relative, as users pass it). */

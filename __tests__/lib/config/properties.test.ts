@@ -4,11 +4,11 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { durationSeconds, isGoDuration } from '../../lib/config/duration';
-import { KEY_VAULT_NAME } from '../../lib/azure';
-import { deriveEnvironment } from '../../lib/model';
-import { ROLES } from '../../lib/azure';
-import { exampleDoc, FILE, load, problemsOf } from './helpers';
+import { durationSeconds, isGoDuration } from '../../../lib/config/duration';
+import { KEY_VAULT_NAME } from '../../../lib/azure';
+import { deriveEnvironment } from '../../../lib/model';
+import { ROLES } from '../../../lib/azure';
+import { exampleDoc, FILE, load, problemsOf } from '../../support/config';
 
 const RUNS = { numRuns: 40 };
 

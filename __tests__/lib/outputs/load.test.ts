@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { defaultOutputsFile, loadOutputs, OUTPUT_NAME_CAMEL } from '../../lib/outputs/load';
-import { exampleModel, outputsFor } from '../charts/fixtures';
-import { userErrorOf } from '../support/user-error';
+import { defaultOutputsFile, loadOutputs, OUTPUT_NAME_CAMEL } from '../../../lib/outputs/load';
+import { exampleModel } from '../../support/models';
+import { outputsFor } from '../../support/outputs';
+import { tempFolders } from '../../support/temp';
+import { userErrorOf } from '../../support/user-error';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'akscsi-outputs-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolders('akscsi-outputs-')();
 
 const dev = exampleModel('dev');
 const prod = exampleModel('prod');

@@ -8,10 +8,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { alternativesOf, discriminatorOf, environmentJsonSchemaDocument, fieldsOf, hasFields, type JsonSchema } from '../../lib/config/json-schema';
-import type { EnvironmentConfig } from '../../lib/config/schema';
-import { schemaFields, fieldAt } from '../support/schema-fields';
-import { load, MINIMAL, minimalVariant, ROOT, type Doc } from './helpers';
+import { alternativesOf, discriminatorOf, environmentJsonSchemaDocument, fieldsOf, hasFields, type JsonSchema } from '../../../lib/config/json-schema';
+import type { EnvironmentConfig } from '../../../lib/config/schema';
+import { schemaFields, fieldAt } from '../../support/schema-fields';
+import { load, MINIMAL, minimalVariant, ROOT, type Doc } from '../../support/config';
 
 const SCHEMA = environmentJsonSchemaDocument();
 const defaultOf = (p: string): unknown => fieldAt(SCHEMA, p).schema.default;

@@ -6,10 +6,10 @@
 import MarkdownIt from 'markdown-it';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { environmentJsonSchemaDocument, hasFields } from '../../lib/config/json-schema';
-import { CONFIGURATION_REFERENCE_FILE, configurationReference } from '../../lib/config/reference';
-import { schemaFields } from '../support/schema-fields';
-import { ROOT } from './helpers';
+import { environmentJsonSchemaDocument, hasFields } from '../../../lib/config/json-schema';
+import { CONFIGURATION_REFERENCE_FILE, configurationReference } from '../../../lib/config/reference';
+import { schemaFields } from '../../support/schema-fields';
+import { ROOT } from '../../support/config';
 
 const committed = readFileSync(path.join(ROOT, CONFIGURATION_REFERENCE_FILE), 'utf8');
 

@@ -5,10 +5,10 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseDoc } from '../../lib/config/field-doc';
-import { environmentJsonSchema, environmentJsonSchemaDocument, JSON_SCHEMA_FILE, type JsonSchema } from '../../lib/config/json-schema';
-import { schemaFields } from '../support/schema-fields';
-import { exampleDoc, minimalDoc, readExample, ROOT, type Doc } from './helpers';
+import { parseDoc } from '../../../lib/config/field-doc';
+import { environmentJsonSchema, environmentJsonSchemaDocument, JSON_SCHEMA_FILE, type JsonSchema } from '../../../lib/config/json-schema';
+import { schemaFields } from '../../support/schema-fields';
+import { exampleDoc, minimalDoc, readExample, ROOT, type Doc } from '../../support/config';
 import { parse } from 'yaml';
 
 const committed = readFileSync(path.join(ROOT, JSON_SCHEMA_FILE), 'utf8');

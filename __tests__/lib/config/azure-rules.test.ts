@@ -4,9 +4,9 @@
  * and line:col, with the rule's upstream source named beside it. What the model derives instead
  * of refusing (dns_prefix, node resource group, case-insensitive role grants) is tested here too.
  */
-import { deriveEnvironment } from '../../lib/model';
-import { ROLES } from '../../lib/azure';
-import { expectFails, load, locate, minimalVariant, problemsOf, shown, variant, type Doc } from './helpers';
+import { deriveEnvironment } from '../../../lib/model';
+import { ROLES } from '../../../lib/azure';
+import { expectFails, load, locate, minimalVariant, problemsOf, shown, variant, type Doc } from '../../support/config';
 
 const derive = (source: string) => deriveEnvironment('dev', 'environments/dev.yaml', load(source));
 
