@@ -1,10 +1,13 @@
 /**
  * Runs in every test file: after its tests, Terraform checks every stack the file synthesized
- * and recorded (see support/terraform.ts). Files that synthesize nothing pay nothing.
+ * and recorded (see support/terraform.ts). Files that synthesize nothing pay nothing. The cdktf
+ * test apps' output folders are removed (support/cdktf.ts).
  */
+import { removeTestingApps } from './support/cdktf';
 import { takeRecordedStacks, TERRAFORM, terraformRejections } from './support/terraform';
 
 afterAll(() => {
+  removeTestingApps();
   const stacks = takeRecordedStacks();
   if (stacks.length === 0 || !TERRAFORM.available) return;
   const errors = terraformRejections(stacks);

@@ -1,5 +1,5 @@
 /** One `fails ...` test per eager constructor check of the stack's constructs. */
-import { App, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IdentityModel } from '../../lib/model';
 import { AKS_AGENT_POOL_NAME_RULE } from '../../lib/azure';
@@ -8,9 +8,10 @@ import { ContractOutput } from '../../stacks/contract-output';
 import { KeyVaultStore, type NewKeyVaultStoreProps } from '../../stacks/key-vault-store';
 import { StateBackend } from '../../stacks/state-backend';
 import { WorkloadIdentity, type WorkloadIdentityProps } from '../../stacks/workload-identity';
+import { testingApp } from '../support/cdktf';
 
 function stack(): TerraformStack {
-  return new TerraformStack(Testing.app() as App, 'test');
+  return new TerraformStack(testingApp(), 'test');
 }
 
 const credential = (i: number) => ({

@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from '../../lib/config/schema';
 import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
 import { EnvironmentStack } from '../../stacks/environment-stack';
 import { recordStack } from '../support/terraform';
+import { testingApp } from '../support/cdktf';
 
 export { EXAMPLES, exampleConfig, exampleModel, type ExampleName } from '../support/models';
 
@@ -24,7 +25,7 @@ export interface Synthesized {
 }
 
 export function synthModel(model: EnvironmentModel): Synthesized {
-  const app = Testing.app();
+  const app = testingApp();
   const stack = new EnvironmentStack(app, model.stackName, { model });
   const raw = Testing.synth(stack, true);
   // Terraform checks it after the file's tests (__tests__/setup-after-env.ts).

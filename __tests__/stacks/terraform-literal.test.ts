@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { LocalBackend, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { terraformLiteral, terraformLiterals } from '../../stacks/terraform-literal';
 import { TERRAFORM, TERRAFORM_SKIP_REASON, terraformOutputValues } from '../support/terraform';
+import { testingApp } from '../support/cdktf';
 
 describe('terraformLiteral', () => {
   test.each([
@@ -47,7 +48,7 @@ const text = fc.oneof(fc.string({ unit: fc.constantFrom(...UNITS), maxLength: 12
 
 /** Outputs-only stack: `value` holds each text as a value, `keys` each text as an object key. */
 function outputsStack(texts: readonly string[]): string {
-  const stack = new TerraformStack(Testing.app(), 'literals');
+  const stack = new TerraformStack(testingApp(), 'literals');
   new LocalBackend(stack, { path: 'terraform.tfstate' });
   texts.forEach((t, i) => new TerraformOutput(stack, `v${i}`, { value: terraformLiteral(t) }));
   new TerraformOutput(stack, 'keys', { value: Object.fromEntries(texts.map((t, i) => [terraformLiteral(t), String(i)])) });
