@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_OK, UserError } from '../lib/errors';
+import { fileFault } from '../lib/file-faults';
 import { register as registerCheck } from './commands/check';
 import { register as registerDeploy } from './commands/deploy';
 import { register as registerDiagram } from './commands/diagram';
@@ -69,8 +70,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
-    if (e instanceof UserError) {
-      (reporter ?? new Reporter(io, { json: argv.includes('--json'), quiet: false })).problems(e.problems);
+    // A fault of the machine that no reader or writer decoded (read-only or full disk,
+    // permissions) is still bad input, not a bug.
+    const error = e instanceof UserError ? e : fileFault(e, '.');
+    if (error !== undefined) {
+      (reporter ?? new Reporter(io, { json: argv.includes('--json'), quiet: false })).problems(error.problems);
       return EXIT_BAD_INPUT;
     }
     if (e instanceof CommanderError) {

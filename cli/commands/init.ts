@@ -1,5 +1,5 @@
 /** `init NAME`: a commented environment file a new user can edit. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK, UserError } from '../../lib/errors';
@@ -20,6 +20,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--force', 'overwrite an existing file', false)
     .action(async (name: string, flags: InitFlags, command: Command) => {
       const reporter = ctx.reporter(command);
+      // The name alone: "sub/dir" would name a file in another folder (use --dir for that).
+      if (/[/\\]/.test(name) || name === '.' || name === '..') {
+        throw UserError.of('command line', '<name>', `is a name, not a path: use 2-24 lower-case letters, digits or hyphens, and --dir DIR for another folder (e.g. "init ${path.basename(name) || 'staging'} --dir ${path.dirname(name)}")`, name);
+      }
       const file = path.join(flags.dir, `${name}.yaml`);
       const { environmentNameOf } = require('../../lib/config/load') as typeof import('../../lib/config/load');
       environmentNameOf(file);
@@ -28,8 +32,8 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       const { scaffoldEnvironment } = require('../../pipeline/scaffold') as typeof import('../../pipeline/scaffold');
       const schemaRef = path.relative(flags.dir, path.join(ENVIRONMENTS_DIR, 'environment.schema.json')).split(path.sep).join('/') || 'environment.schema.json';
-      mkdirSync(flags.dir, { recursive: true });
-      writeFileSync(file, scaffoldEnvironment(name, schemaRef.startsWith('.') ? schemaRef : `./${schemaRef}`));
+      const { writeUserFile } = require('../../lib/write') as typeof import('../../lib/write');
+      writeUserFile(file, scaffoldEnvironment(name, schemaRef.startsWith('.') ? schemaRef : `./${schemaRef}`), { overwrite: flags.force });
       reporter.line(`wrote ${file}`);
       reporter.line(`next: edit it (vault names are global), then "aks-keyvault-csi synth --env ${name}"`);
       reporter.emit({ ok: true, exitCode: EXIT_OK, file });
