@@ -44,7 +44,7 @@ process.on('exit', () => {
 parentPort.on('message', ({ id, root, files }) => {
   let error;
   try {
-    writeFilesInto(fs, path, root, files);
+    writeFilesInto({ fs, path }, root, files);
   } catch (e) {
     error = { message: String(e && e.message), ...(e && typeof e.code === 'string' ? { code: e.code } : {}), ...(e && typeof e.path === 'string' ? { path: e.path } : {}) };
   }
@@ -66,6 +66,8 @@ export class BackgroundWriter {
    */
   private readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private readonly finished = new Map<number, JobResult>();
+  /** Jobs already reported by `wait`: a second wait would block until the time limit. */
+  private readonly reported = new Set<number>();
   private nextId = 0;
   private closed = false;
 
@@ -94,6 +96,7 @@ export class BackgroundWriter {
   /** Blocks until job `id` is written; throws its error (with `code`) when it failed. */
   wait(id: number): void {
     if (this.closed) throw new Error(`BackgroundWriter: job ${id} was not waited for before close`);
+    if (this.reported.has(id)) throw new Error(`BackgroundWriter: job ${id} was already waited for`);
     const deadline = Date.now() + WAIT_LIMIT_MS;
     for (;;) {
       const seen = Atomics.load(this.signal, 0);
@@ -104,6 +107,7 @@ export class BackgroundWriter {
       const result = this.finished.get(id);
       if (result !== undefined) {
         this.finished.delete(id);
+        this.reported.add(id);
         if (result.error !== undefined) {
           const { message, ...fields } = result.error;
           throw Object.assign(new Error(message), fields);

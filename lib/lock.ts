@@ -124,7 +124,7 @@ function tryCreate(file: string, holder: LockHolder): boolean {
       mkdirSync(path.dirname(file), { recursive: true });
       return false;
     }
-    throw fileFault(e, file, 'taking the lock') ?? e;
+    throw fileFault(e, path.dirname(file), 'taking the lock', { atFolder: true }) ?? e;
   }
   try {
     linkSync(draft, file);
@@ -134,7 +134,7 @@ function tryCreate(file: string, holder: LockHolder): boolean {
     if (code === 'EEXIST') return false;
     // File systems without hard links: an exclusive create (content follows at once).
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return createExclusive(file, content);
-    throw fileFault(e, file, 'taking the lock') ?? e;
+    throw fileFault(e, path.dirname(file), 'taking the lock', { atFolder: true }) ?? e;
   } finally {
     rmSync(draft, { force: true });
   }
@@ -146,7 +146,7 @@ function createExclusive(file: string, content: string): boolean {
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw fileFault(e, file, 'taking the lock') ?? e;
+    throw fileFault(e, path.dirname(file), 'taking the lock', { atFolder: true }) ?? e;
   }
 }
 
@@ -157,7 +157,7 @@ function readHolder(file: string): LockHolder | 'gone' | undefined {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw fileFault(e, file, 'reading the lock') ?? e;
+    throw fileFault(e, file, 'reading the lock', { atFolder: true }) ?? e;
   }
   try {
     const h = JSON.parse(text) as Partial<LockHolder>;
@@ -189,7 +189,7 @@ function takeOver(file: string, stale: LockHolder): boolean {
     renameSync(file, claim);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw fileFault(e, file, 'removing a stale lock') ?? e;
+    throw fileFault(e, file, 'removing a stale lock', { atFolder: true }) ?? e;
   }
   const claimed = readHolder(claim);
   if (typeof claimed === 'object' && claimed.token !== stale.token) {
@@ -204,6 +204,8 @@ function takeOver(file: string, stale: LockHolder): boolean {
   return typeof claimed === 'object' && claimed.token === stale.token;
 }
 
+const DRAFT = new RegExp(`^${LOCK_FILE.replace(/\./g, '\\.')}\\.(?:stale-)?(\\d+)-[0-9a-f]+$`);
+
 /** Drafts and claims (`<lock>.<pid>-...`, `<lock>.stale-<pid>-...`) of processes that died mid-way. */
 function removeAbandonedDrafts(dir: string): void {
   let names: string[];
@@ -213,7 +215,7 @@ function removeAbandonedDrafts(dir: string): void {
     return;
   }
   for (const name of names) {
-    const m = new RegExp(`^${LOCK_FILE.replace(/\./g, '\\.')}\\.(?:stale-)?(\\d+)-[0-9a-f]+$`).exec(name);
+    const m = DRAFT.exec(name);
     if (m === null) continue;
     const pid = Number(m[1]);
     if (pid !== process.pid && !processIsAlive(pid)) rmSync(path.join(dir, name), { force: true });

@@ -236,26 +236,29 @@ export class OutputTransaction {
   commit(): FolderReport[] {
     const staged = this.folders.filter((f): f is Folder & { staged: Staged } => f.staged !== undefined);
     for (const f of staged) {
+      // Waited for once only: the writer reports each job a single time.
+      const pending = f.staged.pending;
+      f.staged.pending = undefined;
       try {
-        f.staged.pending?.();
-        f.staged.pending = undefined;
+        pending?.();
       } catch (e) {
         throw fileFault(e, f.dir, `writing the new files of ${f.dir}`, { atFolder: true }) ?? e;
       }
     }
     const applied: (Folder & { staged: Staged })[] = [];
+    let current: Folder | undefined;
     try {
       for (const f of staged) {
         if (f.staged.scratch === undefined) continue;
-        applied.push(f);
+        applied.push((current = f));
         apply(f.abs, f.staged.scratch, f.staged.plan);
         f.staged.status = 'applied';
       }
-      for (const f of applied) writeState(f.staged.scratch!, { state: 'committed', plan: f.staged.plan });
+      for (const f of applied) writeState(f.staged.scratch!, { state: 'committed', plan: (current = f).staged.plan });
     } catch (e) {
       const unrecovered = applied.reverse().filter((f) => !undoSafely(f.abs, f.staged.scratch!, f.staged.plan));
       for (const f of applied) f.staged.status = 'discarded';
-      const fault = fileFault(e, this.folders[0]!.dir, 'moving the new files into place');
+      const fault = fileFault(e, current?.dir ?? '.', 'moving the new files into place', { atFolder: true });
       if (fault === undefined) throw e;
       const left = unrecovered.map((f): InputProblem => ({ file: f.dir, path: '', message: 'could not be put back completely: the next run (synth or diagram) into this folder puts it back before writing' }));
       throw new UserError([...fault.problems, ...left]);
@@ -275,8 +278,10 @@ export class OutputTransaction {
     for (const f of this.folders) {
       const s = f.staged;
       if (s !== undefined && s.status === 'staged') {
+        const pending = s.pending;
+        s.pending = undefined;
         try {
-          s.pending?.();
+          pending?.();
         } catch {
           // Discarded anyway; the writer must only be done with the folder before it goes.
         }
@@ -355,10 +360,24 @@ function ensureFolder(dir: string, abs: string): string | undefined {
     return undefined;
   }
   try {
-    return mkdirSync(abs, { recursive: true });
+    return makeFolders(abs);
   } catch (e) {
     throw fileFault(e, dir, `creating ${dir}`) ?? e;
   }
+}
+
+/**
+ * `mkdir -p` one level at a time; returns the first folder created. Node's recursive mkdir
+ * reports ENOENT where the file system is read-only; one level at a time gives the real error.
+ */
+function makeFolders(abs: string): string | undefined {
+  const missing: string[] = [];
+  for (let at = abs; lstatOf(at) === undefined; at = path.dirname(at)) {
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of missing) mkdirSync(folder);
+  return missing[0];
 }
 
 /** Removes `dir` and its parents up to (not including) `stop` while they are empty. */
@@ -566,7 +585,7 @@ function stageFiles(folder: Folder, planned: Planned, writer: BackgroundWriter |
     scratch = makeScratch(folder.abs);
     mkdirSync(path.join(scratch, 'new'));
   } catch (e) {
-    throw fileFault(e, folder.dir, `staging ${folder.dir}`) ?? e;
+    throw fileFault(e, folder.dir, `staging ${folder.dir}`, { atFolder: true }) ?? e;
   }
   const root = path.join(scratch, 'new');
   if (writer !== undefined) {
@@ -574,7 +593,7 @@ function stageFiles(folder: Folder, planned: Planned, writer: BackgroundWriter |
     return { scratch, plan, report: planned.report, pending: () => writer.wait(job), status: 'staged' };
   }
   try {
-    writeFilesInto({ mkdirSync, writeFileSync }, path, root, planned.place);
+    writeFilesInto({ fs: { mkdirSync, writeFileSync }, path }, root, planned.place);
   } catch (e) {
     rmSync(scratch, { recursive: true, force: true });
     throw fileFault(e, folder.dir, `writing the new files of ${folder.dir}`, { atFolder: true }) ?? e;
@@ -788,7 +807,7 @@ function onlyRenderedFiles(dir: string): boolean {
 export function writeUserFile(file: string, content: string, options: { readonly overwrite: boolean }): void {
   const draft = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeFolders(path.resolve(path.dirname(file)));
     writeFileSync(draft, content, { flag: 'w' });
     if (options.overwrite) {
       renameSync(draft, file);
@@ -800,6 +819,10 @@ export function writeUserFile(file: string, content: string, options: { readonly
     if ((e as NodeJS.ErrnoException).code === 'EEXIST' && !options.overwrite) throw UserError.of(file, '', 'already exists: edit it, choose another name, or pass --force to overwrite');
     throw fileFault(e, file, `writing ${file}`, { atFolder: true }) ?? e;
   } finally {
-    rmSync(draft, { force: true });
+    try {
+      rmSync(draft, { force: true });
+    } catch {
+      // The draft could not be made either (the error above says why).
+    }
   }
 }

@@ -62,6 +62,16 @@ test('a root below a file fails with ENOTDIR', () => {
   expect(() => writer.wait(id)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }) as Error);
 });
 
+test('waiting twice for a job fails at once (it would otherwise block until the time limit)', () => {
+  writeFileSync(path.join(root, 'file'), 'not a folder');
+  const failed = writer.write({ root: path.join(root, 'file', 'sub'), files: [{ path: 'a.yaml', content: 'a\n' }] });
+  expect(() => writer.wait(failed)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }) as Error);
+  expect(() => writer.wait(failed)).toThrow(`job ${failed} was already waited for`);
+  const ok = writer.write({ root, files: FILES });
+  writer.wait(ok);
+  expect(() => writer.wait(ok)).toThrow(`job ${ok} was already waited for`);
+});
+
 test('write after close is refused, and so is waiting for a job after close', () => {
   const id = writer.write({ root, files: FILES });
   writer.close();

@@ -3,14 +3,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** Every file below `dir` with its text, keyed by relative path with `/` separators, in name order. */
+/** Every regular file below `dir` with its text, keyed by relative path with `/` separators, in name order. */
 export function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (rel: string) => {
     for (const name of readdirSync(path.join(dir, rel)).sort()) {
       const child = rel ? `${rel}/${name}` : name;
-      if (lstatSync(path.join(dir, child)).isDirectory()) walk(child);
-      else out[child] = readFileSync(path.join(dir, child), 'utf8');
+      const st = lstatSync(path.join(dir, child));
+      if (st.isDirectory()) walk(child);
+      // Only regular files: reading a FIFO would block.
+      else if (st.isFile()) out[child] = readFileSync(path.join(dir, child), 'utf8');
     }
   };
   walk('');
