@@ -131,7 +131,7 @@ interface Folder {
   readonly abs: string;
   readonly ownership: Ownership;
   /** The first folder `open` created for it (removed again if still empty at `close`). */
-  readonly created: string | undefined;
+  created: string | undefined;
   lock: Lock | undefined;
   staged: Staged | undefined;
 }
@@ -184,7 +184,7 @@ export class OutputTransaction {
     folders.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
     const tx = new OutputTransaction(folders, options);
     try {
-      for (let i = 0; i < folders.length; i++) folders[i] = tx.prepare(folders[i]!);
+      for (const f of folders) tx.prepare(f);
     } catch (e) {
       tx.close();
       throw e;
@@ -197,18 +197,17 @@ export class OutputTransaction {
     this.options = options;
   }
 
-  private prepare(folder: Folder): Folder {
+  /** Recorded on `folder` step by step, so `close` undoes exactly what was done if a step fails. */
+  private prepare(folder: Folder): void {
     removeLegacyLeftovers(folder, this.options.onNote);
-    const created = ensureFolder(folder.dir, folder.abs);
-    const prepared: Folder = { ...folder, created };
-    prepared.lock = acquireLock(folder.abs, {
+    folder.created = ensureFolder(folder.dir, folder.abs);
+    folder.lock = acquireLock(folder.abs, {
       command: this.options.command,
       ...(this.options.lockTimeoutMs !== undefined ? { timeoutMs: this.options.lockTimeoutMs } : {}),
       onWait: (file, holder) => this.options.onWait?.(displayPath(file), holder),
       onStale: (file, holder) => this.options.onNote?.(`removed the stale lock ${displayPath(file)} of pid ${holder.pid} ("aks-keyvault-csi ${holder.command}"), which is no longer running`),
     });
-    recoverInterrupted(prepared, this.options.onNote);
-    return prepared;
+    recoverInterrupted(folder, this.options.onNote);
   }
 
   /**

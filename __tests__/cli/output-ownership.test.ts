@@ -112,13 +112,15 @@ describe("the project's own folders are refused", () => {
     ['.', '.', 'is the project folder'],
     ['..', '..', 'holds the project folder'],
     ['cdktf.out', 'cdktf.out', 'is in cdktf.out'],
-  ])('--out %s: exit 2 and nothing changed, even with --adopt', (_, out, why) => {
+  ])('--out %s: exit 2 and nothing changed, with or without --adopt', (_, out, why) => {
     const before = everything();
-    const r = runCli(['synth', '--env', 'dev', '--out', out, '--adopt'], cwd);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`error ${out}: ${why}`);
-    expect(r.stderr).toContain("a render must not be written among the project's own files");
-    expect(everything()).toEqual(before);
+    for (const adopt of [[], ['--adopt']]) {
+      const r = runCli(['synth', '--env', 'dev', '--out', out, ...adopt], cwd);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error ${out}: ${why}`);
+      expect(r.stderr).toContain("a render must not be written among the project's own files");
+      expect(everything()).toEqual(before);
+    }
     // Nothing of a render beside the project either (the temporary folder is shared: only our names are looked for).
     expect(readdirSync(path.dirname(cwd)).filter((n) => n.startsWith('.aks-keyvault-csi') || n === 'kustomization.yaml' || n === 'TRUST.md')).toEqual([]);
   }, LONG);
