@@ -95,12 +95,33 @@ function kindOf(stat: Stats): string {
 
 /** Refuses text nested deeper than `MAX_NESTING`, naming the line and column where it gets too deep. */
 export function checkNesting(text: string, file: string, syntax: 'json' | 'yaml'): void {
+  if (cannotBeTooDeep(text, syntax)) return;
   const offset = syntax === 'json' ? jsonTooDeepAt(text, MAX_NESTING) : yamlTooDeepAt(text, MAX_NESTING);
   if (offset === undefined) return;
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
   throw new UserError([{ file, path: '', position: `${line}:${column}`, message: `nested more than ${MAX_NESTING} levels deep: no real file is; check what wrote it` }]);
+}
+
+/**
+ * A quick bound that spares the character-by-character scan for ordinary files: JSON is no
+ * deeper than its number of opening brackets; YAML no deeper than that plus its longest line
+ * (the block nesting of a line is at most its length).
+ */
+function cannotBeTooDeep(text: string, syntax: 'json' | 'yaml'): boolean {
+  let brackets = 0;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) brackets++;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) brackets++;
+  if (syntax === 'json') return brackets <= MAX_NESTING;
+  let longest = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    longest = Math.max(longest, end - start);
+    start = end + 1;
+  }
+  return brackets + longest <= MAX_NESTING;
 }
 
 const OPEN = new Set(['[', '{']);

@@ -350,11 +350,7 @@ describe('an interrupted run', () => {
     const dir = path.join(root, 'dev');
     write(dir, RENDER);
     // Fail only the removal after the commit: the scratch folder stays with its "committed" state.
-    const realRm = fs.rmSync;
-    jest.spyOn(fs, 'rmSync').mockImplementation((p, o) => {
-      if (String(p).includes('.aks-keyvault-csi.tmp-') && !String(p).endsWith('.draft')) throw Object.assign(new Error('EBUSY'), { code: 'EBUSY' });
-      return realRm(p, o);
-    });
+    injectFault('rmdirSync', 'EBUSY', (_, args) => path.basename(String(args[0])).startsWith('.aks-keyvault-csi.tmp-'));
     const notes: string[] = [];
     write(dir, NEXT, { onNote: (n) => notes.push(n) });
     jest.restoreAllMocks();

@@ -19,11 +19,12 @@ export function fsError(code: string, syscall: string, file: string): NodeJS.Err
     EACCES: 'permission denied',
     EPERM: 'operation not permitted',
     EIO: 'i/o error',
+    EBUSY: 'resource busy or locked',
   };
   return Object.assign(new Error(`${code}: ${messages[code] ?? 'error'}, ${syscall} '${file}'`), { code, syscall, path: file, errno: -1 });
 }
 
-type FsFunction = 'writeFileSync' | 'renameSync' | 'mkdirSync' | 'openSync' | 'linkSync' | 'readFileSync';
+type FsFunction = 'writeFileSync' | 'renameSync' | 'mkdirSync' | 'openSync' | 'linkSync' | 'readFileSync' | 'rmdirSync';
 
 /**
  * Makes `fs[name]` throw `code` on the calls `when` picks (by default every call); the other
