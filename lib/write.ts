@@ -321,8 +321,6 @@ function realTarget(dir: string): string {
 }
 
 function realpathOf(p: string): string {
-  // statSync first: realpathSync.native of a missing path throws as well, but more slowly.
-  statSync(p);
   return realpathSync.native(p);
 }
 
