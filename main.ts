@@ -6,8 +6,10 @@
  */
 import * as path from 'node:path';
 import { EXIT_BAD_INPUT, formatProblem, UserError } from './lib/errors';
+import { fileFault } from './lib/file-faults';
 import { defaultOutputsFile, loadOutputs } from './lib/outputs/load';
-import { writeFolderAtomically } from './lib/write';
+import { ENVIRONMENTS_DIR, TERRAFORM_OUT } from './lib/paths';
+import { writeOutputs } from './lib/write';
 import { renderManifests } from './pipeline/manifests';
 import { loadEnvironments } from './pipeline/environments';
 import { synthTerraform } from './stacks';
@@ -26,7 +28,15 @@ function run(mode: string | undefined): void {
       const outputs = loadOutputs(defaultOutputsFile(m.name), m);
       return { dir: path.join(root, m.name), files: renderManifests(m, outputs) };
     });
-    for (const r of rendered) writeFolderAtomically(r.dir, r.files);
+    // Only the files this tool owns in each folder change, all folders at once, under their locks.
+    const folders = writeOutputs(rendered, {
+      command: 'cdk8s synth',
+      project: { root: '.', environmentsDir: ENVIRONMENTS_DIR, terraformOut: TERRAFORM_OUT },
+      onNote: (note) => process.stderr.write(`note: ${note}\n`),
+    });
+    for (const f of folders) {
+      for (const rel of f.edited) process.stderr.write(`warning ${path.join(f.dir, rel)}: edited by hand since the last render: replaced by the render (edit the environment file instead)\n`);
+    }
   } else {
     throw UserError.of('main.ts', 'argv', 'usage: main.ts terraform | kubernetes (the cdktf and cdk8s CLIs pass it; use "npm run synth" for both)', mode ?? '');
   }
@@ -35,7 +45,9 @@ function run(mode: string | undefined): void {
 try {
   run(process.argv[2]);
 } catch (e) {
-  if (!(e instanceof UserError)) throw e;
-  for (const p of e.problems) process.stderr.write(`error ${formatProblem(p)}\n`);
+  // A fault of the machine (read-only or full disk, permissions) is bad input, not a bug.
+  const error = e instanceof UserError ? e : fileFault(e, '.');
+  if (error === undefined) throw e;
+  for (const p of error.problems) process.stderr.write(`error ${formatProblem(p)}\n`);
   process.exitCode = EXIT_BAD_INPUT;
 }

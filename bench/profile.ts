@@ -33,7 +33,7 @@ export const PHASES: Record<string, PhaseMatcher> = {
   '    renderEnvironment (cdk8s + yaml stringify)': fn('renderEnvironment'),
   '    trust-chain check: re-parse YAML (parseAllDocuments)': fn('parseAllDocuments'),
   '    checkTrustChain': fn('checkTrustChain'),
-  '    writes (writeFolderAtomically)': fn('writeFolderAtomically'),
+  '    writes (lib/write.ts: plan, stage, commit)': (f) => /\/lib\/write\.(js|ts)$/.test(f.url),
   'garbage collector': (f) => f.functionName === '(garbage collector)',
 };
 

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { UserError } from '../lib/errors';
+import { readInput } from '../lib/read-input';
 import { OUTPUT_NAME } from '../lib/outputs/contract';
 
 /** cdktf's camelCase spelling of the output name in an outputs file. */
@@ -36,19 +37,8 @@ export function loadSynthesized(options: LoadSynthesizedOptions): SynthesizedInp
   return { terraform, manifests, outputs: { file: options.outputsFile, contract } };
 }
 
-function readText(file: string, fix: string): string {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(e)})`;
-    throw new UserError([{ file, path: '', message: `${what}: ${fix}` }]);
-  }
-}
-
 function readJson(file: string, fix: string): unknown {
-  const text = readText(file, fix);
+  const text = readInput(file, { what: 'JSON file', fix, missing: `file not found: ${fix}`, syntax: 'json' });
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -72,7 +62,7 @@ function readManifests(dir: string): SynthesizedInput['manifests'] {
   }
   const manifests: { file: string; objects: unknown[] }[] = [];
   for (const file of yamlFiles(dir)) {
-    const text = readText(file, 'check the file permissions');
+    const text = readInput(file, { what: 'manifest', fix: 'pass the folder holding the rendered manifests', syntax: 'yaml' });
     const docs = parseAllDocuments(text, { prettyErrors: true });
     const list = Array.isArray(docs) ? docs : [docs];
     const objects: unknown[] = [];

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, UserError, type InputProblem } from '../lib/errors';
+import { fileFault } from '../lib/file-faults';
 import { register as registerCheck } from './commands/check';
 import { register as registerDeploy } from './commands/deploy';
 import { register as registerDiagram } from './commands/diagram';
@@ -82,8 +83,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     reporter?.endProgress();
-    if (e instanceof UserError) {
-      fallback().problems(e.problems);
+    // A fault of the machine that no reader or writer decoded (read-only or full disk,
+    // permissions) is still bad input, not a bug.
+    const error = e instanceof UserError ? e : fileFault(e, '.');
+    if (error !== undefined) {
+      fallback().problems(error.problems);
       return EXIT_BAD_INPUT;
     }
     if (e instanceof CommanderError) {

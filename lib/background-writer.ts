@@ -11,9 +11,11 @@
  * with the error's `code` (ENOSPC, EACCES, ...), as `writeFileSync` would have.
  *
  * The worker's code is plain JavaScript evaluated from a string, so it runs the same from the SWC
- * build, under tsx and under jest.
+ * build, under tsx and under jest; its write loop is the source text of `writeFilesInto`
+ * (`lib/write-files.ts`), the same function the in-process path calls.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { writeFilesInto } from './write-files';
 
 /** Files to write under `root` (which exists); paths are relative, with `/` separators. */
 export interface WriteJob {
@@ -23,13 +25,14 @@ export interface WriteJob {
 
 interface JobResult {
   readonly id: number;
-  readonly error?: { readonly message: string; readonly code?: string };
+  readonly error?: { readonly message: string; readonly code?: string; readonly path?: string };
 }
 
 const WORKER_SOURCE = `'use strict';
 const { workerData, parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
+const writeFilesInto = ${writeFilesInto.toString()};
 const signal = new Int32Array(workerData.signal);
 const results = workerData.results;
 // Slot 1 says the thread is gone (an uncaught error, a termination): waits stop at once.
@@ -38,22 +41,12 @@ process.on('exit', () => {
   Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 });
-// The same loop as writeFiles in lib/write.ts (which writes in-process below the threshold).
 parentPort.on('message', ({ id, root, files }) => {
   let error;
   try {
-    const made = new Set();
-    for (const f of files) {
-      const file = path.join(root, ...f.path.split('/'));
-      const dir = path.dirname(file);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fs.writeFileSync(file, f.content, 'utf8');
-    }
+    writeFilesInto({ fs, path }, root, files);
   } catch (e) {
-    error = { message: String(e && e.message), ...(e && typeof e.code === 'string' ? { code: e.code } : {}) };
+    error = { message: String(e && e.message), ...(e && typeof e.code === 'string' ? { code: e.code } : {}), ...(e && typeof e.path === 'string' ? { path: e.path } : {}) };
   }
   results.postMessage(error ? { id, error } : { id });
   Atomics.add(signal, 0, 1);
@@ -73,6 +66,8 @@ export class BackgroundWriter {
    */
   private readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private readonly finished = new Map<number, JobResult>();
+  /** Jobs already reported by `wait`: a second wait would block until the time limit. */
+  private readonly reported = new Set<number>();
   private nextId = 0;
   private closed = false;
 
@@ -101,6 +96,7 @@ export class BackgroundWriter {
   /** Blocks until job `id` is written; throws its error (with `code`) when it failed. */
   wait(id: number): void {
     if (this.closed) throw new Error(`BackgroundWriter: job ${id} was not waited for before close`);
+    if (this.reported.has(id)) throw new Error(`BackgroundWriter: job ${id} was already waited for`);
     const deadline = Date.now() + WAIT_LIMIT_MS;
     for (;;) {
       const seen = Atomics.load(this.signal, 0);
@@ -111,7 +107,11 @@ export class BackgroundWriter {
       const result = this.finished.get(id);
       if (result !== undefined) {
         this.finished.delete(id);
-        if (result.error !== undefined) throw Object.assign(new Error(result.error.message), result.error.code !== undefined ? { code: result.error.code } : {});
+        this.reported.add(id);
+        if (result.error !== undefined) {
+          const { message, ...fields } = result.error;
+          throw Object.assign(new Error(message), fields);
+        }
         return;
       }
       if (Atomics.load(this.signal, 1) === 1) {

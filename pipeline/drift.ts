@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { Finding } from '../check';
+import { LOCK_FILE } from '../lib/lock';
+import { OWNERSHIP_FILE, readRecord } from '../lib/ownership';
 import type { OutputFile } from '../lib/write';
 
 /** Lines of context around each change in a drift diff (as `diff -u`). */
@@ -22,21 +24,30 @@ export interface DriftOptions {
   readonly synthCommand?: string;
 }
 
+/** Files below `dir`, hidden folders (`.git`, this tool's scratch folders) and this tool's own files left out. */
 function filesIn(dir: string, prefix = ''): string[] {
   return readdirSync(path.join(dir, prefix))
     .sort()
     .flatMap((name) => {
       const rel = prefix ? `${prefix}/${name}` : name;
-      return statSync(path.join(dir, rel)).isDirectory() ? filesIn(dir, rel) : [rel];
+      if (name === OWNERSHIP_FILE || name === LOCK_FILE || name.startsWith(`${LOCK_FILE}.`)) return [];
+      if (statSync(path.join(dir, rel)).isDirectory()) return name.startsWith('.') ? [] : filesIn(dir, rel);
+      return [rel];
     });
 }
 
-/** One finding per file that is missing, extra, or different from the fresh render. */
+/**
+ * One finding per file that is missing or different from the fresh render, and per file this
+ * tool owns there (its ownership record says so) that the fresh render no longer has. A folder
+ * may hold other files (a GitOps checkout's other apps, a README): they are not compared, and
+ * other YAML files are reported as warnings so a stray manifest is still seen.
+ */
 export function manifestDrift(dir: string, fresh: readonly OutputFile[], options: DriftOptions = {}): Finding[] {
   const fix = `run "${options.synthCommand ?? 'aks-keyvault-csi synth'}" and commit the result; edit the environment file, not the rendered YAML`;
   if (!existsSync(dir)) {
     return [{ severity: 'error', rule: 'drift', where: dir, message: 'the manifests folder does not exist', fix }];
   }
+  const owned = readRecord(dir);
   const committed = new Set(filesIn(dir));
   const findings: Finding[] = [];
   for (const f of [...fresh].sort((a, b) => a.path.localeCompare(b.path))) {
@@ -53,7 +64,17 @@ export function manifestDrift(dir: string, fresh: readonly OutputFile[], options
     committed.delete(f.path);
   }
   for (const extra of [...committed].sort()) {
-    findings.push({ severity: 'error', rule: 'drift', where: path.join(dir, extra), message: 'not part of the fresh render (stale or hand-added)', fix });
+    if (owned?.has(extra) === true) {
+      findings.push({ severity: 'error', rule: 'drift', where: path.join(dir, extra), message: `written by this tool (listed in ${OWNERSHIP_FILE}) and no longer part of the fresh render: synth would delete it`, fix });
+    } else if (/\.ya?ml$/.test(extra)) {
+      findings.push({
+        severity: 'warning',
+        rule: 'drift',
+        where: path.join(dir, extra),
+        message: `not written by this tool (not in ${OWNERSHIP_FILE}), so not compared: another app's manifest, or a stale or hand-added file`,
+        fix: 'nothing to do if it belongs to something else; otherwise delete it',
+      });
+    }
   }
   return findings;
 }

@@ -1,23 +1,26 @@
 /**
  * The main job, in one process: Terraform JSON and rendered manifests for a set of environments,
- * the trust-chain check over both, and only then the move into place.
+ * the trust-chain check over both, and only then the commit.
  *
- * Nothing is written until every environment has synthesized and passed the check: output is
- * built in a temporary folder and renamed into place, so a failed run leaves `cdktf.out/` and
- * the manifests folders exactly as they were.
+ * Every output folder is locked for the run and written through `lib/write.ts`: nothing changes
+ * until every environment has synthesized, passed the check and been staged; then only files
+ * this tool owns are replaced or deleted (a GitOps checkout's `.git`, README and other apps stay
+ * untouched).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { checkTrustChain, type Finding } from '../check';
 import { UserError } from '../lib/errors';
+import { fileFault } from '../lib/file-faults';
 import type { EnvironmentModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
 import { BackgroundWriter } from '../lib/background-writer';
-import { makeScratchDir, stageFolder, type OutputFile, type StagedFolder } from '../lib/write';
+import { OutputTransaction, type FolderReport, type OutputFile, type OutputOptions } from '../lib/write';
 import { synthTerraform } from '../stacks';
-import { manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
+import { ENVIRONMENTS_DIR, manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
 import { renderManifests } from './manifests';
 import { refuseStateIn } from '../lib/config/state-path';
 
@@ -33,6 +36,14 @@ export interface SynthOptions {
   readonly terraformOut?: string;
   /** Run the trust-chain check and refuse to write on errors. @default true */
   readonly check?: boolean;
+  /** Take ownership of the files the render writes in a manifests folder that has no ownership record. @default false */
+  readonly adopt?: boolean;
+  /** How long to wait for another run that holds a folder's lock. @default 60_000 */
+  readonly lockTimeoutMs?: number;
+  /** Told when this run waits for another one's lock. */
+  readonly onWait?: OutputOptions['onWait'];
+  /** Told what is worth saying about the folders (stale lock removed, interrupted write undone). */
+  readonly onNote?: OutputOptions['onNote'];
   /** Path of the (single) environment's folder in the GitOps repository. @default - see `gitopsPlacement` */
   readonly gitopsPath?: string;
   /** Told as each step of each environment finishes, so a long run shows progress. */
@@ -65,8 +76,10 @@ export interface EnvironmentSynth {
 
 export interface SynthRun {
   readonly environments: readonly EnvironmentSynth[];
-  /** True when something was written (no check errors). */
+  /** True when the outputs were committed (no check errors). */
   readonly written: boolean;
+  /** What the commit did in each folder (empty when nothing was written). */
+  readonly folders: readonly FolderReport[];
 }
 
 /** Synthesizes, checks and (when the check passes) writes the given environments. */
@@ -74,7 +87,6 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
   if (models.length > 1 && (options.outputsFile !== undefined || options.manifestsDir !== undefined)) {
     throw UserError.of('command line', options.outputsFile !== undefined ? '--outputs' : '--out', 'applies to one environment: name it with --env NAME or --config FILE');
   }
-  if (options.manifestsDir !== undefined) refuseStateIn(options.manifestsDir, models);
   const terraformOut = options.terraformOut ?? TERRAFORM_OUT;
 
   // Outputs first: they are user input, and bad input must stop the run before any work.
@@ -87,45 +99,63 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     return { model, outputsFile, outputs: loadOutputs(outputsFile, model), skipped: undefined };
   });
 
+  const targets = inputs.map(({ model, outputs }) => (outputs === undefined ? undefined : (options.manifestsDir ?? manifestsDirOf(model.name))));
+  // Refuses a folder that must not be written, and locks them all, before any work.
+  const tx = OutputTransaction.open(
+    [
+      { dir: terraformOut, ownership: { kind: 'paths', paths: ['manifest.json', ...models.map((m) => `stacks/${m.stackName}`)] } },
+      ...targets.filter((t): t is string => t !== undefined).map((dir) => ({ dir })),
+    ],
+    {
+      command: 'synth',
+      adopt: options.adopt === true,
+      ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+      project: { root: '.', environmentsDir: ENVIRONMENTS_DIR, terraformOut },
+      ...(options.onWait ? { onWait: options.onWait } : {}),
+      ...(options.onNote ? { onNote: options.onNote } : {}),
+    },
+  );
+
   // Render and stage each environment's manifests first. Once there are many files, a second
   // thread writes them while the next environments render, Terraform synthesizes and the check
-  // runs (creating files is the largest and noisiest cost at scale). They land in staging
+  // runs (creating files is the largest and noisiest cost at scale). They land in scratch
   // folders: nothing is replaced until every environment has passed the check and every file
   // is written.
-  const rendered: ({ manifestsDir: string; manifests: OutputFile[] } | undefined)[] = [];
-  const staged: StagedFolder[] = [];
+  const rendered: (OutputFile[] | undefined)[] = [];
   let writer: BackgroundWriter | undefined;
   let fileCount = 0;
-  let staging: string | undefined;
+  let cdktfDir: string | undefined;
   try {
-    for (const { model, outputs } of inputs) {
-      if (outputs === undefined) {
+    // After the project's own folders are refused (opening the transaction): a state file in the folder.
+    if (options.manifestsDir !== undefined) refuseStateIn(options.manifestsDir, models);
+    inputs.forEach(({ model, outputs }, i) => {
+      const dir = targets[i];
+      if (outputs === undefined || dir === undefined) {
         rendered.push(undefined);
-        continue;
+        return;
       }
-      const manifestsDir = options.manifestsDir ?? manifestsDirOf(model.name);
       const manifests = renderManifests(model, outputs, options.gitopsPath !== undefined ? { gitopsPath: options.gitopsPath } : {});
       options.onProgress?.({ step: 'rendered', environment: model.name, files: manifests.length });
-      rendered.push({ manifestsDir, manifests });
+      rendered.push(manifests);
       fileCount += manifests.length;
       if (writer === undefined && fileCount >= BACKGROUND_WRITE_MIN_FILES) writer = new BackgroundWriter();
-      staged.push(stageFolder(manifestsDir, manifests, writer));
-    }
-    const outdir = (staging = stagingDir(terraformOut));
-    synthTerraform(models, { outdir });
+      tx.stage(dir, manifests, writer ? { writer } : {});
+    });
+    cdktfDir = scratchForCdktf();
+    synthTerraform(models, { outdir: cdktfDir });
     options.onProgress?.({ step: 'terraform', environments: models.length });
     const results: EnvironmentSynth[] = inputs.map(({ model, outputsFile, outputs, skipped }, i) => {
       const terraformFile = terraformFileOf(model.stackName, terraformOut);
-      const terraformJson: unknown = JSON.parse(readFileSync(path.join(outdir, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
-      const r = rendered[i];
-      if (outputs === undefined || outputsFile === undefined || r === undefined) {
+      const terraformJson: unknown = JSON.parse(readFileSync(path.join(cdktfDir!, 'stacks', model.stackName, 'cdk.tf.json'), 'utf8'));
+      const manifests = rendered[i];
+      const manifestsDir = targets[i];
+      if (outputs === undefined || outputsFile === undefined || manifests === undefined || manifestsDir === undefined) {
         // Not deployed yet: nothing to render, but the Terraform side is checked all the same.
         const findings = options.check === false ? [] : checkTrustChain({ terraform: { file: terraformFile, json: terraformJson }, manifests: [] });
         const result: EnvironmentSynth = { model, terraformFile, terraformJson, findings, ...(skipped ? { skipped } : {}) };
         options.onProgress?.({ step: 'checked', result });
         return result;
       }
-      const { manifestsDir, manifests } = r;
       // The check reads each file's object as rendered; the chart tests prove that parsing the
       // written YAML gives back exactly that object, so this is what a GitOps repository receives.
       const findings =
@@ -144,39 +174,47 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     });
 
     if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) {
-      return { environments: results, written: false };
+      return { environments: results, written: false, folders: [] };
     }
-    // What can fail on bad input (a full disk, no permission) fails here, before anything is replaced.
-    for (const s of staged) s.ready();
-    for (const r of results) {
-      moveStackIntoPlace(outdir, terraformOut, r.model.stackName);
-    }
-    writeManifest(outdir, terraformOut);
-    for (const s of staged) s.commit();
-    return { environments: results, written: true };
+    tx.stage(terraformOut, terraformFiles(cdktfDir, terraformOut, models));
+    const folders = tx.commit();
+    return { environments: results, written: true, folders };
   } finally {
-    // No-ops for the folders already committed.
-    for (const s of staged) s.discard();
-    if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
+    tx.close();
+    if (cdktfDir !== undefined) rmSync(cdktfDir, { recursive: true, force: true });
     writer?.close();
   }
 }
 
-function stagingDir(terraformOut: string): string {
-  // A sibling of the output folder, so the final renames stay on one file system.
-  const parent = path.dirname(path.resolve(terraformOut));
-  mkdirSync(parent, { recursive: true });
-  return makeScratchDir(parent, `.${path.basename(terraformOut)}-staging-`);
+/** A private folder for cdktf to synthesize into; what it writes is read back and committed like any output. */
+function scratchForCdktf(): string {
+  try {
+    return mkdtempSync(path.join(os.tmpdir(), 'aks-keyvault-csi-cdktf-'));
+  } catch (e) {
+    const fix = 'creating a temporary folder for cdktf (set TMPDIR to a writable folder)';
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw UserError.of(os.tmpdir(), '', `the temporary folder does not exist: set TMPDIR to a writable folder`);
+    throw fileFault(e, os.tmpdir(), fix) ?? e;
+  }
 }
 
-/** Replaces `cdktf.out/stacks/<stack>` with the staged one by renames. */
-function moveStackIntoPlace(staging: string, terraformOut: string, stack: string): void {
-  const target = path.join(terraformOut, 'stacks', stack);
-  mkdirSync(path.dirname(target), { recursive: true });
-  const old = `${target}.old-${process.pid}`;
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(path.join(staging, 'stacks', stack), target);
-  rmSync(old, { recursive: true, force: true });
+/** The files of `cdktf.out` for these stacks: each stack's folder, and `manifest.json` listing them with the stacks already there. */
+function terraformFiles(cdktfDir: string, terraformOut: string, models: readonly EnvironmentModel[]): OutputFile[] {
+  const files: OutputFile[] = [];
+  for (const m of models) {
+    const stackDir = path.join(cdktfDir, 'stacks', m.stackName);
+    for (const rel of filesBelow(stackDir)) files.push({ path: `stacks/${m.stackName}/${rel}`, content: readFileSync(path.join(stackDir, ...rel.split('/')), 'utf8') });
+  }
+  files.push({ path: 'manifest.json', content: mergedManifest(cdktfDir, terraformOut) });
+  return files;
+}
+
+function filesBelow(dir: string, prefix = ''): string[] {
+  return readdirSync(path.join(dir, prefix))
+    .sort()
+    .flatMap((name) => {
+      const rel = prefix ? `${prefix}/${name}` : name;
+      return statSync(path.join(dir, rel)).isDirectory() ? filesBelow(dir, rel) : [rel];
+    });
 }
 
 interface CdktfManifest {
@@ -185,20 +223,15 @@ interface CdktfManifest {
   [key: string]: unknown;
 }
 
-/** Merges the staged `manifest.json` into the existing one, so synthesizing one environment keeps the others listed. */
-function writeManifest(staging: string, terraformOut: string): void {
-  const staged = JSON.parse(readFileSync(path.join(staging, 'manifest.json'), 'utf8')) as CdktfManifest;
-  const target = path.join(terraformOut, 'manifest.json');
+/** The new `manifest.json`, merged into the existing one so synthesizing one environment keeps the others listed. */
+function mergedManifest(cdktfDir: string, terraformOut: string): string {
+  const staged = JSON.parse(readFileSync(path.join(cdktfDir, 'manifest.json'), 'utf8')) as CdktfManifest;
   let stacks: Record<string, unknown> = {};
-  if (existsSync(target)) {
-    try {
-      stacks = (JSON.parse(readFileSync(target, 'utf8')) as CdktfManifest).stacks ?? {};
-    } catch {
-      stacks = {};
-    }
+  try {
+    stacks = (JSON.parse(readFileSync(path.join(terraformOut, 'manifest.json'), 'utf8')) as CdktfManifest).stacks ?? {};
+  } catch {
+    // None yet, or unreadable: it is ours, and rewritten from the stacks of this run.
   }
   const merged = { ...staged, stacks: Object.fromEntries(Object.entries({ ...stacks, ...staged.stacks }).sort(([a], [b]) => a.localeCompare(b))) };
-  const tmp = `${target}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`);
-  renameSync(tmp, target);
+  return `${JSON.stringify(merged, null, 2)}\n`;
 }

@@ -7,7 +7,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { Namespace, ServiceAccount } from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { renderEnvironment } from '../../charts';
-import { writeFolderAtomically } from '../../lib/write';
+import { writeOutputs } from '../../lib/write';
 import { CERT_ENV_YAML, EXAMPLES, exampleModel, exampleOutputs, modelFromYaml, objectOf, objectsOf, outputsFor } from './fixtures';
 
 const render = (env: string) => renderEnvironment(exampleModel(env), exampleOutputs(env));
@@ -380,7 +380,7 @@ describe('kubectl kustomize', () => {
     try {
       const dir = path.join(root, env);
       const files = render(env);
-      writeFolderAtomically(dir, files);
+      writeOutputs([{ dir, files }], { command: 'test' });
       const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
       const built = parseAllDocuments(out).map((d) => d.toJS());
       expect(built.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(objectsOf(files).filter((o) => !o.file.startsWith('bootstrap/')).map((o) => `${o.kind}/${o.metadata.name}`));

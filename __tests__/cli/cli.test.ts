@@ -184,16 +184,21 @@ describe('check', () => {
     expect(r.stderr).toContain('subPath');
   });
 
-  test('--check-drift fails on a hand edit and passes on a fresh render', async () => {
+  test('--check-drift fails on a hand edit and passes on a fresh render; another YAML beside it is a warning', async () => {
     const ok = await runMain(['check', '--env', 'dev', '--check-drift'], CWD);
     expect(ok.code).toBe(0);
     const gitops = path.join(CWD, 'gitops-drift');
     cpSync(path.join(CWD, 'dist', 'dev'), gitops, { recursive: true });
     writeFileSync(path.join(gitops, 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: demo\n');
-    const r = await runMain(['check', '--env', 'dev', '--dir', gitops, '--terraform', path.join(CWD, 'cdktf.out', 'stacks', 'dev', 'cdk.tf.json'), '--check-drift'], CWD);
+    const args = ['check', '--env', 'dev', '--dir', gitops, '--terraform', path.join(CWD, 'cdktf.out', 'stacks', 'dev', 'cdk.tf.json'), '--check-drift'];
+    const extra = await runMain(args, CWD);
+    expect(extra.code).toBe(0);
+    expect(extra.stderr).toMatch(/^warning \[drift\] .*extra\.yaml: not written by this tool/m);
+    const deployment = path.join(gitops, 'deployment-demo-demo-app.yaml');
+    writeFileSync(deployment, readFileSync(deployment, 'utf8').replace('replicas: 1', 'replicas: 3'));
+    const r = await runMain(args, CWD);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('[drift]');
-    expect(r.stderr).toContain('extra.yaml');
+    expect(r.stderr).toMatch(/^error \[drift\] .*deployment-demo-demo-app\.yaml:\d+: differs from the fresh render/m);
   });
 
   test('--dir without --terraform is a usage error (exit 2)', () => {

@@ -2,7 +2,7 @@
  * Runs the CLI as a user would: a child process of the package's bin, in a temporary project
  * folder holding a copy of the example environments.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -26,11 +26,13 @@ export function tempProject(): { dir: string; cleanup: () => void } {
 /** Everything the commands run through these helpers printed, for assertions over all messages. */
 export const PRINTED: string[] = [];
 
+const CLI_ENV = { NO_COLOR: '1', CHECKPOINT_DISABLE: '1', CI: 'true', CDK8S_CHECK_UPGRADE: 'false' };
+
 export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', CHECKPOINT_DISABLE: '1', CI: 'true', CDK8S_CHECK_UPGRADE: 'false', ...env },
+    env: { ...process.env, ...CLI_ENV, ...env },
     timeout: 60_000,
   });
   PRINTED.push(r.stdout, r.stderr);
@@ -57,6 +59,26 @@ export function projectCopy(): { dir: string; cleanup: () => void } {
   }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The bin as a child process that runs alongside others (concurrency tests). `command` runs
+ * instead of node when given (e.g. `unshare`), with the node command line after `prefix`.
+ */
+export function runCliAsync(args: readonly string[], cwd: string, options: { env?: NodeJS.ProcessEnv; prefix?: readonly string[]; spawn?: SpawnOptions } = {}): Promise<CliResult> {
+  const [command, ...prefix] = [...(options.prefix ?? []), process.execPath];
+  const child = spawn(command!, [...prefix, BIN, ...args], { cwd, env: { ...process.env, ...CLI_ENV, ...options.env }, ...options.spawn });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => void (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => void (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 

@@ -2,8 +2,7 @@
  * Shared pieces of the hardening suite: a temporary project folder, the CLI run in-process with
  * captured output, and byte-exact snapshots of folders for "a failed run changes nothing".
  */
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../cli/main';
@@ -47,32 +46,6 @@ export function tempProject(prefix: string): { dir: string; cleanup: () => void 
 }
 
 /**
- * Every entry below `dir` (hidden ones included; folders as `<path>/`), each file with the
- * sha256 of its bytes. Equal snapshots mean byte-identical trees, with no extra files or
- * leftover staging folders. A missing `dir` snapshots as `{}`.
- */
-export function snapshotTree(dir: string, skip: (rel: string) => boolean = () => false): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!existsSync(dir)) return out;
-  const walk = (rel: string) => {
-    for (const name of readdirSync(path.join(dir, rel)).sort()) {
-      const child = rel ? `${rel}/${name}` : name;
-      if (skip(child)) continue;
-      const st = lstatSync(path.join(dir, child));
-      if (st.isDirectory()) {
-        out[`${child}/`] = 'dir';
-        walk(child);
-      } else {
-        out[child] = createHash('sha256').update(readFileSync(path.join(dir, child))).digest('hex');
-      }
-    }
-  };
-  walk('');
-  return out;
-}
-
-
-/**
  * The error and warning blocks of human CLI output: a block starts with `error ` or `warning `
  * and takes the indented lines after it (a finding's `fix:` line).
  */
@@ -97,4 +70,4 @@ export async function inDir<T>(dir: string, fn: () => Promise<T> | T): Promise<T
   }
 }
 
-export { readTree } from '../support/tree';
+export { readTree, snapshotTree } from '../support/tree';

@@ -8,10 +8,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateLargeConfig } from '../../bench/generate';
 import { BackgroundWriter } from '../../lib/background-writer';
-import { stageFolder, type OutputFile } from '../../lib/write';
+import { OWNERSHIP_FILE } from '../../lib/ownership';
+import { OutputTransaction, writeOutputs, type OutputFile } from '../../lib/write';
 import { loadEnvironments } from '../../pipeline/environments';
 import { BACKGROUND_WRITE_MIN_FILES, synthEnvironments } from '../../pipeline/synth';
 import { readTree as tree } from '../support/tree';
+import { injectFault } from '../support/faults';
+import { userErrorOf } from '../support/user-error';
 
 let root: string;
 let writer: BackgroundWriter;
@@ -59,6 +62,16 @@ test('a root below a file fails with ENOTDIR', () => {
   expect(() => writer.wait(id)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }) as Error);
 });
 
+test('waiting twice for a job fails at once (it would otherwise block until the time limit)', () => {
+  writeFileSync(path.join(root, 'file'), 'not a folder');
+  const failed = writer.write({ root: path.join(root, 'file', 'sub'), files: [{ path: 'a.yaml', content: 'a\n' }] });
+  expect(() => writer.wait(failed)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }) as Error);
+  expect(() => writer.wait(failed)).toThrow(`job ${failed} was already waited for`);
+  const ok = writer.write({ root, files: FILES });
+  writer.wait(ok);
+  expect(() => writer.wait(ok)).toThrow(`job ${ok} was already waited for`);
+});
+
 test('write after close is refused, and so is waiting for a job after close', () => {
   const id = writer.write({ root, files: FILES });
   writer.close();
@@ -75,29 +88,42 @@ test('a writer thread that dies fails the wait at once instead of hanging', () =
   expect(() => writer.wait(id)).toThrow('stopped unexpectedly');
 });
 
-describe('stageFolder with a background writer', () => {
+describe('staging output folders with a background writer', () => {
+  const options = { command: 'test', lockTimeoutMs: 0 };
+
   test('gives the same folder as writing in-process', () => {
-    stageFolder(path.join(root, 'sync'), FILES).commit();
-    stageFolder(path.join(root, 'background'), FILES, writer).commit();
+    writeOutputs([{ dir: path.join(root, 'sync'), files: FILES }], options);
+    writeOutputs([{ dir: path.join(root, 'background'), files: FILES, writer }], options);
     expect(tree(path.join(root, 'background'))).toEqual(tree(path.join(root, 'sync')));
     expect(readdirSync(root).sort()).toEqual(['background', 'sync']);
   });
 
-  test('a write error surfaces in ready(), leaves the target as it was and no staging folder behind', () => {
+  test('a write error surfaces at commit as bad input naming the folder; the folder stays as it was, no scratch or lock left', () => {
     const dir = path.join(root, 'dev');
-    stageFolder(dir, [{ path: 'old.yaml', content: 'old\n' }]).commit();
-    const staged = stageFolder(dir, [{ path: 'x', content: 'file\n' }, { path: 'x/y.yaml', content: 'nested\n' }], writer);
-    expect(() => staged.ready()).toThrow(expect.objectContaining({ code: 'EEXIST' }) as Error);
-    expect(tree(dir)).toEqual({ 'old.yaml': 'old\n' });
-    expect(readdirSync(root)).toEqual(['dev']);
-    // After a failure the handle is spent.
-    expect(() => staged.commit()).toThrow('already committed or discarded');
+    writeOutputs([{ dir, files: [{ path: 'old.yaml', content: 'old\n' }] }], options);
+    const before = tree(dir);
+    // A path that fits in the folder (4096 bytes on Linux) but not below the scratch folder: the
+    // plan sees nothing wrong, and the worker's write fails with ENAMETOOLONG.
+    const room = 4096 - Buffer.byteLength(dir) - 16;
+    const deep = Array.from({ length: Math.floor(room / 201) }, (_, i) => `${i}`.padEnd(200, 'd')).join('/');
+    const tx = OutputTransaction.open([{ dir }], options);
+    try {
+      tx.stage(dir, [{ path: `${deep}/x.yaml`, content: 'new\n' }], { writer });
+      const e = userErrorOf(() => tx.commit());
+      expect(e.problems).toEqual([{ file: dir, path: '', message: `the path is too long (ENAMETOOLONG while writing the new files of ${dir}): use a shorter path (fewer or shorter folder names)` }]);
+    } finally {
+      tx.close();
+    }
+    expect(tree(dir)).toEqual(before);
+    expect(readdirSync(dir).sort()).toEqual([OWNERSHIP_FILE, 'old.yaml']);
   });
 
-  test('discard while files are still in flight leaves nothing behind', () => {
+  test('closing while files are still in flight leaves nothing behind', () => {
     const many: OutputFile[] = Array.from({ length: 400 }, (_, i) => ({ path: `f-${i}.yaml`, content: `${i}\n` }));
-    const staged = stageFolder(path.join(root, 'dev'), many, writer);
-    staged.discard();
+    const dir = path.join(root, 'dev');
+    const tx = OutputTransaction.open([{ dir }], options);
+    tx.stage(dir, many, { writer });
+    tx.close();
     // The worker was finished with the folder before it was removed: nothing reappears.
     const probe = writer.write({ root: path.join(root, 'probe'), files: [] });
     writer.wait(probe);
@@ -131,7 +157,9 @@ describe('synth with enough files for the background writer', () => {
       // The first environment alone stays under the threshold and is written in-process.
       expect(write).toHaveBeenCalledTimes(1);
       for (const e of run.environments) {
-        expect(tree(path.join(dir, e.manifestsDir!))).toEqual(Object.fromEntries(e.manifests!.map((f) => [f.path, f.content])));
+        const { [OWNERSHIP_FILE]: record, ...written } = tree(path.join(dir, e.manifestsDir!));
+        expect(written).toEqual(Object.fromEntries(e.manifests!.map((f) => [f.path, f.content])));
+        expect(Object.keys((JSON.parse(record!) as { files: object }).files).sort()).toEqual(e.manifests!.map((f) => f.path).sort());
       }
       // No staging folders left next to the outputs.
       expect(readdirSync(path.join(dir, 'dist')).sort()).toEqual(['bench-01', 'bench-02']);
@@ -145,20 +173,23 @@ describe('synth with enough files for the background writer', () => {
     const dir = project();
     mkdirSync(path.join(dir, 'dist', 'bench-02'), { recursive: true });
     writeFileSync(path.join(dir, 'dist', 'bench-02', 'keep.yaml'), 'previous\n');
-    // The Terraform output folder cannot be made (its parent is a file): this fails after every
-    // manifests folder was handed to the writer, with files still in flight.
-    writeFileSync(path.join(dir, 'blocker'), 'a file\n');
+    writeFileSync(path.join(dir, 'dist', 'bench-02', OWNERSHIP_FILE), JSON.stringify({ version: 1, files: {} }));
+    // The Terraform output cannot be staged (a full disk): this fails after every manifests
+    // folder was handed to the writer, with files still in flight.
+    injectFault('mkdirSync', 'ENOSPC', (_, args) => String(args[0]).includes(`cdktf.out${path.sep}.aks-keyvault-csi.tmp-`));
     const write = jest.spyOn(BackgroundWriter.prototype, 'write');
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      expect(() => synthEnvironments(loadEnvironments({}), { terraformOut: path.join('blocker', 'cdktf.out') })).toThrow(/ENOTDIR|EEXIST/);
+      const e = userErrorOf(() => synthEnvironments(loadEnvironments({})));
+      expect(e.problems[0]!.message).toBe('no space left on the device (ENOSPC while staging cdktf.out): free some space, or choose a folder on another disk');
       expect(write).toHaveBeenCalled();
-      expect(tree(path.join(dir, 'dist'))).toEqual({ 'bench-02/keep.yaml': 'previous\n' });
+      expect(tree(path.join(dir, 'dist'))).toEqual({ 'bench-02/keep.yaml': 'previous\n', [`bench-02/${OWNERSHIP_FILE}`]: JSON.stringify({ version: 1, files: {} }) });
       expect(readdirSync(path.join(dir, 'dist'))).toEqual(['bench-02']);
-      expect(readdirSync(dir).filter((e) => e.startsWith('.'))).toEqual([]);
+      expect(readdirSync(dir).filter((e) => e.startsWith('.') || e === 'cdktf.out')).toEqual([]);
     } finally {
       process.chdir(cwd);
     }
   });
+
 });

@@ -1,5 +1,4 @@
 /** `init NAME`: a commented environment file a new user can edit. */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_OK, UserError } from '../../lib/errors';
@@ -32,16 +31,9 @@ export function register(program: Command, ctx: CommandContext): void {
       const file = path.join(flags.dir, `${name}.yaml`);
       const { scaffoldEnvironment } = require('../../pipeline/scaffold') as typeof import('../../pipeline/scaffold');
       const schemaRef = path.relative(flags.dir, path.join(ENVIRONMENTS_DIR, 'environment.schema.json')).split(path.sep).join('/') || 'environment.schema.json';
-      mkdirSync(flags.dir, { recursive: true });
-      try {
-        // "wx": created only if absent, in one step, so an existing file is never overwritten.
-        writeFileSync(file, scaffoldEnvironment(name, schemaRef.startsWith('.') ? schemaRef : `./${schemaRef}`), { flag: 'wx' });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-          throw UserError.of(file, '', 'already exists and is never overwritten: edit it, choose another name, or delete it first to start over');
-        }
-        throw e;
-      }
+      const { writeUserFile } = require('../../lib/write') as typeof import('../../lib/write');
+      // Created only if absent, in one step (lib/write.ts), so an existing file is never overwritten.
+      writeUserFile(file, scaffoldEnvironment(name, schemaRef.startsWith('.') ? schemaRef : `./${schemaRef}`), { overwrite: false });
       reporter.line(`wrote ${file}`);
       reporter.line(`next: edit it (vault names are global), then "aks-keyvault-csi synth --env ${name}"`);
       reporter.emit({ exitCode: EXIT_OK, file });

@@ -2,13 +2,15 @@
 import type { Command } from 'commander';
 import { EXIT_FINDINGS, EXIT_OK } from '../../lib/errors';
 import type { CommandContext } from '../main';
-import { findingProblems, printFindings, printWarnings } from './shared';
+import { findingProblems, folderEvents, lockTimeoutMs, printFindings, printFolderReports, printWarnings } from './shared';
 
 interface SynthFlags {
   readonly env?: string[];
   readonly config?: string;
   readonly outputs?: string;
   readonly out?: string;
+  readonly adopt: boolean;
+  readonly lockTimeout?: string;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -19,13 +21,16 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-c, --config <file>', 'an environment file from any path (its base name is the environment name)')
     .option('-o, --outputs <file>', 'Terraform outputs file (cdktf --outputs-file or terraform output -json) for the one environment', undefined)
     .option('--out <dir>', 'write the one environment\'s manifests into this folder (e.g. a GitOps checkout) instead of dist/<env>')
+    .option('--adopt', 'take ownership of the files this render writes in a folder that has no ownership record (.aks-keyvault-csi); other files there stay untouched', false)
+    .option('--lock-timeout <seconds>', 'how long to wait for another run writing the same folders (0: fail at once)', '60')
     .addHelpText(
       'after',
-      '\nNothing is written unless every environment synthesizes and passes the check.\nWithout an outputs file (before the first deploy) only the Terraform JSON is written (and its side checked).\nWith --out inside a git checkout, the GitOps bootstrap object (output.gitops) points at that folder\'s path in the repository unless output.gitops.path says otherwise.',
+      '\nNothing is written unless every environment synthesizes and passes the check.\nWithout an outputs file (before the first deploy) only the Terraform JSON is written (and its side checked).\nIn a manifests folder only the files listed in its .aks-keyvault-csi record are replaced or deleted;\neverything else there (.git, other apps, notes) is left alone.\nWith --out inside a git checkout, the GitOps bootstrap object (output.gitops) points at that folder\'s path in the repository unless output.gitops.path says otherwise.',
     )
     .action(async (flags: SynthFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const started = performance.now();
+      const timeout = lockTimeoutMs(flags.lockTimeout);
       const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
       // Validate every input before loading cdktf and cdk8s: bad input fails fast.
       const models = loadEnvironments({ ...(flags.env ? { names: flags.env } : {}), ...(flags.config ? { configFile: flags.config } : {}) });
@@ -45,6 +50,9 @@ export function register(program: Command, ctx: CommandContext): void {
         ...(flags.outputs ? { outputsFile: flags.outputs } : {}),
         ...(flags.out ? { manifestsDir: flags.out } : {}),
         ...(gitopsPath !== undefined ? { gitopsPath } : {}),
+        adopt: flags.adopt,
+        ...(timeout !== undefined ? { lockTimeoutMs: timeout } : {}),
+        ...folderEvents(reporter),
         onProgress: (event) => {
           if (event.step === 'rendered') {
             reporter.line(`${label(event.environment)}  ${reporter.dim(`rendered   ${event.files} files`)}`);
@@ -70,6 +78,7 @@ export function register(program: Command, ctx: CommandContext): void {
       for (const r of run.environments) {
         if (run.written && r.manifests !== undefined && r.manifestsDir !== undefined) reporter.line(`${label(r.model.name)}  manifests  ${r.manifestsDir}/ (${r.manifests.length} files)`);
       }
+      printFolderReports(reporter, run.folders);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (!run.written) {
         reporter.error(`trust-chain check failed: nothing was written (${seconds}s)`);

@@ -2,12 +2,12 @@
  * Loads and validates an environment file once, at the boundary. Everything downstream takes
  * the typed, defaulted `EnvironmentConfig` and never re-validates user input.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { parseYaml } from '../yaml-fast';
 import type { core } from 'zod';
 import { display, formatPath, UserError, valueAt, type InputProblem } from '../errors';
+import { readInput } from '../read-input';
 import { ENVIRONMENTS_DIR } from '../paths';
 
 export { ENVIRONMENTS_DIR };
@@ -42,14 +42,12 @@ export function environmentNameOf(file: string): string {
 /** Reads, parses and validates one environment file. Throws `UserError` listing every problem. */
 export function loadEnvironment(file: string): LoadedEnvironment {
   const name = environmentNameOf(file);
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file: check the path or create it with "aks-keyvault-csi init NAME"' : `cannot read the file (${code ?? String(e)})`;
-    throw UserError.of(file, '', why);
-  }
+  const source = readInput(file, {
+    what: 'environment file',
+    fix: 'pass an environment YAML file (start from "aks-keyvault-csi init NAME")',
+    missing: 'no such file: check the path or create it with "aks-keyvault-csi init NAME"',
+    syntax: 'yaml',
+  });
   return { name, file, config: parseEnvironment(source, file) };
 }
 
@@ -199,7 +197,7 @@ function unwrap(schema: unknown, value: unknown): unknown {
 export function positionInFile(file: string, at: readonly (string | number)[]): string | undefined {
   try {
     const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+    const doc = parseDocument(readInput(file, { what: 'environment file', fix: 'pass an environment YAML file' }), { lineCounter: lines, prettyErrors: false });
     return positionOf(doc, lines, at);
   } catch {
     return undefined;

@@ -6,12 +6,12 @@
  *   (the output under `aks_keyvault_csi` or cdktf's camelCase `aksKeyvaultCsi`);
  * - `terraform output -json`: `{ "<output>": { "value": <value>, "type": ..., "sensitive": false } }`.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { core } from 'zod';
 import { display, formatPath, UserError, valueAt, type InputProblem } from '../errors';
 import { cloudOfCsiName, keyVaultUri, KEY_VAULT_URI_RULE } from '../azure';
+import { readInput } from '../read-input';
 import type { EnvironmentModel } from '../model';
 import { OUTPUT_NAME, OutputsContractSchema, type OutputsContract } from './contract';
 
@@ -36,18 +36,12 @@ export interface OutputsMismatch {
  */
 export function loadOutputs(file: string, model: EnvironmentModel): OutputsContract {
   const regenerate = `regenerate it with "cdktf deploy ${model.stackName} --outputs-file ${file}" (or "terraform output -json > ${file}")`;
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw UserError.of(
-      file,
-      '',
-      code === 'ENOENT' ? `no such outputs file: deploy the stack, then write it with "cdktf deploy ${model.stackName} --outputs-file ${file}" or "terraform output -json > ${file}"` : `cannot read the outputs file (${code ?? String(e)})`,
-    );
-  }
-  if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+  const source = readInput(file, {
+    what: 'outputs file',
+    fix: regenerate,
+    missing: `no such outputs file: deploy the stack, then write it with "cdktf deploy ${model.stackName} --outputs-file ${file}" or "terraform output -json > ${file}"`,
+    syntax: 'json',
+  });
 
   const data = parseJson(source, file, regenerate);
   const { value, at } = locateContract(data, file, model);
