@@ -185,6 +185,86 @@ export function versionSpreadFix(rotation: RotationContext | undefined): string 
   return `normal for up to one refresh after a new version; if it persists, a pod fails to rotate: see mount-event findings (MountRotationFailed on driver ≤ 1.5); driver ≥ 1.6 records no event: ${REPUBLISH_FAILURE_SIGNALS}`;
 }
 
+/** What one pod's status records for the workload's objects: versions by object id, and what is missing or off its pin. */
+interface MountedVersions {
+  /** `[<type>/<name>, version]` of each configured object the status records, in the workload's order. */
+  readonly byObject: readonly (readonly [string, string])[];
+  readonly missing: readonly string[];
+  readonly wrongPin: readonly string[];
+  /** `<file>@<version prefix>`, for the pass message. */
+  readonly shown: readonly string[];
+}
+
+function mountedVersions(w: WorkloadModel, st: SecretProviderClassPodStatus): MountedVersions {
+  const byObject: [string, string][] = [];
+  const missing: string[] = [];
+  const wrongPin: string[] = [];
+  const shown: string[] = [];
+  for (const o of w.objects) {
+    const v = mountedVersion(st, o);
+    if (v === undefined) {
+      missing.push(objectId(o));
+      continue;
+    }
+    shown.push(`${o.fileName}@${v.slice(0, 8)}`);
+    const pin = o.config.version;
+    if (pin !== undefined && pin.toLowerCase() !== v.toLowerCase()) wrongPin.push(`${objectId(o)} is at ${v}, pinned ${pin}`);
+    byObject.push([objectId(o), v]);
+  }
+  return { byObject, missing, wrongPin, shown };
+}
+
+/** The mounted-objects finding of one ready pod, and the versions it mounts (undefined when it mounts none). */
+function podMountFinding(w: WorkloadModel, pod: string, st: SecretProviderClassPodStatus | undefined): { readonly finding: Finding; readonly versions?: MountedVersions } {
+  const subject = `${w.namespace}/${pod}`;
+  if (!st) {
+    return {
+      finding: fail(
+        'mounted-objects',
+        subject,
+        `no SecretProviderClassPodStatus for SecretProviderClass "${w.secretProviderClass}": the driver has no record of mounting it for this pod`,
+        'check that the pod mounts the rendered CSI volume; on an old driver, upgrade the add-on (AKS keeps it current)',
+      ),
+    };
+  }
+  if (st.status?.mounted !== true) {
+    return { finding: fail('mounted-objects', subject, 'SecretProviderClassPodStatus says the volume is not mounted', 'see the mount-event findings for the cause') };
+  }
+  const versions = mountedVersions(w, st);
+  if (versions.missing.length > 0) {
+    const finding = fail(
+      'mounted-objects',
+      subject,
+      `mounted, but without ${versions.missing.join(', ')}: the pod runs with an older SecretProviderClass or the objects list drifted`,
+      'apply the rendered SecretProviderClass and restart the pods (a changed SecretProviderClass applies at the next mount)',
+    );
+    return { finding, versions };
+  }
+  if (versions.wrongPin.length > 0) {
+    return { finding: fail('mounted-objects', subject, versions.wrongPin.join('; '), 'apply the rendered SecretProviderClass and restart the pods'), versions };
+  }
+  return { finding: pass('mounted-objects', subject, `all ${w.objects.length} objects mounted: ${versions.shown.join(', ')}`), versions };
+}
+
+/** One warning per object that the pods mount in different versions, by object id. */
+function versionSpread(w: WorkloadModel, mounted: readonly (readonly [string, MountedVersions])[], rotation: RotationContext | undefined): Finding[] {
+  const seen = new Map<string, Map<string, string[]>>(); // object id → version → pods
+  for (const [pod, versions] of mounted) {
+    for (const [id, v] of versions.byObject) {
+      const byVersion = seen.get(id) ?? new Map<string, string[]>();
+      byVersion.set(v, [...(byVersion.get(v) ?? []), pod]);
+      seen.set(id, byVersion);
+    }
+  }
+  return [...seen.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .filter(([, byVersion]) => byVersion.size > 1)
+    .map(([id, byVersion]) => {
+      const detail = [...byVersion.entries()].map(([v, ps]) => `${v.slice(0, 8)} in ${ps.join(', ')}`).join('; ');
+      return warn('mounted-objects', `${w.namespace}/${w.secretProviderClass}`, `pods see different versions of ${id}: ${detail}`, versionSpreadFix(rotation));
+    });
+}
+
 /**
  * For every ready pod: the driver's SecretProviderClassPodStatus says mounted, and lists every
  * configured object with a version (the pinned one, for pinned objects). Pods that see
@@ -192,71 +272,14 @@ export function versionSpreadFix(rotation: RotationContext | undefined): string 
  */
 export function checkPodStatuses(w: WorkloadModel, pods: readonly V1Pod[], statuses: readonly SecretProviderClassPodStatus[], rotation?: RotationContext): Finding[] {
   const out: Finding[] = [];
-  const seen = new Map<string, Map<string, string[]>>(); // object id → version → pods
+  const mounted: [string, MountedVersions][] = []; // [pod, versions], in pod-name order
   for (const p of [...pods].filter(isPodReady).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
     const pod = p.metadata?.name ?? '?';
-    const subject = `${w.namespace}/${pod}`;
-    const st = podStatusFor(statuses, pod, w.secretProviderClass);
-    if (!st) {
-      out.push(
-        fail(
-          'mounted-objects',
-          subject,
-          `no SecretProviderClassPodStatus for SecretProviderClass "${w.secretProviderClass}": the driver has no record of mounting it for this pod`,
-          'check that the pod mounts the rendered CSI volume; on an old driver, upgrade the add-on (AKS keeps it current)',
-        ),
-      );
-      continue;
-    }
-    if (st.status?.mounted !== true) {
-      out.push(fail('mounted-objects', subject, 'SecretProviderClassPodStatus says the volume is not mounted', 'see the mount-event findings for the cause'));
-      continue;
-    }
-    const missing: string[] = [];
-    const wrongPin: string[] = [];
-    const versions: string[] = [];
-    for (const o of w.objects) {
-      const v = mountedVersion(st, o);
-      if (v === undefined) {
-        missing.push(objectId(o));
-        continue;
-      }
-      versions.push(`${o.fileName}@${v.slice(0, 8)}`);
-      const pin = o.config.version;
-      if (pin !== undefined && pin.toLowerCase() !== v.toLowerCase()) wrongPin.push(`${objectId(o)} is at ${v}, pinned ${pin}`);
-      const byVersion = seen.get(objectId(o)) ?? new Map<string, string[]>();
-      byVersion.set(v, [...(byVersion.get(v) ?? []), pod]);
-      seen.set(objectId(o), byVersion);
-    }
-    if (missing.length > 0) {
-      out.push(
-        fail(
-          'mounted-objects',
-          subject,
-          `mounted, but without ${missing.join(', ')}: the pod runs with an older SecretProviderClass or the objects list drifted`,
-          'apply the rendered SecretProviderClass and restart the pods (a changed SecretProviderClass applies at the next mount)',
-        ),
-      );
-    } else if (wrongPin.length > 0) {
-      out.push(fail('mounted-objects', subject, wrongPin.join('; '), 'apply the rendered SecretProviderClass and restart the pods'));
-    } else {
-      out.push(pass('mounted-objects', subject, `all ${w.objects.length} objects mounted: ${versions.join(', ')}`));
-    }
+    const { finding, versions } = podMountFinding(w, pod, podStatusFor(statuses, pod, w.secretProviderClass));
+    out.push(finding);
+    if (versions) mounted.push([pod, versions]);
   }
-  for (const [id, byVersion] of [...seen.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    if (byVersion.size > 1) {
-      const detail = [...byVersion.entries()].map(([v, ps]) => `${v.slice(0, 8)} in ${ps.join(', ')}`).join('; ');
-      out.push(
-        warn(
-          'mounted-objects',
-          `${w.namespace}/${w.secretProviderClass}`,
-          `pods see different versions of ${id}: ${detail}`,
-          versionSpreadFix(rotation),
-        ),
-      );
-    }
-  }
-  return out;
+  return [...out, ...versionSpread(w, mounted, rotation)];
 }
 
 /** File names `ls -1A` printed, without the driver's atomic-writer entries (`..data`, `..2024_...`). */
