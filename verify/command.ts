@@ -14,8 +14,9 @@
 import * as path from 'node:path';
 import { renderEnvironment } from '../charts/render';
 import { loadEnvironment } from '../lib/config/load';
-import { EXIT_BAD_INPUT, formatProblem, resultDocument, UserError, type InputProblem } from '../lib/errors';
-import { terminalJson, terminalLines, terminalText } from '../lib/text';
+import type { Reporter } from '../cli/output';
+import { EXIT_BAD_INPUT, UserError } from '../lib/errors';
+import { exitCodeOf, findingProblems, formatSummary, printFindings, summarize } from '../lib/finding';
 import { deriveEnvironment, type EnvironmentModel, type MountedObject, type WorkloadModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
@@ -24,7 +25,7 @@ import { ADDON_NAMESPACE, checkAddonDaemonSets, checkDriverVersion, checkRotatio
 import type { SecretProperties, V1Pod } from './api-types';
 import { connectCluster, ReadDenied, VerifyAbort, type ClusterReader, type ConnectOptions } from './cluster';
 import { checkMountEvents } from './events';
-import { exitCodeOf, fail, formatFindings, summarize, type Finding } from './findings';
+import { fail, warn, type FailingRule, type Finding, type Outcome } from './findings';
 import { openVault, type OpenVaultOptions, type SecretWriter } from './keyvault';
 import {
   baselineObservations,
@@ -58,10 +59,13 @@ import {
   type RotationContext,
 } from './workload';
 
-export interface CommandIo {
-  readonly stdout: (s: string) => void;
-  readonly stderr: (s: string) => void;
-}
+/**
+ * What the commands print through: the CLI's Reporter (cli/output.ts). It makes every line safe
+ * for a terminal (names from the kubeconfig, the cluster's event messages and values from user
+ * files cannot move the cursor, set a hyperlink or reorder text), prints nothing but one JSON
+ * document with --json, and only warnings and errors with --quiet.
+ */
+export type CommandOutput = Pick<Reporter, 'json' | 'line' | 'error' | 'warn' | 'green' | 'emit' | 'problems'>;
 
 export interface VerifyOptions {
   readonly env: string;
@@ -69,7 +73,6 @@ export interface VerifyOptions {
   readonly outputs?: string;
   readonly context?: string;
   readonly exec: boolean;
-  readonly json: boolean;
 }
 
 export interface RotationTestOptions extends VerifyOptions {
@@ -121,33 +124,32 @@ function expectedRotation(model: EnvironmentModel): ExpectedRotation {
   return { enabled: r.enabled, interval: r.interval, intervalSeconds: model.rotationIntervalSeconds };
 }
 
-/**
- * The streams, made safe for a terminal: names from the kubeconfig, the cluster's event messages
- * and values from user files cannot move the cursor, set a hyperlink or reorder text
- * (lib/text.ts). JSON documents are written with `terminalJson`, which this leaves unchanged.
- */
-function terminalSafe(io: CommandIo): CommandIo {
-  return { stdout: (s) => io.stdout(terminalLines(s)), stderr: (s) => io.stderr(terminalLines(s)) };
-}
-
 /** Prints an abort (exit 2) the way the CLI prints bad input: one line, no stack trace. */
-function abort(e: unknown, opts: { json: boolean }, io: CommandIo): number {
+function abort(e: unknown, out: CommandOutput): number {
   if (e instanceof UserError) {
-    if (opts.json) io.stdout(`${terminalJson(resultDocument(EXIT_BAD_INPUT, e.problems))}\n`);
-    else for (const p of e.problems) io.stderr(`error ${terminalText(formatProblem(p))}\n`);
+    out.problems(e.problems);
     return EXIT_BAD_INPUT;
   }
   if (e instanceof VerifyAbort) {
     // The CLI's one error shape; the live cluster or Key Vault stands where a file would.
-    if (opts.json) io.stdout(`${terminalJson(resultDocument(EXIT_BAD_INPUT, [{ file: e.source, path: '', message: e.message }]))}\n`);
-    else io.stderr(`error ${terminalText(e.message)}\n`);
+    if (out.json) out.emit({ exitCode: EXIT_BAD_INPUT, problems: [{ file: e.source, path: '', message: e.message }] });
+    else out.error(e.message);
     return EXIT_BAD_INPUT;
   }
   throw e;
 }
 
+/** Prints the outcomes (passes, then the summary, on stdout; errors and warnings on stderr) or the JSON document, and returns the exit code. */
+function report(out: CommandOutput, outcomes: readonly Outcome[], fields: Readonly<Record<string, unknown>>): number {
+  const exitCode = exitCodeOf(outcomes);
+  printFindings(out, outcomes);
+  out.line(formatSummary(outcomes));
+  out.emit({ exitCode, problems: findingProblems(outcomes), ...fields, summary: summarize(outcomes), findings: outcomes });
+  return exitCode;
+}
+
 /** Runs one group of checks; a refused read becomes a fail finding instead of ending the run. */
-async function guarded(check: string, subject: string, fn: () => Promise<Finding[]>): Promise<Finding[]> {
+async function guarded(check: FailingRule, subject: string, fn: () => Promise<Outcome[]>): Promise<Outcome[]> {
   try {
     return await fn();
   } catch (e) {
@@ -167,16 +169,15 @@ function connectOptions(model: EnvironmentModel, context: string | undefined, de
 }
 
 /** `verify <env>`: read-only checks of the live cluster against the environment. */
-export async function verifyCommand(opts: VerifyOptions, streams: CommandIo, deps: CommandDeps = {}): Promise<number> {
-  const io = terminalSafe(streams);
+export async function verifyCommand(opts: VerifyOptions, out: CommandOutput, deps: CommandDeps = {}): Promise<number> {
   try {
     const { model, outputs } = await loadProject(opts);
     const rendered: RenderedFile[] = renderEnvironment(model, outputs);
     const cluster = await (deps.connect ?? connectCluster)(connectOptions(model, opts.context, deps));
     const now = (deps.now ?? Date.now)();
-    if (!opts.json) io.stdout(`Verifying environment "${model.name}" on context "${cluster.context}" (${cluster.server})\n`);
+    out.line(`Verifying environment "${model.name}" on context "${cluster.context}" (${cluster.server})`);
 
-    const findings: Finding[] = [];
+    const findings: Outcome[] = [];
     let driver: DriverInfo | undefined;
     findings.push(
       ...(await guarded('addon-daemonset', ADDON_NAMESPACE, async () => {
@@ -187,28 +188,32 @@ export async function verifyCommand(opts: VerifyOptions, streams: CommandIo, dep
     );
     const rotation = { ...(driver?.model ? { model: driver.model } : {}), intervalSeconds: model.rotationIntervalSeconds };
     for (const w of model.workloads) {
-      findings.push(...(await verifyWorkload(cluster, outputs, rendered, w, opts.exec, now, rotation)));
+      findings.push(...(await verifyWorkload(w, { cluster, outputs, rendered, exec: opts.exec, now, rotation })));
     }
 
-    const code = exitCodeOf(findings);
-    if (opts.json) {
-      const driverJson = driver ? { daemonSet: driver.subject, image: driver.image ?? null, version: driver.version?.tag ?? null, rotationModel: driver.model ?? null } : null;
-      io.stdout(`${terminalJson(resultDocument(code, failedProblems(findings), { environment: model.name, context: cluster.context, server: cluster.server, driver: driverJson, summary: summarize(findings), findings }))}\n`);
-    } else {
-      io.stdout(formatFindings(findings));
-    }
-    return code;
+    const driverJson = driver ? { daemonSet: driver.subject, image: driver.image ?? null, version: driver.version?.tag ?? null, rotationModel: driver.model ?? null } : null;
+    return report(out, findings, { environment: model.name, context: cluster.context, server: cluster.server, driver: driverJson });
   } catch (e) {
-    return abort(e, opts, io);
+    return abort(e, out);
   }
 }
 
-async function verifyWorkload(cluster: ClusterReader, outputs: OutputsContract, rendered: readonly RenderedFile[], w: WorkloadModel, exec: boolean, now: number, rotation: RotationContext): Promise<Finding[]> {
+/** What every workload's checks read: the cluster, the outputs, the rendered files, --exec, the clock and the driver's rotation model. */
+interface WorkloadChecks {
+  readonly cluster: ClusterReader;
+  readonly outputs: OutputsContract;
+  readonly rendered: readonly RenderedFile[];
+  readonly exec: boolean;
+  readonly now: number;
+  readonly rotation: RotationContext;
+}
+
+async function verifyWorkload(w: WorkloadModel, { cluster, outputs, rendered, exec, now, rotation }: WorkloadChecks): Promise<Outcome[]> {
   const ns = w.namespace;
-  const out: Finding[] = [];
+  const out: Outcome[] = [];
   const namespace = await guarded('namespace', ns, async () => [checkNamespace(ns, await cluster.readNamespace(ns))]);
   out.push(...namespace);
-  if (namespace.some((f) => f.status === 'fail')) return out;
+  if (namespace.some((f) => f.severity === 'error')) return out;
 
   out.push(...(await guarded('service-account', `${ns}/${w.serviceAccount}`, async () => [checkServiceAccount(w, outputs.workloads[w.name]?.clientId, await cluster.readServiceAccount(ns, w.serviceAccount))])));
   out.push(
@@ -247,7 +252,7 @@ async function verifyWorkload(cluster: ClusterReader, outputs: OutputsContract, 
   return out;
 }
 
-async function listMountedFiles(cluster: ClusterReader, w: WorkloadModel, pods: readonly V1Pod[]): Promise<Finding[]> {
+async function listMountedFiles(cluster: ClusterReader, w: WorkloadModel, pods: readonly V1Pod[]): Promise<Outcome[]> {
   const pod = pods.filter(isPodReady).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))[0];
   if (!pod) return [];
   const name = pod.metadata?.name ?? '';
@@ -256,13 +261,12 @@ async function listMountedFiles(cluster: ClusterReader, w: WorkloadModel, pods: 
   const r = await cluster.exec(w.namespace, name, target.container, ['ls', '-1A', target.mountPath]);
   if (!r.ok) {
     return [
-      {
-        status: 'warn',
-        check: 'mounted-files',
-        subject: `${w.namespace}/${name}:${target.mountPath}`,
-        message: `could not list the mount (${r.message ?? 'exec failed'}${r.stderr ? `: ${r.stderr.trim().slice(0, 120)}` : ''})`,
-        fix: 'the image may have no "ls" (distroless) or exec is not allowed (pods/exec): the SecretProviderClassPodStatus check above still applies',
-      },
+      warn(
+        'mounted-files',
+        `${w.namespace}/${name}:${target.mountPath}`,
+        `could not list the mount (${r.message ?? 'exec failed'}${r.stderr ? `: ${r.stderr.trim().slice(0, 120)}` : ''})`,
+        'the image may have no "ls" (distroless) or exec is not allowed (pods/exec): the SecretProviderClassPodStatus check above still applies',
+      ),
     ];
   }
   return [checkMountedFiles(w, name, parseLsOutput(r.stdout))];
@@ -283,7 +287,7 @@ interface RotationRun {
 
 /** The driver as the test needs it: its rotation flags and model, the findings about it, and whether rotation can be observed at all. */
 interface DriverPreflight {
-  readonly findings: readonly Finding[];
+  readonly findings: readonly Outcome[];
   readonly flags?: RotationFlags;
   readonly driverModel?: RotationModel;
   /** Rotation cannot be observed (rotation off on the driver, or no driver): nothing is written. */
@@ -302,7 +306,7 @@ async function driverPreflight(run: RotationRun): Promise<DriverPreflight> {
   const driver = daemonSetsOf(daemonSets, 'driver')[0];
   const f = driver ? rotationFlagsOf(driver) : undefined;
   const flags = f && !('error' in f) ? f : undefined;
-  if (!driver) findings.push(...checkAddonDaemonSets(daemonSets).filter((x) => x.status === 'fail'));
+  if (!driver) findings.push(...checkAddonDaemonSets(daemonSets).filter((x) => x.severity === 'error'));
   return { findings, ...(flags ? { flags } : {}), ...(driverModel ? { driverModel } : {}), stop: (flags !== undefined && !flags.enabled) || !driver };
 }
 
@@ -411,7 +415,7 @@ async function watchRotation(run: RotationRun, start: Watch, opts: { readonly wr
 }
 
 /** After the wait: the latency per pod, or why the new version did not show up (with the mount events since the write). */
-async function rotationOutcome(run: RotationRun, watch: Watch, context: { readonly written: Written; readonly driver: DriverPreflight; readonly readyPods: () => Promise<V1Pod[]> }): Promise<Finding[]> {
+async function rotationOutcome(run: RotationRun, watch: Watch, context: { readonly written: Written; readonly driver: DriverPreflight; readonly readyPods: () => Promise<V1Pod[]> }): Promise<Outcome[]> {
   const { w, object, model, outputs } = run;
   const { written, driver } = context;
   const driverModel = driver.driverModel;
@@ -478,11 +482,8 @@ async function startRotationRun(opts: RotationTestOptions, deps: CommandDeps): P
 }
 
 /** `rotation-test <env> --workload W --object O`: writes a new secret version and measures how long the pods take to mount it. */
-export async function rotationTestCommand(opts: RotationTestOptions, streams: CommandIo, deps: CommandDeps = {}): Promise<number> {
-  const io = terminalSafe(streams);
-  const progress = (s: string) => {
-    if (!opts.json) io.stdout(`${s}\n`);
-  };
+export async function rotationTestCommand(opts: RotationTestOptions, out: CommandOutput, deps: CommandDeps = {}): Promise<number> {
+  const progress = (s: string) => out.line(s);
   let written: { name: string; version: string } | undefined;
   try {
     const run = await startRotationRun(opts, deps);
@@ -491,12 +492,12 @@ export async function rotationTestCommand(opts: RotationTestOptions, streams: Co
 
     // Preflight: read-only. Nothing is written unless rotation can possibly be observed.
     const driver = await driverPreflight(run);
-    const findings: Finding[] = [...driver.findings];
-    if (driver.stop) return report(opts, io, findings, { written: false });
+    const findings: Outcome[] = [...driver.findings];
+    if (driver.stop) return report(out, findings, { rotation: { written: false } });
     const readyPods = await readyPodsOf(run);
     const pods = await readyPods();
     const start = await baseline(run, pods);
-    if ('problem' in start) return report(opts, io, [...findings, start.problem], { written: false });
+    if ('problem' in start) return report(out, [...findings, start.problem], { rotation: { written: false } });
     const { hash, target: hashTarget } = await hashBaseline(run, pods.find((p) => p.metadata?.name === start.podNames[0])!, start.podNames[0]!);
 
     const version = await writeNewVersion(run, driver, deps);
@@ -506,28 +507,18 @@ export async function rotationTestCommand(opts: RotationTestOptions, streams: Co
     const watch = await watchRotation(run, { observations: start.observations, ...(hash ? { hash } : {}), done: false }, { written: version, readyPods, ...(hashTarget ? { hashTarget } : {}), sleep: deps.sleep ?? defaultSleep });
     findings.push(...(await rotationOutcome(run, watch, { written: version, driver, readyPods })));
     progress(`Note: "${object.name}" now holds a random test value (version ${version.newVersion}); write the real value back if the application needs it.`);
-    return report(opts, io, findings, {
-      written: true,
-      newVersion: version.newVersion,
-      timeoutSeconds: version.timeoutSeconds,
-      observations: watch.observations.map((o) => ({ pod: o.pod, before: o.before, current: o.current, state: o.state, gone: o.gone === true, latencySeconds: o.latencyMs === undefined ? null : o.latencyMs / 1000 })),
+    return report(out, findings, {
+      rotation: {
+        written: true,
+        newVersion: version.newVersion,
+        timeoutSeconds: version.timeoutSeconds,
+        observations: watch.observations.map((o) => ({ pod: o.pod, before: o.before, current: o.current, state: o.state, gone: o.gone === true, latencySeconds: o.latencyMs === undefined ? null : o.latencyMs / 1000 })),
+      },
     });
   } catch (e) {
     if (written && (e instanceof VerifyAbort || e instanceof UserError)) {
-      io.stderr(`note: version ${written.version} of "${written.name}" was written before the run stopped; it holds a random test value\n`);
+      out.warn(`version ${written.version} of "${written.name}" was written before the run stopped; it holds a random test value`);
     }
-    return abort(e, opts, io);
+    return abort(e, out);
   }
-}
-
-function report(opts: { json: boolean }, io: CommandIo, findings: readonly Finding[], rotation: Record<string, unknown>): number {
-  const code = exitCodeOf(findings);
-  if (opts.json) io.stdout(`${terminalJson(resultDocument(code, failedProblems(findings), { rotation, summary: summarize(findings), findings }))}\n`);
-  else io.stdout(formatFindings(findings));
-  return code;
-}
-
-/** Failed checks in the CLI's one error shape: the live object stands where a file would. */
-function failedProblems(findings: readonly Finding[]): InputProblem[] {
-  return findings.filter((f) => f.status === 'fail').map((f) => ({ file: f.subject, path: f.check, message: f.fix === undefined ? f.message : `${f.message}; fix: ${f.fix}` }));
 }

@@ -9,7 +9,7 @@ import { UserError } from '../lib/errors';
 import type { EnvironmentModel, MountedObject, WorkloadModel } from '../lib/model';
 import { formatSeconds, type RotationFlags } from './addon';
 import type { SecretProperties } from './api-types';
-import { fail, pass, warn, type Finding } from './findings';
+import { fail, pass, warn, type Finding, type Outcome } from './findings';
 import type { SecretProviderClassPodStatus } from './types';
 import { mountedVersion, podStatusFor } from './workload';
 
@@ -189,14 +189,14 @@ export function evaluateRotation(args: {
   readonly fileName: string;
   /** The driver's rotation model; unknown: the slower (driver ≥ 1.6). */
   readonly model?: RotationModel;
-}): Finding[] {
-  const out: Finding[] = [];
+}): Outcome[] {
+  const out: Outcome[] = [];
   const grace = latencyGraceSeconds(args.intervalSeconds);
   const bound = expectedLatencySeconds(args.intervalSeconds, args.model) + grace;
   for (const o of args.observations) {
     const subject = `${args.namespace}/${o.pod}`;
     if (o.gone && o.state !== 'rotated') {
-      out.push(warn('rotation', subject, 'the pod went away during the test (restart or reschedule): its latency was not observed'));
+      out.push(warn('rotation', subject, 'the pod went away during the test (restart or reschedule): its latency was not observed', 're-run when the Deployment is stable'));
       continue;
     }
     if (o.latencyMs === undefined) continue;
@@ -228,7 +228,7 @@ export interface RotationTimeout {
   readonly observations: readonly PodObservation[];
   readonly hash?: HashObservation;
   readonly secret: Pick<SecretProperties, 'enabled' | 'notBefore' | 'expiresOn'>;
-  readonly eventFindings: readonly Finding[];
+  readonly eventFindings: readonly Outcome[];
   readonly fileName: string;
   readonly nowMs: number;
   /** The driver's rotation model; unknown: both are considered. */
@@ -289,7 +289,7 @@ function changedElsewhere(t: TimedOut): Finding[] {
 
 /** The decoded rotation-failure events since the write, one failure each. */
 function driverReported(t: TimedOut): Finding[] {
-  return t.eventFindings.filter((f) => f.status !== 'pass').map((f) => fail(ROTATION, f.subject, `${t.headline}: the driver reported: ${f.message}`, f.fix));
+  return t.eventFindings.filter((f): f is Finding => f.severity !== 'ok').map((f) => fail(ROTATION, f.where, `${t.headline}: the driver reported: ${f.message}`, f.fix));
 }
 
 /** Every pod mounts the new version but the hashed file did not change: the container reads a copy. */
@@ -313,14 +313,14 @@ const TIMEOUT_CAUSES: readonly ((t: TimedOut) => Finding[])[] = [podsGone, drive
  * the driver's rotation flags, the observations, the hash, the new version's properties, and
  * the decoded rotation-failure findings since the write.
  */
-export function diagnoseRotationTimeout(args: RotationTimeout): Finding[] {
+export function diagnoseRotationTimeout(args: RotationTimeout): Outcome[] {
   const live = args.observations.filter((o) => !o.gone);
   const waiting = live.filter((o) => o.state !== 'rotated');
   const subject = waiting.length === 1 ? `${args.namespace}/${waiting[0]!.pod}` : args.namespace;
   const headline = `no new version observed within ${args.timeoutSeconds} s in ${waiting.length}/${live.length} pods${waiting.length ? ` (${waiting.map((o) => o.pod).join(', ')})` : ''}`;
   const timedOut: TimedOut = { ...args, live, waiting, subject, headline };
   const causes = TIMEOUT_CAUSES.flatMap((cause) => cause(timedOut));
-  if (causes.length === 0) causes.push(unexplained(ROTATION, subject, headline, args.flags?.intervalSeconds ?? args.expectedIntervalSeconds, args.model));
+  if (causes.length === 0) causes.push(unexplained(timedOut));
   // Pods that did rotate are still worth reporting.
   const rotated = args.observations.filter((o) => o.state === 'rotated' && o.latencyMs !== undefined);
   return [...rotated.map((o) => pass(ROTATION, `${args.namespace}/${o.pod}`, `new version mounted after ${((o.latencyMs ?? 0) / 1000).toFixed(0)} s`)), ...causes];
@@ -332,13 +332,14 @@ function minimumWaitSeconds(intervalSeconds: number, model: RotationModel | unde
 }
 
 /** The last cause: nothing seen explains the timeout; where to look depends on the driver. */
-function unexplained(check: string, subject: string, headline: string, intervalSeconds: number, model: RotationModel | undefined): Finding {
+function unexplained(t: TimedOut): Finding {
+  const intervalSeconds = t.flags?.intervalSeconds ?? t.expectedIntervalSeconds;
   const logs = "kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store --since=15m, and -l app=secrets-store-provider-azure";
-  if (model === 'republish') {
-    return fail(check, subject, `${headline}: driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than ${formatSeconds(intervalSeconds)})`, `read the driver and provider logs on the pod's node: ${REPUBLISH_FAILURE_SIGNALS}`);
+  if (t.model === 'republish') {
+    return fail(ROTATION, t.subject, `${t.headline}: driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than ${formatSeconds(intervalSeconds)})`, `read the driver and provider logs on the pod's node: ${REPUBLISH_FAILURE_SIGNALS}`);
   }
-  if (model === 'poll') {
-    return fail(check, subject, `${headline}, with rotation enabled every ${formatSeconds(intervalSeconds)} and no rotation-failure event`, `read the driver and provider logs on the pod's node: ${logs}`);
+  if (t.model === 'poll') {
+    return fail(ROTATION, t.subject, `${t.headline}, with rotation enabled every ${formatSeconds(intervalSeconds)} and no rotation-failure event`, `read the driver and provider logs on the pod's node: ${logs}`);
   }
-  return fail(check, subject, `${headline}, with rotation enabled (interval ${formatSeconds(intervalSeconds)}), no rotation-failure event, and an unknown driver version (driver ≥ 1.6 records none)`, `read the driver and provider logs on the pod's node: ${logs}`);
+  return fail(ROTATION, t.subject, `${t.headline}, with rotation enabled (interval ${formatSeconds(intervalSeconds)}), no rotation-failure event, and an unknown driver version (driver ≥ 1.6 records none)`, `read the driver and provider logs on the pod's node: ${logs}`);
 }

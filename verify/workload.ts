@@ -7,11 +7,11 @@ import { CSI_DRIVER, REPUBLISH_FAILURE_SIGNALS, refreshPeriodSeconds, type Rotat
 import { formatDuration } from '../lib/config/duration';
 import { CLIENT_ID_ANNOTATION } from '../lib/azure';
 import type { V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from './api-types';
-import { clip, fail, pass, warn, type Finding } from './findings';
+import { clip, fail, pass, warn, type Finding, type Outcome } from './findings';
 import type { SecretProviderClassPodStatus } from './types';
 
 
-export function checkNamespace(namespace: string, ns: V1Namespace | undefined): Finding {
+export function checkNamespace(namespace: string, ns: V1Namespace | undefined): Outcome {
   if (!ns) {
     return fail('namespace', namespace, 'namespace does not exist', 'apply the rendered manifests (they include the Namespace unless output.namespaces is false), or create it');
   }
@@ -21,7 +21,7 @@ export function checkNamespace(namespace: string, ns: V1Namespace | undefined): 
   return pass('namespace', namespace, 'namespace exists');
 }
 
-export function checkServiceAccount(w: WorkloadModel, expectedClientId: string | undefined, sa: V1ServiceAccount | undefined): Finding {
+export function checkServiceAccount(w: WorkloadModel, expectedClientId: string | undefined, sa: V1ServiceAccount | undefined): Outcome {
   const subject = `${w.namespace}/${w.serviceAccount}`;
   if (!sa) {
     return fail('service-account', subject, 'ServiceAccount does not exist: the pods cannot start, and the federated credential names it', 'apply the rendered manifests');
@@ -49,10 +49,10 @@ function condition(d: V1Deployment, type: string) {
 }
 
 /** Deployment exists, runs under the expected ServiceAccount, mounts the SPC read-only without subPath, and is available. */
-export function checkDeployment(w: WorkloadModel, d: V1Deployment | undefined): Finding[] {
+export function checkDeployment(w: WorkloadModel, d: V1Deployment | undefined): Outcome[] {
   const subject = `${w.namespace}/${w.deployment}`;
   if (!d) return [fail('deployment', subject, 'Deployment does not exist', 'apply the rendered manifests')];
-  const out: Finding[] = [];
+  const out: Outcome[] = [];
   const podSpec = d.spec?.template?.spec;
   const sa = podSpec?.serviceAccountName ?? 'default';
   if (sa !== w.serviceAccount) {
@@ -120,7 +120,7 @@ export function isPodReady(p: V1Pod): boolean {
 }
 
 /** Every pod Running and Ready; a pod waiting in ContainerCreating usually waits for its CSI mount. */
-export function checkPods(w: WorkloadModel, expectedReplicas: number, pods: readonly V1Pod[]): Finding[] {
+export function checkPods(w: WorkloadModel, expectedReplicas: number, pods: readonly V1Pod[]): Outcome[] {
   if (pods.length === 0) {
     return expectedReplicas > 0 ? [fail('pods', `${w.namespace}/${w.deployment}`, 'no pods found for the Deployment', 'kubectl describe deployment and its ReplicaSet for quota or admission errors')] : [];
   }
@@ -214,12 +214,12 @@ function mountedVersions(w: WorkloadModel, st: SecretProviderClassPodStatus): Mo
   return { byObject, missing, wrongPin, shown };
 }
 
-/** The mounted-objects finding of one ready pod, and the versions it mounts (undefined when it mounts none). */
-function podMountFinding(w: WorkloadModel, pod: string, st: SecretProviderClassPodStatus | undefined): { readonly finding: Finding; readonly versions?: MountedVersions } {
+/** The mounted-objects outcome of one ready pod, and the versions it mounts (undefined when it mounts none). */
+function podMountOutcome(w: WorkloadModel, pod: string, st: SecretProviderClassPodStatus | undefined): { readonly outcome: Outcome; readonly versions?: MountedVersions } {
   const subject = `${w.namespace}/${pod}`;
   if (!st) {
     return {
-      finding: fail(
+      outcome: fail(
         'mounted-objects',
         subject,
         `no SecretProviderClassPodStatus for SecretProviderClass "${w.secretProviderClass}": the driver has no record of mounting it for this pod`,
@@ -228,7 +228,7 @@ function podMountFinding(w: WorkloadModel, pod: string, st: SecretProviderClassP
     };
   }
   if (st.status?.mounted !== true) {
-    return { finding: fail('mounted-objects', subject, 'SecretProviderClassPodStatus says the volume is not mounted', 'see the mount-event findings for the cause') };
+    return { outcome: fail('mounted-objects', subject, 'SecretProviderClassPodStatus says the volume is not mounted', 'see the mount-event findings for the cause') };
   }
   const versions = mountedVersions(w, st);
   if (versions.missing.length > 0) {
@@ -238,12 +238,12 @@ function podMountFinding(w: WorkloadModel, pod: string, st: SecretProviderClassP
       `mounted, but without ${versions.missing.join(', ')}: the pod runs with an older SecretProviderClass or the objects list drifted`,
       'apply the rendered SecretProviderClass and restart the pods (a changed SecretProviderClass applies at the next mount)',
     );
-    return { finding, versions };
+    return { outcome: finding, versions };
   }
   if (versions.wrongPin.length > 0) {
-    return { finding: fail('mounted-objects', subject, versions.wrongPin.join('; '), 'apply the rendered SecretProviderClass and restart the pods'), versions };
+    return { outcome: fail('mounted-objects', subject, versions.wrongPin.join('; '), 'apply the rendered SecretProviderClass and restart the pods'), versions };
   }
-  return { finding: pass('mounted-objects', subject, `all ${w.objects.length} objects mounted: ${versions.shown.join(', ')}`), versions };
+  return { outcome: pass('mounted-objects', subject, `all ${w.objects.length} objects mounted: ${versions.shown.join(', ')}`), versions };
 }
 
 /** One warning per object that the pods mount in different versions, by object id. */
@@ -270,13 +270,13 @@ function versionSpread(w: WorkloadModel, mounted: readonly (readonly [string, Mo
  * configured object with a version (the pinned one, for pinned objects). Pods that see
  * different versions of one object are reported: rotation in progress, or a pod that fails to rotate.
  */
-export function checkPodStatuses(w: WorkloadModel, pods: readonly V1Pod[], statuses: readonly SecretProviderClassPodStatus[], rotation?: RotationContext): Finding[] {
-  const out: Finding[] = [];
+export function checkPodStatuses(w: WorkloadModel, pods: readonly V1Pod[], statuses: readonly SecretProviderClassPodStatus[], rotation?: RotationContext): Outcome[] {
+  const out: Outcome[] = [];
   const mounted: [string, MountedVersions][] = []; // [pod, versions], in pod-name order
   for (const p of [...pods].filter(isPodReady).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
     const pod = p.metadata?.name ?? '?';
-    const { finding, versions } = podMountFinding(w, pod, podStatusFor(statuses, pod, w.secretProviderClass));
-    out.push(finding);
+    const { outcome, versions } = podMountOutcome(w, pod, podStatusFor(statuses, pod, w.secretProviderClass));
+    out.push(outcome);
     if (versions) mounted.push([pod, versions]);
   }
   return [...out, ...versionSpread(w, mounted, rotation)];
@@ -292,7 +292,7 @@ export function parseLsOutput(stdout: string): string[] {
 }
 
 /** The names in one pod's mount path against the configured file names (names only, never contents). */
-export function checkMountedFiles(w: WorkloadModel, pod: string, names: readonly string[]): Finding {
+export function checkMountedFiles(w: WorkloadModel, pod: string, names: readonly string[]): Outcome {
   const subject = `${w.namespace}/${pod}:${w.config.deployment.mountPath}`;
   const expected = w.objects.map((o) => o.fileName);
   const missing = expected.filter((f) => !names.includes(f));

@@ -24,6 +24,13 @@ describe('check/RULES.md', () => {
     const expected = Object.values(CATALOGUES).flatMap((c) => Object.entries(c).map(([id, r]) => [id, r.severity] as const));
     expect(rows).toEqual(expected);
   });
+
+  test('is where the README sends readers for the rules of check and verify', () => {
+    const readme = read('README.md');
+    expect(readme).toContain('[`check/RULES.md`](check/RULES.md)');
+    expect(readme).toContain('(check/RULES.md#the-live-checks-verify-rotation-test)');
+    expect(rulesReference()).toContain('## The live checks (`verify`, `rotation-test`)');
+  });
 });
 
 describe('the rule catalogues', () => {
