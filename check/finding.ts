@@ -1,24 +1,20 @@
 /**
  * What the trust-chain check reports: one finding per broken link, each naming where it is and
- * how to fix it. Rule ids are stable kebab-case strings (see `RULES` and `check/RULES.md`).
+ * how to fix it (the shape is lib/finding.ts). Rule ids and their severities come from the
+ * catalogue `RULES` (check/rules.ts), from which check/RULES.md is generated.
  */
+import type { Finding, Severity } from '../lib/finding';
 import { RULES, type RuleId } from './rules';
 
-export type Severity = 'error' | 'warning';
+export type { Finding, Severity } from '../lib/finding';
 
-export interface Finding {
-  readonly severity: Severity;
-  /** Stable kebab-case id of the rule, e.g. `csi-mount-sub-path`. */
-  readonly rule: string;
-  /** File and object/field path, e.g. `dist/dev/deployment-demo-demo-app.yaml: spec.template.spec.volumes[0]`. */
-  readonly where: string;
-  readonly message: string;
-  readonly fix: string;
-  /** Lines that belong to the message and are printed below it, e.g. a drift's unified diff. */
-  readonly detail?: string;
+/** A finding of `rule`, with the catalogue's severity: a rule cannot change it ad hoc. */
+export function checkFinding(rule: RuleId, where: string, message: string, fix: string, detail?: string): Finding {
+  const severity: Severity = RULES[rule].severity;
+  return detail === undefined ? { severity, rule, where, message, fix } : { severity, rule, where, message, fix, detail };
 }
 
-/** Collects findings; the severity comes from the rule catalogue so a rule cannot change it ad hoc. */
+/** Collects findings, once each. */
 export class Findings {
   private readonly items: Finding[] = [];
   private readonly seen = new Set<string>();
@@ -27,7 +23,7 @@ export class Findings {
     const key = `${rule}\u0000${where}\u0000${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.items.push({ severity: RULES[rule].severity, rule, where, message, fix });
+    this.items.push(checkFinding(rule, where, message, fix));
   }
 
   /** Errors first, then by place, rule and message: the same input always gives the same list. */

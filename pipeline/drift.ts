@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { Finding } from '../check';
+import { checkFinding, type Finding } from '../check/finding';
 import { LOCK_FILE } from '../lib/lock';
 import { OWNERSHIP_FILE, readRecord } from '../lib/ownership';
 import type { OutputFile } from '../lib/write';
@@ -45,7 +45,7 @@ function filesIn(dir: string, prefix = ''): string[] {
 export function manifestDrift(dir: string, fresh: readonly OutputFile[], options: DriftOptions = {}): Finding[] {
   const fix = `run "${options.synthCommand ?? 'aks-keyvault-csi synth'}" and commit the result; edit the environment file, not the rendered YAML`;
   if (!existsSync(dir)) {
-    return [{ severity: 'error', rule: 'drift', where: dir, message: 'the manifests folder does not exist', fix }];
+    return [checkFinding('drift', dir, 'the manifests folder does not exist', fix)];
   }
   const owned = readRecord(dir);
   const committed = new Set(filesIn(dir));
@@ -53,27 +53,28 @@ export function manifestDrift(dir: string, fresh: readonly OutputFile[], options
   for (const f of [...fresh].sort((a, b) => a.path.localeCompare(b.path))) {
     const file = path.join(dir, f.path);
     if (!committed.has(f.path)) {
-      findings.push({ severity: 'error', rule: 'drift', where: file, message: 'missing: the fresh render has this file', fix });
+      findings.push(checkFinding('drift', file, 'missing: the fresh render has this file', fix));
     } else {
       const text = readFileSync(file, 'utf8');
       if (text !== f.content) {
         const line = firstDifferentLine(text, f.content);
-        findings.push({ severity: 'error', rule: 'drift', where: `${file}:${line}`, message: `differs from the fresh render from line ${line} (- committed, + fresh render)`, detail: unifiedDiff(f.path, text, f.content), fix });
+        findings.push(checkFinding('drift', `${file}:${line}`, `differs from the fresh render from line ${line} (- committed, + fresh render)`, fix, unifiedDiff(f.path, text, f.content)));
       }
     }
     committed.delete(f.path);
   }
   for (const extra of [...committed].sort()) {
     if (owned?.has(extra) === true) {
-      findings.push({ severity: 'error', rule: 'drift', where: path.join(dir, extra), message: `written by this tool (listed in ${OWNERSHIP_FILE}) and no longer part of the fresh render: synth would delete it`, fix });
+      findings.push(checkFinding('drift', path.join(dir, extra), `written by this tool (listed in ${OWNERSHIP_FILE}) and no longer part of the fresh render: synth would delete it`, fix));
     } else if (/\.ya?ml$/.test(extra)) {
-      findings.push({
-        severity: 'warning',
-        rule: 'drift',
-        where: path.join(dir, extra),
-        message: `not written by this tool (not in ${OWNERSHIP_FILE}), so not compared: another app's manifest, or a stale or hand-added file`,
-        fix: 'nothing to do if it belongs to something else; otherwise delete it',
-      });
+      findings.push(
+        checkFinding(
+          'drift-unowned-file',
+          path.join(dir, extra),
+          `not written by this tool (not in ${OWNERSHIP_FILE}), so not compared: another app's manifest, or a stale or hand-added file`,
+          'nothing to do if it belongs to something else; otherwise delete it',
+        ),
+      );
     }
   }
   return findings;

@@ -11,7 +11,7 @@
 import { durationSeconds, formatDuration, isGoDuration } from '../lib/config/duration';
 import { parseDriverVersion, refreshPeriodSeconds, rotationModelOf, ROTATION_MODEL_SUMMARY, type DriverVersion, type RotationModel } from '../lib/csi-driver';
 import type { V1Container, V1DaemonSet } from './api-types';
-import { fail, pass, warn, type Finding } from './findings';
+import { fail, pass, warn, type Outcome } from './findings';
 
 export const ADDON_NAMESPACE = 'kube-system';
 export const ADDON_DRIVER_NAME = 'aks-secrets-store-csi-driver';
@@ -64,8 +64,8 @@ function rank(name: string, addonName: string): number {
 const ROLE_TITLE: Record<AddonRole, string> = { driver: 'Secrets Store CSI driver', provider: 'Azure Key Vault provider' };
 
 /** Readiness of the driver and provider DaemonSets: every scheduled node runs a ready pod. */
-export function checkAddonDaemonSets(all: readonly V1DaemonSet[]): Finding[] {
-  const out: Finding[] = [];
+export function checkAddonDaemonSets(all: readonly V1DaemonSet[]): Outcome[] {
+  const out: Outcome[] = [];
   for (const role of ['driver', 'provider'] as const) {
     const check = 'addon-daemonset';
     const found = daemonSetsOf(all, role);
@@ -105,7 +105,7 @@ export function checkAddonDaemonSets(all: readonly V1DaemonSet[]): Finding[] {
   return out;
 }
 
-function daemonSetReadiness(ds: V1DaemonSet, role: AddonRole): Finding {
+function daemonSetReadiness(ds: V1DaemonSet, role: AddonRole): Outcome {
   const check = 'addon-daemonset';
   const subject = `${ds.metadata?.namespace ?? ADDON_NAMESPACE}/${nameOf(ds)}`;
   const s = ds.status;
@@ -161,7 +161,7 @@ export function driverInfo(all: readonly V1DaemonSet[]): DriverInfo | undefined 
 }
 
 /** The driver version and the rotation model verify applies; a warning when the image tag names no version. */
-export function checkDriverVersion(all: readonly V1DaemonSet[]): Finding[] {
+export function checkDriverVersion(all: readonly V1DaemonSet[]): Outcome[] {
   const info = driverInfo(all);
   if (!info) return []; // reported by checkAddonDaemonSets
   if (!info.version || !info.model) {
@@ -256,13 +256,13 @@ function refreshText(model: RotationModel | undefined, flags: RotationFlags): st
 }
 
 /** The driver's `--enable-secret-rotation` and `--rotation-poll-interval` against the environment. Durations compare by value: `2m` equals `120s`. */
-export function checkRotationFlags(all: readonly V1DaemonSet[], expected: ExpectedRotation, environmentFile: string): Finding[] {
+export function checkRotationFlags(all: readonly V1DaemonSet[], expected: ExpectedRotation, environmentFile: string): Outcome[] {
   const check = 'rotation-flags';
   const drivers = daemonSetsOf(all, 'driver').filter((ds) => (ds.status?.desiredNumberScheduled ?? 0) > 0);
   const candidates = drivers.length > 0 ? drivers : daemonSetsOf(all, 'driver').slice(0, 1);
   if (candidates.length === 0) return []; // reported by checkAddonDaemonSets
   const fixAddon = `"az aks addon update --addon azure-keyvault-secrets-provider --enable-secret-rotation --rotation-poll-interval ${expected.interval} -g <resource group> -n <cluster>", or apply the stack again (it sets secret_rotation_enabled and secret_rotation_interval from ${environmentFile})`;
-  const out: Finding[] = [];
+  const out: Outcome[] = [];
   for (const ds of candidates) {
     const subject = `${ds.metadata?.namespace ?? ADDON_NAMESPACE}/${nameOf(ds)}`;
     const flags = rotationFlagsOf(ds);

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import type { CoreV1Event, Exec, KubernetesClientModule, RequestContext, ResponseContext, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from './api-types';
+import type { CoreV1Event, Exec, KubeConfig, KubernetesClientModule, RequestContext, ResponseContext, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from './api-types';
 import { SECRETS_STORE_GROUP, SECRETS_STORE_VERSION, SPC_PLURAL, SPCPS_PLURAL, type SecretProviderClass, type SecretProviderClassPodStatus } from './types';
 
 /** Per-request timeout: short, so a wrong context or a private cluster without VPN fails fast. */
@@ -138,29 +138,28 @@ async function loadKubernetesClient(): Promise<KubernetesClientModule> {
   }
 }
 
-/** Loads the kubeconfig, selects the context, and checks that the API server answers. Throws VerifyAbort otherwise. */
-export async function connectCluster(opts: ConnectOptions): Promise<ClusterReader> {
-  const env = opts.env ?? process.env;
-  const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
-  const found = resolveKubeconfig(env, opts.home ?? os.homedir(), existsSync);
-  if ('problem' in found) throw new VerifyAbort(`${found.problem}. ${opts.credentialsHint}`);
-
-  const k8s = await loadKubernetesClient();
+/** The kubeconfig files merged (or the in-cluster config when there are none). Throws VerifyAbort when one cannot be read. */
+function loadKubeconfig(k8s: KubernetesClientModule, files: readonly string[]): KubeConfig {
   const kc = new k8s.KubeConfig();
   try {
-    if (found.files.length === 0) {
+    if (files.length === 0) {
       kc.loadFromCluster();
     } else {
-      kc.loadFromFile(found.files[0]!);
-      for (const f of found.files.slice(1)) {
+      kc.loadFromFile(files[0]!);
+      for (const f of files.slice(1)) {
         const more = new k8s.KubeConfig();
         more.loadFromFile(f);
         kc.mergeConfig(more);
       }
     }
   } catch (e) {
-    throw new VerifyAbort(`cannot read the kubeconfig ${found.files.join(', ')}: ${firstLine((e as Error).message ?? String(e))}`);
+    throw new VerifyAbort(`cannot read the kubeconfig ${files.join(', ')}: ${firstLine((e as Error).message ?? String(e))}`);
   }
+  return kc;
+}
+
+/** Selects `--context` (when given) and returns the API server of the current context. Throws VerifyAbort without one. */
+function selectServer(kc: KubeConfig, opts: ConnectOptions): string {
   if (opts.context !== undefined) {
     const names = kc.getContexts().map((c) => c.name);
     if (!names.includes(opts.context)) {
@@ -172,8 +171,19 @@ export async function connectCluster(opts: ConnectOptions): Promise<ClusterReade
   if (!cluster) {
     throw new VerifyAbort(`the kubeconfig has no current context${opts.context ? '' : ': pass --context NAME or run "kubectl config use-context NAME"'}. ${opts.credentialsHint}`);
   }
-  const server = cluster.server;
+  return cluster.server;
+}
 
+/** What the clients are built from: the loaded module, the kubeconfig at its selected context, its API server, the per-request timeout. */
+interface Connection {
+  readonly k8s: KubernetesClientModule;
+  readonly kc: KubeConfig;
+  readonly server: string;
+  readonly timeoutMs: number;
+}
+
+/** The API clients, every request aborted after the timeout. */
+function apiClients({ k8s, kc, server, timeoutMs }: Connection) {
   const timeout = {
     pre: async (ctx: RequestContext) => {
       ctx.setSignal(AbortSignal.timeout(timeoutMs));
@@ -186,11 +196,12 @@ export async function connectCluster(opts: ConnectOptions): Promise<ClusterReade
     authMethods: { default: kc },
     promiseMiddleware: [timeout],
   });
-  const core = new k8s.CoreV1Api(config);
-  const apps = new k8s.AppsV1Api(config);
-  const custom = new k8s.CustomObjectsApi(config);
-  const version = new k8s.VersionApi(config);
+  return { core: new k8s.CoreV1Api(config), apps: new k8s.AppsV1Api(config), custom: new k8s.CustomObjectsApi(config), version: new k8s.VersionApi(config) };
+}
 
+/** The reads the checks take, on clients whose server answered: 404 → undefined; 403 → ReadDenied; anything else → VerifyAbort. */
+function clusterReader({ k8s, kc, server, timeoutMs }: Connection, clients: ReturnType<typeof apiClients>): ClusterReader {
+  const { core, apps, custom } = clients;
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await fn();
@@ -201,14 +212,6 @@ export async function connectCluster(opts: ConnectOptions): Promise<ClusterReade
       throw new VerifyAbort(describeConnectionError(e, server, timeoutMs));
     }
   };
-
-  // Reachability and credentials, once, before anything else.
-  try {
-    await version.getCode();
-  } catch (e) {
-    throw new VerifyAbort(describeConnectionError(e, server, timeoutMs));
-  }
-
   return {
     server,
     context: kc.getCurrentContext(),
@@ -230,6 +233,26 @@ export async function connectCluster(opts: ConnectOptions): Promise<ClusterReade
     },
     exec: (namespace, pod, container, command) => execIn(new k8s.Exec(kc), namespace, pod, container, command),
   };
+}
+
+/** Loads the kubeconfig, selects the context, and checks that the API server answers. Throws VerifyAbort otherwise. */
+export async function connectCluster(opts: ConnectOptions): Promise<ClusterReader> {
+  const env = opts.env ?? process.env;
+  const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const found = resolveKubeconfig(env, opts.home ?? os.homedir(), existsSync);
+  if ('problem' in found) throw new VerifyAbort(`${found.problem}. ${opts.credentialsHint}`);
+
+  const k8s = await loadKubernetesClient();
+  const kc = loadKubeconfig(k8s, found.files);
+  const connection: Connection = { k8s, kc, server: selectServer(kc, opts), timeoutMs };
+  const clients = apiClients(connection);
+  // Reachability and credentials, once, before anything else.
+  try {
+    await clients.version.getCode();
+  } catch (e) {
+    throw new VerifyAbort(describeConnectionError(e, connection.server, timeoutMs));
+  }
+  return clusterReader(connection, clients);
 }
 
 async function execIn(exec: Exec, namespace: string, pod: string, container: string, command: readonly string[]): Promise<ExecResult> {

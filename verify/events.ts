@@ -65,179 +65,196 @@ export interface DecodeContext {
 
 const PROPAGATION = 'if the role assignment or federated credential was created in the last few minutes, wait: Azure takes minutes to propagate them, and the driver retries';
 
-/** The known cause of one mount failure message. */
+/**
+ * One known cause: the marker that recognises it in a mount failure message, what it means for
+ * the setup (`cause` may quote values the message carries) and the fix.
+ */
+interface KnownCause {
+  readonly code: Exclude<CauseCode, 'unknown'>;
+  readonly pattern: RegExp;
+  readonly cause: string | ((message: string, ctx: DecodeContext) => string);
+  readonly fix: string;
+}
+
+/** The first group of `pattern` in `message`, or undefined. */
+function quoted(pattern: RegExp, message: string): string | undefined {
+  return pattern.exec(message)?.[1];
+}
+
+/** AADSTS70021: which of issuer, subject and audience differ from what the environment expects. */
+function federatedMismatch(m: string, ctx: DecodeContext): string {
+  const issuer = quoted(/Assertion Issuer:\s*'([^']*)'/i, m);
+  const subject = quoted(/Assertion Subject:\s*'([^']*)'/i, m);
+  const audience = quoted(/Assertion Audience:\s*'([^']*)'/i, m);
+  const parts: string[] = [];
+  if (issuer !== undefined) {
+    parts.push(
+      ctx.expectedIssuer !== undefined && issuer !== ctx.expectedIssuer
+        ? `the pod's token issuer is "${issuer}" but the outputs say the cluster issuer is "${ctx.expectedIssuer}"`
+        : `token issuer "${issuer}"`,
+    );
+  }
+  if (subject !== undefined) {
+    parts.push(
+      ctx.expectedSubject !== undefined && subject !== ctx.expectedSubject
+        ? `the pod's token subject is "${subject}" but the environment expects "${ctx.expectedSubject}" (the pod runs under another ServiceAccount or namespace)`
+        : `token subject "${subject}"`,
+    );
+  }
+  if (audience !== undefined && audience !== WORKLOAD_IDENTITY_AUDIENCE) parts.push(`audience "${audience}" is not ${WORKLOAD_IDENTITY_AUDIENCE}`);
+  return `Entra ID found no federated credential matching the pod's service-account token (AADSTS70021)${parts.length ? `: ${parts.join('; ')}` : ''}`;
+}
+
+/**
+ * The known causes, most specific marker first: an AADSTS code, a Key Vault inner error code,
+ * then the generic status codes and driver phrases that wrap them.
+ */
+const KNOWN_CAUSES: readonly KnownCause[] = [
+  {
+    code: 'federated-credential-mismatch',
+    pattern: /AADSTS70021\b|AADSTS700213\b|No matching federated identity record/i,
+    cause: federatedMismatch,
+    fix: `the identity's federated credential must have issuer = the cluster's OIDC issuer URL exactly (trailing slash included), subject = system:serviceaccount:<namespace>:<serviceaccount> of the pod, audience ${WORKLOAD_IDENTITY_AUDIENCE}; apply the stack so both come from the same model; ${PROPAGATION}`,
+  },
+  {
+    code: 'no-federated-credentials',
+    pattern: /AADSTS70025\b|has no configured federated identity credentials/i,
+    cause: 'the identity named by the SecretProviderClass clientID has no federated credentials (AADSTS70025)',
+    fix: `apply the stack (it creates one federated credential per ServiceAccount), and check that the SecretProviderClass clientID is the client id of that identity; ${PROPAGATION}`,
+  },
+  {
+    code: 'client-not-found',
+    pattern: /AADSTS700016\b|Application with identifier .* was not found/i,
+    cause: 'Entra ID does not know the clientID in the SecretProviderClass in this tenant (AADSTS700016)',
+    fix: 'the SecretProviderClass clientID must be the client id (not the principal id) of the user-assigned identity, and tenantID its tenant: re-render the manifests from current Terraform outputs',
+  },
+  {
+    code: 'token-expired',
+    pattern: /AADSTS700024\b|not within its valid time range/i,
+    cause: "the pod's service-account token was outside its validity window when exchanged (AADSTS700024)",
+    fix: 'restart the pod to get a fresh projected token; if it keeps happening, check the node clocks and that the CSIDriver requests tokens (the add-on does this)',
+  },
+  {
+    code: 'tenant-not-found',
+    pattern: /AADSTS90002\b|AADSTS900023\b|Tenant '[^']*' not found/i,
+    cause: 'the tenantID in the SecretProviderClass is not a tenant Entra ID knows (AADSTS90002)',
+    fix: 'set tenantID to the tenant of the vault and identity: re-render the manifests from current Terraform outputs (tenantId)',
+  },
+  {
+    code: 'forbidden-by-rbac',
+    pattern: /ForbiddenByRbac|Caller is not authorized to perform action/i,
+    cause: (m) => {
+      const action = quoted(/Action:\s*'([^']+)'/i, m);
+      return `Key Vault denied the identity by RBAC (ForbiddenByRbac)${action ? ` for ${action}` : ''}`;
+    },
+    fix: `grant the identity's principal id (not its client id) "Key Vault Secrets User" for secrets or "Key Vault Certificate User" for certs and keys, at the vault or the object: apply the stack; ${PROPAGATION}`,
+  },
+  {
+    code: 'access-policy-denied',
+    pattern: /does not have (secrets|keys|certificates) (get|list) permission/i,
+    cause: 'the vault uses access policies and none grants the identity get permission',
+    fix: 'switch the vault to RBAC authorization (rbac_authorization_enabled = true, what the stack creates) and grant the least-privilege role, or add an access policy with get permission for the identity',
+  },
+  {
+    code: 'forbidden-by-firewall',
+    pattern: /ForbiddenByFirewall|Client address is not authorized/i,
+    cause: (m) => {
+      const ip = quoted(/Client address:\s*([0-9a-fA-F.:]+)/i, m);
+      return `the vault firewall rejected the request${ip ? ` from ${ip}` : ''} (ForbiddenByFirewall)`;
+    },
+    fix: 'allow the AKS node subnet in keyVault.networkAcls.virtualNetworkSubnetIds (with the Microsoft.KeyVault service endpoint on it), or reach the vault through a private endpoint',
+  },
+  {
+    code: 'forbidden-by-connection',
+    pattern: /ForbiddenByConnection|Public network access is disabled/i,
+    cause: 'public network access to the vault is disabled and the request did not come through a private endpoint (ForbiddenByConnection)',
+    fix: 'create a private endpoint for the vault in a network the nodes reach, with the privatelink.vaultcore.azure.net DNS zone linked, or set keyVault.publicNetworkAccess: true with a firewall rule',
+  },
+  {
+    code: 'forbidden',
+    pattern: /StatusCode=403|Status=403|\b403 Forbidden\b/i,
+    cause: 'Key Vault answered 403 Forbidden',
+    fix: `check the identity's role assignments on the vault and the vault firewall; ${PROPAGATION}`,
+  },
+  {
+    code: 'object-not-found',
+    pattern: /(Secret|Key|Certificate)NotFound|was not found in this key vault|StatusCode=404/i,
+    cause: (m, ctx) => {
+      const what = quoted(/objectName:\s*([^,\s]+)/i, m) ?? quoted(/A (?:secret|key|certificate) with \(name\/id\) (\S+)/i, m);
+      return `an object the SecretProviderClass lists does not exist in ${ctx.vaultName ? `vault "${ctx.vaultName}"` : 'the vault'}${what ? `: ${what}` : ''} (404)`;
+    },
+    fix: 'create the object, or fix its name and type in the environment file (a certificate is type cert, or type secret for its private key); a disabled or deleted object also answers 404',
+  },
+  {
+    code: 'throttled',
+    pattern: /StatusCode=429|Too Many Requests|\bThrottled\b/i,
+    cause: 'Key Vault throttled the requests (429)',
+    fix: 'every pod fetches every object at each refresh (every rotation interval on driver ≤ 1.5, at most every max(interval, 60 s) on driver ≥ 1.6): lengthen cluster.secretsProvider.rotation.interval or reduce replicas × objects per vault (synth warns at half of Key Vault\'s limit)',
+  },
+  {
+    code: 'readonly-not-true',
+    pattern: /Readonly is not true in request/i,
+    cause: 'the CSI volume is not read-only, and the driver rejects it',
+    fix: 'set readOnly: true on the csi volume (the rendered chart does): re-apply the rendered manifests',
+  },
+  {
+    code: 'spc-not-found',
+    pattern: /SecretProviderClass[^"]*"[^"]*" not found|failed to get secretproviderclass/i,
+    cause: (m) => {
+      const name = quoted(/SecretProviderClass[^"]*"([^"]*)" not found/i, m);
+      return `the SecretProviderClass${name ? ` "${name}"` : ''} the pod mounts does not exist in the pod's namespace`;
+    },
+    fix: 'apply the SecretProviderClass before the Deployment (e.g. an earlier Argo CD sync wave) in the same namespace; the kubelet retries the mount on its own',
+  },
+  {
+    code: 'driver-not-registered',
+    pattern: /not found in the list of registered CSI drivers/i,
+    cause: 'the Secrets Store CSI driver is not registered on the node that runs the pod',
+    fix: 'the driver DaemonSet pod on that node is missing or not ready: see the addon-daemonset finding; on a new node, wait for the DaemonSet pod to start',
+  },
+  {
+    code: 'provider-not-running',
+    pattern: /provider not found|failed to (?:connect|dial).*provider|azure\.sock/i,
+    cause: 'the driver could not reach the Azure provider on the node',
+    fix: 'the provider DaemonSet pod on that node is missing or not ready: see the addon-daemonset finding',
+  },
+  {
+    code: 'vault-dns',
+    pattern: /no such host/i,
+    cause: (m) => `the node could not resolve ${quoted(/lookup ([^\s:]+)/i, m) ?? 'the vault host name'}`,
+    fix: 'check keyvaultName in the SecretProviderClass and, with a private endpoint, that the privatelink.vaultcore.azure.net zone is linked to the cluster network',
+  },
+  {
+    code: 'missing-parameter',
+    pattern: /\b(keyvaultName|tenantI[dD]|objects) is not set\b/,
+    cause: (m) => `the SecretProviderClass lacks the parameter ${quoted(/\b(keyvaultName|tenantI[dD]|objects) is not set\b/, m)!}`,
+    fix: 're-apply the rendered SecretProviderClass (the chart sets keyvaultName, tenantID, clientID and objects)',
+  },
+  {
+    code: 'objects-unparseable',
+    pattern: /unmarshal (failed|objects)|failed to yaml unmarshal/i,
+    cause: 'the provider could not parse the objects parameter of the SecretProviderClass',
+    fix: 'generate objects from the environment file only (the chart does); do not edit the SecretProviderClass by hand',
+  },
+  {
+    code: 'timeout',
+    pattern: /context deadline exceeded|i\/o timeout|TLS handshake timeout/i,
+    cause: 'the provider timed out reaching Entra ID or Key Vault',
+    fix: 'check egress from the nodes to login.microsoftonline.com and <vault>.vault.azure.net (firewall, proxy, NSG, private DNS)',
+  },
+];
+
+/** The known cause of one mount failure message: the first entry of KNOWN_CAUSES whose marker it carries. */
 export function decodeMountFailure(message: string, ctx: DecodeContext = {}): MountCause {
-  const m = message;
-  if (/AADSTS70021\b|AADSTS700213\b|No matching federated identity record/i.test(m)) {
-    const issuer = /Assertion Issuer:\s*'([^']*)'/i.exec(m)?.[1];
-    const subject = /Assertion Subject:\s*'([^']*)'/i.exec(m)?.[1];
-    const audience = /Assertion Audience:\s*'([^']*)'/i.exec(m)?.[1];
-    const parts: string[] = [];
-    if (issuer !== undefined) {
-      parts.push(
-        ctx.expectedIssuer !== undefined && issuer !== ctx.expectedIssuer
-          ? `the pod's token issuer is "${issuer}" but the outputs say the cluster issuer is "${ctx.expectedIssuer}"`
-          : `token issuer "${issuer}"`,
-      );
-    }
-    if (subject !== undefined) {
-      parts.push(
-        ctx.expectedSubject !== undefined && subject !== ctx.expectedSubject
-          ? `the pod's token subject is "${subject}" but the environment expects "${ctx.expectedSubject}" (the pod runs under another ServiceAccount or namespace)`
-          : `token subject "${subject}"`,
-      );
-    }
-    if (audience !== undefined && audience !== WORKLOAD_IDENTITY_AUDIENCE) parts.push(`audience "${audience}" is not ${WORKLOAD_IDENTITY_AUDIENCE}`);
+  const known = KNOWN_CAUSES.find((k) => k.pattern.test(message));
+  if (known === undefined) {
     return {
-      code: 'federated-credential-mismatch',
-      summary: `Entra ID found no federated credential matching the pod's service-account token (AADSTS70021)${parts.length ? `: ${parts.join('; ')}` : ''}`,
-      fix: `the identity's federated credential must have issuer = the cluster's OIDC issuer URL exactly (trailing slash included), subject = system:serviceaccount:<namespace>:<serviceaccount> of the pod, audience ${WORKLOAD_IDENTITY_AUDIENCE}; apply the stack so both come from the same model; ${PROPAGATION}`,
+      code: 'unknown',
+      summary: `unrecognised mount failure: ${clip(message, 200)}`,
+      fix: 'kubectl describe pod <pod> and kubectl -n kube-system logs -l app=secrets-store-provider-azure for the full error',
     };
   }
-  if (/AADSTS70025\b|has no configured federated identity credentials/i.test(m)) {
-    return {
-      code: 'no-federated-credentials',
-      summary: 'the identity named by the SecretProviderClass clientID has no federated credentials (AADSTS70025)',
-      fix: `apply the stack (it creates one federated credential per ServiceAccount), and check that the SecretProviderClass clientID is the client id of that identity; ${PROPAGATION}`,
-    };
-  }
-  if (/AADSTS700016\b|Application with identifier .* was not found/i.test(m)) {
-    return {
-      code: 'client-not-found',
-      summary: 'Entra ID does not know the clientID in the SecretProviderClass in this tenant (AADSTS700016)',
-      fix: 'the SecretProviderClass clientID must be the client id (not the principal id) of the user-assigned identity, and tenantID its tenant: re-render the manifests from current Terraform outputs',
-    };
-  }
-  if (/AADSTS700024\b|not within its valid time range/i.test(m)) {
-    return {
-      code: 'token-expired',
-      summary: "the pod's service-account token was outside its validity window when exchanged (AADSTS700024)",
-      fix: 'restart the pod to get a fresh projected token; if it keeps happening, check the node clocks and that the CSIDriver requests tokens (the add-on does this)',
-    };
-  }
-  if (/AADSTS90002\b|AADSTS900023\b|Tenant '[^']*' not found/i.test(m)) {
-    return {
-      code: 'tenant-not-found',
-      summary: 'the tenantID in the SecretProviderClass is not a tenant Entra ID knows (AADSTS90002)',
-      fix: 'set tenantID to the tenant of the vault and identity: re-render the manifests from current Terraform outputs (tenantId)',
-    };
-  }
-  if (/ForbiddenByRbac|Caller is not authorized to perform action/i.test(m)) {
-    const action = /Action:\s*'([^']+)'/i.exec(m)?.[1];
-    return {
-      code: 'forbidden-by-rbac',
-      summary: `Key Vault denied the identity by RBAC (ForbiddenByRbac)${action ? ` for ${action}` : ''}`,
-      fix: `grant the identity's principal id (not its client id) "Key Vault Secrets User" for secrets or "Key Vault Certificate User" for certs and keys, at the vault or the object: apply the stack; ${PROPAGATION}`,
-    };
-  }
-  if (/does not have (secrets|keys|certificates) (get|list) permission/i.test(m)) {
-    return {
-      code: 'access-policy-denied',
-      summary: 'the vault uses access policies and none grants the identity get permission',
-      fix: 'switch the vault to RBAC authorization (rbac_authorization_enabled = true, what the stack creates) and grant the least-privilege role, or add an access policy with get permission for the identity',
-    };
-  }
-  if (/ForbiddenByFirewall|Client address is not authorized/i.test(m)) {
-    const ip = /Client address:\s*([0-9a-fA-F.:]+)/i.exec(m)?.[1];
-    return {
-      code: 'forbidden-by-firewall',
-      summary: `the vault firewall rejected the request${ip ? ` from ${ip}` : ''} (ForbiddenByFirewall)`,
-      fix: 'allow the AKS node subnet in keyVault.networkAcls.virtualNetworkSubnetIds (with the Microsoft.KeyVault service endpoint on it), or reach the vault through a private endpoint',
-    };
-  }
-  if (/ForbiddenByConnection|Public network access is disabled/i.test(m)) {
-    return {
-      code: 'forbidden-by-connection',
-      summary: 'public network access to the vault is disabled and the request did not come through a private endpoint (ForbiddenByConnection)',
-      fix: 'create a private endpoint for the vault in a network the nodes reach, with the privatelink.vaultcore.azure.net DNS zone linked, or set keyVault.publicNetworkAccess: true with a firewall rule',
-    };
-  }
-  if (/StatusCode=403|Status=403|\b403 Forbidden\b/i.test(m)) {
-    return {
-      code: 'forbidden',
-      summary: 'Key Vault answered 403 Forbidden',
-      fix: `check the identity's role assignments on the vault and the vault firewall; ${PROPAGATION}`,
-    };
-  }
-  if (/(Secret|Key|Certificate)NotFound|was not found in this key vault|StatusCode=404/i.test(m)) {
-    const what = /objectName:\s*([^,\s]+)/i.exec(m)?.[1] ?? /A (?:secret|key|certificate) with \(name\/id\) (\S+)/i.exec(m)?.[1];
-    return {
-      code: 'object-not-found',
-      summary: `an object the SecretProviderClass lists does not exist in ${ctx.vaultName ? `vault "${ctx.vaultName}"` : 'the vault'}${what ? `: ${what}` : ''} (404)`,
-      fix: 'create the object, or fix its name and type in the environment file (a certificate is type cert, or type secret for its private key); a disabled or deleted object also answers 404',
-    };
-  }
-  if (/StatusCode=429|Too Many Requests|\bThrottled\b/i.test(m)) {
-    return {
-      code: 'throttled',
-      summary: 'Key Vault throttled the requests (429)',
-      fix: 'every pod fetches every object at each refresh (every rotation interval on driver ≤ 1.5, at most every max(interval, 60 s) on driver ≥ 1.6): lengthen cluster.secretsProvider.rotation.interval or reduce replicas × objects per vault (synth warns at half of Key Vault\'s limit)',
-    };
-  }
-  if (/Readonly is not true in request/i.test(m)) {
-    return {
-      code: 'readonly-not-true',
-      summary: 'the CSI volume is not read-only, and the driver rejects it',
-      fix: 'set readOnly: true on the csi volume (the rendered chart does): re-apply the rendered manifests',
-    };
-  }
-  if (/SecretProviderClass[^"]*"[^"]*" not found|failed to get secretproviderclass/i.test(m)) {
-    const name = /SecretProviderClass[^"]*"([^"]*)" not found/i.exec(m)?.[1];
-    return {
-      code: 'spc-not-found',
-      summary: `the SecretProviderClass${name ? ` "${name}"` : ''} the pod mounts does not exist in the pod's namespace`,
-      fix: 'apply the SecretProviderClass before the Deployment (e.g. an earlier Argo CD sync wave) in the same namespace; the kubelet retries the mount on its own',
-    };
-  }
-  if (/not found in the list of registered CSI drivers/i.test(m)) {
-    return {
-      code: 'driver-not-registered',
-      summary: 'the Secrets Store CSI driver is not registered on the node that runs the pod',
-      fix: 'the driver DaemonSet pod on that node is missing or not ready: see the addon-daemonset finding; on a new node, wait for the DaemonSet pod to start',
-    };
-  }
-  if (/provider not found|failed to (?:connect|dial).*provider|azure\.sock/i.test(m)) {
-    return {
-      code: 'provider-not-running',
-      summary: 'the driver could not reach the Azure provider on the node',
-      fix: 'the provider DaemonSet pod on that node is missing or not ready: see the addon-daemonset finding',
-    };
-  }
-  if (/no such host/i.test(m)) {
-    const host = /lookup ([^\s:]+)/i.exec(m)?.[1];
-    return {
-      code: 'vault-dns',
-      summary: `the node could not resolve ${host ?? 'the vault host name'}`,
-      fix: 'check keyvaultName in the SecretProviderClass and, with a private endpoint, that the privatelink.vaultcore.azure.net zone is linked to the cluster network',
-    };
-  }
-  if (/\b(keyvaultName|tenantI[dD]|objects) is not set\b/.test(m)) {
-    const which = /\b(keyvaultName|tenantI[dD]|objects) is not set\b/.exec(m)![1];
-    return {
-      code: 'missing-parameter',
-      summary: `the SecretProviderClass lacks the parameter ${which}`,
-      fix: 're-apply the rendered SecretProviderClass (the chart sets keyvaultName, tenantID, clientID and objects)',
-    };
-  }
-  if (/unmarshal (failed|objects)|failed to yaml unmarshal/i.test(m)) {
-    return {
-      code: 'objects-unparseable',
-      summary: 'the provider could not parse the objects parameter of the SecretProviderClass',
-      fix: 'generate objects from the environment file only (the chart does); do not edit the SecretProviderClass by hand',
-    };
-  }
-  if (/context deadline exceeded|i\/o timeout|TLS handshake timeout/i.test(m)) {
-    return {
-      code: 'timeout',
-      summary: 'the provider timed out reaching Entra ID or Key Vault',
-      fix: 'check egress from the nodes to login.microsoftonline.com and <vault>.vault.azure.net (firewall, proxy, NSG, private DNS)',
-    };
-  }
-  return {
-    code: 'unknown',
-    summary: `unrecognised mount failure: ${clip(m, 200)}`,
-    fix: 'kubectl describe pod <pod> and kubectl -n kube-system logs -l app=secrets-store-provider-azure for the full error',
-  };
+  return { code: known.code, summary: typeof known.cause === 'string' ? known.cause : known.cause(message, ctx), fix: known.fix };
 }
 
 /** The time an event last happened: lastTimestamp, series, eventTime, firstTimestamp, creation. */

@@ -9,7 +9,7 @@ import { UserError } from '../lib/errors';
 import type { EnvironmentModel, MountedObject, WorkloadModel } from '../lib/model';
 import { formatSeconds, type RotationFlags } from './addon';
 import type { SecretProperties } from './api-types';
-import { fail, pass, warn, type Finding } from './findings';
+import { fail, pass, warn, type Finding, type Outcome } from './findings';
 import type { SecretProviderClassPodStatus } from './types';
 import { mountedVersion, podStatusFor } from './workload';
 
@@ -189,14 +189,14 @@ export function evaluateRotation(args: {
   readonly fileName: string;
   /** The driver's rotation model; unknown: the slower (driver ≥ 1.6). */
   readonly model?: RotationModel;
-}): Finding[] {
-  const out: Finding[] = [];
+}): Outcome[] {
+  const out: Outcome[] = [];
   const grace = latencyGraceSeconds(args.intervalSeconds);
   const bound = expectedLatencySeconds(args.intervalSeconds, args.model) + grace;
   for (const o of args.observations) {
     const subject = `${args.namespace}/${o.pod}`;
     if (o.gone && o.state !== 'rotated') {
-      out.push(warn('rotation', subject, 'the pod went away during the test (restart or reschedule): its latency was not observed'));
+      out.push(warn('rotation', subject, 'the pod went away during the test (restart or reschedule): its latency was not observed', 're-run when the Deployment is stable'));
       continue;
     }
     if (o.latencyMs === undefined) continue;
@@ -219,12 +219,8 @@ export function evaluateRotation(args: {
   return out;
 }
 
-/**
- * Why no new version showed up in time. Takes what the command gathered after the timeout:
- * the driver's rotation flags, the observations, the hash, the new version's properties, and
- * the decoded rotation-failure findings since the write.
- */
-export function diagnoseRotationTimeout(args: {
+/** What the command gathered after a rotation timed out (see diagnoseRotationTimeout). */
+export interface RotationTimeout {
   readonly namespace: string;
   readonly timeoutSeconds: number;
   readonly expectedIntervalSeconds: number;
@@ -232,66 +228,102 @@ export function diagnoseRotationTimeout(args: {
   readonly observations: readonly PodObservation[];
   readonly hash?: HashObservation;
   readonly secret: Pick<SecretProperties, 'enabled' | 'notBefore' | 'expiresOn'>;
-  readonly eventFindings: readonly Finding[];
+  readonly eventFindings: readonly Outcome[];
   readonly fileName: string;
   readonly nowMs: number;
   /** The driver's rotation model; unknown: both are considered. */
   readonly model?: RotationModel;
-}): Finding[] {
-  const out: Finding[] = [];
-  const check = 'rotation';
+}
+
+/** A timeout with what every cause reports against: the pods still there, those still waiting, the subject and the headline. */
+interface TimedOut extends RotationTimeout {
+  readonly live: readonly PodObservation[];
+  readonly waiting: readonly PodObservation[];
+  readonly subject: string;
+  readonly headline: string;
+}
+
+const ROTATION = 'rotation';
+
+/** Every pod present at the start went away. */
+function podsGone(t: TimedOut): Finding[] {
+  if (t.live.length > 0) return [];
+  return [fail(ROTATION, t.namespace, 'every pod present at the start went away during the test: nothing left to observe', 're-run when the Deployment is stable')];
+}
+
+/** The driver's flags: unreadable, rotation off, or a refresh period longer than the wait. */
+function driverFlags(t: TimedOut): Finding[] {
+  if (t.flags === undefined) return [fail(ROTATION, t.subject, `${t.headline}; the driver's rotation flags could not be read`, 'see the rotation-flags finding')];
+  if (!t.flags.enabled) return [fail(ROTATION, t.subject, `${t.headline}: the driver runs with rotation disabled`, 'enable rotation on the add-on (see the rotation-flags finding)')];
+  if (minimumWaitSeconds(t.flags.intervalSeconds, t.model) > t.timeoutSeconds) {
+    return [
+      fail(
+        ROTATION,
+        t.subject,
+        `${t.headline}: the ${refreshWords(t.flags.intervalSeconds, t.model)}, too long for this wait`,
+        `re-run with a timeout of at least ${rotationTimeoutSeconds(t.flags.intervalSeconds, undefined, t.model)} s, or align the add-on's interval with the environment (${formatSeconds(t.expectedIntervalSeconds)})`,
+      ),
+    ];
+  }
+  return [];
+}
+
+function versionDisabled(t: TimedOut): Finding[] {
+  if (t.secret.enabled !== false) return [];
+  return [fail(ROTATION, t.subject, `${t.headline}: the new secret version is disabled in Key Vault`, 'enable the version (az keyvault secret set-attributes --enabled true)')];
+}
+
+function versionNotYetValid(t: TimedOut): Finding[] {
+  if (t.secret.notBefore !== undefined && new Date(t.secret.notBefore).getTime() > t.nowMs) {
+    return [fail(ROTATION, t.subject, `${t.headline}: the new version is not valid before ${new Date(t.secret.notBefore).toISOString()}`, 'remove the not-before date of the secret')];
+  }
+  return [];
+}
+
+/** Pods that moved to a version other than ours: someone else wrote the secret. */
+function changedElsewhere(t: TimedOut): Finding[] {
+  const elsewhere = t.live.filter((o) => o.state === 'changed-elsewhere');
+  if (elsewhere.length === 0) return [];
+  return [warn(ROTATION, t.subject, `pods ${elsewhere.map((o) => o.pod).join(', ')} moved to another version (${(elsewhere[0]!.current ?? 'unknown').slice(0, 8)}): someone else wrote the secret during the test`, 'use a dedicated test secret and re-run')];
+}
+
+/** The decoded rotation-failure events since the write, one failure each. */
+function driverReported(t: TimedOut): Finding[] {
+  return t.eventFindings.filter((f): f is Finding => f.severity !== 'ok').map((f) => fail(ROTATION, f.where, `${t.headline}: the driver reported: ${f.message}`, f.fix));
+}
+
+/** Every pod mounts the new version but the hashed file did not change: the container reads a copy. */
+function fileUnchanged(t: TimedOut): Finding[] {
+  if (!t.hash || t.hash.error !== undefined || t.hash.latencyMs !== undefined || t.live.length === 0 || t.waiting.length > 0) return [];
+  return [
+    fail(
+      'rotation-file',
+      `${t.namespace}/${t.hash.pod}:${t.fileName}`,
+      `the driver reports the new version but the file's SHA-256 did not change within ${t.timeoutSeconds} s`,
+      'the container may see a copy (subPath mount, or an init container that copied the file): mount the volume itself and read the file under the mount path',
+    ),
+  ];
+}
+
+/** The causes a timeout can have, in the order they are reported. */
+const TIMEOUT_CAUSES: readonly ((t: TimedOut) => Finding[])[] = [podsGone, driverFlags, versionDisabled, versionNotYetValid, changedElsewhere, driverReported, fileUnchanged];
+
+/**
+ * Why no new version showed up in time. Takes what the command gathered after the timeout:
+ * the driver's rotation flags, the observations, the hash, the new version's properties, and
+ * the decoded rotation-failure findings since the write.
+ */
+export function diagnoseRotationTimeout(args: RotationTimeout): Outcome[] {
   const live = args.observations.filter((o) => !o.gone);
   const waiting = live.filter((o) => o.state !== 'rotated');
   const subject = waiting.length === 1 ? `${args.namespace}/${waiting[0]!.pod}` : args.namespace;
   const headline = `no new version observed within ${args.timeoutSeconds} s in ${waiting.length}/${live.length} pods${waiting.length ? ` (${waiting.map((o) => o.pod).join(', ')})` : ''}`;
-  const causes: Finding[] = [];
-
-  if (live.length === 0) {
-    causes.push(fail(check, args.namespace, 'every pod present at the start went away during the test: nothing left to observe', 're-run when the Deployment is stable'));
-  }
-  if (args.flags === undefined) {
-    causes.push(fail(check, subject, `${headline}; the driver's rotation flags could not be read`, 'see the rotation-flags finding'));
-  } else if (!args.flags.enabled) {
-    causes.push(fail(check, subject, `${headline}: the driver runs with rotation disabled`, 'enable rotation on the add-on (see the rotation-flags finding)'));
-  } else if (minimumWaitSeconds(args.flags.intervalSeconds, args.model) > args.timeoutSeconds) {
-    causes.push(
-      fail(
-        check,
-        subject,
-        `${headline}: the ${refreshWords(args.flags.intervalSeconds, args.model)}, too long for this wait`,
-        `re-run with a timeout of at least ${rotationTimeoutSeconds(args.flags.intervalSeconds, undefined, args.model)} s, or align the add-on's interval with the environment (${formatSeconds(args.expectedIntervalSeconds)})`,
-      ),
-    );
-  }
-  if (args.secret.enabled === false) {
-    causes.push(fail(check, subject, `${headline}: the new secret version is disabled in Key Vault`, 'enable the version (az keyvault secret set-attributes --enabled true)'));
-  }
-  if (args.secret.notBefore !== undefined && new Date(args.secret.notBefore).getTime() > args.nowMs) {
-    causes.push(fail(check, subject, `${headline}: the new version is not valid before ${new Date(args.secret.notBefore).toISOString()}`, 'remove the not-before date of the secret'));
-  }
-  const elsewhere = live.filter((o) => o.state === 'changed-elsewhere');
-  if (elsewhere.length > 0) {
-    causes.push(warn(check, subject, `pods ${elsewhere.map((o) => o.pod).join(', ')} moved to another version (${(elsewhere[0]!.current ?? 'unknown').slice(0, 8)}): someone else wrote the secret during the test`, 'use a dedicated test secret and re-run'));
-  }
-  const failures = args.eventFindings.filter((f) => f.status !== 'pass');
-  if (failures.length > 0) {
-    causes.push(...failures.map((f) => fail(check, f.subject, `${headline}: the driver reported: ${f.message}`, f.fix)));
-  }
-  if (args.hash && args.hash.error === undefined && args.hash.latencyMs === undefined && live.length > 0 && waiting.length === 0) {
-    causes.push(
-      fail(
-        'rotation-file',
-        `${args.namespace}/${args.hash.pod}:${args.fileName}`,
-        `the driver reports the new version but the file's SHA-256 did not change within ${args.timeoutSeconds} s`,
-        'the container may see a copy (subPath mount, or an init container that copied the file): mount the volume itself and read the file under the mount path',
-      ),
-    );
-  }
-  if (causes.length === 0) causes.push(unexplained(check, subject, headline, args.flags?.intervalSeconds ?? args.expectedIntervalSeconds, args.model));
+  const timedOut: TimedOut = { ...args, live, waiting, subject, headline };
+  const causes = TIMEOUT_CAUSES.flatMap((cause) => cause(timedOut));
+  if (causes.length === 0) causes.push(unexplained(timedOut));
   // Pods that did rotate are still worth reporting.
   const rotated = args.observations.filter((o) => o.state === 'rotated' && o.latencyMs !== undefined);
-  for (const o of rotated) out.push(pass(check, `${args.namespace}/${o.pod}`, `new version mounted after ${((o.latencyMs ?? 0) / 1000).toFixed(0)} s`));
-  return [...out, ...causes];
+  return [...rotated.map((o) => pass(ROTATION, `${args.namespace}/${o.pod}`, `new version mounted after ${((o.latencyMs ?? 0) / 1000).toFixed(0)} s`)), ...causes];
 }
 
 /** The wait below which a timeout says nothing: two polls (driver ≤ 1.5), or the worst first refresh (driver ≥ 1.6). */
@@ -300,13 +332,14 @@ function minimumWaitSeconds(intervalSeconds: number, model: RotationModel | unde
 }
 
 /** The last cause: nothing seen explains the timeout; where to look depends on the driver. */
-function unexplained(check: string, subject: string, headline: string, intervalSeconds: number, model: RotationModel | undefined): Finding {
+function unexplained(t: TimedOut): Finding {
+  const intervalSeconds = t.flags?.intervalSeconds ?? t.expectedIntervalSeconds;
   const logs = "kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store --since=15m, and -l app=secrets-store-provider-azure";
-  if (model === 'republish') {
-    return fail(check, subject, `${headline}: driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than ${formatSeconds(intervalSeconds)})`, `read the driver and provider logs on the pod's node: ${REPUBLISH_FAILURE_SIGNALS}`);
+  if (t.model === 'republish') {
+    return fail(ROTATION, t.subject, `${t.headline}: driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than ${formatSeconds(intervalSeconds)})`, `read the driver and provider logs on the pod's node: ${REPUBLISH_FAILURE_SIGNALS}`);
   }
-  if (model === 'poll') {
-    return fail(check, subject, `${headline}, with rotation enabled every ${formatSeconds(intervalSeconds)} and no rotation-failure event`, `read the driver and provider logs on the pod's node: ${logs}`);
+  if (t.model === 'poll') {
+    return fail(ROTATION, t.subject, `${t.headline}, with rotation enabled every ${formatSeconds(intervalSeconds)} and no rotation-failure event`, `read the driver and provider logs on the pod's node: ${logs}`);
   }
-  return fail(check, subject, `${headline}, with rotation enabled (interval ${formatSeconds(intervalSeconds)}), no rotation-failure event, and an unknown driver version (driver ≥ 1.6 records none)`, `read the driver and provider logs on the pod's node: ${logs}`);
+  return fail(ROTATION, t.subject, `${t.headline}, with rotation enabled (interval ${formatSeconds(intervalSeconds)}), no rotation-failure event, and an unknown driver version (driver ≥ 1.6 records none)`, `read the driver and provider logs on the pod's node: ${logs}`);
 }

@@ -7,7 +7,7 @@
  * changed `objectAlias` is (and is reported as `spec.parameters.objects[0].objectAlias`).
  */
 import { parse, parseAllDocuments } from 'yaml';
-import { fail, pass, type Finding } from './findings';
+import { fail, pass, type Outcome } from './findings';
 import type { RenderedFile, SecretProviderClass } from './types';
 
 export interface Drift {
@@ -130,7 +130,7 @@ export function checkSecretProviderClass(args: {
   readonly live: SecretProviderClass | undefined;
   /** The rendered manifest; undefined when the rendered files do not contain it. */
   readonly rendered: SecretProviderClass | undefined;
-}): Finding[] {
+}): Outcome[] {
   const subject = `${args.namespace}/${args.name}`;
   if (!args.live) {
     return [

@@ -7,11 +7,11 @@ import { CSI_DRIVER, REPUBLISH_FAILURE_SIGNALS, refreshPeriodSeconds, type Rotat
 import { formatDuration } from '../lib/config/duration';
 import { CLIENT_ID_ANNOTATION } from '../lib/azure';
 import type { V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from './api-types';
-import { clip, fail, pass, warn, type Finding } from './findings';
+import { clip, fail, pass, warn, type Finding, type Outcome } from './findings';
 import type { SecretProviderClassPodStatus } from './types';
 
 
-export function checkNamespace(namespace: string, ns: V1Namespace | undefined): Finding {
+export function checkNamespace(namespace: string, ns: V1Namespace | undefined): Outcome {
   if (!ns) {
     return fail('namespace', namespace, 'namespace does not exist', 'apply the rendered manifests (they include the Namespace unless output.namespaces is false), or create it');
   }
@@ -21,7 +21,7 @@ export function checkNamespace(namespace: string, ns: V1Namespace | undefined): 
   return pass('namespace', namespace, 'namespace exists');
 }
 
-export function checkServiceAccount(w: WorkloadModel, expectedClientId: string | undefined, sa: V1ServiceAccount | undefined): Finding {
+export function checkServiceAccount(w: WorkloadModel, expectedClientId: string | undefined, sa: V1ServiceAccount | undefined): Outcome {
   const subject = `${w.namespace}/${w.serviceAccount}`;
   if (!sa) {
     return fail('service-account', subject, 'ServiceAccount does not exist: the pods cannot start, and the federated credential names it', 'apply the rendered manifests');
@@ -49,10 +49,10 @@ function condition(d: V1Deployment, type: string) {
 }
 
 /** Deployment exists, runs under the expected ServiceAccount, mounts the SPC read-only without subPath, and is available. */
-export function checkDeployment(w: WorkloadModel, d: V1Deployment | undefined): Finding[] {
+export function checkDeployment(w: WorkloadModel, d: V1Deployment | undefined): Outcome[] {
   const subject = `${w.namespace}/${w.deployment}`;
   if (!d) return [fail('deployment', subject, 'Deployment does not exist', 'apply the rendered manifests')];
-  const out: Finding[] = [];
+  const out: Outcome[] = [];
   const podSpec = d.spec?.template?.spec;
   const sa = podSpec?.serviceAccountName ?? 'default';
   if (sa !== w.serviceAccount) {
@@ -120,7 +120,7 @@ export function isPodReady(p: V1Pod): boolean {
 }
 
 /** Every pod Running and Ready; a pod waiting in ContainerCreating usually waits for its CSI mount. */
-export function checkPods(w: WorkloadModel, expectedReplicas: number, pods: readonly V1Pod[]): Finding[] {
+export function checkPods(w: WorkloadModel, expectedReplicas: number, pods: readonly V1Pod[]): Outcome[] {
   if (pods.length === 0) {
     return expectedReplicas > 0 ? [fail('pods', `${w.namespace}/${w.deployment}`, 'no pods found for the Deployment', 'kubectl describe deployment and its ReplicaSet for quota or admission errors')] : [];
   }
@@ -185,78 +185,101 @@ export function versionSpreadFix(rotation: RotationContext | undefined): string 
   return `normal for up to one refresh after a new version; if it persists, a pod fails to rotate: see mount-event findings (MountRotationFailed on driver ≤ 1.5); driver ≥ 1.6 records no event: ${REPUBLISH_FAILURE_SIGNALS}`;
 }
 
+/** What one pod's status records for the workload's objects: versions by object id, and what is missing or off its pin. */
+interface MountedVersions {
+  /** `[<type>/<name>, version]` of each configured object the status records, in the workload's order. */
+  readonly byObject: readonly (readonly [string, string])[];
+  readonly missing: readonly string[];
+  readonly wrongPin: readonly string[];
+  /** `<file>@<version prefix>`, for the pass message. */
+  readonly shown: readonly string[];
+}
+
+function mountedVersions(w: WorkloadModel, st: SecretProviderClassPodStatus): MountedVersions {
+  const byObject: [string, string][] = [];
+  const missing: string[] = [];
+  const wrongPin: string[] = [];
+  const shown: string[] = [];
+  for (const o of w.objects) {
+    const v = mountedVersion(st, o);
+    if (v === undefined) {
+      missing.push(objectId(o));
+      continue;
+    }
+    shown.push(`${o.fileName}@${v.slice(0, 8)}`);
+    const pin = o.config.version;
+    if (pin !== undefined && pin.toLowerCase() !== v.toLowerCase()) wrongPin.push(`${objectId(o)} is at ${v}, pinned ${pin}`);
+    byObject.push([objectId(o), v]);
+  }
+  return { byObject, missing, wrongPin, shown };
+}
+
+/** The mounted-objects outcome of one ready pod, and the versions it mounts (undefined when it mounts none). */
+function podMountOutcome(w: WorkloadModel, pod: string, st: SecretProviderClassPodStatus | undefined): { readonly outcome: Outcome; readonly versions?: MountedVersions } {
+  const subject = `${w.namespace}/${pod}`;
+  if (!st) {
+    return {
+      outcome: fail(
+        'mounted-objects',
+        subject,
+        `no SecretProviderClassPodStatus for SecretProviderClass "${w.secretProviderClass}": the driver has no record of mounting it for this pod`,
+        'check that the pod mounts the rendered CSI volume; on an old driver, upgrade the add-on (AKS keeps it current)',
+      ),
+    };
+  }
+  if (st.status?.mounted !== true) {
+    return { outcome: fail('mounted-objects', subject, 'SecretProviderClassPodStatus says the volume is not mounted', 'see the mount-event findings for the cause') };
+  }
+  const versions = mountedVersions(w, st);
+  if (versions.missing.length > 0) {
+    const finding = fail(
+      'mounted-objects',
+      subject,
+      `mounted, but without ${versions.missing.join(', ')}: the pod runs with an older SecretProviderClass or the objects list drifted`,
+      'apply the rendered SecretProviderClass and restart the pods (a changed SecretProviderClass applies at the next mount)',
+    );
+    return { outcome: finding, versions };
+  }
+  if (versions.wrongPin.length > 0) {
+    return { outcome: fail('mounted-objects', subject, versions.wrongPin.join('; '), 'apply the rendered SecretProviderClass and restart the pods'), versions };
+  }
+  return { outcome: pass('mounted-objects', subject, `all ${w.objects.length} objects mounted: ${versions.shown.join(', ')}`), versions };
+}
+
+/** One warning per object that the pods mount in different versions, by object id. */
+function versionSpread(w: WorkloadModel, mounted: readonly (readonly [string, MountedVersions])[], rotation: RotationContext | undefined): Finding[] {
+  const seen = new Map<string, Map<string, string[]>>(); // object id → version → pods
+  for (const [pod, versions] of mounted) {
+    for (const [id, v] of versions.byObject) {
+      const byVersion = seen.get(id) ?? new Map<string, string[]>();
+      byVersion.set(v, [...(byVersion.get(v) ?? []), pod]);
+      seen.set(id, byVersion);
+    }
+  }
+  return [...seen.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .filter(([, byVersion]) => byVersion.size > 1)
+    .map(([id, byVersion]) => {
+      const detail = [...byVersion.entries()].map(([v, ps]) => `${v.slice(0, 8)} in ${ps.join(', ')}`).join('; ');
+      return warn('mounted-objects', `${w.namespace}/${w.secretProviderClass}`, `pods see different versions of ${id}: ${detail}`, versionSpreadFix(rotation));
+    });
+}
+
 /**
  * For every ready pod: the driver's SecretProviderClassPodStatus says mounted, and lists every
  * configured object with a version (the pinned one, for pinned objects). Pods that see
  * different versions of one object are reported: rotation in progress, or a pod that fails to rotate.
  */
-export function checkPodStatuses(w: WorkloadModel, pods: readonly V1Pod[], statuses: readonly SecretProviderClassPodStatus[], rotation?: RotationContext): Finding[] {
-  const out: Finding[] = [];
-  const seen = new Map<string, Map<string, string[]>>(); // object id → version → pods
+export function checkPodStatuses(w: WorkloadModel, pods: readonly V1Pod[], statuses: readonly SecretProviderClassPodStatus[], rotation?: RotationContext): Outcome[] {
+  const out: Outcome[] = [];
+  const mounted: [string, MountedVersions][] = []; // [pod, versions], in pod-name order
   for (const p of [...pods].filter(isPodReady).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
     const pod = p.metadata?.name ?? '?';
-    const subject = `${w.namespace}/${pod}`;
-    const st = podStatusFor(statuses, pod, w.secretProviderClass);
-    if (!st) {
-      out.push(
-        fail(
-          'mounted-objects',
-          subject,
-          `no SecretProviderClassPodStatus for SecretProviderClass "${w.secretProviderClass}": the driver has no record of mounting it for this pod`,
-          'check that the pod mounts the rendered CSI volume; on an old driver, upgrade the add-on (AKS keeps it current)',
-        ),
-      );
-      continue;
-    }
-    if (st.status?.mounted !== true) {
-      out.push(fail('mounted-objects', subject, 'SecretProviderClassPodStatus says the volume is not mounted', 'see the mount-event findings for the cause'));
-      continue;
-    }
-    const missing: string[] = [];
-    const wrongPin: string[] = [];
-    const versions: string[] = [];
-    for (const o of w.objects) {
-      const v = mountedVersion(st, o);
-      if (v === undefined) {
-        missing.push(objectId(o));
-        continue;
-      }
-      versions.push(`${o.fileName}@${v.slice(0, 8)}`);
-      const pin = o.config.version;
-      if (pin !== undefined && pin.toLowerCase() !== v.toLowerCase()) wrongPin.push(`${objectId(o)} is at ${v}, pinned ${pin}`);
-      const byVersion = seen.get(objectId(o)) ?? new Map<string, string[]>();
-      byVersion.set(v, [...(byVersion.get(v) ?? []), pod]);
-      seen.set(objectId(o), byVersion);
-    }
-    if (missing.length > 0) {
-      out.push(
-        fail(
-          'mounted-objects',
-          subject,
-          `mounted, but without ${missing.join(', ')}: the pod runs with an older SecretProviderClass or the objects list drifted`,
-          'apply the rendered SecretProviderClass and restart the pods (a changed SecretProviderClass applies at the next mount)',
-        ),
-      );
-    } else if (wrongPin.length > 0) {
-      out.push(fail('mounted-objects', subject, wrongPin.join('; '), 'apply the rendered SecretProviderClass and restart the pods'));
-    } else {
-      out.push(pass('mounted-objects', subject, `all ${w.objects.length} objects mounted: ${versions.join(', ')}`));
-    }
+    const { outcome, versions } = podMountOutcome(w, pod, podStatusFor(statuses, pod, w.secretProviderClass));
+    out.push(outcome);
+    if (versions) mounted.push([pod, versions]);
   }
-  for (const [id, byVersion] of [...seen.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    if (byVersion.size > 1) {
-      const detail = [...byVersion.entries()].map(([v, ps]) => `${v.slice(0, 8)} in ${ps.join(', ')}`).join('; ');
-      out.push(
-        warn(
-          'mounted-objects',
-          `${w.namespace}/${w.secretProviderClass}`,
-          `pods see different versions of ${id}: ${detail}`,
-          versionSpreadFix(rotation),
-        ),
-      );
-    }
-  }
-  return out;
+  return [...out, ...versionSpread(w, mounted, rotation)];
 }
 
 /** File names `ls -1A` printed, without the driver's atomic-writer entries (`..data`, `..2024_...`). */
@@ -269,7 +292,7 @@ export function parseLsOutput(stdout: string): string[] {
 }
 
 /** The names in one pod's mount path against the configured file names (names only, never contents). */
-export function checkMountedFiles(w: WorkloadModel, pod: string, names: readonly string[]): Finding {
+export function checkMountedFiles(w: WorkloadModel, pod: string, names: readonly string[]): Outcome {
   const subject = `${w.namespace}/${pod}:${w.config.deployment.mountPath}`;
   const expected = w.objects.map((o) => o.fileName);
   const missing = expected.filter((f) => !names.includes(f));

@@ -193,7 +193,7 @@ describe('check', () => {
     const args = ['check', '--env', 'dev', '--dir', gitops, '--terraform', path.join(CWD, 'cdktf.out', 'stacks', 'dev', 'cdk.tf.json'), '--check-drift'];
     const extra = await runMain(args, CWD);
     expect(extra.code).toBe(0);
-    expect(extra.stderr).toMatch(/^warning \[drift\] .*extra\.yaml: not written by this tool/m);
+    expect(extra.stderr).toMatch(/^warning \[drift-unowned-file\] .*extra\.yaml: not written by this tool/m);
     const deployment = path.join(gitops, 'deployment-demo-demo-app.yaml');
     writeFileSync(deployment, readFileSync(deployment, 'utf8').replace('replicas: 1', 'replicas: 3'));
     const r = await runMain(args, CWD);

@@ -48,9 +48,9 @@ test('without a command, the fix names plain synth (the signature stays manifest
 test('missing and extra files keep their one-line findings (an extra file the tool does not own is a warning)', () => {
   mkdirSync(path.join(dir, 'bootstrap'));
   writeFileSync(path.join(dir, 'bootstrap', 'stale.yaml'), 'x: 1\n');
-  expect(manifestDrift(dir, FRESH).map((f) => [f.severity, f.where, f.message])).toEqual([
-    ['error', path.join(dir, 'serviceaccount-demo-demo-app.yaml'), 'missing: the fresh render has this file'],
-    ['warning', path.join(dir, 'bootstrap/stale.yaml'), "not written by this tool (not in .aks-keyvault-csi), so not compared: another app's manifest, or a stale or hand-added file"],
+  expect(manifestDrift(dir, FRESH).map((f) => [f.severity, f.rule, f.where, f.message])).toEqual([
+    ['error', 'drift', path.join(dir, 'serviceaccount-demo-demo-app.yaml'), 'missing: the fresh render has this file'],
+    ['warning', 'drift-unowned-file', path.join(dir, 'bootstrap/stale.yaml'), "not written by this tool (not in .aks-keyvault-csi), so not compared: another app's manifest, or a stale or hand-added file"],
   ]);
 });
 

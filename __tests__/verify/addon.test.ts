@@ -16,10 +16,11 @@ import {
   type ExpectedRotation,
 } from '../../verify/addon';
 import { driverDaemonSet, providerDaemonSet, windowsVariant } from './fixtures';
+import { fixOf } from '../support/findings';
 
 const TWO_MINUTES: ExpectedRotation = { enabled: true, interval: '2m', intervalSeconds: 120 };
 const FILE = 'environments/test.yaml';
-const statuses = (fs: Array<{ status: string }>) => fs.map((f) => f.status);
+const statuses = (fs: Array<{ severity: string }>) => fs.map((f) => f.severity);
 
 describe('roleOf / daemonSetsOf', () => {
   it('recognises the AKS add-on names', () => {
@@ -53,55 +54,55 @@ describe('roleOf / daemonSetsOf', () => {
 describe('checkAddonDaemonSets', () => {
   it('passes when both DaemonSets have a ready pod on every scheduled node', () => {
     const f = checkAddonDaemonSets([driverDaemonSet(), providerDaemonSet(), windowsVariant(driverDaemonSet()), windowsVariant(providerDaemonSet())]);
-    expect(statuses(f)).toEqual(['pass', 'pass']);
-    expect(f[0]!.subject).toBe('kube-system/aks-secrets-store-csi-driver');
+    expect(statuses(f)).toEqual(['ok', 'ok']);
+    expect(f[0]!.where).toBe('kube-system/aks-secrets-store-csi-driver');
     expect(f[0]!.message).toContain('3/3 pods ready');
-    expect(f[1]!.subject).toBe('kube-system/aks-secrets-store-provider-azure');
+    expect(f[1]!.where).toBe('kube-system/aks-secrets-store-provider-azure');
   });
 
   it('fails when the add-on is not enabled', () => {
     const f = checkAddonDaemonSets([]);
-    expect(statuses(f)).toEqual(['fail', 'fail']);
+    expect(statuses(f)).toEqual(['error', 'error']);
     expect(f[0]!.message).toContain('add-on is not enabled');
-    expect(f[0]!.fix).toContain('az aks enable-addons --addons azure-keyvault-secrets-provider');
+    expect(fixOf(f[0])).toContain('az aks enable-addons --addons azure-keyvault-secrets-provider');
   });
 
   it('fails when fewer pods are ready than desired', () => {
     const f = checkAddonDaemonSets([driverDaemonSet({ desired: 3, ready: 2 }), providerDaemonSet()]);
-    expect(f[0]).toMatchObject({ status: 'fail', check: 'addon-daemonset' });
+    expect(f[0]).toMatchObject({ severity: 'error', rule: 'addon-daemonset' });
     expect(f[0]!.message).toContain('2/3 pods ready');
-    expect(f[0]!.fix).toContain('-l app=secrets-store-csi-driver');
+    expect(fixOf(f[0])).toContain('-l app=secrets-store-csi-driver');
   });
 
   it('fails when the DaemonSet schedules no pods at all', () => {
     const f = checkAddonDaemonSets([driverDaemonSet(), providerDaemonSet({ desired: 0 })]);
-    expect(f[1]).toMatchObject({ status: 'fail' });
+    expect(f[1]).toMatchObject({ severity: 'error' });
     expect(f[1]!.message).toContain('schedules no pods');
   });
 
   it('warns during a rollout', () => {
     const f = checkAddonDaemonSets([driverDaemonSet({ updated: 2 }), providerDaemonSet()]);
-    expect(f[0]).toMatchObject({ status: 'warn' });
+    expect(f[0]).toMatchObject({ severity: 'warning' });
     expect(f[0]!.message).toContain('rollout');
   });
 
   it('warns when numberUnavailable is reported while all are ready', () => {
-    expect(checkAddonDaemonSets([driverDaemonSet({ unavailable: 1 }), providerDaemonSet()])[0]!.status).toBe('warn');
+    expect(checkAddonDaemonSets([driverDaemonSet({ unavailable: 1 }), providerDaemonSet()])[0]!.severity).toBe('warning');
   });
 
   it('warns that a self-installed driver is not configured by the add-on', () => {
     const f = checkAddonDaemonSets([driverDaemonSet({ name: 'csi-secrets-store-provider-azure-secrets-store-csi-driver' }), providerDaemonSet({ name: 'csi-secrets-store-provider-azure' })]);
-    expect(statuses(f)).toEqual(['pass', 'warn', 'pass', 'warn']);
+    expect(statuses(f)).toEqual(['ok', 'warning', 'ok', 'warning']);
     expect(f[1]!.message).toContain('not the AKS add-on');
   });
 
   it('checks the Windows variants when they schedule pods', () => {
     const win = { ...windowsVariant(driverDaemonSet()), status: { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 1 } };
     const f = checkAddonDaemonSets([driverDaemonSet(), win, providerDaemonSet()]);
-    expect(f.map((x) => `${x.status} ${x.subject}`)).toEqual([
-      'pass kube-system/aks-secrets-store-csi-driver',
-      'fail kube-system/aks-secrets-store-csi-driver-windows',
-      'pass kube-system/aks-secrets-store-provider-azure',
+    expect(f.map((x) => `${x.severity} ${x.where}`)).toEqual([
+      'ok kube-system/aks-secrets-store-csi-driver',
+      'error kube-system/aks-secrets-store-csi-driver-windows',
+      'ok kube-system/aks-secrets-store-provider-azure',
     ]);
   });
 });
@@ -191,19 +192,19 @@ describe('flag parsing', () => {
 describe('checkRotationFlags', () => {
   it('passes when the flags match (2m == 120s)', () => {
     const f = checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=true', '--rotation-poll-interval=120s'] })], TWO_MINUTES, FILE);
-    expect(f).toEqual([expect.objectContaining({ status: 'pass', check: 'rotation-flags', subject: 'kube-system/aks-secrets-store-csi-driver' })]);
+    expect(f).toEqual([expect.objectContaining({ severity: 'ok', rule: 'rotation-flags', where: 'kube-system/aks-secrets-store-csi-driver' })]);
   });
 
   it('resolves $(VAR) in the interval flag', () => {
     const ds = driverDaemonSet({ args: ['--enable-secret-rotation=true', '--rotation-poll-interval=$(ROTATION_INTERVAL)'], env: [{ name: 'ROTATION_INTERVAL', value: '2m' }] });
-    expect(checkRotationFlags([ds], TWO_MINUTES, FILE)[0]!.status).toBe('pass');
+    expect(checkRotationFlags([ds], TWO_MINUTES, FILE)[0]!.severity).toBe('ok');
   });
 
   it('fails on another interval, naming both values', () => {
     const f = checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=true', '--rotation-poll-interval=5m'] })], { enabled: true, interval: '30s', intervalSeconds: 30 }, FILE);
-    expect(f[0]).toMatchObject({ status: 'fail' });
+    expect(f[0]).toMatchObject({ severity: 'error' });
     expect(f[0]!.message).toBe('--rotation-poll-interval is 5m (5m) but environments/test.yaml sets rotation.interval: 30s (30s)');
-    expect(f[0]!.fix).toContain('az aks addon update --addon azure-keyvault-secrets-provider --enable-secret-rotation --rotation-poll-interval 30s');
+    expect(fixOf(f[0])).toContain('az aks addon update --addon azure-keyvault-secrets-provider --enable-secret-rotation --rotation-poll-interval 30s');
   });
 
   it('fails when the interval flag is absent and the default differs', () => {
@@ -213,7 +214,7 @@ describe('checkRotationFlags', () => {
 
   it('fails when rotation is off on the driver but on in the environment', () => {
     const f = checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=false'] })], TWO_MINUTES, FILE);
-    expect(f[0]).toMatchObject({ status: 'fail' });
+    expect(f[0]).toMatchObject({ severity: 'error' });
     expect(f[0]!.message).toContain('mounted files never change until pods restart');
   });
 
@@ -224,23 +225,23 @@ describe('checkRotationFlags', () => {
 
   it('fails when rotation is on although the environment turns it off', () => {
     const f = checkRotationFlags([driverDaemonSet()], { enabled: false, interval: '2m', intervalSeconds: 120 }, FILE);
-    expect(f[0]).toMatchObject({ status: 'fail' });
-    expect(f[0]!.fix).toContain('rotation.enabled');
+    expect(f[0]).toMatchObject({ severity: 'error' });
+    expect(fixOf(f[0])).toContain('rotation.enabled');
   });
 
   it('passes when rotation is off on both sides', () => {
     const f = checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=false'] })], { enabled: false, interval: '2m', intervalSeconds: 120 }, FILE);
-    expect(f[0]).toMatchObject({ status: 'pass', message: 'rotation is off, as the environment says' });
+    expect(f[0]).toMatchObject({ severity: 'ok', message: 'rotation is off, as the environment says' });
   });
 
   it('fails on unparseable flags', () => {
-    expect(checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=yes'] })], TWO_MINUTES, FILE)[0]!.status).toBe('fail');
+    expect(checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=yes'] })], TWO_MINUTES, FILE)[0]!.severity).toBe('error');
   });
 
   it('warns when no driver container carries the flags', () => {
     const ds = driverDaemonSet();
     ds.spec!.template.spec!.containers = [{ name: 'other', image: 'busybox' }];
-    expect(checkRotationFlags([ds], TWO_MINUTES, FILE)[0]).toMatchObject({ status: 'warn' });
+    expect(checkRotationFlags([ds], TWO_MINUTES, FILE)[0]).toMatchObject({ severity: 'warning' });
   });
 
   it('reports nothing without a driver DaemonSet (checkAddonDaemonSets does)', () => {
@@ -249,7 +250,7 @@ describe('checkRotationFlags', () => {
 
   it('skips the Windows variant that schedules nothing', () => {
     const f = checkRotationFlags([driverDaemonSet(), windowsVariant(driverDaemonSet({ args: [] }))], TWO_MINUTES, FILE);
-    expect(f.map((x) => x.subject)).toEqual(['kube-system/aks-secrets-store-csi-driver']);
+    expect(f.map((x) => x.where)).toEqual(['kube-system/aks-secrets-store-csi-driver']);
   });
 });
 
@@ -266,9 +267,9 @@ describe('driver version and rotation model (from the secrets-store container im
     });
     expect(checkDriverVersion(ds)).toStrictEqual([
       {
-        status: 'pass',
-        check: 'driver-version',
-        subject: 'kube-system/aks-secrets-store-csi-driver',
+        severity: 'ok',
+        rule: 'driver-version',
+        where: 'kube-system/aks-secrets-store-csi-driver',
         message: 'Secrets Store CSI driver v1.5.3: rotation polls Key Vault every --rotation-poll-interval and failures are MountRotationFailed/SecretRotationFailed events (driver ≤ 1.5)',
       },
     ]);
@@ -276,7 +277,7 @@ describe('driver version and rotation model (from the secrets-store container im
 
   it('v1.6.0 rotates on kubelet\'s republish', () => {
     const [f] = checkDriverVersion([driverDaemonSet({ image: V16 })]);
-    expect(f).toMatchObject({ status: 'pass', check: 'driver-version' });
+    expect(f).toMatchObject({ severity: 'ok', rule: 'driver-version' });
     expect(f!.message).toBe(
       "Secrets Store CSI driver v1.6.0: rotation rides on kubelet's republish every 60-90 s and --rotation-poll-interval is a minimum age; a failed refetch raises no event and leaves SecretProviderClassPodStatus at the old version (driver ≥ 1.6)",
     );
@@ -287,7 +288,7 @@ describe('driver version and rotation model (from the secrets-store container im
     const ds = [driverDaemonSet({ image: digest })];
     expect(driverInfo(ds)?.model).toBeUndefined();
     const [f] = checkDriverVersion(ds);
-    expect(f).toMatchObject({ status: 'warn', check: 'driver-version' });
+    expect(f).toMatchObject({ severity: 'warning', rule: 'driver-version' });
     expect(f!.message).toBe(`the driver image "${digest}" names no version: the rotation model is unknown, so both are checked (rotation events of driver ≤ 1.5, mount errors and SecretProviderClassPodStatus of driver ≥ 1.6)`);
   });
 

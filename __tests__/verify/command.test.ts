@@ -12,6 +12,7 @@ import { renderEnvironment } from '../../charts/render';
 import type { AzureIdentityModule } from '../../verify/api-types';
 import type { ClusterReader, ExecResult } from '../../verify/cluster';
 import { rotationTestCommand, verifyCommand, type CommandDeps } from '../../verify/command';
+import { captureReporter } from '../support/reporter';
 import type { SecretWriter } from '../../verify/keyvault';
 import { findRendered } from '../../verify/spc-drift';
 import type { SecretProviderClass, SecretProviderClassPodStatus } from '../../verify/types';
@@ -35,11 +36,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s) }, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = (json = false) => captureReporter({ json });
 
 const P1 = 'demo-app-7c9d8f6b5-q8w2n';
 const P2 = 'demo-app-7c9d8f6b5-x2k4p';
@@ -69,13 +66,13 @@ function fakeClock() {
   return { now: () => t, sleep: async (ms: number) => void (t += ms), elapsed: () => t - T0.getTime() };
 }
 
-const verifyOpts = () => ({ env: 'test', config, outputs: outputsFile, exec: false, json: false });
+const verifyOpts = () => ({ env: 'test', config, outputs: outputsFile, exec: false });
 const rotationOpts = () => ({ ...verifyOpts(), workload: 'demo-app', object: 'DB-Password' });
 
 describe('verify: as a user sees it', () => {
   it('exits 2 with a clear message when no kubeconfig exists', async () => {
     const c = capture();
-    const code = await verifyCommand(verifyOpts(), c.io, { env: {}, home: dir });
+    const code = await verifyCommand(verifyOpts(), c.reporter, { env: {}, home: dir });
     expect(code).toBe(2);
     expect(c.err()).toBe(
       'error no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist. Fetch credentials with "az aks get-credentials -g rg-test -n aks-test" (add --context to choose among several clusters).\n',
@@ -124,8 +121,8 @@ describe('verify: as a user sees it', () => {
   }, 90_000);
 
   it('prints one JSON document on stdout for an abort with --json', async () => {
-    const c = capture();
-    expect(await verifyCommand({ ...verifyOpts(), json: true }, c.io, { env: { KUBECONFIG: path.join(dir, 'missing') }, home: dir })).toBe(2);
+    const c = capture(true);
+    expect(await verifyCommand({ ...verifyOpts() }, c.reporter, { env: { KUBECONFIG: path.join(dir, 'missing') }, home: dir })).toBe(2);
     // The CLI's one error shape (cli/output.ts, lib/errors.ts resultDocument).
     expect(JSON.parse(c.out())).toEqual({ ok: false, exitCode: 2, problems: [{ file: 'cluster', path: '', message: expect.stringContaining('KUBECONFIG points at') }] });
     expect(c.err()).toBe('');
@@ -134,38 +131,46 @@ describe('verify: as a user sees it', () => {
   it('exits 2 on bad input before touching the cluster', async () => {
     const c = capture();
     const connect = jest.fn();
-    expect(await verifyCommand({ ...verifyOpts(), env: 'other' }, c.io, { connect })).toBe(2);
+    expect(await verifyCommand({ ...verifyOpts(), env: 'other' }, c.reporter, { connect })).toBe(2);
     expect(c.err()).toContain('this file is environment "test"');
-    expect(await verifyCommand({ ...verifyOpts(), outputs: path.join(dir, 'none.json') }, c.io, { connect })).toBe(2);
+    expect(await verifyCommand({ ...verifyOpts(), outputs: path.join(dir, 'none.json') }, c.reporter, { connect })).toBe(2);
     expect(c.err()).toContain('no such outputs file');
     expect(connect).not.toHaveBeenCalled();
   });
 
   it('exits 0 when everything passes, listing every check', async () => {
     const c = capture();
-    const code = await verifyCommand({ ...verifyOpts(), exec: true }, c.io, { connect: async () => fakeCluster(), now: () => T0.getTime() });
+    const code = await verifyCommand({ ...verifyOpts(), exec: true }, c.reporter, { connect: async () => fakeCluster(), now: () => T0.getTime() });
     expect(c.out()).toContain('Verifying environment "test" on context "aks-test"');
     expect(code).toBe(0);
-    const checks = [...c.out().matchAll(/^PASS {2}(\S+)/gm)].map((x) => x[1]);
+    const checks = [...c.out().matchAll(/^ok \[(\S+)\]/gm)].map((x) => x[1]);
     expect(new Set(checks)).toEqual(new Set(['addon-daemonset', 'driver-version', 'rotation-flags', 'namespace', 'service-account', 'spc', 'deployment', 'pods', 'mounted-objects', 'mounted-files']));
     expect(c.out()).toMatch(/\n\d+ passed, 0 failed, 0 warnings\n$/);
+    expect(c.err()).toBe('');
   });
 
   it('exits 1 with decoded findings when something is wrong', async () => {
-    const c = capture();
+    const c = capture(true);
     const cluster = fakeCluster({
       listPods: async () => [pod(P1), pod(P2, 'creating')],
       readDeployment: async () => deployment({ ready: 1, available: false }),
       listEvents: async () => [event({ pod: P2, seconds: -60, message: `${MOUNT_PREFIX}{"error_description":"AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'x'. Assertion Subject: 'system:serviceaccount:demo:default'."}` })],
       listDaemonSets: async () => [driverDaemonSet({ args: ['--enable-secret-rotation=true', '--rotation-poll-interval=5m'] }), providerDaemonSet()],
     });
-    const code = await verifyCommand({ ...verifyOpts(), json: true }, c.io, { connect: async () => cluster, now: () => T0.getTime() });
+    const code = await verifyCommand({ ...verifyOpts() }, c.reporter, { connect: async () => cluster, now: () => T0.getTime() });
     expect(code).toBe(1);
-    const doc = JSON.parse(c.out()) as { ok: boolean; findings: Array<{ status: string; check: string; message: string }> };
+    const doc = JSON.parse(c.out()) as { ok: boolean; problems: Array<{ file: string; path: string; message: string }>; findings: Array<{ severity: string; rule: string; message: string }> };
     expect(doc.ok).toBe(false);
-    const failed = doc.findings.filter((f) => f.status === 'fail').map((f) => f.check);
+    const failed = doc.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
     expect(failed).toEqual(['rotation-flags', 'deployment', 'pods', 'mount-event']);
-    expect(doc.findings.find((f) => f.check === 'mount-event')!.message).toContain('expects "system:serviceaccount:demo:demo-app"');
+    expect(doc.findings.find((f) => f.rule === 'mount-event')!.message).toContain('expects "system:serviceaccount:demo:demo-app"');
+    // The failures in the CLI's one problem shape: the live object stands where a file would.
+    expect(doc.problems.map((p) => `${p.file} ${p.message.slice(0, p.message.indexOf(']') + 1)}`)).toEqual([
+      'kube-system/aks-secrets-store-csi-driver [rotation-flags]',
+      'demo/demo-app [deployment]',
+      `demo/${P2} [pods]`,
+      `demo/${P2} [mount-event]`,
+    ]);
   });
 
   it('reports a refused read as a finding and goes on', async () => {
@@ -176,9 +181,9 @@ describe('verify: as a user sees it', () => {
         throw new ReadDenied('DaemonSets in kube-system', 'reading DaemonSets in kube-system was denied (403): your identity needs read access to it');
       },
     });
-    expect(await verifyCommand(verifyOpts(), c.io, { connect: async () => cluster, now: () => T0.getTime() })).toBe(1);
-    expect(c.out()).toContain('FAIL  addon-daemonset  kube-system: reading DaemonSets in kube-system was denied (403)');
-    expect(c.out()).toContain('PASS  mounted-objects');
+    expect(await verifyCommand(verifyOpts(), c.reporter, { connect: async () => cluster, now: () => T0.getTime() })).toBe(1);
+    expect(c.err()).toContain('error [addon-daemonset] kube-system: reading DaemonSets in kube-system was denied (403)');
+    expect(c.out()).toContain('ok [mounted-objects]');
   });
 });
 
@@ -188,7 +193,7 @@ describe('rotation-test: as a user sees it', () => {
     for (const k of Object.keys(process.env)) if (k.startsWith('AZURE_')) delete process.env[k];
     try {
       const c = capture();
-      const code = await rotationTestCommand(rotationOpts(), c.io, { connect: async () => fakeCluster(), credential: new EnvironmentCredential() });
+      const code = await rotationTestCommand(rotationOpts(), c.reporter, { connect: async () => fakeCluster(), credential: new EnvironmentCredential() });
       expect(code).toBe(2);
       expect(c.err()).toMatch(/^error no Azure credentials available: sign in with "az login"/);
       expect(c.err()).not.toMatch(/\bat \S+:\d+:\d+/);
@@ -201,7 +206,7 @@ describe('rotation-test: as a user sees it', () => {
   it('exits 2 for an object it must not rotate, before connecting', async () => {
     const c = capture();
     const connect = jest.fn();
-    expect(await rotationTestCommand({ ...rotationOpts(), object: 'web-tls' }, c.io, { connect })).toBe(2);
+    expect(await rotationTestCommand({ ...rotationOpts(), object: 'web-tls' }, c.reporter, { connect })).toBe(2);
     expect(c.err()).toContain('is a cert');
     expect(connect).not.toHaveBeenCalled();
   });
@@ -210,19 +215,19 @@ describe('rotation-test: as a user sees it', () => {
     const c = capture();
     const openVault = jest.fn();
     const cluster = fakeCluster({ listDaemonSets: async () => [driverDaemonSet({ args: ['--enable-secret-rotation=false'] }), providerDaemonSet()] });
-    expect(await rotationTestCommand(rotationOpts(), c.io, { connect: async () => cluster, openVault })).toBe(1);
+    expect(await rotationTestCommand(rotationOpts(), c.reporter, { connect: async () => cluster, openVault })).toBe(1);
     expect(openVault).not.toHaveBeenCalled();
-    expect(c.out()).toContain('FAIL  rotation-flags');
+    expect(c.err()).toContain('error [rotation-flags]');
   });
 
   it('exits 1 without writing when no pod is ready or the object is not mounted', async () => {
     const openVault = jest.fn();
     const c1 = capture();
-    expect(await rotationTestCommand(rotationOpts(), c1.io, { connect: async () => fakeCluster({ listPods: async () => [pod(P1, 'creating')] }), openVault })).toBe(1);
-    expect(c1.out()).toContain('no ready pods to observe: nothing was written');
+    expect(await rotationTestCommand(rotationOpts(), c1.reporter, { connect: async () => fakeCluster({ listPods: async () => [pod(P1, 'creating')] }), openVault })).toBe(1);
+    expect(c1.err()).toContain('no ready pods to observe: nothing was written');
     const c2 = capture();
-    expect(await rotationTestCommand(rotationOpts(), c2.io, { connect: async () => fakeCluster({ statuses: () => [] }), openVault })).toBe(1);
-    expect(c2.out()).toContain('nothing was written');
+    expect(await rotationTestCommand(rotationOpts(), c2.reporter, { connect: async () => fakeCluster({ statuses: () => [] }), openVault })).toBe(1);
+    expect(c2.err()).toContain('nothing was written');
     expect(openVault).not.toHaveBeenCalled();
   });
 
@@ -247,29 +252,29 @@ describe('rotation-test: as a user sees it', () => {
     const w = writer();
     const c = capture();
     const deps: CommandDeps = { connect: async () => rotatingCluster(clock, { [P1]: 40_000, [P2]: 70_000 }), openVault: async () => w, now: clock.now, sleep: clock.sleep };
-    const code = await rotationTestCommand(rotationOpts(), c.io, deps);
+    const code = await rotationTestCommand(rotationOpts(), c.reporter, deps);
     expect(code).toBe(0);
     expect(w.calls).toEqual(['DB-Password']);
     expect(c.out()).toContain(`Wrote version ${V2} of "DB-Password" (32 random bytes, not shown). Waiting up to 300 s for 2 pod(s)...`);
-    expect(c.out()).toContain(`PASS  rotation  demo/${P1}: new version ${V2.slice(0, 8)} mounted after 50 s`);
-    expect(c.out()).toContain(`PASS  rotation  demo/${P2}: new version ${V2.slice(0, 8)} mounted after 80 s`);
+    expect(c.out()).toContain(`ok [rotation] demo/${P1}: new version ${V2.slice(0, 8)} mounted after 50 s`);
+    expect(c.out()).toContain(`ok [rotation] demo/${P2}: new version ${V2.slice(0, 8)} mounted after 80 s`);
   });
 
   it('with --exec also waits for the SHA-256 of the mounted file to change', async () => {
     const clock = fakeClock();
-    const c = capture();
+    const c = capture(true);
     const hash = (elapsed: number) => (elapsed > 60_000 ? 'b' : 'a').repeat(64);
-    const code = await rotationTestCommand({ ...rotationOpts(), exec: true, json: true }, c.io, {
+    const code = await rotationTestCommand({ ...rotationOpts(), exec: true }, c.reporter, {
       connect: async () => rotatingCluster(clock, { [P1]: 20_000, [P2]: 20_000 }, hash),
       openVault: async () => writer(),
       now: clock.now,
       sleep: clock.sleep,
     });
     expect(code).toBe(0);
-    const doc = JSON.parse(c.out()) as { rotation: { newVersion: string; observations: Array<{ latencySeconds: number }> }; findings: Array<{ check: string; message: string }> };
+    const doc = JSON.parse(c.out()) as { rotation: { newVersion: string; observations: Array<{ latencySeconds: number }> }; findings: Array<{ rule: string; message: string }> };
     expect(doc.rotation.newVersion).toBe(V2);
     expect(doc.rotation.observations.map((o) => o.latencySeconds)).toEqual([30, 30]);
-    expect(doc.findings.find((f) => f.check === 'rotation-file')!.message).toBe('file content changed after 70 s (compared by SHA-256 inside the pod)');
+    expect(doc.findings.find((f) => f.rule === 'rotation-file')!.message).toBe('file content changed after 70 s (compared by SHA-256 inside the pod)');
     expect(c.out()).not.toContain('random bytes'); // JSON mode: one document, no progress lines
   });
 
@@ -283,21 +288,21 @@ describe('rotation-test: as a user sees it', () => {
         event({ pod: P1, reason: 'MountRotationFailed', seconds: 100, message: `failed to rotate objects for pod demo/${P1}, err: RESPONSE 403 {"innererror":{"code":"ForbiddenByRbac"}}` }),
       ],
     };
-    const code = await rotationTestCommand(rotationOpts(), c.io, { connect: async () => withEvents, openVault: async () => writer(), now: clock.now, sleep: clock.sleep });
+    const code = await rotationTestCommand(rotationOpts(), c.reporter, { connect: async () => withEvents, openVault: async () => writer(), now: clock.now, sleep: clock.sleep });
     expect(code).toBe(1);
     expect(clock.elapsed()).toBeGreaterThanOrEqual(300_000);
     expect(clock.elapsed()).toBeLessThan(320_000);
-    expect(c.out()).toContain(`FAIL  rotation  demo/${P1}: no new version observed within 300 s in 2/2 pods (${P1}, ${P2}): the driver reported: MountRotationFailed`);
-    expect(c.out()).toContain('ForbiddenByRbac');
+    expect(c.err()).toContain(`error [rotation] demo/${P1}: no new version observed within 300 s in 2/2 pods (${P1}, ${P2}): the driver reported: MountRotationFailed`);
+    expect(c.err()).toContain('ForbiddenByRbac');
     expect(c.out()).toContain('now holds a random test value');
   });
 
   it('honours --timeout', async () => {
     const clock = fakeClock();
     const c = capture();
-    expect(await rotationTestCommand({ ...rotationOpts(), timeoutSeconds: 30 }, c.io, { connect: async () => rotatingCluster(clock, {}), openVault: async () => writer(), now: clock.now, sleep: clock.sleep })).toBe(1);
+    expect(await rotationTestCommand({ ...rotationOpts(), timeoutSeconds: 30 }, c.reporter, { connect: async () => rotatingCluster(clock, {}), openVault: async () => writer(), now: clock.now, sleep: clock.sleep })).toBe(1);
     expect(clock.elapsed()).toBeLessThan(45_000);
-    expect(c.out()).toContain('too long for this wait');
+    expect(c.err()).toContain('too long for this wait');
   });
 
   it('says the secret was written when the cluster goes away mid-test', async () => {
@@ -311,8 +316,8 @@ describe('rotation-test: as a user sees it', () => {
         return [podStatus(P1), podStatus(P2)];
       },
     });
-    expect(await rotationTestCommand(rotationOpts(), c.io, { connect: async () => cluster, openVault: async () => writer(), now: clock.now, sleep: clock.sleep })).toBe(2);
-    expect(c.err()).toBe(`note: version ${V2} of "DB-Password" was written before the run stopped; it holds a random test value\nerror the cluster API server https://x refused the connection\n`);
+    expect(await rotationTestCommand(rotationOpts(), c.reporter, { connect: async () => cluster, openVault: async () => writer(), now: clock.now, sleep: clock.sleep })).toBe(2);
+    expect(c.err()).toBe(`warning version ${V2} of "DB-Password" was written before the run stopped; it holds a random test value\nerror the cluster API server https://x refused the connection\n`);
   });
 });
 
@@ -321,7 +326,7 @@ describe('driver ≥ 1.6 (rotation on kubelet\'s republish; kubernetes-sigs/secr
   const driver16 = (interval = '2m') => [driverDaemonSet({ image: V16, args: ['--enable-secret-rotation=true', `--rotation-poll-interval=${interval}`] }), providerDaemonSet()];
 
   it('verify reports the version, fails a FailedMount after the pod became ready, and ignores rotation events', async () => {
-    const c = capture();
+    const c = capture(true);
     const cluster = fakeCluster({
       listDaemonSets: async () => driver16(),
       listPods: async () => [pod(P1, 'ready', { readyAt: T0 }), pod(P2, 'ready', { readyAt: T0 })],
@@ -330,12 +335,12 @@ describe('driver ≥ 1.6 (rotation on kubelet\'s republish; kubernetes-sigs/secr
         event({ pod: P2, reason: 'MountRotationFailed', seconds: 60, message: 'left by the driver before the upgrade' }),
       ],
     });
-    const code = await verifyCommand({ ...verifyOpts(), json: true }, c.io, { connect: async () => cluster, now: () => T0.getTime() + 120_000 });
-    const doc = JSON.parse(c.out()) as { driver: unknown; findings: Array<{ status: string; check: string; subject: string; message: string }> };
+    const code = await verifyCommand({ ...verifyOpts() }, c.reporter, { connect: async () => cluster, now: () => T0.getTime() + 120_000 });
+    const doc = JSON.parse(c.out()) as { driver: unknown; findings: Array<{ severity: string; rule: string; where: string; message: string }> };
     expect(doc.driver).toStrictEqual({ daemonSet: 'kube-system/aks-secrets-store-csi-driver', image: V16, version: 'v1.6.0', rotationModel: 'republish' });
-    expect(doc.findings.find((f) => f.check === 'driver-version')).toMatchObject({ status: 'pass' });
-    const events = doc.findings.filter((f) => f.check === 'mount-event');
-    expect(events.map((f) => [f.status, f.subject])).toStrictEqual([['fail', `demo/${P1}`]]);
+    expect(doc.findings.find((f) => f.rule === 'driver-version')).toMatchObject({ severity: 'ok' });
+    const events = doc.findings.filter((f) => f.rule === 'mount-event');
+    expect(events.map((f) => [f.severity, f.where])).toStrictEqual([['error', `demo/${P1}`]]);
     expect(events[0]!.message).toMatch(/^FailedMount after the pod became ready: a refresh on kubelet's republish failed/);
     expect(code).toBe(1);
   });
@@ -349,11 +354,11 @@ describe('driver ≥ 1.6 (rotation on kubelet\'s republish; kubernetes-sigs/secr
     const c = capture();
     const cluster = fakeCluster({ listDaemonSets: async () => driver16('30s') });
     const w = { writeRandomVersion: async (name: string) => secretProperties({ name }) };
-    const code = await rotationTestCommand({ ...rotationOpts(), env: 'fast', config: fast, outputs: fastOutputs }, c.io, { connect: async () => cluster, openVault: async () => w, now: clock.now, sleep: clock.sleep });
+    const code = await rotationTestCommand({ ...rotationOpts(), env: 'fast', config: fast, outputs: fastOutputs }, c.reporter, { connect: async () => cluster, openVault: async () => w, now: clock.now, sleep: clock.sleep });
     expect(code).toBe(1);
     expect(c.out()).toContain('Waiting up to 240 s for 2 pod(s)');
     expect(clock.elapsed()).toBeGreaterThanOrEqual(240_000);
-    expect(c.out()).toContain(`FAIL  rotation  demo: no new version observed within 240 s in 2/2 pods (${P1}, ${P2}): driver ≥ 1.6 records no event when a refresh fails`);
-    expect(c.out()).toContain('rotation_reconcile_error_total{rotated="true"}');
+    expect(c.err()).toContain(`error [rotation] demo: no new version observed within 240 s in 2/2 pods (${P1}, ${P2}): driver ≥ 1.6 records no event when a refresh fails`);
+    expect(c.err()).toContain('rotation_reconcile_error_total{rotated="true"}');
   });
 });

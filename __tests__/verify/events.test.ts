@@ -108,26 +108,26 @@ describe('checkMountEvents', () => {
       scope(),
     );
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ status: 'fail', check: 'mount-event', subject: 'demo/demo-app-7c9d8f6b5-x2k4p' });
+    expect(f[0]).toMatchObject({ severity: 'error', rule: 'mount-event', where: 'demo/demo-app-7c9d8f6b5-x2k4p' });
     expect(f[0]!.message).toMatch(/^FailedMount \(6 times\): Key Vault denied the identity by RBAC/);
     expect(f[0]!.fix).toContain('principal id');
   });
 
   it('warns about a past failure of a pod that is ready now (e.g. propagation)', () => {
     const f = checkMountEvents([event({ pod: 'demo-app-7c9d8f6b5-q8w2n', message: MESSAGES['federated-credential-mismatch'], seconds: 100 })], scope());
-    expect(f[0]).toMatchObject({ status: 'warn' });
+    expect(f[0]).toMatchObject({ severity: 'warning' });
     expect(f[0]!.message).toContain('earlier, the pod is ready now');
   });
 
   it('warns about pods of the Deployment that no longer exist', () => {
     const f = checkMountEvents([event({ pod: 'demo-app-5f4d3c2b1-old11', message: MESSAGES['spc-not-found'], seconds: 100 })], scope());
-    expect(f[0]).toMatchObject({ status: 'warn', subject: 'demo/demo-app-5f4d3c2b1-old11' });
+    expect(f[0]).toMatchObject({ severity: 'warning', where: 'demo/demo-app-5f4d3c2b1-old11' });
     expect(f[0]!.message).toContain('no longer exists');
   });
 
   it('fails a rotation failure on a running pod without a later rotation-complete event', () => {
     const f = checkMountEvents([event({ pod: 'demo-app-7c9d8f6b5-q8w2n', reason: 'MountRotationFailed', message: `failed to rotate objects for pod demo/demo-app-7c9d8f6b5-q8w2n, err: ${MESSAGES.throttled}`, seconds: 300 })], scope());
-    expect(f[0]).toMatchObject({ status: 'fail' });
+    expect(f[0]).toMatchObject({ severity: 'error' });
     expect(f[0]!.message).toContain('keeps the old content');
     expect(f[0]!.message).toContain('throttled');
   });
@@ -140,7 +140,7 @@ describe('checkMountEvents', () => {
       ],
       scope(),
     );
-    expect(f).toEqual([expect.objectContaining({ status: 'warn' })]);
+    expect(f).toEqual([expect.objectContaining({ severity: 'warning' })]);
   });
 
   it('ignores old events, other reasons, other namespaces, other workloads and non-pod objects', () => {
@@ -177,7 +177,7 @@ describe('checkMountEvents', () => {
       ],
       scope(),
     );
-    expect(f.map((x) => `${x.subject} ${x.status}`)).toEqual(['demo/demo-app-7c9d8f6b5-q8w2n warn', 'demo/demo-app-7c9d8f6b5-x2k4p fail', 'demo/demo-app-7c9d8f6b5-x2k4p fail']);
+    expect(f.map((x) => `${x.where} ${x.severity}`)).toEqual(['demo/demo-app-7c9d8f6b5-q8w2n warning', 'demo/demo-app-7c9d8f6b5-x2k4p error', 'demo/demo-app-7c9d8f6b5-x2k4p error']);
   });
 });
 
@@ -197,31 +197,31 @@ describe('checkMountEvents by rotation model (secrets-store-csi-driver v1.5.6 pk
 
   it('driver ≥ 1.6 records no rotation events: any left from an older driver are ignored', () => {
     expect(checkMountEvents([rotationFailed], scope('republish'))).toStrictEqual([]);
-    expect(checkMountEvents([rotationFailed], scope('poll'))[0]).toMatchObject({ status: 'fail' });
+    expect(checkMountEvents([rotationFailed], scope('poll'))[0]).toMatchObject({ severity: 'error' });
   });
 
   it('driver ≥ 1.6: a FailedMount after the pod became ready is a failed refresh on republish (fail)', () => {
     const [f] = checkMountEvents([afterReady], scope('republish'));
-    expect(f).toMatchObject({ status: 'fail', check: 'mount-event', subject: `demo/${READY}` });
+    expect(f).toMatchObject({ severity: 'error', rule: 'mount-event', where: `demo/${READY}` });
     expect(f!.message).toMatch(/^FailedMount after the pod became ready: a refresh on kubelet's republish failed and the pod keeps the old content: Key Vault throttled/);
   });
 
   it('a FailedMount before the pod became ready is a first-mount failure since recovered (warn), on every model', () => {
     for (const model of ['poll', 'republish', undefined] as const) {
-      expect(checkMountEvents([beforeReady], scope(model))[0]).toMatchObject({ status: 'warn' });
+      expect(checkMountEvents([beforeReady], scope(model))[0]).toMatchObject({ severity: 'warning' });
     }
   });
 
   it('driver ≤ 1.5 does not republish: a FailedMount on a ready pod is not a failed rotation', () => {
-    expect(checkMountEvents([afterReady], scope('poll'))[0]).toMatchObject({ status: 'warn' });
+    expect(checkMountEvents([afterReady], scope('poll'))[0]).toMatchObject({ severity: 'warning' });
   });
 
   it('an unknown driver version reads the signals of both models', () => {
-    expect(checkMountEvents([afterReady], scope())[0]).toMatchObject({ status: 'fail' });
-    expect(checkMountEvents([rotationFailed], scope())[0]).toMatchObject({ status: 'fail' });
+    expect(checkMountEvents([afterReady], scope())[0]).toMatchObject({ severity: 'error' });
+    expect(checkMountEvents([rotationFailed], scope())[0]).toMatchObject({ severity: 'error' });
   });
 
   it('without the Ready transition time a FailedMount on a ready pod stays a warning', () => {
-    expect(checkMountEvents([afterReady], { ...scope('republish'), pods: [pod(READY)] })[0]).toMatchObject({ status: 'warn' });
+    expect(checkMountEvents([afterReady], { ...scope('republish'), pods: [pod(READY)] })[0]).toMatchObject({ severity: 'warning' });
   });
 });

@@ -17,6 +17,7 @@ import {
 } from '../../verify/rotation';
 import { ENV_YAML, at, model, podStatus, secretProperties, V1, V2 } from './fixtures';
 import { userErrorOf } from '../support/user-error';
+import { fixOf } from '../support/findings';
 
 const P1 = 'demo-app-7c9d8f6b5-q8w2n';
 const P2 = 'demo-app-7c9d8f6b5-x2k4p';
@@ -158,13 +159,13 @@ describe('evaluateRotation', () => {
   it('passes within interval + grace and reports the latency', () => {
     const f = evaluateRotation({ namespace: 'demo', observations: [rotated(47_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD', model: 'poll' });
     expect(f).toEqual([
-      { status: 'pass', check: 'rotation', subject: `demo/${P1}`, message: `new version ${V2.slice(0, 8)} mounted after 47 s (driver polls every 2m; expected within 2m25s)` },
+      { severity: 'ok', rule: 'rotation', where: `demo/${P1}`, message: `new version ${V2.slice(0, 8)} mounted after 47 s (driver polls every 2m; expected within 2m25s)` },
     ]);
   });
 
   it('warns when slower than the configured interval', () => {
     const f = evaluateRotation({ namespace: 'demo', observations: [rotated(200_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD', model: 'poll' });
-    expect(f[0]).toMatchObject({ status: 'warn' });
+    expect(f[0]).toMatchObject({ severity: 'warning' });
     expect(f[0]!.message).toContain('slower than the configured interval');
   });
 
@@ -172,14 +173,14 @@ describe('evaluateRotation', () => {
     const f = evaluateRotation({ namespace: 'demo', observations: [rotated(200_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD', model: 'republish' });
     expect(f).toEqual([
       {
-        status: 'pass',
-        check: 'rotation',
-        subject: `demo/${P1}`,
+        severity: 'ok',
+        rule: 'rotation',
+        where: `demo/${P1}`,
         message: `new version ${V2.slice(0, 8)} mounted after 200 s (driver refreshes at kubelet's republish once the mount is older than 2m; expected within 3m55s)`,
       },
     ]);
-    expect(evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'republish' })[0]).toMatchObject({ status: 'pass' });
-    expect(evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'poll' })[0]).toMatchObject({ status: 'warn' });
+    expect(evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'republish' })[0]).toMatchObject({ severity: 'ok' });
+    expect(evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'poll' })[0]).toMatchObject({ severity: 'warning' });
   });
 
   it('warns about pods that went away, and reports the file hash', () => {
@@ -190,13 +191,13 @@ describe('evaluateRotation', () => {
       intervalSeconds: 120,
       fileName: 'DB_PASSWORD',
     });
-    expect(f.map((x) => `${x.status} ${x.check}`)).toEqual(['pass rotation', 'warn rotation', 'pass rotation-file']);
+    expect(f.map((x) => `${x.severity} ${x.rule}`)).toEqual(['ok rotation', 'warning rotation', 'ok rotation-file']);
     expect(f[2]!.message).toContain('SHA-256 inside the pod');
   });
 
   it('warns when the file could not be hashed', () => {
     const f = evaluateRotation({ namespace: 'demo', observations: [rotated(30_000)], hash: { pod: P1, error: 'command terminated with non-zero exit code' }, intervalSeconds: 120, fileName: 'DB_PASSWORD' });
-    expect(f[1]).toMatchObject({ status: 'warn', check: 'rotation-file' });
+    expect(f[1]).toMatchObject({ severity: 'warning', rule: 'rotation-file' });
   });
 });
 
@@ -218,16 +219,16 @@ describe('diagnoseRotationTimeout', () => {
   it('falls back to the logs when nothing explains it', () => {
     const f = diagnoseRotationTimeout(base);
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ status: 'fail', subject: `demo/${P1}` });
+    expect(f[0]).toMatchObject({ severity: 'error', where: `demo/${P1}` });
     expect(f[0]!.message).toBe(`no new version observed within 300 s in 1/1 pods (${P1}), with rotation enabled every 2m and no rotation-failure event`);
-    expect(f[0]!.fix).toContain('kubectl -n kube-system logs');
+    expect(fixOf(f[0])).toContain('kubectl -n kube-system logs');
   });
 
   it('driver ≥ 1.6: says that failed refreshes raise no event, and where they show', () => {
     const f = diagnoseRotationTimeout({ ...base, model: 'republish' });
     expect(f[0]!.message).toBe(`no new version observed within 300 s in 1/1 pods (${P1}): driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than 2m)`);
-    expect(f[0]!.fix).toContain('rotation_reconcile_error_total{rotated="true"}');
-    expect(f[0]!.fix).toContain('isRemountRequest=true');
+    expect(fixOf(f[0])).toContain('rotation_reconcile_error_total{rotated="true"}');
+    expect(fixOf(f[0])).toContain('isRemountRequest=true');
     const { model: _poll, ...unknown } = base;
     expect(diagnoseRotationTimeout(unknown)[0]!.message).toContain('an unknown driver version (driver ≥ 1.6 records none)');
   });
@@ -235,7 +236,7 @@ describe('diagnoseRotationTimeout', () => {
   it('driver ≥ 1.6: a wait shorter than the first refresh after the interval is too short', () => {
     const f = diagnoseRotationTimeout({ ...base, model: 'republish', timeoutSeconds: 200 });
     expect(f[0]!.message).toContain("the driver refreshes at kubelet's republish once the mount is older than 2m, too long for this wait");
-    expect(f[0]!.fix).toContain('at least 300 s');
+    expect(fixOf(f[0])).toContain('at least 300 s');
     expect(diagnoseRotationTimeout({ ...base, model: 'republish', timeoutSeconds: 210 })[0]!.message).not.toContain('too long for this wait');
   });
 
@@ -247,7 +248,7 @@ describe('diagnoseRotationTimeout', () => {
   it('blames an interval too long for the wait', () => {
     const f = diagnoseRotationTimeout({ ...base, flags: { enabled: true, intervalSeconds: 600 } });
     expect(f[0]!.message).toContain('polls every 10m, too long for this wait');
-    expect(f[0]!.fix).toContain('at least 1260 s');
+    expect(fixOf(f[0])).toContain('at least 1260 s');
   });
 
   it('blames a disabled or not-yet-valid secret version', () => {
@@ -257,14 +258,14 @@ describe('diagnoseRotationTimeout', () => {
 
   it('reports a concurrent writer', () => {
     const f = diagnoseRotationTimeout({ ...base, observations: [{ pod: P1, before: V1, current: 'c'.repeat(32), state: 'changed-elsewhere' }] });
-    expect(f[0]).toMatchObject({ status: 'warn' });
+    expect(f[0]).toMatchObject({ severity: 'warning' });
     expect(f[0]!.message).toContain('someone else wrote the secret');
   });
 
   it('passes on the decoded rotation failures', () => {
-    const f = diagnoseRotationTimeout({ ...base, eventFindings: [{ status: 'fail', check: 'mount-event', subject: `demo/${P1}`, message: 'MountRotationFailed: Key Vault denied the identity by RBAC (ForbiddenByRbac)', fix: 'grant' }] });
+    const f = diagnoseRotationTimeout({ ...base, eventFindings: [{ severity: 'error', rule: 'mount-event', where: `demo/${P1}`, message: 'MountRotationFailed: Key Vault denied the identity by RBAC (ForbiddenByRbac)', fix: 'grant' }] });
     expect(f[0]!.message).toContain('the driver reported: MountRotationFailed: Key Vault denied the identity by RBAC');
-    expect(f[0]!.fix).toBe('grant');
+    expect(fixOf(f[0])).toBe('grant');
   });
 
   it('reports a file that did not change although the driver reports the new version', () => {
@@ -273,8 +274,8 @@ describe('diagnoseRotationTimeout', () => {
       observations: [{ pod: P1, before: V1, current: V2, state: 'rotated', latencyMs: 50_000 }],
       hash: { pod: P1, before: 'a', current: 'a' },
     });
-    expect(f.map((x) => `${x.status} ${x.check}`)).toEqual(['pass rotation', 'fail rotation-file']);
-    expect(f[1]!.fix).toContain('subPath');
+    expect(f.map((x) => `${x.severity} ${x.rule}`)).toEqual(['ok rotation', 'error rotation-file']);
+    expect(fixOf(f[1])).toContain('subPath');
   });
 
   it('reports when every pod went away', () => {

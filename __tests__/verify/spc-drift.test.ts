@@ -2,6 +2,7 @@ import { renderEnvironment } from '../../charts/render';
 import { checkSecretProviderClass, diffSecretProviderClass, findRendered, parseObjectsParameter, renderedObjects } from '../../verify/spc-drift';
 import type { SecretProviderClass } from '../../verify/types';
 import { liveSpc, model, outputs } from './fixtures';
+import { fixOf } from '../support/findings';
 
 const RENDERED: SecretProviderClass = {
   apiVersion: 'secrets-store.csi.x-k8s.io/v1',
@@ -104,18 +105,18 @@ describe('checkSecretProviderClass', () => {
 
   it('passes without drift', () => {
     expect(checkSecretProviderClass({ ...base, live: liveSpc(RENDERED) })).toEqual([
-      { status: 'pass', check: 'spc', subject: 'demo/demo-app-keyvault', message: 'SecretProviderClass exists and matches the rendered manifest' },
+      { severity: 'ok', rule: 'spc', where: 'demo/demo-app-keyvault', message: 'SecretProviderClass exists and matches the rendered manifest' },
     ]);
   });
 
   it('fails when missing', () => {
     const f = checkSecretProviderClass({ ...base, live: undefined });
-    expect(f[0]).toMatchObject({ status: 'fail', check: 'spc' });
-    expect(f[0]!.fix).toContain('before the Deployment');
+    expect(f[0]).toMatchObject({ severity: 'error', rule: 'spc' });
+    expect(fixOf(f[0])).toContain('before the Deployment');
   });
 
   it('fails when the rendered manifests lack it', () => {
-    expect(checkSecretProviderClass({ ...base, rendered: undefined, live: liveSpc(RENDERED) })[0]).toMatchObject({ status: 'fail', check: 'spc-drift' });
+    expect(checkSecretProviderClass({ ...base, rendered: undefined, live: liveSpc(RENDERED) })[0]).toMatchObject({ severity: 'error', rule: 'spc-drift' });
   });
 
   it('fails once per drifted field', () => {
@@ -129,7 +130,7 @@ describe('checkSecretProviderClass', () => {
       'spec.parameters.clientID: rendered "00000000-0000-0000-0000-00000000d001", live "x"',
       'spec.parameters.keyvaultName: rendered "kv-test-example", live "y"',
     ]);
-    expect(f.every((x) => x.status === 'fail' && x.check === 'spc-drift')).toBe(true);
+    expect(f.every((x) => x.severity === 'error' && x.rule === 'spc-drift')).toBe(true);
   });
 
   it('shows an absent value as (absent)', () => {
@@ -153,6 +154,6 @@ describe('rendered manifests', () => {
     const files = renderEnvironment(m, outputs());
     const rendered = findRendered<SecretProviderClass>(files, 'SecretProviderClass', 'demo', m.workloads[0]!.secretProviderClass);
     expect(rendered?.spec?.parameters?.['clientID']).toBe('00000000-0000-0000-0000-00000000d001');
-    expect(checkSecretProviderClass({ namespace: 'demo', name: 'demo-app-keyvault', rendered, live: liveSpc(rendered!) })[0]!.status).toBe('pass');
+    expect(checkSecretProviderClass({ namespace: 'demo', name: 'demo-app-keyvault', rendered, live: liveSpc(rendered!) })[0]!.severity).toBe('ok');
   });
 });

@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import type { TokenCredential } from '../../verify/api-types';
 import { rotationTestCommand, verifyCommand } from '../../verify/command';
 import type { ClusterReader } from '../../verify/cluster';
-import { formatFindings, fail } from '../../verify/findings';
+import { fail } from '../../verify/findings';
+import { formatFinding } from '../../lib/finding';
+import { captureReporter } from '../support/reporter';
 import { openVault } from '../../verify/keyvault';
 import { deployment, driverDaemonSet, ENV_YAML, event, namespace, outputs, pod, podStatus, providerDaemonSet, serviceAccount, T0 } from './fixtures';
 
@@ -20,11 +22,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s) }, out: () => out.join(''), err: () => err.join('') };
-}
 
 function outputsFile(over: (o: ReturnType<typeof outputs>) => void = () => undefined): string {
   const o = outputs();
@@ -55,11 +52,11 @@ function cluster(over: Partial<ClusterReader> = {}): ClusterReader {
 
 describe('rotation-test never writes into a vault other than the one named (Key Vault DNS suffixes: learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates)', () => {
   test('fails with exit 2, before connecting, when the outputs\' keyVault.uri names another vault', async () => {
-    const c = capture();
+    const c = captureReporter();
     const connect = jest.fn(async () => cluster());
     const open = jest.fn();
     const file = outputsFile((o) => (o.keyVault.uri = 'https://kv-attacker.vault.azure.net/'));
-    const code = await rotationTestCommand({ env: 'test', config: path.join(dir, 'test.yaml'), outputs: file, exec: false, json: false, workload: 'demo-app', object: 'DB-Password' }, c.io, { connect, openVault: open });
+    const code = await rotationTestCommand({ env: 'test', config: path.join(dir, 'test.yaml'), outputs: file, exec: false, workload: 'demo-app', object: 'DB-Password' }, c.reporter, { connect, openVault: open });
     expect(code).toBe(2);
     expect(open).not.toHaveBeenCalled();
     expect(connect).not.toHaveBeenCalled();
@@ -81,13 +78,11 @@ describe('rotation-test never writes into a vault other than the one named (Key 
 describe('what verify prints from the cluster is shown, not acted upon', () => {
   const ESC_AND_BIDI = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-  test('formatFindings keeps one line per finding, with control characters escaped', () => {
-    const text = formatFindings([fail('mount-event', 'demo/pod\u001b[2J', 'FailedMount: \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\nPASS  everything  fine', 'fix \u202eit')]);
+  test('formatFinding keeps the message on one line, with control characters escaped', () => {
+    const text = formatFinding(fail('mount-event', 'demo/pod\u001b[2J', 'FailedMount: \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\nok [everything] fine', 'fix \u202eit'));
     expect(text.split('\n')).toEqual([
-      'FAIL  mount-event  demo/pod\\x1b[2J: FailedMount: \\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07\\nPASS  everything  fine',
-      '      fix: fix \\u202eit',
-      '0 passed, 1 failed, 0 warnings',
-      '',
+      '[mount-event] demo/pod\\x1b[2J: FailedMount: \\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07\\nok [everything] fine',
+      '        fix: fix \\u202eit',
     ]);
   });
 
@@ -96,10 +91,10 @@ describe('what verify prints from the cluster is shown, not acted upon', () => {
     const reader = cluster({ context: 'ctx\u001b]0;title\u0007', listEvents: async () => [event({ pod: P1, reason: 'FailedMount', message, seconds: 10 })] });
     const opts = { env: 'test', config: path.join(dir, 'test.yaml'), outputs: outputsFile(), exec: false };
     for (const json of [false, true]) {
-      const c = capture();
-      await verifyCommand({ ...opts, json }, c.io, { connect: async () => reader, now: () => T0.getTime() + 60_000 });
+      const c = captureReporter({ json });
+      await verifyCommand(opts, c.reporter, { connect: async () => reader, now: () => T0.getTime() + 60_000 });
       // The message did reach the output (so the check below is not vacuous) ...
-      expect(c.out()).toContain('all good');
+      expect(c.out() + c.err()).toContain('all good');
       // ... and no line holds a control character, an escape sequence or a bidi override.
       for (const line of (c.out() + c.err()).split('\n')) expect(line).not.toMatch(ESC_AND_BIDI);
       if (json) expect(JSON.parse(c.out()).context).toBe('ctx\u001b]0;title\u0007');

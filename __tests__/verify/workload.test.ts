@@ -13,6 +13,7 @@ import {
   podsOf,
 } from '../../verify/workload';
 import { CERT_V, CLIENT_ID, deployment, ENV_YAML, model, namespace, pod, podStatus, serviceAccount, V1, V2 } from './fixtures';
+import { fixOf } from '../support/findings';
 
 const w = model().workloads[0]!;
 const P1 = 'demo-app-7c9d8f6b5-q8w2n';
@@ -20,43 +21,43 @@ const P2 = 'demo-app-7c9d8f6b5-x2k4p';
 
 describe('checkNamespace', () => {
   it('passes, fails when missing, fails when terminating', () => {
-    expect(checkNamespace('demo', namespace())).toMatchObject({ status: 'pass' });
-    expect(checkNamespace('demo', undefined)).toMatchObject({ status: 'fail', message: 'namespace does not exist' });
-    expect(checkNamespace('demo', namespace('demo', 'Terminating'))).toMatchObject({ status: 'fail', message: 'namespace is being deleted (Terminating)' });
+    expect(checkNamespace('demo', namespace())).toMatchObject({ severity: 'ok' });
+    expect(checkNamespace('demo', undefined)).toMatchObject({ severity: 'error', message: 'namespace does not exist' });
+    expect(checkNamespace('demo', namespace('demo', 'Terminating'))).toMatchObject({ severity: 'error', message: 'namespace is being deleted (Terminating)' });
   });
 });
 
 describe('checkServiceAccount', () => {
   it('passes with the client id from the outputs (case-insensitive)', () => {
-    expect(checkServiceAccount(w, CLIENT_ID, serviceAccount())).toMatchObject({ status: 'pass', subject: 'demo/demo-app' });
-    expect(checkServiceAccount(w, CLIENT_ID, serviceAccount(CLIENT_ID.toUpperCase()))).toMatchObject({ status: 'pass' });
+    expect(checkServiceAccount(w, CLIENT_ID, serviceAccount())).toMatchObject({ severity: 'ok', where: 'demo/demo-app' });
+    expect(checkServiceAccount(w, CLIENT_ID, serviceAccount(CLIENT_ID.toUpperCase()))).toMatchObject({ severity: 'ok' });
   });
 
   it('fails when missing, unannotated, or annotated with another client id', () => {
-    expect(checkServiceAccount(w, CLIENT_ID, undefined)).toMatchObject({ status: 'fail' });
+    expect(checkServiceAccount(w, CLIENT_ID, undefined)).toMatchObject({ severity: 'error' });
     expect(checkServiceAccount(w, CLIENT_ID, serviceAccount(null)).message).toBe(`annotation azure.workload.identity/client-id is missing (expected ${CLIENT_ID})`);
     const other = checkServiceAccount(w, CLIENT_ID, serviceAccount('00000000-0000-0000-0000-0000000000ff'));
-    expect(other).toMatchObject({ status: 'fail' });
-    expect(other.fix).toContain('new client id');
+    expect(other).toMatchObject({ severity: 'error' });
+    expect(fixOf(other)).toContain('new client id');
   });
 
   it('warns without outputs for the workload', () => {
-    expect(checkServiceAccount(w, undefined, serviceAccount())).toMatchObject({ status: 'warn' });
+    expect(checkServiceAccount(w, undefined, serviceAccount())).toMatchObject({ severity: 'warning' });
   });
 });
 
 describe('checkDeployment', () => {
   it('passes when available', () => {
-    expect(checkDeployment(w, deployment())).toEqual([{ status: 'pass', check: 'deployment', subject: 'demo/demo-app', message: 'Deployment available: 2/2 replicas ready' }]);
+    expect(checkDeployment(w, deployment())).toEqual([{ severity: 'ok', rule: 'deployment', where: 'demo/demo-app', message: 'Deployment available: 2/2 replicas ready' }]);
   });
 
   it('fails when missing', () => {
-    expect(checkDeployment(w, undefined)).toEqual([expect.objectContaining({ status: 'fail', message: 'Deployment does not exist' })]);
+    expect(checkDeployment(w, undefined)).toEqual([expect.objectContaining({ severity: 'error', message: 'Deployment does not exist' })]);
   });
 
   it('fails when pods run as another ServiceAccount', () => {
     const f = checkDeployment(w, deployment({ serviceAccountName: 'default' }));
-    expect(f[0]).toMatchObject({ status: 'fail' });
+    expect(f[0]).toMatchObject({ severity: 'error' });
     expect(f[0]!.message).toContain('AADSTS70021');
   });
 
@@ -71,7 +72,7 @@ describe('checkDeployment', () => {
   });
 
   it('warns when scaled to zero', () => {
-    expect(checkDeployment(w, deployment({ replicas: 0 }))).toEqual([expect.objectContaining({ status: 'warn' })]);
+    expect(checkDeployment(w, deployment({ replicas: 0 }))).toEqual([expect.objectContaining({ severity: 'warning' })]);
   });
 
   it('fails when unavailable or stuck', () => {
@@ -91,18 +92,18 @@ describe('pods', () => {
 
   it('passes ready pods and explains the others', () => {
     const f = checkPods(w, 2, [pod(P2, 'creating'), pod(P1), pod('demo-app-c', 'crashloop'), pod('demo-app-d', 'running-unready'), pod('demo-app-e', 'pending')]);
-    expect(f.map((x) => `${x.status} ${x.subject} ${x.message}`)).toEqual([
-      'fail demo/demo-app-7c9d8f6b5-x2k4p Pending, ContainerCreating',
-      'pass demo/demo-app-7c9d8f6b5-q8w2n Running and Ready',
-      'fail demo/demo-app-c Running, CrashLoopBackOff: back-off 5m0s restarting failed container=demo-app',
-      'fail demo/demo-app-d Running but not Ready',
-      'fail demo/demo-app-e Pending, not started',
+    expect(f.map((x) => `${x.severity} ${x.where} ${x.message}`)).toEqual([
+      'error demo/demo-app-7c9d8f6b5-x2k4p Pending, ContainerCreating',
+      'ok demo/demo-app-7c9d8f6b5-q8w2n Running and Ready',
+      'error demo/demo-app-c Running, CrashLoopBackOff: back-off 5m0s restarting failed container=demo-app',
+      'error demo/demo-app-d Running but not Ready',
+      'error demo/demo-app-e Pending, not started',
     ].sort((a, b) => a.split(' ')[1]!.localeCompare(b.split(' ')[1]!)));
-    expect(f.find((x) => x.subject.endsWith(P2))!.fix).toContain('CSI mount');
+    expect(fixOf(f.find((x) => x.where.endsWith(P2)))).toContain('CSI mount');
   });
 
   it('fails without pods only when replicas are expected', () => {
-    expect(checkPods(w, 2, [])[0]).toMatchObject({ status: 'fail', message: 'no pods found for the Deployment' });
+    expect(checkPods(w, 2, [])[0]).toMatchObject({ severity: 'error', message: 'no pods found for the Deployment' });
     expect(checkPods(w, 0, [])).toEqual([]);
   });
 
@@ -123,7 +124,7 @@ describe('SecretProviderClassPodStatus', () => {
 
   it('passes when every configured object is mounted with a version', () => {
     const f = checkPodStatuses(w, [pod(P1), pod(P2)], [podStatus(P1), podStatus(P2)]);
-    expect(f.map((x) => x.status)).toEqual(['pass', 'pass']);
+    expect(f.map((x) => x.severity)).toEqual(['ok', 'ok']);
     expect(f[0]!.message).toBe(`all 2 objects mounted: DB_PASSWORD@${V1.slice(0, 8)}, web-tls@${CERT_V.slice(0, 8)}`);
   });
 
@@ -141,18 +142,18 @@ describe('SecretProviderClassPodStatus', () => {
   it('fails when a pinned object is at another version', () => {
     const pinned = model(ENV_YAML.replace('        alias: DB_PASSWORD', `        alias: DB_PASSWORD\n        version: "${V2}"`)).workloads[0]!;
     const f = checkPodStatuses(pinned, [pod(P1)], [podStatus(P1)]);
-    expect(f[0]).toMatchObject({ status: 'fail', message: `secret/DB-Password is at ${V1}, pinned ${V2}` });
+    expect(f[0]).toMatchObject({ severity: 'error', message: `secret/DB-Password is at ${V1}, pinned ${V2}` });
   });
 
   it('warns when pods see different versions of an object', () => {
     const f = checkPodStatuses(w, [pod(P1), pod(P2)], [podStatus(P1), podStatus(P2, { objects: [{ id: 'secret/DB-Password', version: V2 }, { id: 'cert/web-tls', version: CERT_V }] })]);
-    expect(f.map((x) => x.status)).toEqual(['pass', 'pass', 'warn']);
+    expect(f.map((x) => x.severity)).toEqual(['ok', 'ok', 'warning']);
     expect(f[2]!.message).toBe(`pods see different versions of secret/DB-Password: ${V1.slice(0, 8)} in ${P1}; ${V2.slice(0, 8)} in ${P2}`);
   });
 
   it('says how long a version spread is normal, and where a failed refresh shows, per rotation model', () => {
     const statuses = [podStatus(P1), podStatus(P2, { objects: [{ id: 'secret/DB-Password', version: V2 }, { id: 'cert/web-tls', version: CERT_V }] })];
-    const fix = (rotation?: Parameters<typeof checkPodStatuses>[3]) => checkPodStatuses(w, [pod(P1), pod(P2)], statuses, rotation)[2]!.fix;
+    const fix = (rotation?: Parameters<typeof checkPodStatuses>[3]) => fixOf(checkPodStatuses(w, [pod(P1), pod(P2)], statuses, rotation)[2]);
     expect(fix({ model: 'poll', intervalSeconds: 120 })).toBe('normal for up to one rotation interval (2m) after a new version; if it persists, a pod fails to rotate: see mount-event findings (MountRotationFailed)');
     expect(fix({ model: 'republish', intervalSeconds: 120 })).toMatch(/^normal for up to 3m30s after a new version \(driver ≥ 1\.6 refreshes at kubelet's republish once a mount is older than 2m\); if it persists, a pod fails to refresh, which driver ≥ 1\.6 records in no event: the driver logs "failed to mount secrets store object content" with isRemountRequest=true/);
     expect(fix()).toContain('MountRotationFailed on driver ≤ 1.5); driver ≥ 1.6 records no event');
@@ -165,9 +166,9 @@ describe('mounted files (--exec)', () => {
   });
 
   it('passes, fails on a missing file, warns on an extra file', () => {
-    expect(checkMountedFiles(w, P1, ['DB_PASSWORD', 'web-tls'])).toMatchObject({ status: 'pass', subject: `demo/${P1}:/mnt/secrets-store` });
+    expect(checkMountedFiles(w, P1, ['DB_PASSWORD', 'web-tls'])).toMatchObject({ severity: 'ok', where: `demo/${P1}:/mnt/secrets-store` });
     expect(checkMountedFiles(w, P1, ['web-tls']).message).toBe('missing "DB_PASSWORD" (found "web-tls")');
     expect(checkMountedFiles(w, P1, []).message).toBe('missing "DB_PASSWORD", "web-tls" (found nothing)');
-    expect(checkMountedFiles(w, P1, ['DB_PASSWORD', 'web-tls', 'old-secret'])).toMatchObject({ status: 'warn' });
+    expect(checkMountedFiles(w, P1, ['DB_PASSWORD', 'web-tls', 'old-secret'])).toMatchObject({ severity: 'warning' });
   });
 });

@@ -42,13 +42,12 @@ export function register(program: Command, ctx: CommandContext): void {
           workload: flags.workload,
           object: flags.object,
           exec: flags.exec,
-          json: reporter.json,
           ...(flags.config ? { config: flags.config } : {}),
           ...(flags.outputs ? { outputs: flags.outputs } : {}),
           ...(flags.context ? { context: flags.context } : {}),
           ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
         },
-        { stdout: ctx.io.out, stderr: ctx.io.err },
+        reporter,
       );
       ctx.exit(code);
     });

@@ -18,13 +18,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-o, --outputs <file>', 'Terraform outputs file (default environments/<name>.outputs.json)')
     .option('--context <name>', 'kubeconfig context to use (default: the current context)')
     .option('--exec', 'also list the file names in one pod\'s mount (never their contents)', false)
-    .addHelpText('after', '\nUses your kubeconfig (KUBECONFIG or ~/.kube/config). Exit codes: 0 all pass, 1 failures found, 2 bad input or cluster unreachable.')
+    .addHelpText('after', '\nUses your kubeconfig (KUBECONFIG or ~/.kube/config). Passes are listed on stdout, failures and warnings on stderr (the checks: check/RULES.md). Exit codes: 0 all pass, 1 failures found, 2 bad input or cluster unreachable.')
     .action(async (name: string, flags: VerifyFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const { verifyCommand } = require('../../verify/command') as typeof import('../../verify/command');
       const code = await verifyCommand(
-        { env: name, exec: flags.exec, json: reporter.json, ...(flags.config ? { config: flags.config } : {}), ...(flags.outputs ? { outputs: flags.outputs } : {}), ...(flags.context ? { context: flags.context } : {}) },
-        { stdout: ctx.io.out, stderr: ctx.io.err },
+        { env: name, exec: flags.exec, ...(flags.config ? { config: flags.config } : {}), ...(flags.outputs ? { outputs: flags.outputs } : {}), ...(flags.context ? { context: flags.context } : {}) },
+        reporter,
       );
       ctx.exit(code);
     });
