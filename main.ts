@@ -35,7 +35,10 @@ function run(mode: string | undefined): void {
       onNote: (note) => process.stderr.write(`note: ${note}\n`),
     });
     for (const f of folders) {
-      for (const rel of f.edited) process.stderr.write(`warning ${path.join(f.dir, rel)}: edited by hand since the last render: replaced by the render (edit the environment file instead)\n`);
+      for (const rel of f.edited)
+        process.stderr.write(
+          `warning ${path.join(f.dir, rel)}: edited by hand since the last render: replaced by the render (edit the environment file instead)\n`,
+        );
     }
   } else {
     throw UserError.of('main.ts', 'argv', 'usage: main.ts terraform | kubernetes (the cdktf and cdk8s CLIs pass it; use "npm run synth" for both)', mode ?? '');

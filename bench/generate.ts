@@ -142,7 +142,15 @@ function outputsOf(e: number, workloads: number): Record<string, unknown> {
         workloads: Object.fromEntries(
           Array.from({ length: workloads }, (_, w) => {
             const name = workloadName(w);
-            return [name, { clientId: `00000000-0000-0000-${hex(e + 1, 4)}-${hex(w + 1, 12)}`, identityName: identityName(env, name), namespace: namespaceOf(w), serviceAccount: name }];
+            return [
+              name,
+              {
+                clientId: `00000000-0000-0000-${hex(e + 1, 4)}-${hex(w + 1, 12)}`,
+                identityName: identityName(env, name),
+                namespace: namespaceOf(w),
+                serviceAccount: name,
+              },
+            ];
           }),
         ),
       },

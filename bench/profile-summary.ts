@@ -68,7 +68,12 @@ export function summarise(profile: CpuProfile, repo: string, inclusiveOf: Readon
     let g = groupCache.get(n.id);
     if (g === undefined) {
       const name = n.callFrame.functionName;
-      g = name === '(garbage collector)' ? '(garbage collector)' : name === '(program)' || name === '(idle)' || name === '(root)' ? `(${name.replace(/[()]/g, '')})` : groupOf(n.callFrame.url, repo);
+      g =
+        name === '(garbage collector)'
+          ? '(garbage collector)'
+          : name === '(program)' || name === '(idle)' || name === '(root)'
+            ? `(${name.replace(/[()]/g, '')})`
+            : groupOf(n.callFrame.url, repo);
       groupCache.set(n.id, g);
     }
     return g;

@@ -16,7 +16,10 @@ import { summarise, type CpuProfile, type PhaseMatcher, type ProfileSummary } fr
 import { BIN, cleanOutputs, QUIET_ENV, REPO, Workspace } from './workspace';
 
 type Frame = { functionName: string; url: string };
-const fn = (name: string, urlPart = '') => (f: Frame) => f.functionName === name && f.url.includes(urlPart);
+const fn =
+  (name: string, urlPart = '') =>
+  (f: Frame) =>
+    f.functionName === name && f.url.includes(urlPart);
 
 /** Pipeline phases, as inclusive time (a sample counts for a phase when the phase's function is on its stack). */
 export const PHASES: Record<string, PhaseMatcher> = {
@@ -41,7 +44,11 @@ function profileOnce(cwd: string, out: string): string {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   cleanOutputs(cwd);
-  const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', out, '--cpu-prof-interval', '200', BIN, 'synth'], { cwd, env: { ...process.env, ...QUIET_ENV }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', out, '--cpu-prof-interval', '200', BIN, 'synth'], {
+    cwd,
+    env: { ...process.env, ...QUIET_ENV },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`synth failed in ${cwd} (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
   // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread (the
   // background writer's thread writes its own profile, which is not summarised).

@@ -119,7 +119,9 @@ interface CaseResult {
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function commandOf(c: CaseDef): string {
-  return c.steps.map((s) => [s.command === process.execPath ? 'node' : s.command, ...s.args.map((a) => (a === BIN ? 'bin/aks-keyvault-csi.cjs' : a))].join(' ')).join(' && ');
+  return c.steps
+    .map((s) => [s.command === process.execPath ? 'node' : s.command, ...s.args.map((a) => (a === BIN ? 'bin/aks-keyvault-csi.cjs' : a))].join(' '))
+    .join(' && ');
 }
 
 /**
@@ -143,7 +145,9 @@ function measureCases(runner: Runner, cases: readonly CaseDef[]): CaseResult[] {
       // Run 0 is the warm-up: it fills the tsx and jest caches and the OS file cache.
       if (i > 0) samples.get(c.id)!.push(sample!);
       const failed = sample!.exitCodes.filter((x) => x !== 0);
-      log(`  ${c.id} ${i === 0 ? 'warm-up' : `run ${i}/${c.runs}`}: ${sample!.wall.toFixed(3)} s${sample!.maxRssKiB !== undefined ? `, ${toMB(sample!.maxRssKiB).toFixed(0)} MB` : ''}${failed.length > 0 ? ` (exit ${failed.join(', ')}: timed anyway)` : ''}`);
+      log(
+        `  ${c.id} ${i === 0 ? 'warm-up' : `run ${i}/${c.runs}`}: ${sample!.wall.toFixed(3)} s${sample!.maxRssKiB !== undefined ? `, ${toMB(sample!.maxRssKiB).toFixed(0)} MB` : ''}${failed.length > 0 ? ` (exit ${failed.join(', ')}: timed anyway)` : ''}`,
+      );
     }
   }
   return cases.map((c) => {
@@ -182,11 +186,30 @@ function buildCases(options: Options, ws: Workspace): CaseDef[] {
   // the bin does where the build cannot be made.
   const variantsOf = (id: string, label: string, cwd: string, workloads: number): CaseDef[] =>
     options.variants
-      ? [{ id: `${id}-tsx`, label: `    ${label}: sources through tsx (no build)`, runs: options.runs, before: () => cleanOutputs(cwd), steps: [{ label: 'synth', command: node, args: [path.join(__dirname, 'launch-tsx.cjs'), 'synth'], cwd, env: QUIET_ENV }], workloads }]
+      ? [
+          {
+            id: `${id}-tsx`,
+            label: `    ${label}: sources through tsx (no build)`,
+            runs: options.runs,
+            before: () => cleanOutputs(cwd),
+            steps: [{ label: 'synth', command: node, args: [path.join(__dirname, 'launch-tsx.cjs'), 'synth'], cwd, env: QUIET_ENV }],
+            workloads,
+          },
+        ]
       : [];
   const cases: CaseDef[] = [
-    { id: 'baseline-node', label: 'baseline: node -e ""', runs: baselineRuns, steps: [{ label: 'node', command: node, args: ['-e', ''], cwd: examples, env: QUIET_ENV }] },
-    { id: 'baseline-help', label: 'baseline: our bin --help', runs: baselineRuns, steps: [{ label: 'help', command: node, args: [BIN, '--help'], cwd: examples, env: QUIET_ENV }] },
+    {
+      id: 'baseline-node',
+      label: 'baseline: node -e ""',
+      runs: baselineRuns,
+      steps: [{ label: 'node', command: node, args: ['-e', ''], cwd: examples, env: QUIET_ENV }],
+    },
+    {
+      id: 'baseline-help',
+      label: 'baseline: our bin --help',
+      runs: baselineRuns,
+      steps: [{ label: 'help', command: node, args: [BIN, '--help'], cwd: examples, env: QUIET_ENV }],
+    },
     {
       id: 'synth-examples',
       label: '(1) synth, examples (node bin)',
@@ -211,7 +234,16 @@ function buildCases(options: Options, ws: Workspace): CaseDef[] {
       id: 'verify-unreachable',
       label: 'verify, cluster unreachable (time to fail, exit 2)',
       runs: options.runs,
-      steps: [{ label: 'verify', command: node, args: [BIN, 'verify', 'dev'], cwd: examples, env: { ...QUIET_ENV, KUBECONFIG: unreachableKubeconfig(examples) }, tolerateFailure: true }],
+      steps: [
+        {
+          label: 'verify',
+          command: node,
+          args: [BIN, 'verify', 'dev'],
+          cwd: examples,
+          env: { ...QUIET_ENV, KUBECONFIG: unreachableKubeconfig(examples) },
+          tolerateFailure: true,
+        },
+      ],
     },
   ];
   if (!options.skipLarge) {
@@ -243,7 +275,12 @@ function buildCases(options: Options, ws: Workspace): CaseDef[] {
     }
   }
   if (!options.skipTests) {
-    cases.push({ id: 'tests', label: '(4) npm test (tsc --noEmit + jest)', runs: options.testRuns, steps: [{ label: 'npm test', command: 'npm', args: ['test', '--silent'], cwd: REPO, env: QUIET_ENV, tolerateFailure: true }] });
+    cases.push({
+      id: 'tests',
+      label: '(4) npm test (tsc --noEmit + jest)',
+      runs: options.testRuns,
+      steps: [{ label: 'npm test', command: 'npm', args: ['test', '--silent'], cwd: REPO, env: QUIET_ENV, tolerateFailure: true }],
+    });
   }
   return cases.filter((c) => c.id === 'baseline-node' || options.only === undefined || options.only.includes(c.id));
 }
@@ -279,7 +316,10 @@ function analyse(results: readonly CaseResult[]): Analysis {
   const perWorkloadMs: Record<string, number> = {};
   for (const r of results) if (/^large-(quarter|half|full)$/.test(r.id) && r.wall && r.workloads) perWorkloadMs[r.id] = (r.wall.median / r.workloads) * 1000;
   const full = by('large-full');
-  const ratio = perWorkloadMs['large-full'] !== undefined && perWorkloadMs['large-quarter'] !== undefined ? perWorkloadMs['large-full'] / perWorkloadMs['large-quarter'] : undefined;
+  const ratio =
+    perWorkloadMs['large-full'] !== undefined && perWorkloadMs['large-quarter'] !== undefined
+      ? perWorkloadMs['large-full'] / perWorkloadMs['large-quarter']
+      : undefined;
   // Per-workload cost without the fixed cost of a run (process start-up, module load, the
   // cdktf app): each size's median less the one-workload case's median, over the workloads added.
   const one = by('large-one');
@@ -289,13 +329,31 @@ function analyse(results: readonly CaseResult[]): Analysis {
       perWorkloadNetMs[r.id] = ((r.wall.median - one.wall.median) / (r.workloads - one.workloads)) * 1000;
     }
   }
-  const netRatio = perWorkloadNetMs['large-full'] !== undefined && perWorkloadNetMs['large-quarter'] ? perWorkloadNetMs['large-full'] / perWorkloadNetMs['large-quarter'] : undefined;
+  const netRatio =
+    perWorkloadNetMs['large-full'] !== undefined && perWorkloadNetMs['large-quarter']
+      ? perWorkloadNetMs['large-full'] / perWorkloadNetMs['large-quarter']
+      : undefined;
   const tests = by('tests');
   const s = (v: number) => `${v.toFixed(2)} s`;
   const budgets: Budget[] = [
-    { what: '(1) synth examples: median wall', limit: '< 1 s', value: synth?.wall ? s(synth.wall.median) : 'not measured', ok: synth?.wall ? synth.wall.median < 1 : undefined },
-    { what: '(1) synth examples: peak RSS', limit: '< 250 MB', value: synth?.peakMB !== undefined ? `${synth.peakMB.toFixed(0)} MB` : 'not measured', ok: synth?.peakMB !== undefined ? synth.peakMB < 250 : undefined },
-    { what: '(3) full size (20 env): median wall', limit: '< 5 s', value: full?.wall ? s(full.wall.median) : 'not measured', ok: full?.wall ? full.wall.median < 5 : undefined },
+    {
+      what: '(1) synth examples: median wall',
+      limit: '< 1 s',
+      value: synth?.wall ? s(synth.wall.median) : 'not measured',
+      ok: synth?.wall ? synth.wall.median < 1 : undefined,
+    },
+    {
+      what: '(1) synth examples: peak RSS',
+      limit: '< 250 MB',
+      value: synth?.peakMB !== undefined ? `${synth.peakMB.toFixed(0)} MB` : 'not measured',
+      ok: synth?.peakMB !== undefined ? synth.peakMB < 250 : undefined,
+    },
+    {
+      what: '(3) full size (20 env): median wall',
+      limit: '< 5 s',
+      value: full?.wall ? s(full.wall.median) : 'not measured',
+      ok: full?.wall ? full.wall.median < 5 : undefined,
+    },
     // A budget bounds cost from above: at most 25% more per workload at full size than at a
     // quarter (no worse than linear). Below 1 is cheaper at scale (JIT warm-up and start-up work
     // spread over more workloads), reported as such rather than as a miss.
@@ -305,7 +363,12 @@ function analyse(results: readonly CaseResult[]): Analysis {
       value: netRatio !== undefined ? `${netRatio.toFixed(2)}×${netRatio < 0.75 ? ' (cheaper per workload at full size)' : ''}` : 'not measured',
       ok: netRatio !== undefined ? netRatio <= 1.25 : undefined,
     },
-    { what: '(4) npm test: median wall', limit: '< 60 s', value: tests?.wall ? s(tests.wall.median) : 'not measured', ok: tests?.wall ? tests.wall.median < 60 : undefined },
+    {
+      what: '(4) npm test: median wall',
+      limit: '< 60 s',
+      value: tests?.wall ? s(tests.wall.median) : 'not measured',
+      ok: tests?.wall ? tests.wall.median < 60 : undefined,
+    },
   ];
   const variantsVsBase: Record<string, number> = {};
   for (const r of results) {
@@ -326,7 +389,11 @@ function analyse(results: readonly CaseResult[]): Analysis {
 
 function table(rows: readonly (readonly string[])[], right: readonly boolean[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -351,16 +418,25 @@ function report(results: readonly CaseResult[], a: Analysis, memory: string): st
   }
   const out = [table(rows, [false, true, true, true, true, true, true, true])];
   out.push('');
-  out.push(`peak MB: largest max RSS of a single process of the command (${memory}), 1 MB = 10^6 bytes; × node: median / median of "node -e \\"\\"" in this run.`);
-  out.push('net ms/wl: (median − median of the 1-workload case) / (workloads − 1), the cost of a workload without the fixed cost of a run; the (3) cases run in interleaved rounds.');
+  out.push(
+    `peak MB: largest max RSS of a single process of the command (${memory}), 1 MB = 10^6 bytes; × node: median / median of "node -e \\"\\"" in this run.`,
+  );
+  out.push(
+    'net ms/wl: (median − median of the 1-workload case) / (workloads − 1), the cost of a workload without the fixed cost of a run; the (3) cases run in interleaved rounds.',
+  );
   out.push('Ratios:');
   for (const [id, v] of Object.entries(a.variantsVsBase)) out.push(`  ${id} / ${id.replace(/-tsx$/, '')}: ${v.toFixed(2)}×`);
   if (a.routeVsSynth !== undefined) out.push(`  (2) standard CLI route / (1) our synth: ${a.routeVsSynth.toFixed(2)}× (same 2 environments)`);
   for (const [id, ms] of Object.entries(a.perWorkloadMs)) {
     const net = a.perWorkloadNetMs[id];
-    out.push(`  ${id}: ${ms.toFixed(1)} ms per workload (median wall / workloads)${net !== undefined ? `; ${net.toFixed(1)} ms without the fixed cost ((median − large-one) / (workloads − 1))` : ''}`);
+    out.push(
+      `  ${id}: ${ms.toFixed(1)} ms per workload (median wall / workloads)${net !== undefined ? `; ${net.toFixed(1)} ms without the fixed cost ((median − large-one) / (workloads − 1))` : ''}`,
+    );
   }
-  if (a.perWorkloadFullOverQuarter !== undefined) out.push(`  per-workload cost full / quarter: ${a.perWorkloadFullOverQuarter.toFixed(2)}× with the fixed cost, ${a.perWorkloadNetFullOverQuarter?.toFixed(2) ?? 'n/a'}× without`);
+  if (a.perWorkloadFullOverQuarter !== undefined)
+    out.push(
+      `  per-workload cost full / quarter: ${a.perWorkloadFullOverQuarter.toFixed(2)}× with the fixed cost, ${a.perWorkloadNetFullOverQuarter?.toFixed(2) ?? 'n/a'}× without`,
+    );
   out.push('Budgets (reported, not enforced):');
   for (const b of a.budgets) out.push(`  ${b.ok === undefined ? 'SKIP' : b.ok ? 'ok  ' : 'MISS'}  ${b.what}: ${b.value} (budget ${b.limit})`);
   return out.join('\n');
@@ -398,7 +474,9 @@ function main(): number {
     const memory = runner.method === 'gnu-time' ? 'GNU time %M' : 'Node maxRSS probe, Node processes only';
     process.stdout.write(`\n${report(results, analysis, memory)}\n`);
     const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
-    process.stdout.write(`machine: ${os.cpus().length} CPUs, node ${process.version}; load average at start ${load(loadAtStart)}, at end ${load(os.loadavg())} (other work on the machine shows up as noise)\n`);
+    process.stdout.write(
+      `machine: ${os.cpus().length} CPUs, node ${process.version}; load average at start ${load(loadAtStart)}, at end ${load(os.loadavg())} (other work on the machine shows up as noise)\n`,
+    );
 
     const cpus = os.cpus();
     const json = {

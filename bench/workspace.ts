@@ -21,7 +21,13 @@ export const BIN = path.join(REPO, 'bin', 'aks-keyvault-csi.cjs');
 const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'dist', '.bench', 'coverage', '.gen', '.terraform', '__tests__']);
 
 /** Environment for every command: no phoning home, no spinners, no upgrade checks. */
-export const QUIET_ENV: Readonly<Record<string, string>> = { CHECKPOINT_DISABLE: '1', CI: 'true', CDK8S_CHECK_UPGRADE: 'false', FORCE_COLOR: '0', NO_COLOR: '1' };
+export const QUIET_ENV: Readonly<Record<string, string>> = {
+  CHECKPOINT_DISABLE: '1',
+  CI: 'true',
+  CDK8S_CHECK_UPGRADE: 'false',
+  FORCE_COLOR: '0',
+  NO_COLOR: '1',
+};
 
 export class Workspace {
   readonly root = mkdtempSync(path.join(os.tmpdir(), 'aks-keyvault-csi-bench-'));

@@ -84,7 +84,9 @@ export class EnvironmentChart extends Chart {
 
     // Labelled after the workloads are built: each namespace enforces the level its rendered pods meet.
     const system = SYSTEM_NAMESPACES as readonly string[];
-    const namespaceNames = model.config.output.namespaces ? [...new Set(model.workloads.map((w) => w.namespace))].filter((n) => !system.includes(n)).sort() : [];
+    const namespaceNames = model.config.output.namespaces
+      ? [...new Set(model.workloads.map((w) => w.namespace))].filter((n) => !system.includes(n)).sort()
+      : [];
     this.namespaces = namespaceNames.map(
       (name) =>
         new kplus.Namespace(this, `Namespace-${name}`, {
@@ -116,7 +118,12 @@ export class EnvironmentChart extends Chart {
     }
   }
 
-  private addWorkload(w: WorkloadModel, model: EnvironmentModel, outputs: OutputsContract, wave: (w: string) => Record<string, string> | undefined): WorkloadObjects {
+  private addWorkload(
+    w: WorkloadModel,
+    model: EnvironmentModel,
+    outputs: OutputsContract,
+    wave: (w: string) => Record<string, string> | undefined,
+  ): WorkloadObjects {
     const out = outputs.workloads[w.name]!;
     const d = w.config.deployment;
     const serviceAccount = new WorkloadServiceAccount(this, `${w.name}-ServiceAccount`, {

@@ -4,11 +4,30 @@
 import { Construct } from 'constructs';
 import { SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
 import { CSI_CLOUD_NAMES, DEFAULT_CSI_CLOUD_NAME, GUID, KEY_VAULT_NAME, KEY_VAULT_OBJECT_NAME, type CsiCloudName } from '../lib/azure';
-import { DRIVER_MANAGED_LABEL, filesWritten, MOUNT_FILE_NAME_RULES, mountPathProblem, OBJECT_TYPES, SECRET_OBJECT_FILE_RULE, SYNCED_SECRET_TYPES, TLS_SECRET_KEY_RULE, type SyncedSecretType } from '../lib/csi-driver';
-import { ANNOTATION_KEY_RULE, ANNOTATIONS_SIZE_RULE, DNS1123_LABEL, DNS1123_SUBDOMAIN, DNS1123_SUBDOMAIN_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE, missingSecretKeys, SECRET_KEY_RULE } from '../lib/kubernetes';
+import {
+  DRIVER_MANAGED_LABEL,
+  filesWritten,
+  MOUNT_FILE_NAME_RULES,
+  mountPathProblem,
+  OBJECT_TYPES,
+  SECRET_OBJECT_FILE_RULE,
+  SYNCED_SECRET_TYPES,
+  TLS_SECRET_KEY_RULE,
+  type SyncedSecretType,
+} from '../lib/csi-driver';
+import {
+  ANNOTATION_KEY_RULE,
+  ANNOTATIONS_SIZE_RULE,
+  DNS1123_LABEL,
+  DNS1123_SUBDOMAIN,
+  DNS1123_SUBDOMAIN_RULE,
+  LABEL_KEY_RULE,
+  LABEL_VALUE_RULE,
+  missingSecretKeys,
+  SECRET_KEY_RULE,
+} from '../lib/kubernetes';
 import { constructError } from './construct-error';
 import { csiFileName, renderObjectsParameter, type CsiObject } from './objects-parameter';
-
 
 /** The provider's API group and version. */
 export const SECRET_PROVIDER_CLASS_API_VERSION = SecretProviderClass.GVK.apiVersion;
@@ -95,7 +114,12 @@ export class KeyVaultSecretProviderClass extends Construct {
 
     if (!DNS1123_SUBDOMAIN.test(props.name)) throw fail('name', props.name, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."');
     if (!DNS1123_LABEL.test(props.namespace)) throw fail('namespace', props.namespace, 'use a DNS-1123 label: lower-case letters, digits and "-"');
-    if (!KEY_VAULT_NAME.test(props.keyVaultName)) throw fail('keyVaultName', props.keyVaultName, 'use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"');
+    if (!KEY_VAULT_NAME.test(props.keyVaultName))
+      throw fail(
+        'keyVaultName',
+        props.keyVaultName,
+        'use 3-24 letters, digits or hyphens, starting with a letter, ending with a letter or digit, without "--"',
+      );
     if (!GUID.test(props.tenantId)) throw fail('tenantId', props.tenantId, 'use the tenant GUID');
     if (!GUID.test(props.clientId)) throw fail('clientId', props.clientId, "use the client id (a GUID) of the workload's user-assigned identity");
     const cloudName = props.cloudName ?? DEFAULT_CSI_CLOUD_NAME;
@@ -150,18 +174,29 @@ function validateObjects(objects: readonly CsiObject[], fail: Fail): string[] {
   const seen = new Map<string, number>();
   objects.forEach((o, i) => {
     const at = `objects[${i}]`;
-    if (!KEY_VAULT_OBJECT_NAME.test(o.objectName)) throw fail(`${at}.objectName`, o.objectName, 'use 1-127 letters, digits or hyphens (map to another file name with objectAlias)');
+    if (!KEY_VAULT_OBJECT_NAME.test(o.objectName))
+      throw fail(`${at}.objectName`, o.objectName, 'use 1-127 letters, digits or hyphens (map to another file name with objectAlias)');
     if (!(OBJECT_TYPES as readonly string[]).includes(o.objectType)) throw fail(`${at}.objectType`, o.objectType, 'use "secret", "key" or "cert" (lower case)');
     const fileProblem = o.objectAlias !== undefined ? mountPathProblem(o.objectAlias, MOUNT_FILE_NAME_RULES) : undefined;
     if (fileProblem) throw fail(`${at}.objectAlias`, o.objectAlias, fileProblem.fix);
-    if (o.objectVersion !== undefined && !/^[0-9a-fA-F]{32}$/.test(o.objectVersion)) throw fail(`${at}.objectVersion`, o.objectVersion, 'use a 32-character hexadecimal Key Vault version id, or leave it unset to follow the latest');
-    if (o.objectFormat === 'pfx' && o.objectType !== 'secret') throw fail(`${at}.objectFormat`, o.objectFormat, 'format "pfx" is only for objectType "secret" (the certificate with its private key)');
-    if (o.objectEncoding !== undefined && o.objectType !== 'secret') throw fail(`${at}.objectEncoding`, o.objectEncoding, 'encoding applies only to objectType "secret"; remove it');
-    if (o.filePermission !== undefined && !/^0?[0-7]{3}$/.test(o.filePermission)) throw fail(`${at}.filePermission`, o.filePermission, 'use an octal mode such as "0440"');
-    if (o.objectVersionHistory !== undefined && (!Number.isInteger(o.objectVersionHistory) || o.objectVersionHistory < 1)) throw fail(`${at}.objectVersionHistory`, o.objectVersionHistory, 'use a whole number of 1 or more');
+    if (o.objectVersion !== undefined && !/^[0-9a-fA-F]{32}$/.test(o.objectVersion))
+      throw fail(`${at}.objectVersion`, o.objectVersion, 'use a 32-character hexadecimal Key Vault version id, or leave it unset to follow the latest');
+    if (o.objectFormat === 'pfx' && o.objectType !== 'secret')
+      throw fail(`${at}.objectFormat`, o.objectFormat, 'format "pfx" is only for objectType "secret" (the certificate with its private key)');
+    if (o.objectEncoding !== undefined && o.objectType !== 'secret')
+      throw fail(`${at}.objectEncoding`, o.objectEncoding, 'encoding applies only to objectType "secret"; remove it');
+    if (o.filePermission !== undefined && !/^0?[0-7]{3}$/.test(o.filePermission))
+      throw fail(`${at}.filePermission`, o.filePermission, 'use an octal mode such as "0440"');
+    if (o.objectVersionHistory !== undefined && (!Number.isInteger(o.objectVersionHistory) || o.objectVersionHistory < 1))
+      throw fail(`${at}.objectVersionHistory`, o.objectVersionHistory, 'use a whole number of 1 or more');
     const file = csiFileName(o);
     const first = seen.get(file);
-    if (first !== undefined) throw fail(`${at}.${o.objectAlias !== undefined ? 'objectAlias' : 'objectName'}`, file, `file name already mounted by objects[${first}]: set a distinct objectAlias`);
+    if (first !== undefined)
+      throw fail(
+        `${at}.${o.objectAlias !== undefined ? 'objectAlias' : 'objectName'}`,
+        file,
+        `file name already mounted by objects[${first}]: set a distinct objectAlias`,
+      );
     seen.set(file, i);
   });
   return [...seen.keys()];
@@ -172,13 +207,19 @@ function validateSecretObjects(secrets: readonly SyncedSecret[], files: Readonly
   secrets.forEach((s, i) => {
     const at = `secretObjects[${i}]`;
     if (!DNS1123_SUBDOMAIN_RULE.test(s.secretName)) throw fail(`${at}.secretName`, s.secretName, DNS1123_SUBDOMAIN_RULE.fix);
-    if (out.has(s.secretName)) throw fail(`${at}.secretName`, s.secretName, 'Secret already synced by another entry: merge the entries or use another secretName');
-    if (!(SYNCED_SECRET_TYPES as readonly string[]).includes(s.type)) throw fail(`${at}.type`, s.type, `use one of ${SYNCED_SECRET_TYPES.join(', ')} (required: the driver silently skips an entry without a type)`);
+    if (out.has(s.secretName))
+      throw fail(`${at}.secretName`, s.secretName, 'Secret already synced by another entry: merge the entries or use another secretName');
+    if (!(SYNCED_SECRET_TYPES as readonly string[]).includes(s.type))
+      throw fail(`${at}.type`, s.type, `use one of ${SYNCED_SECRET_TYPES.join(', ')} (required: the driver silently skips an entry without a type)`);
     if (s.data.length === 0) throw fail(`${at}.data`, [], 'list at least one { objectName, key }');
     const keys = new Set<string>();
     s.data.forEach((d, j) => {
       if (!SECRET_OBJECT_FILE_RULE.test({ objectName: d.objectName, files })) {
-        throw fail(`${at}.data[${j}].objectName`, d.objectName, `${SECRET_OBJECT_FILE_RULE.fix}: one of ${[...files].map((f) => JSON.stringify(f)).join(', ')}`);
+        throw fail(
+          `${at}.data[${j}].objectName`,
+          d.objectName,
+          `${SECRET_OBJECT_FILE_RULE.fix}: one of ${[...files].map((f) => JSON.stringify(f)).join(', ')}`,
+        );
       }
       if (!SECRET_KEY_RULE.test(d.key)) throw fail(`${at}.data[${j}].key`, d.key, SECRET_KEY_RULE.fix);
       if (s.type === 'kubernetes.io/tls' && !TLS_SECRET_KEY_RULE.test(d.key)) throw fail(`${at}.data[${j}].key`, d.key, TLS_SECRET_KEY_RULE.fix);
@@ -186,7 +227,8 @@ function validateSecretObjects(secrets: readonly SyncedSecret[], files: Readonly
       keys.add(d.key);
     });
     const missing = missingSecretKeys(s.type, keys);
-    if (missing.length > 0) throw fail(`${at}.data`, [...keys], `a ${s.type} Secret needs the key ${missing.join(' and ')} (the API server refuses it otherwise)`);
+    if (missing.length > 0)
+      throw fail(`${at}.data`, [...keys], `a ${s.type} Secret needs the key ${missing.join(' and ')} (the API server refuses it otherwise)`);
     for (const [key, value] of Object.entries(s.labels ?? {})) {
       if (!LABEL_KEY_RULE.test(key)) throw fail(`${at}.labels`, key, LABEL_KEY_RULE.fix);
       if (!LABEL_VALUE_RULE.test(value)) throw fail(`${at}.labels.${key}`, value, LABEL_VALUE_RULE.fix);

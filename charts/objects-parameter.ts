@@ -51,7 +51,16 @@ export interface CsiObject {
 }
 
 /** Field order of each rendered document: stable, so re-renders are byte-identical. */
-const FIELDS = ['objectName', 'objectType', 'objectAlias', 'objectVersion', 'objectFormat', 'objectEncoding', 'filePermission', 'objectVersionHistory'] as const;
+const FIELDS = [
+  'objectName',
+  'objectType',
+  'objectAlias',
+  'objectVersion',
+  'objectFormat',
+  'objectEncoding',
+  'filePermission',
+  'objectVersionHistory',
+] as const;
 
 /** The provider's typed view of a mounted object from the model. */
 export function csiObjectOf(o: MountedObject): CsiObject {

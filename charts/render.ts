@@ -43,7 +43,8 @@ export function renderEnvironment(model: EnvironmentModel, outputs: OutputsContr
   const header = `# Rendered by aks-keyvault-csi for environment "${model.name}". Do not edit: change environments/${model.name}.yaml and render again.\n`;
 
   const objects = (chart.toJson() as KubeObject[])
-    .map((o) => canonical(o) as KubeObject).filter((o) => !(gitops && o.kind === gitops.kind && o.apiVersion === gitops.apiVersion));
+    .map((o) => canonical(o) as KubeObject)
+    .filter((o) => !(gitops && o.kind === gitops.kind && o.apiVersion === gitops.apiVersion));
   objects.sort(compareObjects);
 
   const files: OutputFile[] = [];
@@ -90,10 +91,7 @@ function rank(kind: string): number {
 
 function compareObjects(a: KubeObject, b: KubeObject): number {
   return (
-    rank(a.kind) - rank(b.kind) ||
-    cmp(a.kind, b.kind) ||
-    cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-    cmp(a.metadata.name, b.metadata.name)
+    rank(a.kind) - rank(b.kind) || cmp(a.kind, b.kind) || cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name)
   );
 }
 

@@ -232,7 +232,10 @@ export class SecretsStoreDeployment extends Construct {
   }
 
   /** The Deployment: metadata, pod metadata, our own selector, the ServiceAccount and pod security context. */
-  private buildDeployment(props: SecretsStoreDeploymentProps, resolved: { replicas: number; podLabels: Record<string, string>; annotations: Record<string, string>; security: ResolvedSecurity }): kplus.Deployment {
+  private buildDeployment(
+    props: SecretsStoreDeploymentProps,
+    resolved: { replicas: number; podLabels: Record<string, string>; annotations: Record<string, string>; security: ResolvedSecurity },
+  ): kplus.Deployment {
     const { replicas, podLabels, annotations, security } = resolved;
     const sa = props.serviceAccount;
     const deployment = new kplus.Deployment(this, 'Resource', {
@@ -302,7 +305,9 @@ export class SecretsStoreDeployment extends Construct {
     // render the configured quantities verbatim. Patches apply to the KubeDeployment props, where
     // a quantity is a `k8s.Quantity`.
     const quantities = (q: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(q).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)]));
-    apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources', { requests: quantities(resources.requests), limits: quantities(resources.limits) }));
+    apiObject.addJsonPatch(
+      JsonPatch.add('/spec/template/spec/containers/0/resources', { requests: quantities(resources.requests), limits: quantities(resources.limits) }),
+    );
 
     // Judge the pod as rendered, so namespace labels never promise more than the pods meet.
     const rendered = apiObject.toJson() as { spec: { template: { spec: PodSpecView } } };
@@ -342,9 +347,18 @@ function validateEnv(props: SecretsStoreDeploymentProps, fail: Fail, check: Chec
     const keys = spc.syncedSecrets.get(e.secretName);
     if (keys === undefined) {
       const known = [...spc.syncedSecrets.keys()].map((s) => JSON.stringify(s)).join(', ');
-      throw fail(`envFromSyncedSecret[${i}].secretName`, e.secretName, `not a Secret synced by SecretProviderClass ${spc.name}: ${known ? `use one of ${known}` : 'add it to secretObjects first'}`);
+      throw fail(
+        `envFromSyncedSecret[${i}].secretName`,
+        e.secretName,
+        `not a Secret synced by SecretProviderClass ${spc.name}: ${known ? `use one of ${known}` : 'add it to secretObjects first'}`,
+      );
     }
-    if (!keys.has(e.key)) throw fail(`envFromSyncedSecret[${i}].key`, e.key, `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}`);
+    if (!keys.has(e.key))
+      throw fail(
+        `envFromSyncedSecret[${i}].key`,
+        e.key,
+        `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}`,
+      );
   });
   const allEnv = [...(props.env ?? []), ...envFromSecret];
   check(ENV_VAR_NAMES_UNIQUE_RULE, allEnv, 'env', allEnv[firstRepeat(allEnv, (e) => e.name)?.index ?? 0]?.name);
@@ -411,7 +425,8 @@ function resolveSecurity(s: DeploymentSecurity | undefined, fail: Fail, check: C
   const unixId = (v: number) => Number.isInteger(v) && v >= 0 && v <= MAX_UNIX_ID;
   if (!unixId(runAsUser)) throw fail('securityContext.runAsUser', runAsUser, `use a numeric user id from 0 to ${MAX_UNIX_ID}`);
   if (!unixId(runAsGroup)) throw fail('securityContext.runAsGroup', runAsGroup, `use a numeric group id from 0 to ${MAX_UNIX_ID}`);
-  if (runAsNonRoot && runAsUser === 0) throw fail('securityContext.runAsUser', runAsUser, 'runAsNonRoot is true, so the kubelet refuses to start a container as user 0: use a non-zero user id');
+  if (runAsNonRoot && runAsUser === 0)
+    throw fail('securityContext.runAsUser', runAsUser, 'runAsNonRoot is true, so the kubelet refuses to start a container as user 0: use a non-zero user id');
   return {
     runAsNonRoot,
     runAsUser,

@@ -7,7 +7,6 @@ import { DNS1123_LABEL, DNS1123_SUBDOMAIN } from '../lib/kubernetes';
 import { CLIENT_ID_ANNOTATION, GUID, serviceAccountSubject } from '../lib/azure';
 import { constructError } from './construct-error';
 
-
 export interface WorkloadServiceAccountProps {
   /** ServiceAccount name (DNS-1123 subdomain). */
   readonly name: string;
@@ -46,8 +45,10 @@ export class WorkloadServiceAccount extends Construct {
     super(scope, id);
     const subject = `ServiceAccount ${props.namespace}/${props.name}`;
     if (!DNS1123_SUBDOMAIN.test(props.name)) throw constructError(subject, 'name', props.name, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."');
-    if (!DNS1123_LABEL.test(props.namespace)) throw constructError(subject, 'namespace', props.namespace, 'use a DNS-1123 label: lower-case letters, digits and "-"');
-    if (!GUID.test(props.clientId)) throw constructError(subject, 'clientId', props.clientId, "use the client id (a GUID) of the workload's user-assigned identity");
+    if (!DNS1123_LABEL.test(props.namespace))
+      throw constructError(subject, 'namespace', props.namespace, 'use a DNS-1123 label: lower-case letters, digits and "-"');
+    if (!GUID.test(props.clientId))
+      throw constructError(subject, 'clientId', props.clientId, "use the client id (a GUID) of the workload's user-assigned identity");
 
     this.name = props.name;
     this.namespace = props.namespace;

@@ -29,9 +29,7 @@ export class Findings {
   /** Errors first, then by place, rule and message: the same input always gives the same list. */
   sorted(): Finding[] {
     const rank = (s: Severity) => (s === 'error' ? 0 : 1);
-    return [...this.items].sort(
-      (a, b) => rank(a.severity) - rank(b.severity) || cmp(a.where, b.where) || cmp(a.rule, b.rule) || cmp(a.message, b.message),
-    );
+    return [...this.items].sort((a, b) => rank(a.severity) - rank(b.severity) || cmp(a.where, b.where) || cmp(a.rule, b.rule) || cmp(a.message, b.message));
   }
 }
 

@@ -29,7 +29,10 @@ export interface LoadSynthesizedOptions {
 }
 
 export function loadSynthesized(options: LoadSynthesizedOptions): SynthesizedInput {
-  const terraform = { file: options.terraformFile, json: readJson(options.terraformFile, 'run synth first (the Terraform JSON is cdktf.out/stacks/<env>/cdk.tf.json)') };
+  const terraform = {
+    file: options.terraformFile,
+    json: readJson(options.terraformFile, 'run synth first (the Terraform JSON is cdktf.out/stacks/<env>/cdk.tf.json)'),
+  };
   const manifests = options.manifestsDir === undefined ? [] : readManifests(options.manifestsDir);
   if (options.outputsFile === undefined) return { terraform, manifests };
   const json = readJson(options.outputsFile, 'pass the file written by "cdktf deploy --outputs-file" or "terraform output -json"');
@@ -46,7 +49,9 @@ function readJson(file: string, fix: string): unknown {
     const doc = parseDocument(text, { prettyErrors: true });
     const pos = doc.errors[0]?.linePos?.[0];
     const reason = (e as Error).message.split('\n')[0];
-    throw new UserError([{ file, path: '', ...(pos ? { position: `${pos.line}:${pos.col}` } : {}), message: `malformed JSON (${reason}): re-run synth or fix the file` }]);
+    throw new UserError([
+      { file, path: '', ...(pos ? { position: `${pos.line}:${pos.col}` } : {}), message: `malformed JSON (${reason}): re-run synth or fix the file` },
+    ]);
   }
 }
 
@@ -55,7 +60,9 @@ function readManifests(dir: string): SynthesizedInput['manifests'] {
   try {
     stat = fs.statSync(dir);
   } catch {
-    throw new UserError([{ file: dir, path: '', message: 'folder not found: run synth first, or pass the folder holding the rendered manifests (dist/<env>)' }]);
+    throw new UserError([
+      { file: dir, path: '', message: 'folder not found: run synth first, or pass the folder holding the rendered manifests (dist/<env>)' },
+    ]);
   }
   if (!stat.isDirectory()) {
     throw new UserError([{ file: dir, path: '', message: 'is a file, not a folder: pass the folder holding the rendered manifests (dist/<env>)' }]);
@@ -70,13 +77,26 @@ function readManifests(dir: string): SynthesizedInput['manifests'] {
       const err = doc.errors[0];
       if (err) {
         const pos = err.linePos?.[0];
-        throw new UserError([{ file, path: '', ...(pos ? { position: `${pos.line}:${pos.col}` } : {}), message: `malformed YAML (${err.message.split('\n')[0]}): fix the file or re-render it` }]);
+        throw new UserError([
+          {
+            file,
+            path: '',
+            ...(pos ? { position: `${pos.line}:${pos.col}` } : {}),
+            message: `malformed YAML (${err.message.split('\n')[0]}): fix the file or re-render it`,
+          },
+        ]);
       }
       let value: unknown;
       try {
         value = doc.toJS({ maxAliasCount: 1000 });
       } catch (e) {
-        throw new UserError([{ file, path: '', message: `too many YAML alias references (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): write the values out instead of using anchors and aliases` }]);
+        throw new UserError([
+          {
+            file,
+            path: '',
+            message: `too many YAML alias references (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): write the values out instead of using anchors and aliases`,
+          },
+        ]);
       }
       if (!isRecord(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string') continue;
       if (value['kind'] === 'List' && Array.isArray(value['items'])) objects.push(...value['items']);
@@ -85,7 +105,13 @@ function readManifests(dir: string): SynthesizedInput['manifests'] {
     if (objects.length > 0) manifests.push({ file, objects });
   }
   if (manifests.length === 0) {
-    throw new UserError([{ file: dir, path: '', message: 'holds no Kubernetes objects (*.yaml with apiVersion and kind): run synth first, or pass the folder holding the rendered manifests' }]);
+    throw new UserError([
+      {
+        file: dir,
+        path: '',
+        message: 'holds no Kubernetes objects (*.yaml with apiVersion and kind): run synth first, or pass the folder holding the rendered manifests',
+      },
+    ]);
   }
   return manifests;
 }

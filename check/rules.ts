@@ -16,69 +16,251 @@ function rule<S extends Severity>(severity: S, summary: string, example: string,
 
 /** Inputs */
 const INPUTS = {
-  'outputs-contract-invalid': rule('error', 'the outputs file does not hold a valid outputs contract', 'environments/dev.outputs.json: tenantId must be a GUID ...; client id, tenant and vault cannot be compared against it', '(or `environments/dev.outputs.json holds the outputs of environment "prod", but cdktf.out/stacks/dev/cdk.tf.json is environment "dev"; …`; nothing is then compared against the outputs)'),
-  'output-missing': rule('error', 'the Terraform JSON has no aks_keyvault_csi output', 'cdktf.out/stacks/dev/cdk.tf.json has no output "aks_keyvault_csi": the chart cannot learn client ids, tenant or vault'),
-  'outputs-keyvault-uri': rule('error', "the outputs' keyVault.uri is not the URI of keyVault.name in the outputs' cloud", 'environments/dev.outputs.json: keyVault.uri "https://kv-other.vault.azure.net/" is not the URI of vault "kv-dev" in AzurePublicCloud (https://kv-dev.vault.azure.net/): Key Vault clients (the rotation test among them) would reach another vault', '(host compared in any case, trailing slash optional; the vault name is still compared)'),
+  'outputs-contract-invalid': rule(
+    'error',
+    'the outputs file does not hold a valid outputs contract',
+    'environments/dev.outputs.json: tenantId must be a GUID ...; client id, tenant and vault cannot be compared against it',
+    '(or `environments/dev.outputs.json holds the outputs of environment "prod", but cdktf.out/stacks/dev/cdk.tf.json is environment "dev"; …`; nothing is then compared against the outputs)',
+  ),
+  'output-missing': rule(
+    'error',
+    'the Terraform JSON has no aks_keyvault_csi output',
+    'cdktf.out/stacks/dev/cdk.tf.json has no output "aks_keyvault_csi": the chart cannot learn client ids, tenant or vault',
+  ),
+  'outputs-keyvault-uri': rule(
+    'error',
+    "the outputs' keyVault.uri is not the URI of keyVault.name in the outputs' cloud",
+    'environments/dev.outputs.json: keyVault.uri "https://kv-other.vault.azure.net/" is not the URI of vault "kv-dev" in AzurePublicCloud (https://kv-dev.vault.azure.net/): Key Vault clients (the rotation test among them) would reach another vault',
+    '(host compared in any case, trailing slash optional; the vault name is still compared)',
+  ),
 } as const satisfies CheckRules;
 
 /** Workload and its Kubernetes objects */
 const WORKLOAD = {
-  'service-account-missing': rule('error', "the workload's ServiceAccount is not among the manifests of its namespace", 'Deployment web/web-frontend runs as ServiceAccount "web-frontend", which is not in namespace "web"; ServiceAccounts in "web": web-frontend-v2'),
-  'secret-provider-class-missing': rule('error', 'the SecretProviderClass a CSI volume names is missing from its namespace', 'Deployment demo/app: SecretProviderClass "nope" is not in namespace "demo"; pods fail with FailedMount', '(also: the volume names no `secretProviderClass`; or the class is in another namespace)'),
-  'service-account-client-id-missing': rule('warning', 'the ServiceAccount has no azure.workload.identity/client-id annotation', 'ServiceAccount demo/app has no azure.workload.identity/client-id annotation: the mount works (the provider uses the SPC clientID) but the app\'s own Azure SDK calls will not'),
+  'service-account-missing': rule(
+    'error',
+    "the workload's ServiceAccount is not among the manifests of its namespace",
+    'Deployment web/web-frontend runs as ServiceAccount "web-frontend", which is not in namespace "web"; ServiceAccounts in "web": web-frontend-v2',
+  ),
+  'secret-provider-class-missing': rule(
+    'error',
+    'the SecretProviderClass a CSI volume names is missing from its namespace',
+    'Deployment demo/app: SecretProviderClass "nope" is not in namespace "demo"; pods fail with FailedMount',
+    '(also: the volume names no `secretProviderClass`; or the class is in another namespace)',
+  ),
+  'service-account-client-id-missing': rule(
+    'warning',
+    'the ServiceAccount has no azure.workload.identity/client-id annotation',
+    "ServiceAccount demo/app has no azure.workload.identity/client-id annotation: the mount works (the provider uses the SPC clientID) but the app's own Azure SDK calls will not",
+  ),
 } as const satisfies CheckRules;
 
 /** CSI volume and mount (rotation-safe shape) */
 const CSI_VOLUME = {
-  'csi-volume-not-read-only': rule('error', 'the CSI volume is not readOnly: true', 'Deployment demo/app: CSI volume "secrets-store" has readOnly false; the driver rejects the mount ("Readonly is not true in request")'),
-  'csi-mount-not-read-only': rule('error', 'a volumeMount of the CSI volume is not readOnly: true', 'Deployment demo/app: container "main" mounts CSI volume "secrets-store" without readOnly: true'),
-  'csi-mount-sub-path': rule('error', 'a volumeMount of the CSI volume uses subPath, which is never rotated', 'Deployment demo/app: container "main" mounts CSI volume "secrets-store" with subPath; a subPath mount is never rotated', '(also `subPathExpr`)'),
-  'csi-volume-rotation-poll-interval': rule('error', 'rotationPollInterval in volumeAttributes does nothing', 'Deployment demo/app: rotationPollInterval is not a volume attribute and does nothing; the poll interval is the add-on\'s setting'),
-  'csi-volume-extra-attribute': rule('warning', 'a volumeAttributes key other than secretProviderClass overrides an SPC parameter', 'Deployment demo/app: volume attribute "keyvaultName" is forwarded to the provider and overrides the SecretProviderClass parameter of the same name'),
+  'csi-volume-not-read-only': rule(
+    'error',
+    'the CSI volume is not readOnly: true',
+    'Deployment demo/app: CSI volume "secrets-store" has readOnly false; the driver rejects the mount ("Readonly is not true in request")',
+  ),
+  'csi-mount-not-read-only': rule(
+    'error',
+    'a volumeMount of the CSI volume is not readOnly: true',
+    'Deployment demo/app: container "main" mounts CSI volume "secrets-store" without readOnly: true',
+  ),
+  'csi-mount-sub-path': rule(
+    'error',
+    'a volumeMount of the CSI volume uses subPath, which is never rotated',
+    'Deployment demo/app: container "main" mounts CSI volume "secrets-store" with subPath; a subPath mount is never rotated',
+    '(also `subPathExpr`)',
+  ),
+  'csi-volume-rotation-poll-interval': rule(
+    'error',
+    'rotationPollInterval in volumeAttributes does nothing',
+    "Deployment demo/app: rotationPollInterval is not a volume attribute and does nothing; the poll interval is the add-on's setting",
+  ),
+  'csi-volume-extra-attribute': rule(
+    'warning',
+    'a volumeAttributes key other than secretProviderClass overrides an SPC parameter',
+    'Deployment demo/app: volume attribute "keyvaultName" is forwarded to the provider and overrides the SecretProviderClass parameter of the same name',
+  ),
   'csi-volume-not-mounted': rule('warning', 'no container mounts the CSI volume', 'Deployment demo/app: no container mounts CSI volume "secrets-store"'),
-  'env-from-synced-secret': rule('warning', 'an environment variable reads a synced Secret and will not change on rotation', 'Deployment demo/app: container "main" reads CERT from synced Secret "app-tls"; environment variables do not change on rotation until the pod restarts', '(not reported when the workload carries a Stakater Reloader `...reloader.stakater.com/reload` or `.../auto: "true"` annotation)'),
+  'env-from-synced-secret': rule(
+    'warning',
+    'an environment variable reads a synced Secret and will not change on rotation',
+    'Deployment demo/app: container "main" reads CERT from synced Secret "app-tls"; environment variables do not change on rotation until the pod restarts',
+    '(not reported when the workload carries a Stakater Reloader `...reloader.stakater.com/reload` or `.../auto: "true"` annotation)',
+  ),
 } as const satisfies CheckRules;
 
 /** SecretProviderClass */
 const SECRET_PROVIDER_CLASS = {
-  'spc-api-version': rule('warning', 'the SecretProviderClass uses a deprecated apiVersion', 'SecretProviderClass demo/app-keyvault uses apiVersion "secrets-store.csi.x-k8s.io/v1alpha1"; v1alpha1 is deprecated'),
-  'spc-provider': rule('error', 'spec.provider is not azure', 'SecretProviderClass demo/app-keyvault has provider "vault": the Azure Key Vault provider only serves "azure"'),
-  'spc-keyvault-name': rule('error', "keyvaultName is missing or is not the stack's vault", 'SecretProviderClass demo/app-keyvault reads vault "kv-other" but the stack\'s vault is "kv-dev"', '(or `... but environments/dev.outputs.json says keyVault.name is "kv-dev"`; or `has no keyvaultName`)'),
-  'spc-tenant-id': rule('error', "tenantID is missing or is not the outputs' tenant", 'SecretProviderClass demo/app-keyvault has tenantID "3333…" but environments/dev.outputs.json says tenantId is "2222…"', '(or `… but the stack\'s vault "kv-dev" is in tenant "4444…"` when the vault\'s `tenant_id` is a literal; or `has no tenantID`)'),
-  'spc-tenant-id-spelling': rule('warning', 'tenantId (deprecated spelling) is set', 'SecretProviderClass demo/app-keyvault uses the deprecated spelling tenantId (read only while tenantID is absent)', '/ `sets both tenantID and the deprecated tenantId; tenantId is ignored`'),
-  'spc-client-id-missing': rule('error', 'the SecretProviderClass has no clientID', 'SecretProviderClass demo/app-keyvault has no clientID: with workload identity the provider uses the SPC clientID, not the ServiceAccount annotation'),
-  'spc-identity-mode': rule('error', 'a pod-identity or VM-identity mode is on, so the workload identity is not used', 'SecretProviderClass demo/app-keyvault sets useVMManagedIdentity: "true", so the provider ignores the workload identity (clientID) and the federated credential', '(also `usePodIdentity`)'),
-  'spc-cloud-name': rule('error', "cloudName differs from the outputs' cloud", 'SecretProviderClass demo/app-keyvault targets cloud "AzureChinaCloud" but environments/dev.outputs.json says cloudName is "AzurePublicCloud"'),
-  'spc-objects-malformed': rule('error', 'parameters.objects cannot be parsed', 'SecretProviderClass demo/app-keyvault: objects is not valid YAML (...)', '(or: missing, no `array:` list, an element that is not a `- |` block string or not a mapping)'),
-  'spc-object-unknown-key': rule('error', 'an objects element has a key the provider silently ignores', 'SecretProviderClass demo/app-keyvault: object key "objectAliass" is unknown; the provider silently ignores it', '— known keys: objectName, objectType, objectAlias, objectVersion, objectVersionHistory, objectFormat, objectEncoding, filePermission'),
-  'spc-object-type': rule('error', 'objectType is not secret, key or cert (case-sensitive)', 'SecretProviderClass demo/app-keyvault: array[0] has objectType "Secret"; the provider accepts only secret, key or cert (case-sensitive)'),
+  'spc-api-version': rule(
+    'warning',
+    'the SecretProviderClass uses a deprecated apiVersion',
+    'SecretProviderClass demo/app-keyvault uses apiVersion "secrets-store.csi.x-k8s.io/v1alpha1"; v1alpha1 is deprecated',
+  ),
+  'spc-provider': rule(
+    'error',
+    'spec.provider is not azure',
+    'SecretProviderClass demo/app-keyvault has provider "vault": the Azure Key Vault provider only serves "azure"',
+  ),
+  'spc-keyvault-name': rule(
+    'error',
+    "keyvaultName is missing or is not the stack's vault",
+    'SecretProviderClass demo/app-keyvault reads vault "kv-other" but the stack\'s vault is "kv-dev"',
+    '(or `... but environments/dev.outputs.json says keyVault.name is "kv-dev"`; or `has no keyvaultName`)',
+  ),
+  'spc-tenant-id': rule(
+    'error',
+    "tenantID is missing or is not the outputs' tenant",
+    'SecretProviderClass demo/app-keyvault has tenantID "3333…" but environments/dev.outputs.json says tenantId is "2222…"',
+    '(or `… but the stack\'s vault "kv-dev" is in tenant "4444…"` when the vault\'s `tenant_id` is a literal; or `has no tenantID`)',
+  ),
+  'spc-tenant-id-spelling': rule(
+    'warning',
+    'tenantId (deprecated spelling) is set',
+    'SecretProviderClass demo/app-keyvault uses the deprecated spelling tenantId (read only while tenantID is absent)',
+    '/ `sets both tenantID and the deprecated tenantId; tenantId is ignored`',
+  ),
+  'spc-client-id-missing': rule(
+    'error',
+    'the SecretProviderClass has no clientID',
+    'SecretProviderClass demo/app-keyvault has no clientID: with workload identity the provider uses the SPC clientID, not the ServiceAccount annotation',
+  ),
+  'spc-identity-mode': rule(
+    'error',
+    'a pod-identity or VM-identity mode is on, so the workload identity is not used',
+    'SecretProviderClass demo/app-keyvault sets useVMManagedIdentity: "true", so the provider ignores the workload identity (clientID) and the federated credential',
+    '(also `usePodIdentity`)',
+  ),
+  'spc-cloud-name': rule(
+    'error',
+    "cloudName differs from the outputs' cloud",
+    'SecretProviderClass demo/app-keyvault targets cloud "AzureChinaCloud" but environments/dev.outputs.json says cloudName is "AzurePublicCloud"',
+  ),
+  'spc-objects-malformed': rule(
+    'error',
+    'parameters.objects cannot be parsed',
+    'SecretProviderClass demo/app-keyvault: objects is not valid YAML (...)',
+    '(or: missing, no `array:` list, an element that is not a `- |` block string or not a mapping)',
+  ),
+  'spc-object-unknown-key': rule(
+    'error',
+    'an objects element has a key the provider silently ignores',
+    'SecretProviderClass demo/app-keyvault: object key "objectAliass" is unknown; the provider silently ignores it',
+    '— known keys: objectName, objectType, objectAlias, objectVersion, objectVersionHistory, objectFormat, objectEncoding, filePermission',
+  ),
+  'spc-object-type': rule(
+    'error',
+    'objectType is not secret, key or cert (case-sensitive)',
+    'SecretProviderClass demo/app-keyvault: array[0] has objectType "Secret"; the provider accepts only secret, key or cert (case-sensitive)',
+  ),
   'spc-object-name-missing': rule('error', 'an objects element has no objectName', 'SecretProviderClass demo/app-keyvault: array[0] has no objectName'),
-  'spc-object-version-pinned': rule('warning', 'objectVersion pins a version, which is never rotated', 'SecretProviderClass demo/app-keyvault: object "db-password" is pinned to version "abc123" and is never rotated'),
-  'spc-file-name-invalid': rule('error', 'a mounted file name is empty or absolute, contains ".." anywhere, has an element over 255 bytes, or is over 4096 bytes', 'SecretProviderClass demo/app-keyvault: mounted file name "db..password" must not contain ".." anywhere (the provider refuses "db..password" too); the provider fails the mount', '(or `must be a relative path`, `must have path elements of at most 255 bytes`, `must be at most 4096 bytes long`, `must not be empty`: the Azure provider\'s `validateFileName` and the driver\'s `validatePath`)'),
-  'spc-file-name-duplicate': rule('error', 'two objects mount the same file name', 'SecretProviderClass demo/app-keyvault: array[2] mounts file "DB_PASSWORD", already mounted by array[0]; one overwrites the other'),
-  'secret-object-malformed': rule('error', 'a secretObjects entry lacks secretName or data, or a data item lacks objectName or key', 'SecretProviderClass demo/app-keyvault: secretObjects[0] has no secretName', '(or no `data`, or a data item without `objectName` or `key`)'),
-  'secret-object-type-missing': rule('error', 'a secretObjects entry has no type and is silently skipped', 'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" has no type; the driver silently skips it and no Secret is created'),
-  'secret-object-unknown-file': rule('error', 'a secretObjects data objectName is not a mounted file name', 'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] syncs "web-tls", which is not a mounted file name (mounted: DB_PASSWORD, tls.crt)'),
-  'secret-object-tls-keys': rule('error', 'a kubernetes.io/tls secretObjects entry does not have exactly the keys tls.crt and tls.key', 'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" is kubernetes.io/tls with keys [cert]; a TLS Secret needs exactly tls.crt and tls.key'),
-  'secret-object-versioned-file': rule('error', 'a secretObjects data objectName names an object whose objectVersionHistory > 1 writes only <name>/0, <name>/1, ...', 'SecretProviderClass demo/app-keyvault: secretObjects "app-secrets" data[0] syncs "DB_PASSWORD", but objectVersionHistory 3 makes the provider write "DB_PASSWORD/0" to "DB_PASSWORD/2" and no "DB_PASSWORD" file; the Secret never syncs', '(fix: `objectName: DB_PASSWORD/0`, which the driver syncs: it walks the mount recursively)'),
-  'secret-object-key-invalid': rule('error', 'a secretObjects data key is not a valid Secret key', 'SecretProviderClass demo/app-keyvault: secretObjects "app-secrets" data[0] has key "db password", which the API server refuses in a Secret', '(`IsConfigMapKey`: letters, digits, `-`, `_`, `.`, at most 253, not `.` and not starting with `..`)'),
-  'secret-object-required-keys': rule('error', 'a basic-auth, ssh-auth or dockerconfigjson secretObjects entry lacks the key its type requires', 'SecretProviderClass demo/app-keyvault: secretObjects "registry" is kubernetes.io/dockerconfigjson with keys [config]; the API server refuses it without the key ".dockerconfigjson" (holding the JSON of a Docker config), so the sync fails', '(also `kubernetes.io/basic-auth` without `username` or `password`, `kubernetes.io/ssh-auth` without `ssh-privatekey`)'),
+  'spc-object-version-pinned': rule(
+    'warning',
+    'objectVersion pins a version, which is never rotated',
+    'SecretProviderClass demo/app-keyvault: object "db-password" is pinned to version "abc123" and is never rotated',
+  ),
+  'spc-file-name-invalid': rule(
+    'error',
+    'a mounted file name is empty or absolute, contains ".." anywhere, has an element over 255 bytes, or is over 4096 bytes',
+    'SecretProviderClass demo/app-keyvault: mounted file name "db..password" must not contain ".." anywhere (the provider refuses "db..password" too); the provider fails the mount',
+    "(or `must be a relative path`, `must have path elements of at most 255 bytes`, `must be at most 4096 bytes long`, `must not be empty`: the Azure provider's `validateFileName` and the driver's `validatePath`)",
+  ),
+  'spc-file-name-duplicate': rule(
+    'error',
+    'two objects mount the same file name',
+    'SecretProviderClass demo/app-keyvault: array[2] mounts file "DB_PASSWORD", already mounted by array[0]; one overwrites the other',
+  ),
+  'secret-object-malformed': rule(
+    'error',
+    'a secretObjects entry lacks secretName or data, or a data item lacks objectName or key',
+    'SecretProviderClass demo/app-keyvault: secretObjects[0] has no secretName',
+    '(or no `data`, or a data item without `objectName` or `key`)',
+  ),
+  'secret-object-type-missing': rule(
+    'error',
+    'a secretObjects entry has no type and is silently skipped',
+    'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" has no type; the driver silently skips it and no Secret is created',
+  ),
+  'secret-object-unknown-file': rule(
+    'error',
+    'a secretObjects data objectName is not a mounted file name',
+    'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] syncs "web-tls", which is not a mounted file name (mounted: DB_PASSWORD, tls.crt)',
+  ),
+  'secret-object-tls-keys': rule(
+    'error',
+    'a kubernetes.io/tls secretObjects entry does not have exactly the keys tls.crt and tls.key',
+    'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" is kubernetes.io/tls with keys [cert]; a TLS Secret needs exactly tls.crt and tls.key',
+  ),
+  'secret-object-versioned-file': rule(
+    'error',
+    'a secretObjects data objectName names an object whose objectVersionHistory > 1 writes only <name>/0, <name>/1, ...',
+    'SecretProviderClass demo/app-keyvault: secretObjects "app-secrets" data[0] syncs "DB_PASSWORD", but objectVersionHistory 3 makes the provider write "DB_PASSWORD/0" to "DB_PASSWORD/2" and no "DB_PASSWORD" file; the Secret never syncs',
+    '(fix: `objectName: DB_PASSWORD/0`, which the driver syncs: it walks the mount recursively)',
+  ),
+  'secret-object-key-invalid': rule(
+    'error',
+    'a secretObjects data key is not a valid Secret key',
+    'SecretProviderClass demo/app-keyvault: secretObjects "app-secrets" data[0] has key "db password", which the API server refuses in a Secret',
+    '(`IsConfigMapKey`: letters, digits, `-`, `_`, `.`, at most 253, not `.` and not starting with `..`)',
+  ),
+  'secret-object-required-keys': rule(
+    'error',
+    'a basic-auth, ssh-auth or dockerconfigjson secretObjects entry lacks the key its type requires',
+    'SecretProviderClass demo/app-keyvault: secretObjects "registry" is kubernetes.io/dockerconfigjson with keys [config]; the API server refuses it without the key ".dockerconfigjson" (holding the JSON of a Docker config), so the sync fails',
+    '(also `kubernetes.io/basic-auth` without `username` or `password`, `kubernetes.io/ssh-auth` without `ssh-privatekey`)',
+  ),
 } as const satisfies CheckRules;
 
 /** Federated credentials (Terraform JSON) */
 const FEDERATED_CREDENTIALS = {
-  'federated-credential-missing': rule('error', "no federated credential has the workload's subject", 'no federated credential in cdktf.out/stacks/dev/cdk.tf.json has subject "system:serviceaccount:demo:app", so Deployment demo/app cannot get an Azure token (AADSTS70021); credentials for namespace "demo": "system:serviceaccount:demo:app2"'),
-  'federated-credential-issuer': rule('error', "the credential's issuer is not a reference to the cluster's oidc_issuer_url", '<address> has the literal issuer "https://…"; a literal drifts from the cluster\'s issuer (a missing trailing slash is enough to fail every token exchange with AADSTS70021)', '(or: `… which is not a reference to a cluster\'s oidc_issuer_url`). Accepted: `${azurerm_kubernetes_cluster.<id>.oidc_issuer_url}` and `${data.azurerm_kubernetes_cluster.<id>.oidc_issuer_url}`'),
-  'federated-credential-audience': rule('error', 'the credential\'s audience is not exactly ["api://AzureADTokenExchange"]', '<address> has audience ["api://AKSIdentityBinding"]; workload identity tokens carry exactly "api://AzureADTokenExchange"'),
-  'federated-credential-parent': rule('error', "the credential's parent_id is not a reference to a user-assigned identity's id", '<address> has parent_id "/subscriptions/…", not a reference to a user-assigned identity\'s id; the check cannot tell which client id it trusts'),
-  'federated-credential-unused': rule('warning', 'a federated credential matches no workload in the manifests', 'federated credential <address> trusts "system:serviceaccount:demo:old", but no workload in the manifests mounts a secrets-store volume as that ServiceAccount'),
-  'federated-credential-limit': rule('error', 'an identity holds more than 20 federated credentials', 'azurerm_user_assigned_identity.<id> holds 21 federated credentials; Azure allows at most 20 per identity'),
-  'federated-credentials-not-serialized': rule('warning', "credentials of one identity are not serialized with depends_on (Azure answers 409)", 'azurerm_user_assigned_identity.<id> has 2 federated credentials that Terraform may create in parallel (e.g. … and …); Azure rejects concurrent credential writes on one identity with 409'),
+  'federated-credential-missing': rule(
+    'error',
+    "no federated credential has the workload's subject",
+    'no federated credential in cdktf.out/stacks/dev/cdk.tf.json has subject "system:serviceaccount:demo:app", so Deployment demo/app cannot get an Azure token (AADSTS70021); credentials for namespace "demo": "system:serviceaccount:demo:app2"',
+  ),
+  'federated-credential-issuer': rule(
+    'error',
+    "the credential's issuer is not a reference to the cluster's oidc_issuer_url",
+    '<address> has the literal issuer "https://…"; a literal drifts from the cluster\'s issuer (a missing trailing slash is enough to fail every token exchange with AADSTS70021)',
+    "(or: `… which is not a reference to a cluster's oidc_issuer_url`). Accepted: `${azurerm_kubernetes_cluster.<id>.oidc_issuer_url}` and `${data.azurerm_kubernetes_cluster.<id>.oidc_issuer_url}`",
+  ),
+  'federated-credential-audience': rule(
+    'error',
+    'the credential\'s audience is not exactly ["api://AzureADTokenExchange"]',
+    '<address> has audience ["api://AKSIdentityBinding"]; workload identity tokens carry exactly "api://AzureADTokenExchange"',
+  ),
+  'federated-credential-parent': rule(
+    'error',
+    "the credential's parent_id is not a reference to a user-assigned identity's id",
+    '<address> has parent_id "/subscriptions/…", not a reference to a user-assigned identity\'s id; the check cannot tell which client id it trusts',
+  ),
+  'federated-credential-unused': rule(
+    'warning',
+    'a federated credential matches no workload in the manifests',
+    'federated credential <address> trusts "system:serviceaccount:demo:old", but no workload in the manifests mounts a secrets-store volume as that ServiceAccount',
+  ),
+  'federated-credential-limit': rule(
+    'error',
+    'an identity holds more than 20 federated credentials',
+    'azurerm_user_assigned_identity.<id> holds 21 federated credentials; Azure allows at most 20 per identity',
+  ),
+  'federated-credentials-not-serialized': rule(
+    'warning',
+    'credentials of one identity are not serialized with depends_on (Azure answers 409)',
+    'azurerm_user_assigned_identity.<id> has 2 federated credentials that Terraform may create in parallel (e.g. … and …); Azure rejects concurrent credential writes on one identity with 409',
+  ),
 } as const satisfies CheckRules;
 
 /** Client id (ServiceAccount ↔ SPC ↔ identity) */
 const CLIENT_ID = {
-  'output-client-id': rule('error', "the Terraform output has no workload entry whose clientId references the identity's client_id", 'output workload "app" (demo/app) has clientId "${azurerm_user_assigned_identity.other.client_id}", but the identity trusted for that ServiceAccount is azurerm_user_assigned_identity.<id>', '(or: `no workload entry of output "aks_keyvault_csi" has a clientId referencing …client_id`)'),
+  'output-client-id': rule(
+    'error',
+    "the Terraform output has no workload entry whose clientId references the identity's client_id",
+    'output workload "app" (demo/app) has clientId "${azurerm_user_assigned_identity.other.client_id}", but the identity trusted for that ServiceAccount is azurerm_user_assigned_identity.<id>',
+    '(or: `no workload entry of output "aks_keyvault_csi" has a clientId referencing …client_id`)',
+  ),
   'client-id-mismatch': rule(
     'error',
     'the ServiceAccount annotation, the SPC clientID and the identity client id disagree',
@@ -89,24 +271,64 @@ const CLIENT_ID = {
 
 /** Role assignments */
 const ROLE_ASSIGNMENTS = {
-  'role-assignment-client-id': rule('error', 'a role assignment uses client_id as principal_id', '<address> assigns the role to azurerm_user_assigned_identity.<id>.client_id; principal_id must be the identity\'s principal_id (object id), so this grants nothing to the identity and mounts fail with 403'),
-  'role-assignment-missing': rule('error', 'no role assignment lets the identity read a mounted object', 'azurerm_user_assigned_identity.<id> has no role assignment in <file> that lets it read cert "web-tls" (mounted by SecretProviderClass demo/app-keyvault); the mount fails with 403'),
-  'role-assignment-principal-type': rule('warning', 'principal_type is not ServicePrincipal', '<address> has principal_type (not set); a managed identity is a ServicePrincipal, and without it a fresh identity can fail with PrincipalNotFound'),
-  'role-administrator': rule('warning', 'Key Vault Administrator grants more than read', '<address> grants Key Vault Administrator: every data-plane operation (write, delete, purge), where the CSI mount needs only read'),
-  'role-assignment-duplicate': rule('error', 'two role assignments give one principal one role at one scope (Azure answers 409 RoleAssignmentExists)', 'azurerm_role_assignment.b assigns "Key Vault Secrets User" to the same principal at the same scope as azurerm_role_assignment.a (Key Vault object names compare case-insensitively); Azure refuses the second with 409 RoleAssignmentExists and the apply stops'),
+  'role-assignment-client-id': rule(
+    'error',
+    'a role assignment uses client_id as principal_id',
+    "<address> assigns the role to azurerm_user_assigned_identity.<id>.client_id; principal_id must be the identity's principal_id (object id), so this grants nothing to the identity and mounts fail with 403",
+  ),
+  'role-assignment-missing': rule(
+    'error',
+    'no role assignment lets the identity read a mounted object',
+    'azurerm_user_assigned_identity.<id> has no role assignment in <file> that lets it read cert "web-tls" (mounted by SecretProviderClass demo/app-keyvault); the mount fails with 403',
+  ),
+  'role-assignment-principal-type': rule(
+    'warning',
+    'principal_type is not ServicePrincipal',
+    '<address> has principal_type (not set); a managed identity is a ServicePrincipal, and without it a fresh identity can fail with PrincipalNotFound',
+  ),
+  'role-administrator': rule(
+    'warning',
+    'Key Vault Administrator grants more than read',
+    '<address> grants Key Vault Administrator: every data-plane operation (write, delete, purge), where the CSI mount needs only read',
+  ),
+  'role-assignment-duplicate': rule(
+    'error',
+    'two role assignments give one principal one role at one scope (Azure answers 409 RoleAssignmentExists)',
+    'azurerm_role_assignment.b assigns "Key Vault Secrets User" to the same principal at the same scope as azurerm_role_assignment.a (Key Vault object names compare case-insensitively); Azure refuses the second with 409 RoleAssignmentExists and the apply stops',
+  ),
 } as const satisfies CheckRules;
 
 /** Cluster identity */
 const CLUSTER_IDENTITY = {
-  'cluster-oidc-issuer-disabled': rule('error', 'a created cluster has oidc_issuer_enabled other than true', 'azurerm_kubernetes_cluster.<id> has oidc_issuer_enabled false: the OIDC issuer is off, so the cluster publishes no issuer that Entra ID can verify service-account tokens against; every token exchange fails (AADSTS70021) and no mount gets a secret'),
-  'cluster-workload-identity-disabled': rule('error', 'a created cluster has workload_identity_enabled other than true', 'azurerm_kubernetes_cluster.<id> has workload_identity_enabled false: Workload Identity is off, so pods get no projected token for Entra ID; every token exchange fails (AADSTS70021) and no mount gets a secret'),
+  'cluster-oidc-issuer-disabled': rule(
+    'error',
+    'a created cluster has oidc_issuer_enabled other than true',
+    'azurerm_kubernetes_cluster.<id> has oidc_issuer_enabled false: the OIDC issuer is off, so the cluster publishes no issuer that Entra ID can verify service-account tokens against; every token exchange fails (AADSTS70021) and no mount gets a secret',
+  ),
+  'cluster-workload-identity-disabled': rule(
+    'error',
+    'a created cluster has workload_identity_enabled other than true',
+    'azurerm_kubernetes_cluster.<id> has workload_identity_enabled false: Workload Identity is off, so pods get no projected token for Entra ID; every token exchange fails (AADSTS70021) and no mount gets a secret',
+  ),
 } as const satisfies CheckRules;
 
 /** Rotation */
 const ROTATION = {
-  'secrets-provider-addon-missing': rule('error', 'the cluster has no key_vault_secrets_provider block', 'azurerm_kubernetes_cluster.<id> has no key_vault_secrets_provider block: the Secrets Store CSI driver is not installed and every mount fails'),
-  'rotation-disabled': rule('warning', 'secret rotation is off on the add-on', 'azurerm_kubernetes_cluster.<id> has secret_rotation_enabled false: mounted files keep the version read at pod start until the pod restarts'),
-  'rotation-unverifiable': rule('warning', 'the cluster is a data source: rotation cannot be verified offline', 'data.azurerm_kubernetes_cluster.<id> is an existing cluster read from a data source: whether its Key Vault secrets provider rotates cannot be verified offline'),
+  'secrets-provider-addon-missing': rule(
+    'error',
+    'the cluster has no key_vault_secrets_provider block',
+    'azurerm_kubernetes_cluster.<id> has no key_vault_secrets_provider block: the Secrets Store CSI driver is not installed and every mount fails',
+  ),
+  'rotation-disabled': rule(
+    'warning',
+    'secret rotation is off on the add-on',
+    'azurerm_kubernetes_cluster.<id> has secret_rotation_enabled false: mounted files keep the version read at pod start until the pod restarts',
+  ),
+  'rotation-unverifiable': rule(
+    'warning',
+    'the cluster is a data source: rotation cannot be verified offline',
+    'data.azurerm_kubernetes_cluster.<id> is an existing cluster read from a data source: whether its Key Vault secrets provider rotates cannot be verified offline',
+  ),
 } as const satisfies CheckRules;
 
 /** Drift (`check --check-drift`, pipeline/drift.ts) */
@@ -121,7 +343,7 @@ const DRIFT = {
     'warning',
     'a YAML file in the manifests folder was not written by this tool, so it is not compared',
     "dist/dev/other-app.yaml: not written by this tool (not in .aks-keyvault-csi), so not compared: another app's manifest, or a stale or hand-added file",
-    'A shared folder (a GitOps checkout) may hold other apps\' manifests: nothing to do if it belongs to something else; otherwise delete it.',
+    "A shared folder (a GitOps checkout) may hold other apps' manifests: nothing to do if it belongs to something else; otherwise delete it.",
   ),
 } as const satisfies CheckRules;
 
@@ -209,7 +431,8 @@ sources) are checked at plan time by the stack's postconditions instead.`,
     { title: 'Rotation', rules: ROTATION, notes: "The clusters checked are those whose `oidc_issuer_url` the workloads' credentials reference." },
     {
       title: 'Drift (`check --check-drift`)',
-      intro: 'The manifests folder against a fresh render of the environment (its file, its outputs), for GitOps CI: a hand edit or a forgotten re-render fails the build.',
+      intro:
+        'The manifests folder against a fresh render of the environment (its file, its outputs), for GitOps CI: a hand edit or a forgotten re-render fails the build.',
       rules: DRIFT,
     },
   ],

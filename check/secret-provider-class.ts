@@ -11,7 +11,6 @@ import type { Findings } from './finding';
 import type { K8sObject } from './manifests';
 import { isRecord, list, rec, show, str, truthy } from './values';
 
-
 export interface MountedObject {
   readonly name: string;
   readonly type: ObjectType;
@@ -78,10 +77,20 @@ const paramPath = (key: string) => `spec.parameters.${key}`;
 /** The API version and provider the driver serves. */
 function checkKind({ spc, out }: SpcLink, spec: Record<string, unknown>): void {
   if (spc.apiVersion !== SPC_API_VERSION) {
-    out.add('spc-api-version', spc.where('apiVersion'), `${spc.ref} uses apiVersion "${spc.apiVersion}"; v1alpha1 is deprecated`, `set apiVersion: ${SPC_API_VERSION}`);
+    out.add(
+      'spc-api-version',
+      spc.where('apiVersion'),
+      `${spc.ref} uses apiVersion "${spc.apiVersion}"; v1alpha1 is deprecated`,
+      `set apiVersion: ${SPC_API_VERSION}`,
+    );
   }
   if (str(spec['provider']) !== 'azure') {
-    out.add('spc-provider', spc.where('spec.provider'), `${spc.ref} has provider ${show(spec['provider'])}: the Azure Key Vault provider only serves "azure"`, 'set spec.provider: azure');
+    out.add(
+      'spc-provider',
+      spc.where('spec.provider'),
+      `${spc.ref} has provider ${show(spec['provider'])}: the Azure Key Vault provider only serves "azure"`,
+      'set spec.provider: azure',
+    );
   }
 }
 
@@ -89,7 +98,12 @@ function checkKind({ spc, out }: SpcLink, spec: Record<string, unknown>): void {
 function checkVault({ spc, params, ctx, out }: SpcLink): string | undefined {
   const keyvaultName = param(params, 'keyvaultName');
   if (keyvaultName === undefined) {
-    out.add('spc-keyvault-name', spc.where(paramPath('keyvaultName')), `${spc.ref} has no keyvaultName: the provider cannot know which vault to read`, 'set spec.parameters.keyvaultName to the vault name from the Terraform outputs');
+    out.add(
+      'spc-keyvault-name',
+      spc.where(paramPath('keyvaultName')),
+      `${spc.ref} has no keyvaultName: the provider cannot know which vault to read`,
+      'set spec.parameters.keyvaultName to the vault name from the Terraform outputs',
+    );
     return keyvaultName;
   }
   const lower = keyvaultName.toLowerCase();
@@ -130,12 +144,22 @@ function checkTenant({ spc, params, ctx, out }: SpcLink, keyvaultName: string | 
   const tenant = tenantID ?? tenantIdOld;
   const where = spc.where(paramPath(tenantID !== undefined ? 'tenantID' : 'tenantId'));
   if (tenant === undefined) {
-    out.add('spc-tenant-id', spc.where(paramPath('tenantID')), `${spc.ref} has no tenantID: the provider cannot get a token`, 'set spec.parameters.tenantID to the tenant id from the Terraform outputs');
+    out.add(
+      'spc-tenant-id',
+      spc.where(paramPath('tenantID')),
+      `${spc.ref} has no tenantID: the provider cannot get a token`,
+      'set spec.parameters.tenantID to the tenant id from the Terraform outputs',
+    );
     return tenant;
   }
   const stackTenant = keyvaultName !== undefined ? ctx.vaultTenants.get(keyvaultName.toLowerCase()) : undefined;
   if (stackTenant !== undefined && stackTenant.toLowerCase() !== tenant.toLowerCase()) {
-    out.add('spc-tenant-id', where, `${spc.ref} has tenantID "${tenant}" but the stack's vault "${keyvaultName}" is in tenant "${stackTenant}"`, `set spec.parameters.tenantID: ${stackTenant}`);
+    out.add(
+      'spc-tenant-id',
+      where,
+      `${spc.ref} has tenantID "${tenant}" but the stack's vault "${keyvaultName}" is in tenant "${stackTenant}"`,
+      `set spec.parameters.tenantID: ${stackTenant}`,
+    );
   }
   if (ctx.outputs && ctx.outputs.contract.tenantId.toLowerCase() !== tenant.toLowerCase()) {
     out.add(
@@ -200,7 +224,12 @@ type Malformed = (message: string) => void;
 function analyzeObjects({ spc, params, out }: SpcLink): AnalyzedObjects {
   const analyzed: AnalyzedObjects = { objects: [], files: new Set(), written: new Set(), histories: new Map() };
   const malformed: Malformed = (message) =>
-    out.add('spc-objects-malformed', spc.where('spec.parameters.objects'), `${spc.ref}: ${message}`, 'write objects as "array:" followed by one "- |" block per object, each a YAML mapping with objectName and objectType');
+    out.add(
+      'spc-objects-malformed',
+      spc.where('spec.parameters.objects'),
+      `${spc.ref}: ${message}`,
+      'write objects as "array:" followed by one "- |" block per object, each a YAML mapping with objectName and objectType',
+    );
   const array = objectsArray(params['objects'], malformed);
   const firstByFile = new Map<string, number>();
   array?.forEach((element, i) => {
@@ -305,20 +334,38 @@ function checkObjectFields({ spc, where, i, out }: ObjectAt, o: Record<string, u
   }
   const version = scalar(o['objectVersion']);
   if (version !== undefined) {
-    out.add('spc-object-version-pinned', where, `${spc.ref}: object "${name ?? '?'}" is pinned to version "${version}" and is never rotated`, 'remove objectVersion to follow the latest version');
+    out.add(
+      'spc-object-version-pinned',
+      where,
+      `${spc.ref}: object "${name ?? '?'}" is pinned to version "${version}" and is never rotated`,
+      'remove objectVersion to follow the latest version',
+    );
   }
   return { name, type };
 }
 
 /** The mounted file name: one the provider accepts, and not mounted by an earlier element. */
-function checkMountedFile({ spc, where, i, out }: ObjectAt, { file, alias, firstByFile }: { file: string; alias: string | undefined; firstByFile: Map<string, number> }): void {
+function checkMountedFile(
+  { spc, where, i, out }: ObjectAt,
+  { file, alias, firstByFile }: { file: string; alias: string | undefined; firstByFile: Map<string, number> },
+): void {
   const problem = fileNameProblem(file);
   if (problem) {
-    out.add('spc-file-name-invalid', where, `${spc.ref}: mounted file name "${file}" ${problem}; the provider fails the mount`, `set ${alias !== undefined ? 'objectAlias' : 'objectAlias (the file name)'} to a relative name without ".." and with elements of at most 255 bytes`);
+    out.add(
+      'spc-file-name-invalid',
+      where,
+      `${spc.ref}: mounted file name "${file}" ${problem}; the provider fails the mount`,
+      `set ${alias !== undefined ? 'objectAlias' : 'objectAlias (the file name)'} to a relative name without ".." and with elements of at most 255 bytes`,
+    );
   }
   const first = firstByFile.get(file);
   if (first !== undefined) {
-    out.add('spc-file-name-duplicate', where, `${spc.ref}: array[${i}] mounts file "${file}", already mounted by array[${first}]; one overwrites the other`, 'give each object a distinct objectAlias');
+    out.add(
+      'spc-file-name-duplicate',
+      where,
+      `${spc.ref}: array[${i}] mounts file "${file}", already mounted by array[${first}]; one overwrites the other`,
+      'give each object a distinct objectAlias',
+    );
   } else {
     firstByFile.set(file, i);
   }
@@ -345,7 +392,13 @@ function analyzeSecretObjects({ spc, out }: SpcLink, raw: unknown, mount: MountF
     const e = rec(entry);
     const secretName = str(e['secretName']);
     if (secretName) secrets.add(secretName);
-    const at: SecretObjectAt = { spc, path: `spec.secretObjects[${i}]`, label: secretName ? `secretObjects "${secretName}"` : `secretObjects[${i}]`, mount, out };
+    const at: SecretObjectAt = {
+      spc,
+      path: `spec.secretObjects[${i}]`,
+      label: secretName ? `secretObjects "${secretName}"` : `secretObjects[${i}]`,
+      mount,
+      out,
+    };
     checkSecretObject(at, e);
   });
   return secrets;
@@ -355,11 +408,21 @@ function analyzeSecretObjects({ spc, out }: SpcLink, raw: unknown, mount: MountF
 function checkSecretObject(at: SecretObjectAt, e: Record<string, unknown>): void {
   const { spc, path, label, out } = at;
   if (!str(e['secretName'])) {
-    out.add('secret-object-malformed', spc.where(`${path}.secretName`), `${spc.ref}: ${label} has no secretName`, 'set secretName to the name of the Kubernetes Secret to create');
+    out.add(
+      'secret-object-malformed',
+      spc.where(`${path}.secretName`),
+      `${spc.ref}: ${label} has no secretName`,
+      'set secretName to the name of the Kubernetes Secret to create',
+    );
   }
   const type = str(e['type']);
   if (!type) {
-    out.add('secret-object-type-missing', spc.where(`${path}.type`), `${spc.ref}: ${label} has no type; the driver silently skips it and no Secret is created`, 'set type, e.g. Opaque or kubernetes.io/tls');
+    out.add(
+      'secret-object-type-missing',
+      spc.where(`${path}.type`),
+      `${spc.ref}: ${label} has no type; the driver silently skips it and no Secret is created`,
+      'set type, e.g. Opaque or kubernetes.io/tls',
+    );
   }
   const data = e['data'];
   if (!Array.isArray(data) || data.length === 0) {
@@ -375,10 +438,20 @@ function checkSecretData({ spc, path, label, mount, out }: SecretObjectAt, d: Re
   const objectName = str(d['objectName']);
   const key = str(d['key']);
   if (!objectName || !key) {
-    out.add('secret-object-malformed', spc.where(`${path}.data[${j}]`), `${spc.ref}: ${label} data[${j}] needs both objectName and key`, 'set objectName (a mounted file name) and key (the Secret key)');
+    out.add(
+      'secret-object-malformed',
+      spc.where(`${path}.data[${j}]`),
+      `${spc.ref}: ${label} data[${j}] needs both objectName and key`,
+      'set objectName (a mounted file name) and key (the Secret key)',
+    );
   }
   if (key && !SECRET_KEY_RULE.test(key)) {
-    out.add('secret-object-key-invalid', spc.where(`${path}.data[${j}].key`), `${spc.ref}: ${label} data[${j}] has key "${key}", which the API server refuses in a Secret`, SECRET_KEY_RULE.fix);
+    out.add(
+      'secret-object-key-invalid',
+      spc.where(`${path}.data[${j}].key`),
+      `${spc.ref}: ${label} data[${j}] has key "${key}", which the API server refuses in a Secret`,
+      SECRET_KEY_RULE.fix,
+    );
   }
   const history = objectName ? mount.histories.get(objectName) : undefined;
   if (objectName && history !== undefined) {

@@ -99,6 +99,9 @@ export class TerraformIndex {
   static dependsOn(body: Json): string[] {
     const v = body['depends_on'];
     if (!Array.isArray(v)) return [];
-    return v.map((d) => str(d)).filter((d): d is string => d !== undefined).map((d) => d.replace(/^\$\{(.*)\}$/s, '$1'));
+    return v
+      .map((d) => str(d))
+      .filter((d): d is string => d !== undefined)
+      .map((d) => d.replace(/^\$\{(.*)\}$/s, '$1'));
   }
 }

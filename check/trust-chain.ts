@@ -39,7 +39,6 @@ export interface SynthesizedInput {
   readonly outputs?: { readonly file: string; readonly contract: unknown };
 }
 
-
 const T = {
   identity: 'azurerm_user_assigned_identity',
   credential: 'azurerm_federated_identity_credential',
@@ -47,7 +46,6 @@ const T = {
   cluster: 'azurerm_kubernetes_cluster',
   vault: 'azurerm_key_vault',
 } as const;
-
 
 interface Credential {
   readonly block: TfBlock;
@@ -97,7 +95,18 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
 
   const spcContext = { vaultNames: literalVaultNames(vaults), vaultTenants: literalVaultTenants(vaults), outputs };
   const analyze = memoize((spc: K8sObject) => analyzeSecretProviderClass(spc, spcContext, out));
-  const chain: Chain = { tf, mf, out, outputs, outputPath: tfOutput?.path, outputWorkloads: rec(rec(tfOutput?.value)['workloads']), vaults, credentials, roleAssignments, analyze };
+  const chain: Chain = {
+    tf,
+    mf,
+    out,
+    outputs,
+    outputPath: tfOutput?.path,
+    outputWorkloads: rec(rec(tfOutput?.value)['workloads']),
+    vaults,
+    credentials,
+    roleAssignments,
+    analyze,
+  };
 
   const usedSubjects = new Set<string>();
   const clusters = new Set<string>();
@@ -121,7 +130,15 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
   }
 
   // Rotation: the clusters the workloads' credentials trust, else every cluster in the stack.
-  const checked = clusters.size > 0 ? [...clusters].sort().map((a) => tf.get(a)).filter((b): b is TfBlock => b !== undefined) : usedSubjects.size > 0 || terraformOnly ? tf.ofType(T.cluster) : [];
+  const checked =
+    clusters.size > 0
+      ? [...clusters]
+          .sort()
+          .map((a) => tf.get(a))
+          .filter((b): b is TfBlock => b !== undefined)
+      : usedSubjects.size > 0 || terraformOnly
+        ? tf.ofType(T.cluster)
+        : [];
   for (const cluster of checked) {
     checkClusterIdentity(tf, cluster, out);
     checkRotation(tf, cluster, out);
@@ -148,7 +165,12 @@ function checkStackOutput(tf: TerraformIndex, outputs: ReadOutputs | undefined, 
     accepted = undefined;
   }
   if (!tfOutput) {
-    out.add('output-missing', tf.where('output'), `${tf.file} has no output "${OUTPUT_NAME}": the chart cannot learn client ids, tenant or vault`, `synthesize the stack with this project's version, which writes output "${OUTPUT_NAME}"`);
+    out.add(
+      'output-missing',
+      tf.where('output'),
+      `${tf.file} has no output "${OUTPUT_NAME}": the chart cannot learn client ids, tenant or vault`,
+      `synthesize the stack with this project's version, which writes output "${OUTPUT_NAME}"`,
+    );
   }
   return accepted;
 }
@@ -216,7 +238,16 @@ function checkWorkload(chain: Chain, workload: K8sObject): { subject: string; cl
     ...list(pod.spec['initContainers']).map((c, i) => ({ c: rec(c), path: `${pod.path}.initContainers[${i}]` })),
     ...list(pod.spec['containers']).map((c, i) => ({ c: rec(c), path: `${pod.path}.containers[${i}]` })),
   ];
-  const link: WorkloadLink = { chain, workload, podPath: pod.path, ns: workload.namespace, saName, saPath, sa: findServiceAccount(chain, { workload, saName, saPath }), containers };
+  const link: WorkloadLink = {
+    chain,
+    workload,
+    podPath: pod.path,
+    ns: workload.namespace,
+    saName,
+    saPath,
+    sa: findServiceAccount(chain, { workload, saName, saPath }),
+    containers,
+  };
 
   const mounted: SpcInfo[] = [];
   for (const { v, i } of volumes) {
@@ -241,8 +272,14 @@ function findServiceAccount({ mf, out }: Chain, { workload, saName, saPath }: { 
   const ns = workload.namespace;
   const sa = mf.find('ServiceAccount', ns, saName);
   if (!sa) {
-    const elsewhere = mf.ofKind('ServiceAccount').filter((s) => s.name === saName).map((s) => s.namespace);
-    const inNs = mf.ofKind('ServiceAccount').filter((s) => s.namespace === ns).map((s) => s.name);
+    const elsewhere = mf
+      .ofKind('ServiceAccount')
+      .filter((s) => s.name === saName)
+      .map((s) => s.namespace);
+    const inNs = mf
+      .ofKind('ServiceAccount')
+      .filter((s) => s.namespace === ns)
+      .map((s) => s.name);
     out.add(
       'service-account-missing',
       workload.where(saPath),
@@ -300,8 +337,16 @@ function readOutputs(o: SynthesizedInput['outputs'], out: Findings): ReadOutputs
     return { file: o.file, contract: parsed.data };
   }
   for (const issue of parsed.error.issues.slice(0, 10)) {
-    const path = issue.path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`)).join('').replace(/^\./, '');
-    out.add('outputs-contract-invalid', at(o.file, `${OUTPUT_NAME}${path ? `.${path}` : ''}`), `${o.file}: ${issue.message}; client id, tenant and vault cannot be compared against it`, 'pass the file written by "cdktf deploy --outputs-file" or "terraform output -json" for this environment');
+    const path = issue.path
+      .map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`))
+      .join('')
+      .replace(/^\./, '');
+    out.add(
+      'outputs-contract-invalid',
+      at(o.file, `${OUTPUT_NAME}${path ? `.${path}` : ''}`),
+      `${o.file}: ${issue.message}; client id, tenant and vault cannot be compared against it`,
+      'pass the file written by "cdktf deploy --outputs-file" or "terraform output -json" for this environment',
+    );
   }
   return undefined;
 }
@@ -330,7 +375,12 @@ function checkCredential(tf: TerraformIndex, b: TfBlock, out: Findings): Credent
 
   const audience = b.body['audience'];
   if (!Array.isArray(audience) || audience.length !== 1 || audience[0] !== WORKLOAD_IDENTITY_AUDIENCE) {
-    out.add('federated-credential-audience', tf.where(`${b.path}.audience`), `${b.address} has audience ${show(audience)}; workload identity tokens carry exactly "${WORKLOAD_IDENTITY_AUDIENCE}"`, `set audience to ["${WORKLOAD_IDENTITY_AUDIENCE}"]`);
+    out.add(
+      'federated-credential-audience',
+      tf.where(`${b.path}.audience`),
+      `${b.address} has audience ${show(audience)}; workload identity tokens carry exactly "${WORKLOAD_IDENTITY_AUDIENCE}"`,
+      `set audience to ["${WORKLOAD_IDENTITY_AUDIENCE}"]`,
+    );
   }
 
   const parentRef = parseRef(b.body['parent_id']);
@@ -445,7 +495,12 @@ function checkDuplicateRoleAssignments(tf: TerraformIndex, roleAssignments: read
     if (principal === undefined || role === undefined || scope === undefined) continue;
     const ref = parseRef(scope);
     // A reference names a resource exactly; a literal id (GUID) compares case-insensitively.
-    const key = roleAssignmentKey({ principal: parseRef(principal) ? principal : principal.toLowerCase(), role, scopeBase: ref ? `\${${ref.address}.${ref.attr}}` : '', scopePath: ref ? ref.suffix : scope });
+    const key = roleAssignmentKey({
+      principal: parseRef(principal) ? principal : principal.toLowerCase(),
+      role,
+      scopeBase: ref ? `\${${ref.address}.${ref.attr}}` : '',
+      scopePath: ref ? ref.suffix : scope,
+    });
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, ra);
@@ -481,7 +536,12 @@ function checkVolume(link: WorkloadLink, v: Json, i: number): K8sObject | undefi
   const name = str(v['name']) ?? '';
   const csi = rec(v['csi']);
   if (csi['readOnly'] !== true) {
-    out.add('csi-volume-not-read-only', workload.where(`${vpath}.csi.readOnly`), `${workload.ref}: CSI volume "${name}" has readOnly ${show(csi['readOnly'])}; the driver rejects the mount ("Readonly is not true in request")`, `set ${vpath}.csi.readOnly: true`);
+    out.add(
+      'csi-volume-not-read-only',
+      workload.where(`${vpath}.csi.readOnly`),
+      `${workload.ref}: CSI volume "${name}" has readOnly ${show(csi['readOnly'])}; the driver rejects the mount ("Readonly is not true in request")`,
+      `set ${vpath}.csi.readOnly: true`,
+    );
   }
   const attrs = rec(csi['volumeAttributes']);
   checkVolumeAttributes(link, vpath, attrs);
@@ -518,7 +578,12 @@ function checkVolumeMounts({ workload, chain, containers }: WorkloadLink, vpath:
       const mpath = `${path}.volumeMounts[${j}]`;
       const container = str(c['name']) ?? path;
       if (mount['readOnly'] !== true) {
-        out.add('csi-mount-not-read-only', workload.where(`${mpath}.readOnly`), `${workload.ref}: container "${container}" mounts CSI volume "${name}" without readOnly: true`, `set ${mpath}.readOnly: true`);
+        out.add(
+          'csi-mount-not-read-only',
+          workload.where(`${mpath}.readOnly`),
+          `${workload.ref}: container "${container}" mounts CSI volume "${name}" without readOnly: true`,
+          `set ${mpath}.readOnly: true`,
+        );
       }
       for (const key of ['subPath', 'subPathExpr'] as const) {
         if (mount[key] !== undefined && mount[key] !== '') {
@@ -533,20 +598,36 @@ function checkVolumeMounts({ workload, chain, containers }: WorkloadLink, vpath:
     });
   }
   if (mountCount === 0) {
-    out.add('csi-volume-not-mounted', workload.where(vpath), `${workload.ref}: no container mounts CSI volume "${name}"`, 'add a read-only volumeMount of it to the container that reads the secrets, or remove the volume');
+    out.add(
+      'csi-volume-not-mounted',
+      workload.where(vpath),
+      `${workload.ref}: no container mounts CSI volume "${name}"`,
+      'add a read-only volumeMount of it to the container that reads the secrets, or remove the volume',
+    );
   }
 }
 
 /** The SecretProviderClass the volume names, in the pod's namespace; reported when it is not there. */
-function volumeSecretProviderClass({ workload, chain }: WorkloadLink, { vpath, name, spcName }: { vpath: string; name: string; spcName: string | undefined }): K8sObject | undefined {
+function volumeSecretProviderClass(
+  { workload, chain }: WorkloadLink,
+  { vpath, name, spcName }: { vpath: string; name: string; spcName: string | undefined },
+): K8sObject | undefined {
   const { mf, out } = chain;
   if (!spcName) {
-    out.add('secret-provider-class-missing', workload.where(`${vpath}.csi.volumeAttributes.secretProviderClass`), `${workload.ref}: CSI volume "${name}" names no secretProviderClass`, 'set volumeAttributes.secretProviderClass to the SecretProviderClass name');
+    out.add(
+      'secret-provider-class-missing',
+      workload.where(`${vpath}.csi.volumeAttributes.secretProviderClass`),
+      `${workload.ref}: CSI volume "${name}" names no secretProviderClass`,
+      'set volumeAttributes.secretProviderClass to the SecretProviderClass name',
+    );
     return undefined;
   }
   const spc = mf.find('SecretProviderClass', workload.namespace, spcName);
   if (!spc) {
-    const elsewhere = mf.ofKind('SecretProviderClass').filter((s) => s.name === spcName).map((s) => s.namespace);
+    const elsewhere = mf
+      .ofKind('SecretProviderClass')
+      .filter((s) => s.name === spcName)
+      .map((s) => s.namespace);
     out.add(
       'secret-provider-class-missing',
       workload.where(`${vpath}.csi.volumeAttributes.secretProviderClass`),
@@ -569,7 +650,9 @@ function checkEnvFromSyncedSecrets({ workload, containers, chain }: WorkloadLink
   );
   if (synced.size === 0) return;
   const annotations = rec(rec(workload.body['metadata'])['annotations']);
-  const reloader = Object.entries(annotations).some(([k, v]) => k.endsWith('reloader.stakater.com/reload') || (k.endsWith('reloader.stakater.com/auto') && String(v) === 'true'));
+  const reloader = Object.entries(annotations).some(
+    ([k, v]) => k.endsWith('reloader.stakater.com/reload') || (k.endsWith('reloader.stakater.com/auto') && String(v) === 'true'),
+  );
   if (reloader) return;
   const warn = (path: string, container: string, what: string, secret: string) =>
     out.add(
@@ -687,7 +770,10 @@ function checkClientIds({ sa, annotation, spcs, expected }: ClientIds, out: Find
 /** Each mounted object readable by a role assignment of the workload's identities on its vault. */
 function checkRoles({ tf, roleAssignments, vaults, out }: Chain, identities: readonly string[], spcs: readonly SpcInfo[]): void {
   for (const spc of spcs) {
-    const named = vaults.filter((v) => typeof v.body['name'] === 'string' && spc.keyvaultName !== undefined && (v.body['name'] as string).toLowerCase() === spc.keyvaultName.toLowerCase());
+    const named = vaults.filter(
+      (v) =>
+        typeof v.body['name'] === 'string' && spc.keyvaultName !== undefined && (v.body['name'] as string).toLowerCase() === spc.keyvaultName.toLowerCase(),
+    );
     const vaultAddresses = new Set((named.length > 0 ? named : vaults).map((v) => v.address));
     const grants = roleAssignments
       .map((ra) => ({ ra, principal: parseRef(ra.body['principal_id']), scope: parseRef(ra.body['scope']), role: str(ra.body['role_definition_name']) }))
@@ -726,8 +812,18 @@ function covers(role: string | undefined, scopeSuffix: string, o: MountedObject)
 function checkClusterIdentity(tf: TerraformIndex, cluster: TfBlock, out: Findings): void {
   if (cluster.data) return;
   const checks = [
-    ['oidc_issuer_enabled', 'cluster-oidc-issuer-disabled', 'the OIDC issuer is off, so the cluster publishes no issuer that Entra ID can verify service-account tokens against', 'cluster.oidcIssuer: true'],
-    ['workload_identity_enabled', 'cluster-workload-identity-disabled', 'Workload Identity is off, so pods get no projected token for Entra ID', 'cluster.workloadIdentity: true'],
+    [
+      'oidc_issuer_enabled',
+      'cluster-oidc-issuer-disabled',
+      'the OIDC issuer is off, so the cluster publishes no issuer that Entra ID can verify service-account tokens against',
+      'cluster.oidcIssuer: true',
+    ],
+    [
+      'workload_identity_enabled',
+      'cluster-workload-identity-disabled',
+      'Workload Identity is off, so pods get no projected token for Entra ID',
+      'cluster.workloadIdentity: true',
+    ],
   ] as const;
   for (const [attribute, rule, why, field] of checks) {
     const value = cluster.body[attribute];

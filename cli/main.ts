@@ -28,7 +28,9 @@ export interface CommandContext {
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('aks-keyvault-csi')
-    .description('Key Vault secrets in AKS pods via Workload Identity and the Secrets Store CSI driver: Terraform for Azure (cdktf) and GitOps manifests (cdk8s) from one environment file')
+    .description(
+      'Key Vault secrets in AKS pods via Workload Identity and the Secrets Store CSI driver: Terraform for Azure (cdktf) and GitOps manifests (cdk8s) from one environment file',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'machine-readable results on stdout', false)
     .option('-q, --quiet', 'print only warnings and errors', false)
@@ -113,7 +115,12 @@ function jsonRequested(argv: readonly string[]): boolean {
 
 /** A commander usage error ("error: unknown option '--bogus'\n(Did you mean --out?)") as a problem of the command line. */
 function usageProblem(e: CommanderError): InputProblem {
-  const message = e.message.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  const message = e.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ');
   return { file: 'command line', path: '', message: `${message}: see "aks-keyvault-csi --help"` };
 }
 

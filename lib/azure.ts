@@ -138,7 +138,6 @@ export function keyVaultScopeSegment(type: ObjectType): 'secrets' | 'keys' | 'ce
 /** A GUID such as a subscription, tenant or client id. */
 export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-
 /**
  * Key Vault name as Azure enforces it. azurerm 4.55's `VaultName` checks only 3-24 characters of
  * `[a-zA-Z0-9-]`; the first-letter, last-character and "--" rules reach azurerm only in 4.68, so

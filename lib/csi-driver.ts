@@ -33,14 +33,24 @@ export const MAX_PATH_BYTES = 4096;
 export const MOUNT_PATH_RULES: readonly Rule<string>[] = [
   predicateRule('mounted file name', (v) => v.trim() !== '', 'must not be empty', AZURE_VALIDATE_FILE_NAME),
   predicateRule('mounted file name', (v) => !v.startsWith('/'), 'must be a relative path (no leading "/")', AZURE_VALIDATE_FILE_NAME),
-  predicateRule('mounted file name', (v) => !v.includes('..'), 'must not contain ".." anywhere (the provider refuses "db..password" too)', `${AZURE_VALIDATE_FILE_NAME}: strings.Contains(fileName, "..")`),
+  predicateRule(
+    'mounted file name',
+    (v) => !v.includes('..'),
+    'must not contain ".." anywhere (the provider refuses "db..password" too)',
+    `${AZURE_VALIDATE_FILE_NAME}: strings.Contains(fileName, "..")`,
+  ),
   predicateRule(
     'mounted file name',
     (v) => v.split('/').every((e) => utf8Length(e) <= MAX_FILE_NAME_BYTES),
     `must have path elements of at most ${MAX_FILE_NAME_BYTES} bytes (UTF-8; "é" counts 2)`,
     `${DRIVER_VALIDATE_PATH}: maxFileNameLength`,
   ),
-  predicateRule('mounted file name', (v) => utf8Length(v) <= MAX_PATH_BYTES, `must be at most ${MAX_PATH_BYTES} bytes long`, `${DRIVER_VALIDATE_PATH}: maxPathLength`),
+  predicateRule(
+    'mounted file name',
+    (v) => utf8Length(v) <= MAX_PATH_BYTES,
+    `must be at most ${MAX_PATH_BYTES} bytes long`,
+    `${DRIVER_VALIDATE_PATH}: maxPathLength`,
+  ),
 ];
 
 /**
@@ -50,8 +60,18 @@ export const MOUNT_PATH_RULES: readonly Rule<string>[] = [
  */
 export const MOUNT_FILE_NAME_RULES: readonly Rule<string>[] = [
   ...MOUNT_PATH_RULES,
-  predicateRule('mounted file name', (v) => !v.includes('/') && v !== '.', 'must be one file name: no "/" and not "."', `${DRIVER_VALIDATE_PATH} (a nested name is a folder); project rule`),
-  predicateRule('mounted file name', (v) => v === v.trim() && !v.includes('\0'), 'must not start or end with whitespace (the provider trims it)', 'Azure/secrets-store-csi-driver-provider-azure pkg/provider/provider.go (formatKeyVaultObject trims every field)'),
+  predicateRule(
+    'mounted file name',
+    (v) => !v.includes('/') && v !== '.',
+    'must be one file name: no "/" and not "."',
+    `${DRIVER_VALIDATE_PATH} (a nested name is a folder); project rule`,
+  ),
+  predicateRule(
+    'mounted file name',
+    (v) => v === v.trim() && !v.includes('\0'),
+    'must not start or end with whitespace (the provider trims it)',
+    'Azure/secrets-store-csi-driver-provider-azure pkg/provider/provider.go (formatKeyVaultObject trims every field)',
+  ),
 ];
 
 /** The first rule a mounted path breaks, or undefined. */
@@ -92,22 +112,36 @@ export const TLS_SECRET_KEY_RULE = predicateRule(
   'kubernetes.io/tls key',
   (v: string) => (TLS_SECRET_KEYS as readonly string[]).includes(v),
   'a kubernetes.io/tls Secret takes only the keys "tls.crt" and "tls.key"',
-  'kubernetes-sigs/secrets-store-csi-driver pkg/util/secretutil/secret.go (GetCertPart: "Only \'tls.key\' and \'tls.crt\' are supported")',
+  "kubernetes-sigs/secrets-store-csi-driver pkg/util/secretutil/secret.go (GetCertPart: \"Only 'tls.key' and 'tls.crt' are supported\")",
 );
 
 /** The label the driver sets on every Secret it syncs (and overwrites if given). */
 export const DRIVER_MANAGED_LABEL = 'secrets-store.csi.k8s.io/managed';
 
 /** Keys the Azure provider reads in an `objects` element; anything else is silently ignored. */
-export const KNOWN_OBJECT_KEYS = ['objectName', 'objectType', 'objectAlias', 'objectVersion', 'objectVersionHistory', 'objectFormat', 'objectEncoding', 'filePermission'] as const;
+export const KNOWN_OBJECT_KEYS = [
+  'objectName',
+  'objectType',
+  'objectAlias',
+  'objectVersion',
+  'objectVersionHistory',
+  'objectFormat',
+  'objectEncoding',
+  'filePermission',
+] as const;
 
 /** Secret types the driver can sync to (`secretObjects[].type`). */
-export const SYNCED_SECRET_TYPES = ['Opaque', 'kubernetes.io/tls', 'kubernetes.io/dockerconfigjson', 'kubernetes.io/basic-auth', 'kubernetes.io/ssh-auth'] as const;
+export const SYNCED_SECRET_TYPES = [
+  'Opaque',
+  'kubernetes.io/tls',
+  'kubernetes.io/dockerconfigjson',
+  'kubernetes.io/basic-auth',
+  'kubernetes.io/ssh-auth',
+] as const;
 export type SyncedSecretType = (typeof SYNCED_SECRET_TYPES)[number];
 
 /** The driver's default `--rotation-poll-interval` (the AKS add-on's `secret_rotation_interval`). */
 export const DEFAULT_ROTATION_INTERVAL = '2m';
-
 
 // ---------------------------------------------------------------------------------------------
 // Rotation: two models, told apart by the driver's version (its image tag)
@@ -146,7 +180,10 @@ export const FAILED_MOUNT_REASON = 'FailedMount';
  */
 export const KUBELET_SYNC_FREQUENCY_SECONDS = 60;
 export const KUBELET_RESYNC_JITTER_FACTOR = 0.5;
-export const REPUBLISH_PERIOD_SECONDS = { min: KUBELET_SYNC_FREQUENCY_SECONDS, max: KUBELET_SYNC_FREQUENCY_SECONDS * (1 + KUBELET_RESYNC_JITTER_FACTOR) } as const;
+export const REPUBLISH_PERIOD_SECONDS = {
+  min: KUBELET_SYNC_FREQUENCY_SECONDS,
+  max: KUBELET_SYNC_FREQUENCY_SECONDS * (1 + KUBELET_RESYNC_JITTER_FACTOR),
+} as const;
 
 /** A driver release as its image tag names it (`v1.5.3`, `v1.6.0-rc.1`). */
 export interface DriverVersion {

@@ -56,7 +56,12 @@ export interface DryRunOptions {
 /** `kubectl apply --dry-run=server --context CTX -f FILE...` and its decoded answer. */
 export function kubectlServerDryRun(options: DryRunOptions): KubectlRun {
   const args = ['apply', '--dry-run=server', '--context', options.context, ...options.files.flatMap((f) => ['-f', f])];
-  const r = spawnSync('kubectl', args, { encoding: 'utf8', env: options.env ?? process.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 });
+  const r = spawnSync('kubectl', args, {
+    encoding: 'utf8',
+    env: options.env ?? process.env,
+    timeout: options.timeoutMs ?? 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   if (r.error !== undefined) throw r.error;
   const accepted = r.stdout
     .split('\n')
@@ -67,18 +72,35 @@ export function kubectlServerDryRun(options: DryRunOptions): KubectlRun {
 
 /** Messages that say the cluster could not judge anything: cause → what to do. */
 const UNREACHABLE: readonly (readonly [RegExp, (m: RegExpExecArray) => string])[] = [
-  [/context "([^"]*)" does not exist|context was not found for specified context: (\S+)/, (m) => `context "${m[1] ?? m[2]}" is not in the kubeconfig: pass one that "kubectl config get-contexts" lists`],
+  [
+    /context "([^"]*)" does not exist|context was not found for specified context: (\S+)/,
+    (m) => `context "${m[1] ?? m[2]}" is not in the kubeconfig: pass one that "kubectl config get-contexts" lists`,
+  ],
   [/no configuration has been provided|invalid configuration/, () => 'no usable kubeconfig: set KUBECONFIG or fetch credentials with "az aks get-credentials"'],
-  [/Unable to connect to the server: (.*)/, (m) => `cannot reach the API server (${m[1]!.trim()}): a private cluster needs your VPN or a jump host; an authorized-IP cluster needs your IP allowed`],
-  [/failed to download openapi: (?:Get "[^"]*": )?(.*?)(?:; if you choose to ignore these errors.*)?$/, (m) => `cannot reach the API server (${m[1]!.trim()}): is the cluster running, and the context the right one?`],
+  [
+    /Unable to connect to the server: (.*)/,
+    (m) => `cannot reach the API server (${m[1]!.trim()}): a private cluster needs your VPN or a jump host; an authorized-IP cluster needs your IP allowed`,
+  ],
+  [
+    /failed to download openapi: (?:Get "[^"]*": )?(.*?)(?:; if you choose to ignore these errors.*)?$/,
+    (m) => `cannot reach the API server (${m[1]!.trim()}): is the cluster running, and the context the right one?`,
+  ],
   [/The connection to the server (\S+) was refused/, (m) => `the API server ${m[1]} refused the connection: is the context the right one?`],
-  [/You must be logged in to the server|the server has asked for the client to provide credentials/, () => 'the API server rejected your credentials: run "az aks get-credentials" again (and "kubelogin convert-kubeconfig -l azurecli" for Entra ID clusters)'],
-  [/forbidden: User "([^"]*)" cannot (\w+) resource "([^"]*)"/, (m) => `your identity "${m[1]}" may not ${m[2]} ${m[3]} (Kubernetes RBAC): use a context allowed to create these objects (a dry run needs the same rights as an apply)`],
+  [
+    /You must be logged in to the server|the server has asked for the client to provide credentials/,
+    () => 'the API server rejected your credentials: run "az aks get-credentials" again (and "kubelogin convert-kubeconfig -l azurecli" for Entra ID clusters)',
+  ],
+  [
+    /forbidden: User "([^"]*)" cannot (\w+) resource "([^"]*)"/,
+    (m) =>
+      `your identity "${m[1]}" may not ${m[2]} ${m[3]} (Kubernetes RBAC): use a context allowed to create these objects (a dry run needs the same rights as an apply)`,
+  ],
   [/couldn't get current server API group list: (.*)/, (m) => `cannot read the API server's resource list (${m[1]!.trim()})`],
 ];
 
 /** `Error from server (Reason): error when creating "file": detail` and kubectl's own per-file errors. */
-const REFUSED = /^Error from server \(([^)]*)\): error when (?:creating|applying patch|patching|retrieving current configuration of|replacing)[^"]*"([^"]*)"(?: from server for: "([^"]*)")?: (.*)$/;
+const REFUSED =
+  /^Error from server \(([^)]*)\): error when (?:creating|applying patch|patching|retrieving current configuration of|replacing)[^"]*"([^"]*)"(?: from server for: "([^"]*)")?: (.*)$/;
 /** `kubectl apply` on an object that exists prints the patch over several lines, then `for: "file": detail`. */
 const PATCH_START = /^Error from server \(([^)]*)\): error when applying patch:$/;
 const PATCH_END = /^for: "([^"]*)": (?:error when \w+ "[^"]*": )?(.*)$/;
@@ -88,7 +110,10 @@ const CLIENT_INVALID = /^error validating "([^"]*)": error validating data: (?!f
 const WARNING = /^Warning: (.*)$/;
 
 /** Decodes kubectl's stderr into refusals of files, server warnings, or one reason the cluster could not judge. Pure. */
-export function decodeKubectlErrors(stderr: string, createdNamespaces: readonly string[]): { readonly diagnostics: KubectlDiagnostic[]; readonly unreachable?: string } {
+export function decodeKubectlErrors(
+  stderr: string,
+  createdNamespaces: readonly string[],
+): { readonly diagnostics: KubectlDiagnostic[]; readonly unreachable?: string } {
   const diagnostics: KubectlDiagnostic[] = [];
   const unknown: string[] = [];
   let patchReason: string | undefined;
@@ -105,7 +130,13 @@ export function decodeKubectlErrors(stderr: string, createdNamespaces: readonly 
       if (!end) continue; // the patch, "to:", "Resource:", "Name:" lines
       const reason = patchReason;
       patchReason = undefined;
-      diagnostics.push({ severity: 'error', file: end[1]!, ...positionOf(end[1]!, end[2]!), summary: `rejected by the API server (${reason})`, detail: end[2]! });
+      diagnostics.push({
+        severity: 'error',
+        file: end[1]!,
+        ...positionOf(end[1]!, end[2]!),
+        summary: `rejected by the API server (${reason})`,
+        detail: end[2]!,
+      });
       continue;
     }
     const refused = REFUSED.exec(line);
@@ -113,7 +144,12 @@ export function decodeKubectlErrors(stderr: string, createdNamespaces: readonly 
       const [, reason, file, , detail] = refused;
       const pending = /namespaces "([^"]*)" not found/.exec(detail!)?.[1];
       if (pending !== undefined && createdNamespaces.includes(pending)) {
-        diagnostics.push({ severity: 'warning', file: file!, summary: 'not checked', detail: `namespace "${pending}" is created by these manifests and does not exist yet (a server dry run persists nothing): validate again after the first apply` });
+        diagnostics.push({
+          severity: 'warning',
+          file: file!,
+          summary: 'not checked',
+          detail: `namespace "${pending}" is created by these manifests and does not exist yet (a server dry run persists nothing): validate again after the first apply`,
+        });
         continue;
       }
       if (/forbidden: User "/.test(detail!)) {
@@ -125,7 +161,12 @@ export function decodeKubectlErrors(stderr: string, createdNamespaces: readonly 
     }
     const noKind = NO_KIND.exec(line);
     if (noKind) {
-      diagnostics.push({ severity: 'error', file: noKind[3]!, summary: 'rejected by the API server (no such kind)', detail: `${noKind[4]}: the cluster lacks this CRD (SecretProviderClass comes with the secrets-provider add-on)` });
+      diagnostics.push({
+        severity: 'error',
+        file: noKind[3]!,
+        summary: 'rejected by the API server (no such kind)',
+        detail: `${noKind[4]}: the cluster lacks this CRD (SecretProviderClass comes with the secrets-provider add-on)`,
+      });
       continue;
     }
     const invalid = CLIENT_INVALID.exec(line);

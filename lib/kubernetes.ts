@@ -402,7 +402,21 @@ export interface PodSecurityCheck extends Rule<PodSpecView> {
 }
 
 const containersOf = (pod: PodSpecView): readonly ContainerView[] => [...(pod.initContainers ?? []), ...pod.containers];
-const BASELINE_CAPABILITIES = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
+const BASELINE_CAPABILITIES = [
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+];
 const RESTRICTED_VOLUME_SOURCES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 const seccompOk = (type: string | undefined) => type === 'RuntimeDefault' || type === 'Localhost';
 
@@ -442,7 +456,12 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
     (p) => (p.volumes ?? []).every((v) => Object.keys(v).some((k) => RESTRICTED_VOLUME_SOURCES.includes(k))),
     `mount only ${RESTRICTED_VOLUME_SOURCES.join(', ')} volumes`,
   ),
-  check('allowPrivilegeEscalation', 'restricted', (p) => containersOf(p).every((c) => c.securityContext?.allowPrivilegeEscalation === false), 'set allowPrivilegeEscalation: false'),
+  check(
+    'allowPrivilegeEscalation',
+    'restricted',
+    (p) => containersOf(p).every((c) => c.securityContext?.allowPrivilegeEscalation === false),
+    'set allowPrivilegeEscalation: false',
+  ),
   check(
     'runAsNonRoot',
     'restricted',
@@ -453,7 +472,12 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
     },
     'set runAsNonRoot: true',
   ),
-  check('runAsUser', 'restricted', (p) => p.securityContext?.runAsUser !== 0 && containersOf(p).every((c) => c.securityContext?.runAsUser !== 0), 'run as a non-zero user id'),
+  check(
+    'runAsUser',
+    'restricted',
+    (p) => p.securityContext?.runAsUser !== 0 && containersOf(p).every((c) => c.securityContext?.runAsUser !== 0),
+    'run as a non-zero user id',
+  ),
   check(
     'seccompProfile_restricted',
     'restricted',
@@ -469,7 +493,12 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
   check(
     'capabilities_restricted',
     'restricted',
-    (p) => containersOf(p).every((c) => (c.securityContext?.capabilities?.drop ?? []).includes('ALL') && (c.securityContext?.capabilities?.add ?? []).every((cap) => cap === 'NET_BIND_SERVICE')),
+    (p) =>
+      containersOf(p).every(
+        (c) =>
+          (c.securityContext?.capabilities?.drop ?? []).includes('ALL') &&
+          (c.securityContext?.capabilities?.add ?? []).every((cap) => cap === 'NET_BIND_SERVICE'),
+      ),
     'drop ALL capabilities (add back at most NET_BIND_SERVICE)',
   ),
 ];
@@ -519,7 +548,8 @@ export const ARGOCD_PROJECT_RULE: Rule<string> = {
   ...DNS1123_SUBDOMAIN_RULE,
   subject: 'Argo CD project',
   fix: 'use the name of an Argo CD AppProject (a DNS-1123 name: lower-case letters, digits, "-" and ".", at most 253), e.g. "default"',
-  source: 'argoproj/argo-cd pkg/apis/application/v1alpha1/types.go (ApplicationSpec.Project names an AppProject); kubernetes/apiextensions-apiserver (custom resource names are DNS-1123 subdomains)',
+  source:
+    'argoproj/argo-cd pkg/apis/application/v1alpha1/types.go (ApplicationSpec.Project names an AppProject); kubernetes/apiextensions-apiserver (custom resource names are DNS-1123 subdomains)',
 };
 
 /** A folder inside the GitOps repository: relative, never above its root. */

@@ -162,7 +162,14 @@ function readHolder(file: string): LockHolder | 'gone' | undefined {
   try {
     const h = JSON.parse(text) as Partial<LockHolder>;
     if (typeof h.pid === 'number' && typeof h.host === 'string' && typeof h.token === 'string') {
-      return { pid: h.pid, host: h.host, command: String(h.command ?? '?'), since: String(h.since ?? '?'), token: h.token, ...(typeof h.start === 'string' ? { start: h.start } : {}) };
+      return {
+        pid: h.pid,
+        host: h.host,
+        command: String(h.command ?? '?'),
+        since: String(h.since ?? '?'),
+        token: h.token,
+        ...(typeof h.start === 'string' ? { start: h.start } : {}),
+      };
     }
   } catch {
     // Not ours, or cut short: treated as held, and the message says how to remove it.

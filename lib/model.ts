@@ -147,7 +147,6 @@ export function identityName(environment: string, key: string): string {
   return `id-${environment}-${key}`;
 }
 
-
 /**
  * Federated credential name: `fc_<namespace>_<serviceAccount>` with `.` written as `_`.
  * Azure allows letters, digits, `-` and `_`; Kubernetes names never contain `_`, so the
@@ -161,7 +160,6 @@ export function federatedCredentialName(namespace: string, serviceAccount: strin
   const hash = createHash('sha256').update(serviceAccountSubject(namespace, serviceAccount)).digest('hex').slice(0, 10);
   return `${name.slice(0, FEDERATED_CREDENTIAL_NAME_MAX - hash.length - 1)}-${hash}`;
 }
-
 
 /** Derives the model of a validated environment. Pure: same input, same output. */
 export function deriveEnvironment(name: string, file: string, config: EnvironmentConfig): EnvironmentModel {
@@ -259,10 +257,23 @@ export function createdNames(model: EnvironmentModel): NameClaim[] {
   const group = azure.resourceGroup.name;
   const out: NameClaim[] = [];
   if (azure.resourceGroup.create) {
-    out.push({ kind: 'resource group', name: group, ...where, path: ['azure', 'resourceGroup', 'name'], fix: 'give each environment its own group, or set azure.resourceGroup.create: false in one of them to share it' });
+    out.push({
+      kind: 'resource group',
+      name: group,
+      ...where,
+      path: ['azure', 'resourceGroup', 'name'],
+      fix: 'give each environment its own group, or set azure.resourceGroup.create: false in one of them to share it',
+    });
   }
   if (cluster.mode === 'create' && model.createdCluster !== undefined) {
-    out.push({ kind: 'AKS cluster', name: cluster.name, ...where, resourceGroup: group, path: ['cluster', 'name'], fix: 'give each environment its own cluster name, or set cluster.mode: existing in one of them to share the cluster' });
+    out.push({
+      kind: 'AKS cluster',
+      name: cluster.name,
+      ...where,
+      resourceGroup: group,
+      path: ['cluster', 'name'],
+      fix: 'give each environment its own cluster name, or set cluster.mode: existing in one of them to share the cluster',
+    });
     // The node resource group: AKS creates it, so it is never shared.
     out.push({
       kind: 'resource group',
@@ -273,7 +284,13 @@ export function createdNames(model: EnvironmentModel): NameClaim[] {
     });
   }
   if (keyVault.mode === 'create') {
-    out.push({ kind: 'Key Vault', name: keyVault.name, ...where, path: ['keyVault', 'name'], fix: 'give each environment its own vault name, or set keyVault.mode: existing in one of them to share the vault' });
+    out.push({
+      kind: 'Key Vault',
+      name: keyVault.name,
+      ...where,
+      path: ['keyVault', 'name'],
+      fix: 'give each environment its own vault name, or set keyVault.mode: existing in one of them to share the vault',
+    });
   }
   for (const identity of model.identities) {
     const index = model.config.workloads.findIndex((w) => w.name === identity.key);
@@ -317,7 +334,8 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
     out.push({
       code: 'administrator-role',
       path: 'identity.role',
-      message: 'Key Vault Administrator grants every data-plane operation (read, write, delete, purge); the CSI mount needs only read: prefer role "least-privilege"',
+      message:
+        'Key Vault Administrator grants every data-plane operation (read, write, delete, purge); the CSI mount needs only read: prefer role "least-privilege"',
     });
   }
   const rotation = config.cluster.secretsProvider.rotation;
@@ -353,7 +371,8 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
       out.push({
         code: 'vault-firewall-deny',
         path: 'keyVault.networkAcls.defaultAction',
-        message: 'the vault firewall denies by default and no subnet is allowed: pods will get 403 ForbiddenByFirewall unless the AKS node subnet is in virtualNetworkSubnetIds or a private endpoint exists',
+        message:
+          'the vault firewall denies by default and no subnet is allowed: pods will get 403 ForbiddenByFirewall unless the AKS node subnet is in virtualNetworkSubnetIds or a private endpoint exists',
       });
     }
   }

@@ -22,7 +22,8 @@ import { readInput } from './read-input';
 export const OWNERSHIP_FILE = '.aks-keyvault-csi';
 
 const VERSION = 1;
-const ABOUT = 'Files aks-keyvault-csi wrote into this folder, with their SHA-256. A render replaces or deletes only these files; everything else here is left alone. Commit this file with them.';
+const ABOUT =
+  'Files aks-keyvault-csi wrote into this folder, with their SHA-256. A render replaces or deletes only these files; everything else here is left alone. Commit this file with them.';
 
 /** Relative path (with `/`) → SHA-256 (hex) of the content this tool wrote there. */
 export type OwnedFiles = ReadonlyMap<string, string>;
@@ -51,7 +52,11 @@ export function readRecord(dir: string): OwnedFiles | undefined {
   }
   const text = readInput(file, { what: 'ownership record', fix: 'restore it from version control, or delete it and pass --adopt' });
   const broken = (why: string) =>
-    UserError.of(file, '', `not an ownership record this tool writes (${why}): restore it from version control, or delete it and pass --adopt to take over the files the render writes`);
+    UserError.of(
+      file,
+      '',
+      `not an ownership record this tool writes (${why}): restore it from version control, or delete it and pass --adopt to take over the files the render writes`,
+    );
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -101,7 +101,9 @@ export function checkNesting(text: string, file: string, syntax: 'json' | 'yaml'
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
-  throw new UserError([{ file, path: '', position: `${line}:${column}`, message: `nested more than ${MAX_NESTING} levels deep: no real file is; check what wrote it` }]);
+  throw new UserError([
+    { file, path: '', position: `${line}:${column}`, message: `nested more than ${MAX_NESTING} levels deep: no real file is; check what wrote it` },
+  ]);
 }
 
 /**
@@ -115,7 +117,7 @@ function cannotBeTooDeep(text: string, syntax: 'json' | 'yaml'): boolean {
   for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) brackets++;
   if (syntax === 'json') return brackets <= MAX_NESTING;
   let longest = 0;
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     longest = Math.max(longest, end - start);

@@ -100,16 +100,28 @@ function groupBy<K>(models: readonly EnvironmentModel[], key: (m: EnvironmentMod
 export function sharedLoads(models: readonly EnvironmentModel[]): SharedLoad[] {
   const vaults = groupBy(models, (m) => m.config.keyVault.name.toLowerCase()).map((group): SharedLoad => {
     const sku = skuOf(group);
-    return { scope: 'vault', name: group[0]!.config.keyVault.name, environments: group, shares: sharesOf(group.map((m) => environmentLoad(m.config)), (b) => keyVaultLimit(b, sku)) };
+    return {
+      scope: 'vault',
+      name: group[0]!.config.keyVault.name,
+      environments: group,
+      shares: sharesOf(
+        group.map((m) => environmentLoad(m.config)),
+        (b) => keyVaultLimit(b, sku),
+      ),
+    };
   });
   const subscriptions = groupBy(models, (m) => m.config.azure.subscriptionId?.toLowerCase() ?? '').map((group): SharedLoad => {
     const skus = groupBy(group, (m) => m.config.keyVault.name.toLowerCase()).map(skuOf);
     const sku = skus.every((s) => s === 'standard') ? 'standard' : undefined;
     return {
       scope: 'subscription',
-      name: group[0]!.config.azure.subscriptionId !== undefined ? `subscription ${group[0]!.config.azure.subscriptionId}` : "the Azure CLI's current subscription",
+      name:
+        group[0]!.config.azure.subscriptionId !== undefined ? `subscription ${group[0]!.config.azure.subscriptionId}` : "the Azure CLI's current subscription",
       environments: group,
-      shares: sharesOf(group.map((m) => environmentLoad(m.config)), (b) => keyVaultLimit(b, sku) * KEY_VAULT_LIMITS.subscriptionFactor),
+      shares: sharesOf(
+        group.map((m) => environmentLoad(m.config)),
+        (b) => keyVaultLimit(b, sku) * KEY_VAULT_LIMITS.subscriptionFactor,
+      ),
     };
   });
   return [...vaults, ...subscriptions];
@@ -133,7 +145,10 @@ function percent(share: number): string {
 }
 
 function describe(load: SharedLoad, s: BudgetShare): string {
-  const who = load.environments.length === 1 ? `the pods of environment ${load.environments[0]!.name}` : `the pods of environments ${load.environments.map((m) => m.name).join(', ')} together`;
+  const who =
+    load.environments.length === 1
+      ? `the pods of environment ${load.environments[0]!.name}`
+      : `the pods of environments ${load.environments.map((m) => m.name).join(', ')} together`;
   const where = load.scope === 'vault' ? `Key Vault "${load.name}"` : `the vaults of ${load.name}`;
   const limit = load.scope === 'vault' ? 'per vault and region' : `per subscription (${KEY_VAULT_LIMITS.subscriptionFactor} × the per-vault limit)`;
   return `${who} would make about ${thousands(s.load)} ${BUDGET_TITLE[s.budget]} per 10 s from ${where}: ${percent(s.share)} of the ${thousands(s.limit)} Key Vault allows ${limit} (assuming ${LOAD_ASSUMPTION})`;
@@ -145,7 +160,8 @@ function fixOf(load: SharedLoad, share: number): string {
   const intervals = load.environments
     .filter((m) => m.config.cluster.secretsProvider.rotation.enabled)
     .map((m) => `${load.environments.length > 1 ? `${m.name} ` : ''}${formatDuration(Math.floor(m.rotationIntervalSeconds * factor) + 1)}`);
-  const split = load.environments.length > 1 && load.scope === 'vault' ? ', or give each environment its own vault' : ', or spread the objects over more vaults';
+  const split =
+    load.environments.length > 1 && load.scope === 'vault' ? ', or give each environment its own vault' : ', or spread the objects over more vaults';
   return `lengthen ${INTERVAL_PATH} to ${intervals.join(', ')} or more, or mount fewer objects or replicas${split} (Key Vault answers HTTP 429 beyond its limit: mounts and rotations fail)`;
 }
 
@@ -158,7 +174,12 @@ export function requestBudget(models: readonly EnvironmentModel[]): BudgetVerdic
     if (worst.share >= BUDGET_ERROR_SHARE) {
       const files = load.environments.map((m) => m.file).join(', ');
       const single = load.environments.length === 1 ? load.environments[0]!.config.cluster.secretsProvider.rotation.interval : undefined;
-      problems.push({ file: files, path: INTERVAL_PATH, ...(single !== undefined ? { received: JSON.stringify(single) } : {}), message: `${describe(load, worst)}: ${fixOf(load, worst.share)}` });
+      problems.push({
+        file: files,
+        path: INTERVAL_PATH,
+        ...(single !== undefined ? { received: JSON.stringify(single) } : {}),
+        message: `${describe(load, worst)}: ${fixOf(load, worst.share)}`,
+      });
     } else if (worst.share >= BUDGET_WARN_SHARE) {
       for (const m of load.environments) {
         const warning: ConfigWarning = { code: 'polling-load', path: INTERVAL_PATH, message: `${describe(load, worst)}: ${fixOf(load, worst.share)}` };

@@ -32,7 +32,13 @@ export function predicateRule<T = string>(subject: string, test: (value: T) => b
 }
 
 /** A rule that is one regular expression and a length bound (`max` in characters; JSON Schema `maxLength`). */
-export function boundedPatternRule(subject: string, pattern: RegExp, max: number, fix: string, source: string): Rule<string> & { readonly pattern: RegExp; readonly maxLength: number } {
+export function boundedPatternRule(
+  subject: string,
+  pattern: RegExp,
+  max: number,
+  fix: string,
+  source: string,
+): Rule<string> & { readonly pattern: RegExp; readonly maxLength: number } {
   return { subject, fix, source, pattern, maxLength: max, test: (v) => v.length <= max && pattern.test(v) };
 }
 
@@ -68,5 +74,7 @@ export function utf8Length(value: string): number {
  * classes (`[dD][iI][sS][tT]`) rather than the `i` flag, which a JSON Schema `pattern` cannot carry.
  */
 export function anyCase(text: string): string {
-  return [...text].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join('');
+  return [...text]
+    .map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
+    .join('');
 }

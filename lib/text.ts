@@ -75,7 +75,8 @@ export function terminalLines(text: string, keep: readonly string[] = []): strin
 }
 
 /** Characters `JSON.stringify` leaves raw although a terminal acts on them (it escapes only C0 and lone surrogates). */
-const JSON_RAW_INVISIBLE = /[\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/g;
+const JSON_RAW_INVISIBLE =
+  /[\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/g;
 
 /**
  * `value` as pretty JSON that is safe to print: the same document (`JSON.parse` gives back

@@ -20,7 +20,11 @@ export interface PathJoiner {
 }
 
 /** Writes each file below `root` (which exists), creating folders as needed; paths use `/`. */
-export function writeFilesInto({ fs, path }: { readonly fs: FileWriter; readonly path: PathJoiner }, root: string, files: readonly { readonly path: string; readonly content: string }[]): void {
+export function writeFilesInto(
+  { fs, path }: { readonly fs: FileWriter; readonly path: PathJoiner },
+  root: string,
+  files: readonly { readonly path: string; readonly content: string }[],
+): void {
   const made = new Set<string>();
   for (const f of files) {
     const file = path.join(root, ...f.path.split('/'));

@@ -24,7 +24,21 @@
  * - files are not fsync'ed: after a power cut the file system's own guarantees apply.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import * as path from 'node:path';
 import type { BackgroundWriter } from './background-writer';
 import { UserError, type InputProblem } from './errors';
@@ -148,7 +162,10 @@ interface Staged {
  * Writes `folders` in one transaction: `open`, `stage` each, `commit`, `close`. Returns what
  * changed in each folder.
  */
-export function writeOutputs(folders: readonly (OutputTarget & StageOptions & { readonly files: readonly OutputFile[] })[], options: OutputOptions): FolderReport[] {
+export function writeOutputs(
+  folders: readonly (OutputTarget & StageOptions & { readonly files: readonly OutputFile[] })[],
+  options: OutputOptions,
+): FolderReport[] {
   const tx = OutputTransaction.open(folders, options);
   try {
     for (const f of folders) tx.stage(f.dir, f.files, f);
@@ -205,7 +222,10 @@ export class OutputTransaction {
       command: this.options.command,
       ...(this.options.lockTimeoutMs !== undefined ? { timeoutMs: this.options.lockTimeoutMs } : {}),
       onWait: (file, holder) => this.options.onWait?.(displayPath(file), holder),
-      onStale: (file, holder) => this.options.onNote?.(`removed the stale lock ${displayPath(file)} of pid ${holder.pid} ("aks-keyvault-csi ${holder.command}"), which is no longer running`),
+      onStale: (file, holder) =>
+        this.options.onNote?.(
+          `removed the stale lock ${displayPath(file)} of pid ${holder.pid} ("aks-keyvault-csi ${holder.command}"), which is no longer running`,
+        ),
     });
     recoverInterrupted(folder, this.options.onNote);
   }
@@ -221,7 +241,10 @@ export class OutputTransaction {
     checkPaths(dir, files);
     let planned: Planned;
     try {
-      planned = folder.ownership.kind === 'record' ? planRecordFolder(folder, files, options.mode ?? 'replace', this.options.adopt === true) : planPathsFolder(folder, files, folder.ownership.paths);
+      planned =
+        folder.ownership.kind === 'record'
+          ? planRecordFolder(folder, files, options.mode ?? 'replace', this.options.adopt === true)
+          : planPathsFolder(folder, files, folder.ownership.paths);
     } catch (e) {
       throw fileFault(e, dir, `reading ${dir}`) ?? e;
     }
@@ -259,7 +282,11 @@ export class OutputTransaction {
       for (const f of applied) f.staged.status = 'discarded';
       const fault = fileFault(e, current?.dir ?? '.', 'moving the new files into place', { atFolder: true });
       if (fault === undefined) throw e;
-      const left = unrecovered.map((f): InputProblem => ({ file: f.dir, path: '', message: 'could not be put back completely: the next run (synth or diagram) into this folder puts it back before writing' }));
+      const left = unrecovered.map((f): InputProblem => ({
+        file: f.dir,
+        path: '',
+        message: 'could not be put back completely: the next run (synth or diagram) into this folder puts it back before writing',
+      }));
       throw new UserError([...fault.problems, ...left]);
     }
     for (const f of applied) {
@@ -431,7 +458,11 @@ function planRecordFolder(folder: Folder, files: readonly OutputFile[], mode: 'r
     if (kind === undefined) {
       const blocker = blockingFile(listing, f.path);
       if (blocker !== undefined && !leavingSet.has(blocker)) {
-        problems.push({ file: displayPath(path.join(abs, blocker)), path: '', message: `is a file where the render needs a folder (for ${f.path}): move it away, or choose another output folder` });
+        problems.push({
+          file: displayPath(path.join(abs, blocker)),
+          path: '',
+          message: `is a file where the render needs a folder (for ${f.path}): move it away, or choose another output folder`,
+        });
         continue;
       }
       place.push(f);
@@ -439,12 +470,20 @@ function planRecordFolder(folder: Folder, files: readonly OutputFile[], mode: 'r
       continue;
     }
     if (kind === 'dir') {
-      problems.push({ file: displayPath(target), path: '', message: 'is a folder where the render writes a file: move it away, or choose another output folder' });
+      problems.push({
+        file: displayPath(target),
+        path: '',
+        message: 'is a folder where the render writes a file: move it away, or choose another output folder',
+      });
       continue;
     }
     const mine = owned.has(f.path);
     if (!mine && !adopt) {
-      problems.push({ file: displayPath(target), path: '', message: `exists and is not one of the files this tool wrote here (not in ${OWNERSHIP_FILE}): move it away, or pass --adopt to let the render replace it` });
+      problems.push({
+        file: displayPath(target),
+        path: '',
+        message: `exists and is not one of the files this tool wrote here (not in ${OWNERSHIP_FILE}): move it away, or pass --adopt to let the render replace it`,
+      });
       continue;
     }
     const current = kind === 'file' ? readFileSync(target) : undefined;
@@ -492,7 +531,9 @@ function planPathsFolder(folder: Folder, files: readonly OutputFile[], owned: re
   const aside = owned.filter((p) => listing.kindOf(p) !== undefined).sort();
   const problems = files.flatMap((f): InputProblem[] => {
     const blocker = blockingFile(listing, f.path);
-    return blocker !== undefined && !under(blocker) ? [{ file: displayPath(path.join(abs, blocker)), path: '', message: `is a file where ${dir} needs a folder: move it away` }] : [];
+    return blocker !== undefined && !under(blocker)
+      ? [{ file: displayPath(path.join(abs, blocker)), path: '', message: `is a file where ${dir} needs a folder: move it away` }]
+      : [];
   });
   if (problems.length > 0) throw new UserError(problems);
   const report: FolderReport = { dir, written: files.map((f) => f.path), unchanged: [], deleted: [], adopted: [], edited: [] };
@@ -500,7 +541,9 @@ function planPathsFolder(folder: Folder, files: readonly OutputFile[], owned: re
 }
 
 function refuseUnowned(dir: string, abs: string, count: number): void {
-  const entries = readdirSync(abs).filter((name) => !isOurs(name)).sort();
+  const entries = readdirSync(abs)
+    .filter((name) => !isOurs(name))
+    .sort();
   if (entries.length === 0) return;
   const sample = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', ...' : '');
   throw UserError.of(
@@ -536,7 +579,10 @@ class Listing {
       let entries: Map<string, Kind> | undefined;
       if (folder === '' || this.kindOf(folder) === 'dir') {
         entries = new Map(
-          readdirSync(path.join(this.abs, ...(folder === '' ? [] : folder.split('/'))), { withFileTypes: true }).map((d): [string, Kind] => [d.name, d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other']),
+          readdirSync(path.join(this.abs, ...(folder === '' ? [] : folder.split('/'))), { withFileTypes: true }).map((d): [string, Kind] => [
+            d.name,
+            d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other',
+          ]),
         );
       }
       this.folders.set(folder, entries);
@@ -587,8 +633,10 @@ function checkPaths(dir: string, files: readonly OutputFile[]): void {
   const seen = new Set<string>();
   const folders = new Set<string>();
   for (const f of files) {
-    if (f.path === OWNERSHIP_FILE || isOurs(f.path.split('/')[0]!)) throw new Error(`cannot write ${JSON.stringify(f.path)} into ${dir}: the name is this tool's own`);
-    if (!isOwnedPath(f.path)) throw new Error(`cannot write ${JSON.stringify(f.path)} into ${dir}: use a relative path with "/" separators and no "", "." or ".." elements`);
+    if (f.path === OWNERSHIP_FILE || isOurs(f.path.split('/')[0]!))
+      throw new Error(`cannot write ${JSON.stringify(f.path)} into ${dir}: the name is this tool's own`);
+    if (!isOwnedPath(f.path))
+      throw new Error(`cannot write ${JSON.stringify(f.path)} into ${dir}: use a relative path with "/" separators and no "", "." or ".." elements`);
     if (seen.has(f.path)) throw new Error(`cannot write ${JSON.stringify(f.path)} into ${dir} twice: file paths must be unique`);
     seen.add(f.path);
     const parts = f.path.split('/');
@@ -651,7 +699,14 @@ function readState(scratch: string): State | undefined {
     const state = JSON.parse(readFileSync(path.join(scratch, STATE_FILE), 'utf8')) as State;
     const plan = state.plan;
     const valid = (list: unknown) => Array.isArray(list) && list.every((p) => typeof p === 'string' && (isOwnedPath(p) || p === OWNERSHIP_FILE));
-    if ((state.state === 'committing' || state.state === 'committed') && valid(plan.place) && valid(plan.aside) && valid(plan.createdDirs) && valid(plan.emptiedDirs)) return state;
+    if (
+      (state.state === 'committing' || state.state === 'committed') &&
+      valid(plan.place) &&
+      valid(plan.aside) &&
+      valid(plan.createdDirs) &&
+      valid(plan.emptiedDirs)
+    )
+      return state;
   } catch {
     // No state yet: the run stopped before its commit began.
   }
@@ -795,7 +850,11 @@ function removeLegacyLeftovers(folder: Folder, onNote: ((note: string) => void) 
       : [
           { dir: parent, re: new RegExp(`^\\.${escaped}-staging-(\\d+)-`) },
           { dir: folder.abs, re: /^manifest\.json\.tmp-(\d+)$/ },
-          { dir: path.join(folder.abs, 'stacks'), re: /^(?!\.).+\.old-(\d+)$/, restore: (name) => path.join(folder.abs, 'stacks', name.replace(/\.old-\d+$/, '')) },
+          {
+            dir: path.join(folder.abs, 'stacks'),
+            re: /^(?!\.).+\.old-(\d+)$/,
+            restore: (name) => path.join(folder.abs, 'stacks', name.replace(/\.old-\d+$/, '')),
+          },
         ];
   for (const { dir, re, restore } of patterns) {
     let names: string[];
@@ -814,7 +873,9 @@ function removeLegacyLeftovers(folder: Folder, onNote: ((note: string) => void) 
           renameSync(leftover, place);
           onNote?.(`moved ${displayPath(leftover)} back to ${displayPath(place)}: an earlier version stopped while replacing it`);
         } else if (place !== undefined && !onlyRenderedFiles(leftover)) {
-          onNote?.(`left ${displayPath(leftover)} in place: an earlier version moved it aside and it holds files this tool does not write (such as .git); move them back by hand`);
+          onNote?.(
+            `left ${displayPath(leftover)} in place: an earlier version moved it aside and it holds files this tool does not write (such as .git); move them back by hand`,
+          );
         } else {
           rmSync(leftover, { recursive: true, force: true });
         }
@@ -859,7 +920,8 @@ export function writeUserFile(file: string, content: string, options: { readonly
       linkSync(draft, file);
     }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST' && !options.overwrite) throw UserError.of(file, '', 'already exists and is never overwritten: edit it, choose another name, or delete it first to start over');
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST' && !options.overwrite)
+      throw UserError.of(file, '', 'already exists and is never overwritten: edit it, choose another name, or delete it first to start over');
     throw fileFault(e, file, `writing ${file}`, { atFolder: true }) ?? e;
   } finally {
     try {

@@ -124,12 +124,7 @@ function workloadNodes(w: WorkloadModel, id: NodeIds): string[] {
 function workloadRow(model: EnvironmentModel, w: WorkloadModel): string {
   const identity = model.identities.find((i) => i.key === w.identityKey);
   const roles = identity?.roles.map((g) => `${g.role} (${g.scope === 'vault' ? 'vault' : `${g.scope.type} ${g.scope.name}`})`) ?? [];
-  const cells = [
-    `${w.namespace}/${w.deployment}`,
-    w.serviceAccount,
-    w.subject,
-    identity?.name ?? '',
-  ].map(markdownText);
+  const cells = [`${w.namespace}/${w.deployment}`, w.serviceAccount, w.subject, identity?.name ?? ''].map(markdownText);
   const objects = w.objects.map((o) => `${markdownText(`${o.type} ${o.name}`)} → ${markdownText(o.fileName)}`);
   return `| ${[...cells, roles.map(markdownText).join('<br/>'), objects.join('<br/>')].join(' | ')} |`;
 }

@@ -58,14 +58,29 @@ export function manifestDrift(dir: string, fresh: readonly OutputFile[], options
       const text = readFileSync(file, 'utf8');
       if (text !== f.content) {
         const line = firstDifferentLine(text, f.content);
-        findings.push(checkFinding('drift', `${file}:${line}`, `differs from the fresh render from line ${line} (- committed, + fresh render)`, fix, unifiedDiff(f.path, text, f.content)));
+        findings.push(
+          checkFinding(
+            'drift',
+            `${file}:${line}`,
+            `differs from the fresh render from line ${line} (- committed, + fresh render)`,
+            fix,
+            unifiedDiff(f.path, text, f.content),
+          ),
+        );
       }
     }
     committed.delete(f.path);
   }
   for (const extra of [...committed].sort()) {
     if (owned?.has(extra) === true) {
-      findings.push(checkFinding('drift', path.join(dir, extra), `written by this tool (listed in ${OWNERSHIP_FILE}) and no longer part of the fresh render: synth would delete it`, fix));
+      findings.push(
+        checkFinding(
+          'drift',
+          path.join(dir, extra),
+          `written by this tool (listed in ${OWNERSHIP_FILE}) and no longer part of the fresh render: synth would delete it`,
+          fix,
+        ),
+      );
     } else if (/\.ya?ml$/.test(extra)) {
       findings.push(
         checkFinding(
@@ -83,9 +98,14 @@ export function manifestDrift(dir: string, fresh: readonly OutputFile[], options
 /** `diff -u` of the committed file against the fresh render (without jsdiff's `===` banner), cut at DIFF_MAX_LINES. */
 export function unifiedDiff(file: string, committed: string, fresh: string): string {
   const patch = createTwoFilesPatch(`${file} (committed)`, `${file} (fresh render)`, committed, fresh, undefined, undefined, { context: DIFF_CONTEXT });
-  const lines = patch.trimEnd().split('\n').filter((l) => !/^=+$/.test(l));
+  const lines = patch
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !/^=+$/.test(l));
   if (lines.length <= DIFF_MAX_LINES) return lines.join('\n');
-  return [...lines.slice(0, DIFF_MAX_LINES), `... ${lines.length - DIFF_MAX_LINES} more diff lines: render the folder again and compare with git diff`].join('\n');
+  return [...lines.slice(0, DIFF_MAX_LINES), `... ${lines.length - DIFF_MAX_LINES} more diff lines: render the folder again and compare with git diff`].join(
+    '\n',
+  );
 }
 
 function firstDifferentLine(a: string, b: string): number {

@@ -50,7 +50,12 @@ export function loadEnvironments(selection: EnvironmentSelection = {}): Environm
       const file = available.find((f) => path.basename(f).replace(/\.ya?ml$/, '') === name);
       if (file === undefined) {
         const known = available.map((f) => path.basename(f).replace(/\.ya?ml$/, '')).join(', ');
-        throw UserError.of('command line', '--env', `no environment "${name}" in ${dir}/: use one of ${known || '(none)'}, or create it with "aks-keyvault-csi init ${name}"`, name);
+        throw UserError.of(
+          'command line',
+          '--env',
+          `no environment "${name}" in ${dir}/: use one of ${known || '(none)'}, or create it with "aks-keyvault-csi init ${name}"`,
+          name,
+        );
       }
       return file;
     });
@@ -126,15 +131,17 @@ export function sharedNameProblems(models: readonly EnvironmentModel[]): InputPr
       const path = formatPath(claim.path);
       const key = `${model.file}\u0000${path}`;
       if (first === undefined || problems.has(key)) continue;
-      const unsure = NAME_SCOPES[claim.kind] !== 'cloud' && (claim.subscriptionId === undefined || first.claim.subscriptionId === undefined) ? ' (azure.subscriptionId does not tell them apart)' : '';
+      const unsure =
+        NAME_SCOPES[claim.kind] !== 'cloud' && (claim.subscriptionId === undefined || first.claim.subscriptionId === undefined)
+          ? ' (azure.subscriptionId does not tell them apart)'
+          : '';
       const position = positionInFile(model.file, claim.path);
       problems.set(key, {
         file: model.file,
         path,
         ...(position !== undefined ? { position } : {}),
         received: display(claim.name),
-        message:
-          `environment "${first.model.name}" (${first.model.file}, ${formatPath(first.claim.path)}) creates ${claim.kind} "${first.claim.name}" too, and ${claim.kind} ${SCOPE_WORDING[NAME_SCOPES[claim.kind]](claim)}${unsure}: ${claim.fix}`,
+        message: `environment "${first.model.name}" (${first.model.file}, ${formatPath(first.claim.path)}) creates ${claim.kind} "${first.claim.name}" too, and ${claim.kind} ${SCOPE_WORDING[NAME_SCOPES[claim.kind]](claim)}${unsure}: ${claim.fix}`,
       });
     }
     earlier.push(...claims.map((claim) => ({ model, claim })));

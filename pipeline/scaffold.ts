@@ -85,7 +85,8 @@ function listItem(first: string, list: At): string {
 function valueOf(field: SchemaField, path: string, values: ReadonlyMap<string, unknown>): unknown {
   const s = field.schema;
   const value = values.get(path) ?? s.default ?? s.examples?.[0] ?? s.const ?? s.enum?.[0];
-  if (value === undefined) throw new Error(`${path}: no default, example, const or enum value to show in the init template: give it an example in lib/config/schema.ts`);
+  if (value === undefined)
+    throw new Error(`${path}: no default, example, const or enum value to show in the init template: give it an example in lib/config/schema.ts`);
   return value;
 }
 

@@ -85,7 +85,11 @@ export interface SynthRun {
 /** Synthesizes, checks and (when the check passes) writes the given environments. */
 export function synthEnvironments(models: readonly EnvironmentModel[], options: SynthOptions = {}): SynthRun {
   if (models.length > 1 && (options.outputsFile !== undefined || options.manifestsDir !== undefined)) {
-    throw UserError.of('command line', options.outputsFile !== undefined ? '--outputs' : '--out', 'applies to one environment: name it with --env NAME or --config FILE');
+    throw UserError.of(
+      'command line',
+      options.outputsFile !== undefined ? '--outputs' : '--out',
+      'applies to one environment: name it with --env NAME or --config FILE',
+    );
   }
   const terraformOut = options.terraformOut ?? TERRAFORM_OUT;
 
@@ -94,7 +98,12 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     const explicit = options.outputsFile !== undefined;
     const outputsFile = options.outputsFile ?? defaultOutputsFile(model.name);
     if (!explicit && !existsSync(outputsFile)) {
-      return { model, outputsFile: undefined, outputs: undefined, skipped: `no outputs file ${outputsFile} yet: run "aks-keyvault-csi deploy ${model.name}" (or write it by hand) to render manifests` };
+      return {
+        model,
+        outputsFile: undefined,
+        outputs: undefined,
+        skipped: `no outputs file ${outputsFile} yet: run "aks-keyvault-csi deploy ${model.name}" (or write it by hand) to render manifests`,
+      };
     }
     return { model, outputsFile, outputs: loadOutputs(outputsFile, model), skipped: undefined };
   });
@@ -192,7 +201,8 @@ function scratchForCdktf(): string {
     return mkdtempSync(path.join(os.tmpdir(), 'aks-keyvault-csi-cdktf-'));
   } catch (e) {
     const fix = 'creating a temporary folder for cdktf (set TMPDIR to a writable folder)';
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw UserError.of(os.tmpdir(), '', `the temporary folder does not exist: set TMPDIR to a writable folder`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw UserError.of(os.tmpdir(), '', `the temporary folder does not exist: set TMPDIR to a writable folder`);
     throw fileFault(e, os.tmpdir(), fix) ?? e;
   }
 }
@@ -202,7 +212,8 @@ function terraformFiles(cdktfDir: string, terraformOut: string, models: readonly
   const files: OutputFile[] = [];
   for (const m of models) {
     const stackDir = path.join(cdktfDir, 'stacks', m.stackName);
-    for (const rel of filesBelow(stackDir)) files.push({ path: `stacks/${m.stackName}/${rel}`, content: readFileSync(path.join(stackDir, ...rel.split('/')), 'utf8') });
+    for (const rel of filesBelow(stackDir))
+      files.push({ path: `stacks/${m.stackName}/${rel}`, content: readFileSync(path.join(stackDir, ...rel.split('/')), 'utf8') });
   }
   files.push({ path: 'manifest.json', content: mergedManifest(cdktfDir, terraformOut) });
   return files;

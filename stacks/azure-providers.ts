@@ -33,7 +33,19 @@ export class AzureProviders extends Construct {
     this.azurerm = new AzurermProvider(this, 'azurerm', {
       // Never purge a vault (or its objects) on destroy: soft-deleted data stays recoverable for
       // the retention period, and a recreated vault of the same name recovers it.
-      features: [{ keyVault: [{ purgeSoftDeleteOnDestroy: false, purgeSoftDeletedSecretsOnDestroy: false, purgeSoftDeletedCertificatesOnDestroy: false, purgeSoftDeletedKeysOnDestroy: false, recoverSoftDeletedKeyVaults: true }] }],
+      features: [
+        {
+          keyVault: [
+            {
+              purgeSoftDeleteOnDestroy: false,
+              purgeSoftDeletedSecretsOnDestroy: false,
+              purgeSoftDeletedCertificatesOnDestroy: false,
+              purgeSoftDeletedKeysOnDestroy: false,
+              recoverSoftDeletedKeyVaults: true,
+            },
+          ],
+        },
+      ],
       environment: this.environment,
       ...(props.subscriptionId !== undefined ? { subscriptionId: props.subscriptionId } : {}),
     });

@@ -37,7 +37,9 @@ export class ContractOutput extends TerraformOutput {
 
   constructor(scope: Construct, props: ContractOutputProps) {
     if (!TerraformStack.isStack(scope)) {
-      throw new Error(`ContractOutput must be created directly in a TerraformStack (got "${scope.node.path}"), so outputs files key it as <stack>.${OUTPUT_NAME}`);
+      throw new Error(
+        `ContractOutput must be created directly in a TerraformStack (got "${scope.node.path}"), so outputs files key it as <stack>.${OUTPUT_NAME}`,
+      );
     }
     const contract: OutputsContract = {
       contractVersion: CONTRACT_VERSION,

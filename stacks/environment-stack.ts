@@ -151,7 +151,9 @@ export class EnvironmentStack extends TerraformStack {
     for (const w of model.workloads) {
       const identity = this.identities.get(w.identityKey);
       if (identity === undefined) {
-        throw new Error(`EnvironmentStack "${model.name}": workload "${w.name}" names identity "${w.identityKey}", which the model does not define (a bug in lib/model.ts)`);
+        throw new Error(
+          `EnvironmentStack "${model.name}": workload "${w.name}" names identity "${w.identityKey}", which the model does not define (a bug in lib/model.ts)`,
+        );
       }
       workloads[w.name] = { clientId: identity.clientId, identityName: identity.name, namespace: w.namespace, serviceAccount: w.serviceAccount };
     }

@@ -80,7 +80,7 @@ export class WorkloadIdentity extends Construct {
         location: props.location,
         tags: { ...(props.tags ?? {}) },
       }),
-      model.key
+      model.key,
     );
     this.id = this.resource.id;
     this.clientId = this.resource.clientId;
@@ -114,8 +114,8 @@ export class WorkloadIdentity extends Construct {
             subject: c.subject,
             ...(previous !== undefined ? { dependsOn: [previous] } : {}),
           }),
-          c.workload
-        )
+          c.workload,
+        ),
       );
     }
     return credentials;
@@ -136,8 +136,8 @@ export class WorkloadIdentity extends Construct {
           principalType: 'ServicePrincipal',
         }),
         model.key,
-        roleConstructId(grant).replace(/^role-/, '')
-      )
+        roleConstructId(grant).replace(/^role-/, ''),
+      ),
     );
   }
 
@@ -151,15 +151,15 @@ export class WorkloadIdentity extends Construct {
         triggers: {
           role_assignments: Fn.join(
             ',',
-            this.roleAssignments.map((r) => r.id)
+            this.roleAssignments.map((r) => r.id),
           ),
           federated_credentials: Fn.join(
             ',',
-            this.federatedCredentials.map((c) => c.id)
+            this.federatedCredentials.map((c) => c.id),
           ),
         },
       }),
-      props.identity.key
+      props.identity.key,
     );
   }
 }
@@ -178,7 +178,7 @@ function validate(model: IdentityModel, propagationWait: string): void {
   }
   if (model.credentials.length > MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) {
     throw new Error(
-      `${where}: ${model.credentials.length} federated credentials; Azure allows ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity: use identity mode "per-workload" or split the environment`
+      `${where}: ${model.credentials.length} federated credentials; Azure allows ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity: use identity mode "per-workload" or split the environment`,
     );
   }
   const names = new Set<string>();
@@ -197,7 +197,9 @@ function validate(model: IdentityModel, propagationWait: string): void {
     const key = roleAssignmentKey({ principal: model.name, role: grant.role, scopeBase: 'vault', scopePath });
     const first = grants.get(key);
     if (first !== undefined) {
-      throw new Error(`${where}: "${grant.role}" is granted twice at ${scopePath || 'the vault'} (Key Vault object names are case-insensitive); Azure refuses the second with 409 RoleAssignmentExists: grant it once`);
+      throw new Error(
+        `${where}: "${grant.role}" is granted twice at ${scopePath || 'the vault'} (Key Vault object names are case-insensitive); Azure refuses the second with 409 RoleAssignmentExists: grant it once`,
+      );
     }
     grants.set(key, grant);
   }

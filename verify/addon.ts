@@ -38,10 +38,20 @@ export function roleOf(ds: V1DaemonSet): AddonRole | undefined {
   const name = nameOf(ds);
   const app = ds.metadata?.labels?.['app'] ?? ds.spec?.selector?.matchLabels?.['app'];
   const imgs = images(ds);
-  if (app === DRIVER_LABEL || name.startsWith(ADDON_DRIVER_NAME) || /secrets-store-csi-driver(-windows)?$/.test(name) || imgs.some((i) => /secrets-store\/driver[:@]/.test(i))) {
+  if (
+    app === DRIVER_LABEL ||
+    name.startsWith(ADDON_DRIVER_NAME) ||
+    /secrets-store-csi-driver(-windows)?$/.test(name) ||
+    imgs.some((i) => /secrets-store\/driver[:@]/.test(i))
+  ) {
     return 'driver';
   }
-  if (app === PROVIDER_LABEL || name.startsWith(ADDON_PROVIDER_NAME) || /secrets-store-provider-azure(-windows)?$/.test(name) || imgs.some((i) => /provider-azure[:@]/.test(i))) {
+  if (
+    app === PROVIDER_LABEL ||
+    name.startsWith(ADDON_PROVIDER_NAME) ||
+    /secrets-store-provider-azure(-windows)?$/.test(name) ||
+    imgs.some((i) => /provider-azure[:@]/.test(i))
+  ) {
     return 'provider';
   }
   return undefined;
@@ -50,9 +60,7 @@ export function roleOf(ds: V1DaemonSet): AddonRole | undefined {
 /** The DaemonSets of one role, AKS add-on names first. */
 export function daemonSetsOf(all: readonly V1DaemonSet[], role: AddonRole): V1DaemonSet[] {
   const addonName = role === 'driver' ? ADDON_DRIVER_NAME : ADDON_PROVIDER_NAME;
-  return all
-    .filter((ds) => roleOf(ds) === role)
-    .sort((a, b) => rank(nameOf(a), addonName) - rank(nameOf(b), addonName) || nameOf(a).localeCompare(nameOf(b)));
+  return all.filter((ds) => roleOf(ds) === role).sort((a, b) => rank(nameOf(a), addonName) - rank(nameOf(b), addonName) || nameOf(a).localeCompare(nameOf(b)));
 }
 
 function rank(name: string, addonName: string): number {
@@ -84,7 +92,12 @@ export function checkAddonDaemonSets(all: readonly V1DaemonSet[]): Outcome[] {
     const scheduling = found.filter((ds) => (ds.status?.desiredNumberScheduled ?? 0) > 0);
     if (scheduling.length === 0) {
       out.push(
-        fail(check, `${ADDON_NAMESPACE}/${nameOf(found[0]!)}`, `${ROLE_TITLE[role]} DaemonSet schedules no pods (desired 0)`, 'check node selectors and taints of the node pools: every node that runs workloads needs a driver and a provider pod'),
+        fail(
+          check,
+          `${ADDON_NAMESPACE}/${nameOf(found[0]!)}`,
+          `${ROLE_TITLE[role]} DaemonSet schedules no pods (desired 0)`,
+          'check node selectors and taints of the node pools: every node that runs workloads needs a driver and a provider pod',
+        ),
       );
       continue;
     }
@@ -122,7 +135,12 @@ function daemonSetReadiness(ds: V1DaemonSet, role: AddonRole): Outcome {
     );
   }
   if (updated < desired || unavailable > 0) {
-    return warn(check, subject, `${ROLE_TITLE[role]}: ${ready}/${desired} ready, ${updated} updated, ${unavailable} unavailable: a rollout is in progress`, 're-run verify when the rollout has finished');
+    return warn(
+      check,
+      subject,
+      `${ROLE_TITLE[role]}: ${ready}/${desired} ready, ${updated} updated, ${unavailable} unavailable: a rollout is in progress`,
+      're-run verify when the rollout has finished',
+    );
   }
   return pass(check, subject, `${ROLE_TITLE[role]}: ${ready}/${desired} pods ready (one per scheduled node)`);
 }
@@ -267,7 +285,14 @@ export function checkRotationFlags(all: readonly V1DaemonSet[], expected: Expect
     const subject = `${ds.metadata?.namespace ?? ADDON_NAMESPACE}/${nameOf(ds)}`;
     const flags = rotationFlagsOf(ds);
     if (flags === undefined) {
-      out.push(warn(check, subject, 'no driver container with rotation flags found in the DaemonSet: rotation settings not verified', 'kubectl -n kube-system get ds -o yaml and look for --enable-secret-rotation'));
+      out.push(
+        warn(
+          check,
+          subject,
+          'no driver container with rotation flags found in the DaemonSet: rotation settings not verified',
+          'kubectl -n kube-system get ds -o yaml and look for --enable-secret-rotation',
+        ),
+      );
       continue;
     }
     if ('error' in flags) {

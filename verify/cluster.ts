@@ -9,7 +9,19 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import type { CoreV1Event, Exec, KubeConfig, KubernetesClientModule, RequestContext, ResponseContext, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from './api-types';
+import type {
+  CoreV1Event,
+  Exec,
+  KubeConfig,
+  KubernetesClientModule,
+  RequestContext,
+  ResponseContext,
+  V1DaemonSet,
+  V1Deployment,
+  V1Namespace,
+  V1Pod,
+  V1ServiceAccount,
+} from './api-types';
 import { SECRETS_STORE_GROUP, SECRETS_STORE_VERSION, SPC_PLURAL, SPCPS_PLURAL, type SecretProviderClass, type SecretProviderClassPodStatus } from './types';
 
 /** Per-request timeout: short, so a wrong context or a private cluster without VPN fails fast. */
@@ -30,14 +42,21 @@ export class VerifyAbort extends Error {
 
 /** Reading one object was refused (HTTP 403): reported as a finding, the run goes on. */
 export class ReadDenied extends Error {
-  constructor(readonly what: string, message: string) {
+  constructor(
+    readonly what: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ReadDenied';
   }
 }
 
 /** Where the kubeconfig comes from, as kubectl resolves it; a message when there is none. Pure given `exists`. */
-export function resolveKubeconfig(env: NodeJS.ProcessEnv, home: string, exists: (p: string) => boolean): { readonly files: string[] } | { readonly problem: string } {
+export function resolveKubeconfig(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  exists: (p: string) => boolean,
+): { readonly files: string[] } | { readonly problem: string } {
   const fromEnv = (env['KUBECONFIG'] ?? '').split(path.delimiter).filter((f) => f !== '');
   if (fromEnv.length > 0) {
     const present = fromEnv.filter(exists);
@@ -61,13 +80,20 @@ export function describeConnectionError(err: unknown, server: string, timeoutMs 
   const codes = chain.map((c) => (typeof c.code === 'string' ? c.code : '')).join(' ');
   const text = chain.map((c) => `${c.name ?? ''} ${c.message ?? ''}`).join(' ');
   const httpCode = chain.map((c) => (typeof c.code === 'number' ? c.code : undefined)).find((c) => c !== undefined);
-  if (/ECONNREFUSED/.test(codes + text)) return `the cluster API server ${server} refused the connection: is the cluster running and the kubeconfig context the right one?`;
-  if (/ENOTFOUND|EAI_AGAIN/.test(codes + text)) return `cannot resolve the host of ${server}: check the kubeconfig context, your DNS, or (private cluster) your VPN`;
-  if (/AbortError|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|timed? ?out|aborted/i.test(codes + text)) return `the cluster API server ${server} did not answer within ${Math.round(timeoutMs / 1000)} s: a private cluster needs your VPN or a jump host; an authorized-IP cluster needs your IP allowed`;
-  if (/CERT|certificate|self.signed|UNABLE_TO_VERIFY/i.test(codes + text)) return `TLS to ${server} failed (${firstLine(text)}): fetch fresh credentials with "az aks get-credentials"`;
-  if (/kubelogin/i.test(text) && /ENOENT|not found/i.test(codes + text)) return 'the kubeconfig uses kubelogin, which is not installed: install it ("az aks install-cli") or run "kubelogin convert-kubeconfig -l azurecli"';
-  if (httpCode === 401) return `the cluster ${server} rejected your credentials (401): run "az aks get-credentials" again, or "kubelogin convert-kubeconfig -l azurecli" for Entra ID clusters`;
-  if (httpCode === 403) return `the cluster ${server} denied access (403): your identity needs read access (e.g. the "Azure Kubernetes Service RBAC Reader" role)`;
+  if (/ECONNREFUSED/.test(codes + text))
+    return `the cluster API server ${server} refused the connection: is the cluster running and the kubeconfig context the right one?`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(codes + text))
+    return `cannot resolve the host of ${server}: check the kubeconfig context, your DNS, or (private cluster) your VPN`;
+  if (/AbortError|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|timed? ?out|aborted/i.test(codes + text))
+    return `the cluster API server ${server} did not answer within ${Math.round(timeoutMs / 1000)} s: a private cluster needs your VPN or a jump host; an authorized-IP cluster needs your IP allowed`;
+  if (/CERT|certificate|self.signed|UNABLE_TO_VERIFY/i.test(codes + text))
+    return `TLS to ${server} failed (${firstLine(text)}): fetch fresh credentials with "az aks get-credentials"`;
+  if (/kubelogin/i.test(text) && /ENOENT|not found/i.test(codes + text))
+    return 'the kubeconfig uses kubelogin, which is not installed: install it ("az aks install-cli") or run "kubelogin convert-kubeconfig -l azurecli"';
+  if (httpCode === 401)
+    return `the cluster ${server} rejected your credentials (401): run "az aks get-credentials" again, or "kubelogin convert-kubeconfig -l azurecli" for Entra ID clusters`;
+  if (httpCode === 403)
+    return `the cluster ${server} denied access (403): your identity needs read access (e.g. the "Azure Kubernetes Service RBAC Reader" role)`;
   if (httpCode === 404) return `${server} answered, but not as a Kubernetes API server (HTTP 404 on /version): check the server URL of the kubeconfig context`;
   if (httpCode !== undefined) return `the cluster API server ${server} answered HTTP ${httpCode}: retry, or check the cluster's health in the Azure portal`;
   return `cannot talk to the cluster API server ${server}: ${firstLine(text)}`;
@@ -133,7 +159,8 @@ async function loadKubernetesClient(): Promise<KubernetesClientModule> {
     // client-node's exports (and API object shapes) this file uses, with client-node's signatures.
     return (await import(KUBERNETES_CLIENT_PACKAGE)) as KubernetesClientModule;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM') throw new VerifyAbort(`this command needs Node.js 20.19 or later (running ${process.version}): upgrade Node.js`);
+    if ((e as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM')
+      throw new VerifyAbort(`this command needs Node.js 20.19 or later (running ${process.version}): upgrade Node.js`);
     throw e;
   }
 }
@@ -163,13 +190,17 @@ function selectServer(kc: KubeConfig, opts: ConnectOptions): string {
   if (opts.context !== undefined) {
     const names = kc.getContexts().map((c) => c.name);
     if (!names.includes(opts.context)) {
-      throw new VerifyAbort(`context ${JSON.stringify(opts.context)} is not in the kubeconfig${names.length ? `: use one of ${names.map((n) => JSON.stringify(n)).join(', ')}` : ''}`);
+      throw new VerifyAbort(
+        `context ${JSON.stringify(opts.context)} is not in the kubeconfig${names.length ? `: use one of ${names.map((n) => JSON.stringify(n)).join(', ')}` : ''}`,
+      );
     }
     kc.setCurrentContext(opts.context);
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
-    throw new VerifyAbort(`the kubeconfig has no current context${opts.context ? '' : ': pass --context NAME or run "kubectl config use-context NAME"'}. ${opts.credentialsHint}`);
+    throw new VerifyAbort(
+      `the kubeconfig has no current context${opts.context ? '' : ': pass --context NAME or run "kubectl config use-context NAME"'}. ${opts.credentialsHint}`,
+    );
   }
   return cluster.server;
 }
@@ -220,7 +251,8 @@ function clusterReader({ k8s, kc, server, timeoutMs }: Connection, clients: Retu
     readServiceAccount: (namespace, name) => call(`ServiceAccount ${namespace}/${name}`, () => core.readNamespacedServiceAccount({ namespace, name })),
     readDeployment: (namespace, name) => call(`Deployment ${namespace}/${name}`, () => apps.readNamespacedDeployment({ namespace, name })),
     listPods: async (namespace, labelSelector) => (await call(`pods in ${namespace}`, () => core.listNamespacedPod({ namespace, labelSelector })))?.items ?? [],
-    listEvents: async (namespace) => (await call(`events in ${namespace}`, () => core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod', limit: 1000 })))?.items ?? [],
+    listEvents: async (namespace) =>
+      (await call(`events in ${namespace}`, () => core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod', limit: 1000 })))?.items ?? [],
     readSecretProviderClass: async (namespace, name) =>
       (await call(`SecretProviderClass ${namespace}/${name}`, () =>
         custom.getNamespacedCustomObject({ group: SECRETS_STORE_GROUP, version: SECRETS_STORE_VERSION, namespace, plural: SPC_PLURAL, name }),
@@ -277,10 +309,20 @@ async function execIn(exec: Exec, namespace: string, pod: string, container: str
     };
     const timer = setTimeout(() => done({ stdout, stderr, ok: false, message: `no answer within ${EXEC_TIMEOUT_MS / 1000} s` }), EXEC_TIMEOUT_MS);
     exec
-      .exec(namespace, pod, container, [...command], sink((s) => (stdout += s)), sink((s) => (stderr += s)), null, false, (status) => {
-        const ok = status.status === 'Success';
-        done({ stdout, stderr, ok, ...(ok ? {} : { message: status.message ?? status.reason ?? 'command failed' }) });
-      })
+      .exec(
+        namespace,
+        pod,
+        container,
+        [...command],
+        sink((s) => (stdout += s)),
+        sink((s) => (stderr += s)),
+        null,
+        false,
+        (status) => {
+          const ok = status.status === 'Success';
+          done({ stdout, stderr, ok, ...(ok ? {} : { message: status.message ?? status.reason ?? 'command failed' }) });
+        },
+      )
       .then((ws) => {
         socket = ws;
         if (settled) ws.close();

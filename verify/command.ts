@@ -21,7 +21,18 @@ import { deriveEnvironment, type EnvironmentModel, type MountedObject, type Work
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
 import type { RotationModel } from '../lib/csi-driver';
-import { ADDON_NAMESPACE, checkAddonDaemonSets, checkDriverVersion, checkRotationFlags, daemonSetsOf, driverInfo, rotationFlagsOf, type DriverInfo, type ExpectedRotation, type RotationFlags } from './addon';
+import {
+  ADDON_NAMESPACE,
+  checkAddonDaemonSets,
+  checkDriverVersion,
+  checkRotationFlags,
+  daemonSetsOf,
+  driverInfo,
+  rotationFlagsOf,
+  type DriverInfo,
+  type ExpectedRotation,
+  type RotationFlags,
+} from './addon';
 import type { SecretProperties, V1Pod } from './api-types';
 import { connectCluster, ReadDenied, VerifyAbort, type ClusterReader, type ConnectOptions } from './cluster';
 import { checkMountEvents } from './events';
@@ -153,7 +164,8 @@ async function guarded(check: FailingRule, subject: string, fn: () => Promise<Ou
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof ReadDenied) return [fail(check, subject, e.message, 'grant your identity read access (e.g. "Azure Kubernetes Service RBAC Reader") or use a context that has it')];
+    if (e instanceof ReadDenied)
+      return [fail(check, subject, e.message, 'grant your identity read access (e.g. "Azure Kubernetes Service RBAC Reader") or use a context that has it')];
     throw e;
   }
 }
@@ -191,7 +203,9 @@ export async function verifyCommand(opts: VerifyOptions, out: CommandOutput, dep
       findings.push(...(await verifyWorkload(w, { cluster, outputs, rendered, exec: opts.exec, now, rotation })));
     }
 
-    const driverJson = driver ? { daemonSet: driver.subject, image: driver.image ?? null, version: driver.version?.tag ?? null, rotationModel: driver.model ?? null } : null;
+    const driverJson = driver
+      ? { daemonSet: driver.subject, image: driver.image ?? null, version: driver.version?.tag ?? null, rotationModel: driver.model ?? null }
+      : null;
     return report(out, findings, { environment: model.name, context: cluster.context, server: cluster.server, driver: driverJson });
   } catch (e) {
     return abort(e, out);
@@ -215,7 +229,11 @@ async function verifyWorkload(w: WorkloadModel, { cluster, outputs, rendered, ex
   out.push(...namespace);
   if (namespace.some((f) => f.severity === 'error')) return out;
 
-  out.push(...(await guarded('service-account', `${ns}/${w.serviceAccount}`, async () => [checkServiceAccount(w, outputs.workloads[w.name]?.clientId, await cluster.readServiceAccount(ns, w.serviceAccount))])));
+  out.push(
+    ...(await guarded('service-account', `${ns}/${w.serviceAccount}`, async () => [
+      checkServiceAccount(w, outputs.workloads[w.name]?.clientId, await cluster.readServiceAccount(ns, w.serviceAccount)),
+    ])),
+  );
   out.push(
     ...(await guarded('spc', `${ns}/${w.secretProviderClass}`, async () =>
       checkSecretProviderClass({
@@ -257,7 +275,15 @@ async function listMountedFiles(cluster: ClusterReader, w: WorkloadModel, pods: 
   if (!pod) return [];
   const name = pod.metadata?.name ?? '';
   const target = mountTarget(pod, w.secretProviderClass);
-  if (!target) return [fail('mounted-files', `${w.namespace}/${name}`, 'no container mounts the SecretProviderClass volume (without subPath): nothing to list', 'apply the rendered Deployment')];
+  if (!target)
+    return [
+      fail(
+        'mounted-files',
+        `${w.namespace}/${name}`,
+        'no container mounts the SecretProviderClass volume (without subPath): nothing to list',
+        'apply the rendered Deployment',
+      ),
+    ];
   const r = await cluster.exec(w.namespace, name, target.container, ['ls', '-1A', target.mountPath]);
   if (!r.ok) {
     return [
@@ -318,10 +344,20 @@ async function readyPodsOf(run: RotationRun): Promise<() => Promise<V1Pod[]>> {
 }
 
 /** The pods to watch and the version each mounts now; a failure when there is nothing to observe (nothing is written then). */
-async function baseline(run: RotationRun, pods: readonly V1Pod[]): Promise<{ readonly podNames: string[]; readonly observations: PodObservation[] } | { readonly problem: Finding }> {
+async function baseline(
+  run: RotationRun,
+  pods: readonly V1Pod[],
+): Promise<{ readonly podNames: string[]; readonly observations: PodObservation[] } | { readonly problem: Finding }> {
   const { w, object } = run;
   if (pods.length === 0) {
-    return { problem: fail('rotation', `${w.namespace}/${w.deployment}`, 'no ready pods to observe: nothing was written', 'run "verify" and fix what it reports first') };
+    return {
+      problem: fail(
+        'rotation',
+        `${w.namespace}/${w.deployment}`,
+        'no ready pods to observe: nothing was written',
+        'run "verify" and fix what it reports first',
+      ),
+    };
   }
   const podNames = pods.map((p) => p.metadata?.name ?? '').sort();
   const observations = baselineObservations(podNames, await run.cluster.listPodStatuses(w.namespace), w.secretProviderClass, object);
@@ -372,7 +408,11 @@ interface Watch {
 }
 
 /** One poll: every tracked pod's mounted version, and the file's hash while it has not changed. */
-async function pollOnce(run: RotationRun, watch: Watch, poll: { readonly readyPods: () => Promise<V1Pod[]>; readonly newVersion: string; readonly elapsed: number; readonly hashTarget?: HashTarget }): Promise<Watch> {
+async function pollOnce(
+  run: RotationRun,
+  watch: Watch,
+  poll: { readonly readyPods: () => Promise<V1Pod[]>; readonly newVersion: string; readonly elapsed: number; readonly hashTarget?: HashTarget },
+): Promise<Watch> {
   const { w, cluster } = run;
   const live = (await poll.readyPods()).map((p) => p.metadata?.name ?? '');
   const observations = updateObservations(watch.observations, {
@@ -401,21 +441,39 @@ interface Written {
 }
 
 /** Polls until every tracked pod mounts the new version (and the file hash changed), or the timeout passes. */
-async function watchRotation(run: RotationRun, start: Watch, opts: { readonly written: Written; readonly readyPods: () => Promise<V1Pod[]>; readonly hashTarget?: HashTarget; readonly sleep: (ms: number) => Promise<void> }): Promise<Watch> {
+async function watchRotation(
+  run: RotationRun,
+  start: Watch,
+  opts: {
+    readonly written: Written;
+    readonly readyPods: () => Promise<V1Pod[]>;
+    readonly hashTarget?: HashTarget;
+    readonly sleep: (ms: number) => Promise<void>;
+  },
+): Promise<Watch> {
   const { written } = opts;
   const poll = pollEverySeconds(written.intervalSeconds) * 1000;
   let watch = start;
   while (!watch.done) {
     await opts.sleep(poll);
     const elapsed = run.now() - written.startedAt;
-    watch = await pollOnce(run, watch, { readyPods: opts.readyPods, newVersion: written.newVersion, elapsed, ...(opts.hashTarget ? { hashTarget: opts.hashTarget } : {}) });
+    watch = await pollOnce(run, watch, {
+      readyPods: opts.readyPods,
+      newVersion: written.newVersion,
+      elapsed,
+      ...(opts.hashTarget ? { hashTarget: opts.hashTarget } : {}),
+    });
     if (!watch.done && elapsed >= written.timeoutSeconds * 1000) break;
   }
   return watch;
 }
 
 /** After the wait: the latency per pod, or why the new version did not show up (with the mount events since the write). */
-async function rotationOutcome(run: RotationRun, watch: Watch, context: { readonly written: Written; readonly driver: DriverPreflight; readonly readyPods: () => Promise<V1Pod[]> }): Promise<Outcome[]> {
+async function rotationOutcome(
+  run: RotationRun,
+  watch: Watch,
+  context: { readonly written: Written; readonly driver: DriverPreflight; readonly readyPods: () => Promise<V1Pod[]> },
+): Promise<Outcome[]> {
   const { w, object, model, outputs } = run;
   const { written, driver } = context;
   const driverModel = driver.driverModel;
@@ -476,7 +534,8 @@ async function writeNewVersion(run: RotationRun, driver: DriverPreflight, deps: 
 async function startRotationRun(opts: RotationTestOptions, deps: CommandDeps): Promise<RotationRun> {
   const { model, outputs } = await loadProject(opts);
   const { workload: w, object } = resolveRotationTarget(model, opts.workload, opts.object);
-  if (opts.timeoutSeconds !== undefined && !(opts.timeoutSeconds > 0)) throw UserError.of('command line', '--timeout', 'use a positive number of seconds', opts.timeoutSeconds);
+  if (opts.timeoutSeconds !== undefined && !(opts.timeoutSeconds > 0))
+    throw UserError.of('command line', '--timeout', 'use a positive number of seconds', opts.timeoutSeconds);
   const cluster = await (deps.connect ?? connectCluster)(connectOptions(model, opts.context, deps));
   return { opts, model, outputs, w, object, cluster, now: deps.now ?? Date.now };
 }
@@ -498,13 +557,23 @@ export async function rotationTestCommand(opts: RotationTestOptions, out: Comman
     const pods = await readyPods();
     const start = await baseline(run, pods);
     if ('problem' in start) return report(out, [...findings, start.problem], { rotation: { written: false } });
-    const { hash, target: hashTarget } = await hashBaseline(run, pods.find((p) => p.metadata?.name === start.podNames[0])!, start.podNames[0]!);
+    const { hash, target: hashTarget } = await hashBaseline(
+      run,
+      pods.find((p) => p.metadata?.name === start.podNames[0])!,
+      start.podNames[0]!,
+    );
 
     const version = await writeNewVersion(run, driver, deps);
     written = { name: object.name, version: version.newVersion };
-    progress(`Wrote version ${version.newVersion} of "${object.name}" (32 random bytes, not shown). Waiting up to ${version.timeoutSeconds} s for ${start.podNames.length} pod(s)...`);
+    progress(
+      `Wrote version ${version.newVersion} of "${object.name}" (32 random bytes, not shown). Waiting up to ${version.timeoutSeconds} s for ${start.podNames.length} pod(s)...`,
+    );
 
-    const watch = await watchRotation(run, { observations: start.observations, ...(hash ? { hash } : {}), done: false }, { written: version, readyPods, ...(hashTarget ? { hashTarget } : {}), sleep: deps.sleep ?? defaultSleep });
+    const watch = await watchRotation(
+      run,
+      { observations: start.observations, ...(hash ? { hash } : {}), done: false },
+      { written: version, readyPods, ...(hashTarget ? { hashTarget } : {}), sleep: deps.sleep ?? defaultSleep },
+    );
     findings.push(...(await rotationOutcome(run, watch, { written: version, driver, readyPods })));
     progress(`Note: "${object.name}" now holds a random test value (version ${version.newVersion}); write the real value back if the application needs it.`);
     return report(out, findings, {
@@ -512,7 +581,14 @@ export async function rotationTestCommand(opts: RotationTestOptions, out: Comman
         written: true,
         newVersion: version.newVersion,
         timeoutSeconds: version.timeoutSeconds,
-        observations: watch.observations.map((o) => ({ pod: o.pod, before: o.before, current: o.current, state: o.state, gone: o.gone === true, latencySeconds: o.latencyMs === undefined ? null : o.latencyMs / 1000 })),
+        observations: watch.observations.map((o) => ({
+          pod: o.pod,
+          before: o.before,
+          current: o.current,
+          state: o.state,
+          gone: o.gone === true,
+          latencySeconds: o.latencyMs === undefined ? null : o.latencyMs / 1000,
+        })),
       },
     });
   } catch (e) {

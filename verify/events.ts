@@ -63,7 +63,8 @@ export interface DecodeContext {
   readonly vaultName?: string;
 }
 
-const PROPAGATION = 'if the role assignment or federated credential was created in the last few minutes, wait: Azure takes minutes to propagate them, and the driver retries';
+const PROPAGATION =
+  'if the role assignment or federated credential was created in the last few minutes, wait: Azure takes minutes to propagate them, and the driver retries';
 
 /**
  * One known cause: the marker that recognises it in a mount failure message, what it means for
@@ -189,7 +190,7 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
     code: 'throttled',
     pattern: /StatusCode=429|Too Many Requests|\bThrottled\b/i,
     cause: 'Key Vault throttled the requests (429)',
-    fix: 'every pod fetches every object at each refresh (every rotation interval on driver ≤ 1.5, at most every max(interval, 60 s) on driver ≥ 1.6): lengthen cluster.secretsProvider.rotation.interval or reduce replicas × objects per vault (synth warns at half of Key Vault\'s limit)',
+    fix: "every pod fetches every object at each refresh (every rotation interval on driver ≤ 1.5, at most every max(interval, 60 s) on driver ≥ 1.6): lengthen cluster.secretsProvider.rotation.interval or reduce replicas × objects per vault (synth warns at half of Key Vault's limit)",
   },
   {
     code: 'readonly-not-true',
@@ -346,7 +347,14 @@ export function checkMountEvents(events: readonly CoreV1Event[], scope: EventSco
     } else if (p && rotation && (completed.get(g.pod) ?? -1) < g.last) {
       out.push(fail('mount-event', subject, `${g.reason}${times}: the pod runs but keeps the old content: ${g.cause.summary}`, g.cause.fix));
     } else if (p && !rotation && scope.model !== 'poll' && ready !== undefined && g.last > ready) {
-      out.push(fail('mount-event', subject, `${g.reason}${times} after the pod became ready: a refresh on kubelet's republish failed and the pod keeps the old content: ${g.cause.summary}`, g.cause.fix));
+      out.push(
+        fail(
+          'mount-event',
+          subject,
+          `${g.reason}${times} after the pod became ready: a refresh on kubelet's republish failed and the pod keeps the old content: ${g.cause.summary}`,
+          g.cause.fix,
+        ),
+      );
     } else {
       const now = p ? 'the pod is ready now' : 'the pod no longer exists';
       out.push(warn('mount-event', subject, `${g.reason}${times} earlier, ${now}: ${g.cause.summary}`, g.cause.fix));

@@ -12,7 +12,6 @@ import { CLOUDS, cloudOfCsiName, keyVaultUri, KEY_VAULT_URI_RULE } from '../lib/
 /** Bound on acquiring the first token: DefaultAzureCredential tries several sources in turn. */
 export const CREDENTIAL_TIMEOUT_MS = 30000;
 
-
 /** Tag put on the versions the test writes, so they can be told apart in the vault's history. */
 export const ROTATION_TEST_TAG = 'aks-keyvault-csi-rotation-test';
 
@@ -23,7 +22,11 @@ const CREDENTIAL_FIX =
 export function describeAzureError(err: unknown, vault: string, secretName?: string): string {
   const e = (err ?? {}) as { name?: string; message?: string; statusCode?: number; code?: string; errors?: unknown[] };
   const text = `${e.name ?? ''} ${e.message ?? ''}`;
-  if (e.name === 'CredentialUnavailableError' || e.name === 'AggregateAuthenticationError' || /CredentialUnavailable|no credential|Please run 'az login'|az login/i.test(text)) {
+  if (
+    e.name === 'CredentialUnavailableError' ||
+    e.name === 'AggregateAuthenticationError' ||
+    /CredentialUnavailable|no credential|Please run 'az login'|az login/i.test(text)
+  ) {
     return `no Azure credentials available: ${CREDENTIAL_FIX}`;
   }
   if (e.name === 'AuthenticationRequiredError' || e.name === 'AuthenticationError' || e.statusCode === 401) {
@@ -36,7 +39,8 @@ export function describeAzureError(err: unknown, vault: string, secretName?: str
       ? `vault "${vault}" rejected your address (firewall): add your IP to keyVault.networkAcls.ipRules or run from an allowed network`
       : `you may not write secrets in vault "${vault}" (403): the test needs "Key Vault Secrets Officer" on the vault${secretName ? ` or on secret "${secretName}"` : ''} for your identity (the pods only ever need Secrets User)`;
   }
-  if (/ENOTFOUND|EAI_AGAIN/.test(`${e.code ?? ''} ${text}`)) return `cannot resolve vault "${vault}": check keyVault.name and the outputs, or your DNS for private endpoints`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(`${e.code ?? ''} ${text}`))
+    return `cannot resolve vault "${vault}": check keyVault.name and the outputs, or your DNS for private endpoints`;
   if (e.statusCode === 404) return `secret "${secretName ?? ''}" or vault "${vault}" not found (404)`;
   return `Key Vault call failed: ${firstLine(text)}`;
 }

@@ -69,12 +69,20 @@ export function resolveRotationTarget(model: EnvironmentModel, workloadName: str
   const file = model.file;
   const workload = model.workloads.find((w) => w.name === workloadName);
   if (!workload) {
-    throw UserError.of(file, 'workloads', `no workload named ${JSON.stringify(workloadName)}: use one of ${model.workloads.map((w) => JSON.stringify(w.name)).join(', ')}`);
+    throw UserError.of(
+      file,
+      'workloads',
+      `no workload named ${JSON.stringify(workloadName)}: use one of ${model.workloads.map((w) => JSON.stringify(w.name)).join(', ')}`,
+    );
   }
   const i = model.workloads.indexOf(workload);
   const object = workload.objects.find((o) => o.name === objectName) ?? workload.objects.find((o) => o.fileName === objectName);
   if (!object) {
-    throw UserError.of(file, `workloads[${i}].objects`, `workload "${workload.name}" mounts no object ${JSON.stringify(objectName)}: use one of ${workload.objects.map((o) => JSON.stringify(o.name)).join(', ')}`);
+    throw UserError.of(
+      file,
+      `workloads[${i}].objects`,
+      `workload "${workload.name}" mounts no object ${JSON.stringify(objectName)}: use one of ${workload.objects.map((o) => JSON.stringify(o.name)).join(', ')}`,
+    );
   }
   const j = workload.objects.indexOf(object);
   if (object.type !== 'secret') {
@@ -85,10 +93,18 @@ export function resolveRotationTarget(model: EnvironmentModel, workloadName: str
     );
   }
   if (object.config.version !== undefined) {
-    throw UserError.of(file, `workloads[${i}].objects[${j}].version`, `object "${object.name}" is pinned to a version and never rotates: pick an unpinned object`);
+    throw UserError.of(
+      file,
+      `workloads[${i}].objects[${j}].version`,
+      `object "${object.name}" is pinned to a version and never rotates: pick an unpinned object`,
+    );
   }
   if (!model.config.cluster.secretsProvider.rotation.enabled) {
-    throw UserError.of(file, 'cluster.secretsProvider.rotation.enabled', 'rotation is off in this environment, so nothing would change: enable it before testing rotation');
+    throw UserError.of(
+      file,
+      'cluster.secretsProvider.rotation.enabled',
+      'rotation is off in this environment, so nothing would change: enable it before testing rotation',
+    );
   }
   return { workload, object };
 }
@@ -123,7 +139,12 @@ export interface PodObservation {
 }
 
 /** Baseline: the versions the ready pods mount before the new version is written. */
-export function baselineObservations(pods: readonly string[], statuses: readonly SecretProviderClassPodStatus[], spcName: string, object: Pick<MountedObject, 'type' | 'name'>): PodObservation[] {
+export function baselineObservations(
+  pods: readonly string[],
+  statuses: readonly SecretProviderClassPodStatus[],
+  spcName: string,
+  object: Pick<MountedObject, 'type' | 'name'>,
+): PodObservation[] {
   return [...pods].sort().map((pod) => {
     const v = mountedVersion(podStatusFor(statuses, pod, spcName), object);
     return { pod, before: v, current: v, state: 'unchanged' as const };
@@ -196,7 +217,14 @@ export function evaluateRotation(args: {
   for (const o of args.observations) {
     const subject = `${args.namespace}/${o.pod}`;
     if (o.gone && o.state !== 'rotated') {
-      out.push(warn('rotation', subject, 'the pod went away during the test (restart or reschedule): its latency was not observed', 're-run when the Deployment is stable'));
+      out.push(
+        warn(
+          'rotation',
+          subject,
+          'the pod went away during the test (restart or reschedule): its latency was not observed',
+          're-run when the Deployment is stable',
+        ),
+      );
       continue;
     }
     if (o.latencyMs === undefined) continue;
@@ -205,13 +233,25 @@ export function evaluateRotation(args: {
     out.push(
       s <= bound
         ? pass('rotation', subject, text)
-        : warn('rotation', subject, `${text}: slower than the configured interval`, 'the driver may be busy (many pods × objects per node) or Key Vault throttled: check kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store'),
+        : warn(
+            'rotation',
+            subject,
+            `${text}: slower than the configured interval`,
+            'the driver may be busy (many pods × objects per node) or Key Vault throttled: check kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store',
+          ),
     );
   }
   if (args.hash) {
     const subject = `${args.namespace}/${args.hash.pod}:${args.fileName}`;
     if (args.hash.error !== undefined) {
-      out.push(warn('rotation-file', subject, `could not hash the mounted file in the pod: ${args.hash.error}; relied on SecretProviderClassPodStatus only`, 'use an image with sha256sum, or run without --exec'));
+      out.push(
+        warn(
+          'rotation-file',
+          subject,
+          `could not hash the mounted file in the pod: ${args.hash.error}; relied on SecretProviderClassPodStatus only`,
+          'use an image with sha256sum, or run without --exec',
+        ),
+      );
     } else if (args.hash.latencyMs !== undefined) {
       out.push(pass('rotation-file', subject, `file content changed after ${(args.hash.latencyMs / 1000).toFixed(0)} s (compared by SHA-256 inside the pod)`));
     }
@@ -248,13 +288,19 @@ const ROTATION = 'rotation';
 /** Every pod present at the start went away. */
 function podsGone(t: TimedOut): Finding[] {
   if (t.live.length > 0) return [];
-  return [fail(ROTATION, t.namespace, 'every pod present at the start went away during the test: nothing left to observe', 're-run when the Deployment is stable')];
+  return [
+    fail(ROTATION, t.namespace, 'every pod present at the start went away during the test: nothing left to observe', 're-run when the Deployment is stable'),
+  ];
 }
 
 /** The driver's flags: unreadable, rotation off, or a refresh period longer than the wait. */
 function driverFlags(t: TimedOut): Finding[] {
-  if (t.flags === undefined) return [fail(ROTATION, t.subject, `${t.headline}; the driver's rotation flags could not be read`, 'see the rotation-flags finding')];
-  if (!t.flags.enabled) return [fail(ROTATION, t.subject, `${t.headline}: the driver runs with rotation disabled`, 'enable rotation on the add-on (see the rotation-flags finding)')];
+  if (t.flags === undefined)
+    return [fail(ROTATION, t.subject, `${t.headline}; the driver's rotation flags could not be read`, 'see the rotation-flags finding')];
+  if (!t.flags.enabled)
+    return [
+      fail(ROTATION, t.subject, `${t.headline}: the driver runs with rotation disabled`, 'enable rotation on the add-on (see the rotation-flags finding)'),
+    ];
   if (minimumWaitSeconds(t.flags.intervalSeconds, t.model) > t.timeoutSeconds) {
     return [
       fail(
@@ -270,12 +316,26 @@ function driverFlags(t: TimedOut): Finding[] {
 
 function versionDisabled(t: TimedOut): Finding[] {
   if (t.secret.enabled !== false) return [];
-  return [fail(ROTATION, t.subject, `${t.headline}: the new secret version is disabled in Key Vault`, 'enable the version (az keyvault secret set-attributes --enabled true)')];
+  return [
+    fail(
+      ROTATION,
+      t.subject,
+      `${t.headline}: the new secret version is disabled in Key Vault`,
+      'enable the version (az keyvault secret set-attributes --enabled true)',
+    ),
+  ];
 }
 
 function versionNotYetValid(t: TimedOut): Finding[] {
   if (t.secret.notBefore !== undefined && new Date(t.secret.notBefore).getTime() > t.nowMs) {
-    return [fail(ROTATION, t.subject, `${t.headline}: the new version is not valid before ${new Date(t.secret.notBefore).toISOString()}`, 'remove the not-before date of the secret')];
+    return [
+      fail(
+        ROTATION,
+        t.subject,
+        `${t.headline}: the new version is not valid before ${new Date(t.secret.notBefore).toISOString()}`,
+        'remove the not-before date of the secret',
+      ),
+    ];
   }
   return [];
 }
@@ -284,12 +344,21 @@ function versionNotYetValid(t: TimedOut): Finding[] {
 function changedElsewhere(t: TimedOut): Finding[] {
   const elsewhere = t.live.filter((o) => o.state === 'changed-elsewhere');
   if (elsewhere.length === 0) return [];
-  return [warn(ROTATION, t.subject, `pods ${elsewhere.map((o) => o.pod).join(', ')} moved to another version (${(elsewhere[0]!.current ?? 'unknown').slice(0, 8)}): someone else wrote the secret during the test`, 'use a dedicated test secret and re-run')];
+  return [
+    warn(
+      ROTATION,
+      t.subject,
+      `pods ${elsewhere.map((o) => o.pod).join(', ')} moved to another version (${(elsewhere[0]!.current ?? 'unknown').slice(0, 8)}): someone else wrote the secret during the test`,
+      'use a dedicated test secret and re-run',
+    ),
+  ];
 }
 
 /** The decoded rotation-failure events since the write, one failure each. */
 function driverReported(t: TimedOut): Finding[] {
-  return t.eventFindings.filter((f): f is Finding => f.severity !== 'ok').map((f) => fail(ROTATION, f.where, `${t.headline}: the driver reported: ${f.message}`, f.fix));
+  return t.eventFindings
+    .filter((f): f is Finding => f.severity !== 'ok')
+    .map((f) => fail(ROTATION, f.where, `${t.headline}: the driver reported: ${f.message}`, f.fix));
 }
 
 /** Every pod mounts the new version but the hashed file did not change: the container reads a copy. */
@@ -306,7 +375,15 @@ function fileUnchanged(t: TimedOut): Finding[] {
 }
 
 /** The causes a timeout can have, in the order they are reported. */
-const TIMEOUT_CAUSES: readonly ((t: TimedOut) => Finding[])[] = [podsGone, driverFlags, versionDisabled, versionNotYetValid, changedElsewhere, driverReported, fileUnchanged];
+const TIMEOUT_CAUSES: readonly ((t: TimedOut) => Finding[])[] = [
+  podsGone,
+  driverFlags,
+  versionDisabled,
+  versionNotYetValid,
+  changedElsewhere,
+  driverReported,
+  fileUnchanged,
+];
 
 /**
  * Why no new version showed up in time. Takes what the command gathered after the timeout:
@@ -323,7 +400,10 @@ export function diagnoseRotationTimeout(args: RotationTimeout): Outcome[] {
   if (causes.length === 0) causes.push(unexplained(timedOut));
   // Pods that did rotate are still worth reporting.
   const rotated = args.observations.filter((o) => o.state === 'rotated' && o.latencyMs !== undefined);
-  return [...rotated.map((o) => pass(ROTATION, `${args.namespace}/${o.pod}`, `new version mounted after ${((o.latencyMs ?? 0) / 1000).toFixed(0)} s`)), ...causes];
+  return [
+    ...rotated.map((o) => pass(ROTATION, `${args.namespace}/${o.pod}`, `new version mounted after ${((o.latencyMs ?? 0) / 1000).toFixed(0)} s`)),
+    ...causes,
+  ];
 }
 
 /** The wait below which a timeout says nothing: two polls (driver ≤ 1.5), or the worst first refresh (driver ≥ 1.6). */
@@ -334,12 +414,27 @@ function minimumWaitSeconds(intervalSeconds: number, model: RotationModel | unde
 /** The last cause: nothing seen explains the timeout; where to look depends on the driver. */
 function unexplained(t: TimedOut): Finding {
   const intervalSeconds = t.flags?.intervalSeconds ?? t.expectedIntervalSeconds;
-  const logs = "kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store --since=15m, and -l app=secrets-store-provider-azure";
+  const logs = 'kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store --since=15m, and -l app=secrets-store-provider-azure';
   if (t.model === 'republish') {
-    return fail(ROTATION, t.subject, `${t.headline}: driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than ${formatSeconds(intervalSeconds)})`, `read the driver and provider logs on the pod's node: ${REPUBLISH_FAILURE_SIGNALS}`);
+    return fail(
+      ROTATION,
+      t.subject,
+      `${t.headline}: driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than ${formatSeconds(intervalSeconds)})`,
+      `read the driver and provider logs on the pod's node: ${REPUBLISH_FAILURE_SIGNALS}`,
+    );
   }
   if (t.model === 'poll') {
-    return fail(ROTATION, t.subject, `${t.headline}, with rotation enabled every ${formatSeconds(intervalSeconds)} and no rotation-failure event`, `read the driver and provider logs on the pod's node: ${logs}`);
+    return fail(
+      ROTATION,
+      t.subject,
+      `${t.headline}, with rotation enabled every ${formatSeconds(intervalSeconds)} and no rotation-failure event`,
+      `read the driver and provider logs on the pod's node: ${logs}`,
+    );
   }
-  return fail(ROTATION, t.subject, `${t.headline}, with rotation enabled (interval ${formatSeconds(intervalSeconds)}), no rotation-failure event, and an unknown driver version (driver ≥ 1.6 records none)`, `read the driver and provider logs on the pod's node: ${logs}`);
+  return fail(
+    ROTATION,
+    t.subject,
+    `${t.headline}, with rotation enabled (interval ${formatSeconds(intervalSeconds)}), no rotation-failure event, and an unknown driver version (driver ≥ 1.6 records none)`,
+    `read the driver and provider logs on the pod's node: ${logs}`,
+  );
 }

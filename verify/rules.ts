@@ -16,13 +16,13 @@ const VERIFY = {
     'error or warning',
     'the Secrets Store CSI driver and the Azure provider DaemonSets in `kube-system` have a ready pod on every node they schedule to (`desiredNumberScheduled == numberReady`)',
     'kube-system/aks-secrets-store-provider-azure: Azure Key Vault provider: 2/3 pods ready: pods on the other nodes cannot mount Key Vault objects',
-    'Found by name (`aks-secrets-store-csi-driver`, `aks-secrets-store-provider-azure`), `app` label or image, so a Helm install is found too, with a warning (the add-on\'s rotation settings do not configure it); a rollout in progress is a warning; `-windows` variants that schedule nothing are skipped. A missing DaemonSet means the add-on is not enabled.',
+    "Found by name (`aks-secrets-store-csi-driver`, `aks-secrets-store-provider-azure`), `app` label or image, so a Helm install is found too, with a warning (the add-on's rotation settings do not configure it); a rollout in progress is a warning; `-windows` variants that schedule nothing are skipped. A missing DaemonSet means the add-on is not enabled.",
   ),
   'driver-version': check(
     'warning',
     "the driver's version, read from the image tag of the `secrets-store` container (`mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver:v1.5.3`), and the rotation model the other checks apply",
     'kube-system/aks-secrets-store-csi-driver: the driver image "mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver@sha256:…" names no version: the rotation model is unknown, so both are checked (rotation events of driver ≤ 1.5, mount errors and SecretProviderClassPodStatus of driver ≥ 1.6)',
-    "An image without a version tag (a digest only) is a warning: the model is unknown and the signals of both are read. `--json` carries it as `driver: { image, version, rotationModel }`. See the README's \"Rotation, correctly\".",
+    'An image without a version tag (a digest only) is a warning: the model is unknown and the signals of both are read. `--json` carries it as `driver: { image, version, rotationModel }`. See the README\'s "Rotation, correctly".',
   ),
   'rotation-flags': check(
     'error or warning',
@@ -37,7 +37,11 @@ const VERIFY = {
     "demo/demo-app: annotation azure.workload.identity/client-id is 9999… but the outputs say the identity's client id is 1111…",
     'A warning when the outputs have no client id for the workload to compare with.',
   ),
-  spc: check('error', 'the SecretProviderClass exists (and passes when it matches the rendered manifest: see `spc-drift`)', 'demo/demo-app-keyvault: SecretProviderClass not found: pods that mount it fail with FailedMount "not found"'),
+  spc: check(
+    'error',
+    'the SecretProviderClass exists (and passes when it matches the rendered manifest: see `spc-drift`)',
+    'demo/demo-app-keyvault: SecretProviderClass not found: pods that mount it fail with FailedMount "not found"',
+  ),
   'spc-drift': check(
     'error',
     "the live SecretProviderClass's `spec` matches the manifest the chart renders from the same environment and outputs, one finding per differing field",
@@ -50,7 +54,12 @@ const VERIFY = {
     'demo/demo-app: pods run as ServiceAccount "default" but the federated credential is for "demo-app": token exchange fails with AADSTS70021',
     'A Deployment scaled to 0 replicas is a warning: nothing mounts the secrets, so mounts cannot be verified.',
   ),
-  pods: check('error', 'every pod of the Deployment is Running and Ready', 'demo/demo-app-7c9d8f6b5-x2k4p: Pending, ContainerCreating', 'A pod stuck in `ContainerCreating` is shown as waiting for its mount (see `mount-event`).'),
+  pods: check(
+    'error',
+    'every pod of the Deployment is Running and Ready',
+    'demo/demo-app-7c9d8f6b5-x2k4p: Pending, ContainerCreating',
+    'A pod stuck in `ContainerCreating` is shown as waiting for its mount (see `mount-event`).',
+  ),
   'mounted-objects': check(
     'error or warning',
     "for each ready pod, the driver's `SecretProviderClassPodStatus` says `mounted` and lists every configured object (`<type>/<name>`) with a version, or the pinned version for pinned objects",
@@ -77,7 +86,7 @@ const ROTATION_TEST = {
     'error or warning',
     "each pod's mounted version (`SecretProviderClassPodStatus`) moves to the version the test wrote, within what the driver's model leads to expect",
     'demo: no new version observed within 300 s in 2/2 pods (demo-app-7c9d8f6b5-q8w2n, demo-app-7c9d8f6b5-x2k4p): the driver runs with rotation disabled',
-    "Before anything is written, no ready pod or no recorded mounted version is an error (nothing written). After a timeout, the error names the cause: rotation off or slower on the driver, a disabled or not-yet-valid version, decoded rotation-failure events (≤ 1.5), or a pointer to the driver log and its `rotation_reconcile_error_total{rotated=\"true\"}` metric (≥ 1.6, which records no event). A pod that went away during the test, a latency above the expected bound, or another writer of the secret are warnings.",
+    'Before anything is written, no ready pod or no recorded mounted version is an error (nothing written). After a timeout, the error names the cause: rotation off or slower on the driver, a disabled or not-yet-valid version, decoded rotation-failure events (≤ 1.5), or a pointer to the driver log and its `rotation_reconcile_error_total{rotated="true"}` metric (≥ 1.6, which records no event). A pod that went away during the test, a latency above the expected bound, or another writer of the secret are warnings.',
   ),
   'rotation-file': check(
     'error or warning',
@@ -101,6 +110,11 @@ needed it, and the run goes on. Exit code 2 is for bad input, no kubeconfig, an 
 missing Azure credentials.`,
   sections: [
     { title: '`verify`', rules: VERIFY },
-    { title: '`rotation-test`', intro: 'Its preflight also reports `driver-version`, `rotation-flags` and a missing driver (`addon-daemonset`); nothing is written when rotation cannot be observed.', rules: ROTATION_TEST },
+    {
+      title: '`rotation-test`',
+      intro:
+        'Its preflight also reports `driver-version`, `rotation-flags` and a missing driver (`addon-daemonset`); nothing is written when rotation cannot be observed.',
+      rules: ROTATION_TEST,
+    },
   ],
 };

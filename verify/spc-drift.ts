@@ -143,11 +143,23 @@ export function checkSecretProviderClass(args: {
     ];
   }
   if (!args.rendered) {
-    return [fail('spc-drift', subject, 'the rendered manifests contain no SecretProviderClass of this name: nothing to compare with', 'render the environment again with the current project version')];
+    return [
+      fail(
+        'spc-drift',
+        subject,
+        'the rendered manifests contain no SecretProviderClass of this name: nothing to compare with',
+        'render the environment again with the current project version',
+      ),
+    ];
   }
   const drift = diffSecretProviderClass(args.rendered, args.live);
   if (drift.length === 0) return [pass('spc', subject, 'SecretProviderClass exists and matches the rendered manifest')];
   return drift.map((d) =>
-    fail('spc-drift', subject, `${d.path}: rendered ${show(d.expected)}, live ${show(d.found)}`, 're-apply the rendered manifests (GitOps sync); if the outputs changed, render again first. Do not edit the live object by hand'),
+    fail(
+      'spc-drift',
+      subject,
+      `${d.path}: rendered ${show(d.expected)}, live ${show(d.found)}`,
+      're-apply the rendered manifests (GitOps sync); if the outputs changed, render again first. Do not edit the live object by hand',
+    ),
   );
 }

@@ -10,10 +10,14 @@ import type { V1Deployment, V1Namespace, V1Pod, V1ServiceAccount } from './api-t
 import { clip, fail, pass, warn, type Finding, type Outcome } from './findings';
 import type { SecretProviderClassPodStatus } from './types';
 
-
 export function checkNamespace(namespace: string, ns: V1Namespace | undefined): Outcome {
   if (!ns) {
-    return fail('namespace', namespace, 'namespace does not exist', 'apply the rendered manifests (they include the Namespace unless output.namespaces is false), or create it');
+    return fail(
+      'namespace',
+      namespace,
+      'namespace does not exist',
+      'apply the rendered manifests (they include the Namespace unless output.namespaces is false), or create it',
+    );
   }
   if (ns.status?.phase === 'Terminating' || ns.metadata?.deletionTimestamp) {
     return fail('namespace', namespace, 'namespace is being deleted (Terminating)', 'wait for the deletion to finish, then apply the rendered manifests again');
@@ -24,14 +28,29 @@ export function checkNamespace(namespace: string, ns: V1Namespace | undefined): 
 export function checkServiceAccount(w: WorkloadModel, expectedClientId: string | undefined, sa: V1ServiceAccount | undefined): Outcome {
   const subject = `${w.namespace}/${w.serviceAccount}`;
   if (!sa) {
-    return fail('service-account', subject, 'ServiceAccount does not exist: the pods cannot start, and the federated credential names it', 'apply the rendered manifests');
+    return fail(
+      'service-account',
+      subject,
+      'ServiceAccount does not exist: the pods cannot start, and the federated credential names it',
+      'apply the rendered manifests',
+    );
   }
   const found = sa.metadata?.annotations?.[CLIENT_ID_ANNOTATION];
   if (expectedClientId === undefined) {
-    return warn('service-account', subject, `ServiceAccount exists; no client id for workload "${w.name}" in the outputs to compare its ${CLIENT_ID_ANNOTATION} annotation with`, 'deploy the stack and pass its outputs file with --outputs');
+    return warn(
+      'service-account',
+      subject,
+      `ServiceAccount exists; no client id for workload "${w.name}" in the outputs to compare its ${CLIENT_ID_ANNOTATION} annotation with`,
+      'deploy the stack and pass its outputs file with --outputs',
+    );
   }
   if (found === undefined) {
-    return fail('service-account', subject, `annotation ${CLIENT_ID_ANNOTATION} is missing (expected ${expectedClientId})`, 'apply the rendered manifests (the chart sets it from the outputs)');
+    return fail(
+      'service-account',
+      subject,
+      `annotation ${CLIENT_ID_ANNOTATION} is missing (expected ${expectedClientId})`,
+      'apply the rendered manifests (the chart sets it from the outputs)',
+    );
   }
   if (found.trim().toLowerCase() !== expectedClientId.toLowerCase()) {
     return fail(
@@ -79,19 +98,35 @@ export function checkDeployment(w: WorkloadModel, d: V1Deployment | undefined): 
   }
   for (const v of mine) {
     if (v.csi?.readOnly !== true) {
-      out.push(fail('deployment', subject, `CSI volume "${v.name}" is not readOnly: the driver rejects the mount ("Readonly is not true in request")`, 'set readOnly: true on the volume (the rendered chart does)'));
+      out.push(
+        fail(
+          'deployment',
+          subject,
+          `CSI volume "${v.name}" is not readOnly: the driver rejects the mount ("Readonly is not true in request")`,
+          'set readOnly: true on the volume (the rendered chart does)',
+        ),
+      );
     }
     for (const c of [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])]) {
       for (const m of c.volumeMounts ?? []) {
         if (m.name === v.name && (m.subPath || m.subPathExpr)) {
-          out.push(fail('deployment', subject, `container "${c.name}" mounts volume "${v.name}" with subPath "${m.subPath || m.subPathExpr}": a subPath mount is never rotated`, 'mount the whole volume and read the file under the mount path'));
+          out.push(
+            fail(
+              'deployment',
+              subject,
+              `container "${c.name}" mounts volume "${v.name}" with subPath "${m.subPath || m.subPathExpr}": a subPath mount is never rotated`,
+              'mount the whole volume and read the file under the mount path',
+            ),
+          );
         }
       }
     }
   }
   const want = d.spec?.replicas ?? 1;
   if (want === 0) {
-    out.push(warn('deployment', subject, 'scaled to 0 replicas: nothing mounts the secrets, so mounts cannot be verified', 'scale the Deployment up to verify mounts'));
+    out.push(
+      warn('deployment', subject, 'scaled to 0 replicas: nothing mounts the secrets, so mounts cannot be verified', 'scale the Deployment up to verify mounts'),
+    );
     return out;
   }
   const available = condition(d, 'Available');
@@ -100,9 +135,23 @@ export function checkDeployment(w: WorkloadModel, d: V1Deployment | undefined): 
   if (available?.status === 'True' && ready >= want) {
     out.push(pass('deployment', subject, `Deployment available: ${ready}/${want} replicas ready`));
   } else if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    out.push(fail('deployment', subject, `rollout stuck (ProgressDeadlineExceeded): ${ready}/${want} replicas ready${progressing.message ? `: ${clip(progressing.message)}` : ''}`, 'see the pod and mount-event findings for the cause'));
+    out.push(
+      fail(
+        'deployment',
+        subject,
+        `rollout stuck (ProgressDeadlineExceeded): ${ready}/${want} replicas ready${progressing.message ? `: ${clip(progressing.message)}` : ''}`,
+        'see the pod and mount-event findings for the cause',
+      ),
+    );
   } else {
-    out.push(fail('deployment', subject, `not available: ${ready}/${want} replicas ready${available?.message ? ` (${clip(available.message)})` : ''}`, 'see the pod and mount-event findings for the cause'));
+    out.push(
+      fail(
+        'deployment',
+        subject,
+        `not available: ${ready}/${want} replicas ready${available?.message ? ` (${clip(available.message)})` : ''}`,
+        'see the pod and mount-event findings for the cause',
+      ),
+    );
   }
   return out;
 }
@@ -122,7 +171,16 @@ export function isPodReady(p: V1Pod): boolean {
 /** Every pod Running and Ready; a pod waiting in ContainerCreating usually waits for its CSI mount. */
 export function checkPods(w: WorkloadModel, expectedReplicas: number, pods: readonly V1Pod[]): Outcome[] {
   if (pods.length === 0) {
-    return expectedReplicas > 0 ? [fail('pods', `${w.namespace}/${w.deployment}`, 'no pods found for the Deployment', 'kubectl describe deployment and its ReplicaSet for quota or admission errors')] : [];
+    return expectedReplicas > 0
+      ? [
+          fail(
+            'pods',
+            `${w.namespace}/${w.deployment}`,
+            'no pods found for the Deployment',
+            'kubectl describe deployment and its ReplicaSet for quota or admission errors',
+          ),
+        ]
+      : [];
   }
   return [...pods]
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
@@ -215,7 +273,11 @@ function mountedVersions(w: WorkloadModel, st: SecretProviderClassPodStatus): Mo
 }
 
 /** The mounted-objects outcome of one ready pod, and the versions it mounts (undefined when it mounts none). */
-function podMountOutcome(w: WorkloadModel, pod: string, st: SecretProviderClassPodStatus | undefined): { readonly outcome: Outcome; readonly versions?: MountedVersions } {
+function podMountOutcome(
+  w: WorkloadModel,
+  pod: string,
+  st: SecretProviderClassPodStatus | undefined,
+): { readonly outcome: Outcome; readonly versions?: MountedVersions } {
   const subject = `${w.namespace}/${pod}`;
   if (!st) {
     return {
@@ -228,7 +290,9 @@ function podMountOutcome(w: WorkloadModel, pod: string, st: SecretProviderClassP
     };
   }
   if (st.status?.mounted !== true) {
-    return { outcome: fail('mounted-objects', subject, 'SecretProviderClassPodStatus says the volume is not mounted', 'see the mount-event findings for the cause') };
+    return {
+      outcome: fail('mounted-objects', subject, 'SecretProviderClassPodStatus says the volume is not mounted', 'see the mount-event findings for the cause'),
+    };
   }
   const versions = mountedVersions(w, st);
   if (versions.missing.length > 0) {
@@ -270,7 +334,12 @@ function versionSpread(w: WorkloadModel, mounted: readonly (readonly [string, Mo
  * configured object with a version (the pinned one, for pinned objects). Pods that see
  * different versions of one object are reported: rotation in progress, or a pod that fails to rotate.
  */
-export function checkPodStatuses(w: WorkloadModel, pods: readonly V1Pod[], statuses: readonly SecretProviderClassPodStatus[], rotation?: RotationContext): Outcome[] {
+export function checkPodStatuses(
+  w: WorkloadModel,
+  pods: readonly V1Pod[],
+  statuses: readonly SecretProviderClassPodStatus[],
+  rotation?: RotationContext,
+): Outcome[] {
   const out: Outcome[] = [];
   const mounted: [string, MountedVersions][] = []; // [pod, versions], in pod-name order
   for (const p of [...pods].filter(isPodReady).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
@@ -298,10 +367,20 @@ export function checkMountedFiles(w: WorkloadModel, pod: string, names: readonly
   const missing = expected.filter((f) => !names.includes(f));
   const extra = names.filter((n) => !expected.includes(n));
   if (missing.length > 0) {
-    return fail('mounted-files', subject, `missing ${missing.map((f) => JSON.stringify(f)).join(', ')} (found ${names.length ? names.map((f) => JSON.stringify(f)).join(', ') : 'nothing'})`, 'the mount is stale or from another SecretProviderClass: apply the rendered manifests and restart the pod');
+    return fail(
+      'mounted-files',
+      subject,
+      `missing ${missing.map((f) => JSON.stringify(f)).join(', ')} (found ${names.length ? names.map((f) => JSON.stringify(f)).join(', ') : 'nothing'})`,
+      'the mount is stale or from another SecretProviderClass: apply the rendered manifests and restart the pod',
+    );
   }
   if (extra.length > 0) {
-    return warn('mounted-files', subject, `all ${expected.length} files present, plus unexpected ${extra.map((f) => JSON.stringify(f)).join(', ')}`, 'objects removed from the SecretProviderClass stay mounted until the pod restarts');
+    return warn(
+      'mounted-files',
+      subject,
+      `all ${expected.length} files present, plus unexpected ${extra.map((f) => JSON.stringify(f)).join(', ')}`,
+      'objects removed from the SecretProviderClass stay mounted until the pod restarts',
+    );
   }
   return pass('mounted-files', subject, `files present: ${expected.map((f) => JSON.stringify(f)).join(', ')}`);
 }

@@ -29,7 +29,9 @@ describe('generateLargeConfig', () => {
 
   it('writes one environment file and one outputs file per environment', () => {
     expect(yamlFiles(full).map((f) => f.path)).toEqual(Array.from({ length: 20 }, (_, i) => `environments/bench-${String(i + 1).padStart(2, '0')}.yaml`));
-    expect(outputsFiles(full).map((f) => f.path)).toEqual(Array.from({ length: 20 }, (_, i) => `environments/bench-${String(i + 1).padStart(2, '0')}.outputs.json`));
+    expect(outputsFiles(full).map((f) => f.path)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `environments/bench-${String(i + 1).padStart(2, '0')}.outputs.json`),
+    );
   });
 
   it('generates environments the loader accepts, with 25 workloads × 4 objects each', () => {

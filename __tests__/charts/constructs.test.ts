@@ -32,7 +32,16 @@ const spcProps: KeyVaultSecretProviderClassProps = {
     { objectName: 'tls', objectType: 'secret', objectAlias: 'tls.key' },
     { objectName: 'db', objectType: 'secret' },
   ],
-  secretObjects: [{ secretName: 'tls', type: 'kubernetes.io/tls', data: [{ objectName: 'tls.crt', key: 'tls.crt' }, { objectName: 'tls.key', key: 'tls.key' }] }],
+  secretObjects: [
+    {
+      secretName: 'tls',
+      type: 'kubernetes.io/tls',
+      data: [
+        { objectName: 'tls.crt', key: 'tls.crt' },
+        { objectName: 'tls.key', key: 'tls.key' },
+      ],
+    },
+  ],
 };
 const spc = (over: Partial<KeyVaultSecretProviderClassProps> = {}) => new KeyVaultSecretProviderClass(chart(), 'Spc', { ...spcProps, ...over });
 
@@ -54,39 +63,160 @@ describe('KeyVaultSecretProviderClass fails', () => {
     ['on a non-GUID client id', { clientId: 'abc' }, 'clientId "abc": use the client id (a GUID)'],
     ['on an unknown cloud', { cloudName: 'AzureGermanCloud' as never }, 'cloudName "AzureGermanCloud": use one of AzurePublicCloud'],
     ['on no objects', { objects: [], secretObjects: [] }, 'objects []: list at least one Key Vault object to mount'],
-    ['on a bad object name', { objects: [{ objectName: 'DB_PASSWORD', objectType: 'secret' }], secretObjects: [] }, 'objects[0].objectName "DB_PASSWORD": use 1-127 letters, digits or hyphens (map to another file name with objectAlias)'],
-    ['on an unknown object type', { objects: [{ objectName: 'db', objectType: 'Secret' as never }], secretObjects: [] }, 'objects[0].objectType "Secret": use "secret", "key" or "cert" (lower case)'],
-    ['on an alias with a slash', { objects: [{ objectName: 'db', objectType: 'secret', objectAlias: 'a/b' }], secretObjects: [] }, 'objects[0].objectAlias "a/b": must be one file name: no "/"'],
+    [
+      'on a bad object name',
+      { objects: [{ objectName: 'DB_PASSWORD', objectType: 'secret' }], secretObjects: [] },
+      'objects[0].objectName "DB_PASSWORD": use 1-127 letters, digits or hyphens (map to another file name with objectAlias)',
+    ],
+    [
+      'on an unknown object type',
+      { objects: [{ objectName: 'db', objectType: 'Secret' as never }], secretObjects: [] },
+      'objects[0].objectType "Secret": use "secret", "key" or "cert" (lower case)',
+    ],
+    [
+      'on an alias with a slash',
+      { objects: [{ objectName: 'db', objectType: 'secret', objectAlias: 'a/b' }], secretObjects: [] },
+      'objects[0].objectAlias "a/b": must be one file name: no "/"',
+    ],
     // Azure/secrets-store-csi-driver-provider-azure pkg/provider/validate.go (validateFileName): ".." anywhere.
-    ['on an alias with ".." inside', { objects: [{ objectName: 'db', objectType: 'secret', objectAlias: 'db..password' }], secretObjects: [] }, 'objects[0].objectAlias "db..password": must not contain ".." anywhere'],
+    [
+      'on an alias with ".." inside',
+      { objects: [{ objectName: 'db', objectType: 'secret', objectAlias: 'db..password' }], secretObjects: [] },
+      'objects[0].objectAlias "db..password": must not contain ".." anywhere',
+    ],
     // kubernetes-sigs/secrets-store-csi-driver atomic_writer.go (validatePath): 255 bytes per element.
-    ['on an alias over 255 bytes', { objects: [{ objectName: 'db', objectType: 'secret', objectAlias: 'é'.repeat(128) }], secretObjects: [] }, 'must have path elements of at most 255 bytes'],
-    ['on a bad version', { objects: [{ objectName: 'db', objectType: 'secret', objectVersion: 'v1' }], secretObjects: [] }, 'objects[0].objectVersion "v1": use a 32-character hexadecimal Key Vault version id'],
-    ['on pfx for a cert', { objects: [{ objectName: 'c', objectType: 'cert', objectFormat: 'pfx' }], secretObjects: [] }, 'objects[0].objectFormat "pfx": format "pfx" is only for objectType "secret"'],
-    ['on an encoding for a key', { objects: [{ objectName: 'k', objectType: 'key', objectEncoding: 'hex' }], secretObjects: [] }, 'objects[0].objectEncoding "hex": encoding applies only to objectType "secret"'],
-    ['on a non-octal file permission', { objects: [{ objectName: 'db', objectType: 'secret', filePermission: '0999' }], secretObjects: [] }, 'objects[0].filePermission "0999": use an octal mode such as "0440"'],
-    ['on a version history of 0', { objects: [{ objectName: 'db', objectType: 'secret', objectVersionHistory: 0 }], secretObjects: [] }, 'objects[0].objectVersionHistory 0: use a whole number of 1 or more'],
-    ['on two objects with one file name', { objects: [{ objectName: 'db', objectType: 'secret' }, { objectName: 'db2', objectType: 'secret', objectAlias: 'db' }], secretObjects: [] }, 'objects[1].objectAlias "db": file name already mounted by objects[0]: set a distinct objectAlias'],
-    ['on a bad secretName', { secretObjects: [{ secretName: 'TLS', type: 'Opaque', data: [{ objectName: 'db', key: 'db' }] }] }, 'secretObjects[0].secretName "TLS": use a DNS-1123 name'],
-    ['on a Secret synced twice', { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'a' }] }, { secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'b' }] }] }, 'secretObjects[1].secretName "s": Secret already synced by another entry'],
-    ['on a missing Secret type', { secretObjects: [{ secretName: 's', data: [{ objectName: 'db', key: 'db' }] } as never] }, 'secretObjects[0].type: use one of Opaque, kubernetes.io/tls'],
-    ['on a Secret without data', { secretObjects: [{ secretName: 's', type: 'Opaque', data: [] }] }, 'secretObjects[0].data []: list at least one { objectName, key }'],
-    ['on an objectName that is not a mounted file name', { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'tls', key: 'tls' }] }] }, 'secretObjects[0].data[0].objectName "tls": name a file the mount holds: the alias when one is set, else the object name; with a version history above 1, "<alias>/0" (the current version): one of "tls.crt", "tls.key", "db"'],
+    [
+      'on an alias over 255 bytes',
+      { objects: [{ objectName: 'db', objectType: 'secret', objectAlias: 'é'.repeat(128) }], secretObjects: [] },
+      'must have path elements of at most 255 bytes',
+    ],
+    [
+      'on a bad version',
+      { objects: [{ objectName: 'db', objectType: 'secret', objectVersion: 'v1' }], secretObjects: [] },
+      'objects[0].objectVersion "v1": use a 32-character hexadecimal Key Vault version id',
+    ],
+    [
+      'on pfx for a cert',
+      { objects: [{ objectName: 'c', objectType: 'cert', objectFormat: 'pfx' }], secretObjects: [] },
+      'objects[0].objectFormat "pfx": format "pfx" is only for objectType "secret"',
+    ],
+    [
+      'on an encoding for a key',
+      { objects: [{ objectName: 'k', objectType: 'key', objectEncoding: 'hex' }], secretObjects: [] },
+      'objects[0].objectEncoding "hex": encoding applies only to objectType "secret"',
+    ],
+    [
+      'on a non-octal file permission',
+      { objects: [{ objectName: 'db', objectType: 'secret', filePermission: '0999' }], secretObjects: [] },
+      'objects[0].filePermission "0999": use an octal mode such as "0440"',
+    ],
+    [
+      'on a version history of 0',
+      { objects: [{ objectName: 'db', objectType: 'secret', objectVersionHistory: 0 }], secretObjects: [] },
+      'objects[0].objectVersionHistory 0: use a whole number of 1 or more',
+    ],
+    [
+      'on two objects with one file name',
+      {
+        objects: [
+          { objectName: 'db', objectType: 'secret' },
+          { objectName: 'db2', objectType: 'secret', objectAlias: 'db' },
+        ],
+        secretObjects: [],
+      },
+      'objects[1].objectAlias "db": file name already mounted by objects[0]: set a distinct objectAlias',
+    ],
+    [
+      'on a bad secretName',
+      { secretObjects: [{ secretName: 'TLS', type: 'Opaque', data: [{ objectName: 'db', key: 'db' }] }] },
+      'secretObjects[0].secretName "TLS": use a DNS-1123 name',
+    ],
+    [
+      'on a Secret synced twice',
+      {
+        secretObjects: [
+          { secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'a' }] },
+          { secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'b' }] },
+        ],
+      },
+      'secretObjects[1].secretName "s": Secret already synced by another entry',
+    ],
+    [
+      'on a missing Secret type',
+      { secretObjects: [{ secretName: 's', data: [{ objectName: 'db', key: 'db' }] } as never] },
+      'secretObjects[0].type: use one of Opaque, kubernetes.io/tls',
+    ],
+    [
+      'on a Secret without data',
+      { secretObjects: [{ secretName: 's', type: 'Opaque', data: [] }] },
+      'secretObjects[0].data []: list at least one { objectName, key }',
+    ],
+    [
+      'on an objectName that is not a mounted file name',
+      { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'tls', key: 'tls' }] }] },
+      'secretObjects[0].data[0].objectName "tls": name a file the mount holds: the alias when one is set, else the object name; with a version history above 1, "<alias>/0" (the current version): one of "tls.crt", "tls.key", "db"',
+    ],
     // Azure provider getLatestNKeyVaultObjects: a version history writes db/0 ..., no "db".
     [
       'on an objectName of an object with a version history',
-      { objects: [{ objectName: 'db', objectType: 'secret', objectVersionHistory: 2 }], secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'db' }] }] },
+      {
+        objects: [{ objectName: 'db', objectType: 'secret', objectVersionHistory: 2 }],
+        secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'db' }] }],
+      },
       'secretObjects[0].data[0].objectName "db": name a file the mount holds: the alias when one is set, else the object name; with a version history above 1, "<alias>/0" (the current version): one of "db/0", "db/1"',
     ],
-    ['on a bad Secret key', { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'a/b' }] }] }, 'secretObjects[0].data[0].key "a/b": use at most 253 letters, digits'],
-    ['on a Secret key starting with ".."', { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: '..data' }] }] }, 'secretObjects[0].data[0].key "..data": use at most 253 letters, digits, "-", "_" or "." for a Secret key, not "." and not starting with ".."'],
+    [
+      'on a bad Secret key',
+      { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'a/b' }] }] },
+      'secretObjects[0].data[0].key "a/b": use at most 253 letters, digits',
+    ],
+    [
+      'on a Secret key starting with ".."',
+      { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: '..data' }] }] },
+      'secretObjects[0].data[0].key "..data": use at most 253 letters, digits, "-", "_" or "." for a Secret key, not "." and not starting with ".."',
+    ],
     // kubernetes pkg/apis/core/validation ValidateSecret: required keys per type.
-    ['on a basic-auth Secret without username or password', { secretObjects: [{ secretName: 's', type: 'kubernetes.io/basic-auth', data: [{ objectName: 'db', key: 'token' }] }] }, 'secretObjects[0].data ["token"]: a kubernetes.io/basic-auth Secret needs the key "username" or "password"'],
-    ['on a driver-managed label', { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'db' }], labels: { 'secrets-store.csi.k8s.io/managed': 'x' } }] }, 'secretObjects[0].labels "secrets-store.csi.k8s.io/managed": the driver sets this label'],
-    ['on a bad label value', { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'db' }], labels: { team: 'a b' } }] }, 'secretObjects[0].labels.team "a b": use a label value'],
-    ['on a TLS Secret with another key', { secretObjects: [{ secretName: 's', type: 'kubernetes.io/tls', data: [{ objectName: 'tls.crt', key: 'cert.pem' }] }] }, 'secretObjects[0].data[0].key "cert.pem": a kubernetes.io/tls Secret takes only the keys "tls.crt" and "tls.key"'],
-    ['on a key used twice', { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'k' }, { objectName: 'tls.key', key: 'k' }] }] }, 'secretObjects[0].data[1].key "k": key already used in this Secret'],
-    ['on a TLS Secret without its private key', { secretObjects: [{ secretName: 's', type: 'kubernetes.io/tls', data: [{ objectName: 'tls.crt', key: 'tls.crt' }] }] }, 'secretObjects[0].data ["tls.crt"]: a kubernetes.io/tls Secret needs the key "tls.key"'],
+    [
+      'on a basic-auth Secret without username or password',
+      { secretObjects: [{ secretName: 's', type: 'kubernetes.io/basic-auth', data: [{ objectName: 'db', key: 'token' }] }] },
+      'secretObjects[0].data ["token"]: a kubernetes.io/basic-auth Secret needs the key "username" or "password"',
+    ],
+    [
+      'on a driver-managed label',
+      { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'db' }], labels: { 'secrets-store.csi.k8s.io/managed': 'x' } }] },
+      'secretObjects[0].labels "secrets-store.csi.k8s.io/managed": the driver sets this label',
+    ],
+    [
+      'on a bad label value',
+      { secretObjects: [{ secretName: 's', type: 'Opaque', data: [{ objectName: 'db', key: 'db' }], labels: { team: 'a b' } }] },
+      'secretObjects[0].labels.team "a b": use a label value',
+    ],
+    [
+      'on a TLS Secret with another key',
+      { secretObjects: [{ secretName: 's', type: 'kubernetes.io/tls', data: [{ objectName: 'tls.crt', key: 'cert.pem' }] }] },
+      'secretObjects[0].data[0].key "cert.pem": a kubernetes.io/tls Secret takes only the keys "tls.crt" and "tls.key"',
+    ],
+    [
+      'on a key used twice',
+      {
+        secretObjects: [
+          {
+            secretName: 's',
+            type: 'Opaque',
+            data: [
+              { objectName: 'db', key: 'k' },
+              { objectName: 'tls.key', key: 'k' },
+            ],
+          },
+        ],
+      },
+      'secretObjects[0].data[1].key "k": key already used in this Secret',
+    ],
+    [
+      'on a TLS Secret without its private key',
+      { secretObjects: [{ secretName: 's', type: 'kubernetes.io/tls', data: [{ objectName: 'tls.crt', key: 'tls.crt' }] }] },
+      'secretObjects[0].data ["tls.crt"]: a kubernetes.io/tls Secret needs the key "tls.key"',
+    ],
   ])('%s', (_, over, message) => {
     expect(() => spc(over)).toThrow(message);
   });
@@ -96,7 +226,11 @@ describe('WorkloadServiceAccount', () => {
   test.each<[string, Partial<WorkloadServiceAccountProps>, string]>([
     ['fails on a bad name', { name: 'App' }, 'ServiceAccount apps/App: name "App": use a DNS-1123 name'],
     ['fails on a bad namespace', { namespace: 'a_b' }, 'namespace "a_b": use a DNS-1123 label'],
-    ['fails on a non-GUID client id', { clientId: '${azurerm_user_assigned_identity.x.client_id}' }, 'clientId "${azurerm_user_assigned_identity.x.client_id}": use the client id (a GUID)'],
+    [
+      'fails on a non-GUID client id',
+      { clientId: '${azurerm_user_assigned_identity.x.client_id}' },
+      'clientId "${azurerm_user_assigned_identity.x.client_id}": use the client id (a GUID)',
+    ],
   ])('%s', (_, over, message) => {
     expect(() => new WorkloadServiceAccount(chart(), 'Sa', { ...saProps, ...over })).toThrow(message);
   });
@@ -117,29 +251,82 @@ describe('WorkloadServiceAccount', () => {
 describe('SecretsStoreDeployment fails', () => {
   test.each<[string, Partial<SecretsStoreDeploymentProps>, string]>([
     ['on a bad name', { name: 'App' }, 'Deployment apps/App: name "App": use a DNS-1123 label'],
-    ['on a subPath mount (never rotated)', { subPath: 'db' }, 'subPath "db": a subPath mount of a CSI secrets volume is never rotated: remove subPath and read the file under mountPath'],
+    [
+      'on a subPath mount (never rotated)',
+      { subPath: 'db' },
+      'subPath "db": a subPath mount of a CSI secrets volume is never rotated: remove subPath and read the file under mountPath',
+    ],
     ['on a relative mountPath', { mountPath: 'secrets' }, 'mountPath "secrets": use an absolute path'],
     ['on negative replicas', { replicas: -1 }, 'replicas -1: use a whole number of 0 or more'],
     ['on a bad env name', { env: [{ name: '1X', value: 'v' }] }, 'env[0].name "1X": use letters, digits, "_", "-" and "."'],
-    ['on a bad env-from-Secret name', { envFromSyncedSecret: [{ name: 'A B', secretName: 'tls', key: 'tls.crt' }] }, 'envFromSyncedSecret[0].name "A B": use letters, digits, "_", "-" and "."'],
-    ['on a Secret the SPC does not sync', { envFromSyncedSecret: [{ name: 'X', secretName: 'other', key: 'k' }] }, 'envFromSyncedSecret[0].secretName "other": not a Secret synced by SecretProviderClass app-keyvault: use one of "tls"'],
-    ['on a key the synced Secret lacks', { envFromSyncedSecret: [{ name: 'X', secretName: 'tls', key: 'ca.crt' }] }, 'envFromSyncedSecret[0].key "ca.crt": Secret "tls" has no such key: use one of "tls.crt", "tls.key"'],
-    ['on a variable set twice', { env: [{ name: 'X', value: 'v' }], envFromSyncedSecret: [{ name: 'X', secretName: 'tls', key: 'tls.crt' }] }, 'env "X": set each environment variable once'],
+    [
+      'on a bad env-from-Secret name',
+      { envFromSyncedSecret: [{ name: 'A B', secretName: 'tls', key: 'tls.crt' }] },
+      'envFromSyncedSecret[0].name "A B": use letters, digits, "_", "-" and "."',
+    ],
+    [
+      'on a Secret the SPC does not sync',
+      { envFromSyncedSecret: [{ name: 'X', secretName: 'other', key: 'k' }] },
+      'envFromSyncedSecret[0].secretName "other": not a Secret synced by SecretProviderClass app-keyvault: use one of "tls"',
+    ],
+    [
+      'on a key the synced Secret lacks',
+      { envFromSyncedSecret: [{ name: 'X', secretName: 'tls', key: 'ca.crt' }] },
+      'envFromSyncedSecret[0].key "ca.crt": Secret "tls" has no such key: use one of "tls.crt", "tls.key"',
+    ],
+    [
+      'on a variable set twice',
+      { env: [{ name: 'X', value: 'v' }], envFromSyncedSecret: [{ name: 'X', secretName: 'tls', key: 'tls.crt' }] },
+      'env "X": set each environment variable once',
+    ],
     // kubernetes validateContainerPorts (Duplicate name); cdk8s-plus threw its own stack trace before.
-    ['on two ports with one name', { ports: [{ containerPort: 80, name: 'http' }, { containerPort: 81, name: 'http' }] }, 'ports "http": give each port of the container its own name'],
-    ['on two ports with one number and protocol', { ports: [{ containerPort: 80 }, { containerPort: 80, protocol: 'TCP' }] }, 'ports 80: list each containerPort and protocol once'],
+    [
+      'on two ports with one name',
+      {
+        ports: [
+          { containerPort: 80, name: 'http' },
+          { containerPort: 81, name: 'http' },
+        ],
+      },
+      'ports "http": give each port of the container its own name',
+    ],
+    [
+      'on two ports with one number and protocol',
+      { ports: [{ containerPort: 80 }, { containerPort: 80, protocol: 'TCP' }] },
+      'ports 80: list each containerPort and protocol once',
+    ],
     ['on a bad port name', { ports: [{ containerPort: 80, name: '80' }] }, 'ports[0].name "80": use an IANA service name'],
     ['on a label we set', { labels: { 'app.kubernetes.io/name': 'x' } }, 'labels.app.kubernetes.io/name "app.kubernetes.io/name": we set this label'],
     ['on a bad label key', { labels: { 'a b': 'x' } }, 'labels.a b "a b": use a label key'],
     ['on a bad annotation key', { annotations: { '/x': 'y' } }, 'annotations./x "/x": use an annotation key'],
-    ['on annotations over 256 KiB', { podAnnotations: { big: 'x'.repeat(256 * 1024) } }, `podAnnotations "${256 * 1024 + 3} bytes": keep the annotations of one object (keys and values together) within 262144 bytes`],
-    ['on a memory request above the limit', { resources: { memoryRequest: '1Gi', memoryLimit: '1000Mi' } }, 'resources.memoryRequest "1Gi": set the request at or below the limit'],
-    ['on a CPU request above the limit', { resources: { cpuRequest: '2', cpuLimit: '1500m' } }, 'resources.cpuRequest "2": set the request at or below the limit'],
+    [
+      'on annotations over 256 KiB',
+      { podAnnotations: { big: 'x'.repeat(256 * 1024) } },
+      `podAnnotations "${256 * 1024 + 3} bytes": keep the annotations of one object (keys and values together) within 262144 bytes`,
+    ],
+    [
+      'on a memory request above the limit',
+      { resources: { memoryRequest: '1Gi', memoryLimit: '1000Mi' } },
+      'resources.memoryRequest "1Gi": set the request at or below the limit',
+    ],
+    [
+      'on a CPU request above the limit',
+      { resources: { cpuRequest: '2', cpuLimit: '1500m' } },
+      'resources.cpuRequest "2": set the request at or below the limit',
+    ],
     ['on a bad CPU request', { resources: { cpuRequest: '1 core' } }, 'resources.cpuRequest "1 core": use CPU units'],
     ['on a bad CPU limit', { resources: { cpuLimit: '2cpu' } }, 'resources.cpuLimit "2cpu": use CPU units'],
     ['on a bad memory request', { resources: { memoryRequest: '64MB' } }, 'resources.memoryRequest "64MB": use whole bytes with a unit such as "64Mi"'],
-    ['on a bad memory limit', { resources: { memoryLimit: '128m' } }, 'resources.memoryLimit "128m": use whole bytes with a unit such as "64Mi" or "1Gi" ("128m" means 0.128 bytes, not 128 MiB)'],
-    ['on an unknown capability', { securityContext: { dropCapabilities: ['CAP_NET_RAW'] } }, 'securityContext.dropCapabilities[0] "CAP_NET_RAW": use a Linux capability name in upper case without "CAP_"'],
+    [
+      'on a bad memory limit',
+      { resources: { memoryLimit: '128m' } },
+      'resources.memoryLimit "128m": use whole bytes with a unit such as "64Mi" or "1Gi" ("128m" means 0.128 bytes, not 128 MiB)',
+    ],
+    [
+      'on an unknown capability',
+      { securityContext: { dropCapabilities: ['CAP_NET_RAW'] } },
+      'securityContext.dropCapabilities[0] "CAP_NET_RAW": use a Linux capability name in upper case without "CAP_"',
+    ],
     ['on a bad user id', { securityContext: { runAsUser: -1 } }, 'securityContext.runAsUser -1: use a numeric user id'],
     ['on a bad group id', { securityContext: { runAsGroup: 1.5 } }, 'securityContext.runAsGroup 1.5: use a numeric group id'],
     ['on user 0 with runAsNonRoot', { securityContext: { runAsUser: 0 } }, 'securityContext.runAsUser 0: runAsNonRoot is true'],
@@ -148,7 +335,9 @@ describe('SecretsStoreDeployment fails', () => {
   });
 
   test('on a SecretProviderClass of another namespace', () => {
-    expect(() => deployment({}, { namespace: 'other' })).toThrow('Deployment apps/app: secretProviderClass "other/app-keyvault": a pod can mount only a SecretProviderClass of its own namespace "apps"');
+    expect(() => deployment({}, { namespace: 'other' })).toThrow(
+      'Deployment apps/app: secretProviderClass "other/app-keyvault": a pod can mount only a SecretProviderClass of its own namespace "apps"',
+    );
   });
 });
 
@@ -171,7 +360,11 @@ describe('GitOps objects fail', () => {
     ['Kustomization on a bad sourceRef', { sourceRef: 'My Repo' }, 'sourceRef "My Repo": use the name of a Flux GitRepository'],
     ['Kustomization on a bad interval', { interval: '10 minutes' }, 'interval "10 minutes": use a duration Flux accepts'],
     // fluxcd/kustomize-controller api/v1 Interval pattern: Go accepts "500us", the CRD does not.
-    ['Kustomization on an interval the CRD refuses', { interval: '500us' }, 'interval "500us": use a duration Flux accepts, such as "10m", "1h" or "1m30s" (units ms, s, m, h)'],
+    [
+      'Kustomization on an interval the CRD refuses',
+      { interval: '500us' },
+      'interval "500us": use a duration Flux accepts, such as "10m", "1h" or "1m30s" (units ms, s, m, h)',
+    ],
     ['Kustomization on an absolute path', { path: '/dist' }, 'path "/dist": use a path relative to the repository root'],
   ])('%s', (_, over, message) => {
     expect(() => new FluxKustomization(chart(), 'F', { ...flux, ...over })).toThrow(message);
@@ -188,12 +381,17 @@ describe('EnvironmentChart', () => {
   test('fails on outputs without one of its workloads', () => {
     const outputs = exampleOutputs('prod');
     const { ['web-frontend']: _dropped, ...rest } = outputs.workloads;
-    expect(() => new EnvironmentChart(new App({ outdir: '.' }), 'prod', { model: exampleModel('prod'), outputs: { ...outputs, workloads: rest } })).toThrow('no outputs for workload "web-frontend"');
+    expect(() => new EnvironmentChart(new App({ outdir: '.' }), 'prod', { model: exampleModel('prod'), outputs: { ...outputs, workloads: rest } })).toThrow(
+      'no outputs for workload "web-frontend"',
+    );
   });
 });
 
 test('construct defaults equal the config schema defaults (docs cannot drift)', () => {
-  const model = modelFromYaml('mini', 'azure: { location: westeurope, resourceGroup: { name: rg } }\ncluster: { name: aks }\nkeyVault: { name: kv-mini }\nworkloads: [{ name: app, namespace: apps, objects: [{ name: db, type: secret }], deployment: { image: app:1 } }]\n');
+  const model = modelFromYaml(
+    'mini',
+    'azure: { location: westeurope, resourceGroup: { name: rg } }\ncluster: { name: aks }\nkeyVault: { name: kv-mini }\nworkloads: [{ name: app, namespace: apps, objects: [{ name: db, type: secret }], deployment: { image: app:1 } }]\n',
+  );
   const d = model.workloads[0]!.config.deployment;
   expect({
     replicas: d.replicas,
@@ -214,7 +412,15 @@ test('a Deployment with every default renders the documented defaults', () => {
   expect(pod.containers[0].resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } });
   expect(json.spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
   expect(json.metadata.annotations).toBeUndefined();
-  expect(pod.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+  expect(pod.containers[0].securityContext).toMatchObject({
+    runAsNonRoot: true,
+    runAsUser: 10001,
+    runAsGroup: 10001,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  });
 });
 
 describe('SecretsStoreDeployment Pod Security (kubernetes/pod-security-admission policy checks)', () => {
@@ -251,7 +457,10 @@ describe('SecretsStoreDeployment Pod Security (kubernetes/pod-security-admission
   test('seccomp Unconfined (library use) meets only privileged, and the namespace label follows the weakest pod', () => {
     const d = deployment({ securityContext: { seccompProfile: 'Unconfined' } });
     expect(d.podSecurity.level).toBe('privileged');
-    expect(d.podSecurity.failed.map((c) => c.subject)).toStrictEqual(['Pod Security check seccompProfile_baseline', 'Pod Security check seccompProfile_restricted']);
+    expect(d.podSecurity.failed.map((c) => c.subject)).toStrictEqual([
+      'Pod Security check seccompProfile_baseline',
+      'Pod Security check seccompProfile_restricted',
+    ]);
     expect(podSecurityLabels(['restricted', d.podSecurity.level, 'baseline'])['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(podSecurityLabels([])['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });

@@ -19,14 +19,14 @@ describe('fallbacks are the schema defaults', () => {
     expect(DEPLOYMENT_DEFAULTS[key as keyof typeof DEPLOYMENT_DEFAULTS]).toStrictEqual(schemaDefault(`workloads[].deployment.${key}`));
   });
 
-  test.each([
-    ...Object.keys(GITOPS_DEFAULTS.argocd).map((k) => ['argocd', k] as const),
-    ...Object.keys(GITOPS_DEFAULTS.flux).map((k) => ['flux', k] as const),
-  ])('GITOPS_DEFAULTS.%s.%s is the default of output.gitops for that tool', (tool, key) => {
-    expect((GITOPS_DEFAULTS[tool] as Record<string, unknown>)[key]).toBe(schemaDefault(`output.gitops{tool=${tool}}.${key}`));
-  });
+  test.each([...Object.keys(GITOPS_DEFAULTS.argocd).map((k) => ['argocd', k] as const), ...Object.keys(GITOPS_DEFAULTS.flux).map((k) => ['flux', k] as const)])(
+    'GITOPS_DEFAULTS.%s.%s is the default of output.gitops for that tool',
+    (tool, key) => {
+      expect((GITOPS_DEFAULTS[tool] as Record<string, unknown>)[key]).toBe(schemaDefault(`output.gitops{tool=${tool}}.${key}`));
+    },
+  );
 
-  test('they are frozen: a library user cannot change the next construct\'s defaults', () => {
+  test("they are frozen: a library user cannot change the next construct's defaults", () => {
     expect(Object.isFrozen(DEPLOYMENT_DEFAULTS.securityContext.dropCapabilities)).toBe(true);
     expect(Object.isFrozen(DEPLOYMENT_DEFAULTS.resources)).toBe(true);
     expect(Object.isFrozen(GITOPS_DEFAULTS.flux)).toBe(true);
@@ -45,14 +45,19 @@ describe('constructs without the optional props render the schema defaults', () 
       clientId: GUID1,
       objects: [{ objectName: 'db', objectType: 'secret' }],
     });
-    const json = ApiObject.of(new SecretsStoreDeployment(c, 'Deployment', { name: 'app', serviceAccount, secretProviderClass, image: 'app:1' }).resource).toJson();
+    const json = ApiObject.of(
+      new SecretsStoreDeployment(c, 'Deployment', { name: 'app', serviceAccount, secretProviderClass, image: 'app:1' }).resource,
+    ).toJson();
     const container = json.spec.template.spec.containers[0];
     const d = (key: string) => schemaDefault(`workloads[].deployment.${key}`) as never;
     const resources = d('resources') as Record<string, string>;
     const security = d('securityContext') as Record<string, unknown>;
     expect(json.spec.replicas).toBe(d('replicas'));
     expect(container.volumeMounts[0].mountPath).toBe(d('mountPath'));
-    expect(container.resources).toStrictEqual({ requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest }, limits: { memory: resources.memoryLimit } });
+    expect(container.resources).toStrictEqual({
+      requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest },
+      limits: { memory: resources.memoryLimit },
+    });
     expect(container.securityContext).toMatchObject({
       runAsNonRoot: security.runAsNonRoot,
       runAsUser: security.runAsUser,

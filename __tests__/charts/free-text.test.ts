@@ -14,14 +14,22 @@ import { baseDocuments, environmentStringFields, formatSteps, hostileText, setAt
 import { outputsFor } from './fixtures';
 
 const FIELDS = environmentStringFields();
-const text = fc.oneof(hostileText, fc.string({ unit: 'binary', maxLength: 12 }), hostileText.map((s) => `/${s}`));
+const text = fc.oneof(
+  hostileText,
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  hostileText.map((s) => `/${s}`),
+);
 
 /**
  * `base` with `texts` put into the fields, one field at a time, keeping each text only where the
  * schema still accepts the whole document (a cross-field rule may refuse a text in another field's
  * name, so refused texts are not found by the issue paths).
  */
-function acceptedDocument(base: Record<string, unknown>, fields: readonly StringField[], texts: readonly string[]): { doc: Record<string, unknown>; accepted: string[] } {
+function acceptedDocument(
+  base: Record<string, unknown>,
+  fields: readonly StringField[],
+  texts: readonly string[],
+): { doc: Record<string, unknown>; accepted: string[] } {
   const doc = structuredClone(base);
   const accepted: string[] = [];
   fields.forEach((field, i) => {
@@ -37,7 +45,9 @@ function acceptedDocument(base: Record<string, unknown>, fields: readonly String
 test('property: every rendered file reads back as exactly the rendered object', () => {
   const accepted = new Set<string>();
   for (const [b, base] of baseDocuments().entries()) {
-    const fields = FIELDS.filter((f) => Object.entries(f.branch).every(([p, v]) => p.split('.').reduce<unknown>((c, k) => (c as Record<string, unknown>)?.[k], base) === v));
+    const fields = FIELDS.filter((f) =>
+      Object.entries(f.branch).every(([p, v]) => p.split('.').reduce<unknown>((c, k) => (c as Record<string, unknown>)?.[k], base) === v),
+    );
     fc.assert(
       fc.property(fc.array(text, { minLength: fields.length, maxLength: fields.length }), (texts) => {
         const { doc, accepted: fieldsWithText } = acceptedDocument(base, fields, texts);

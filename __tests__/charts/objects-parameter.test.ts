@@ -18,7 +18,16 @@ function parseLikeTheProvider(objects: string, version: '1.1' | '1.2' = '1.2'): 
 test('renders `array:` of `- |` blocks with only the fields that are set', () => {
   const s = renderObjectsParameter([
     { objectName: 'db', objectType: 'secret' },
-    { objectName: 'tls', objectType: 'secret', objectAlias: 'tls.key', objectFormat: 'pem', objectEncoding: 'base64', filePermission: '0400', objectVersionHistory: 2, objectVersion: 'a'.repeat(32) },
+    {
+      objectName: 'tls',
+      objectType: 'secret',
+      objectAlias: 'tls.key',
+      objectFormat: 'pem',
+      objectEncoding: 'base64',
+      filePermission: '0400',
+      objectVersionHistory: 2,
+      objectVersion: 'a'.repeat(32),
+    },
   ]);
   expect(s).toBe(
     [
@@ -47,7 +56,35 @@ test('values a YAML 1.1 reader would retype are quoted', () => {
 });
 
 /** Strings that YAML 1.1 (the Go parsers' heritage) or 1.2 would read as something else unquoted. */
-const RETYPED = ['yes', 'No', 'ON', 'off', 'y', 'N', 'true', 'False', 'null', '~', '', '0440', '0o17', '0x1F', '0b101', '1_000', '1:20', '-1:30:00.5', '1e3', '.5', '+.inf', '.NaN', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '<<', '12', '-0'];
+const RETYPED = [
+  'yes',
+  'No',
+  'ON',
+  'off',
+  'y',
+  'N',
+  'true',
+  'False',
+  'null',
+  '~',
+  '',
+  '0440',
+  '0o17',
+  '0x1F',
+  '0b101',
+  '1_000',
+  '1:20',
+  '-1:30:00.5',
+  '1e3',
+  '.5',
+  '+.inf',
+  '.NaN',
+  '2001-12-14',
+  '2001-12-14t21:59:43.10-05:00',
+  '<<',
+  '12',
+  '-0',
+];
 
 test.each(RETYPED)('file name %j reads back as the same string in YAML 1.1 and 1.2', (alias) => {
   const objects = [{ objectName: 'x', objectType: 'secret' as const, objectAlias: alias, filePermission: '0400' }];
@@ -59,13 +96,49 @@ test.each(RETYPED)('file name %j reads back as the same string in YAML 1.1 and 1
 const kvName = fc.stringMatching(/^[a-zA-Z0-9-]{1,40}$/);
 /** Mount file names: anything but "/" and NUL, not "." or "..", with YAML-hostile characters in the mix. */
 const fileName = fc
-  .string({ unit: fc.constantFrom('a', 'Z', '0', '.', '-', '_', ' ', ':', '#', '"', "'", '|', '>', '&', '*', '!', '%', '@', '`', '{', '}', '[', ']', ',', '?', 'é', '\t', '\n'), minLength: 1, maxLength: 30 })
+  .string({
+    unit: fc.constantFrom(
+      'a',
+      'Z',
+      '0',
+      '.',
+      '-',
+      '_',
+      ' ',
+      ':',
+      '#',
+      '"',
+      "'",
+      '|',
+      '>',
+      '&',
+      '*',
+      '!',
+      '%',
+      '@',
+      '`',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      '?',
+      'é',
+      '\t',
+      '\n',
+    ),
+    minLength: 1,
+    maxLength: 30,
+  })
   .filter((s) => s !== '.' && s !== '..');
 const csiObject: fc.Arbitrary<CsiObject> = fc.record(
   {
     objectName: kvName,
     objectType: fc.constantFrom('secret' as const, 'key' as const, 'cert' as const),
-    objectAlias: fc.oneof(fileName, fc.constantFrom('yes', 'no', 'on', 'null', '~', '0440', '1e3', 'true', '- a', '---', '1_000', '1:20', '0b101', '2001-12-14', '<<')),
+    objectAlias: fc.oneof(
+      fileName,
+      fc.constantFrom('yes', 'no', 'on', 'null', '~', '0440', '1e3', 'true', '- a', '---', '1_000', '1:20', '0b101', '2001-12-14', '<<'),
+    ),
     objectVersion: fc.stringMatching(/^[0-9a-f]{32}$/),
     objectFormat: fc.constantFrom('pem' as const, 'pfx' as const),
     objectEncoding: fc.constantFrom('utf-8' as const, 'hex' as const, 'base64' as const),
@@ -75,7 +148,7 @@ const csiObject: fc.Arbitrary<CsiObject> = fc.record(
   { requiredKeys: ['objectName', 'objectType'] },
 );
 
-test('property: any object list parses back, in the provider\'s two steps, into the same typed list', () => {
+test("property: any object list parses back, in the provider's two steps, into the same typed list", () => {
   fc.assert(
     fc.property(fc.array(csiObject, { minLength: 1, maxLength: 8 }), (objects) => {
       const rendered = renderObjectsParameter(objects);
@@ -83,7 +156,13 @@ test('property: any object list parses back, in the provider\'s two steps, into 
       expect(back).toEqual(objects.map((o) => ({ ...o })));
       expect(parseLikeTheProvider(rendered, '1.1')).toEqual(back);
       for (const doc of back) {
-        expect(Object.keys(doc).every((k) => ['objectName', 'objectType', 'objectAlias', 'objectVersion', 'objectFormat', 'objectEncoding', 'filePermission', 'objectVersionHistory'].includes(k))).toBe(true);
+        expect(
+          Object.keys(doc).every((k) =>
+            ['objectName', 'objectType', 'objectAlias', 'objectVersion', 'objectFormat', 'objectEncoding', 'filePermission', 'objectVersionHistory'].includes(
+              k,
+            ),
+          ),
+        ).toBe(true);
         if ('filePermission' in doc) expect(typeof doc.filePermission).toBe('string');
         if ('objectVersionHistory' in doc) expect(typeof doc.objectVersionHistory).toBe('number');
       }

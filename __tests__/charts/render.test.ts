@@ -29,7 +29,11 @@ describe('dev', () => {
 
   test('ServiceAccount carries the client id from the outputs and keeps token automount off', () => {
     const sa = objectOf(files, 'serviceaccount-demo-demo-app.yaml');
-    expect(sa.metadata).toEqual({ name: 'demo-app', namespace: 'demo', annotations: { 'azure.workload.identity/client-id': '00000000-0000-0000-0000-00000000d001' } });
+    expect(sa.metadata).toEqual({
+      name: 'demo-app',
+      namespace: 'demo',
+      annotations: { 'azure.workload.identity/client-id': '00000000-0000-0000-0000-00000000d001' },
+    });
     expect(sa.automountServiceAccountToken).toBe(false);
   });
 
@@ -52,7 +56,9 @@ describe('dev', () => {
   test('Deployment mounts the CSI volume read-only with secretProviderClass as its only attribute', () => {
     const d = objectOf(files, 'deployment-demo-demo-app.yaml');
     const pod = d.spec.template.spec;
-    expect(pod.volumes).toEqual([{ name: 'secrets-store', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'demo-app-keyvault' } } }]);
+    expect(pod.volumes).toEqual([
+      { name: 'secrets-store', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'demo-app-keyvault' } } },
+    ]);
     expect(pod.containers).toHaveLength(1);
     expect(pod.containers[0].volumeMounts).toEqual([{ name: 'secrets-store', mountPath: '/mnt/secrets-store', readOnly: true }]);
     expect(pod.containers[0].volumeMounts[0]).not.toHaveProperty('subPath');
@@ -156,7 +162,8 @@ describe('prod', () => {
       {
         code: 'pod-security',
         path: 'workloads[0].deployment.securityContext',
-        message: 'the pods of "payments-api" meet only the baseline Pod Security Standard (set allowPrivilegeEscalation: false): namespace "payments" enforces baseline and warns at restricted; restore the defaults to run restricted',
+        message:
+          'the pods of "payments-api" meet only the baseline Pod Security Standard (set allowPrivilegeEscalation: false): namespace "payments" enforces baseline and warns at restricted; restore the defaults to run restricted',
       },
     ]);
   });
@@ -169,20 +176,29 @@ describe('prod', () => {
     const model = modelFromYaml('prod', source);
     const files = renderEnvironment(model, outputsFor(model));
     expect(files.filter((f) => f.path.startsWith('namespace-')).map((f) => f.path)).toEqual(['namespace-web.yaml']);
-    expect(objectsOf(files).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.namespace)).toEqual(['kube-system', 'web']);
+    expect(
+      objectsOf(files)
+        .filter((o) => o.kind === 'Deployment')
+        .map((o) => o.metadata.namespace),
+    ).toEqual(['kube-system', 'web']);
     expect(model.warnings.filter((w) => w.code === 'system-namespace')).toStrictEqual([
       {
         code: 'system-namespace',
         path: 'workloads[0].namespace',
-        message: 'workload "payments-api" runs in kube-system, which AKS manages and many controllers trust: no Namespace object or Pod Security labels are rendered for it; prefer a namespace of its own',
+        message:
+          'workload "payments-api" runs in kube-system, which AKS manages and many controllers trust: no Namespace object or Pod Security labels are rendered for it; prefer a namespace of its own',
       },
     ]);
   });
 
   test('each workload gets its own client id in SA and SPC', () => {
-    expect(objectOf(files, 'serviceaccount-payments-payments-api.yaml').metadata.annotations['azure.workload.identity/client-id']).toBe('00000000-0000-0000-0000-00000000f001');
+    expect(objectOf(files, 'serviceaccount-payments-payments-api.yaml').metadata.annotations['azure.workload.identity/client-id']).toBe(
+      '00000000-0000-0000-0000-00000000f001',
+    );
     expect(objectOf(files, 'secretproviderclass-payments-payments-api-keyvault.yaml').spec.parameters.clientID).toBe('00000000-0000-0000-0000-00000000f001');
-    expect(objectOf(files, 'serviceaccount-web-web-frontend.yaml').metadata.annotations['azure.workload.identity/client-id']).toBe('00000000-0000-0000-0000-00000000f002');
+    expect(objectOf(files, 'serviceaccount-web-web-frontend.yaml').metadata.annotations['azure.workload.identity/client-id']).toBe(
+      '00000000-0000-0000-0000-00000000f002',
+    );
     expect(objectOf(files, 'secretproviderclass-web-web-frontend-keyvault.yaml').spec.parameters.clientID).toBe('00000000-0000-0000-0000-00000000f002');
   });
 
@@ -212,7 +228,14 @@ describe('prod', () => {
   test('TLS certificate synced to a kubernetes.io/tls Secret from the cert and its private key', () => {
     const spc = objectOf(files, 'secretproviderclass-web-web-frontend-keyvault.yaml');
     expect(spc.spec.secretObjects).toEqual([
-      { secretName: 'web-tls', type: 'kubernetes.io/tls', data: [{ objectName: 'tls.crt', key: 'tls.crt' }, { objectName: 'tls.key', key: 'tls.key' }] },
+      {
+        secretName: 'web-tls',
+        type: 'kubernetes.io/tls',
+        data: [
+          { objectName: 'tls.crt', key: 'tls.crt' },
+          { objectName: 'tls.key', key: 'tls.key' },
+        ],
+      },
     ]);
     expect(spc.spec.parameters.objects).toContain('objectName: web-tls\n    objectType: cert\n    objectAlias: tls.crt\n');
     expect(spc.spec.parameters.objects).toContain('objectName: web-tls\n    objectType: secret\n    objectAlias: tls.key\n');
@@ -348,12 +371,23 @@ describe.each([...EXAMPLES, 'edge'])('%s: every rendered object', (env) => {
 });
 
 test.each(EXAMPLES)('%s: YAML snapshot (change detector)', (env) => {
-  expect(render(env).map((f) => `--- # ${f.path}\n${f.content}`).join('\n')).toMatchSnapshot();
+  expect(
+    render(env)
+      .map((f) => `--- # ${f.path}\n${f.content}`)
+      .join('\n'),
+  ).toMatchSnapshot();
 });
 
 test('the CRD validator rejects a malformed SecretProviderClass (it can fail)', () => {
   const validate = spcValidator();
-  expect(validate({ apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: {}, spec: { provider: 'azure', parameters: { objects: 1 } } })).toBe(false);
+  expect(
+    validate({
+      apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+      kind: 'SecretProviderClass',
+      metadata: {},
+      spec: { provider: 'azure', parameters: { objects: 1 } },
+    }),
+  ).toBe(false);
 });
 
 test('kubernetes-models rejects a malformed Deployment (it can fail)', () => {
@@ -383,8 +417,14 @@ describe('kubectl kustomize', () => {
       writeOutputs([{ dir, files }], { command: 'test' });
       const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
       const built = parseAllDocuments(out).map((d) => d.toJS());
-      expect(built.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(objectsOf(files).filter((o) => !o.file.startsWith('bootstrap/')).map((o) => `${o.kind}/${o.metadata.name}`));
-      expect(built.find((o) => o.kind === 'SecretProviderClass').spec.parameters.objects).toBe(parse(files.find((f) => f.path.startsWith('secretproviderclass-'))!.content).spec.parameters.objects);
+      expect(built.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+        objectsOf(files)
+          .filter((o) => !o.file.startsWith('bootstrap/'))
+          .map((o) => `${o.kind}/${o.metadata.name}`),
+      );
+      expect(built.find((o) => o.kind === 'SecretProviderClass').spec.parameters.objects).toBe(
+        parse(files.find((f) => f.path.startsWith('secretproviderclass-'))!.content).spec.parameters.objects,
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -14,16 +14,34 @@ function readsBackEverywhere(value: unknown): void {
   expect(load(text)).toEqual(value);
 }
 
-const UNITS = [...'0123456789+-._:eExXoObBaAfFiInNtTrRuUlLsSyY~ #"\'|>[]{},?&*!%@`\n\té', '0x', '0o', '0b', '.inf', '.nan', 'true', 'null', 'yes', 'on', '<<', '2001-12-14'];
+const UNITS = [
+  ...'0123456789+-._:eExXoObBaAfFiInNtTrRuUlLsSyY~ #"\'|>[]{},?&*!%@`\n\té',
+  '0x',
+  '0o',
+  '0b',
+  '.inf',
+  '.nan',
+  'true',
+  'null',
+  'yes',
+  'on',
+  '<<',
+  '2001-12-14',
+];
 const tricky = fc.string({ unit: fc.constantFrom(...UNITS), maxLength: 14 });
 
-test.each(['E0', 'e5', '.', '1_0', '0b1', '+0x_1', '1:20', '190:20:30.15', 'Off', 'y', '~', '', '<<', '2001-12-14 21:59:43.10 -5', '0440'])('%j is quoted and reads back as the same string', (s) => {
-  expect(toYaml({ v: s })).toMatch(/^v: "/);
-  readsBackEverywhere({ v: s });
-});
+test.each(['E0', 'e5', '.', '1_0', '0b1', '+0x_1', '1:20', '190:20:30.15', 'Off', 'y', '~', '', '<<', '2001-12-14 21:59:43.10 -5', '0440'])(
+  '%j is quoted and reads back as the same string',
+  (s) => {
+    expect(toYaml({ v: s })).toMatch(/^v: "/);
+    readsBackEverywhere({ v: s });
+  },
+);
 
 test('plain strings stay plain', () => {
-  expect(toYaml({ image: 'ghcr.io/example/app:1.0.0', name: 'DB-Password', path: '/mnt/secrets-store' })).toBe('image: ghcr.io/example/app:1.0.0\nname: DB-Password\npath: /mnt/secrets-store\n');
+  expect(toYaml({ image: 'ghcr.io/example/app:1.0.0', name: 'DB-Password', path: '/mnt/secrets-store' })).toBe(
+    'image: ghcr.io/example/app:1.0.0\nname: DB-Password\npath: /mnt/secrets-store\n',
+  );
 });
 
 test('property: any string value or key reads back the same in YAML 1.1, YAML 1.2 and js-yaml', () => {

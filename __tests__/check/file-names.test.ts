@@ -16,10 +16,19 @@ describe('mounted file names', () => {
 
   test('".." anywhere is rejected, not only as an element', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), (before, after) => fileNameProblem(`${before.replace(/^\//, '')}x..${after}`) !== undefined),
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.string({ maxLength: 20 }),
+        (before, after) => fileNameProblem(`${before.replace(/^\//, '')}x..${after}`) !== undefined,
+      ),
     );
     fc.assert(
-      fc.property(fc.array(element, { maxLength: 3 }), fc.array(element, { maxLength: 3 }), (before, after) => fileNameProblem([...before, '..', ...after].join('/')) === 'must not contain ".." anywhere (the provider refuses "db..password" too)'),
+      fc.property(
+        fc.array(element, { maxLength: 3 }),
+        fc.array(element, { maxLength: 3 }),
+        (before, after) =>
+          fileNameProblem([...before, '..', ...after].join('/')) === 'must not contain ".." anywhere (the provider refuses "db..password" too)',
+      ),
     );
   });
 

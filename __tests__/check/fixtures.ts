@@ -73,11 +73,23 @@ export function terraform(): Record<string, any> {
   };
 }
 
-export const OBJECTS = ['objectName: db-password\nobjectType: secret\nobjectAlias: DB_PASSWORD\n', 'objectName: web-tls\nobjectType: cert\nobjectAlias: tls.crt\n'];
+export const OBJECTS = [
+  'objectName: db-password\nobjectType: secret\nobjectAlias: DB_PASSWORD\n',
+  'objectName: web-tls\nobjectType: cert\nobjectAlias: tls.crt\n',
+];
 
 /** The `objects` parameter as the chart writes it: `array:` of `- |` blocks. */
 export function objectsParameter(elements: readonly string[]): string {
-  return `array:\n${elements.map((e) => `  - |\n${e.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}\n`).join('')}`;
+  return `array:\n${elements
+    .map(
+      (e) =>
+        `  - |\n${e
+          .trimEnd()
+          .split('\n')
+          .map((l) => `    ${l}`)
+          .join('\n')}\n`,
+    )
+    .join('')}`;
 }
 
 export function serviceAccount(): Record<string, any> {
@@ -120,7 +132,9 @@ export function deployment(): Record<string, any> {
               volumeMounts: [{ name: 'secrets-store', mountPath: '/mnt/secrets-store', readOnly: true }],
             },
           ],
-          volumes: [{ name: 'secrets-store', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'app-keyvault' } } }],
+          volumes: [
+            { name: 'secrets-store', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'app-keyvault' } } },
+          ],
         },
       },
     },
@@ -149,7 +163,14 @@ export interface Parts {
 }
 
 export function parts(withOutputs = true): Parts {
-  return { tf: terraform(), sa: serviceAccount(), spc: secretProviderClass(), deploy: deployment(), outputs: withOutputs ? outputsContract() : undefined, extra: [] };
+  return {
+    tf: terraform(),
+    sa: serviceAccount(),
+    spc: secretProviderClass(),
+    deploy: deployment(),
+    outputs: withOutputs ? outputsContract() : undefined,
+    extra: [],
+  };
 }
 
 export function input(p: Parts): SynthesizedInput {

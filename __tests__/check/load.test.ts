@@ -25,7 +25,10 @@ const SA = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  namesp
 describe('loadSynthesized', () => {
   test('reads every YAML object, multi-document files and Lists included, in file-name order', () => {
     const tf = write('cdk.tf.json', TF);
-    write('m/b.yaml', `${SA}---\n# a comment-only document\n---\napiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Namespace, metadata: {name: n}}\n`);
+    write(
+      'm/b.yaml',
+      `${SA}---\n# a comment-only document\n---\napiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Namespace, metadata: {name: n}}\n`,
+    );
     write('m/a.yml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [b.yaml]\n');
     write('m/values.yaml', 'replicas: 3\n');
     write('m/sub/c.yaml', SA);
@@ -74,7 +77,10 @@ describe('loadSynthesized', () => {
   test('reads the contract from a cdktf outputs file, using the stack folder name when several stacks are present', () => {
     const tf = write('cdktf.out/stacks/prod/cdk.tf.json', TF);
     write('m/a.yaml', SA);
-    const outputs = write('out.json', JSON.stringify({ dev: { aks_keyvault_csi: { environment: 'dev' } }, prod: { aksKeyvaultCsi: { contractVersion: 1, environment: 'prod' } } }));
+    const outputs = write(
+      'out.json',
+      JSON.stringify({ dev: { aks_keyvault_csi: { environment: 'dev' } }, prod: { aksKeyvaultCsi: { contractVersion: 1, environment: 'prod' } } }),
+    );
     const input = loadSynthesized({ manifestsDir: path.join(dir, 'm'), terraformFile: tf, outputsFile: outputs });
     expect(input.outputs).toEqual({ file: outputs, contract: { contractVersion: 1, environment: 'prod' } });
   });
@@ -82,7 +88,9 @@ describe('loadSynthesized', () => {
   test('fails on a missing outputs file', () => {
     const tf = write('cdk.tf.json', TF);
     write('m/a.yaml', SA);
-    expect(userError(() => loadSynthesized({ manifestsDir: path.join(dir, 'm'), terraformFile: tf, outputsFile: path.join(dir, 'o.json') })).message).toMatch(/o.json: file not found/);
+    expect(userError(() => loadSynthesized({ manifestsDir: path.join(dir, 'm'), terraformFile: tf, outputsFile: path.join(dir, 'o.json') })).message).toMatch(
+      /o.json: file not found/,
+    );
   });
 });
 
@@ -98,7 +106,9 @@ describe('unwrapContract', () => {
   });
 
   test('fails when several stacks match and none is the hint', () => {
-    expect(() => unwrapContract({ a: { aks_keyvault_csi: contract }, b: { aks_keyvault_csi: contract } }, 'o.json', 'dev')).toThrow(/o.json: holds outputs of several stacks \(a, b\) and none is named "dev"/);
+    expect(() => unwrapContract({ a: { aks_keyvault_csi: contract }, b: { aks_keyvault_csi: contract } }, 'o.json', 'dev')).toThrow(
+      /o.json: holds outputs of several stacks \(a, b\) and none is named "dev"/,
+    );
   });
 
   test('fails without the output', () => {

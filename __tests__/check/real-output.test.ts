@@ -54,7 +54,9 @@ describe('the example environments', () => {
       expect(findings.find((f) => f.rule === 'service-account-missing')!.message).toBe(
         'Deployment web/web-frontend runs as ServiceAccount "web-frontend", which is not in namespace "web"; ServiceAccounts in "web": web-frontend-v2',
       );
-      expect(findings.find((f) => f.rule === 'service-account-missing')!.where).toBe('dist/prod/deployment-web-web-frontend.yaml: spec.template.spec.serviceAccountName');
+      expect(findings.find((f) => f.rule === 'service-account-missing')!.where).toBe(
+        'dist/prod/deployment-web-web-frontend.yaml: spec.template.spec.serviceAccountName',
+      );
     });
 
     test('a Deployment running as another ServiceAccount has no federated credential', () => {
@@ -72,7 +74,11 @@ describe('the example environments', () => {
       object(i, 'Deployment', 'payments').spec.template.spec.containers[0].volumeMounts[0].subPath = 'db-password';
       const findings = checkTrustChain(i);
       expect(findings).toHaveLength(1);
-      expect(findings[0]).toMatchObject({ rule: 'csi-mount-sub-path', severity: 'error', where: 'dist/prod/deployment-payments-payments-api.yaml: spec.template.spec.containers[0].volumeMounts[0].subPath' });
+      expect(findings[0]).toMatchObject({
+        rule: 'csi-mount-sub-path',
+        severity: 'error',
+        where: 'dist/prod/deployment-payments-payments-api.yaml: spec.template.spec.containers[0].volumeMounts[0].subPath',
+      });
     });
 
     test('rotationPollInterval in volumeAttributes', () => {
@@ -87,7 +93,9 @@ describe('the example environments', () => {
       ra.principal_id = ra.principal_id.replace('.principal_id}', '.client_id}');
       const findings = checkTrustChain(i);
       expect(rules(findings)).toEqual(['role-assignment-client-id', 'role-assignment-missing']);
-      expect(findings.find((f) => f.rule === 'role-assignment-client-id')!.where).toBe(`cdktf.out/stacks/prod/cdk.tf.json: resource.azurerm_role_assignment.${name}.principal_id`);
+      expect(findings.find((f) => f.rule === 'role-assignment-client-id')!.where).toBe(
+        `cdktf.out/stacks/prod/cdk.tf.json: resource.azurerm_role_assignment.${name}.principal_id`,
+      );
       expect(findings.find((f) => f.rule === 'role-assignment-missing')!.message).toMatch(/read cert "web-tls"/);
     });
 
@@ -97,7 +105,10 @@ describe('the example environments', () => {
       fc.issuer = i.outputs!.contract && (i.outputs!.contract as Obj).oidcIssuerUrl.replace(/\/$/, '');
       const findings = checkTrustChain(i);
       expect(findings).toHaveLength(1);
-      expect(findings[0]).toMatchObject({ rule: 'federated-credential-issuer', where: `cdktf.out/stacks/prod/cdk.tf.json: resource.azurerm_federated_identity_credential.${name}.issuer` });
+      expect(findings[0]).toMatchObject({
+        rule: 'federated-credential-issuer',
+        where: `cdktf.out/stacks/prod/cdk.tf.json: resource.azurerm_federated_identity_credential.${name}.issuer`,
+      });
       expect(findings[0]!.message).toMatch(/has the literal issuer "https:\/\/.*"; a literal drifts/);
     });
 
@@ -106,7 +117,9 @@ describe('the example environments', () => {
       object(i, 'SecretProviderClass', 'web').spec.parameters.clientID = '00000000-0000-0000-0000-00000000dead';
       const findings = checkTrustChain(i);
       expect(rules(findings)).toEqual(['client-id-mismatch']);
-      expect(findings[0]!.message).toMatch(/has clientID 00000000-0000-0000-0000-00000000dead, but the identity's client id is 00000000-0000-0000-0000-00000000f002 per environments\/prod.outputs.json/);
+      expect(findings[0]!.message).toMatch(
+        /has clientID 00000000-0000-0000-0000-00000000dead, but the identity's client id is 00000000-0000-0000-0000-00000000f002 per environments\/prod.outputs.json/,
+      );
     });
 
     test('outputs of another tenant', () => {

@@ -3,7 +3,21 @@
  * the rule id, severity, where and message.
  */
 import { checkTrustChain, RULES, type Finding, type RuleId } from '../../check';
-import { CLIENT_ID, DEPLOYMENT_FILE, IDENTITY, input, mutated, objectsParameter, OBJECTS, OUTPUTS_FILE, parts, SA_FILE, SPC_FILE, TF_FILE, type Parts } from './fixtures';
+import {
+  CLIENT_ID,
+  DEPLOYMENT_FILE,
+  IDENTITY,
+  input,
+  mutated,
+  objectsParameter,
+  OBJECTS,
+  OUTPUTS_FILE,
+  parts,
+  SA_FILE,
+  SPC_FILE,
+  TF_FILE,
+  type Parts,
+} from './fixtures';
 
 const run = (change: (p: Parts) => void, withOutputs = true) => checkTrustChain(mutated(change, withOutputs));
 const volume = (p: Parts) => p.deploy.spec.template.spec.volumes[0];
@@ -32,13 +46,19 @@ describe('the fixture', () => {
 
 describe('inputs', () => {
   test('fails outputs-contract-invalid on an outputs file that is not the contract', () => {
-    const [f] = of(run((p) => (p.outputs!.tenantId = 'not-a-guid')), 'outputs-contract-invalid');
+    const [f] = of(
+      run((p) => (p.outputs!.tenantId = 'not-a-guid')),
+      'outputs-contract-invalid',
+    );
     expect(f!.where).toBe(`${OUTPUTS_FILE}: aks_keyvault_csi.tenantId`);
     expect(f!.message).toMatch(/tenantId must be a GUID/);
   });
 
   test('fails outputs-keyvault-uri when keyVault.uri is another vault than keyVault.name (Key Vault DNS suffixes: learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates)', () => {
-    const [f] = of(run((p) => (p.outputs!.keyVault.uri = 'https://kv-other.vault.azure.net/')), 'outputs-keyvault-uri');
+    const [f] = of(
+      run((p) => (p.outputs!.keyVault.uri = 'https://kv-other.vault.azure.net/')),
+      'outputs-keyvault-uri',
+    );
     expect(f!.where).toBe(`${OUTPUTS_FILE}: aks_keyvault_csi.keyVault.uri`);
     expect(f!.message).toBe(
       `${OUTPUTS_FILE}: keyVault.uri "https://kv-other.vault.azure.net/" is not the URI of vault "kv-dev" in AzurePublicCloud (https://kv-dev.vault.azure.net/): Key Vault clients (the rotation test among them) would reach another vault`,
@@ -48,7 +68,10 @@ describe('inputs', () => {
   });
 
   test('fails output-missing without the aks_keyvault_csi output', () => {
-    const [f] = of(run((p) => delete p.tf.output), 'output-missing');
+    const [f] = of(
+      run((p) => delete p.tf.output),
+      'output-missing',
+    );
     expect(f!.message).toBe(`${TF_FILE} has no output "aks_keyvault_csi": the chart cannot learn client ids, tenant or vault`);
   });
 });
@@ -64,28 +87,43 @@ describe('workload objects', () => {
   });
 
   test('fails service-account-missing when the ServiceAccount is in another namespace', () => {
-    const [f] = of(run((p) => (p.sa.metadata.namespace = 'other')), 'service-account-missing');
+    const [f] = of(
+      run((p) => (p.sa.metadata.namespace = 'other')),
+      'service-account-missing',
+    );
     expect(f!.message).toMatch(/not in namespace "demo" \(found in other\)/);
   });
 
   test('fails secret-provider-class-missing when the mounted SecretProviderClass is absent', () => {
-    const [f] = of(run((p) => (volume(p).csi.volumeAttributes.secretProviderClass = 'nope')), 'secret-provider-class-missing');
+    const [f] = of(
+      run((p) => (volume(p).csi.volumeAttributes.secretProviderClass = 'nope')),
+      'secret-provider-class-missing',
+    );
     expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.volumeAttributes.secretProviderClass`);
     expect(f!.message).toBe('Deployment demo/app: SecretProviderClass "nope" is not in namespace "demo"; pods fail with FailedMount');
   });
 
   test('fails secret-provider-class-missing when the SecretProviderClass is in another namespace', () => {
-    const [f] = of(run((p) => (p.spc.metadata.namespace = 'other')), 'secret-provider-class-missing');
+    const [f] = of(
+      run((p) => (p.spc.metadata.namespace = 'other')),
+      'secret-provider-class-missing',
+    );
     expect(f!.message).toMatch(/found in other; it must be in the pod's namespace/);
   });
 
   test('fails secret-provider-class-missing when the volume names none', () => {
-    const [f] = of(run((p) => delete volume(p).csi.volumeAttributes), 'secret-provider-class-missing');
+    const [f] = of(
+      run((p) => delete volume(p).csi.volumeAttributes),
+      'secret-provider-class-missing',
+    );
     expect(f!.message).toBe('Deployment demo/app: CSI volume "secrets-store" names no secretProviderClass');
   });
 
   test('warns service-account-client-id-missing without the client-id annotation', () => {
-    const [f] = of(run((p) => delete p.sa.metadata.annotations), 'service-account-client-id-missing');
+    const [f] = of(
+      run((p) => delete p.sa.metadata.annotations),
+      'service-account-client-id-missing',
+    );
     expect(f!.where).toBe(`${SA_FILE}: metadata.annotations["azure.workload.identity/client-id"]`);
     expect(f!.message).toMatch(/the mount works \(the provider uses the SPC clientID\)/);
   });
@@ -93,13 +131,21 @@ describe('workload objects', () => {
 
 describe('CSI volume and mount', () => {
   test('fails csi-volume-not-read-only', () => {
-    const [f] = of(run((p) => (volume(p).csi.readOnly = false)), 'csi-volume-not-read-only');
+    const [f] = of(
+      run((p) => (volume(p).csi.readOnly = false)),
+      'csi-volume-not-read-only',
+    );
     expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.readOnly`);
-    expect(f!.message).toBe('Deployment demo/app: CSI volume "secrets-store" has readOnly false; the driver rejects the mount ("Readonly is not true in request")');
+    expect(f!.message).toBe(
+      'Deployment demo/app: CSI volume "secrets-store" has readOnly false; the driver rejects the mount ("Readonly is not true in request")',
+    );
   });
 
   test('fails csi-mount-not-read-only', () => {
-    const [f] = of(run((p) => delete mount(p).readOnly), 'csi-mount-not-read-only');
+    const [f] = of(
+      run((p) => delete mount(p).readOnly),
+      'csi-mount-not-read-only',
+    );
     expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.containers[0].volumeMounts[0].readOnly`);
     expect(f!.message).toBe('Deployment demo/app: container "main" mounts CSI volume "secrets-store" without readOnly: true');
   });
@@ -120,18 +166,29 @@ describe('CSI volume and mount', () => {
   });
 
   test('fails csi-volume-rotation-poll-interval', () => {
-    const [f] = of(run((p) => (volume(p).csi.volumeAttributes.rotationPollInterval = '30s')), 'csi-volume-rotation-poll-interval');
+    const [f] = of(
+      run((p) => (volume(p).csi.volumeAttributes.rotationPollInterval = '30s')),
+      'csi-volume-rotation-poll-interval',
+    );
     expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.volumeAttributes.rotationPollInterval`);
     expect(f!.message).toMatch(/not a volume attribute and does nothing/);
   });
 
   test('warns csi-volume-extra-attribute for other attributes', () => {
-    const [f] = of(run((p) => (volume(p).csi.volumeAttributes.keyvaultName = 'kv-other')), 'csi-volume-extra-attribute');
-    expect(f!.message).toBe('Deployment demo/app: volume attribute "keyvaultName" is forwarded to the provider and overrides the SecretProviderClass parameter of the same name');
+    const [f] = of(
+      run((p) => (volume(p).csi.volumeAttributes.keyvaultName = 'kv-other')),
+      'csi-volume-extra-attribute',
+    );
+    expect(f!.message).toBe(
+      'Deployment demo/app: volume attribute "keyvaultName" is forwarded to the provider and overrides the SecretProviderClass parameter of the same name',
+    );
   });
 
   test('warns csi-volume-not-mounted', () => {
-    const [f] = of(run((p) => delete container(p).volumeMounts), 'csi-volume-not-mounted');
+    const [f] = of(
+      run((p) => delete container(p).volumeMounts),
+      'csi-volume-not-mounted',
+    );
     expect(f!.message).toBe('Deployment demo/app: no container mounts CSI volume "secrets-store"');
   });
 
@@ -145,7 +202,9 @@ describe('CSI volume and mount', () => {
       `${DEPLOYMENT_FILE}: spec.template.spec.containers[0].envFrom[0].secretRef`,
       `${DEPLOYMENT_FILE}: spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef`,
     ]);
-    expect(findings.find((f) => f.where.includes('env[0]'))!.message).toBe('Deployment demo/app: container "main" reads CERT from synced Secret "app-tls"; environment variables do not change on rotation until the pod restarts');
+    expect(findings.find((f) => f.where.includes('env[0]'))!.message).toBe(
+      'Deployment demo/app: container "main" reads CERT from synced Secret "app-tls"; environment variables do not change on rotation until the pod restarts',
+    );
     const reloaded = run((p) => {
       addEnv(p);
       p.deploy.metadata.annotations = { 'secretproviderclass.reloader.stakater.com/reload': 'app-keyvault' };
@@ -156,17 +215,26 @@ describe('CSI volume and mount', () => {
 
 describe('SecretProviderClass', () => {
   test('warns spc-api-version for v1alpha1', () => {
-    const [f] = of(run((p) => (p.spc.apiVersion = 'secrets-store.csi.x-k8s.io/v1alpha1')), 'spc-api-version');
+    const [f] = of(
+      run((p) => (p.spc.apiVersion = 'secrets-store.csi.x-k8s.io/v1alpha1')),
+      'spc-api-version',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: apiVersion`);
   });
 
   test('fails spc-provider for another provider', () => {
-    const [f] = of(run((p) => (p.spc.spec.provider = 'vault')), 'spc-provider');
+    const [f] = of(
+      run((p) => (p.spc.spec.provider = 'vault')),
+      'spc-provider',
+    );
     expect(f!.message).toBe('SecretProviderClass demo/app-keyvault has provider "vault": the Azure Key Vault provider only serves "azure"');
   });
 
   test("fails spc-keyvault-name for another vault than the stack's and the outputs'", () => {
-    const findings = of(run((p) => (params(p).keyvaultName = 'kv-other')), 'spc-keyvault-name');
+    const findings = of(
+      run((p) => (params(p).keyvaultName = 'kv-other')),
+      'spc-keyvault-name',
+    );
     expect(findings.map((f) => f.message)).toEqual([
       `SecretProviderClass demo/app-keyvault reads vault "kv-other" but ${OUTPUTS_FILE} says keyVault.name is "kv-dev"`,
       `SecretProviderClass demo/app-keyvault reads vault "kv-other" but the stack's vault is "kv-dev"`,
@@ -174,18 +242,29 @@ describe('SecretProviderClass', () => {
   });
 
   test('fails spc-keyvault-name when missing', () => {
-    const [f] = of(run((p) => delete params(p).keyvaultName), 'spc-keyvault-name');
+    const [f] = of(
+      run((p) => delete params(p).keyvaultName),
+      'spc-keyvault-name',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.keyvaultName`);
     expect(f!.message).toMatch(/has no keyvaultName/);
   });
 
   test("fails spc-tenant-id for another tenant than the outputs'", () => {
-    const [f] = of(run((p) => (params(p).tenantID = '33333333-3333-3333-3333-333333333333')), 'spc-tenant-id');
-    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault has tenantID "33333333-3333-3333-3333-333333333333" but ${OUTPUTS_FILE} says tenantId is "22222222-2222-2222-2222-222222222222"`);
+    const [f] = of(
+      run((p) => (params(p).tenantID = '33333333-3333-3333-3333-333333333333')),
+      'spc-tenant-id',
+    );
+    expect(f!.message).toBe(
+      `SecretProviderClass demo/app-keyvault has tenantID "33333333-3333-3333-3333-333333333333" but ${OUTPUTS_FILE} says tenantId is "22222222-2222-2222-2222-222222222222"`,
+    );
   });
 
   test('fails spc-tenant-id when missing', () => {
-    const [f] = of(run((p) => delete params(p).tenantID), 'spc-tenant-id');
+    const [f] = of(
+      run((p) => delete params(p).tenantID),
+      'spc-tenant-id',
+    );
     expect(f!.message).toMatch(/has no tenantID/);
   });
 
@@ -201,48 +280,92 @@ describe('SecretProviderClass', () => {
   });
 
   test('fails spc-client-id-missing', () => {
-    const [f] = of(run((p) => delete params(p).clientID), 'spc-client-id-missing');
+    const [f] = of(
+      run((p) => delete params(p).clientID),
+      'spc-client-id-missing',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.clientID`);
   });
 
   test('fails spc-identity-mode for useVMManagedIdentity', () => {
-    const [f] = of(run((p) => (params(p).useVMManagedIdentity = 'true')), 'spc-identity-mode');
+    const [f] = of(
+      run((p) => (params(p).useVMManagedIdentity = 'true')),
+      'spc-identity-mode',
+    );
     expect(f!.message).toMatch(/sets useVMManagedIdentity: "true", so the provider ignores the workload identity/);
   });
 
   test("fails spc-cloud-name for another cloud than the outputs'", () => {
-    const [f] = of(run((p) => (params(p).cloudName = 'AzureChinaCloud')), 'spc-cloud-name');
+    const [f] = of(
+      run((p) => (params(p).cloudName = 'AzureChinaCloud')),
+      'spc-cloud-name',
+    );
     expect(f!.message).toMatch(/targets cloud "AzureChinaCloud" but .* says cloudName is "AzurePublicCloud"/);
   });
 
   test('fails spc-objects-malformed for missing, non-YAML or array-less objects', () => {
-    expect(of(run((p) => delete params(p).objects), 'spc-objects-malformed')[0]!.message).toMatch(/objects is missing/);
-    expect(of(run((p) => (params(p).objects = 'array: [')), 'spc-objects-malformed')[0]!.message).toMatch(/objects is not valid YAML/);
-    expect(of(run((p) => (params(p).objects = 'objects:\n  - a')), 'spc-objects-malformed')[0]!.message).toMatch(/objects has no "array:" list/);
-    expect(of(run((p) => (params(p).objects = 'array:\n  - objectName: a\n')), 'spc-objects-malformed')[0]!.message).toMatch(/not a "- \|" block string/);
+    expect(
+      of(
+        run((p) => delete params(p).objects),
+        'spc-objects-malformed',
+      )[0]!.message,
+    ).toMatch(/objects is missing/);
+    expect(
+      of(
+        run((p) => (params(p).objects = 'array: [')),
+        'spc-objects-malformed',
+      )[0]!.message,
+    ).toMatch(/objects is not valid YAML/);
+    expect(
+      of(
+        run((p) => (params(p).objects = 'objects:\n  - a')),
+        'spc-objects-malformed',
+      )[0]!.message,
+    ).toMatch(/objects has no "array:" list/);
+    expect(
+      of(
+        run((p) => (params(p).objects = 'array:\n  - objectName: a\n')),
+        'spc-objects-malformed',
+      )[0]!.message,
+    ).toMatch(/not a "- \|" block string/);
   });
 
   test('fails spc-object-unknown-key for a typo the provider ignores', () => {
-    const [f] = of(run((p) => (params(p).objects = objectsParameter(['objectName: db-password\nobjectType: secret\nobjectAliass: DB_PASSWORD']))), 'spc-object-unknown-key');
+    const [f] = of(
+      run((p) => (params(p).objects = objectsParameter(['objectName: db-password\nobjectType: secret\nobjectAliass: DB_PASSWORD']))),
+      'spc-object-unknown-key',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.objects array[0]`);
     expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: object key "objectAliass" is unknown; the provider silently ignores it');
-    const [g] = of(run((p) => (params(p).objects = objectsParameter(['objectname: db-password\nobjectName: db-password\nobjectType: secret']))), 'spc-object-unknown-key');
+    const [g] = of(
+      run((p) => (params(p).objects = objectsParameter(['objectname: db-password\nobjectName: db-password\nobjectType: secret']))),
+      'spc-object-unknown-key',
+    );
     expect(g!.fix).toBe('rename "objectname" to "objectName" (keys are case-sensitive)');
   });
 
   test('fails spc-object-type for a wrong case', () => {
-    const [f] = of(run((p) => (params(p).objects = objectsParameter(['objectName: db-password\nobjectType: Secret']))), 'spc-object-type');
+    const [f] = of(
+      run((p) => (params(p).objects = objectsParameter(['objectName: db-password\nobjectType: Secret']))),
+      'spc-object-type',
+    );
     expect(f!.message).toMatch(/has objectType "Secret"; the provider accepts only secret, key or cert \(case-sensitive\)/);
     expect(f!.fix).toBe('write objectType: secret');
   });
 
   test('fails spc-object-name-missing', () => {
-    const [f] = of(run((p) => (params(p).objects = objectsParameter(['objectType: secret\nobjectAlias: x']))), 'spc-object-name-missing');
+    const [f] = of(
+      run((p) => (params(p).objects = objectsParameter(['objectType: secret\nobjectAlias: x']))),
+      'spc-object-name-missing',
+    );
     expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: array[0] has no objectName');
   });
 
   test('warns spc-object-version-pinned', () => {
-    const [f] = of(run((p) => (params(p).objects = objectsParameter([`${OBJECTS[0]}objectVersion: abc123`, OBJECTS[1]!]))), 'spc-object-version-pinned');
+    const [f] = of(
+      run((p) => (params(p).objects = objectsParameter([`${OBJECTS[0]}objectVersion: abc123`, OBJECTS[1]!]))),
+      'spc-object-version-pinned',
+    );
     expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: object "db-password" is pinned to version "abc123" and is never rotated');
   });
 
@@ -256,19 +379,28 @@ describe('SecretProviderClass', () => {
     [`dir/${'a'.repeat(256)}`, 'must have path elements of at most 255 bytes (UTF-8; "é" counts 2)'],
     [`dir/${'é'.repeat(128)}`, 'must have path elements of at most 255 bytes (UTF-8; "é" counts 2)'],
   ])('fails spc-file-name-invalid for %s', (alias, problem) => {
-    const [f] = of(run((p) => (params(p).objects = objectsParameter([`objectName: db-password\nobjectType: secret\nobjectAlias: "${alias}"`]))), 'spc-file-name-invalid');
+    const [f] = of(
+      run((p) => (params(p).objects = objectsParameter([`objectName: db-password\nobjectType: secret\nobjectAlias: "${alias}"`]))),
+      'spc-file-name-invalid',
+    );
     expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault: mounted file name "${alias}" ${problem}; the provider fails the mount`);
     expect(f!.fix).toBe('set objectAlias to a relative name without ".." and with elements of at most 255 bytes');
   });
 
   test('fails spc-file-name-duplicate', () => {
-    const [f] = of(run((p) => (params(p).objects = objectsParameter([...OBJECTS, 'objectName: other\nobjectType: secret\nobjectAlias: DB_PASSWORD']))), 'spc-file-name-duplicate');
+    const [f] = of(
+      run((p) => (params(p).objects = objectsParameter([...OBJECTS, 'objectName: other\nobjectType: secret\nobjectAlias: DB_PASSWORD']))),
+      'spc-file-name-duplicate',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.objects array[2]`);
     expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: array[2] mounts file "DB_PASSWORD", already mounted by array[0]; one overwrites the other');
   });
 
   test('fails secret-object-malformed', () => {
-    const findings = of(run((p) => (p.spc.spec.secretObjects = [{ type: 'Opaque', data: [{ objectName: 'tls.crt' }] }])), 'secret-object-malformed');
+    const findings = of(
+      run((p) => (p.spc.spec.secretObjects = [{ type: 'Opaque', data: [{ objectName: 'tls.crt' }] }])),
+      'secret-object-malformed',
+    );
     expect(findings.map((f) => f.message)).toEqual([
       'SecretProviderClass demo/app-keyvault: secretObjects[0] data[0] needs both objectName and key',
       'SecretProviderClass demo/app-keyvault: secretObjects[0] has no secretName',
@@ -276,14 +408,24 @@ describe('SecretProviderClass', () => {
   });
 
   test('fails secret-object-type-missing', () => {
-    const [f] = of(run((p) => delete p.spc.spec.secretObjects[0].type), 'secret-object-type-missing');
+    const [f] = of(
+      run((p) => delete p.spc.spec.secretObjects[0].type),
+      'secret-object-type-missing',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].type`);
-    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" has no type; the driver silently skips it and no Secret is created');
+    expect(f!.message).toBe(
+      'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" has no type; the driver silently skips it and no Secret is created',
+    );
   });
 
   test('fails secret-object-unknown-file when objectName is not the alias', () => {
-    const [f] = of(run((p) => (p.spc.spec.secretObjects[0].data[0].objectName = 'web-tls')), 'secret-object-unknown-file');
-    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] syncs "web-tls", which is not a mounted file name (mounted: DB_PASSWORD, tls.crt)');
+    const [f] = of(
+      run((p) => (p.spc.spec.secretObjects[0].data[0].objectName = 'web-tls')),
+      'secret-object-unknown-file',
+    );
+    expect(f!.message).toBe(
+      'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] syncs "web-tls", which is not a mounted file name (mounted: DB_PASSWORD, tls.crt)',
+    );
   });
 
   // Azure provider getLatestNKeyVaultObjects: objectVersionHistory > 1 writes <alias>/0 ... and no <alias>.
@@ -311,15 +453,23 @@ describe('SecretProviderClass', () => {
 
   // kubernetes/apimachinery IsConfigMapKey (ValidateSecret).
   test('fails secret-object-key-invalid', () => {
-    const [f] = of(run((p) => (p.spc.spec.secretObjects[0].data[0].key = '..cert')), 'secret-object-key-invalid');
+    const [f] = of(
+      run((p) => (p.spc.spec.secretObjects[0].data[0].key = '..cert')),
+      'secret-object-key-invalid',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data[0].key`);
-    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] has key "..cert", which the API server refuses in a Secret');
+    expect(f!.message).toBe(
+      'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] has key "..cert", which the API server refuses in a Secret',
+    );
     expect(f!.fix).toBe('use at most 253 letters, digits, "-", "_" or "." for a Secret key, not "." and not starting with ".."');
   });
 
   // kubernetes/kubernetes pkg/apis/core/validation ValidateSecret: required keys per type.
   test('fails secret-object-required-keys', () => {
-    const [f] = of(run((p) => (p.spc.spec.secretObjects[0].type = 'kubernetes.io/dockerconfigjson')), 'secret-object-required-keys');
+    const [f] = of(
+      run((p) => (p.spc.spec.secretObjects[0].type = 'kubernetes.io/dockerconfigjson')),
+      'secret-object-required-keys',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data`);
     expect(f!.message).toBe(
       'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" is kubernetes.io/dockerconfigjson with keys [cert]; the API server refuses it without the key ".dockerconfigjson" (holding the JSON of a Docker config), so the sync fails',
@@ -327,14 +477,22 @@ describe('SecretProviderClass', () => {
   });
 
   test('fails secret-object-tls-keys', () => {
-    const [f] = of(run((p) => (p.spc.spec.secretObjects[0].type = 'kubernetes.io/tls')), 'secret-object-tls-keys');
-    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" is kubernetes.io/tls with keys [cert]; a TLS Secret needs exactly tls.crt and tls.key');
+    const [f] = of(
+      run((p) => (p.spc.spec.secretObjects[0].type = 'kubernetes.io/tls')),
+      'secret-object-tls-keys',
+    );
+    expect(f!.message).toBe(
+      'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" is kubernetes.io/tls with keys [cert]; a TLS Secret needs exactly tls.crt and tls.key',
+    );
   });
 });
 
 describe('federated credentials', () => {
   test('fails federated-credential-missing when no subject matches', () => {
-    const [f] = of(run((p) => (credential(p).subject = 'system:serviceaccount:demo:app2')), 'federated-credential-missing');
+    const [f] = of(
+      run((p) => (credential(p).subject = 'system:serviceaccount:demo:app2')),
+      'federated-credential-missing',
+    );
     expect(f!.where).toBe(`${SA_FILE}: metadata.name`);
     expect(f!.message).toBe(
       `no federated credential in ${TF_FILE} has subject "system:serviceaccount:demo:app", so Deployment demo/app cannot get an Azure token (AADSTS70021); credentials for namespace "demo": "system:serviceaccount:demo:app2"`,
@@ -342,13 +500,19 @@ describe('federated credentials', () => {
   });
 
   test('fails federated-credential-issuer for a literal issuer', () => {
-    const [f] = of(run((p) => (credential(p).issuer = 'https://westeurope.oic.prod-aks.azure.com/t/c')), 'federated-credential-issuer');
+    const [f] = of(
+      run((p) => (credential(p).issuer = 'https://westeurope.oic.prod-aks.azure.com/t/c')),
+      'federated-credential-issuer',
+    );
     expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_federated_identity_credential.credential_app.issuer`);
     expect(f!.message).toMatch(/has the literal issuer "https:\/\/westeurope.*a missing trailing slash/);
   });
 
   test("fails federated-credential-issuer for a reference to something else than the cluster's issuer", () => {
-    const [f] = of(run((p) => (credential(p).issuer = '${azurerm_kubernetes_cluster.cluster.id}')), 'federated-credential-issuer');
+    const [f] = of(
+      run((p) => (credential(p).issuer = '${azurerm_kubernetes_cluster.cluster.id}')),
+      'federated-credential-issuer',
+    );
     expect(f!.message).toMatch(/which is not a reference to a cluster's oidc_issuer_url/);
   });
 
@@ -362,17 +526,32 @@ describe('federated credentials', () => {
   });
 
   test('fails federated-credential-audience', () => {
-    const [f] = of(run((p) => (credential(p).audience = ['api://AKSIdentityBinding'])), 'federated-credential-audience');
-    expect(f!.message).toBe('azurerm_federated_identity_credential.credential_app has audience ["api://AKSIdentityBinding"]; workload identity tokens carry exactly "api://AzureADTokenExchange"');
+    const [f] = of(
+      run((p) => (credential(p).audience = ['api://AKSIdentityBinding'])),
+      'federated-credential-audience',
+    );
+    expect(f!.message).toBe(
+      'azurerm_federated_identity_credential.credential_app has audience ["api://AKSIdentityBinding"]; workload identity tokens carry exactly "api://AzureADTokenExchange"',
+    );
   });
 
   test('fails federated-credential-parent', () => {
-    const [f] = of(run((p) => (credential(p).parent_id = '/subscriptions/x/identity')), 'federated-credential-parent');
+    const [f] = of(
+      run((p) => (credential(p).parent_id = '/subscriptions/x/identity')),
+      'federated-credential-parent',
+    );
     expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_federated_identity_credential.credential_app.parent_id`);
   });
 
   test('warns federated-credential-unused for a credential no workload matches', () => {
-    const findings = run((p) => (p.tf.resource.azurerm_federated_identity_credential.stale = { ...credential(p), subject: 'system:serviceaccount:demo:old', depends_on: ['azurerm_federated_identity_credential.credential_app'] }));
+    const findings = run(
+      (p) =>
+        (p.tf.resource.azurerm_federated_identity_credential.stale = {
+          ...credential(p),
+          subject: 'system:serviceaccount:demo:old',
+          depends_on: ['azurerm_federated_identity_credential.credential_app'],
+        }),
+    );
     const [f] = of(findings, 'federated-credential-unused');
     expect(f!.message).toMatch(/trusts "system:serviceaccount:demo:old", but no workload in the manifests mounts/);
     expect(findings.filter((x) => x.severity === 'error')).toEqual([]);
@@ -394,25 +573,41 @@ describe('federated credentials', () => {
   });
 
   test('warns federated-credentials-not-serialized without depends_on between credentials of one identity', () => {
-    const [f] = of(run((p) => (p.tf.resource.azurerm_federated_identity_credential.second = { ...credential(p), subject: 'system:serviceaccount:demo:b' })), 'federated-credentials-not-serialized');
+    const [f] = of(
+      run((p) => (p.tf.resource.azurerm_federated_identity_credential.second = { ...credential(p), subject: 'system:serviceaccount:demo:b' })),
+      'federated-credentials-not-serialized',
+    );
     expect(f!.message).toMatch(/may create in parallel .* 409/);
   });
 });
 
 describe('client id', () => {
   test('fails output-client-id when the output entry references another identity', () => {
-    const [f] = of(run((p) => (p.tf.output.aks_keyvault_csi.value.workloads.app.clientId = '${azurerm_user_assigned_identity.other.client_id}')), 'output-client-id');
+    const [f] = of(
+      run((p) => (p.tf.output.aks_keyvault_csi.value.workloads.app.clientId = '${azurerm_user_assigned_identity.other.client_id}')),
+      'output-client-id',
+    );
     expect(f!.where).toBe(`${TF_FILE}: output.aks_keyvault_csi.value.workloads.app.clientId`);
-    expect(f!.message).toMatch(/has clientId "\$\{azurerm_user_assigned_identity.other.client_id\}", but the identity trusted for that ServiceAccount is azurerm_user_assigned_identity.identity_app/);
+    expect(f!.message).toMatch(
+      /has clientId "\$\{azurerm_user_assigned_identity.other.client_id\}", but the identity trusted for that ServiceAccount is azurerm_user_assigned_identity.identity_app/,
+    );
   });
 
   test('fails output-client-id when no output entry references the identity', () => {
-    const [f] = of(run((p) => (p.tf.output.aks_keyvault_csi.value.workloads = {})), 'output-client-id');
-    expect(f!.message).toMatch(/no workload entry of output "aks_keyvault_csi" has a clientId referencing azurerm_user_assigned_identity.identity_app.client_id/);
+    const [f] = of(
+      run((p) => (p.tf.output.aks_keyvault_csi.value.workloads = {})),
+      'output-client-id',
+    );
+    expect(f!.message).toMatch(
+      /no workload entry of output "aks_keyvault_csi" has a clientId referencing azurerm_user_assigned_identity.identity_app.client_id/,
+    );
   });
 
   test('fails client-id-mismatch when the SPC clientID differs from the outputs', () => {
-    const [f] = of(run((p) => (params(p).clientID = '99999999-9999-9999-9999-999999999999')), 'client-id-mismatch');
+    const [f] = of(
+      run((p) => (params(p).clientID = '99999999-9999-9999-9999-999999999999')),
+      'client-id-mismatch',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.clientID`);
     expect(f!.message).toBe(
       `SecretProviderClass demo/app-keyvault has clientID 99999999-9999-9999-9999-999999999999, but the identity's client id is ${CLIENT_ID} per ${OUTPUTS_FILE} (workloads.app.clientId); the token exchange fails`,
@@ -420,17 +615,28 @@ describe('client id', () => {
   });
 
   test('fails client-id-mismatch when the annotation differs from the outputs', () => {
-    const [f] = of(run((p) => (p.sa.metadata.annotations['azure.workload.identity/client-id'] = '99999999-9999-9999-9999-999999999999')), 'client-id-mismatch');
+    const [f] = of(
+      run((p) => (p.sa.metadata.annotations['azure.workload.identity/client-id'] = '99999999-9999-9999-9999-999999999999')),
+      'client-id-mismatch',
+    );
     expect(f!.where).toBe(`${SA_FILE}: metadata.annotations["azure.workload.identity/client-id"]`);
   });
 
   test('fails client-id-mismatch without outputs when annotation and SPC disagree', () => {
-    const [f] = of(run((p) => (params(p).clientID = '99999999-9999-9999-9999-999999999999'), false), 'client-id-mismatch');
-    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault has clientID 99999999-9999-9999-9999-999999999999, but ServiceAccount demo/app is annotated with ${CLIENT_ID}; the provider uses the SPC's`);
+    const [f] = of(
+      run((p) => (params(p).clientID = '99999999-9999-9999-9999-999999999999'), false),
+      'client-id-mismatch',
+    );
+    expect(f!.message).toBe(
+      `SecretProviderClass demo/app-keyvault has clientID 99999999-9999-9999-9999-999999999999, but ServiceAccount demo/app is annotated with ${CLIENT_ID}; the provider uses the SPC's`,
+    );
   });
 
   test('fails client-id-mismatch when the outputs file lacks the workload', () => {
-    const [f] = of(run((p) => (p.outputs!.workloads = {})), 'client-id-mismatch');
+    const [f] = of(
+      run((p) => (p.outputs!.workloads = {})),
+      'client-id-mismatch',
+    );
     expect(f!.message).toMatch(/has no workload entry for demo\/app \(looked for app\)/);
   });
 });
@@ -448,19 +654,30 @@ describe('role assignments', () => {
   });
 
   test('fails role-assignment-missing when the role does not allow the object type', () => {
-    const [f] = of(run((p) => delete roles(p).role_cert), 'role-assignment-missing');
+    const [f] = of(
+      run((p) => delete roles(p).role_cert),
+      'role-assignment-missing',
+    );
     expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.objects array[1]`);
-    expect(f!.message).toBe(`${IDENTITY} has no role assignment in ${TF_FILE} that lets it read cert "web-tls" (mounted by SecretProviderClass demo/app-keyvault); the mount fails with 403`);
+    expect(f!.message).toBe(
+      `${IDENTITY} has no role assignment in ${TF_FILE} that lets it read cert "web-tls" (mounted by SecretProviderClass demo/app-keyvault); the mount fails with 403`,
+    );
     expect(f!.fix).toMatch(/assign "Key Vault Certificate User"/);
   });
 
   test('fails role-assignment-missing when scoped to another object', () => {
-    const [f] = of(run((p) => (roles(p).role_secrets.scope = '${azurerm_key_vault.kv.id}/secrets/other')), 'role-assignment-missing');
+    const [f] = of(
+      run((p) => (roles(p).role_secrets.scope = '${azurerm_key_vault.kv.id}/secrets/other')),
+      'role-assignment-missing',
+    );
     expect(f!.message).toMatch(/read secret "db-password"/);
   });
 
   test('warns role-assignment-principal-type', () => {
-    const [f] = of(run((p) => delete roles(p).role_cert.principal_type), 'role-assignment-principal-type');
+    const [f] = of(
+      run((p) => delete roles(p).role_cert.principal_type),
+      'role-assignment-principal-type',
+    );
     // A missing value reads "(not set)", never "undefined".
     expect(f!.message).toMatch(/has principal_type \(not set\); a managed identity is a ServicePrincipal/);
   });
@@ -555,12 +772,18 @@ describe('rotation', () => {
   const cluster = (p: Parts) => p.tf.resource.azurerm_kubernetes_cluster.cluster;
 
   test('fails secrets-provider-addon-missing', () => {
-    const [f] = of(run((p) => delete cluster(p).key_vault_secrets_provider), 'secrets-provider-addon-missing');
+    const [f] = of(
+      run((p) => delete cluster(p).key_vault_secrets_provider),
+      'secrets-provider-addon-missing',
+    );
     expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.key_vault_secrets_provider`);
   });
 
   test('warns rotation-disabled', () => {
-    const [f] = of(run((p) => (cluster(p).key_vault_secrets_provider.secret_rotation_enabled = false)), 'rotation-disabled');
+    const [f] = of(
+      run((p) => (cluster(p).key_vault_secrets_provider.secret_rotation_enabled = false)),
+      'rotation-disabled',
+    );
     expect(f!.message).toMatch(/has secret_rotation_enabled false: mounted files keep the version read at pod start/);
   });
 
@@ -584,7 +807,13 @@ describe('other workload kinds and layouts', () => {
     delete p.deploy.metadata.namespace;
     mount(p).subPath = 'x';
     const i = input(p);
-    const findings = checkTrustChain({ ...i, manifests: [...i.manifests, { file: 'dist/dev/kustomization.yaml', objects: [{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', namespace: 'demo' }] }] });
+    const findings = checkTrustChain({
+      ...i,
+      manifests: [
+        ...i.manifests,
+        { file: 'dist/dev/kustomization.yaml', objects: [{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', namespace: 'demo' }] },
+      ],
+    });
     expect(findings.map((f) => f.rule)).toEqual(['csi-mount-sub-path']);
     expect(findings[0]!.message).toMatch(/^StatefulSet demo\/app/);
   });
@@ -598,7 +827,12 @@ describe('other workload kinds and layouts', () => {
 
   test('ignores pods without a secrets-store volume', () => {
     const p = parts();
-    p.extra.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'plain', namespace: 'demo' }, spec: { template: { spec: { containers: [{ name: 'c' }] } } } });
+    p.extra.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'plain', namespace: 'demo' },
+      spec: { template: { spec: { containers: [{ name: 'c' }] } } },
+    });
     expect(checkTrustChain(input(p))).toEqual([]);
   });
 });
@@ -624,11 +858,18 @@ describe('stack values', () => {
       p.outputs!.tenantId = '33333333-3333-3333-3333-333333333333';
     });
     expect(findings.map((f) => f.rule)).toEqual(['outputs-contract-invalid']);
-    expect(findings[0]!.message).toBe(`${OUTPUTS_FILE} holds the outputs of environment "prod", but ${TF_FILE} is environment "dev"; client id, tenant and vault cannot be compared against it`);
+    expect(findings[0]!.message).toBe(
+      `${OUTPUTS_FILE} holds the outputs of environment "prod", but ${TF_FILE} is environment "dev"; client id, tenant and vault cannot be compared against it`,
+    );
   });
 
   test("fails spc-tenant-id for another tenant than a literal tenant_id of the stack's vault", () => {
-    const [f] = of(run((p) => (p.tf.resource.azurerm_key_vault.kv.tenant_id = '44444444-4444-4444-4444-444444444444'), false), 'spc-tenant-id');
-    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault has tenantID "22222222-2222-2222-2222-222222222222" but the stack's vault "kv-dev" is in tenant "44444444-4444-4444-4444-444444444444"`);
+    const [f] = of(
+      run((p) => (p.tf.resource.azurerm_key_vault.kv.tenant_id = '44444444-4444-4444-4444-444444444444'), false),
+      'spc-tenant-id',
+    );
+    expect(f!.message).toBe(
+      `SecretProviderClass demo/app-keyvault has tenantID "22222222-2222-2222-2222-222222222222" but the stack's vault "kv-dev" is in tenant "44444444-4444-4444-4444-444444444444"`,
+    );
   });
 });

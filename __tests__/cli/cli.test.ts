@@ -144,11 +144,15 @@ describe('synth', () => {
     expect(r.stderr).toContain('nope.json');
   });
 
-  test('environments that together would exceed their shared vault\'s Key Vault limit: exit 2 naming both, nothing written (learn.microsoft.com/azure/key-vault/general/service-limits)', async () => {
+  test("environments that together would exceed their shared vault's Key Vault limit: exit 2 naming both, nothing written (learn.microsoft.com/azure/key-vault/general/service-limits)", async () => {
     const shared = path.join(CWD, 'shared-vault');
     mkdirSync(path.join(shared, 'environments'), { recursive: true });
     for (const name of ['dev', 'prod']) {
-      const doc = parse(readFileSync(path.join(CWD, 'environments', `${name}.yaml`), 'utf8')) as { keyVault: unknown; cluster: { secretsProvider: unknown }; workloads: { deployment: { replicas: number } }[] };
+      const doc = parse(readFileSync(path.join(CWD, 'environments', `${name}.yaml`), 'utf8')) as {
+        keyVault: unknown;
+        cluster: { secretsProvider: unknown };
+        workloads: { deployment: { replicas: number } }[];
+      };
       doc.keyVault = { mode: 'existing', name: 'kv-Shared-Example' };
       doc.cluster.secretsProvider = { rotation: { enabled: true, interval: '10s' } };
       for (const w of doc.workloads) w.deployment.replicas = 1000;
@@ -156,7 +160,9 @@ describe('synth', () => {
     }
     const r = await runMain(['synth'], shared);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error environments\/dev\.yaml, environments\/prod\.yaml: cluster\.secretsProvider\.rotation\.interval: the pods of environments dev, prod together would make about [\d,]+ secret and certificate reads per 10 s from Key Vault "kv-Shared-Example": [\d.]+% of the 4,000 /);
+    expect(r.stderr).toMatch(
+      /^error environments\/dev\.yaml, environments\/prod\.yaml: cluster\.secretsProvider\.rotation\.interval: the pods of environments dev, prod together would make about [\d,]+ secret and certificate reads per 10 s from Key Vault "kv-Shared-Example": [\d.]+% of the 4,000 /,
+    );
     expect(r.stderr).toContain('or give each environment its own vault');
     expect(existsSync(path.join(shared, 'cdktf.out'))).toBe(false);
     expect(existsSync(path.join(shared, 'dist'))).toBe(false);
@@ -220,7 +226,10 @@ describe('diagram', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('```mermaid');
     expect(r.stdout).toContain('system:serviceaccount:demo:demo-app');
-    const outputs = JSON.parse(readFileSync(path.join(CWD, 'environments', 'dev.outputs.json'), 'utf8')) as Record<string, Record<string, { workloads: Record<string, { clientId: string }> }>>;
+    const outputs = JSON.parse(readFileSync(path.join(CWD, 'environments', 'dev.outputs.json'), 'utf8')) as Record<
+      string,
+      Record<string, { workloads: Record<string, { clientId: string }> }>
+    >;
     const clientId = Object.values(outputs)[0]!['aks_keyvault_csi']!.workloads['demo-app']!.clientId;
     expect(r.stdout).toContain(clientId);
   });
@@ -314,7 +323,9 @@ describe('messages', () => {
   // Runs last: every command above printed through the helpers.
   test('no message printed by the commands above says "undefined"', () => {
     expect(PRINTED.length).toBeGreaterThan(20);
-    const lines = PRINTED.join('\n').split('\n').filter((l) => /\bundefined\b/.test(l));
+    const lines = PRINTED.join('\n')
+      .split('\n')
+      .filter((l) => /\bundefined\b/.test(l));
     expect(lines).toEqual([]);
   });
 });

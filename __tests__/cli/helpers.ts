@@ -65,7 +65,11 @@ export function projectCopy(): { dir: string; cleanup: () => void } {
  * The bin as a child process that runs alongside others (concurrency tests). `command` runs
  * instead of node when given (e.g. `unshare`), with the node command line after `prefix`.
  */
-export function runCliAsync(args: readonly string[], cwd: string, options: { env?: NodeJS.ProcessEnv; prefix?: readonly string[]; spawn?: SpawnOptions } = {}): Promise<CliResult> {
+export function runCliAsync(
+  args: readonly string[],
+  cwd: string,
+  options: { env?: NodeJS.ProcessEnv; prefix?: readonly string[]; spawn?: SpawnOptions } = {},
+): Promise<CliResult> {
   const [command, ...prefix] = [...(options.prefix ?? []), process.execPath];
   const child = spawn(command!, [...prefix, BIN, ...args], { cwd, env: { ...process.env, ...CLI_ENV, ...options.env }, ...options.spawn });
   let stdout = '';
@@ -81,13 +85,17 @@ export function runCliAsync(args: readonly string[], cwd: string, options: { env
   );
 }
 
-
 /**
  * Runs the CLI's `main` in this process (same code path as the bin after argument parsing),
  * with the working directory set to `cwd`. Much faster than a child process: use it for the
  * many option combinations, and child processes for one run per command and exit code.
  */
-export async function runMain(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, terminal: { isTTY?: boolean; now?: () => number } = {}): Promise<CliResult> {
+export async function runMain(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+  terminal: { isTTY?: boolean; now?: () => number } = {},
+): Promise<CliResult> {
   // Loaded lazily so files that only spawn the bin do not pay for the CLI's modules.
   const { main } = require('../../cli/main') as typeof import('../../cli/main');
   let stdout = '';

@@ -29,10 +29,15 @@ function runReadme(line: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 const OUTPUTS = (env: string) =>
-  Object.values(JSON.parse(readFileSync(path.join(ROOT, 'environments', `${env}.outputs.json`), 'utf8')) as Record<string, { aks_keyvault_csi: { workloads: Record<string, { clientId: string }> } }>)[0]!.aks_keyvault_csi.workloads;
+  Object.values(
+    JSON.parse(readFileSync(path.join(ROOT, 'environments', `${env}.outputs.json`), 'utf8')) as Record<
+      string,
+      { aks_keyvault_csi: { workloads: Record<string, { clientId: string }> } }
+    >,
+  )[0]!.aks_keyvault_csi.workloads;
 
 describe('quickstart (README "Five-minute quickstart")', () => {
-  test('every command of the quickstart exits 0, and check covers the new environment\'s Terraform side and says why there are no manifests', () => {
+  test("every command of the quickstart exits 0, and check covers the new environment's Terraform side and says why there are no manifests", () => {
     const lines = readmeBlockAfter('## Five-minute quickstart').filter((l) => l.startsWith('npx aks-keyvault-csi') || l.startsWith('npm run synth'));
     expect(lines).toEqual(expect.arrayContaining(['npm run synth', 'npx aks-keyvault-csi init staging', 'npx aks-keyvault-csi synth --env staging']));
     // The journey ends with a check after the new environment (the README says so).
@@ -101,7 +106,13 @@ describe('init NAME: a name, never a path, never an overwrite', () => {
 });
 
 describe('local Terraform state is git-ignored (it holds the cluster admin credentials)', () => {
-  test.each([['terraform.staging.tfstate'], ['terraform.staging.tfstate.backup'], ['terraform.tfstate'], ['state/prod.tfstate'], ['state/prod.tfstate.backup']])('.gitignore ignores %s', (file) => {
+  test.each([
+    ['terraform.staging.tfstate'],
+    ['terraform.staging.tfstate.backup'],
+    ['terraform.tfstate'],
+    ['state/prod.tfstate'],
+    ['state/prod.tfstate.backup'],
+  ])('.gitignore ignores %s', (file) => {
     const repo = gitRepository(path.join(BASE, 'ignore-probe'));
     copyFileSync(path.join(ROOT, '.gitignore'), path.join(repo, '.gitignore'));
     const r = spawnSync('git', ['-C', repo, 'check-ignore', '--quiet', '--no-index', file]);
@@ -111,10 +122,10 @@ describe('local Terraform state is git-ignored (it holds the cluster admin crede
   });
 });
 
-describe('GitOps: render into a checkout, hand edit, the README\'s CI command catches it', () => {
+describe("GitOps: render into a checkout, hand edit, the README's CI command catches it", () => {
   const folder = path.join(GITOPS, 'clusters', 'prod', 'aks-keyvault-csi');
 
-  test('the README\'s --out example writes the folder its bootstrap Application points at', () => {
+  test("the README's --out example writes the folder its bootstrap Application points at", () => {
     const synth = readmeCommand('synth --env prod --out');
     const r = runCli(synth, CWD);
     expect(r.code).toBe(0);
@@ -124,7 +135,7 @@ describe('GitOps: render into a checkout, hand edit, the README\'s CI command ca
     expect(app.spec.source.path).toBe(path.relative(GITOPS, folder));
   });
 
-  test('a client id swapped in the ServiceAccount and the SecretProviderClass (another workload\'s identity) fails the CI recipe with exit 1', () => {
+  test("a client id swapped in the ServiceAccount and the SecretProviderClass (another workload's identity) fails the CI recipe with exit 1", () => {
     const ids = OUTPUTS('prod');
     const mine = ids['payments-api']!.clientId;
     const other = ids['web-frontend']!.clientId;
@@ -141,23 +152,31 @@ describe('GitOps: render into a checkout, hand edit, the README\'s CI command ca
     expect(runReadme(commands[0]!).code).toBe(0);
     const r = runReadme(commands[1]!);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error [client-id-mismatch] ../gitops/clusters/prod/aks-keyvault-csi/serviceaccount-payments-payments-api.yaml: metadata.annotations["azure.workload.identity/client-id"]: ServiceAccount payments/payments-api is annotated with client id ${other}, but the identity's client id is ${mine}`);
-    expect(r.stderr).toContain(`error [client-id-mismatch] ../gitops/clusters/prod/aks-keyvault-csi/secretproviderclass-payments-payments-api-keyvault.yaml: spec.parameters.clientID: SecretProviderClass payments/payments-api-keyvault has clientID ${other}`);
+    expect(r.stderr).toContain(
+      `error [client-id-mismatch] ../gitops/clusters/prod/aks-keyvault-csi/serviceaccount-payments-payments-api.yaml: metadata.annotations["azure.workload.identity/client-id"]: ServiceAccount payments/payments-api is annotated with client id ${other}, but the identity's client id is ${mine}`,
+    );
+    expect(r.stderr).toContain(
+      `error [client-id-mismatch] ../gitops/clusters/prod/aks-keyvault-csi/secretproviderclass-payments-payments-api-keyvault.yaml: spec.parameters.clientID: SecretProviderClass payments/payments-api-keyvault has clientID ${other}`,
+    );
     // Drift shows the edit and the command that renders the folder again.
     expect(r.stderr).toContain(`-    azure.workload.identity/client-id: ${other}\n`);
     expect(r.stderr).toContain(`+    azure.workload.identity/client-id: ${mine}\n`);
-    expect(r.stderr).toContain('fix: run "aks-keyvault-csi synth --env prod --outputs environments/prod.outputs.json --out ../gitops/clusters/prod/aks-keyvault-csi"');
+    expect(r.stderr).toContain(
+      'fix: run "aks-keyvault-csi synth --env prod --outputs environments/prod.outputs.json --out ../gitops/clusters/prod/aks-keyvault-csi"',
+    );
   });
 
   test('without --outputs the swap passes, and check says what it could not compare and how to compare it', async () => {
     const r = await runMain(['check', '--dir', '../gitops/clusters/prod/aks-keyvault-csi', '--terraform', 'cdktf.out/stacks/prod/cdk.tf.json'], CWD);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('compared with each other only, not with the identities Terraform created, so a client id swapped in both (another workload\'s identity) passes; pass --outputs FILE');
+    expect(r.stderr).toContain(
+      "compared with each other only, not with the identities Terraform created, so a client id swapped in both (another workload's identity) passes; pass --outputs FILE",
+    );
   });
 });
 
 describe('rotation-test (README "Rotation, correctly")', () => {
-  test('the README\'s example names a workload and an object of the prod example: it gets past them to the cluster (here unreachable), writing nothing', () => {
+  test("the README's example names a workload and an object of the prod example: it gets past them to the cluster (here unreachable), writing nothing", () => {
     const args = readmeCommand('rotation-test');
     expect(args.slice(0, 2)).toEqual(['rotation-test', 'prod']);
     const kubeconfig = path.join(BASE, 'kubeconfig');
@@ -182,6 +201,10 @@ describe('rotation-test (README "Rotation, correctly")', () => {
 describe('messages', () => {
   test('no message printed by these journeys says "undefined"', () => {
     expect(PRINTED.length).toBeGreaterThan(10);
-    expect(PRINTED.join('\n').split('\n').filter((l) => /\bundefined\b/.test(l))).toEqual([]);
+    expect(
+      PRINTED.join('\n')
+        .split('\n')
+        .filter((l) => /\bundefined\b/.test(l)),
+    ).toEqual([]);
   });
 });

@@ -75,7 +75,9 @@ describe('usage errors (commander) with --json', () => {
   test('--help and --version with --json are one document too', async () => {
     const version = await runMain(['--json', '--version'], CWD);
     expect(version.code).toBe(0);
-    expect(oneDocument(version.stdout).output).toBe(`${(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version}\n`);
+    expect(oneDocument(version.stdout).output).toBe(
+      `${(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version}\n`,
+    );
     const help = await runMain(['--json', 'check', '--help'], CWD);
     expect(help.code).toBe(0);
     expect(oneDocument(help.stdout).output).toContain('--check-drift');
@@ -86,7 +88,9 @@ describe('every way a run ends has the same shape', () => {
   test('bad input (an invalid environment name): exit 2 with file, path, received and message', async () => {
     const r = await runMain(['--json', 'init', '../evil'], CWD);
     expect(r.code).toBe(2);
-    expect(oneDocument(r.stdout).problems).toEqual([{ file: 'command line', path: '<name>', received: '"../evil"', message: expect.stringContaining('is not an environment name') as string }]);
+    expect(oneDocument(r.stdout).problems).toEqual([
+      { file: 'command line', path: '<name>', received: '"../evil"', message: expect.stringContaining('is not an environment name') as string },
+    ]);
   });
 
   test('findings: exit 1, the errors as problems beside the full findings', async () => {
@@ -95,7 +99,10 @@ describe('every way a run ends has the same shape', () => {
     cpSync(path.join(CWD, 'dist', 'dev'), dir, { recursive: true });
     const file = path.join(dir, 'deployment-demo-demo-app.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('readOnly: true', 'readOnly: false'));
-    const r = await runMain(['--json', 'check', '--dir', dir, '--terraform', 'cdktf.out/stacks/dev/cdk.tf.json', '--outputs', 'environments/dev.outputs.json'], CWD);
+    const r = await runMain(
+      ['--json', 'check', '--dir', dir, '--terraform', 'cdktf.out/stacks/dev/cdk.tf.json', '--outputs', 'environments/dev.outputs.json'],
+      CWD,
+    );
     expect(r.code).toBe(1);
     const doc = oneDocument(r.stdout);
     expect(doc.problems.length).toBeGreaterThan(0);
@@ -105,7 +112,9 @@ describe('every way a run ends has the same shape', () => {
       message: expect.stringMatching(/^\[csi-(volume|mount)-not-read-only\] .+; fix: set /) as string,
     });
     // The full findings stay beside the problems.
-    expect(doc['environments']).toEqual([expect.objectContaining({ findings: [expect.objectContaining({ severity: 'error', rule: 'csi-mount-not-read-only' })] })]);
+    expect(doc['environments']).toEqual([
+      expect.objectContaining({ findings: [expect.objectContaining({ severity: 'error', rule: 'csi-mount-not-read-only' })] }),
+    ]);
   });
 
   test('success: exit 0 and no problems', async () => {
@@ -119,7 +128,9 @@ describe('every way a run ends has the same shape', () => {
     const r = await runMain(['--json', 'check', '--env', 'dev'], CWD);
     expect(r.code).toBe(70);
     const doc = oneDocument(r.stdout);
-    expect(doc.problems).toEqual([{ file: 'aks-keyvault-csi', path: '', message: expect.stringContaining('internal error (a bug, not your input)') as string }]);
+    expect(doc.problems).toEqual([
+      { file: 'aks-keyvault-csi', path: '', message: expect.stringContaining('internal error (a bug, not your input)') as string },
+    ]);
     expect(r.stdout).not.toContain('simulated bug');
     expect(r.stderr).toContain('TypeError: simulated bug');
     expect(r.stderr).toMatch(/^\s+at /m);

@@ -40,7 +40,17 @@ function gitopsCheckout(): string {
   writeFileSync(path.join(dir, 'billing-app', 'deployment.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: billing\n');
   return dir;
 }
-const USER_FILES = ['.git/', '.git/HEAD', '.git/refs/', '.git/refs/heads/', '.git/refs/heads/main', 'README.md', 'NOTES.md', 'billing-app/', 'billing-app/deployment.yaml'];
+const USER_FILES = [
+  '.git/',
+  '.git/HEAD',
+  '.git/refs/',
+  '.git/refs/heads/',
+  '.git/refs/heads/main',
+  'README.md',
+  'NOTES.md',
+  'billing-app/',
+  'billing-app/deployment.yaml',
+];
 const pick = (tree: Record<string, string>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, tree[k]]));
 /** The project, byte for byte (environments included), for "nothing changed". */
 const everything = () => snapshotTree(cwd);
@@ -53,7 +63,9 @@ describe('--out into a GitOps checkout', () => {
       const before = everything();
       const r = runCli(['synth', '--env', 'dev', '--out', 'gitops'], cwd);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`error gitops: is not empty (.git, NOTES.md, README.md, ...) and has no ownership record (${OWNERSHIP_FILE}), so it is not this tool's folder: choose an empty or new folder, or pass --adopt`);
+      expect(r.stderr).toContain(
+        `error gitops: is not empty (.git, NOTES.md, README.md, ...) and has no ownership record (${OWNERSHIP_FILE}), so it is not this tool's folder: choose an empty or new folder, or pass --adopt`,
+      );
       expect(r.stderr).not.toMatch(/^\s+at /m);
       expect(everything()).toEqual(before);
     },
@@ -112,18 +124,22 @@ describe("the project's own folders are refused", () => {
     ['.', '.', 'is the project folder'],
     ['..', '..', 'holds the project folder'],
     ['cdktf.out', 'cdktf.out', 'is in cdktf.out'],
-  ])('--out %s: exit 2 and nothing changed, with or without --adopt', (_, out, why) => {
-    const before = everything();
-    for (const adopt of [[], ['--adopt']]) {
-      const r = runCli(['synth', '--env', 'dev', '--out', out, ...adopt], cwd);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`error ${out}: ${why}`);
-      expect(r.stderr).toContain("a render must not be written among the project's own files");
-      expect(everything()).toEqual(before);
-    }
-    // Nothing of a render beside the project either (the temporary folder is shared: only our names are looked for).
-    expect(readdirSync(path.dirname(cwd)).filter((n) => n.startsWith('.aks-keyvault-csi') || n === 'kustomization.yaml' || n === 'TRUST.md')).toEqual([]);
-  }, LONG);
+  ])(
+    '--out %s: exit 2 and nothing changed, with or without --adopt',
+    (_, out, why) => {
+      const before = everything();
+      for (const adopt of [[], ['--adopt']]) {
+        const r = runCli(['synth', '--env', 'dev', '--out', out, ...adopt], cwd);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`error ${out}: ${why}`);
+        expect(r.stderr).toContain("a render must not be written among the project's own files");
+        expect(everything()).toEqual(before);
+      }
+      // Nothing of a render beside the project either (the temporary folder is shared: only our names are looked for).
+      expect(readdirSync(path.dirname(cwd)).filter((n) => n.startsWith('.aks-keyvault-csi') || n === 'kustomization.yaml' || n === 'TRUST.md')).toEqual([]);
+    },
+    LONG,
+  );
 });
 
 describe('one run at a time', () => {
@@ -147,9 +163,13 @@ describe('one run at a time', () => {
         expect(r.stderr).not.toMatch(/ENOTEMPTY|^\s+at /m);
       }
       expect([a.code, b.code]).toContain(0);
-      const tf = JSON.parse(readFileSync(path.join(cwd, 'cdktf.out', 'stacks', 'dev', 'cdk.tf.json'), 'utf8')) as { resource: { azurerm_key_vault: Record<string, { name: string }> } };
+      const tf = JSON.parse(readFileSync(path.join(cwd, 'cdktf.out', 'stacks', 'dev', 'cdk.tf.json'), 'utf8')) as {
+        resource: { azurerm_key_vault: Record<string, { name: string }> };
+      };
       const vault = Object.values(tf.resource.azurerm_key_vault)[0]!.name;
-      const spc = parse(readFileSync(path.join(cwd, 'dist', 'dev', 'secretproviderclass-demo-demo-app-keyvault.yaml'), 'utf8')) as { spec: { parameters: { keyvaultName: string } } };
+      const spc = parse(readFileSync(path.join(cwd, 'dist', 'dev', 'secretproviderclass-demo-demo-app-keyvault.yaml'), 'utf8')) as {
+        spec: { parameters: { keyvaultName: string } };
+      };
       expect(spc.spec.parameters.keyvaultName).toBe(vault);
       expect(readFileSync(path.join(cwd, 'dist', 'dev', 'TRUST.md'), 'utf8')).toContain(vault);
       // No lock, scratch or staging folder left anywhere.
@@ -168,7 +188,10 @@ describe('one run at a time', () => {
       () => {
         expect(runCli(['synth', '--env', 'dev'], cwd).code).toBe(0);
         holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
-        writeFileSync(path.join(cwd, 'cdktf.out', LOCK_FILE), JSON.stringify({ pid: holder.pid, host: hostname(), command: 'synth', since: '2030-01-01T00:00:00.000Z', token: 'holder' }));
+        writeFileSync(
+          path.join(cwd, 'cdktf.out', LOCK_FILE),
+          JSON.stringify({ pid: holder.pid, host: hostname(), command: 'synth', since: '2030-01-01T00:00:00.000Z', token: 'holder' }),
+        );
         const before = everything();
         const r = runCli(['synth', '--env', 'dev', '--lock-timeout', '1'], cwd);
         expect(r.code).toBe(2);
@@ -190,7 +213,13 @@ describe('one run at a time', () => {
       const lock = JSON.stringify({ pid: dead, host: hostname(), command: 'synth', since: 'then', token: 'gone' });
       writeFileSync(path.join(cwd, 'cdktf.out', LOCK_FILE), lock);
       writeFileSync(path.join(cwd, 'dist', 'dev', LOCK_FILE), lock);
-      const leftovers = [`dist/.dev.old-${dead}-abc123`, `dist/.dev.new-${dead}-def456`, `.cdktf.out-staging-${dead}-ghi789`, `cdktf.out/stacks/dev.old-${dead}`, `dist/dev/.aks-keyvault-csi.tmp-${dead}-0a1b2c/new`];
+      const leftovers = [
+        `dist/.dev.old-${dead}-abc123`,
+        `dist/.dev.new-${dead}-def456`,
+        `.cdktf.out-staging-${dead}-ghi789`,
+        `cdktf.out/stacks/dev.old-${dead}`,
+        `dist/dev/.aks-keyvault-csi.tmp-${dead}-0a1b2c/new`,
+      ];
       for (const l of leftovers) {
         mkdirSync(path.join(cwd, l), { recursive: true });
         writeFileSync(path.join(cwd, l, 'half-written.yaml'), 'x: 1\n');
@@ -210,62 +239,93 @@ describe('one run at a time', () => {
 describe('faults of the machine are bad input: exit 2 with the path and a fix, nothing changed', () => {
   const mkfifo = (file: string) => execFileSync('mkfifo', [file]);
 
-  test('a FIFO as --config or as an environment file, /dev/zero as --outputs, a FIFO as --terraform: no hang', async () => {
-    mkdirSync(path.join(cwd, 'pipes'));
-    mkfifo(path.join(cwd, 'pipes', 'dev.yaml'));
-    mkfifo(path.join(cwd, 'pipes', 'cdk.tf.json'));
-    const before = everything();
-    const cases: [string[], string][] = [
-      [['synth', '--config', 'pipes/dev.yaml'], 'error pipes/dev.yaml: is a named pipe (FIFO), not a regular file: pass an environment YAML file'],
-      [['synth', '--env', 'dev', '--outputs', '/dev/zero'], 'error /dev/zero: is a character device, not a regular file: regenerate it with'],
-      [['check', '--dir', 'environments', '--terraform', 'pipes/cdk.tf.json'], 'error pipes/cdk.tf.json: is a named pipe (FIFO), not a regular file: run synth first'],
-    ];
-    const runs = await Promise.all(cases.map(([args]) => runCliAsync(args, cwd)));
-    runs.forEach((r, i) => {
-      expect({ args: cases[i]![0], code: r.code }).toEqual({ args: cases[i]![0], code: 2 });
-      expect(r.stderr).toContain(cases[i]![1]);
-    });
-    expect(everything()).toEqual(before);
-    // A FIFO among the environment files: loading all of them stops there too.
-    mkfifo(path.join(cwd, 'environments', 'qa.yaml'));
-    const all = runCli(['synth'], cwd);
-    expect(all.code).toBe(2);
-    expect(all.stderr).toContain('error environments/qa.yaml: is a named pipe (FIFO), not a regular file');
-  }, LONG);
+  test(
+    'a FIFO as --config or as an environment file, /dev/zero as --outputs, a FIFO as --terraform: no hang',
+    async () => {
+      mkdirSync(path.join(cwd, 'pipes'));
+      mkfifo(path.join(cwd, 'pipes', 'dev.yaml'));
+      mkfifo(path.join(cwd, 'pipes', 'cdk.tf.json'));
+      const before = everything();
+      const cases: [string[], string][] = [
+        [['synth', '--config', 'pipes/dev.yaml'], 'error pipes/dev.yaml: is a named pipe (FIFO), not a regular file: pass an environment YAML file'],
+        [['synth', '--env', 'dev', '--outputs', '/dev/zero'], 'error /dev/zero: is a character device, not a regular file: regenerate it with'],
+        [
+          ['check', '--dir', 'environments', '--terraform', 'pipes/cdk.tf.json'],
+          'error pipes/cdk.tf.json: is a named pipe (FIFO), not a regular file: run synth first',
+        ],
+      ];
+      const runs = await Promise.all(cases.map(([args]) => runCliAsync(args, cwd)));
+      runs.forEach((r, i) => {
+        expect({ args: cases[i]![0], code: r.code }).toEqual({ args: cases[i]![0], code: 2 });
+        expect(r.stderr).toContain(cases[i]![1]);
+      });
+      expect(everything()).toEqual(before);
+      // A FIFO among the environment files: loading all of them stops there too.
+      mkfifo(path.join(cwd, 'environments', 'qa.yaml'));
+      const all = runCli(['synth'], cwd);
+      expect(all.code).toBe(2);
+      expect(all.stderr).toContain('error environments/qa.yaml: is a named pipe (FIFO), not a regular file');
+    },
+    LONG,
+  );
 
-  test('a 100,000-deep outputs file and an 11 MB one: exit 2 (the deep one used to crash with RangeError)', () => {
-    writeFileSync(path.join(cwd, 'deep.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
-    writeFileSync(path.join(cwd, 'huge.json'), Buffer.alloc(11 * 1024 * 1024, 0x20));
-    const before = everything();
-    const deep = runCli(['synth', '--env', 'dev', '--outputs', 'deep.json'], cwd);
-    expect(deep.code).toBe(2);
-    expect(deep.stderr).toContain('error deep.json:1:1001: nested more than 1000 levels deep');
-    const huge = runCli(['synth', '--env', 'dev', '--outputs', 'huge.json'], cwd);
-    expect(huge.code).toBe(2);
-    expect(huge.stderr).toContain('error huge.json: is larger than 10 MB, the limit for an input file');
-    expect(everything()).toEqual(before);
-  }, LONG);
+  test(
+    'a 100,000-deep outputs file and an 11 MB one: exit 2 (the deep one used to crash with RangeError)',
+    () => {
+      writeFileSync(path.join(cwd, 'deep.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+      writeFileSync(path.join(cwd, 'huge.json'), Buffer.alloc(11 * 1024 * 1024, 0x20));
+      const before = everything();
+      const deep = runCli(['synth', '--env', 'dev', '--outputs', 'deep.json'], cwd);
+      expect(deep.code).toBe(2);
+      expect(deep.stderr).toContain('error deep.json:1:1001: nested more than 1000 levels deep');
+      const huge = runCli(['synth', '--env', 'dev', '--outputs', 'huge.json'], cwd);
+      expect(huge.code).toBe(2);
+      expect(huge.stderr).toContain('error huge.json: is larger than 10 MB, the limit for an input file');
+      expect(everything()).toEqual(before);
+    },
+    LONG,
+  );
 
   test.each([
-    ['ENOSPC', 'writeFileSync', 'no space left on the device (ENOSPC while writing the new files of dist/dev): free some space, or choose a folder on another disk'],
+    [
+      'ENOSPC',
+      'writeFileSync',
+      'no space left on the device (ENOSPC while writing the new files of dist/dev): free some space, or choose a folder on another disk',
+    ],
     ['EROFS', 'mkdirSync', 'the file system is read-only (EROFS while staging dist/dev): choose a folder on a writable file system, or remount it read-write'],
     ['EACCES', 'renameSync', 'permission denied (EACCES while moving the new files into place): check the permissions'],
-  ])('%s injected into %s (in-process): exit 2 naming the folder; the previous output is byte-identical', async (code, fn, message) => {
-    expect((await runMain(['synth', '--env', 'dev'], cwd)).code).toBe(0);
-    writeFileSync(path.join(cwd, 'environments', 'dev.yaml'), readFileSync(path.join(cwd, 'environments', 'dev.yaml'), 'utf8').replace('replicas: 1', 'replicas: 2'));
-    const before = everything();
-    injectFault(fn as 'writeFileSync', code, (_, args) => String(args[0]).includes(`${path.sep}dist${path.sep}dev${path.sep}`) && !String(args[0]).endsWith(LOCK_FILE) && !String(args[0]).includes(`${LOCK_FILE}.`));
-    const r = await runMain(['synth', '--env', 'dev'], cwd);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(message);
-    expect(everything()).toEqual(before);
-  }, LONG);
+  ])(
+    '%s injected into %s (in-process): exit 2 naming the folder; the previous output is byte-identical',
+    async (code, fn, message) => {
+      expect((await runMain(['synth', '--env', 'dev'], cwd)).code).toBe(0);
+      writeFileSync(
+        path.join(cwd, 'environments', 'dev.yaml'),
+        readFileSync(path.join(cwd, 'environments', 'dev.yaml'), 'utf8').replace('replicas: 1', 'replicas: 2'),
+      );
+      const before = everything();
+      injectFault(
+        fn as 'writeFileSync',
+        code,
+        (_, args) =>
+          String(args[0]).includes(`${path.sep}dist${path.sep}dev${path.sep}`) &&
+          !String(args[0]).endsWith(LOCK_FILE) &&
+          !String(args[0]).includes(`${LOCK_FILE}.`),
+      );
+      const r = await runMain(['synth', '--env', 'dev'], cwd);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(everything()).toEqual(before);
+    },
+    LONG,
+  );
 
   /** Runs the bin in a private mount namespace with a small tmpfs at `mount` (root only). */
   function tmpfsAvailable(): boolean {
     const r = spawnSync('unshare', ['-m', 'sh', '-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs "$d" && umount "$d" && rmdir "$d"']);
     if (r.status !== 0) {
-      console.log(`a real read-only or full file system needs "unshare -m" and mount rights (${(r.stderr ?? '').toString().trim() || r.error?.message}): the in-process fault injection above covers EROFS and ENOSPC here`);
+      console.log(
+        `a real read-only or full file system needs "unshare -m" and mount rights (${(r.stderr ?? '').toString().trim() || r.error?.message}): the in-process fault injection above covers EROFS and ENOSPC here`,
+      );
       return false;
     }
     return true;
@@ -274,53 +334,71 @@ describe('faults of the machine are bad input: exit 2 with the path and a fix, n
   test.each([
     ['read-only', 'size=1m,ro', 'the file system is read-only (EROFS'],
     ['full', 'size=12k', 'no space left on the device (ENOSPC'],
-  ])('a real %s file system as --out: exit 2, nothing of ours left on it, the project unchanged', async (_, mountOptions, message) => {
-    if (!tmpfsAvailable()) return;
-    const mount = path.join(cwd, 'mnt');
-    mkdirSync(mount);
-    const before = everything();
-    const r = await runCliAsync(['synth', '--env', 'prod', '--out', 'mnt/prod'], cwd, {
-      prefix: ['unshare', '-m', 'sh', '-c', `mount -t tmpfs -o ${mountOptions} tmpfs mnt && exec "$0" "$@"`],
-    });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(message);
-    expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect(everything()).toEqual(before);
-  }, LONG);
+  ])(
+    'a real %s file system as --out: exit 2, nothing of ours left on it, the project unchanged',
+    async (_, mountOptions, message) => {
+      if (!tmpfsAvailable()) return;
+      const mount = path.join(cwd, 'mnt');
+      mkdirSync(mount);
+      const before = everything();
+      const r = await runCliAsync(['synth', '--env', 'prod', '--out', 'mnt/prod'], cwd, {
+        prefix: ['unshare', '-m', 'sh', '-c', `mount -t tmpfs -o ${mountOptions} tmpfs mnt && exec "$0" "$@"`],
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(everything()).toEqual(before);
+    },
+    LONG,
+  );
 
-  test('a real permission refusal (EACCES) on the output folder', async () => {
-    const out = path.join(cwd, 'locked-out');
-    mkdirSync(out);
-    chmodSync(out, 0o555);
-    const before = everything();
-    // As root, permissions do not stop writes: run the bin as "nobody" (uid 65534) instead.
-    const asOther = permissionsAreIgnored();
-    if (asOther) {
-      // Another user may create cdktf.out here and read the environments, but not write locked-out.
-      chmodSync(cwd, 0o777);
-      chmodSync(path.join(cwd, 'environments'), 0o755);
-      for (const f of readdirSync(path.join(cwd, 'environments'))) chmodSync(path.join(cwd, 'environments', f), 0o644);
-      console.log('running as root, where chmod does not stop writes: the bin runs as uid 65534 for this case');
-    }
-    // The other user's home (tsx and npm caches) lives outside the project.
-    const home = mkdtempSync(path.join(tmpdir(), 'akscsi-home-'));
-    chmodSync(home, 0o777);
-    const r = await runCliAsync(['synth', '--env', 'dev', '--out', 'locked-out'], cwd, asOther ? { spawn: { uid: 65534, gid: 65534 }, env: { HOME: home } } : {}).finally(() => rmSync(home, { recursive: true, force: true }));
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error locked-out: permission denied (EACCES while taking the lock): check the permissions of the file and of the folders above it');
-    expect(r.stderr).not.toMatch(/^\s+at /m);
-    chmodSync(out, 0o755);
-    expect(everything()).toEqual({ ...before, 'locked-out/': 'dir' });
-  }, LONG);
+  test(
+    'a real permission refusal (EACCES) on the output folder',
+    async () => {
+      const out = path.join(cwd, 'locked-out');
+      mkdirSync(out);
+      chmodSync(out, 0o555);
+      const before = everything();
+      // As root, permissions do not stop writes: run the bin as "nobody" (uid 65534) instead.
+      const asOther = permissionsAreIgnored();
+      if (asOther) {
+        // Another user may create cdktf.out here and read the environments, but not write locked-out.
+        chmodSync(cwd, 0o777);
+        chmodSync(path.join(cwd, 'environments'), 0o755);
+        for (const f of readdirSync(path.join(cwd, 'environments'))) chmodSync(path.join(cwd, 'environments', f), 0o644);
+        console.log('running as root, where chmod does not stop writes: the bin runs as uid 65534 for this case');
+      }
+      // The other user's home (tsx and npm caches) lives outside the project.
+      const home = mkdtempSync(path.join(tmpdir(), 'akscsi-home-'));
+      chmodSync(home, 0o777);
+      const r = await runCliAsync(
+        ['synth', '--env', 'dev', '--out', 'locked-out'],
+        cwd,
+        asOther ? { spawn: { uid: 65534, gid: 65534 }, env: { HOME: home } } : {},
+      ).finally(() => rmSync(home, { recursive: true, force: true }));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'error locked-out: permission denied (EACCES while taking the lock): check the permissions of the file and of the folders above it',
+      );
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      chmodSync(out, 0o755);
+      expect(everything()).toEqual({ ...before, 'locked-out/': 'dir' });
+    },
+    LONG,
+  );
 
-  test('diagram when dist/<env> is a file: exit 2, the file untouched', () => {
-    mkdirSync(path.join(cwd, 'dist'));
-    writeFileSync(path.join(cwd, 'dist', 'dev'), 'not a folder\n');
-    const r = runCli(['diagram', '--env', 'dev'], cwd);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error dist/dev: exists and is not a folder: move it away or choose another output folder');
-    expect(readFileSync(path.join(cwd, 'dist', 'dev'), 'utf8')).toBe('not a folder\n');
-  }, LONG);
+  test(
+    'diagram when dist/<env> is a file: exit 2, the file untouched',
+    () => {
+      mkdirSync(path.join(cwd, 'dist'));
+      writeFileSync(path.join(cwd, 'dist', 'dev'), 'not a folder\n');
+      const r = runCli(['diagram', '--env', 'dev'], cwd);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('error dist/dev: exists and is not a folder: move it away or choose another output folder');
+      expect(readFileSync(path.join(cwd, 'dist', 'dev'), 'utf8')).toBe('not a folder\n');
+    },
+    LONG,
+  );
 
   test('diagram adds TRUST.md to an owned folder and refuses an unowned one without --adopt', async () => {
     expect((await runMain(['synth', '--env', 'dev'], cwd)).code).toBe(0);
@@ -341,7 +419,9 @@ describe('faults of the machine are bad input: exit 2 with the path and a fix, n
     const before = everything();
     const r = runCli(['init', 'sub/dir'], cwd);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error command line: <name> "sub/dir": is not an environment name: use 2-24 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen (e.g. "staging"); it names environments/<name>.yaml, and --dir DIR chooses another folder');
+    expect(r.stderr).toContain(
+      'error command line: <name> "sub/dir": is not an environment name: use 2-24 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen (e.g. "staging"); it names environments/<name>.yaml, and --dir DIR chooses another folder',
+    );
     expect(everything()).toEqual(before);
   });
 

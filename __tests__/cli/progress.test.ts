@@ -28,7 +28,10 @@ describe('synth progress lines', () => {
   test('each environment is reported as it is rendered and as it is checked, before the run ends', async () => {
     const r = await runMain(['synth'], CWD);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trimEnd().split('\n').map((l) => l.replace(/\s+/g, ' '));
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.replace(/\s+/g, ' '));
     expect(lines).toEqual([
       'dev rendered 6 files',
       `prod rendered ${lines[1]!.split(' ')[2]} files`,

@@ -35,13 +35,17 @@ const STACK_LINE = /^\s+at .+(\(.+:\d+:\d+\)|:\d+:\d+)$/m;
 test.each([
   ['cdk8s', path.join('dist', 'dev', 'kustomization.yaml')],
   ['cdktf', path.join('cdktf.out', 'stacks', 'dev', 'cdk.tf.json')],
-] as const)('npm run %s -- synth works offline in a clean environment: no stack trace, no ENOTFOUND, no upgrade notice', (tool, product) => {
-  const r = spawnSync('npm', readmeScript(tool), { cwd: PROJECT.dir, encoding: 'utf8', env: cleanEnv(), timeout: 240_000 });
-  const output = `${r.stdout}\n${r.stderr}`;
-  expect({ status: r.status, error: r.error?.message }).toEqual({ status: 0, error: undefined });
-  expect(output).not.toMatch(STACK_LINE);
-  expect(output).not.toContain('ENOTFOUND');
-  expect(output).not.toContain('checkpoint-api.hashicorp.com');
-  expect(output).not.toContain('A new version');
-  expect(existsSync(path.join(PROJECT.dir, product))).toBe(true);
-}, 300_000);
+] as const)(
+  'npm run %s -- synth works offline in a clean environment: no stack trace, no ENOTFOUND, no upgrade notice',
+  (tool, product) => {
+    const r = spawnSync('npm', readmeScript(tool), { cwd: PROJECT.dir, encoding: 'utf8', env: cleanEnv(), timeout: 240_000 });
+    const output = `${r.stdout}\n${r.stderr}`;
+    expect({ status: r.status, error: r.error?.message }).toEqual({ status: 0, error: undefined });
+    expect(output).not.toMatch(STACK_LINE);
+    expect(output).not.toContain('ENOTFOUND');
+    expect(output).not.toContain('checkpoint-api.hashicorp.com');
+    expect(output).not.toContain('A new version');
+    expect(existsSync(path.join(PROJECT.dir, product))).toBe(true);
+  },
+  300_000,
+);

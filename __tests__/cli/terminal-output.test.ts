@@ -18,7 +18,10 @@ beforeAll(() => {
   // OSC 8 hyperlink, a right-to-left override, in the OIDC issuer URL.
   const outputsFile = path.join(project.dir, 'environments', 'dev.outputs.json');
   const outputs = readFileSync(outputsFile, 'utf8');
-  const hostile = outputs.replace('"https://westeurope.oic.prod-aks.azure.com/', '"https://westeurope.oic.prod-aks.azure.com/\\u001b[2J\\u001b]8;;https://evil.example\\u0007click\\u001b]8;;\\u0007\\u202eatad/');
+  const hostile = outputs.replace(
+    '"https://westeurope.oic.prod-aks.azure.com/',
+    '"https://westeurope.oic.prod-aks.azure.com/\\u001b[2J\\u001b]8;;https://evil.example\\u0007click\\u001b]8;;\\u0007\\u202eatad/',
+  );
   expect(hostile).not.toBe(outputs);
   writeFileSync(outputsFile, hostile);
   mkdirSync(path.join(project.dir, 'in'));

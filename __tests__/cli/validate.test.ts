@@ -33,7 +33,10 @@ function withTools(tools: Record<string, FakeTool>): { env: NodeJS.ProcessEnv; f
 
 const KUBECTL_OK: FakeTool = {
   version: { stdout: 'Client Version: v1.32.4\n' },
-  apply: { stdout: 'namespace/demo created (server dry run)\nserviceaccount/demo-app created (server dry run)\nsecretproviderclass.secrets-store.csi.x-k8s.io/demo-app-keyvault created (server dry run)\ndeployment.apps/demo-app created (server dry run)\n' },
+  apply: {
+    stdout:
+      'namespace/demo created (server dry run)\nserviceaccount/demo-app created (server dry run)\nsecretproviderclass.secrets-store.csi.x-k8s.io/demo-app-keyvault created (server dry run)\ndeployment.apps/demo-app created (server dry run)\n',
+  },
 };
 
 /** kubectl's answer for one refused file (the format of `kubectl apply`; written, not captured from a cluster). */
@@ -84,7 +87,9 @@ describe('validate with stand-in tools', () => {
     const { env, fake } = withTools({ terraform: fakeTerraform('init-ok.jsonl', 'validate-error.json') });
     const r = await runMain(['validate', '--env', 'dev'], project.dir, env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error ${path.join(DEV_STACK, 'cdk.tf.json')}:6:9: Extraneous JSON object property (resource.terraform_data.wait): No argument or block type is named "triggers_replace_typo".\n`);
+    expect(r.stderr).toBe(
+      `error ${path.join(DEV_STACK, 'cdk.tf.json')}:6:9: Extraneous JSON object property (resource.terraform_data.wait): No argument or block type is named "triggers_replace_typo".\n`,
+    );
     expect(fake.calls().some((c) => c.tool === 'kubectl')).toBe(false);
   });
 
@@ -104,31 +109,43 @@ describe('validate with stand-in tools', () => {
     const r = await runMain(['validate', '--env', 'dev'], project.dir, env);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error terraform: not found or not runnable \(spawnSync terraform ENOENT\): install Terraform \(https:\/\/developer\.hashicorp\.com\/terraform\/install\) and put it on PATH; "check" runs the offline checks without it\n$/);
+    expect(r.stderr).toMatch(
+      /^error terraform: not found or not runnable \(spawnSync terraform ENOENT\): install Terraform \(https:\/\/developer\.hashicorp\.com\/terraform\/install\) and put it on PATH; "check" runs the offline checks without it\n$/,
+    );
   });
 
   test('exits 2 when --context is given and kubectl is not installed, before running terraform', async () => {
     const { env, fake } = withTools({ terraform: fakeTerraform('init-ok.jsonl') });
     const r = await runMain(['validate', '--env', 'dev', '--context', 'aks-dev'], project.dir, env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error kubectl: not found or not runnable \(spawnSync kubectl ENOENT\): install kubectl \("az aks install-cli"\) and put it on PATH, or leave out --context\n$/);
+    expect(r.stderr).toMatch(
+      /^error kubectl: not found or not runnable \(spawnSync kubectl ENOENT\): install kubectl \("az aks install-cli"\) and put it on PATH, or leave out --context\n$/,
+    );
     expect(fake.calls().map((c) => c.args)).toStrictEqual(['version']);
   });
 
   test('exits 1 when the API server rejects an object, pointing at the field in the file', async () => {
     const refused = `Error from server (Invalid): error when creating "${DEPLOYMENT}": Deployment.apps "demo-app" is invalid: spec.template.spec.containers[0].image: Required value`;
-    const { env } = withTools({ terraform: fakeTerraform('init-ok.jsonl'), kubectl: kubectlRefusing(`${refused}\n`, 'namespace/demo created (server dry run)\n') });
+    const { env } = withTools({
+      terraform: fakeTerraform('init-ok.jsonl'),
+      kubectl: kubectlRefusing(`${refused}\n`, 'namespace/demo created (server dry run)\n'),
+    });
     const r = await runMain(['validate', '--env', 'dev', '--context', 'aks-dev'], project.dir, env);
     expect(r.code).toBe(1);
     const text = readFileSync(path.join(project.dir, DEPLOYMENT), 'utf8');
     const before = text.slice(0, text.indexOf('mcr.microsoft.com/azurelinux'));
     const position = `${before.split('\n').length}:${before.length - before.lastIndexOf('\n')}`;
-    expect(r.stderr).toBe(`error ${DEPLOYMENT}:${position}: rejected by the API server (Invalid): Deployment.apps "demo-app" is invalid: spec.template.spec.containers[0].image: Required value\n`);
+    expect(r.stderr).toBe(
+      `error ${DEPLOYMENT}:${position}: rejected by the API server (Invalid): Deployment.apps "demo-app" is invalid: spec.template.spec.containers[0].image: Required value\n`,
+    );
     expect(r.stdout).toContain('dev  kubectl    1 error(s)\n');
   });
 
   test('exits 2 when the cluster cannot be reached', async () => {
-    const { env } = withTools({ terraform: fakeTerraform('init-ok.jsonl'), kubectl: kubectlRefusing('Unable to connect to the server: dial tcp: lookup aks-dev-abc.hcp.westeurope.azmk8s.io: no such host\n') });
+    const { env } = withTools({
+      terraform: fakeTerraform('init-ok.jsonl'),
+      kubectl: kubectlRefusing('Unable to connect to the server: dial tcp: lookup aks-dev-abc.hcp.westeurope.azmk8s.io: no such host\n'),
+    });
     const r = await runMain(['validate', '--env', 'dev', '--context', 'aks-dev'], project.dir, env);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
@@ -138,13 +155,21 @@ describe('validate with stand-in tools', () => {
 
   test('objects in a namespace the folder creates are a warning, not a rejection (a dry run persists nothing)', async () => {
     const stderr = ['serviceaccount', 'secretproviderclass', 'deployment']
-      .map((k) => `Error from server (NotFound): error when creating "${path.join('dist', 'dev', `${k}-demo-demo-app${k === 'secretproviderclass' ? '-keyvault' : ''}.yaml`)}": namespaces "demo" not found`)
+      .map(
+        (k) =>
+          `Error from server (NotFound): error when creating "${path.join('dist', 'dev', `${k}-demo-demo-app${k === 'secretproviderclass' ? '-keyvault' : ''}.yaml`)}": namespaces "demo" not found`,
+      )
       .join('\n');
-    const { env } = withTools({ terraform: fakeTerraform('init-ok.jsonl'), kubectl: kubectlRefusing(`${stderr}\n`, 'namespace/demo created (server dry run)\n') });
+    const { env } = withTools({
+      terraform: fakeTerraform('init-ok.jsonl'),
+      kubectl: kubectlRefusing(`${stderr}\n`, 'namespace/demo created (server dry run)\n'),
+    });
     const r = await runMain(['validate', '--env', 'dev', '--context', 'aks-dev'], project.dir, env);
     expect(r.code).toBe(0);
     expect(r.stderr.split('\n').filter((l) => l !== '')).toHaveLength(3);
-    expect(r.stderr).toContain(`warning ${DEPLOYMENT}: not checked: namespace "demo" is created by these manifests and does not exist yet (a server dry run persists nothing): validate again after the first apply\n`);
+    expect(r.stderr).toContain(
+      `warning ${DEPLOYMENT}: not checked: namespace "demo" is created by these manifests and does not exist yet (a server dry run persists nothing): validate again after the first apply\n`,
+    );
   });
 
   test('--json prints one document with each step, and nothing on stderr', async () => {
@@ -152,11 +177,19 @@ describe('validate with stand-in tools', () => {
     const r = await runMain(['--json', 'validate', '--env', 'dev', '--context', 'aks-dev'], project.dir, env);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
-    const doc = JSON.parse(r.stdout) as { ok: boolean; exitCode: number; environments: { name: string; terraform: { status: string; stack: string; errors: string[] }; kubernetes: { status: string; accepted: string[] } }[] };
+    const doc = JSON.parse(r.stdout) as {
+      ok: boolean;
+      exitCode: number;
+      environments: { name: string; terraform: { status: string; stack: string; errors: string[] }; kubernetes: { status: string; accepted: string[] } }[];
+    };
     expect(doc.ok).toBe(false);
     expect(doc.exitCode).toBe(1);
-    expect(doc.environments.map((e) => [e.name, e.terraform.status, e.terraform.stack, e.kubernetes.status, e.kubernetes.accepted.length])).toStrictEqual([['dev', 'rejected', DEV_STACK, 'ok', 4]]);
-    expect(doc.environments[0]!.terraform.errors).toStrictEqual([`${path.join(DEV_STACK, 'cdk.tf.json')}:6:9: Extraneous JSON object property (resource.terraform_data.wait): No argument or block type is named "triggers_replace_typo".`]);
+    expect(doc.environments.map((e) => [e.name, e.terraform.status, e.terraform.stack, e.kubernetes.status, e.kubernetes.accepted.length])).toStrictEqual([
+      ['dev', 'rejected', DEV_STACK, 'ok', 4],
+    ]);
+    expect(doc.environments[0]!.terraform.errors).toStrictEqual([
+      `${path.join(DEV_STACK, 'cdk.tf.json')}:6:9: Extraneous JSON object property (resource.terraform_data.wait): No argument or block type is named "triggers_replace_typo".`,
+    ]);
   });
 
   test('--json: a missing tool is one document too (exit 2)', async () => {
@@ -170,7 +203,9 @@ describe('validate with stand-in tools', () => {
     const { env } = withTools({ terraform: fakeTerraform('init-ok.jsonl') });
     const r = await runMain(['validate', '--env', 'prod'], project.dir, env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`error ${path.join('cdktf.out', 'stacks', 'prod', 'cdk.tf.json')}: not synthesized yet: run "aks-keyvault-csi synth --env prod" first (validate checks what synth wrote)\n`);
+    expect(r.stderr).toBe(
+      `error ${path.join('cdktf.out', 'stacks', 'prod', 'cdk.tf.json')}: not synthesized yet: run "aks-keyvault-csi synth --env prod" first (validate checks what synth wrote)\n`,
+    );
   });
 });
 
@@ -190,7 +225,9 @@ describe('validate with the real terraform', () => {
   real('offline, on the synthesized stack: the configuration parses, then the "no network" message and exit 2', async () => {
     const r = await runMain(['validate', '--env', 'dev'], project.dir, offlineConfig());
     expect(r.stdout).toBe('dev  terraform  no network\n');
-    expect(r.stderr).toMatch(/^error dev: terraform init could not download the providers \(.*hashicorp\/(azurerm|time).*\): no network, or no access to the registry\. The configuration parsed/);
+    expect(r.stderr).toMatch(
+      /^error dev: terraform init could not download the providers \(.*hashicorp\/(azurerm|time).*\): no network, or no access to the registry\. The configuration parsed/,
+    );
     expect(r.code).toBe(2);
     expect(Object.keys(readTree(path.join(project.dir, 'cdktf.out', 'stacks', 'dev')))).toStrictEqual(['cdk.tf.json']);
   });
@@ -205,7 +242,9 @@ describe('validate with the real terraform', () => {
       expect(ok.code).toBe(0);
       writeFileSync(stack, `${JSON.stringify({ resource: { terraform_data: { wait: { input: 'x', triggers_replace_typo: ['a'] } } } }, null, 2)}\n`);
       const bad = await runMain(['validate', '--env', 'dev'], project.dir, offlineConfig());
-      expect(bad.stderr).toBe(`error ${path.join(DEV_STACK, 'cdk.tf.json')}:6:9: Extraneous JSON object property (resource.terraform_data.wait): No argument or block type is named "triggers_replace_typo".\n`);
+      expect(bad.stderr).toBe(
+        `error ${path.join(DEV_STACK, 'cdk.tf.json')}:6:9: Extraneous JSON object property (resource.terraform_data.wait): No argument or block type is named "triggers_replace_typo".\n`,
+      );
       expect(bad.code).toBe(1);
     } finally {
       writeFileSync(stack, saved);

@@ -134,7 +134,11 @@ describe('environment files (synth --config)', () => {
     expectNoCrash(run);
     expect(run.code).toBe(e.exit);
     expect(run.err).toBe('');
-    const doc = JSON.parse(run.out) as { ok: boolean; exitCode: number; problems: { file: string; position?: string; path: string; received?: string; message: string }[] };
+    const doc = JSON.parse(run.out) as {
+      ok: boolean;
+      exitCode: number;
+      problems: { file: string; position?: string; path: string; received?: string; message: string }[];
+    };
     expect(doc).toMatchObject({ ok: false, exitCode: 2 });
     const match = doc.problems.find((p) => `${p.file}${p.position ? `:${p.position}` : ''}`.startsWith(e.file) && p.path.startsWith(e.path));
     expect(match).toBeDefined();
@@ -174,7 +178,15 @@ describe('hand-edited manifests (check --dir --terraform --outputs)', () => {
         expect(readFileSync(path.join('corpus', 'manifests', name, f), 'utf8')).not.toBe(readFileSync(path.join(dir, f), 'utf8'));
         cpSync(path.join('corpus', 'manifests', name, f), path.join(dir, f));
       }
-      const run = await runUnchanged(['check', '--dir', dir, '--terraform', `cdktf.out/stacks/${base}/cdk.tf.json`, '--outputs', `environments/${base}.outputs.json`]);
+      const run = await runUnchanged([
+        'check',
+        '--dir',
+        dir,
+        '--terraform',
+        `cdktf.out/stacks/${base}/cdk.tf.json`,
+        '--outputs',
+        `environments/${base}.outputs.json`,
+      ]);
       expectNoCrash(run);
       expect(run.code).toBe(e.exit);
       expectMessage(run, e, `${dir}/${e.file}`);
@@ -185,7 +197,15 @@ describe('hand-edited manifests (check --dir --terraform --outputs)', () => {
 
   test('the unedited renders pass the same check (exit 0), so each case fails for its edit alone', async () => {
     for (const base of ['dev', 'prod']) {
-      const run = await runUnchanged(['check', '--dir', `dist/${base}`, '--terraform', `cdktf.out/stacks/${base}/cdk.tf.json`, '--outputs', `environments/${base}.outputs.json`]);
+      const run = await runUnchanged([
+        'check',
+        '--dir',
+        `dist/${base}`,
+        '--terraform',
+        `cdktf.out/stacks/${base}/cdk.tf.json`,
+        '--outputs',
+        `environments/${base}.outputs.json`,
+      ]);
       expectNoCrash(run);
       expect(blocks(run.err)).toEqual([]);
       expect(run.code).toBe(0);
@@ -197,7 +217,15 @@ describe('file names of rendered objects', () => {
   // Workload "b-c" in namespace "a" and workload "c" in namespace "a-b" are both valid, but
   // `<kind>-<namespace>-<name>.yaml` names both ServiceAccounts serviceaccount-a-b-c.yaml.
   test('two workloads whose namespace and name join to the same file name never crash synth', async () => {
-    const run = await runUnchanged(['synth', '--config', 'corpus/collision/render-collision.yaml', '--outputs', 'corpus/collision/render-collision.outputs.json', '--out', 'collision-out']);
+    const run = await runUnchanged([
+      'synth',
+      '--config',
+      'corpus/collision/render-collision.yaml',
+      '--outputs',
+      'corpus/collision/render-collision.outputs.json',
+      '--out',
+      'collision-out',
+    ]);
     expectNoCrash(run);
     // Either both render (distinct files) or the config is refused as bad input, naming the file.
     expect([0, 2]).toContain(run.code);
@@ -210,7 +238,10 @@ describe('output folder problems', () => {
   // whether synth wrote it: the same environment with one more tag.
   test('--out naming an existing file: exit 2, a message naming it, and neither cdktf.out nor dist touched', async () => {
     mkdirSync('in', { recursive: true });
-    writeFileSync('in/dev.yaml', readFileSync('environments/dev.yaml', 'utf8').replace('    owner: platform-team\n', '    owner: platform-team\n    changed: "yes"\n'));
+    writeFileSync(
+      'in/dev.yaml',
+      readFileSync('environments/dev.yaml', 'utf8').replace('    owner: platform-team\n', '    owner: platform-team\n    changed: "yes"\n'),
+    );
     writeFileSync('not-a-folder', 'a file where the GitOps checkout should be\n');
     const run = await runUnchanged(['synth', '--config', 'in/dev.yaml', '--outputs', 'environments/dev.outputs.json', '--out', 'not-a-folder']);
     expectNoCrash(run);
@@ -221,7 +252,8 @@ describe('output folder problems', () => {
 
 describe('the real bin (child process)', () => {
   const bin = path.join(ROOT, 'bin', 'aks-keyvault-csi.cjs');
-  const spawn = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: PROJECT.dir, encoding: 'utf8', env: { ...process.env, ...QUIET_ENV }, timeout: 60_000 });
+  const spawn = (args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args], { cwd: PROJECT.dir, encoding: 'utf8', env: { ...process.env, ...QUIET_ENV }, timeout: 60_000 });
 
   test('a bad environment file: exit 2, one error line, no stack trace, nothing written', () => {
     const before = snapshotTree(PROJECT.dir);
@@ -235,7 +267,10 @@ describe('the real bin (child process)', () => {
   test('a hand-edited manifest with findings: exit 1, the finding and its fix, no stack trace', () => {
     const dir = 'cases/bin-sub-path';
     cpSync(path.join(PROJECT.dir, 'dist', 'dev'), path.join(PROJECT.dir, dir), { recursive: true });
-    cpSync(path.join(PROJECT.dir, 'corpus', 'manifests', 'sub-path', 'deployment-demo-demo-app.yaml'), path.join(PROJECT.dir, dir, 'deployment-demo-demo-app.yaml'));
+    cpSync(
+      path.join(PROJECT.dir, 'corpus', 'manifests', 'sub-path', 'deployment-demo-demo-app.yaml'),
+      path.join(PROJECT.dir, dir, 'deployment-demo-demo-app.yaml'),
+    );
     const before = snapshotTree(PROJECT.dir);
     const r = spawn(['check', '--dir', dir, '--terraform', 'cdktf.out/stacks/dev/cdk.tf.json', '--outputs', 'environments/dev.outputs.json']);
     expect(r.status).toBe(1);

@@ -49,7 +49,10 @@ describe('determinism', () => {
       expect(r.crash).toBeUndefined();
       expect(r.code).toBe(0);
     }
-    const outputs = (dir: string) => ({ ...prefixed('cdktf.out', readTree(path.join(dir, 'cdktf.out'))), ...prefixed('dist', readTree(path.join(dir, 'dist'))) });
+    const outputs = (dir: string) => ({
+      ...prefixed('cdktf.out', readTree(path.join(dir, 'cdktf.out'))),
+      ...prefixed('dist', readTree(path.join(dir, 'dist'))),
+    });
     treeA = outputs(a.dir);
     treeB = outputs(bDeep);
   }, 60_000);
@@ -165,12 +168,15 @@ describe('secret safety', () => {
   test('process environment secrets appear in no Terraform JSON, no YAML, and no stdout or stderr', () => {
     for (const [name, value] of Object.entries(PROCESS_SECRETS)) {
       for (const [file, content] of Object.entries(tree)) expect({ name, file, leaked: content.includes(value) }).toEqual({ name, file, leaked: false });
-      for (const r of runs) expect({ name, argv: r.argv.join(' '), leaked: (r.out + r.err).includes(value) }).toEqual({ name, argv: r.argv.join(' '), leaked: false });
+      for (const r of runs)
+        expect({ name, argv: r.argv.join(' '), leaked: (r.out + r.err).includes(value) }).toEqual({ name, argv: r.argv.join(' '), leaked: false });
     }
   });
 
   test('a config env value is rendered into the Deployment only (by design), never into Terraform JSON or any log', () => {
-    const deployment = parse(tree['dist/dev/deployment-demo-demo-app.yaml']!) as { spec: { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } } };
+    const deployment = parse(tree['dist/dev/deployment-demo-demo-app.yaml']!) as {
+      spec: { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } };
+    };
     expect(deployment.spec.template.spec.containers[0]!.env).toContainEqual({ name: 'GREETING', value: ENV_VALUE });
     const elsewhere = Object.entries(tree).filter(([file, content]) => content.includes(ENV_VALUE) && file !== 'dist/dev/deployment-demo-demo-app.yaml');
     expect(elsewhere.map(([file]) => file)).toEqual([]);
@@ -179,7 +185,9 @@ describe('secret safety', () => {
 
   test('a config tag value goes to Azure tags only (by design), never into manifests or any log', () => {
     const tf = JSON.parse(tree['cdktf.out/stacks/dev/cdk.tf.json']!) as { resource: Record<string, Record<string, { tags?: Record<string, string> }>> };
-    const tagged = Object.values(tf.resource).flatMap((byName) => Object.values(byName)).filter((r) => r.tags?.['note'] === TAG_VALUE);
+    const tagged = Object.values(tf.resource)
+      .flatMap((byName) => Object.values(byName))
+      .filter((r) => r.tags?.['note'] === TAG_VALUE);
     expect(tagged.length).toBeGreaterThan(0);
     const manifests = Object.entries(tree).filter(([file, content]) => file.startsWith('dist/') && content.includes(TAG_VALUE));
     expect(manifests.map(([file]) => file)).toEqual([]);
@@ -193,7 +201,8 @@ describe('secret safety', () => {
     });
 
     test('declares no resource or data source that holds secret material', () => {
-      const SECRET_BEARING = /^(azurerm_key_vault_(secret|key|certificate)|random_password|random_string|tls_private_key|azurerm_storage_account_sas|azuread_(application|service_principal)_password)$/;
+      const SECRET_BEARING =
+        /^(azurerm_key_vault_(secret|key|certificate)|random_password|random_string|tls_private_key|azurerm_storage_account_sas|azuread_(application|service_principal)_password)$/;
       const types = [...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {})];
       expect(types.length).toBeGreaterThan(3);
       expect(types.filter((t) => SECRET_BEARING.test(t))).toEqual([]);
@@ -202,7 +211,8 @@ describe('secret safety', () => {
     test('references no sensitive attribute anywhere (kube config, keys, passwords, secret values)', () => {
       const refs = [...JSON.stringify(json).matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
       expect(refs.length).toBeGreaterThan(5);
-      const SENSITIVE = /\.(kube_(admin_)?config(_raw)?|client_key|client_certificate|cluster_ca_certificate|password|primary_access_key|secondary_access_key|\w*connection_string|access_key|sas_token|client_secret|value)\b/;
+      const SENSITIVE =
+        /\.(kube_(admin_)?config(_raw)?|client_key|client_certificate|cluster_ca_certificate|password|primary_access_key|secondary_access_key|\w*connection_string|access_key|sas_token|client_secret|value)\b/;
       expect(refs.filter((r) => SENSITIVE.test(r))).toEqual([]);
     });
 
@@ -241,7 +251,10 @@ describe('config text in Terraform JSON', () => {
 
   test('a tag holding Terraform template syntax is written as literal text or refused as bad input', async () => {
     const value = '${file("/etc/hostname")} %{ if true }x%{ endif }';
-    const source = readFileSync(path.join(project.dir, 'environments', 'dev.yaml'), 'utf8').replace('    owner: platform-team\n', `    owner: platform-team\n    note: ${JSON.stringify(value)}\n`);
+    const source = readFileSync(path.join(project.dir, 'environments', 'dev.yaml'), 'utf8').replace(
+      '    owner: platform-team\n',
+      `    owner: platform-team\n    note: ${JSON.stringify(value)}\n`,
+    );
     expect(source).toContain('note: ');
     mkdirSync(path.join(project.dir, 'in'));
     writeFileSync(path.join(project.dir, 'in', 'tpl.yaml'), source);
@@ -254,8 +267,12 @@ describe('config text in Terraform JSON', () => {
       return;
     }
     expect(run.code).toBe(0);
-    const tf = JSON.parse(readFileSync(path.join(project.dir, 'cdktf.out', 'stacks', 'tpl', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { tags?: Record<string, string> }>> };
-    const notes = Object.values(tf.resource).flatMap((byName) => Object.values(byName)).flatMap((r) => (r.tags?.['note'] !== undefined ? [r.tags['note']] : []));
+    const tf = JSON.parse(readFileSync(path.join(project.dir, 'cdktf.out', 'stacks', 'tpl', 'cdk.tf.json'), 'utf8')) as {
+      resource: Record<string, Record<string, { tags?: Record<string, string> }>>;
+    };
+    const notes = Object.values(tf.resource)
+      .flatMap((byName) => Object.values(byName))
+      .flatMap((r) => (r.tags?.['note'] !== undefined ? [r.tags['note']] : []));
     expect(notes.length).toBeGreaterThan(0);
     for (const n of notes) expect(n).toBe('$${file("/etc/hostname")} %%{ if true }x%%{ endif }');
   });

@@ -56,7 +56,10 @@ const workload = fc.record({
   syncFirstObject: fc.boolean(),
   replicas: fc.integer({ min: 0, max: 3 }),
   // Unique names: a repeated variable is refused (the later one would silently win).
-  env: fc.uniqueArray(fc.record({ name: fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,15}$/), value: fc.string({ maxLength: 20 }) }), { maxLength: 2, selector: (e) => e.name }),
+  env: fc.uniqueArray(fc.record({ name: fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,15}$/), value: fc.string({ maxLength: 20 }) }), {
+    maxLength: 2,
+    selector: (e) => e.name,
+  }),
 });
 
 const environment = fc.record({
@@ -85,7 +88,13 @@ function toDocument(e: Env): Record<string, unknown> {
     cluster:
       e.clusterMode === 'create'
         ? { name: `aks-${e.name}`, secretsProvider: { rotation: { enabled: e.rotation, interval: e.interval } } }
-        : { mode: 'existing', name: `aks-${e.name}`, oidcIssuer: true, workloadIdentity: true, secretsProvider: { rotation: { enabled: e.rotation, interval: e.interval } } },
+        : {
+            mode: 'existing',
+            name: `aks-${e.name}`,
+            oidcIssuer: true,
+            workloadIdentity: true,
+            secretsProvider: { rotation: { enabled: e.rotation, interval: e.interval } },
+          },
     keyVault: e.vaultMode === 'create' ? { name: e.vaultName } : { mode: 'existing', name: e.vaultName, resourceGroup: 'rg-shared-vaults' },
     identity: { mode: e.identityMode, roleScope: e.roleScope },
     workloads: e.workloads.map((w) => ({
@@ -94,7 +103,9 @@ function toDocument(e: Env): Record<string, unknown> {
       // Workload names are labels (no "."), so "<name>.sa" never equals another workload's ServiceAccount.
       ...(w.explicitServiceAccount ? { serviceAccount: `${w.name}.sa` } : {}),
       objects: w.objects,
-      ...(w.syncFirstObject ? { secretObjects: [{ secretName: `${w.name}-synced`, type: 'Opaque', data: [{ objectName: fileNameOf(w.objects[0]!), key: 'value' }] }] } : {}),
+      ...(w.syncFirstObject
+        ? { secretObjects: [{ secretName: `${w.name}-synced`, type: 'Opaque', data: [{ objectName: fileNameOf(w.objects[0]!), key: 'value' }] }] }
+        : {}),
       deployment: { image: 'ghcr.io/example/app:1.0.0', replicas: w.replicas, env: uniqueBy(w.env, (v) => v.name) },
     })),
     ...(e.gitops === 'argocd' ? { output: { gitops: { tool: 'argocd', repoURL: 'https://github.com/example/gitops.git' } } } : {}),
@@ -209,7 +220,15 @@ function retyped(v: Json): Json {
   return 'null';
 }
 
-const CORRUPTIONS = [(s: string) => `${s}_X`, (s: string) => s.toUpperCase() + 'A', (s: string) => `${s}--`, (s: string) => `-${s}`, (s: string) => s.padEnd(300, 'x'), (s: string) => `${s}/..`, (s: string) => `${s} `];
+const CORRUPTIONS = [
+  (s: string) => `${s}_X`,
+  (s: string) => s.toUpperCase() + 'A',
+  (s: string) => `${s}--`,
+  (s: string) => `-${s}`,
+  (s: string) => s.padEnd(300, 'x'),
+  (s: string) => `${s}/..`,
+  (s: string) => `${s} `,
+];
 
 /** Applies one mutation at one path; returns a description for the failure report. */
 function mutate(doc: Json, at: Segment[], kind: Mutation, pick: number): string {

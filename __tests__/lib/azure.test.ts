@@ -37,7 +37,9 @@ const groupName = fc.stringMatching(/^[-\w.()]{0,89}[-\w()]$/);
 const location = fc.stringMatching(/^[a-z][a-z0-9]{1,24}$/);
 
 describe('every rule names its upstream source', () => {
-  const rules = Object.entries(azure).filter((e): e is [string, Rule<string>] => typeof e[1] === 'object' && e[1] !== null && 'fix' in e[1] && 'subject' in e[1]);
+  const rules = Object.entries(azure).filter(
+    (e): e is [string, Rule<string>] => typeof e[1] === 'object' && e[1] !== null && 'fix' in e[1] && 'subject' in e[1],
+  );
 
   test('a repository path with its function, or a documentation URL', () => {
     expect(rules.length).toBeGreaterThanOrEqual(15);
@@ -113,7 +115,7 @@ describe('AKS node resource group (AKS: "The maximum length is 80", aka.ms/aks-n
     expect(AKS_NODE_RESOURCE_GROUP_RULE.test('nodes.')).toBe(false);
   });
 
-  test('keeps AKS\'s default MC_<rg>_<cluster>_<location> while it fits', () => {
+  test("keeps AKS's default MC_<rg>_<cluster>_<location> while it fits", () => {
     expect(nodeResourceGroupFor('rg-akscsi-prod', 'aks-akscsi-prod', 'northeurope')).toBe('MC_rg-akscsi-prod_aks-akscsi-prod_northeurope');
   });
 
@@ -145,7 +147,9 @@ describe('time_sleep create_duration (hashicorp/terraform-provider-time resource
   });
 
   test('the fix names the same wait in one unit when there is one', () => {
-    expect(timeSleepDurationFix('1m30s')).toBe('write "90s": hashicorp/time\'s time_sleep takes one number and one unit (ms, s, m or h), such as "30s" or "90s"; "0s" disables the wait');
+    expect(timeSleepDurationFix('1m30s')).toBe(
+      'write "90s": hashicorp/time\'s time_sleep takes one number and one unit (ms, s, m or h), such as "30s" or "90s"; "0s" disables the wait',
+    );
     expect(timeSleepDurationFix('1s500ms')).toMatch(/^write "1500ms": /);
     expect(timeSleepDurationFix('100us')).toMatch(/^hashicorp\/time's time_sleep takes one number/);
     expect(timeSleepDurationFix('thirty')).toBe(TIME_SLEEP_DURATION_RULE.fix);
@@ -153,7 +157,7 @@ describe('time_sleep create_duration (hashicorp/terraform-provider-time resource
 });
 
 describe('Key Vault IP rules (learn.microsoft.com/azure/key-vault/general/network-security; azurerm helpers/validate/network.go)', () => {
-  test('fails what is not an IPv4 address or CIDR: octets over 255 (azurerm\'s CIDR pattern lets them through), leading zeros, prefix over 32, IPv6', () => {
+  test("fails what is not an IPv4 address or CIDR: octets over 255 (azurerm's CIDR pattern lets them through), leading zeros, prefix over 32, IPv6", () => {
     for (const v of ['256.1.1.1', '999.0.0.0/24', '203.0.113.01', '203.0.113.0/33', '203.0.113.0/024', '2001:db8::/32', '203.0.113', ' 203.0.113.7']) {
       expect([v, brokenIpRule(v)]).toEqual([v, KEY_VAULT_IP_RULE_FORMAT]);
     }
@@ -198,7 +202,12 @@ describe('tags (ARM tag-resources#limitations; go-azure-helpers resourcemanager/
   });
 
   test('fails values over 256 bytes', () => {
-    expect([TAG_VALUE_RULE.test(''), TAG_VALUE_RULE.test('v'.repeat(256)), TAG_VALUE_RULE.test('v'.repeat(257)), TAG_VALUE_RULE.test('€'.repeat(86))]).toEqual([true, true, false, false]);
+    expect([TAG_VALUE_RULE.test(''), TAG_VALUE_RULE.test('v'.repeat(256)), TAG_VALUE_RULE.test('v'.repeat(257)), TAG_VALUE_RULE.test('€'.repeat(86))]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   test('names compare case-insensitively', () => {

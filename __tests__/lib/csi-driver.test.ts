@@ -121,7 +121,8 @@ describe('mounted paths (validateFileName, validatePath)', () => {
   });
 
   test('every rule names its source', () => {
-    for (const r of [...MOUNT_PATH_RULES, ...MOUNT_FILE_NAME_RULES, SECRET_OBJECT_FILE_RULE, TLS_SECRET_KEY_RULE]) expect(r.source).toMatch(/^(Azure|kubernetes-sigs)\/secrets-store-csi-driver/);
+    for (const r of [...MOUNT_PATH_RULES, ...MOUNT_FILE_NAME_RULES, SECRET_OBJECT_FILE_RULE, TLS_SECRET_KEY_RULE])
+      expect(r.source).toMatch(/^(Azure|kubernetes-sigs)\/secrets-store-csi-driver/);
   });
 });
 

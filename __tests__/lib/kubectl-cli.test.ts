@@ -17,7 +17,19 @@ beforeAll(() => {
   deployment = path.join(dir, 'deployment.yaml');
   writeFileSync(
     deployment,
-    ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: demo-app', 'spec:', '  template:', '    spec:', '      containers:', '        - name: app', '          image: ""', ''].join('\n'),
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: demo-app',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: app',
+      '          image: ""',
+      '',
+    ].join('\n'),
   );
 });
 
@@ -27,9 +39,17 @@ describe('decodeKubectlErrors', () => {
     const { diagnostics, unreachable } = decodeKubectlErrors(`${line}\n`, []);
     expect(unreachable).toBeUndefined();
     expect(diagnostics).toStrictEqual([
-      { severity: 'error', file: deployment, position: '10:18', summary: 'rejected by the API server (Invalid)', detail: 'Deployment.apps "demo-app" is invalid: spec.template.spec.containers[0].image: Required value' },
+      {
+        severity: 'error',
+        file: deployment,
+        position: '10:18',
+        summary: 'rejected by the API server (Invalid)',
+        detail: 'Deployment.apps "demo-app" is invalid: spec.template.spec.containers[0].image: Required value',
+      },
     ]);
-    expect(formatKubectlDiagnostic(diagnostics[0]!)).toBe(`${deployment}:10:18: rejected by the API server (Invalid): Deployment.apps "demo-app" is invalid: spec.template.spec.containers[0].image: Required value`);
+    expect(formatKubectlDiagnostic(diagnostics[0]!)).toBe(
+      `${deployment}:10:18: rejected by the API server (Invalid): Deployment.apps "demo-app" is invalid: spec.template.spec.containers[0].image: Required value`,
+    );
   });
 
   test('a field the file lacks points at the nearest field it has', () => {
@@ -70,20 +90,39 @@ describe('decodeKubectlErrors', () => {
     expect(diagnostics[2]!.detail).toContain('the cluster lacks this CRD');
   });
 
-  test('kubectl\'s own schema check is a rejection; its failure to reach the server is not', () => {
-    const invalid = decodeKubectlErrors('error validating "d.yaml": error validating data: ValidationError(Deployment.spec): unknown field "foo" in io.k8s.api.apps.v1.DeploymentSpec; if you choose to ignore these errors, turn validation off with --validate=false\n', []);
-    expect(invalid.diagnostics).toStrictEqual([{ severity: 'error', file: 'd.yaml', summary: 'rejected by the schema check', detail: 'ValidationError(Deployment.spec): unknown field "foo" in io.k8s.api.apps.v1.DeploymentSpec' }]);
+  test("kubectl's own schema check is a rejection; its failure to reach the server is not", () => {
+    const invalid = decodeKubectlErrors(
+      'error validating "d.yaml": error validating data: ValidationError(Deployment.spec): unknown field "foo" in io.k8s.api.apps.v1.DeploymentSpec; if you choose to ignore these errors, turn validation off with --validate=false\n',
+      [],
+    );
+    expect(invalid.diagnostics).toStrictEqual([
+      {
+        severity: 'error',
+        file: 'd.yaml',
+        summary: 'rejected by the schema check',
+        detail: 'ValidationError(Deployment.spec): unknown field "foo" in io.k8s.api.apps.v1.DeploymentSpec',
+      },
+    ]);
     const refused = decodeKubectlErrors(
       'error validating "dist/dev/namespace-demo.yaml": error validating data: failed to download openapi: Get "https://127.0.0.1:1/openapi/v2?timeout=32s": dial tcp 127.0.0.1:1: connect: connection refused; if you choose to ignore these errors, turn validation off with --validate=false\n',
       [],
     );
-    expect(refused).toStrictEqual({ diagnostics: [], unreachable: 'cannot reach the API server (dial tcp 127.0.0.1:1: connect: connection refused): is the cluster running, and the context the right one?' });
+    expect(refused).toStrictEqual({
+      diagnostics: [],
+      unreachable: 'cannot reach the API server (dial tcp 127.0.0.1:1: connect: connection refused): is the cluster running, and the context the right one?',
+    });
   });
 
   test.each([
     ['error: context "nope" does not exist', 'context "nope" is not in the kubeconfig: pass one that "kubectl config get-contexts" lists'],
-    ['Unable to connect to the server: dial tcp: i/o timeout', 'cannot reach the API server (dial tcp: i/o timeout): a private cluster needs your VPN or a jump host; an authorized-IP cluster needs your IP allowed'],
-    ['error: You must be logged in to the server (Unauthorized)', 'the API server rejected your credentials: run "az aks get-credentials" again (and "kubelogin convert-kubeconfig -l azurecli" for Entra ID clusters)'],
+    [
+      'Unable to connect to the server: dial tcp: i/o timeout',
+      'cannot reach the API server (dial tcp: i/o timeout): a private cluster needs your VPN or a jump host; an authorized-IP cluster needs your IP allowed',
+    ],
+    [
+      'error: You must be logged in to the server (Unauthorized)',
+      'the API server rejected your credentials: run "az aks get-credentials" again (and "kubelogin convert-kubeconfig -l azurecli" for Entra ID clusters)',
+    ],
     [
       'Error from server (Forbidden): error when creating "a.yaml": deployments.apps is forbidden: User "dev@example.com" cannot create resource "deployments" in API group "apps" in the namespace "demo"',
       'your identity "dev@example.com" may not create deployments (Kubernetes RBAC): use a context allowed to create these objects (a dry run needs the same rights as an apply)',
@@ -95,8 +134,18 @@ describe('decodeKubectlErrors', () => {
 
   test('objects in a namespace these files create are "not checked" warnings', () => {
     const { diagnostics } = decodeKubectlErrors('Error from server (NotFound): error when creating "sa.yaml": namespaces "demo" not found\n', ['demo']);
-    expect(diagnostics).toStrictEqual([{ severity: 'warning', file: 'sa.yaml', summary: 'not checked', detail: 'namespace "demo" is created by these manifests and does not exist yet (a server dry run persists nothing): validate again after the first apply' }]);
-    expect(decodeKubectlErrors('Error from server (NotFound): error when creating "sa.yaml": namespaces "other" not found\n', ['demo']).diagnostics[0]!.severity).toBe('error');
+    expect(diagnostics).toStrictEqual([
+      {
+        severity: 'warning',
+        file: 'sa.yaml',
+        summary: 'not checked',
+        detail:
+          'namespace "demo" is created by these manifests and does not exist yet (a server dry run persists nothing): validate again after the first apply',
+      },
+    ]);
+    expect(
+      decodeKubectlErrors('Error from server (NotFound): error when creating "sa.yaml": namespaces "other" not found\n', ['demo']).diagnostics[0]!.severity,
+    ).toBe('error');
   });
 });
 
@@ -113,7 +162,15 @@ describe('the real kubectl', () => {
     const kubeconfig = path.join(dir, 'kubeconfig');
     writeFileSync(
       kubeconfig,
-      ['apiVersion: v1', 'kind: Config', 'clusters: [{name: dead, cluster: {server: "https://127.0.0.1:1"}}]', 'users: [{name: u, user: {token: not-a-token}}]', 'contexts: [{name: dead, context: {cluster: dead, user: u}}]', 'current-context: dead', ''].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: dead, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {token: not-a-token}}]',
+        'contexts: [{name: dead, context: {cluster: dead, user: u}}]',
+        'current-context: dead',
+        '',
+      ].join('\n'),
     );
     const env = { PATH: process.env['PATH'] ?? '', HOME: dir, KUBECONFIG: kubeconfig };
     const missing = kubectlServerDryRun({ files: [deployment], context: 'nope', env });

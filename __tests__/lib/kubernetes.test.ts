@@ -45,7 +45,9 @@ import type { Rule } from '../../lib/rule';
 const NANO = 1_000_000_000n;
 
 describe('every rule names its upstream source', () => {
-  const rules = Object.entries(kubernetes).filter((e): e is [string, Rule<unknown>] => typeof e[1] === 'object' && e[1] !== null && !(e[1] instanceof RegExp) && 'test' in e[1] && 'source' in e[1]);
+  const rules = Object.entries(kubernetes).filter(
+    (e): e is [string, Rule<unknown>] => typeof e[1] === 'object' && e[1] !== null && !(e[1] instanceof RegExp) && 'test' in e[1] && 'source' in e[1],
+  );
   test.each(rules.map(([name, rule]) => [name, rule]))('%s', (_name, rule) => {
     expect(rule.source).toMatch(/^(kubernetes|argoproj|fluxcd|man7)[^ ]*[ /]/);
     expect(rule.fix.length).toBeGreaterThan(10);
@@ -112,7 +114,9 @@ describe('containers', () => {
     const o = node as Record<string, unknown>;
     return [...(key in o && typeof o[key] === 'object' ? [o[key] as Record<string, unknown>] : []), ...Object.values(o).flatMap((v) => find(v, key))];
   };
-  const portNamePattern = new RegExp(String(find(schema, 'ports').map((p) => (p['items'] as { properties: { name: { pattern: string } } }).properties.name.pattern)[0]));
+  const portNamePattern = new RegExp(
+    String(find(schema, 'ports').map((p) => (p['items'] as { properties: { name: { pattern: string } } }).properties.name.pattern)[0]),
+  );
 
   test('fails port names IsValidPortName refuses; the JSON Schema pattern agrees with the rule', () => {
     for (const bad of ['', 'http-management1', '8080', 'http--alt', '-http', 'http-', 'HTTP', 'h_t']) expect(PORT_NAME_RULE.test(bad)).toBe(false);
@@ -121,7 +125,12 @@ describe('containers', () => {
   });
 
   test('fails repeated port names (validateContainerPorts) and repeated containerPort/protocol (pod warnings, SSA list map key)', () => {
-    expect(PORT_NAMES_UNIQUE_RULE.test([{ containerPort: 1, name: 'a' }, { containerPort: 2, name: 'a' }])).toBe(false);
+    expect(
+      PORT_NAMES_UNIQUE_RULE.test([
+        { containerPort: 1, name: 'a' },
+        { containerPort: 2, name: 'a' },
+      ]),
+    ).toBe(false);
     expect(PORT_NAMES_UNIQUE_RULE.test([{ containerPort: 1 }, { containerPort: 2 }])).toBe(true);
     expect(PORT_NUMBERS_UNIQUE_RULE.test([{ containerPort: 80 }, { containerPort: 80, protocol: 'TCP' }])).toBe(false);
     expect(PORT_NUMBERS_UNIQUE_RULE.test([{ containerPort: 80 }, { containerPort: 80, protocol: 'UDP' }])).toBe(true);
@@ -194,11 +203,25 @@ describe('quantities: kubernetes/apimachinery pkg/api/resource/quantity.go (Pars
   ];
 
   test('a whole number with a suffix is the number times the suffix', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.constantFrom(...suffixes), (n, [suffix, factor]) => quantityNanos(`${n}${suffix}`) === n * factor * NANO));
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 12n }),
+        fc.constantFrom(...suffixes),
+        (n, [suffix, factor]) => quantityNanos(`${n}${suffix}`) === n * factor * NANO,
+      ),
+    );
   });
 
   test('a decimal exponent and the matching decimal suffix are the same quantity', () => {
-    const pairs: [string, number][] = [['m', -3], ['k', 3], ['M', 6], ['G', 9], ['T', 12], ['P', 15], ['E', 18]];
+    const pairs: [string, number][] = [
+      ['m', -3],
+      ['k', 3],
+      ['M', 6],
+      ['G', 9],
+      ['T', 12],
+      ['P', 15],
+      ['E', 18],
+    ];
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 999 }), fc.constantFrom(...pairs), (whole, frac, [suffix, e]) => {
         const number = `${whole}.${String(frac).padStart(3, '0')}`;
@@ -252,7 +275,14 @@ describe('Pod Security Standards: kubernetes/pod-security-admission policy/check
     containers: [
       {
         name: 'app',
-        securityContext: { runAsNonRoot: true, runAsUser: 10001, privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 10001,
+          privileged: false,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
         ports: [{}],
       },
     ],
@@ -287,9 +317,14 @@ describe('Pod Security Standards: kubernetes/pod-security-admission policy/check
   });
 
   test('seccomp: RuntimeDefault or Localhost at pod level covers containers that set none; a container-level Unconfined fails', () => {
-    const podLevel: PodSpecView = { ...withContainer({ seccompProfile: undefined }), securityContext: { ...restricted.securityContext, seccompProfile: { type: 'Localhost' } } };
+    const podLevel: PodSpecView = {
+      ...withContainer({ seccompProfile: undefined }),
+      securityContext: { ...restricted.securityContext, seccompProfile: { type: 'Localhost' } },
+    };
     expect(podSecurityOf(podLevel).level).toBe('restricted');
-    expect(podSecurityOf({ ...withContainer({ seccompProfile: undefined }) }).failed.map((c) => c.subject)).toStrictEqual(['Pod Security check seccompProfile_restricted']);
+    expect(podSecurityOf({ ...withContainer({ seccompProfile: undefined }) }).failed.map((c) => c.subject)).toStrictEqual([
+      'Pod Security check seccompProfile_restricted',
+    ]);
   });
 
   test('restricted allows adding NET_BIND_SERVICE only; runAsNonRoot at pod level covers containers that do not say', () => {
@@ -302,12 +337,29 @@ describe('Pod Security Standards: kubernetes/pod-security-admission policy/check
     expect(weakestLevel([])).toBe('restricted');
     expect(weakestLevel(['restricted', 'baseline'])).toBe('baseline');
     expect(weakestLevel(['baseline', 'privileged', 'restricted'])).toBe('privileged');
-    expect(podSecurityLabelsFor('baseline')).toStrictEqual({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
+    expect(podSecurityLabelsFor('baseline')).toStrictEqual({
+      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
   });
 
   test('every check has one test above', () => {
     expect(POD_SECURITY_CHECKS.map((c) => c.subject.replace('Pod Security check ', '')).sort()).toStrictEqual(
-      ['allowPrivilegeEscalation', 'capabilities_baseline', 'capabilities_restricted', 'hostNamespaces', 'hostPathVolumes', 'hostPorts', 'privileged', 'restrictedVolumes', 'runAsNonRoot', 'runAsUser', 'seccompProfile_baseline', 'seccompProfile_restricted'].sort(),
+      [
+        'allowPrivilegeEscalation',
+        'capabilities_baseline',
+        'capabilities_restricted',
+        'hostNamespaces',
+        'hostPathVolumes',
+        'hostPorts',
+        'privileged',
+        'restrictedVolumes',
+        'runAsNonRoot',
+        'runAsUser',
+        'seccompProfile_baseline',
+        'seccompProfile_restricted',
+      ].sort(),
     );
   });
 });

@@ -29,7 +29,9 @@ test('the lock file names this process, its host and command; release removes it
 test('a second acquisition in the same process waits like any other (no re-entry), then gives up', () => {
   const lock = acquireLock(root, { command: 'synth' });
   try {
-    expect(userErrorOf(() => acquireLock(root, { command: 'diagram', timeoutMs: 0 })).problems[0]!.message).toMatch(new RegExp(`^another run is writing this folder: it is locked by pid ${process.pid} on this host \\("aks-keyvault-csi synth"`));
+    expect(userErrorOf(() => acquireLock(root, { command: 'diagram', timeoutMs: 0 })).problems[0]!.message).toMatch(
+      new RegExp(`^another run is writing this folder: it is locked by pid ${process.pid} on this host \\("aks-keyvault-csi synth"`),
+    );
   } finally {
     lock.release();
   }
@@ -60,7 +62,10 @@ test('a lock whose pid now belongs to another process (a different start tick) i
     return;
   }
   // The parent of this test is alive, but it is not the process that took this lock.
-  writeFileSync(path.join(root, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), command: 'synth', since: 'then', start: 'another-boot:1', token: 'old' }));
+  writeFileSync(
+    path.join(root, LOCK_FILE),
+    JSON.stringify({ pid: process.ppid, host: hostname(), command: 'synth', since: 'then', start: 'another-boot:1', token: 'old' }),
+  );
   acquireLock(root, { command: 'synth', timeoutMs: 0 }).release();
 });
 

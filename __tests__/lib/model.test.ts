@@ -19,7 +19,9 @@ describe('roles', () => {
   });
 
   test('vault scope: one grant per role the objects need, at the vault', () => {
-    const model = derive(minimalVariant((d) => d.workloads[0].objects.push({ name: 'tls', type: 'cert' }, { name: 'signing', type: 'key' }, { name: 'api-key', type: 'secret' })));
+    const model = derive(
+      minimalVariant((d) => d.workloads[0].objects.push({ name: 'tls', type: 'cert' }, { name: 'signing', type: 'key' }, { name: 'api-key', type: 'secret' })),
+    );
     expect(model.identities[0]!.roles).toStrictEqual([
       { role: ROLES.certificateUser, scope: 'vault' },
       { role: ROLES.secretsUser, scope: 'vault' },
@@ -48,10 +50,12 @@ describe('roles', () => {
   });
 
   test('object scope grants an object mounted twice once', () => {
-    const model = derive(minimalVariant((d) => {
-      d.identity = { roleScope: 'object' };
-      d.workloads[0].objects.push({ name: 'db-password', type: 'secret', alias: 'copy' }, { name: 'signing', type: 'key' });
-    }));
+    const model = derive(
+      minimalVariant((d) => {
+        d.identity = { roleScope: 'object' };
+        d.workloads[0].objects.push({ name: 'db-password', type: 'secret', alias: 'copy' }, { name: 'signing', type: 'key' });
+      }),
+    );
     expect(model.identities[0]!.roles).toStrictEqual([
       { role: ROLES.secretsUser, scope: { type: 'secret', name: 'db-password' } },
       { role: ROLES.certificateUser, scope: { type: 'key', name: 'signing' } },
@@ -76,7 +80,9 @@ describe('identities and federated credentials', () => {
         key: 'demo-app',
         name: 'id-dev-demo-app',
         workloads: ['demo-app'],
-        credentials: [{ name: 'fc_demo_demo-app', workload: 'demo-app', namespace: 'demo', serviceAccount: 'demo-app', subject: 'system:serviceaccount:demo:demo-app' }],
+        credentials: [
+          { name: 'fc_demo_demo-app', workload: 'demo-app', namespace: 'demo', serviceAccount: 'demo-app', subject: 'system:serviceaccount:demo:demo-app' },
+        ],
         roles: [{ role: 'Key Vault Secrets User', scope: 'vault' }],
       },
     ]);
@@ -90,7 +96,13 @@ describe('identities and federated credentials', () => {
       deployment: 'demo-app',
     });
     expect(model.workloads[0]!.objects.map((o) => [o.name, o.type, o.fileName])).toStrictEqual([['DB-Password', 'secret', 'DB_PASSWORD']]);
-    expect(model).toMatchObject({ name: 'dev', stackName: 'dev', file: 'environments/dev.yaml', csiCloudName: 'AzurePublicCloud', rotationIntervalSeconds: 30 });
+    expect(model).toMatchObject({
+      name: 'dev',
+      stackName: 'dev',
+      file: 'environments/dev.yaml',
+      csiCloudName: 'AzurePublicCloud',
+      rotationIntervalSeconds: 30,
+    });
   });
 
   test('an explicit ServiceAccount names the subject and credential', () => {
@@ -99,14 +111,29 @@ describe('identities and federated credentials', () => {
     expect(model.identities[0]!.credentials[0]!.name).toBe('fc_apps_app_reader');
   });
 
-  test('a shared identity holds one credential per workload, with each workload\'s subject', () => {
-    const model = derive(variant((d) => (d.identity = { mode: 'shared' }), 'prod'), 'prod');
+  test("a shared identity holds one credential per workload, with each workload's subject", () => {
+    const model = derive(
+      variant((d) => (d.identity = { mode: 'shared' }), 'prod'),
+      'prod',
+    );
     expect(model.identities).toHaveLength(1);
     const [shared] = model.identities;
     expect(shared).toMatchObject({ key: 'shared', name: 'id-prod-shared', workloads: ['payments-api', 'web-frontend'] });
     expect(shared!.credentials).toStrictEqual([
-      { name: 'fc_payments_payments-api', workload: 'payments-api', namespace: 'payments', serviceAccount: 'payments-api', subject: 'system:serviceaccount:payments:payments-api' },
-      { name: 'fc_web_web-frontend', workload: 'web-frontend', namespace: 'web', serviceAccount: 'web-frontend', subject: 'system:serviceaccount:web:web-frontend' },
+      {
+        name: 'fc_payments_payments-api',
+        workload: 'payments-api',
+        namespace: 'payments',
+        serviceAccount: 'payments-api',
+        subject: 'system:serviceaccount:payments:payments-api',
+      },
+      {
+        name: 'fc_web_web-frontend',
+        workload: 'web-frontend',
+        namespace: 'web',
+        serviceAccount: 'web-frontend',
+        subject: 'system:serviceaccount:web:web-frontend',
+      },
     ]);
     expect(model.workloads.map((w) => w.identityKey)).toStrictEqual(['shared', 'shared']);
     expect(shared!.roles).toStrictEqual([
@@ -145,7 +172,7 @@ describe('identities and federated credentials', () => {
     expect(name).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}$/);
   });
 
-  test('identity names stay within Azure\'s 3-128 characters for the longest names allowed', () => {
+  test("identity names stay within Azure's 3-128 characters for the longest names allowed", () => {
     expect(identityName('e'.repeat(24), 'w'.repeat(40))).toMatch(/^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/);
   });
 
@@ -163,9 +190,24 @@ describe('warnings', () => {
   });
 
   const cases: [WarningCode, (d: Doc) => void, string, RegExp][] = [
-    ['administrator-role', (d) => (d.identity = { role: 'administrator' }), 'identity.role', /^Key Vault Administrator grants every data-plane operation .*prefer role "least-privilege"$/],
-    ['rotation-disabled', (d) => (d.cluster.secretsProvider = { rotation: { enabled: false } }), 'cluster.secretsProvider.rotation.enabled', /^rotation is off: mounted files keep the version read at pod start/],
-    ['pinned-version', (d) => (d.workloads[0].objects[0].version = '0123456789abcdef0123456789ABCDEF'), 'workloads[0].objects[0].version', /^object "db-password" is pinned to a version and is never rotated: remove version/],
+    [
+      'administrator-role',
+      (d) => (d.identity = { role: 'administrator' }),
+      'identity.role',
+      /^Key Vault Administrator grants every data-plane operation .*prefer role "least-privilege"$/,
+    ],
+    [
+      'rotation-disabled',
+      (d) => (d.cluster.secretsProvider = { rotation: { enabled: false } }),
+      'cluster.secretsProvider.rotation.enabled',
+      /^rotation is off: mounted files keep the version read at pod start/,
+    ],
+    [
+      'pinned-version',
+      (d) => (d.workloads[0].objects[0].version = '0123456789abcdef0123456789ABCDEF'),
+      'workloads[0].objects[0].version',
+      /^object "db-password" is pinned to a version and is never rotated: remove version/,
+    ],
     [
       'env-from-synced-secret',
       (d) => {
@@ -175,7 +217,12 @@ describe('warnings', () => {
       'workloads[0].deployment.envFromSyncedSecret[0]',
       /^environment variable P comes from synced Secret "s" and will not change on rotation without a pod restart: set deployment.reloaderAnnotation: true or read the mounted file$/,
     ],
-    ['vault-firewall-deny', (d) => (d.keyVault.networkAcls = { defaultAction: 'Deny' }), 'keyVault.networkAcls.defaultAction', /^the vault firewall denies by default and no subnet is allowed/],
+    [
+      'vault-firewall-deny',
+      (d) => (d.keyVault.networkAcls = { defaultAction: 'Deny' }),
+      'keyVault.networkAcls.defaultAction',
+      /^the vault firewall denies by default and no subnet is allowed/,
+    ],
     // kubernetes/pod-security-admission policy/check_runAsNonRoot.go, check_runAsUser.go (restricted).
     [
       'pod-security',
@@ -183,7 +230,12 @@ describe('warnings', () => {
       'workloads[0].deployment.securityContext',
       /^the pods of "app" meet only the baseline Pod Security Standard \(set runAsNonRoot: true; run as a non-zero user id\): namespace "apps" enforces baseline and warns at restricted; restore the defaults to run restricted$/,
     ],
-    ['system-namespace', (d) => (d.workloads[0].namespace = 'kube-system'), 'workloads[0].namespace', /^workload "app" runs in kube-system, which AKS manages .*no Namespace object or Pod Security labels are rendered for it/],
+    [
+      'system-namespace',
+      (d) => (d.workloads[0].namespace = 'kube-system'),
+      'workloads[0].namespace',
+      /^workload "app" runs in kube-system, which AKS manages .*no Namespace object or Pod Security labels are rendered for it/,
+    ],
     [
       'version-may-be-missing',
       (d) => {
@@ -203,16 +255,22 @@ describe('warnings', () => {
   });
 
   test('env-from-synced-secret says when Reloader restarts the pods', () => {
-    const model = derive(minimalVariant((d) => {
-      cases[3]![1](d);
-      d.workloads[0].deployment.reloaderAnnotation = true;
-    }));
+    const model = derive(
+      minimalVariant((d) => {
+        cases[3]![1](d);
+        d.workloads[0].deployment.reloaderAnnotation = true;
+      }),
+    );
     expect(model.warnings[0]!.message).toMatch(/without a pod restart \(Reloader annotation set: pods restart on change\)$/);
   });
 
   test('pod-security in a namespace we do not label says nothing about its labels', () => {
-    const model = derive(minimalVariant((d) => ((d.workloads[0].namespace = 'default'), (d.workloads[0].deployment.securityContext = { allowPrivilegeEscalation: true }))));
-    expect(model.warnings.map((w) => w.message)).toStrictEqual(['the pods of "app" meet only the baseline Pod Security Standard (set allowPrivilegeEscalation: false); restore the defaults to run restricted']);
+    const model = derive(
+      minimalVariant((d) => ((d.workloads[0].namespace = 'default'), (d.workloads[0].deployment.securityContext = { allowPrivilegeEscalation: true }))),
+    );
+    expect(model.warnings.map((w) => w.message)).toStrictEqual([
+      'the pods of "app" meet only the baseline Pod Security Standard (set allowPrivilegeEscalation: false); restore the defaults to run restricted',
+    ]);
   });
 
   test('no firewall warning when a subnet is allowed or the vault exists already', () => {

@@ -20,7 +20,8 @@ afterEach(() => {
 });
 
 const OPTIONS: ReadInputOptions = { what: 'outputs file', fix: 'pass the file "terraform output -json" writes' };
-const messageOf = (file: string, options: Partial<ReadInputOptions> = {}) => userErrorOf(() => readInput(file, { ...OPTIONS, ...options })).problems[0]!.message;
+const messageOf = (file: string, options: Partial<ReadInputOptions> = {}) =>
+  userErrorOf(() => readInput(file, { ...OPTIONS, ...options })).problems[0]!.message;
 
 test('reads a regular file as UTF-8 without its byte order mark', () => {
   const file = path.join(root, 'a.json');
@@ -93,7 +94,12 @@ describe('nesting', () => {
     expect(readInput(file, { ...OPTIONS, syntax: 'json' })).toHaveLength(2 * MAX_NESTING);
     writeFileSync(file, `{"a":\n ${deepJson(MAX_NESTING + 1)}}`);
     const e = userErrorOf(() => readInput(file, { ...OPTIONS, syntax: 'json' }));
-    expect(e.problems[0]).toEqual({ file, path: '', position: `2:${MAX_NESTING + 1}`, message: `nested more than ${MAX_NESTING} levels deep: no real file is; check what wrote it` });
+    expect(e.problems[0]).toEqual({
+      file,
+      path: '',
+      position: `2:${MAX_NESTING + 1}`,
+      message: `nested more than ${MAX_NESTING} levels deep: no real file is; check what wrote it`,
+    });
   });
 
   test('a 100,000-deep JSON document is refused (it used to overflow the stack)', () => {

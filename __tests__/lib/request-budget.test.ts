@@ -10,7 +10,10 @@ import { minimalVariant, type Doc } from '../support/config';
 import { modelFromYaml } from '../support/models';
 
 /** An environment of `replicas` pods mounting `objects` at `interval`. */
-function env(name: string, over: { replicas?: number; objects?: Doc[]; interval?: string; enabled?: boolean; vault?: Doc; subscriptionId?: string } = {}): EnvironmentModel {
+function env(
+  name: string,
+  over: { replicas?: number; objects?: Doc[]; interval?: string; enabled?: boolean; vault?: Doc; subscriptionId?: string } = {},
+): EnvironmentModel {
   const source = minimalVariant((d) => {
     d.cluster.secretsProvider = { rotation: { enabled: over.enabled ?? true, interval: over.interval ?? '10s' } };
     d.workloads[0].deployment.replicas = over.replicas ?? 1;
@@ -59,12 +62,26 @@ describe('fetchCost (Azure/secrets-store-csi-driver-provider-azure pkg/provider/
 
 describe('environmentLoad', () => {
   test('replicas × objects × 10 s / interval, per budget', () => {
-    const m = env('dev', { replicas: 3, interval: '2m', objects: [{ name: 'a', type: 'secret' }, { name: 'c', type: 'cert' }, { name: 'k', type: 'key' }] });
+    const m = env('dev', {
+      replicas: 3,
+      interval: '2m',
+      objects: [
+        { name: 'a', type: 'secret' },
+        { name: 'c', type: 'cert' },
+        { name: 'k', type: 'key' },
+      ],
+    });
     expect(environmentLoad(m.config)).toStrictEqual({ vault: (3 * 2 * 10) / 120, keys: (3 * 10) / 120 });
   });
 
   test('counts version history and pinned objects (the provider fetches them on every refresh)', () => {
-    const m = env('dev', { replicas: 2, objects: [{ name: 'h', type: 'secret', versionHistory: 3 }, { name: 'p', type: 'secret', version: '0123456789abcdef0123456789abcdef' }] });
+    const m = env('dev', {
+      replicas: 2,
+      objects: [
+        { name: 'h', type: 'secret', versionHistory: 3 },
+        { name: 'p', type: 'secret', version: '0123456789abcdef0123456789abcdef' },
+      ],
+    });
     expect(environmentLoad(m.config).vault).toBe(2 * (5 + 1));
   });
 
@@ -101,7 +118,9 @@ describe('requestBudget', () => {
     expect(verdict.problems).toHaveLength(1);
     const [p] = verdict.problems;
     expect(p).toMatchObject({ file: 'environments/dev.yaml', path: 'cluster.secretsProvider.rotation.interval', received: '"10s"' });
-    expect(p!.message).toMatch(/^the pods of environment dev would make about 4,000 secret and certificate reads per 10 s from Key Vault "kv-app": 100% of the 4,000 /);
+    expect(p!.message).toMatch(
+      /^the pods of environment dev would make about 4,000 secret and certificate reads per 10 s from Key Vault "kv-app": 100% of the 4,000 /,
+    );
     expect(p!.message).toContain('lengthen cluster.secretsProvider.rotation.interval to 21s or more');
   });
 
@@ -112,13 +131,16 @@ describe('requestBudget', () => {
     const verdict = requestBudget([test, dev]);
     expect(verdict.problems).toStrictEqual([]);
     for (const name of ['dev', 'test']) {
-      expect(verdict.warnings.get(name)?.[0]?.message).toMatch(/^the pods of environments dev, test together would make about 2,400 secret and certificate reads per 10 s from Key Vault "kv-shared": 60% of the 4,000 /);
+      expect(verdict.warnings.get(name)?.[0]?.message).toMatch(
+        /^the pods of environments dev, test together would make about 2,400 secret and certificate reads per 10 s from Key Vault "kv-shared": 60% of the 4,000 /,
+      );
     }
   });
 
   test('fails when the environments sharing a vault together reach its limit: the fix names each environment, or separate vaults', () => {
     const dev = env('dev', { replicas: 1000, objects: secrets(2), vault: { mode: 'existing', name: 'kv-shared' } });
-    const prod = (objects: number) => env('prod', { replicas: 1000, objects: secrets(objects), interval: '20s', vault: { mode: 'existing', name: 'kv-shared' } });
+    const prod = (objects: number) =>
+      env('prod', { replicas: 1000, objects: secrets(objects), interval: '20s', vault: { mode: 'existing', name: 'kv-shared' } });
     const below = requestBudget([dev, prod(3)]);
     expect(below.problems).toStrictEqual([]);
     expect(below.warnings.get('prod')?.[0]?.message).toMatch(/^the pods of environments dev, prod together would make about 3,500 .*: 87\.5% /);
@@ -128,7 +150,9 @@ describe('requestBudget', () => {
     expect(p!.file).toBe('environments/dev.yaml, environments/prod.yaml');
     expect(p!.received).toBeUndefined();
     expect(p!.message).toMatch(/^the pods of environments dev, prod together would make about 4,500 .*: 112\.5% of the 4,000 /);
-    expect(p!.message).toContain('lengthen cluster.secretsProvider.rotation.interval to dev 23s, prod 46s or more, or mount fewer objects or replicas, or give each environment its own vault');
+    expect(p!.message).toContain(
+      'lengthen cluster.secretsProvider.rotation.interval to dev 23s, prod 46s or more, or mount fewer objects or replicas, or give each environment its own vault',
+    );
   });
 
   test('key reads draw on the key budget: HSM RSA-2048 (2,000) unless this project creates a standard vault', () => {
@@ -140,11 +164,15 @@ describe('requestBudget', () => {
   });
 
   test(`all vaults of one subscription share ${KEY_VAULT_LIMITS.subscriptionFactor} × the per-vault limit`, () => {
-    const envs = Array.from({ length: 7 }, (_, i) => env(`e${i}`, { replicas: 800, objects: secrets(2), vault: { mode: 'existing', name: `kv-${i}` }, subscriptionId: SUB }));
+    const envs = Array.from({ length: 7 }, (_, i) =>
+      env(`e${i}`, { replicas: 800, objects: secrets(2), vault: { mode: 'existing', name: `kv-${i}` }, subscriptionId: SUB }),
+    );
     const loads = sharedLoads(envs).filter((l) => l.scope === 'subscription');
     expect(loads.map((l) => [l.name, l.shares.find((s) => s.budget === 'vault')?.share])).toStrictEqual([[`subscription ${SUB}`, (7 * 1600) / 20000]]);
     const verdict = requestBudget(envs);
-    expect(verdict.warnings.get('e0')?.[0]?.message).toMatch(/^the pods of environments e0, e1, e2, e3, e4, e5, e6 together would make about 11,200 .* from the vaults of subscription 00000000-0000-0000-0000-0000000000aa: 56% of the 20,000 Key Vault allows per subscription \(5 × the per-vault limit\)/);
+    expect(verdict.warnings.get('e0')?.[0]?.message).toMatch(
+      /^the pods of environments e0, e1, e2, e3, e4, e5, e6 together would make about 11,200 .* from the vaults of subscription 00000000-0000-0000-0000-0000000000aa: 56% of the 20,000 Key Vault allows per subscription \(5 × the per-vault limit\)/,
+    );
     expect(requestBudget(envs.slice(0, 6)).warnings.size).toBe(0);
   });
 

@@ -11,7 +11,7 @@ import { tempFolders } from '../support/temp';
 const recorded = (file: string) => readFileSync(path.join(TERRAFORM_FIXTURES, file), 'utf8');
 
 describe('parseDiagnostics', () => {
-  test('init streams JSON lines: the configuration error and init\'s closing summary', () => {
+  test("init streams JSON lines: the configuration error and init's closing summary", () => {
     const ds = [...parseDiagnostics(recorded('init-config-error.jsonl'))];
     expect(ds.map((d) => [d.summary.split('\n')[0], d.where, d.context])).toStrictEqual([
       ['Invalid expression', 'cdk.tf.json:6:22', 'output.aks_keyvault_csi.depends_on'],
@@ -21,7 +21,13 @@ describe('parseDiagnostics', () => {
 
   test('validate prints one document', () => {
     expect([...parseDiagnostics(recorded('validate-error.json'))]).toStrictEqual([
-      { severity: 'error', summary: 'Extraneous JSON object property', detail: 'No argument or block type is named "triggers_replace_typo".', where: 'cdk.tf.json:6:9', context: 'resource.terraform_data.wait' },
+      {
+        severity: 'error',
+        summary: 'Extraneous JSON object property',
+        detail: 'No argument or block type is named "triggers_replace_typo".',
+        where: 'cdk.tf.json:6:9',
+        context: 'resource.terraform_data.wait',
+      },
     ]);
     expect([...parseDiagnostics(recorded('validate-ok.json'))]).toStrictEqual([]);
     expect([...parseDiagnostics(recorded('init-ok.jsonl'))]).toStrictEqual([]);
@@ -49,7 +55,7 @@ describe('inScratchCopy', () => {
     writeFileSync(path.join(stack, 'terraform.tfstate'), '{}');
   });
 
-  test('copies the stack without Terraform\'s working files, and removes the copy afterwards', () => {
+  test("copies the stack without Terraform's working files, and removes the copy afterwards", () => {
     const stack = path.join(dir, 'stacks', 'dev');
     let seen = '';
     const files = inScratchCopy(stack, (copy) => {

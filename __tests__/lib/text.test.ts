@@ -51,7 +51,8 @@ describe('terminal', () => {
       fc.property(anyText, (value) => {
         const out = terminalLines(`${BOLD}name${RESET} ${terminalText(value)}\nsecond line`, [BOLD, RESET]);
         expect(out.split('\n')).toHaveLength(2);
-        for (const line of out.replaceAll(BOLD, '').replaceAll(RESET, '').split('\n')) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+        for (const line of out.replaceAll(BOLD, '').replaceAll(RESET, '').split('\n'))
+          expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
       }),
       { numRuns: 2000 },
     );
@@ -73,9 +74,7 @@ describe('markdownText', () => {
   const md = new MarkdownIt({ html: true });
   /** Types of the tokens a table row with `cell` in its middle column parses to (inline children included). */
   const rowTokens = (cell: string) =>
-    md
-      .parse(`| a | b | c |\n| --- | --- | --- |\n| x | ${cell} | y |\n`, {})
-      .flatMap((t) => [t.type, ...(t.children ?? []).map((c) => `  ${c.type}`)]);
+    md.parse(`| a | b | c |\n| --- | --- | --- |\n| x | ${cell} | y |\n`, {}).flatMap((t) => [t.type, ...(t.children ?? []).map((c) => `  ${c.type}`)]);
 
   test.each([
     ['a|b', 'a&#124;b'],

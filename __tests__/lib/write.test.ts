@@ -125,7 +125,12 @@ describe('a folder the tool owns', () => {
     writeFileSync(path.join(dir, 'b.yaml'), 'mine\n');
     const before = snapshotTree(dir);
     const e = userErrorOf(() => write(dir, NEXT));
-    expect(e.problems).toEqual([expect.objectContaining({ file: path.join(dir, 'b.yaml'), message: `exists and is not one of the files this tool wrote here (not in ${OWNERSHIP_FILE}): move it away, or pass --adopt to let the render replace it` })]);
+    expect(e.problems).toEqual([
+      expect.objectContaining({
+        file: path.join(dir, 'b.yaml'),
+        message: `exists and is not one of the files this tool wrote here (not in ${OWNERSHIP_FILE}): move it away, or pass --adopt to let the render replace it`,
+      }),
+    ]);
     expect(snapshotTree(dir)).toEqual(before);
     const [report] = write(dir, NEXT, { adopt: true });
     expect(report!.adopted).toEqual(['b.yaml']);
@@ -138,7 +143,16 @@ describe('a folder the tool owns', () => {
     mkdirSync(path.join(dir, 'b.yaml'));
     writeFileSync(path.join(dir, 'bootstrap'), 'a file\n');
     const before = snapshotTree(dir);
-    const e = userErrorOf(() => write(dir, [{ path: 'b.yaml', content: '1\n' }, { path: 'bootstrap/app.yaml', content: '1\n' }], { adopt: true }));
+    const e = userErrorOf(() =>
+      write(
+        dir,
+        [
+          { path: 'b.yaml', content: '1\n' },
+          { path: 'bootstrap/app.yaml', content: '1\n' },
+        ],
+        { adopt: true },
+      ),
+    );
     expect(e.problems.map((p) => [path.basename(p.file), p.message.split(':')[0]])).toEqual([
       ['b.yaml', 'is a folder where the render writes a file'],
       ['bootstrap', 'is a file where the render needs a folder (for bootstrap/app.yaml)'],
@@ -151,7 +165,12 @@ describe('a folder the tool owns', () => {
     write(dir, RENDER);
     writeOutputs([{ dir, files: [{ path: 'TRUST.md', content: '# trust\n' }], mode: 'add' }], OPTIONS);
     expect(Object.keys(without(readTree(dir), OWNERSHIP_FILE)).sort()).toEqual(['TRUST.md', 'a.yaml', 'bootstrap/app.yaml', 'stale.yaml']);
-    expect(Object.keys((JSON.parse(readFileSync(path.join(dir, OWNERSHIP_FILE), 'utf8')) as { files: object }).files)).toEqual(['TRUST.md', 'a.yaml', 'bootstrap/app.yaml', 'stale.yaml']);
+    expect(Object.keys((JSON.parse(readFileSync(path.join(dir, OWNERSHIP_FILE), 'utf8')) as { files: object }).files)).toEqual([
+      'TRUST.md',
+      'a.yaml',
+      'bootstrap/app.yaml',
+      'stale.yaml',
+    ]);
   });
 
   test.each([
@@ -197,7 +216,11 @@ describe('a folder the tool does not own', () => {
     const after = snapshotTree(dir);
     for (const k of Object.keys(before).filter((k) => k !== 'a.yaml')) expect({ k, v: after[k] }).toEqual({ k, v: before[k] });
     expect(report).toMatchObject({ adopted: ['a.yaml'], written: ['a.yaml', 'stale.yaml', 'bootstrap/app.yaml'] });
-    expect(Object.keys((JSON.parse(readFileSync(path.join(dir, OWNERSHIP_FILE), 'utf8')) as { files: object }).files)).toEqual(['a.yaml', 'bootstrap/app.yaml', 'stale.yaml']);
+    expect(Object.keys((JSON.parse(readFileSync(path.join(dir, OWNERSHIP_FILE), 'utf8')) as { files: object }).files)).toEqual([
+      'a.yaml',
+      'bootstrap/app.yaml',
+      'stale.yaml',
+    ]);
   });
 
   test('an empty folder needs no adopt', () => {
@@ -253,7 +276,16 @@ describe('folders owned by path (cdktf.out)', () => {
     writeFileSync(path.join(out, 'stacks', 'prod', 'cdk.tf.json'), 'prod');
     writeFileSync(path.join(out, 'manifest.json'), 'old manifest');
     writeOutputs(
-      [{ dir: out, ownership: { kind: 'paths', paths: ['manifest.json', 'stacks/dev'] }, files: [{ path: 'stacks/dev/cdk.tf.json', content: 'new dev' }, { path: 'manifest.json', content: 'new manifest' }] }],
+      [
+        {
+          dir: out,
+          ownership: { kind: 'paths', paths: ['manifest.json', 'stacks/dev'] },
+          files: [
+            { path: 'stacks/dev/cdk.tf.json', content: 'new dev' },
+            { path: 'manifest.json', content: 'new manifest' },
+          ],
+        },
+      ],
       OPTIONS,
     );
     expect(readTree(out)).toEqual({ 'manifest.json': 'new manifest', 'stacks/dev/cdk.tf.json': 'new dev', 'stacks/prod/cdk.tf.json': 'prod' });
@@ -292,7 +324,7 @@ describe('a failed run changes nothing', () => {
     expect(snapshotTree(root)).toEqual(before);
   });
 
-  test.each(['EROFS', 'EIO', 'EACCES'])('%s mid-commit (the second folder\'s renames fail): the first folder is put back too', (code) => {
+  test.each(['EROFS', 'EIO', 'EACCES'])("%s mid-commit (the second folder's renames fail): the first folder is put back too", (code) => {
     const { a, b, before } = twoFolders();
     // The folders commit in path order (a, then b): fail once b's first file moves aside.
     injectFault('renameSync', code, (_, args) => String(args[0]) === path.join(b, 'a.yaml'));
@@ -335,7 +367,9 @@ describe('an interrupted run', () => {
     const before = snapshotTree(dir);
     interruptAfter(dir, n);
     const e = userErrorOf(() => write(dir, NEXT));
-    expect(e.problems.map((p) => p.message)).toContain('could not be put back completely: the next run (synth or diagram) into this folder puts it back before writing');
+    expect(e.problems.map((p) => p.message)).toContain(
+      'could not be put back completely: the next run (synth or diagram) into this folder puts it back before writing',
+    );
     jest.restoreAllMocks();
     expect(readdirSync(dir).some((name) => name.startsWith('.aks-keyvault-csi.tmp-'))).toBe(true);
 
@@ -418,7 +452,10 @@ describe('locks', () => {
       order.push(path.basename(path.dirname(String(to))));
       return real(from, to);
     });
-    writeOutputs(['c', 'a', 'b'].map((d) => ({ dir: path.join(root, d), files: RENDER })), OPTIONS);
+    writeOutputs(
+      ['c', 'a', 'b'].map((d) => ({ dir: path.join(root, d), files: RENDER })),
+      OPTIONS,
+    );
     expect(order).toEqual(['a', 'b', 'c']);
   });
 });
@@ -460,7 +497,9 @@ describe('leftovers of earlier versions (which swapped whole folders)', () => {
     const notes: string[] = [];
     write(dir, NEXT, { onNote: (n) => notes.push(n) });
     expect(statSync(path.join(leftover, '.git')).isDirectory()).toBe(true);
-    expect(notes).toEqual([`left ${leftover} in place: an earlier version moved it aside and it holds files this tool does not write (such as .git); move them back by hand`]);
+    expect(notes).toEqual([
+      `left ${leftover} in place: an earlier version moved it aside and it holds files this tool does not write (such as .git); move them back by hand`,
+    ]);
   });
 
   test('cdktf.out: the staging folder beside it and stacks/<env>.old-<pid> of dead runs are removed', () => {
@@ -480,7 +519,9 @@ describe('writeUserFile', () => {
   test('creates the file and its folder; refuses to replace an existing file without overwrite', () => {
     const file = path.join(root, 'sub', 'dev.yaml');
     writeUserFile(file, 'one\n', { overwrite: false });
-    expect(userErrorOf(() => writeUserFile(file, 'two\n', { overwrite: false })).problems[0]!.message).toBe('already exists and is never overwritten: edit it, choose another name, or delete it first to start over');
+    expect(userErrorOf(() => writeUserFile(file, 'two\n', { overwrite: false })).problems[0]!.message).toBe(
+      'already exists and is never overwritten: edit it, choose another name, or delete it first to start over',
+    );
     writeUserFile(file, 'three\n', { overwrite: true });
     expect(readdirSync(path.dirname(file))).toEqual(['dev.yaml']);
     expect(readFileSync(file, 'utf8')).toBe('three\n');
@@ -489,7 +530,9 @@ describe('writeUserFile', () => {
   test('ENOSPC is a UserError naming the file and the fix, and leaves no draft', () => {
     const file = path.join(root, 'dev.yaml');
     injectFault('writeFileSync', 'ENOSPC');
-    expect(userErrorOf(() => writeUserFile(file, 'x', { overwrite: false })).problems[0]!.message).toMatch(/^no space left on the device \(ENOSPC while writing .*dev\.yaml\): free some space/);
+    expect(userErrorOf(() => writeUserFile(file, 'x', { overwrite: false })).problems[0]!.message).toMatch(
+      /^no space left on the device \(ENOSPC while writing .*dev\.yaml\): free some space/,
+    );
     expect(readdirSync(root)).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ function agrees(source: string): boolean {
 
 const SCALAR_UNITS = [...'0123456789+-._:eExXoObBaAfFiInNtTrRuUlLsSyY~ \t#', '0x', '0o', '.inf', '.nan', 'true', 'null', 'yes'];
 
-test('property: plain scalars resolve as in yaml\'s core schema', () => {
+test("property: plain scalars resolve as in yaml's core schema", () => {
   fc.assert(
     fc.property(fc.string({ unit: fc.constantFrom(...SCALAR_UNITS), maxLength: 12 }), (scalar) => {
       agrees(`v: ${scalar}\n`);
@@ -60,13 +60,13 @@ test.each([
   ['TRUE', true],
   ['2001-12-14', '2001-12-14'],
   ['1:20', '1:20'],
-])('scalar %j reads as %j (js-yaml\'s own core schema would differ on some)', (scalar, expected) => {
+])("scalar %j reads as %j (js-yaml's own core schema would differ on some)", (scalar, expected) => {
   const fast = parseYamlFast(`v: ${scalar}\n`);
   expect(fast).toEqual({ value: { v: expected } });
   expect(parse(`v: ${scalar}\n`)).toEqual({ v: expected });
 });
 
-test('js-yaml\'s own core schema does differ, which is why the fast path brings its own', () => {
+test("js-yaml's own core schema does differ, which is why the fast path brings its own", () => {
   expect(load('v: 0b101\n', { schema: CORE_SCHEMA })).toEqual({ v: 5 });
   expect(parse('v: 0b101\n')).toEqual({ v: '0b101' });
 });
@@ -119,7 +119,7 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-test('every YAML file of the project reads the same through the fast path, or takes yaml\'s path', () => {
+test("every YAML file of the project reads the same through the fast path, or takes yaml's path", () => {
   const files = [...yamlFiles(path.join(ROOT, 'environments')), ...yamlFiles(path.join(ROOT, '__tests__'))];
   expect(files.length).toBeGreaterThan(50);
   let fast = 0;

@@ -28,8 +28,10 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-
-const FILES: OutputFile[] = Array.from({ length: 60 }, (_, i) => ({ path: `${i % 3 === 0 ? 'bootstrap/' : ''}file-${i}.yaml`, content: `n: ${i}\nunicode: "é ✓"\n` }));
+const FILES: OutputFile[] = Array.from({ length: 60 }, (_, i) => ({
+  path: `${i % 3 === 0 ? 'bootstrap/' : ''}file-${i}.yaml`,
+  content: `n: ${i}\nunicode: "é ✓"\n`,
+}));
 
 test('writes every file, nested folders included, with the exact bytes', () => {
   const id = writer.write({ root, files: FILES });
@@ -52,7 +54,13 @@ test('jobs finish independently and in any waiting order', () => {
 
 test('a failed write throws from wait with the error code', () => {
   // "x" is a file, so the folder "x" for "x/y.yaml" cannot be created.
-  const id = writer.write({ root, files: [{ path: 'x', content: 'file\n' }, { path: 'x/y.yaml', content: 'nested\n' }] });
+  const id = writer.write({
+    root,
+    files: [
+      { path: 'x', content: 'file\n' },
+      { path: 'x/y.yaml', content: 'nested\n' },
+    ],
+  });
   expect(() => writer.wait(id)).toThrow(expect.objectContaining({ code: 'EEXIST', message: expect.stringContaining('mkdir') as string }) as Error);
 });
 
@@ -110,7 +118,13 @@ describe('staging output folders with a background writer', () => {
     try {
       tx.stage(dir, [{ path: `${deep}/x.yaml`, content: 'new\n' }], { writer });
       const e = userErrorOf(() => tx.commit());
-      expect(e.problems).toEqual([{ file: dir, path: '', message: `the path is too long (ENAMETOOLONG while writing the new files of ${dir}): use a shorter path (fewer or shorter folder names)` }]);
+      expect(e.problems).toEqual([
+        {
+          file: dir,
+          path: '',
+          message: `the path is too long (ENAMETOOLONG while writing the new files of ${dir}): use a shorter path (fewer or shorter folder names)`,
+        },
+      ]);
     } finally {
       tx.close();
     }
@@ -184,12 +198,14 @@ describe('synth with enough files for the background writer', () => {
       const e = userErrorOf(() => synthEnvironments(loadEnvironments({})));
       expect(e.problems[0]!.message).toBe('no space left on the device (ENOSPC while staging cdktf.out): free some space, or choose a folder on another disk');
       expect(write).toHaveBeenCalled();
-      expect(tree(path.join(dir, 'dist'))).toEqual({ 'bench-02/keep.yaml': 'previous\n', [`bench-02/${OWNERSHIP_FILE}`]: JSON.stringify({ version: 1, files: {} }) });
+      expect(tree(path.join(dir, 'dist'))).toEqual({
+        'bench-02/keep.yaml': 'previous\n',
+        [`bench-02/${OWNERSHIP_FILE}`]: JSON.stringify({ version: 1, files: {} }),
+      });
       expect(readdirSync(path.join(dir, 'dist'))).toEqual(['bench-02']);
       expect(readdirSync(dir).filter((e) => e.startsWith('.') || e === 'cdktf.out')).toEqual([]);
     } finally {
       process.chdir(cwd);
     }
   });
-
 });

@@ -108,7 +108,9 @@ function structure(markdown: string): string[] {
 
 /** Duration fields feed arithmetic (rotation load), not text: they stay valid. */
 const NOT_TEXT = ['cluster.secretsProvider.rotation.interval', 'identity.propagationWait', 'output.gitops.interval'];
-const TEXT_FIELDS = environmentStringFields().filter((f) => !NOT_TEXT.includes(formatSteps(f.path)) && Object.values(f.branch).every((v) => ['create', 'local', 'argocd'].includes(v)));
+const TEXT_FIELDS = environmentStringFields().filter(
+  (f) => !NOT_TEXT.includes(formatSteps(f.path)) && Object.values(f.branch).every((v) => ['create', 'local', 'argocd'].includes(v)),
+);
 
 /** The model and outputs of the base environment with `texts[i]` in text field i (past the schema), the issuer and the client id. */
 function modelWith(texts: readonly string[]): { model: EnvironmentModel; outputs: OutputsContract } {
@@ -152,7 +154,8 @@ describe('values that used to break TRUST.md', () => {
     const all = tokens(md);
     all.forEach((t, i) => {
       if (t.type === 'tr_open') rows.push([]);
-      if (t.type === 'inline' && ['td_open', 'th_open'].includes(all[i - 1]?.type ?? '')) rows[rows.length - 1]!.push((t.children ?? []).map((c) => c.content).join(''));
+      if (t.type === 'inline' && ['td_open', 'th_open'].includes(all[i - 1]?.type ?? ''))
+        rows[rows.length - 1]!.push((t.children ?? []).map((c) => c.content).join(''));
     });
     return rows;
   };
@@ -161,7 +164,11 @@ describe('values that used to break TRUST.md', () => {
     const { model, outputs } = withText('workloads[0].deployment.mountPath', '/mnt/x\n```\n<img src=x onerror=alert(1)>\n```mermaid');
     const md = trustDiagram(model, outputs);
     expect(tokens(md).filter((t) => t.type === 'fence')).toHaveLength(1);
-    expect(tokens(md).filter((t) => t.type === 'html_block' || t.type === 'html_inline').map((t) => t.content)).toEqual([]);
+    expect(
+      tokens(md)
+        .filter((t) => t.type === 'html_block' || t.type === 'html_inline')
+        .map((t) => t.content),
+    ).toEqual([]);
     expect(md).toContain('mount /mnt/x\\n#96;#96;#96;\\n#60;img src=x onerror=alert(1)#62;');
   });
 

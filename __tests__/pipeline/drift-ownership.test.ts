@@ -48,12 +48,17 @@ test('a hand edit and a missing file are errors, as before', () => {
   writeOutputs([{ dir, files: RENDER }], { command: 'test' });
   writeFileSync(path.join(dir, 'a.yaml'), 'a: 2\n');
   rmSync(path.join(dir, 'gone.yaml'));
-  expect(summary(manifestDrift(dir, [...FRESH, { path: 'b.yaml', content: 'b\n' }]))).toEqual(['error a.yaml:1: differs from the fresh render from line 1 (- committed, + fresh render)', 'error b.yaml: missing: the fresh render has this file']);
+  expect(summary(manifestDrift(dir, [...FRESH, { path: 'b.yaml', content: 'b\n' }]))).toEqual([
+    'error a.yaml:1: differs from the fresh render from line 1 (- committed, + fresh render)',
+    'error b.yaml: missing: the fresh render has this file',
+  ]);
 });
 
 test('a folder without a record: fresh files are compared, every other YAML is a warning', () => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'a.yaml'), 'a: 1\n');
   writeFileSync(path.join(dir, 'gone.yaml'), 'gone: 1\n');
-  expect(summary(manifestDrift(dir, FRESH))).toEqual([`warning gone.yaml: not written by this tool (not in ${OWNERSHIP_FILE}), so not compared: another app's manifest, or a stale or hand-added file`]);
+  expect(summary(manifestDrift(dir, FRESH))).toEqual([
+    `warning gone.yaml: not written by this tool (not in ${OWNERSHIP_FILE}), so not compared: another app's manifest, or a stale or hand-added file`,
+  ]);
 });

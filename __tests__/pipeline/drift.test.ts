@@ -13,11 +13,23 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const RENDERED = ['apiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  annotations:', '    azure.workload.identity/client-id: 11111111-1111-1111-1111-111111111111', '  name: demo-app', '  namespace: demo', ''].join('\n');
+const RENDERED = [
+  'apiVersion: v1',
+  'kind: ServiceAccount',
+  'metadata:',
+  '  annotations:',
+  '    azure.workload.identity/client-id: 11111111-1111-1111-1111-111111111111',
+  '  name: demo-app',
+  '  namespace: demo',
+  '',
+].join('\n');
 const FRESH = [{ path: 'serviceaccount-demo-demo-app.yaml', content: RENDERED }];
 
 test('a changed file: the finding shows the unified diff, - committed and + fresh render', () => {
-  writeFileSync(path.join(dir, 'serviceaccount-demo-demo-app.yaml'), RENDERED.replace('11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222'));
+  writeFileSync(
+    path.join(dir, 'serviceaccount-demo-demo-app.yaml'),
+    RENDERED.replace('11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222'),
+  );
   const [f, ...rest] = manifestDrift(dir, FRESH, { synthCommand: 'aks-keyvault-csi synth --env dev --out gitops/dev' });
   expect(rest).toEqual([]);
   expect(f).toMatchObject({ severity: 'error', rule: 'drift', where: `${path.join(dir, 'serviceaccount-demo-demo-app.yaml')}:5` });
@@ -50,7 +62,12 @@ test('missing and extra files keep their one-line findings (an extra file the to
   writeFileSync(path.join(dir, 'bootstrap', 'stale.yaml'), 'x: 1\n');
   expect(manifestDrift(dir, FRESH).map((f) => [f.severity, f.rule, f.where, f.message])).toEqual([
     ['error', 'drift', path.join(dir, 'serviceaccount-demo-demo-app.yaml'), 'missing: the fresh render has this file'],
-    ['warning', 'drift-unowned-file', path.join(dir, 'bootstrap/stale.yaml'), "not written by this tool (not in .aks-keyvault-csi), so not compared: another app's manifest, or a stale or hand-added file"],
+    [
+      'warning',
+      'drift-unowned-file',
+      path.join(dir, 'bootstrap/stale.yaml'),
+      "not written by this tool (not in .aks-keyvault-csi), so not compared: another app's manifest, or a stale or hand-added file",
+    ],
   ]);
 });
 

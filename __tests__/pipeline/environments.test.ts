@@ -128,7 +128,11 @@ test('fails two environments creating one AKS cluster in one resource group, onc
     },
   });
   expect(problems().map((p) => [p.file, p.path, p.message.split(':')[0]])).toStrictEqual([
-    [files.prod!.file, 'cluster.name', `environment "dev" (${files.dev!.file}, cluster.name) creates AKS cluster "aks-dev" too, and AKS cluster names are unique per resource group ("rg-dev") (azure.subscriptionId does not tell them apart)`],
+    [
+      files.prod!.file,
+      'cluster.name',
+      `environment "dev" (${files.dev!.file}, cluster.name) creates AKS cluster "aks-dev" too, and AKS cluster names are unique per resource group ("rg-dev") (azure.subscriptionId does not tell them apart)`,
+    ],
   ]);
 });
 
@@ -148,9 +152,16 @@ test('fails an identity name two environments derive alike (environment "team" +
   const [p, ...rest] = problems();
   expect(rest).toStrictEqual([]);
   // Files load in name order ("team-a.yaml" before "team.yaml"): the later one is reported, naming the first.
-  expect(p).toMatchObject({ file: files.team!.file, path: 'workloads[0].name', received: '"id-team-a-app"', position: locate(files.team!.source, 'workloads:', 'name:') });
+  expect(p).toMatchObject({
+    file: files.team!.file,
+    path: 'workloads[0].name',
+    received: '"id-team-a-app"',
+    position: locate(files.team!.source, 'workloads:', 'name:'),
+  });
   expect(p!.message.startsWith(`environment "team-a" (${files['team-a']!.file}, workloads[0].name) creates`)).toBe(true);
-  expect(p!.message).toMatch(/creates user-assigned identity "id-team-a-app" too, and user-assigned identity names are unique per resource group \("rg-shared"\).*: rename the workload/);
+  expect(p!.message).toMatch(
+    /creates user-assigned identity "id-team-a-app" too, and user-assigned identity names are unique per resource group \("rg-shared"\).*: rename the workload/,
+  );
 });
 
 test('fails a node resource group that another environment creates as its resource group', () => {
@@ -162,7 +173,11 @@ test('fails a node resource group that another environment creates as its resour
     },
   });
   expect(problems().map((p) => [p.file, p.path, p.message.replace(/^.*: /, '')])).toStrictEqual([
-    [files.prod!.file, 'cluster.nodeResourceGroup', 'set cluster.nodeResourceGroup to a name of its own (AKS creates the node resource group and refuses an existing one)'],
+    [
+      files.prod!.file,
+      'cluster.nodeResourceGroup',
+      'set cluster.nodeResourceGroup to a name of its own (AKS creates the node resource group and refuses an existing one)',
+    ],
   ]);
 });
 

@@ -19,8 +19,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
-const flux = (gitopsPath?: string) => variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'gitops', ...(gitopsPath ? { path: gitopsPath } : {}) } }));
-const argo = (gitopsPath?: string) => variant((d) => (d.output = { gitops: { tool: 'argocd', repoURL: 'https://example.com/gitops.git', ...(gitopsPath ? { path: gitopsPath } : {}) } }));
+const flux = (gitopsPath?: string) =>
+  variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'gitops', ...(gitopsPath ? { path: gitopsPath } : {}) } }));
+const argo = (gitopsPath?: string) =>
+  variant((d) => (d.output = { gitops: { tool: 'argocd', repoURL: 'https://example.com/gitops.git', ...(gitopsPath ? { path: gitopsPath } : {}) } }));
 
 describe('repositoryPathOf', () => {
   test('the path relative to the closest folder holding .git (a folder, or a file in worktrees), with "/"', () => {
@@ -41,10 +43,18 @@ describe('repositoryPathOf', () => {
 
 describe('gitopsPlacement', () => {
   test('no GitOps object: nothing to place', () => {
-    expect(gitopsPlacement(modelFromYaml('dev', variant(() => undefined)), path.join(base, 'x'))).toEqual({});
+    expect(
+      gitopsPlacement(
+        modelFromYaml(
+          'dev',
+          variant(() => undefined),
+        ),
+        path.join(base, 'x'),
+      ),
+    ).toEqual({});
   });
 
-  test('--out in a git checkout, no output.gitops.path: the folder\'s path in that checkout', () => {
+  test("--out in a git checkout, no output.gitops.path: the folder's path in that checkout", () => {
     mkdirSync(path.join(base, 'gitops', '.git'), { recursive: true });
     expect(gitopsPlacement(modelFromYaml('dev', flux()), path.join(base, 'gitops', 'clusters', 'dev'))).toEqual({ path: 'clusters/dev' });
   });
@@ -66,7 +76,9 @@ describe('gitopsPlacement', () => {
   test('warns when the path cannot be known: --out outside a git checkout, or dist/<env>', () => {
     const outside = gitopsPlacement(modelFromYaml('dev', flux()), path.join(base, 'not-a-repo'));
     expect(outside.path).toBe('dist/dev');
-    expect(outside.warning).toContain(`${path.join(base, 'not-a-repo')} is not inside a git checkout, so the path of the folder in the GitOps repository is unknown: the Flux Kustomization points at "dist/dev"; set output.gitops.path`);
+    expect(outside.warning).toContain(
+      `${path.join(base, 'not-a-repo')} is not inside a git checkout, so the path of the folder in the GitOps repository is unknown: the Flux Kustomization points at "dist/dev"; set output.gitops.path`,
+    );
     const dist = gitopsPlacement(modelFromYaml('dev', flux()));
     expect(dist.warning).toContain('the manifests are rendered into dist/dev, so the path of the folder in the GitOps repository is unknown');
   });
@@ -88,7 +100,9 @@ describe('synth --out into a GitOps checkout (Flux, no output.gitops.path)', () 
     const r = await runMain(['synth', ...args, '--out', out], project);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const k = parse(readFileSync(path.join(base, 'gitops', 'clusters', 'dev', 'secrets', 'bootstrap', 'flux-kustomization.yaml'), 'utf8')) as { spec: { path: string } };
+    const k = parse(readFileSync(path.join(base, 'gitops', 'clusters', 'dev', 'secrets', 'bootstrap', 'flux-kustomization.yaml'), 'utf8')) as {
+      spec: { path: string };
+    };
     expect(k.spec.path).toBe('./clusters/dev/secrets');
     const check = await runMain(['check', ...args, '--dir', out, '--check-drift'], project);
     expect(check.stderr).toBe('');

@@ -40,13 +40,15 @@ function orderProblems(node: JsonSchema, doc: Doc, at: string, leftOut: readonly
   const expected = fieldsOf(shape)
     .filter((f) => f.schema.deprecated !== true && !leftOut.includes(f.name))
     .map((f) => f.name);
-  const problems = JSON.stringify(Object.keys(doc)) === JSON.stringify(expected) ? [] : [`${at || '(top)'}: ${Object.keys(doc).join(',')} instead of ${expected.join(',')}`];
+  const problems =
+    JSON.stringify(Object.keys(doc)) === JSON.stringify(expected) ? [] : [`${at || '(top)'}: ${Object.keys(doc).join(',')} instead of ${expected.join(',')}`];
   for (const f of fieldsOf(shape)) {
     const value = doc[f.name];
     if (value === undefined) continue;
     const inner = alternativesOf(f.schema)[0]!;
     if (hasFields(inner)) problems.push(...orderProblems(f.schema, value, `${at}.${f.name}`));
-    else if (inner.items !== undefined && hasFields(inner.items) && value.length > 0) problems.push(...orderProblems(inner.items, value[0], `${at}.${f.name}[0]`));
+    else if (inner.items !== undefined && hasFields(inner.items) && value.length > 0)
+      problems.push(...orderProblems(inner.items, value[0], `${at}.${f.name}[0]`));
   }
   return problems;
 }
@@ -57,7 +59,8 @@ function defaultProblems(node: JsonSchema, doc: Doc, at: string): string[] {
     const value = doc?.[f.name];
     const inner = alternativesOf(f.schema)[0]!;
     if (hasFields(inner)) return defaultProblems(f.schema, value, `${at}.${f.name}`);
-    if (inner.items !== undefined && hasFields(inner.items) && Array.isArray(value) && value.length > 0) return defaultProblems(inner.items, value[0], `${at}.${f.name}[0]`);
+    if (inner.items !== undefined && hasFields(inner.items) && Array.isArray(value) && value.length > 0)
+      return defaultProblems(inner.items, value[0], `${at}.${f.name}[0]`);
     if (f.schema.default === undefined || JSON.stringify(value) === JSON.stringify(f.schema.default)) return [];
     return [`${at}.${f.name}: ${JSON.stringify(value)} instead of ${JSON.stringify(f.schema.default)}`];
   });
@@ -89,7 +92,11 @@ describe('the init template', () => {
 
   test('required fields are written; everything else is commented out', () => {
     const written = parse(template) as Doc;
-    expect(Object.keys(written)).toStrictEqual(fieldsOf(SCHEMA).filter((f) => f.required).map((f) => f.name));
+    expect(Object.keys(written)).toStrictEqual(
+      fieldsOf(SCHEMA)
+        .filter((f) => f.required)
+        .map((f) => f.name),
+    );
     expect(Object.keys(written.cluster)).toStrictEqual(['name']);
     expect(Object.keys(written.workloads[0].deployment)).toStrictEqual(['image']);
   });
@@ -120,8 +127,12 @@ describe('the init template', () => {
 
   test("each line notes the first sentence of its field's description, and what happens when a field without a default value is unset", () => {
     const location = fieldAt(SCHEMA, 'azure.location').schema;
-    expect(template.split('\n')).toContain(`  location: ${String(location.examples![0])}`.padEnd(39) + ` # ${firstSentence(parseDoc(location.description!).text)}`);
+    expect(template.split('\n')).toContain(
+      `  location: ${String(location.examples![0])}`.padEnd(39) + ` # ${firstSentence(parseDoc(location.description!).text)}`,
+    );
     const serviceAccount = parseDoc(fieldAt(SCHEMA, 'workloads[].serviceAccount').schema.description!);
-    expect(template).toMatch(new RegExp(`^ {4}# serviceAccount: \\S+ +# ${escape(firstSentence(serviceAccount.text))} Default: ${escape(serviceAccount.unset!)}\\.$`, 'm'));
+    expect(template).toMatch(
+      new RegExp(`^ {4}# serviceAccount: \\S+ +# ${escape(firstSentence(serviceAccount.text))} Default: ${escape(serviceAccount.unset!)}\\.$`, 'm'),
+    );
   });
 });

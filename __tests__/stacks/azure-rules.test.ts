@@ -18,17 +18,23 @@ test('a cluster name with "_" gets a derived dns_prefix', () => {
 });
 
 // AKS refuses a node resource group name over 80 characters (aka.ms/aks-naming-rules).
-test('node_resource_group is written only when AKS\'s default would be too long, or when the file sets it', () => {
+test("node_resource_group is written only when AKS's default would be too long, or when the file sets it", () => {
   const config = dev();
   expect(only(synthConfig(config).json, 'azurerm_kubernetes_cluster')).not.toHaveProperty('node_resource_group');
 
   const rg = `rg-${'r'.repeat(50)}`;
-  const long = only(synthConfig({ ...config, azure: { ...config.azure, resourceGroup: { ...config.azure.resourceGroup, name: rg } } }).json, 'azurerm_kubernetes_cluster');
+  const long = only(
+    synthConfig({ ...config, azure: { ...config.azure, resourceGroup: { ...config.azure.resourceGroup, name: rg } } }).json,
+    'azurerm_kubernetes_cluster',
+  );
   expect(long.node_resource_group).toMatch(new RegExp(`^MC_${rg}_aks-akscsi-dev_[0-9a-f]{8}$`));
   expect(AKS_NODE_RESOURCE_GROUP_RULE.test(long.node_resource_group as string)).toBe(true);
 
   if (config.cluster.mode !== 'create') throw new Error('dev.yaml creates its cluster');
-  const explicit = only(synthConfig({ ...config, cluster: { ...config.cluster, nodeResourceGroup: 'rg-akscsi-dev-nodes' } }).json, 'azurerm_kubernetes_cluster');
+  const explicit = only(
+    synthConfig({ ...config, cluster: { ...config.cluster, nodeResourceGroup: 'rg-akscsi-dev-nodes' } }).json,
+    'azurerm_kubernetes_cluster',
+  );
   expect(explicit.node_resource_group).toBe('rg-akscsi-dev-nodes');
 });
 
@@ -38,7 +44,9 @@ test('object-scoped grants: one role assignment per object, whatever the case it
   const workload = config.workloads[0]!;
   const other = { ...workload, name: 'other-app', namespace: 'other', objects: [{ name: 'db-password', type: 'secret' as const }] };
   const json = synthConfig({ ...config, identity: { ...config.identity, mode: 'shared', roleScope: 'object' }, workloads: [workload, other] }).json;
-  expect(blocks(json, 'azurerm_role_assignment').map((r) => [r.role_definition_name, r.scope])).toEqual([['Key Vault Secrets User', '${azurerm_key_vault.this.id}/secrets/DB-Password']]);
+  expect(blocks(json, 'azurerm_role_assignment').map((r) => [r.role_definition_name, r.scope])).toEqual([
+    ['Key Vault Secrets User', '${azurerm_key_vault.this.id}/secrets/DB-Password'],
+  ]);
 });
 
 // hashicorp/terraform-provider-time resource_time_sleep.go: create_duration is one number and one unit.

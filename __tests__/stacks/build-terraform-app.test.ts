@@ -22,7 +22,6 @@ function synthTo(): string {
   return outdir;
 }
 
-
 let first: string;
 let files: Record<string, string>;
 

@@ -78,7 +78,9 @@ describe('WorkloadIdentity', () => {
       'WorkloadIdentity "id.test": user-assigned identity name "id.test": use 3-128 letters, digits, "-" or "_", starting with a letter or digit',
     );
     const bad = identity({ credentials: [{ ...credential(0), name: 'fc.ns.sa0' }] });
-    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: bad }))).toThrow('federated identity credential name "fc.ns.sa0": use 3-120 letters, digits, "-" or "_"');
+    expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: bad }))).toThrow(
+      'federated identity credential name "fc.ns.sa0": use 3-120 letters, digits, "-" or "_"',
+    );
   });
   // 409 RoleAssignmentExists: Key Vault object names in a scope compare case-insensitively.
   test('fails on one role granted twice at one object scope, in two cases', () => {
@@ -116,7 +118,9 @@ const vaultProps = (over: Partial<NewKeyVaultStoreProps> = {}): NewKeyVaultStore
 
 describe('KeyVaultStore', () => {
   test('fails on an invalid vault name', () => {
-    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps({ name: 'kv--bad' }))).toThrow('KeyVaultStore: name "kv--bad": use 3-24 letters, digits or hyphens');
+    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps({ name: 'kv--bad' }))).toThrow(
+      'KeyVaultStore: name "kv--bad": use 3-24 letters, digits or hyphens',
+    );
   });
   test('fails on a retention outside 7-90 days', () => {
     expect(() => new KeyVaultStore(stack(), 'kv', vaultProps({ softDeleteRetentionDays: 6 }))).toThrow('softDeleteRetentionDays 6: use 7 to 90 days');
@@ -124,12 +128,16 @@ describe('KeyVaultStore', () => {
   });
   // learn.microsoft.com/azure/key-vault/general/network-security: public IPv4 only, no RFC 1918.
   test('fails on an IP rule Key Vault refuses', () => {
-    const acls = (ipRules: string[]) => ({ networkAcls: { defaultAction: 'Deny' as const, bypass: 'AzureServices' as const, ipRules, virtualNetworkSubnetIds: [] } });
+    const acls = (ipRules: string[]) => ({
+      networkAcls: { defaultAction: 'Deny' as const, bypass: 'AzureServices' as const, ipRules, virtualNetworkSubnetIds: [] },
+    });
     expect(() => new KeyVaultStore(stack(), 'kv', vaultProps(acls(['203.0.113.0/24', '10.0.0.0/16'])))).toThrow(
       'KeyVaultStore "kv-test-example": IP rule "10.0.0.0/16": it includes the private range 10.0.0.0/8: Key Vault IP rules take public addresses only',
     );
     expect(() => new KeyVaultStore(stack(), 'kv', vaultProps(acls(['300.0.0.1'])))).toThrow('IP rule "300.0.0.1": use a public IPv4 address or CIDR range');
-    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps(acls(['203.0.113.7/32'])))).toThrow('IP rule "203.0.113.7/32": write a single address without a prefix');
+    expect(() => new KeyVaultStore(stack(), 'kv', vaultProps(acls(['203.0.113.7/32'])))).toThrow(
+      'IP rule "203.0.113.7/32": write a single address without a prefix',
+    );
   });
   test('exposes id, name and uri as references', () => {
     const kv = new KeyVaultStore(stack(), 'kv', vaultProps());
@@ -154,7 +162,9 @@ const clusterProps = (over: Partial<NewAksClusterProps> = {}): NewAksClusterProp
 
 describe('AksCluster', () => {
   test('fails on a rotation interval that is not a Go duration', () => {
-    expect(() => new AksCluster(stack(), 'c', clusterProps({ secretRotationInterval: '2 minutes' }))).toThrow('secretRotationInterval "2 minutes" is not a Go duration');
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ secretRotationInterval: '2 minutes' }))).toThrow(
+      'secretRotationInterval "2 minutes" is not a Go duration',
+    );
   });
   // azurerm v4.55.0 containers/validate/kubernetes.go (KubernetesDNSPrefix).
   test('fails on a DNS prefix azurerm refuses, and derives one from a cluster name that is not a prefix', () => {
@@ -165,11 +175,15 @@ describe('AksCluster', () => {
   });
   // AKS: "The maximum length is 80" (aka.ms/aks-naming-rules).
   test('fails on a node resource group over 80 characters', () => {
-    expect(() => new AksCluster(stack(), 'c', clusterProps({ nodeResourceGroup: 'n'.repeat(81) }))).toThrow('AksCluster "aks-test": AKS node resource group name "nnnn');
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ nodeResourceGroup: 'n'.repeat(81) }))).toThrow(
+      'AksCluster "aks-test": AKS node resource group name "nnnn',
+    );
     expect(new AksCluster(stack(), 'c', clusterProps({ nodeResourceGroup: 'rg-nodes' })).resource?.nodeResourceGroupInput).toBe('rg-nodes');
   });
   test('fails on a cluster name or VM size Azure refuses', () => {
-    expect(() => new AksCluster(stack(), 'c', clusterProps({ name: 'aks.test' }))).toThrow('AksCluster "aks.test": AKS cluster name "aks.test": use 1-63 letters');
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ name: 'aks.test' }))).toThrow(
+      'AksCluster "aks.test": AKS cluster name "aks.test": use 1-63 letters',
+    );
     expect(() => new AksCluster(stack(), 'c', clusterProps({ systemNodeVmSize: 'Standard D2s' }))).toThrow('VM size "Standard D2s": use an Azure VM size');
   });
   // azurerm v4.55.0 containers/validate/kubernetes.go (KubernetesAgentPoolName): default_node_pool.name, temporary_name_for_rotation.
@@ -188,29 +202,46 @@ describe('AksCluster', () => {
 describe('StateBackend', () => {
   const local = (p: string) => () => new StateBackend(stack(), 'state', { environment: 'dev', state: { backend: 'local', path: p } });
   const azurerm = (over: Record<string, string>) => () =>
-    new StateBackend(stack(), 'state', { environment: 'dev', state: { backend: 'azurerm', resourceGroup: 'rg-tf', storageAccount: 'sttf', container: 'tfstate', key: 'dev.tfstate', ...over } });
+    new StateBackend(stack(), 'state', {
+      environment: 'dev',
+      state: { backend: 'azurerm', resourceGroup: 'rg-tf', storageAccount: 'sttf', container: 'tfstate', key: 'dev.tfstate', ...over },
+    });
 
   test('fails on an absolute local state path', () => {
-    expect(local('/var/tf/dev.tfstate')).toThrow('StateBackend: state.path: local state path "/var/tf/dev.tfstate": use a relative path (no machine-specific absolute paths)');
+    expect(local('/var/tf/dev.tfstate')).toThrow(
+      'StateBackend: state.path: local state path "/var/tf/dev.tfstate": use a relative path (no machine-specific absolute paths)',
+    );
     expect(local('C:\\tf\\dev.tfstate')).toThrow('use a relative path');
   });
 
-  test.each(['../outside.tfstate', 'state/../../outside.tfstate', './dev.tfstate', 'state//dev.tfstate', 'state\\dev.tfstate', 'state/'])('fails on a local state path that is not normalised or leaves the project: %j', (p) => {
-    expect(local(p)).toThrow(`StateBackend: state.path: local state path ${JSON.stringify(p)}: use "/" between folders and no "." or ".." element`);
-  });
+  test.each(['../outside.tfstate', 'state/../../outside.tfstate', './dev.tfstate', 'state//dev.tfstate', 'state\\dev.tfstate', 'state/'])(
+    'fails on a local state path that is not normalised or leaves the project: %j',
+    (p) => {
+      expect(local(p)).toThrow(`StateBackend: state.path: local state path ${JSON.stringify(p)}: use "/" between folders and no "." or ".." element`);
+    },
+  );
 
-  test.each(['dist/dev/terraform.tfstate', 'cdktf.out/dev.tfstate', 'Dist/x.tfstate', 'dist'])('fails on a local state path inside a generated folder: %j', (p) => {
-    expect(local(p)).toThrow(`StateBackend: state.path: local state path ${JSON.stringify(p)}: keep the state out of cdktf.out/ and dist/`);
-  });
+  test.each(['dist/dev/terraform.tfstate', 'cdktf.out/dev.tfstate', 'Dist/x.tfstate', 'dist'])(
+    'fails on a local state path inside a generated folder: %j',
+    (p) => {
+      expect(local(p)).toThrow(`StateBackend: state.path: local state path ${JSON.stringify(p)}: keep the state out of cdktf.out/ and dist/`);
+    },
+  );
 
   test('fails on Terraform template syntax in a backend setting (read literally by Terraform: hashicorp/hcl json/structure.go expression.Value)', () => {
-    expect(local('state/${path.module}.tfstate')).toThrow('StateBackend: state.path: Terraform backend setting "state/${path.module}.tfstate": remove "${" and "%{"');
+    expect(local('state/${path.module}.tfstate')).toThrow(
+      'StateBackend: state.path: Terraform backend setting "state/${path.module}.tfstate": remove "${" and "%{"',
+    );
     expect(azurerm({ key: 'dev-%{ if true }x%{ endif }.tfstate' })).toThrow('StateBackend: state.key: Terraform backend setting');
   });
 
   test('fails on azurerm backend names Azure refuses (Azure naming rules for storage accounts, containers and blobs)', () => {
-    expect(azurerm({ storageAccount: 'St_Tf' })).toThrow('StateBackend: state.storageAccount: storage account name "St_Tf": use 3-24 lower-case letters or digits');
-    expect(azurerm({ container: 'tf--state' })).toThrow('StateBackend: state.container: blob container name "tf--state": use 3-63 lower-case letters, digits or "-"');
+    expect(azurerm({ storageAccount: 'St_Tf' })).toThrow(
+      'StateBackend: state.storageAccount: storage account name "St_Tf": use 3-24 lower-case letters or digits',
+    );
+    expect(azurerm({ container: 'tf--state' })).toThrow(
+      'StateBackend: state.container: blob container name "tf--state": use 3-63 lower-case letters, digits or "-"',
+    );
     expect(azurerm({ key: 'states/dev/' })).toThrow('StateBackend: state.key: blob name "states/dev/": use 1-1024 characters');
     expect(azurerm({ resourceGroup: 'rg.' })).toThrow('StateBackend: state.resourceGroup: resource group name "rg.":');
   });

@@ -29,7 +29,11 @@ const EXPECTED: Record<ExampleName, Expected> = {
     resourceGroup: 'rg-akscsi-dev',
     tags: { environment: 'dev', owner: 'platform-team' },
     cluster: { name: 'aks-akscsi-dev', version: '1.32', vmSize: 'Standard_D2s_v5', nodeCount: 2, rotationInterval: '30s', networkPlugin: 'azure' },
-    vault: { name: 'kv-akscsi-dev-example', sku: 'standard', acls: { default_action: 'Allow', bypass: 'AzureServices', ip_rules: [], virtual_network_subnet_ids: [] } },
+    vault: {
+      name: 'kv-akscsi-dev-example',
+      sku: 'standard',
+      acls: { default_action: 'Allow', bypass: 'AzureServices', ip_rules: [], virtual_network_subnet_ids: [] },
+    },
     identities: { 'id-dev-demo-app': ['system:serviceaccount:demo:demo-app'] },
     roles: { 'id-dev-demo-app': [['Key Vault Secrets User', '']] },
     workloads: { 'demo-app': { identityName: 'id-dev-demo-app', namespace: 'demo', serviceAccount: 'demo-app' } },
@@ -48,7 +52,9 @@ const EXPECTED: Record<ExampleName, Expected> = {
         default_action: 'Deny',
         bypass: 'AzureServices',
         ip_rules: ['203.0.113.0/24'],
-        virtual_network_subnet_ids: ['/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-akscsi-prod-net/providers/Microsoft.Network/virtualNetworks/vnet-prod/subnets/aks-nodes'],
+        virtual_network_subnet_ids: [
+          '/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-akscsi-prod-net/providers/Microsoft.Network/virtualNetworks/vnet-prod/subnets/aks-nodes',
+        ],
       },
     },
     identities: {
@@ -95,7 +101,8 @@ function resolveForTest(value: unknown, vaultName: string): unknown {
     if (expr.endsWith('.tenant_id')) return '11111111-1111-1111-1111-111111111111';
     if (expr.endsWith('.client_id')) return '22222222-2222-2222-2222-222222222222';
     if (expr.endsWith('.vault_uri')) return `https://${vaultName}.vault.azure.net/`;
-    if (expr.endsWith('.oidc_issuer_url')) return 'https://westeurope.oic.prod-aks.azure.com/33333333-3333-3333-3333-333333333333/44444444-4444-4444-4444-444444444444/';
+    if (expr.endsWith('.oidc_issuer_url'))
+      return 'https://westeurope.oic.prod-aks.azure.com/33333333-3333-3333-3333-333333333333/44444444-4444-4444-4444-444444444444/';
     if (expr.endsWith('.name')) return vaultName;
     throw new Error(`unexpected reference in the output: ${value}`);
   }
@@ -293,7 +300,12 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
     expect(v.tenantId).toBe(ref(addressOfOnly(json, 'azurerm_client_config', true), 'tenant_id'));
     expect(v.oidcIssuerUrl).toBe(ref(clusterAddress, 'oidc_issuer_url'));
     expect(v.keyVault).toEqual({ name: ref(vaultAddress, 'name'), uri: ref(vaultAddress, 'vault_uri') });
-    const workloads = Object.fromEntries(Object.entries(v.workloads as Record<string, TfJson>).map(([k, w]) => [k, { identityName: w.identityName, namespace: w.namespace, serviceAccount: w.serviceAccount }]));
+    const workloads = Object.fromEntries(
+      Object.entries(v.workloads as Record<string, TfJson>).map(([k, w]) => [
+        k,
+        { identityName: w.identityName, namespace: w.namespace, serviceAccount: w.serviceAccount },
+      ]),
+    );
     expect(workloads).toEqual(want.workloads);
     for (const w of Object.values(v.workloads) as TfJson[]) {
       expect(w.clientId).toBe(ref(addressOf(json, 'azurerm_user_assigned_identity', w.identityName), 'client_id'));

@@ -15,7 +15,19 @@
  */
 import { EnvironmentSchema, type EnvironmentConfig } from '../../lib/config/schema';
 import { deriveEnvironment } from '../../lib/model';
-import { baseDocuments, baseFor, documentWith, environmentStringFields, formatSteps, KEY, literalProblems, setAt, VALUE, type Step, type StringField } from '../support/free-text';
+import {
+  baseDocuments,
+  baseFor,
+  documentWith,
+  environmentStringFields,
+  formatSteps,
+  KEY,
+  literalProblems,
+  setAt,
+  VALUE,
+  type Step,
+  type StringField,
+} from '../support/free-text';
 import { synthModel } from './support';
 
 const SENTINEL = 'SENTINEL';
@@ -37,9 +49,19 @@ function pointsAt(issue: readonly PropertyKey[], field: readonly Step[]): boolea
 
 const reached = new Set<string>();
 
-test('the walk finds the schema\'s free-text fields (tags, env values, args, mountPath, state.path, subnet ids)', () => {
+test("the walk finds the schema's free-text fields (tags, env values, args, mountPath, state.path, subnet ids)", () => {
   const names = FIELDS.map((f) => formatSteps(f.path));
-  for (const n of ['azure.tags<key>', 'azure.tags<value>', 'workloads[0].deployment.env[0].value', 'workloads[0].deployment.args[0]', 'workloads[0].deployment.mountPath', 'state.path', 'state.key', 'keyVault.networkAcls.virtualNetworkSubnetIds[0]', 'cluster.name']) {
+  for (const n of [
+    'azure.tags<key>',
+    'azure.tags<value>',
+    'workloads[0].deployment.env[0].value',
+    'workloads[0].deployment.args[0]',
+    'workloads[0].deployment.mountPath',
+    'state.path',
+    'state.key',
+    'keyVault.networkAcls.virtualNetworkSubnetIds[0]',
+    'cluster.name',
+  ]) {
     expect(names).toContain(n);
   }
   expect(FIELDS.length).toBeGreaterThanOrEqual(60);
@@ -54,7 +76,10 @@ describe('through the schema', () => {
     const parsed = EnvironmentSchema.safeParse(documentWith(field, HOSTILE));
     if (!parsed.success) {
       const paths = parsed.error.issues.map((i) => i.path);
-      expect({ field: formatSteps(field.path), refusedHere: paths.some((p) => pointsAt(p, field.path)) }).toEqual({ field: formatSteps(field.path), refusedHere: true });
+      expect({ field: formatSteps(field.path), refusedHere: paths.some((p) => pointsAt(p, field.path)) }).toEqual({
+        field: formatSteps(field.path),
+        refusedHere: true,
+      });
       return;
     }
     expect(literalProblems(synthesize(parsed.data), HOSTILE, SENTINEL)).toEqual([]);
@@ -81,7 +106,15 @@ describe('past the schema', () => {
   test('the text did reach Terraform from many fields (so the checks above are not vacuous)', () => {
     // Names that Azure rules constrain (location, cluster, namespace, ServiceAccount) are refused
     // eagerly by the constructs; these reach Terraform as text.
-    for (const f of ['azure.tags<key>', 'azure.tags<value>', 'azure.subscriptionId', 'cluster.kubernetesVersion', 'cluster.resourceGroup', 'keyVault.resourceGroup', 'keyVault.networkAcls.virtualNetworkSubnetIds[0]']) {
+    for (const f of [
+      'azure.tags<key>',
+      'azure.tags<value>',
+      'azure.subscriptionId',
+      'cluster.kubernetesVersion',
+      'cluster.resourceGroup',
+      'keyVault.resourceGroup',
+      'keyVault.networkAcls.virtualNetworkSubnetIds[0]',
+    ]) {
       expect(reached).toContain(f);
     }
   });
@@ -90,10 +123,16 @@ describe('past the schema', () => {
 describe('fails (each a rule on a field that reaches Terraform)', () => {
   test('fails a subnet id with Terraform template syntax in a segment (Azure naming rules for Microsoft.Network)', () => {
     const field = FIELDS.find((f) => formatSteps(f.path) === 'keyVault.networkAcls.virtualNetworkSubnetIds[0]')!;
-    const doc = documentWith(field, '/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${file("/etc/hostname")}/subnets/aks-nodes');
+    const doc = documentWith(
+      field,
+      '/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${file("/etc/hostname")}/subnets/aks-nodes',
+    );
     const issues = EnvironmentSchema.safeParse(doc).error?.issues ?? [];
     expect(issues.map((i) => [i.path.join('.'), i.message])).toEqual([
-      ['keyVault.networkAcls.virtualNetworkSubnetIds.0', 'use a subnet resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>'],
+      [
+        'keyVault.networkAcls.virtualNetworkSubnetIds.0',
+        'use a subnet resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+      ],
     ]);
   });
 });

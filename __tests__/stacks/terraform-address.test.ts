@@ -9,6 +9,11 @@ test.each([
   expect(terraformName(...parts)).toBe(name);
 });
 
-test.each([['a${x}'], ['a.b'], ['a b'], ['ä']])('fails a part that is not identifier text: %j (Terraform identifiers: developer.hashicorp.com/terraform/language/syntax/configuration#identifiers)', (part) => {
-  expect(() => terraformName('identity', part)).toThrow(`Terraform name ${JSON.stringify(`identity_${part}`)}: a resource name holds only letters, digits, "_" and "-"; derive it from a validated name`);
-});
+test.each([['a${x}'], ['a.b'], ['a b'], ['ä']])(
+  'fails a part that is not identifier text: %j (Terraform identifiers: developer.hashicorp.com/terraform/language/syntax/configuration#identifiers)',
+  (part) => {
+    expect(() => terraformName('identity', part)).toThrow(
+      `Terraform name ${JSON.stringify(`identity_${part}`)}: a resource name holds only letters, digits, "_" and "-"; derive it from a validated name`,
+    );
+  },
+);

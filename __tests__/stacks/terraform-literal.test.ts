@@ -57,7 +57,24 @@ function outputsStack(texts: readonly string[]): string {
 
 run(`Terraform reads back exactly the text (${TERRAFORM.detail})`, () => {
   test('known hard cases, as output values and as object keys', () => {
-    const texts = ['${x}', '$${x}', '$$${x}', '%{x}', '%%{x}', '$', '$$', '${', '%{', 'a$', '${TfToken[TOKEN.0]}', '#{TfToken[TOKEN.1]}', '&{TfToken[TOKEN.2]}', '${ if }', '%{ endif }', '\n"\\'];
+    const texts = [
+      '${x}',
+      '$${x}',
+      '$$${x}',
+      '%{x}',
+      '%%{x}',
+      '$',
+      '$$',
+      '${',
+      '%{',
+      'a$',
+      '${TfToken[TOKEN.0]}',
+      '#{TfToken[TOKEN.1]}',
+      '&{TfToken[TOKEN.2]}',
+      '${ if }',
+      '%{ endif }',
+      '\n"\\',
+    ];
     const values = terraformOutputValues(outputsStack(texts));
     expect(texts.map((_, i) => values[`v${i}`])).toEqual(texts);
     expect(values['keys']).toEqual(Object.fromEntries(texts.map((t, i) => [t, String(i)])));

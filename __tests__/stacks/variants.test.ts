@@ -89,11 +89,11 @@ describe('identity.mode shared', () => {
 
   test('one identity, one credential per ServiceAccount', () => {
     expect(blocks(json, 'azurerm_user_assigned_identity').map((i) => i.name)).toEqual(['id-variant-shared']);
-    expect(blocks(json, 'azurerm_federated_identity_credential').map((c) => c.subject).sort()).toEqual([
-      'system:serviceaccount:payments:payments-api',
-      'system:serviceaccount:reports:reports',
-      'system:serviceaccount:web:web-frontend',
-    ]);
+    expect(
+      blocks(json, 'azurerm_federated_identity_credential')
+        .map((c) => c.subject)
+        .sort(),
+    ).toEqual(['system:serviceaccount:payments:payments-api', 'system:serviceaccount:reports:reports', 'system:serviceaccount:web:web-frontend']);
   });
 
   test('credentials are serialized: each depends on the one before, the first on none', () => {
@@ -159,7 +159,9 @@ describe('role grants', () => {
     const withKey: WorkloadConfig = { ...payments, objects: [{ name: 'signing-key', type: 'key' }] };
     const json = synthConfig({ ...prod, workloads: [withKey] }).json;
     const vault = ref(addressOfOnly(json, 'azurerm_key_vault'), 'id');
-    expect(blocks(json, 'azurerm_role_assignment').map((a) => [a.role_definition_name, a.scope])).toEqual([['Key Vault Certificate User', `${vault}/keys/signing-key`]]);
+    expect(blocks(json, 'azurerm_role_assignment').map((a) => [a.role_definition_name, a.scope])).toEqual([
+      ['Key Vault Certificate User', `${vault}/keys/signing-key`],
+    ]);
   });
 });
 
@@ -279,7 +281,14 @@ describe('backends', () => {
     const dev = exampleConfig('dev');
     const json = synthConfig({ ...dev, state: { backend: 'azurerm', resourceGroup: 'rg-tf', storageAccount: 'sttf', container: 'tfstate' } }, 'staging').json;
     expect(json.terraform.backend).toEqual({
-      azurerm: { resource_group_name: 'rg-tf', storage_account_name: 'sttf', container_name: 'tfstate', key: 'staging.tfstate', environment: 'public', use_azuread_auth: true },
+      azurerm: {
+        resource_group_name: 'rg-tf',
+        storage_account_name: 'sttf',
+        container_name: 'tfstate',
+        key: 'staging.tfstate',
+        environment: 'public',
+        use_azuread_auth: true,
+      },
     });
   });
 });

@@ -37,7 +37,10 @@ type JsonSchema = {
 };
 
 export function formatSteps(path: readonly Step[]): string {
-  return path.map((s) => (s === KEY ? '<key>' : s === VALUE ? '<value>' : s === 0 ? '[0]' : `.${s}`)).join('').replace(/^\./, '');
+  return path
+    .map((s) => (s === KEY ? '<key>' : s === VALUE ? '<value>' : s === 0 ? '[0]' : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 /** Every string field (not an enum or a constant) of the environment schema, with the union branch it lives in. */
@@ -78,9 +81,20 @@ export function baseDocuments(): Record<string, unknown>[] {
     namespace,
     serviceAccount: `${name}-sa`,
     objects: [
-      { name: 'db-password', type: 'secret', alias: 'db_password', version: '0123456789abcdef0123456789abcdef', format: 'pem', encoding: 'utf-8', filePermission: '0440', versionHistory: 1 },
+      {
+        name: 'db-password',
+        type: 'secret',
+        alias: 'db_password',
+        version: '0123456789abcdef0123456789abcdef',
+        format: 'pem',
+        encoding: 'utf-8',
+        filePermission: '0440',
+        versionHistory: 1,
+      },
     ],
-    secretObjects: [{ secretName: 'db', type: 'Opaque', data: [{ objectName: 'db_password', key: 'password' }], labels: { team: 'a' }, annotations: { note: 'x' } }],
+    secretObjects: [
+      { secretName: 'db', type: 'Opaque', data: [{ objectName: 'db_password', key: 'password' }], labels: { team: 'a' }, annotations: { note: 'x' } },
+    ],
     deployment: {
       image: 'ghcr.io/example/app:1.0.0',
       command: ['/app'],
@@ -93,21 +107,45 @@ export function baseDocuments(): Record<string, unknown>[] {
       mountPath: '/mnt/secrets-store',
       workloadIdentityLabel: true,
       resources: { cpuRequest: '50m', cpuLimit: '1', memoryRequest: '64Mi', memoryLimit: '128Mi' },
-      securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, dropCapabilities: ['ALL'], seccompProfile: 'RuntimeDefault' },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        dropCapabilities: ['ALL'],
+        seccompProfile: 'RuntimeDefault',
+      },
       labels: { team: 'a' },
       annotations: { note: 'x' },
     },
   });
   const common = {
     $schema: './environment.schema.json',
-    azure: { location: 'westeurope', resourceGroup: { name: 'rg-free-text', create: true }, subscriptionId: '00000000-0000-0000-0000-00000000cafe', cloud: 'public', tags: { owner: 'platform' } },
+    azure: {
+      location: 'westeurope',
+      resourceGroup: { name: 'rg-free-text', create: true },
+      subscriptionId: '00000000-0000-0000-0000-00000000cafe',
+      cloud: 'public',
+      tags: { owner: 'platform' },
+    },
     identity: { mode: 'per-workload', roleScope: 'object', role: 'least-privilege', propagationWait: '30s' },
     workloads: [workload('app', 'apps')],
   };
   return [
     {
       ...common,
-      cluster: { mode: 'create', name: 'aks-free-text', kubernetesVersion: '1.32', dnsPrefix: 'aksfree', systemNodePool: { vmSize: 'Standard_D2s_v5', nodeCount: 1 }, networkPlugin: 'azure', oidcIssuer: true, workloadIdentity: true, secretsProvider: { rotation: { enabled: true, interval: '2m' } } },
+      cluster: {
+        mode: 'create',
+        name: 'aks-free-text',
+        kubernetesVersion: '1.32',
+        dnsPrefix: 'aksfree',
+        systemNodePool: { vmSize: 'Standard_D2s_v5', nodeCount: 1 },
+        networkPlugin: 'azure',
+        oidcIssuer: true,
+        workloadIdentity: true,
+        secretsProvider: { rotation: { enabled: true, interval: '2m' } },
+      },
       keyVault: {
         mode: 'create',
         name: 'kv-free-text',
@@ -119,15 +157,34 @@ export function baseDocuments(): Record<string, unknown>[] {
           defaultAction: 'Deny',
           bypass: 'AzureServices',
           ipRules: ['203.0.113.0/24'],
-          virtualNetworkSubnetIds: ['/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-a/subnets/aks-nodes'],
+          virtualNetworkSubnetIds: [
+            '/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-a/subnets/aks-nodes',
+          ],
         },
       },
       state: { backend: 'local', path: 'state/free-text.tfstate' },
-      output: { namespaces: true, gitops: { tool: 'argocd', repoURL: 'https://example.com/gitops.git', path: 'clusters/free-text', targetRevision: 'main', namespace: 'argocd', project: 'default' } },
+      output: {
+        namespaces: true,
+        gitops: {
+          tool: 'argocd',
+          repoURL: 'https://example.com/gitops.git',
+          path: 'clusters/free-text',
+          targetRevision: 'main',
+          namespace: 'argocd',
+          project: 'default',
+        },
+      },
     },
     {
       ...common,
-      cluster: { mode: 'existing', name: 'aks-free-text', resourceGroup: 'rg-aks', oidcIssuer: true, workloadIdentity: true, secretsProvider: { rotation: { enabled: true, interval: '2m' } } },
+      cluster: {
+        mode: 'existing',
+        name: 'aks-free-text',
+        resourceGroup: 'rg-aks',
+        oidcIssuer: true,
+        workloadIdentity: true,
+        secretsProvider: { rotation: { enabled: true, interval: '2m' } },
+      },
       keyVault: { mode: 'existing', name: 'kv-free-text', resourceGroup: 'rg-kv' },
       state: { backend: 'azurerm', resourceGroup: 'rg-tfstate', storageAccount: 'sttfstate', container: 'tfstate', key: 'free-text.tfstate' },
       output: { namespaces: true, gitops: { tool: 'flux', sourceRef: 'gitops', path: 'clusters/free-text', namespace: 'flux-system', interval: '10m' } },
@@ -216,7 +273,11 @@ function scan(s: string, literal: (text: string) => void, sequence: (seq: Templa
 /** The template sequences Terraform evaluates in `s`. */
 export function templateSequences(s: string): TemplateSequence[] {
   const out: TemplateSequence[] = [];
-  scan(s, () => undefined, (seq) => out.push(seq));
+  scan(
+    s,
+    () => undefined,
+    (seq) => out.push(seq),
+  );
   return out;
 }
 
@@ -289,7 +350,54 @@ export function literalProblems(json: unknown, hostile: string, sentinel: string
 
 /** Pieces that mean something to a terminal, Markdown, HTML or Mermaid. */
 const HOSTILE_UNITS = [
-  '\n', '\r', '\t', '\u0000', '\u001b', '\u001b[31m', '\u001b[2J', '\u001b]8;;https://evil.example\u0007', '\u009b', '\u007f', '\u202e', '\u2066', '\u200b', '\u2028', '\ufeff', '\ud800',
-  '`', '```', '|', '<', '>', '&', '"', "'", '#', ';', '[', ']', '(', ')', '{', '}', '*', '_', '~', '$', '\\', '!', '%%', '-->', 'end', '<br/>', '<script>', '#quot;', '&lt;', ' ', 'a', 'é', '🙂',
+  '\n',
+  '\r',
+  '\t',
+  '\u0000',
+  '\u001b',
+  '\u001b[31m',
+  '\u001b[2J',
+  '\u001b]8;;https://evil.example\u0007',
+  '\u009b',
+  '\u007f',
+  '\u202e',
+  '\u2066',
+  '\u200b',
+  '\u2028',
+  '\ufeff',
+  '\ud800',
+  '`',
+  '```',
+  '|',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '#',
+  ';',
+  '[',
+  ']',
+  '(',
+  ')',
+  '{',
+  '}',
+  '*',
+  '_',
+  '~',
+  '$',
+  '\\',
+  '!',
+  '%%',
+  '-->',
+  'end',
+  '<br/>',
+  '<script>',
+  '#quot;',
+  '&lt;',
+  ' ',
+  'a',
+  'é',
+  '🙂',
 ];
 export const hostileText = fc.string({ unit: fc.constantFrom(...HOSTILE_UNITS), maxLength: 16 });

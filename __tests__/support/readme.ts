@@ -42,5 +42,8 @@ export function readmeBlockAfter(heading: string): string[] {
   if (at === -1) throw new Error(`the README has no "${heading}"`);
   const start = text.indexOf('```', at);
   const body = text.slice(text.indexOf('\n', start) + 1, text.indexOf('\n```', start));
-  return body.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return body
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }

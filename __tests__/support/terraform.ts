@@ -76,7 +76,10 @@ export function terraformOutputValues(json: string): Record<string, unknown> {
     writeFileSync(path.join(root, 'main.tf.json'), json);
     const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0', TF_CLI_CONFIG_FILE: path.join(root, 'none.tfrc') };
     writeFileSync(env.TF_CLI_CONFIG_FILE, '');
-    for (const args of [['init', '-input=false', '-no-color'], ['apply', '-auto-approve', '-input=false', '-no-color']]) {
+    for (const args of [
+      ['init', '-input=false', '-no-color'],
+      ['apply', '-auto-approve', '-input=false', '-no-color'],
+    ]) {
       const r = spawnSync('terraform', args, { cwd: root, encoding: 'utf8', env, timeout: 120_000 });
       if (r.status !== 0) throw new Error(`terraform ${args[0]} failed: ${r.stderr || r.stdout}`);
     }

@@ -36,7 +36,9 @@ export function snapshotTree(dir: string, skip: (rel: string) => boolean = () =>
         out[`${child}/`] = 'dir';
         walk(child);
       } else if (st.isFile()) {
-        out[child] = createHash('sha256').update(readFileSync(path.join(dir, child))).digest('hex');
+        out[child] = createHash('sha256')
+          .update(readFileSync(path.join(dir, child)))
+          .digest('hex');
       } else {
         // A FIFO or socket would block or fail a read: its kind and mode are what can change.
         out[child] = st.isSymbolicLink() ? `link ${readlinkSync(path.join(dir, child))}` : `special ${st.mode}`;

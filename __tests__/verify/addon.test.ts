@@ -29,14 +29,23 @@ describe('roleOf / daemonSetsOf', () => {
   });
 
   it('recognises a Helm install by name and image, and the driver subchart before the provider chart', () => {
-    const helmDriver = driverDaemonSet({ name: 'csi-secrets-store-provider-azure-secrets-store-csi-driver', labels: { 'app.kubernetes.io/name': 'secrets-store-csi-driver' } });
-    const helmProvider = providerDaemonSet({ name: 'csi-secrets-store-provider-azure', labels: { 'app.kubernetes.io/name': 'csi-secrets-store-provider-azure' } });
+    const helmDriver = driverDaemonSet({
+      name: 'csi-secrets-store-provider-azure-secrets-store-csi-driver',
+      labels: { 'app.kubernetes.io/name': 'secrets-store-csi-driver' },
+    });
+    const helmProvider = providerDaemonSet({
+      name: 'csi-secrets-store-provider-azure',
+      labels: { 'app.kubernetes.io/name': 'csi-secrets-store-provider-azure' },
+    });
     expect(roleOf(helmDriver)).toBe('driver');
     expect(roleOf(helmProvider)).toBe('provider');
   });
 
   it('ignores unrelated DaemonSets', () => {
-    const other = { metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { component: 'kube-proxy' } }, spec: { selector: {}, template: { spec: { containers: [{ name: 'kube-proxy', image: 'mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.32.0' }] } } } };
+    const other = {
+      metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { component: 'kube-proxy' } },
+      spec: { selector: {}, template: { spec: { containers: [{ name: 'kube-proxy', image: 'mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.32.0' }] } } },
+    };
     expect(roleOf(other)).toBeUndefined();
   });
 
@@ -91,13 +100,19 @@ describe('checkAddonDaemonSets', () => {
   });
 
   it('warns that a self-installed driver is not configured by the add-on', () => {
-    const f = checkAddonDaemonSets([driverDaemonSet({ name: 'csi-secrets-store-provider-azure-secrets-store-csi-driver' }), providerDaemonSet({ name: 'csi-secrets-store-provider-azure' })]);
+    const f = checkAddonDaemonSets([
+      driverDaemonSet({ name: 'csi-secrets-store-provider-azure-secrets-store-csi-driver' }),
+      providerDaemonSet({ name: 'csi-secrets-store-provider-azure' }),
+    ]);
     expect(statuses(f)).toEqual(['ok', 'warning', 'ok', 'warning']);
     expect(f[1]!.message).toContain('not the AKS add-on');
   });
 
   it('checks the Windows variants when they schedule pods', () => {
-    const win = { ...windowsVariant(driverDaemonSet()), status: { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 1 } };
+    const win = {
+      ...windowsVariant(driverDaemonSet()),
+      status: { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 1 },
+    };
     const f = checkAddonDaemonSets([driverDaemonSet(), win, providerDaemonSet()]);
     expect(f.map((x) => `${x.severity} ${x.where}`)).toEqual([
       'ok kube-system/aks-secrets-store-csi-driver',
@@ -178,8 +193,12 @@ describe('flag parsing', () => {
   it('reads the rotation flags, with driver defaults when absent', () => {
     expect(rotationFlagsOf(driverDaemonSet())).toEqual({ enabled: true, intervalSeconds: 120, rawEnabled: 'true', rawInterval: '2m' });
     expect(rotationFlagsOf(driverDaemonSet({ args: ['--endpoint=$(CSI_ENDPOINT)'] }))).toEqual({ enabled: false, intervalSeconds: 120 });
-    expect(rotationFlagsOf(driverDaemonSet({ args: ['--enable-secret-rotation=maybe'] }))).toEqual({ error: '--enable-secret-rotation=maybe is not a boolean' });
-    expect(rotationFlagsOf(driverDaemonSet({ args: ['--enable-secret-rotation', '--rotation-poll-interval=soon'] }))).toEqual({ error: '--rotation-poll-interval=soon is not a Go duration' });
+    expect(rotationFlagsOf(driverDaemonSet({ args: ['--enable-secret-rotation=maybe'] }))).toEqual({
+      error: '--enable-secret-rotation=maybe is not a boolean',
+    });
+    expect(rotationFlagsOf(driverDaemonSet({ args: ['--enable-secret-rotation', '--rotation-poll-interval=soon'] }))).toEqual({
+      error: '--rotation-poll-interval=soon is not a Go duration',
+    });
   });
 
   it('returns undefined without a driver container', () => {
@@ -196,12 +215,19 @@ describe('checkRotationFlags', () => {
   });
 
   it('resolves $(VAR) in the interval flag', () => {
-    const ds = driverDaemonSet({ args: ['--enable-secret-rotation=true', '--rotation-poll-interval=$(ROTATION_INTERVAL)'], env: [{ name: 'ROTATION_INTERVAL', value: '2m' }] });
+    const ds = driverDaemonSet({
+      args: ['--enable-secret-rotation=true', '--rotation-poll-interval=$(ROTATION_INTERVAL)'],
+      env: [{ name: 'ROTATION_INTERVAL', value: '2m' }],
+    });
     expect(checkRotationFlags([ds], TWO_MINUTES, FILE)[0]!.severity).toBe('ok');
   });
 
   it('fails on another interval, naming both values', () => {
-    const f = checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=true', '--rotation-poll-interval=5m'] })], { enabled: true, interval: '30s', intervalSeconds: 30 }, FILE);
+    const f = checkRotationFlags(
+      [driverDaemonSet({ args: ['--enable-secret-rotation=true', '--rotation-poll-interval=5m'] })],
+      { enabled: true, interval: '30s', intervalSeconds: 30 },
+      FILE,
+    );
     expect(f[0]).toMatchObject({ severity: 'error' });
     expect(f[0]!.message).toBe('--rotation-poll-interval is 5m (5m) but environments/test.yaml sets rotation.interval: 30s (30s)');
     expect(fixOf(f[0])).toContain('az aks addon update --addon azure-keyvault-secrets-provider --enable-secret-rotation --rotation-poll-interval 30s');
@@ -230,7 +256,11 @@ describe('checkRotationFlags', () => {
   });
 
   it('passes when rotation is off on both sides', () => {
-    const f = checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=false'] })], { enabled: false, interval: '2m', intervalSeconds: 120 }, FILE);
+    const f = checkRotationFlags(
+      [driverDaemonSet({ args: ['--enable-secret-rotation=false'] })],
+      { enabled: false, interval: '2m', intervalSeconds: 120 },
+      FILE,
+    );
     expect(f[0]).toMatchObject({ severity: 'ok', message: 'rotation is off, as the environment says' });
   });
 
@@ -270,12 +300,13 @@ describe('driver version and rotation model (from the secrets-store container im
         severity: 'ok',
         rule: 'driver-version',
         where: 'kube-system/aks-secrets-store-csi-driver',
-        message: 'Secrets Store CSI driver v1.5.3: rotation polls Key Vault every --rotation-poll-interval and failures are MountRotationFailed/SecretRotationFailed events (driver ≤ 1.5)',
+        message:
+          'Secrets Store CSI driver v1.5.3: rotation polls Key Vault every --rotation-poll-interval and failures are MountRotationFailed/SecretRotationFailed events (driver ≤ 1.5)',
       },
     ]);
   });
 
-  it('v1.6.0 rotates on kubelet\'s republish', () => {
+  it("v1.6.0 rotates on kubelet's republish", () => {
     const [f] = checkDriverVersion([driverDaemonSet({ image: V16 })]);
     expect(f).toMatchObject({ severity: 'ok', rule: 'driver-version' });
     expect(f!.message).toBe(
@@ -289,7 +320,9 @@ describe('driver version and rotation model (from the secrets-store container im
     expect(driverInfo(ds)?.model).toBeUndefined();
     const [f] = checkDriverVersion(ds);
     expect(f).toMatchObject({ severity: 'warning', rule: 'driver-version' });
-    expect(f!.message).toBe(`the driver image "${digest}" names no version: the rotation model is unknown, so both are checked (rotation events of driver ≤ 1.5, mount errors and SecretProviderClassPodStatus of driver ≥ 1.6)`);
+    expect(f!.message).toBe(
+      `the driver image "${digest}" names no version: the rotation model is unknown, so both are checked (rotation events of driver ≤ 1.5, mount errors and SecretProviderClassPodStatus of driver ≥ 1.6)`,
+    );
   });
 
   it('no driver DaemonSet: nothing here (addon-daemonset reports it)', () => {
@@ -302,6 +335,8 @@ describe('driver version and rotation model (from the secrets-store container im
     expect(checkRotationFlags([driverDaemonSet({ image: V16 })], TWO_MINUTES, FILE)[0]!.message).toBe(
       "rotation enabled, refreshing at kubelet's republish once a mount is older than 2m (every 2m-3m30s) as configured (2m)",
     );
-    expect(checkRotationFlags([driverDaemonSet({ image: 'x/secrets-store/driver:latest' })], TWO_MINUTES, FILE)[0]!.message).toContain('polling every 2m, or refreshing at kubelet');
+    expect(checkRotationFlags([driverDaemonSet({ image: 'x/secrets-store/driver:latest' })], TWO_MINUTES, FILE)[0]!.message).toContain(
+      'polling every 2m, or refreshing at kubelet',
+    );
   });
 });

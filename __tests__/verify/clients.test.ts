@@ -24,23 +24,26 @@ describe('resolveKubeconfig', () => {
 });
 
 describe('describeConnectionError', () => {
-  const sys = (code: string, message = `request to ${SERVER}/version failed, reason: ${code}`) => Object.assign(new Error(message), { name: 'FetchError', type: 'system', code, errno: code });
+  const sys = (code: string, message = `request to ${SERVER}/version failed, reason: ${code}`) =>
+    Object.assign(new Error(message), { name: 'FetchError', type: 'system', code, errno: code });
 
-  it.each([
-    [sys('ECONNREFUSED'), 'refused the connection'],
-    [sys('ENOTFOUND'), 'cannot resolve the host'],
-    [sys('EAI_AGAIN'), 'cannot resolve the host'],
-    [Object.assign(new Error('The operation was aborted.'), { name: 'AbortError', type: 'aborted' }), 'did not answer within 8 s'],
-    [sys('ETIMEDOUT'), 'did not answer within 8 s'],
-    [sys('EHOSTUNREACH'), 'did not answer'],
-    [sys('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), 'TLS to'],
-    [new Error('spawn kubelogin ENOENT'), 'kubelogin, which is not installed'],
-    [Object.assign(new Error('HTTP-Code: 401 Message: Unauthorized'), { code: 401 }), 'rejected your credentials (401)'],
-    [Object.assign(new Error('HTTP-Code: 403'), { code: 403 }), 'denied access (403)'],
-    [Object.assign(new Error('HTTP-Code: 404 Message: Unknown API Status Code! Headers: {...}'), { code: 404 }), 'not as a Kubernetes API server'],
-    [Object.assign(new Error('HTTP-Code: 503'), { code: 503 }), 'answered HTTP 503'],
-    [new Error('something else'), 'cannot talk to the cluster API server'],
-  ].map(([err, expected]) => [expected as string, err]))('says "%s"', (expected, err) => {
+  it.each(
+    [
+      [sys('ECONNREFUSED'), 'refused the connection'],
+      [sys('ENOTFOUND'), 'cannot resolve the host'],
+      [sys('EAI_AGAIN'), 'cannot resolve the host'],
+      [Object.assign(new Error('The operation was aborted.'), { name: 'AbortError', type: 'aborted' }), 'did not answer within 8 s'],
+      [sys('ETIMEDOUT'), 'did not answer within 8 s'],
+      [sys('EHOSTUNREACH'), 'did not answer'],
+      [sys('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), 'TLS to'],
+      [new Error('spawn kubelogin ENOENT'), 'kubelogin, which is not installed'],
+      [Object.assign(new Error('HTTP-Code: 401 Message: Unauthorized'), { code: 401 }), 'rejected your credentials (401)'],
+      [Object.assign(new Error('HTTP-Code: 403'), { code: 403 }), 'denied access (403)'],
+      [Object.assign(new Error('HTTP-Code: 404 Message: Unknown API Status Code! Headers: {...}'), { code: 404 }), 'not as a Kubernetes API server'],
+      [Object.assign(new Error('HTTP-Code: 503'), { code: 503 }), 'answered HTTP 503'],
+      [new Error('something else'), 'cannot talk to the cluster API server'],
+    ].map(([err, expected]) => [expected as string, err]),
+  )('says "%s"', (expected, err) => {
     expect(describeConnectionError(err, SERVER)).toContain(expected);
   });
 
@@ -51,17 +54,28 @@ describe('describeConnectionError', () => {
 });
 
 describe('describeAzureError', () => {
-  it.each([
-    [new CredentialUnavailableError('EnvironmentCredential is unavailable.'), 'no Azure credentials available: sign in with "az login"'],
-    [Object.assign(new Error('ChainedTokenCredential authentication failed.'), { name: 'AggregateAuthenticationError' }), 'no Azure credentials available'],
-    [Object.assign(new Error('AADSTS7000215: Invalid client secret provided.'), { name: 'AuthenticationError', statusCode: 401 }), 'Azure sign-in failed'],
-    [Object.assign(new Error('timeout'), { name: 'CredentialTimeout' }), 'no Azure token within 30 s'],
-    [Object.assign(new Error('Caller is not authorized to perform action on resource.'), { name: 'RestError', statusCode: 403, code: 'Forbidden' }), 'needs "Key Vault Secrets Officer"'],
-    [Object.assign(new Error('Client address is not authorized and caller is not a trusted service. ForbiddenByFirewall'), { name: 'RestError', statusCode: 403 }), 'rejected your address (firewall)'],
-    [Object.assign(new Error('getaddrinfo ENOTFOUND kv-test-example.vault.azure.net'), { name: 'RestError', code: 'ENOTFOUND' }), 'cannot resolve vault'],
-    [Object.assign(new Error('Vault not found'), { name: 'RestError', statusCode: 404 }), 'not found (404)'],
-    [new Error('boom'), 'Key Vault call failed: Error boom'],
-  ].map(([err, expected]) => [expected as string, err]))('says "%s"', (expected, err) => {
+  it.each(
+    [
+      [new CredentialUnavailableError('EnvironmentCredential is unavailable.'), 'no Azure credentials available: sign in with "az login"'],
+      [Object.assign(new Error('ChainedTokenCredential authentication failed.'), { name: 'AggregateAuthenticationError' }), 'no Azure credentials available'],
+      [Object.assign(new Error('AADSTS7000215: Invalid client secret provided.'), { name: 'AuthenticationError', statusCode: 401 }), 'Azure sign-in failed'],
+      [Object.assign(new Error('timeout'), { name: 'CredentialTimeout' }), 'no Azure token within 30 s'],
+      [
+        Object.assign(new Error('Caller is not authorized to perform action on resource.'), { name: 'RestError', statusCode: 403, code: 'Forbidden' }),
+        'needs "Key Vault Secrets Officer"',
+      ],
+      [
+        Object.assign(new Error('Client address is not authorized and caller is not a trusted service. ForbiddenByFirewall'), {
+          name: 'RestError',
+          statusCode: 403,
+        }),
+        'rejected your address (firewall)',
+      ],
+      [Object.assign(new Error('getaddrinfo ENOTFOUND kv-test-example.vault.azure.net'), { name: 'RestError', code: 'ENOTFOUND' }), 'cannot resolve vault'],
+      [Object.assign(new Error('Vault not found'), { name: 'RestError', statusCode: 404 }), 'not found (404)'],
+      [new Error('boom'), 'Key Vault call failed: Error boom'],
+    ].map(([err, expected]) => [expected as string, err]),
+  )('says "%s"', (expected, err) => {
     expect(describeAzureError(err, 'kv-test-example', 'DB-Password')).toContain(expected);
   });
 });
@@ -69,9 +83,15 @@ describe('describeAzureError', () => {
 describe('openVault', () => {
   it('aborts before writing when no credential yields a token', async () => {
     const credential = { getToken: async () => Promise.reject(new CredentialUnavailableError('no credential')) };
-    await expect(openVault({ vaultUri: 'https://kv-test-example.vault.azure.net/', vaultName: 'kv-test-example', tenantId: 't', cloudName: 'AzurePublicCloud', credential })).rejects.toThrow(
-      /^no Azure credentials available/,
-    );
+    await expect(
+      openVault({
+        vaultUri: 'https://kv-test-example.vault.azure.net/',
+        vaultName: 'kv-test-example',
+        tenantId: 't',
+        cloudName: 'AzurePublicCloud',
+        credential,
+      }),
+    ).rejects.toThrow(/^no Azure credentials available/);
   });
 
   it('asks for the Key Vault scope of the cloud', async () => {
@@ -83,6 +103,8 @@ describe('openVault', () => {
 
   it('treats a null token as missing credentials', async () => {
     const credential = { getToken: async () => null };
-    await expect(openVault({ vaultUri: 'https://kv.vault.azure.net/', vaultName: 'kv', tenantId: 't', cloudName: 'AzurePublicCloud', credential })).rejects.toThrow(/no Azure credentials/);
+    await expect(
+      openVault({ vaultUri: 'https://kv.vault.azure.net/', vaultName: 'kv', tenantId: 't', cloudName: 'AzurePublicCloud', credential }),
+    ).rejects.toThrow(/no Azure credentials/);
   });
 });

@@ -16,7 +16,26 @@ import { captureReporter } from '../support/reporter';
 import type { SecretWriter } from '../../verify/keyvault';
 import { findRendered } from '../../verify/spc-drift';
 import type { SecretProviderClass, SecretProviderClassPodStatus } from '../../verify/types';
-import { CERT_V, deployment, driverDaemonSet, ENV_YAML, event, liveSpc, MOUNT_PREFIX, model, namespace, outputs, pod, podStatus, providerDaemonSet, secretProperties, serviceAccount, T0, V1, V2 } from './fixtures';
+import {
+  CERT_V,
+  deployment,
+  driverDaemonSet,
+  ENV_YAML,
+  event,
+  liveSpc,
+  MOUNT_PREFIX,
+  model,
+  namespace,
+  outputs,
+  pod,
+  podStatus,
+  providerDaemonSet,
+  secretProperties,
+  serviceAccount,
+  T0,
+  V1,
+  V2,
+} from './fixtures';
 
 // The real @azure/identity, typed by its narrow subset in api-types.ts: `require` (not `import`)
 // so that tsc does not load the package's declarations (and msal's).
@@ -97,11 +116,15 @@ describe('verify: as a user sees it', () => {
     );
     const run = (opts: object) =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'run-command.ts'), 'verify', JSON.stringify({ ...verifyOpts(), ...opts })], {
-          cwd: path.resolve(__dirname, '../..'),
-          env: { PATH: process.env['PATH'] ?? '', HOME: dir, KUBECONFIG: kubeconfig },
-          timeout: 60_000,
-        });
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', path.join(__dirname, 'run-command.ts'), 'verify', JSON.stringify({ ...verifyOpts(), ...opts })],
+          {
+            cwd: path.resolve(__dirname, '../..'),
+            env: { PATH: process.env['PATH'] ?? '', HOME: dir, KUBECONFIG: kubeconfig },
+            timeout: 60_000,
+          },
+        );
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -110,7 +133,9 @@ describe('verify: as a user sees it', () => {
         child.on('close', (status) => resolve({ status, stdout, stderr }));
       });
     const [r, wrongContext] = await Promise.all([run({}), run({ context: 'prod' })]);
-    expect(r.stderr).toBe('error the cluster API server https://127.0.0.1:1 refused the connection: is the cluster running and the kubeconfig context the right one?\n');
+    expect(r.stderr).toBe(
+      'error the cluster API server https://127.0.0.1:1 refused the connection: is the cluster running and the kubeconfig context the right one?\n',
+    );
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     // No wall-clock assertion (it failed on a loaded host): a hang fails the test's own timeout,
@@ -124,7 +149,11 @@ describe('verify: as a user sees it', () => {
     const c = capture(true);
     expect(await verifyCommand({ ...verifyOpts() }, c.reporter, { env: { KUBECONFIG: path.join(dir, 'missing') }, home: dir })).toBe(2);
     // The CLI's one error shape (cli/output.ts, lib/errors.ts resultDocument).
-    expect(JSON.parse(c.out())).toEqual({ ok: false, exitCode: 2, problems: [{ file: 'cluster', path: '', message: expect.stringContaining('KUBECONFIG points at') }] });
+    expect(JSON.parse(c.out())).toEqual({
+      ok: false,
+      exitCode: 2,
+      problems: [{ file: 'cluster', path: '', message: expect.stringContaining('KUBECONFIG points at') }],
+    });
     expect(c.err()).toBe('');
   });
 
@@ -144,7 +173,20 @@ describe('verify: as a user sees it', () => {
     expect(c.out()).toContain('Verifying environment "test" on context "aks-test"');
     expect(code).toBe(0);
     const checks = [...c.out().matchAll(/^ok \[(\S+)\]/gm)].map((x) => x[1]);
-    expect(new Set(checks)).toEqual(new Set(['addon-daemonset', 'driver-version', 'rotation-flags', 'namespace', 'service-account', 'spc', 'deployment', 'pods', 'mounted-objects', 'mounted-files']));
+    expect(new Set(checks)).toEqual(
+      new Set([
+        'addon-daemonset',
+        'driver-version',
+        'rotation-flags',
+        'namespace',
+        'service-account',
+        'spc',
+        'deployment',
+        'pods',
+        'mounted-objects',
+        'mounted-files',
+      ]),
+    );
     expect(c.out()).toMatch(/\n\d+ passed, 0 failed, 0 warnings\n$/);
     expect(c.err()).toBe('');
   });
@@ -154,12 +196,22 @@ describe('verify: as a user sees it', () => {
     const cluster = fakeCluster({
       listPods: async () => [pod(P1), pod(P2, 'creating')],
       readDeployment: async () => deployment({ ready: 1, available: false }),
-      listEvents: async () => [event({ pod: P2, seconds: -60, message: `${MOUNT_PREFIX}{"error_description":"AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'x'. Assertion Subject: 'system:serviceaccount:demo:default'."}` })],
+      listEvents: async () => [
+        event({
+          pod: P2,
+          seconds: -60,
+          message: `${MOUNT_PREFIX}{"error_description":"AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'x'. Assertion Subject: 'system:serviceaccount:demo:default'."}`,
+        }),
+      ],
       listDaemonSets: async () => [driverDaemonSet({ args: ['--enable-secret-rotation=true', '--rotation-poll-interval=5m'] }), providerDaemonSet()],
     });
     const code = await verifyCommand({ ...verifyOpts() }, c.reporter, { connect: async () => cluster, now: () => T0.getTime() });
     expect(code).toBe(1);
-    const doc = JSON.parse(c.out()) as { ok: boolean; problems: Array<{ file: string; path: string; message: string }>; findings: Array<{ severity: string; rule: string; message: string }> };
+    const doc = JSON.parse(c.out()) as {
+      ok: boolean;
+      problems: Array<{ file: string; path: string; message: string }>;
+      findings: Array<{ severity: string; rule: string; message: string }>;
+    };
     expect(doc.ok).toBe(false);
     const failed = doc.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
     expect(failed).toEqual(['rotation-flags', 'deployment', 'pods', 'mount-event']);
@@ -223,7 +275,9 @@ describe('rotation-test: as a user sees it', () => {
   it('exits 1 without writing when no pod is ready or the object is not mounted', async () => {
     const openVault = jest.fn();
     const c1 = capture();
-    expect(await rotationTestCommand(rotationOpts(), c1.reporter, { connect: async () => fakeCluster({ listPods: async () => [pod(P1, 'creating')] }), openVault })).toBe(1);
+    expect(
+      await rotationTestCommand(rotationOpts(), c1.reporter, { connect: async () => fakeCluster({ listPods: async () => [pod(P1, 'creating')] }), openVault }),
+    ).toBe(1);
     expect(c1.err()).toContain('no ready pods to observe: nothing was written');
     const c2 = capture();
     expect(await rotationTestCommand(rotationOpts(), c2.reporter, { connect: async () => fakeCluster({ statuses: () => [] }), openVault })).toBe(1);
@@ -251,7 +305,12 @@ describe('rotation-test: as a user sees it', () => {
     const clock = fakeClock();
     const w = writer();
     const c = capture();
-    const deps: CommandDeps = { connect: async () => rotatingCluster(clock, { [P1]: 40_000, [P2]: 70_000 }), openVault: async () => w, now: clock.now, sleep: clock.sleep };
+    const deps: CommandDeps = {
+      connect: async () => rotatingCluster(clock, { [P1]: 40_000, [P2]: 70_000 }),
+      openVault: async () => w,
+      now: clock.now,
+      sleep: clock.sleep,
+    };
     const code = await rotationTestCommand(rotationOpts(), c.reporter, deps);
     expect(code).toBe(0);
     expect(w.calls).toEqual(['DB-Password']);
@@ -271,7 +330,10 @@ describe('rotation-test: as a user sees it', () => {
       sleep: clock.sleep,
     });
     expect(code).toBe(0);
-    const doc = JSON.parse(c.out()) as { rotation: { newVersion: string; observations: Array<{ latencySeconds: number }> }; findings: Array<{ rule: string; message: string }> };
+    const doc = JSON.parse(c.out()) as {
+      rotation: { newVersion: string; observations: Array<{ latencySeconds: number }> };
+      findings: Array<{ rule: string; message: string }>;
+    };
     expect(doc.rotation.newVersion).toBe(V2);
     expect(doc.rotation.observations.map((o) => o.latencySeconds)).toEqual([30, 30]);
     expect(doc.findings.find((f) => f.rule === 'rotation-file')!.message).toBe('file content changed after 70 s (compared by SHA-256 inside the pod)');
@@ -285,14 +347,26 @@ describe('rotation-test: as a user sees it', () => {
     const withEvents: ClusterReader = {
       ...cluster,
       listEvents: async () => [
-        event({ pod: P1, reason: 'MountRotationFailed', seconds: 100, message: `failed to rotate objects for pod demo/${P1}, err: RESPONSE 403 {"innererror":{"code":"ForbiddenByRbac"}}` }),
+        event({
+          pod: P1,
+          reason: 'MountRotationFailed',
+          seconds: 100,
+          message: `failed to rotate objects for pod demo/${P1}, err: RESPONSE 403 {"innererror":{"code":"ForbiddenByRbac"}}`,
+        }),
       ],
     };
-    const code = await rotationTestCommand(rotationOpts(), c.reporter, { connect: async () => withEvents, openVault: async () => writer(), now: clock.now, sleep: clock.sleep });
+    const code = await rotationTestCommand(rotationOpts(), c.reporter, {
+      connect: async () => withEvents,
+      openVault: async () => writer(),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     expect(code).toBe(1);
     expect(clock.elapsed()).toBeGreaterThanOrEqual(300_000);
     expect(clock.elapsed()).toBeLessThan(320_000);
-    expect(c.err()).toContain(`error [rotation] demo/${P1}: no new version observed within 300 s in 2/2 pods (${P1}, ${P2}): the driver reported: MountRotationFailed`);
+    expect(c.err()).toContain(
+      `error [rotation] demo/${P1}: no new version observed within 300 s in 2/2 pods (${P1}, ${P2}): the driver reported: MountRotationFailed`,
+    );
     expect(c.err()).toContain('ForbiddenByRbac');
     expect(c.out()).toContain('now holds a random test value');
   });
@@ -300,7 +374,14 @@ describe('rotation-test: as a user sees it', () => {
   it('honours --timeout', async () => {
     const clock = fakeClock();
     const c = capture();
-    expect(await rotationTestCommand({ ...rotationOpts(), timeoutSeconds: 30 }, c.reporter, { connect: async () => rotatingCluster(clock, {}), openVault: async () => writer(), now: clock.now, sleep: clock.sleep })).toBe(1);
+    expect(
+      await rotationTestCommand({ ...rotationOpts(), timeoutSeconds: 30 }, c.reporter, {
+        connect: async () => rotatingCluster(clock, {}),
+        openVault: async () => writer(),
+        now: clock.now,
+        sleep: clock.sleep,
+      }),
+    ).toBe(1);
     expect(clock.elapsed()).toBeLessThan(45_000);
     expect(c.err()).toContain('too long for this wait');
   });
@@ -316,14 +397,26 @@ describe('rotation-test: as a user sees it', () => {
         return [podStatus(P1), podStatus(P2)];
       },
     });
-    expect(await rotationTestCommand(rotationOpts(), c.reporter, { connect: async () => cluster, openVault: async () => writer(), now: clock.now, sleep: clock.sleep })).toBe(2);
-    expect(c.err()).toBe(`warning version ${V2} of "DB-Password" was written before the run stopped; it holds a random test value\nerror the cluster API server https://x refused the connection\n`);
+    expect(
+      await rotationTestCommand(rotationOpts(), c.reporter, {
+        connect: async () => cluster,
+        openVault: async () => writer(),
+        now: clock.now,
+        sleep: clock.sleep,
+      }),
+    ).toBe(2);
+    expect(c.err()).toBe(
+      `warning version ${V2} of "DB-Password" was written before the run stopped; it holds a random test value\nerror the cluster API server https://x refused the connection\n`,
+    );
   });
 });
 
-describe('driver ≥ 1.6 (rotation on kubelet\'s republish; kubernetes-sigs/secrets-store-csi-driver v1.6.0 pkg/secrets-store/nodeserver.go)', () => {
+describe("driver ≥ 1.6 (rotation on kubelet's republish; kubernetes-sigs/secrets-store-csi-driver v1.6.0 pkg/secrets-store/nodeserver.go)", () => {
   const V16 = 'mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver:v1.6.0';
-  const driver16 = (interval = '2m') => [driverDaemonSet({ image: V16, args: ['--enable-secret-rotation=true', `--rotation-poll-interval=${interval}`] }), providerDaemonSet()];
+  const driver16 = (interval = '2m') => [
+    driverDaemonSet({ image: V16, args: ['--enable-secret-rotation=true', `--rotation-poll-interval=${interval}`] }),
+    providerDaemonSet(),
+  ];
 
   it('verify reports the version, fails a FailedMount after the pod became ready, and ignores rotation events', async () => {
     const c = capture(true);
@@ -354,11 +447,18 @@ describe('driver ≥ 1.6 (rotation on kubelet\'s republish; kubernetes-sigs/secr
     const c = capture();
     const cluster = fakeCluster({ listDaemonSets: async () => driver16('30s') });
     const w = { writeRandomVersion: async (name: string) => secretProperties({ name }) };
-    const code = await rotationTestCommand({ ...rotationOpts(), env: 'fast', config: fast, outputs: fastOutputs }, c.reporter, { connect: async () => cluster, openVault: async () => w, now: clock.now, sleep: clock.sleep });
+    const code = await rotationTestCommand({ ...rotationOpts(), env: 'fast', config: fast, outputs: fastOutputs }, c.reporter, {
+      connect: async () => cluster,
+      openVault: async () => w,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     expect(code).toBe(1);
     expect(c.out()).toContain('Waiting up to 240 s for 2 pod(s)');
     expect(clock.elapsed()).toBeGreaterThanOrEqual(240_000);
-    expect(c.err()).toContain(`error [rotation] demo: no new version observed within 240 s in 2/2 pods (${P1}, ${P2}): driver ≥ 1.6 records no event when a refresh fails`);
+    expect(c.err()).toContain(
+      `error [rotation] demo: no new version observed within 240 s in 2/2 pods (${P1}, ${P2}): driver ≥ 1.6 records no event when a refresh fails`,
+    );
     expect(c.err()).toContain('rotation_reconcile_error_total{rotated="true"}');
   });
 });

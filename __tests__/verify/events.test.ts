@@ -22,12 +22,17 @@ ERROR CODE: Forbidden
   'object-not-found': `${MOUNT_PREFIX}RESPONSE 404: 404 Not Found {"error":{"code":"SecretNotFound","message":"A secret with (name/id) DB-Password was not found in this key vault."}}`,
   throttled: `${MOUNT_PREFIX}RESPONSE 429: 429 Too Many Requests {"error":{"code":"Throttled","message":"Request was not processed because too many requests were received."}}`,
   'readonly-not-true': 'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = InvalidArgument desc = Readonly is not true in request',
-  'spc-not-found': 'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = Unknown desc = failed to get secretproviderclass demo/demo-app-keyvault, error: SecretProviderClass.secrets-store.csi.x-k8s.io "demo-app-keyvault" not found',
-  'driver-not-registered': 'MountVolume.MountDevice failed for volume "secrets-store" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name secrets-store.csi.k8s.io not found in the list of registered CSI drivers',
-  'provider-not-running': 'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = Unknown desc = failed to mount secrets store objects for pod demo/demo-app-x, err: rpc error: code = Unknown desc = provider not found: provider "azure"',
+  'spc-not-found':
+    'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = Unknown desc = failed to get secretproviderclass demo/demo-app-keyvault, error: SecretProviderClass.secrets-store.csi.x-k8s.io "demo-app-keyvault" not found',
+  'driver-not-registered':
+    'MountVolume.MountDevice failed for volume "secrets-store" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name secrets-store.csi.k8s.io not found in the list of registered CSI drivers',
+  'provider-not-running':
+    'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = Unknown desc = failed to mount secrets store objects for pod demo/demo-app-x, err: rpc error: code = Unknown desc = provider not found: provider "azure"',
   'vault-dns': `${MOUNT_PREFIX}Get "https://kv-typo.vault.azure.net/secrets/DB-Password/?api-version=7.4": dial tcp: lookup kv-typo.vault.azure.net on 10.0.0.10:53: no such host`,
-  'missing-parameter': 'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = Unknown desc = failed to mount secrets store objects for pod demo/demo-app-x, err: rpc error: code = Unknown desc = failed to mount objects, error: failed to parse parameters: keyvaultName is not set',
-  'objects-unparseable': 'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = Unknown desc = failed to mount objects, error: failed to yaml unmarshal objects, error: yaml: line 3: did not find expected key',
+  'missing-parameter':
+    'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = Unknown desc = failed to mount secrets store objects for pod demo/demo-app-x, err: rpc error: code = Unknown desc = failed to mount objects, error: failed to parse parameters: keyvaultName is not set',
+  'objects-unparseable':
+    'MountVolume.SetUp failed for volume "secrets-store" : rpc error: code = Unknown desc = failed to mount objects, error: failed to yaml unmarshal objects, error: yaml: line 3: did not find expected key',
   timeout: `${MOUNT_PREFIX}context deadline exceeded`,
 };
 
@@ -40,8 +45,13 @@ describe('decodeMountFailure', () => {
   });
 
   it('names the subject that does not match the environment', () => {
-    const cause = decodeMountFailure(MESSAGES['federated-credential-mismatch'], { expectedSubject: 'system:serviceaccount:demo:demo-app', expectedIssuer: ISSUER });
-    expect(cause.summary).toContain('the pod\'s token subject is "system:serviceaccount:demo:default" but the environment expects "system:serviceaccount:demo:demo-app"');
+    const cause = decodeMountFailure(MESSAGES['federated-credential-mismatch'], {
+      expectedSubject: 'system:serviceaccount:demo:demo-app',
+      expectedIssuer: ISSUER,
+    });
+    expect(cause.summary).toContain(
+      'the pod\'s token subject is "system:serviceaccount:demo:default" but the environment expects "system:serviceaccount:demo:demo-app"',
+    );
     expect(cause.summary).toContain(`token issuer "${ISSUER}"`);
   });
 
@@ -52,16 +62,19 @@ describe('decodeMountFailure', () => {
   });
 
   it('decodes AADSTS700213 as the same federated-credential mismatch', () => {
-    expect(decodeMountFailure("AADSTS700213: No matching federated identity record found for presented assertion subject 'system:serviceaccount:demo:x'").code).toBe('federated-credential-mismatch');
+    expect(
+      decodeMountFailure("AADSTS700213: No matching federated identity record found for presented assertion subject 'system:serviceaccount:demo:x'").code,
+    ).toBe('federated-credential-mismatch');
   });
 
   it('reports an unexpected audience', () => {
-    const msg = "AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'a'. Assertion Subject: 'b'. Assertion Audience: 'api://AKSIdentityBinding'.";
+    const msg =
+      "AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'a'. Assertion Subject: 'b'. Assertion Audience: 'api://AKSIdentityBinding'.";
     expect(decodeMountFailure(msg).summary).toContain('audience "api://AKSIdentityBinding" is not api://AzureADTokenExchange');
   });
 
   it('quotes the denied action, the client address and the missing object', () => {
-    expect(decodeMountFailure(MESSAGES['forbidden-by-rbac']).summary).toContain("Microsoft.KeyVault/vaults/secrets/getSecret/action");
+    expect(decodeMountFailure(MESSAGES['forbidden-by-rbac']).summary).toContain('Microsoft.KeyVault/vaults/secrets/getSecret/action');
     expect(decodeMountFailure(MESSAGES['forbidden-by-firewall']).summary).toContain('from 20.1.2.3');
     expect(decodeMountFailure(MESSAGES['object-not-found'], { vaultName: 'kv-test-example' }).summary).toContain('vault "kv-test-example": DB-Password');
     expect(decodeMountFailure(MESSAGES['spc-not-found']).summary).toContain('"demo-app-keyvault"');
@@ -126,7 +139,17 @@ describe('checkMountEvents', () => {
   });
 
   it('fails a rotation failure on a running pod without a later rotation-complete event', () => {
-    const f = checkMountEvents([event({ pod: 'demo-app-7c9d8f6b5-q8w2n', reason: 'MountRotationFailed', message: `failed to rotate objects for pod demo/demo-app-7c9d8f6b5-q8w2n, err: ${MESSAGES.throttled}`, seconds: 300 })], scope());
+    const f = checkMountEvents(
+      [
+        event({
+          pod: 'demo-app-7c9d8f6b5-q8w2n',
+          reason: 'MountRotationFailed',
+          message: `failed to rotate objects for pod demo/demo-app-7c9d8f6b5-q8w2n, err: ${MESSAGES.throttled}`,
+          seconds: 300,
+        }),
+      ],
+      scope(),
+    );
     expect(f[0]).toMatchObject({ severity: 'error' });
     expect(f[0]!.message).toContain('keeps the old content');
     expect(f[0]!.message).toContain('throttled');
@@ -136,7 +159,13 @@ describe('checkMountEvents', () => {
     const f = checkMountEvents(
       [
         event({ pod: 'demo-app-7c9d8f6b5-q8w2n', reason: 'MountRotationFailed', message: MESSAGES.timeout, seconds: 300 }),
-        event({ pod: 'demo-app-7c9d8f6b5-q8w2n', reason: 'MountRotationComplete', type: 'Normal', message: 'successfully rotated mounted contents for spc demo/demo-app-keyvault', seconds: 420 }),
+        event({
+          pod: 'demo-app-7c9d8f6b5-q8w2n',
+          reason: 'MountRotationComplete',
+          type: 'Normal',
+          message: 'successfully rotated mounted contents for spc demo/demo-app-keyvault',
+          seconds: 420,
+        }),
       ],
       scope(),
     );
@@ -150,7 +179,10 @@ describe('checkMountEvents', () => {
         event({ pod: 'demo-app-7c9d8f6b5-x2k4p', reason: 'Scheduled', type: 'Normal', message: 'Successfully assigned', seconds: 100 }),
         event({ pod: 'demo-app-7c9d8f6b5-x2k4p', message: MESSAGES.forbidden, seconds: 100, namespace: 'other' }),
         event({ pod: 'payments-api-1-abc', message: MESSAGES.forbidden, seconds: 100 }),
-        { ...event({ pod: 'demo-app', message: MESSAGES.forbidden, seconds: 100 }), involvedObject: { kind: 'Deployment', name: 'demo-app', namespace: 'demo' } },
+        {
+          ...event({ pod: 'demo-app', message: MESSAGES.forbidden, seconds: 100 }),
+          involvedObject: { kind: 'Deployment', name: 'demo-app', namespace: 'demo' },
+        },
       ],
       scope(),
     );
@@ -164,7 +196,12 @@ describe('checkMountEvents', () => {
   });
 
   it('keeps events without any timestamp', () => {
-    const e = { ...event({ pod: 'demo-app-7c9d8f6b5-x2k4p', message: MESSAGES.forbidden }), lastTimestamp: undefined, firstTimestamp: undefined, metadata: { namespace: 'demo' } };
+    const e = {
+      ...event({ pod: 'demo-app-7c9d8f6b5-x2k4p', message: MESSAGES.forbidden }),
+      lastTimestamp: undefined,
+      firstTimestamp: undefined,
+      metadata: { namespace: 'demo' },
+    };
     expect(checkMountEvents([e], scope())).toHaveLength(1);
   });
 
@@ -177,7 +214,11 @@ describe('checkMountEvents', () => {
       ],
       scope(),
     );
-    expect(f.map((x) => `${x.where} ${x.severity}`)).toEqual(['demo/demo-app-7c9d8f6b5-q8w2n warning', 'demo/demo-app-7c9d8f6b5-x2k4p error', 'demo/demo-app-7c9d8f6b5-x2k4p error']);
+    expect(f.map((x) => `${x.where} ${x.severity}`)).toEqual([
+      'demo/demo-app-7c9d8f6b5-q8w2n warning',
+      'demo/demo-app-7c9d8f6b5-x2k4p error',
+      'demo/demo-app-7c9d8f6b5-x2k4p error',
+    ]);
   });
 });
 
@@ -203,7 +244,9 @@ describe('checkMountEvents by rotation model (secrets-store-csi-driver v1.5.6 pk
   it('driver ≥ 1.6: a FailedMount after the pod became ready is a failed refresh on republish (fail)', () => {
     const [f] = checkMountEvents([afterReady], scope('republish'));
     expect(f).toMatchObject({ severity: 'error', rule: 'mount-event', where: `demo/${READY}` });
-    expect(f!.message).toMatch(/^FailedMount after the pod became ready: a refresh on kubelet's republish failed and the pod keeps the old content: Key Vault throttled/);
+    expect(f!.message).toMatch(
+      /^FailedMount after the pod became ready: a refresh on kubelet's republish failed and the pod keeps the old content: Key Vault throttled/,
+    );
   });
 
   it('a FailedMount before the pod became ready is a first-mount failure since recovered (warn), on every model', () => {

@@ -6,8 +6,20 @@
 import { fail, pass, warn } from '../../verify/findings';
 
 test('fail, warn and pass build the one finding shape', () => {
-  expect(fail('namespace', 'demo', 'namespace does not exist', 'apply the rendered manifests')).toStrictEqual({ severity: 'error', rule: 'namespace', where: 'demo', message: 'namespace does not exist', fix: 'apply the rendered manifests' });
-  expect(warn('driver-version', 'kube-system/d', 'names no version', 'read the digest')).toStrictEqual({ severity: 'warning', rule: 'driver-version', where: 'kube-system/d', message: 'names no version', fix: 'read the digest' });
+  expect(fail('namespace', 'demo', 'namespace does not exist', 'apply the rendered manifests')).toStrictEqual({
+    severity: 'error',
+    rule: 'namespace',
+    where: 'demo',
+    message: 'namespace does not exist',
+    fix: 'apply the rendered manifests',
+  });
+  expect(warn('driver-version', 'kube-system/d', 'names no version', 'read the digest')).toStrictEqual({
+    severity: 'warning',
+    rule: 'driver-version',
+    where: 'kube-system/d',
+    message: 'names no version',
+    fix: 'read the digest',
+  });
   expect(pass('pods', 'demo/p', 'Running and Ready')).toStrictEqual({ severity: 'ok', rule: 'pods', where: 'demo/p', message: 'Running and Ready' });
 });
 

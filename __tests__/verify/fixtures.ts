@@ -71,24 +71,52 @@ export const T0 = new Date('2026-03-01T10:00:00Z');
 export const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
 /** The AKS add-on's driver DaemonSet, as `kubectl get ds -n kube-system aks-secrets-store-csi-driver -o yaml` shows it. */
-export function driverDaemonSet(over: { name?: string; image?: string; args?: string[]; desired?: number; ready?: number; updated?: number; unavailable?: number; labels?: Record<string, string>; env?: Array<{ name: string; value: string }> } = {}): V1DaemonSet {
+export function driverDaemonSet(
+  over: {
+    name?: string;
+    image?: string;
+    args?: string[];
+    desired?: number;
+    ready?: number;
+    updated?: number;
+    unavailable?: number;
+    labels?: Record<string, string>;
+    env?: Array<{ name: string; value: string }>;
+  } = {},
+): V1DaemonSet {
   const desired = over.desired ?? 3;
   const ready = over.ready ?? desired;
   return shaped<V1DaemonSet>()({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name: over.name ?? 'aks-secrets-store-csi-driver', namespace: 'kube-system', labels: over.labels ?? { app: 'secrets-store-csi-driver', 'kubernetes.azure.com/managedby': 'aks' }, creationTimestamp: T0 },
+    metadata: {
+      name: over.name ?? 'aks-secrets-store-csi-driver',
+      namespace: 'kube-system',
+      labels: over.labels ?? { app: 'secrets-store-csi-driver', 'kubernetes.azure.com/managedby': 'aks' },
+      creationTimestamp: T0,
+    },
     spec: {
       selector: { matchLabels: { app: 'secrets-store-csi-driver' } },
       template: {
         metadata: { labels: { app: 'secrets-store-csi-driver' } },
         spec: {
           containers: [
-            { name: 'node-driver-registrar', image: 'mcr.microsoft.com/oss/kubernetes-csi/csi-node-driver-registrar:v2.13.0', args: ['--v=2', '--csi-address=/csi/csi.sock'] },
+            {
+              name: 'node-driver-registrar',
+              image: 'mcr.microsoft.com/oss/kubernetes-csi/csi-node-driver-registrar:v2.13.0',
+              args: ['--v=2', '--csi-address=/csi/csi.sock'],
+            },
             {
               name: 'secrets-store',
               image: over.image ?? 'mcr.microsoft.com/oss/v2/kubernetes-csi/secrets-store/driver:v1.5.3',
-              args: over.args ?? ['--endpoint=$(CSI_ENDPOINT)', '--nodeid=$(KUBE_NODE_NAME)', '--provider-volume=/var/run/secrets-store-csi-providers', '--enable-secret-rotation=true', '--rotation-poll-interval=2m', '--metrics-addr=:8095'],
+              args: over.args ?? [
+                '--endpoint=$(CSI_ENDPOINT)',
+                '--nodeid=$(KUBE_NODE_NAME)',
+                '--provider-volume=/var/run/secrets-store-csi-providers',
+                '--enable-secret-rotation=true',
+                '--rotation-poll-interval=2m',
+                '--metrics-addr=:8095',
+              ],
               env: over.env ?? [{ name: 'CSI_ENDPOINT', value: 'unix:///csi/csi.sock' }],
             },
             { name: 'liveness-probe', image: 'mcr.microsoft.com/oss/kubernetes-csi/livenessprobe:v2.15.0', args: ['--csi-address=/csi/csi.sock'] },
@@ -116,15 +144,34 @@ export function providerDaemonSet(over: { name?: string; desired?: number; ready
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name: over.name ?? 'aks-secrets-store-provider-azure', namespace: 'kube-system', labels: over.labels ?? { app: 'secrets-store-provider-azure' } },
+    metadata: {
+      name: over.name ?? 'aks-secrets-store-provider-azure',
+      namespace: 'kube-system',
+      labels: over.labels ?? { app: 'secrets-store-provider-azure' },
+    },
     spec: {
       selector: { matchLabels: { app: 'secrets-store-provider-azure' } },
       template: {
         metadata: { labels: { app: 'secrets-store-provider-azure' } },
-        spec: { containers: [{ name: 'provider-azure-installer', image: 'mcr.microsoft.com/oss/azure/secrets-store/provider-azure:v1.7.0', args: ['--endpoint=unix:///provider/azure.sock'] }] },
+        spec: {
+          containers: [
+            {
+              name: 'provider-azure-installer',
+              image: 'mcr.microsoft.com/oss/azure/secrets-store/provider-azure:v1.7.0',
+              args: ['--endpoint=unix:///provider/azure.sock'],
+            },
+          ],
+        },
       },
     },
-    status: { currentNumberScheduled: desired, desiredNumberScheduled: desired, numberMisscheduled: 0, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: desired },
+    status: {
+      currentNumberScheduled: desired,
+      desiredNumberScheduled: desired,
+      numberMisscheduled: 0,
+      numberReady: ready,
+      numberAvailable: ready,
+      updatedNumberScheduled: desired,
+    },
   };
 }
 
@@ -164,13 +211,28 @@ function podSpec(over: { serviceAccountName?: string; readOnly?: boolean; spc?: 
     volumes: [
       {
         name: 'secrets-store',
-        csi: { driver: 'secrets-store.csi.k8s.io', ...(over.readOnly === false ? { readOnly: false } : { readOnly: true }), volumeAttributes: { secretProviderClass: over.spc ?? 'demo-app-keyvault' } },
+        csi: {
+          driver: 'secrets-store.csi.k8s.io',
+          ...(over.readOnly === false ? { readOnly: false } : { readOnly: true }),
+          volumeAttributes: { secretProviderClass: over.spc ?? 'demo-app-keyvault' },
+        },
       },
     ],
   };
 }
 
-export function deployment(over: { replicas?: number; ready?: number; available?: boolean; progressDeadline?: boolean; serviceAccountName?: string; readOnly?: boolean; spc?: string; subPath?: string } = {}): V1Deployment {
+export function deployment(
+  over: {
+    replicas?: number;
+    ready?: number;
+    available?: boolean;
+    progressDeadline?: boolean;
+    serviceAccountName?: string;
+    readOnly?: boolean;
+    spc?: string;
+    subPath?: string;
+  } = {},
+): V1Deployment {
   const replicas = over.replicas ?? 2;
   const ready = over.ready ?? replicas;
   const available = over.available ?? ready >= replicas;
@@ -190,7 +252,12 @@ export function deployment(over: { replicas?: number; ready?: number; available?
       availableReplicas: ready,
       updatedReplicas: replicas,
       conditions: [
-        { type: 'Available', status: available ? 'True' : 'False', reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' },
+        {
+          type: 'Available',
+          status: available ? 'True' : 'False',
+          reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+          message: available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+        },
         over.progressDeadline
           ? { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "demo-app-7c9d8f6b5" has timed out progressing.' }
           : { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'ReplicaSet "demo-app-7c9d8f6b5" has successfully progressed.' },
@@ -205,7 +272,12 @@ export function pod(name: string, state: PodState = 'ready', over: { deleting?: 
   const base: V1Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: 'demo', labels: over.labels ?? { ...POD_LABELS, 'pod-template-hash': '7c9d8f6b5' }, ...(over.deleting ? { deletionTimestamp: at(30) } : {}) },
+    metadata: {
+      name,
+      namespace: 'demo',
+      labels: over.labels ?? { ...POD_LABELS, 'pod-template-hash': '7c9d8f6b5' },
+      ...(over.deleting ? { deletionTimestamp: at(30) } : {}),
+    },
     spec: podSpec(),
   };
   const cond = (ready: boolean) => [
@@ -217,18 +289,57 @@ export function pod(name: string, state: PodState = 'ready', over: { deleting?: 
   const cs = (state: NonNullable<V1Pod['status']>['containerStatuses']) => state;
   switch (state) {
     case 'ready':
-      return { ...base, status: { phase: 'Running', conditions: cond(true), containerStatuses: cs([{ name: 'demo-app', image: 'x', imageID: 'x', ready: true, restartCount: 0, state: { running: { startedAt: T0 } } }]) } };
+      return {
+        ...base,
+        status: {
+          phase: 'Running',
+          conditions: cond(true),
+          containerStatuses: cs([{ name: 'demo-app', image: 'x', imageID: 'x', ready: true, restartCount: 0, state: { running: { startedAt: T0 } } }]),
+        },
+      };
     case 'creating':
-      return { ...base, status: { phase: 'Pending', conditions: cond(false), containerStatuses: cs([{ name: 'demo-app', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }]) } };
+      return {
+        ...base,
+        status: {
+          phase: 'Pending',
+          conditions: cond(false),
+          containerStatuses: cs([
+            { name: 'demo-app', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+          ]),
+        },
+      };
     case 'crashloop':
       return {
         ...base,
-        status: { phase: 'Running', conditions: cond(false), containerStatuses: cs([{ name: 'demo-app', image: 'x', imageID: 'x', ready: false, restartCount: 7, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=demo-app' } } }]) },
+        status: {
+          phase: 'Running',
+          conditions: cond(false),
+          containerStatuses: cs([
+            {
+              name: 'demo-app',
+              image: 'x',
+              imageID: 'x',
+              ready: false,
+              restartCount: 7,
+              state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=demo-app' } },
+            },
+          ]),
+        },
       };
     case 'running-unready':
-      return { ...base, status: { phase: 'Running', conditions: cond(false), containerStatuses: cs([{ name: 'demo-app', image: 'x', imageID: 'x', ready: false, restartCount: 0, state: { running: { startedAt: T0 } } }]) } };
+      return {
+        ...base,
+        status: {
+          phase: 'Running',
+          conditions: cond(false),
+          containerStatuses: cs([{ name: 'demo-app', image: 'x', imageID: 'x', ready: false, restartCount: 0, state: { running: { startedAt: T0 } } }]),
+        },
+      };
     case 'pending':
-      return { ...base, status: { phase: 'Pending', conditions: shaped<V1PodCondition[]>()([{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }]) } };
+      return {
+        ...base,
+        status: { phase: 'Pending', conditions: shaped<V1PodCondition[]>()([{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }]) },
+      };
   }
 }
 
@@ -237,7 +348,10 @@ export const V2 = 'f9e8d7c6b5a4938271605f4e3d2c1b0a';
 export const CERT_V = '1111aaaa2222bbbb3333cccc4444dddd';
 
 /** What the driver writes for one pod mount: `<pod>-<namespace>-<spc>`. */
-export function podStatus(podName: string, over: { mounted?: boolean; objects?: Array<{ id: string; version: string }>; spc?: string } = {}): SecretProviderClassPodStatus {
+export function podStatus(
+  podName: string,
+  over: { mounted?: boolean; objects?: Array<{ id: string; version: string }>; spc?: string } = {},
+): SecretProviderClassPodStatus {
   const spc = over.spc ?? 'demo-app-keyvault';
   return {
     apiVersion: 'secrets-store.csi.x-k8s.io/v1',
@@ -260,7 +374,15 @@ export function podStatus(podName: string, over: { mounted?: boolean; objects?: 
   };
 }
 
-export function event(over: { pod: string; reason?: string; message: string; seconds?: number; count?: number; type?: string; namespace?: string }): CoreV1Event {
+export function event(over: {
+  pod: string;
+  reason?: string;
+  message: string;
+  seconds?: number;
+  count?: number;
+  type?: string;
+  namespace?: string;
+}): CoreV1Event {
   const when = at(over.seconds ?? 0);
   return shaped<CoreV1Event>()({
     apiVersion: 'v1',

@@ -35,7 +35,9 @@ describe('resolveRotationTarget', () => {
   });
 
   it('fails for an unknown workload or object, naming the choices', () => {
-    expect(userError(() => resolveRotationTarget(m, 'nope', 'DB-Password')).message).toBe('environments/test.yaml: workloads: no workload named "nope": use one of "demo-app"');
+    expect(userError(() => resolveRotationTarget(m, 'nope', 'DB-Password')).message).toBe(
+      'environments/test.yaml: workloads: no workload named "nope": use one of "demo-app"',
+    );
     expect(userError(() => resolveRotationTarget(m, 'demo-app', 'nope')).message).toContain('mounts no object "nope": use one of "DB-Password", "web-tls"');
   });
 
@@ -44,7 +46,9 @@ describe('resolveRotationTarget', () => {
     const pinned = model(ENV_YAML.replace('        alias: DB_PASSWORD', `        alias: DB_PASSWORD\n        version: "${V1}"`));
     expect(userError(() => resolveRotationTarget(pinned, 'demo-app', 'DB-Password')).problems[0]).toMatchObject({ path: 'workloads[0].objects[0].version' });
     const off = model(ENV_YAML.replace('enabled: true', 'enabled: false'));
-    expect(userError(() => resolveRotationTarget(off, 'demo-app', 'DB-Password')).problems[0]).toMatchObject({ path: 'cluster.secretsProvider.rotation.enabled' });
+    expect(userError(() => resolveRotationTarget(off, 'demo-app', 'DB-Password')).problems[0]).toMatchObject({
+      path: 'cluster.secretsProvider.rotation.enabled',
+    });
   });
 });
 
@@ -56,7 +60,7 @@ describe('timing (kubernetes-sigs/secrets-store-csi-driver v1.5.6 pkg/rotation/r
     expect(expectedLatencySeconds(120, 'poll')).toBe(120);
   });
 
-  it('driver ≥ 1.6 refreshes at kubelet\'s republish (60-90 s apart): waits 2 × max(interval, 90 s) + 60 s', () => {
+  it("driver ≥ 1.6 refreshes at kubelet's republish (60-90 s apart): waits 2 × max(interval, 90 s) + 60 s", () => {
     expect(rotationTimeoutSeconds(30, undefined, 'republish')).toBe(240);
     expect(rotationTimeoutSeconds(120, undefined, 'republish')).toBe(300);
     expect(rotationTimeoutSeconds(600, undefined, 'republish')).toBe(1260);
@@ -159,7 +163,12 @@ describe('evaluateRotation', () => {
   it('passes within interval + grace and reports the latency', () => {
     const f = evaluateRotation({ namespace: 'demo', observations: [rotated(47_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD', model: 'poll' });
     expect(f).toEqual([
-      { severity: 'ok', rule: 'rotation', where: `demo/${P1}`, message: `new version ${V2.slice(0, 8)} mounted after 47 s (driver polls every 2m; expected within 2m25s)` },
+      {
+        severity: 'ok',
+        rule: 'rotation',
+        where: `demo/${P1}`,
+        message: `new version ${V2.slice(0, 8)} mounted after 47 s (driver polls every 2m; expected within 2m25s)`,
+      },
     ]);
   });
 
@@ -179,8 +188,12 @@ describe('evaluateRotation', () => {
         message: `new version ${V2.slice(0, 8)} mounted after 200 s (driver refreshes at kubelet's republish once the mount is older than 2m; expected within 3m55s)`,
       },
     ]);
-    expect(evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'republish' })[0]).toMatchObject({ severity: 'ok' });
-    expect(evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'poll' })[0]).toMatchObject({ severity: 'warning' });
+    expect(
+      evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'republish' })[0],
+    ).toMatchObject({ severity: 'ok' });
+    expect(
+      evaluateRotation({ namespace: 'demo', observations: [rotated(80_000)], intervalSeconds: 10, fileName: 'DB_PASSWORD', model: 'poll' })[0],
+    ).toMatchObject({ severity: 'warning' });
   });
 
   it('warns about pods that went away, and reports the file hash', () => {
@@ -196,7 +209,13 @@ describe('evaluateRotation', () => {
   });
 
   it('warns when the file could not be hashed', () => {
-    const f = evaluateRotation({ namespace: 'demo', observations: [rotated(30_000)], hash: { pod: P1, error: 'command terminated with non-zero exit code' }, intervalSeconds: 120, fileName: 'DB_PASSWORD' });
+    const f = evaluateRotation({
+      namespace: 'demo',
+      observations: [rotated(30_000)],
+      hash: { pod: P1, error: 'command terminated with non-zero exit code' },
+      intervalSeconds: 120,
+      fileName: 'DB_PASSWORD',
+    });
     expect(f[1]).toMatchObject({ severity: 'warning', rule: 'rotation-file' });
   });
 });
@@ -226,7 +245,9 @@ describe('diagnoseRotationTimeout', () => {
 
   it('driver ≥ 1.6: says that failed refreshes raise no event, and where they show', () => {
     const f = diagnoseRotationTimeout({ ...base, model: 'republish' });
-    expect(f[0]!.message).toBe(`no new version observed within 300 s in 1/1 pods (${P1}): driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than 2m)`);
+    expect(f[0]!.message).toBe(
+      `no new version observed within 300 s in 1/1 pods (${P1}): driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than 2m)`,
+    );
     expect(fixOf(f[0])).toContain('rotation_reconcile_error_total{rotated="true"}');
     expect(fixOf(f[0])).toContain('isRemountRequest=true');
     const { model: _poll, ...unknown } = base;
@@ -253,7 +274,9 @@ describe('diagnoseRotationTimeout', () => {
 
   it('blames a disabled or not-yet-valid secret version', () => {
     expect(diagnoseRotationTimeout({ ...base, secret: secretProperties({ enabled: false }) })[0]!.message).toContain('disabled in Key Vault');
-    expect(diagnoseRotationTimeout({ ...base, secret: secretProperties({ notBefore: at(3600) }) })[0]!.message).toContain('not valid before 2026-03-01T11:00:00.000Z');
+    expect(diagnoseRotationTimeout({ ...base, secret: secretProperties({ notBefore: at(3600) }) })[0]!.message).toContain(
+      'not valid before 2026-03-01T11:00:00.000Z',
+    );
   });
 
   it('reports a concurrent writer', () => {
@@ -263,7 +286,18 @@ describe('diagnoseRotationTimeout', () => {
   });
 
   it('passes on the decoded rotation failures', () => {
-    const f = diagnoseRotationTimeout({ ...base, eventFindings: [{ severity: 'error', rule: 'mount-event', where: `demo/${P1}`, message: 'MountRotationFailed: Key Vault denied the identity by RBAC (ForbiddenByRbac)', fix: 'grant' }] });
+    const f = diagnoseRotationTimeout({
+      ...base,
+      eventFindings: [
+        {
+          severity: 'error',
+          rule: 'mount-event',
+          where: `demo/${P1}`,
+          message: 'MountRotationFailed: Key Vault denied the identity by RBAC (ForbiddenByRbac)',
+          fix: 'grant',
+        },
+      ],
+    });
     expect(f[0]!.message).toContain('the driver reported: MountRotationFailed: Key Vault denied the identity by RBAC');
     expect(fixOf(f[0])).toBe('grant');
   });

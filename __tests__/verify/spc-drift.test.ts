@@ -15,7 +15,8 @@ const RENDERED: SecretProviderClass = {
       keyvaultName: 'kv-test-example',
       tenantID: '00000000-0000-0000-0000-00000000aaaa',
       usePodIdentity: 'false',
-      objects: 'array:\n  - |\n    objectName: DB-Password\n    objectType: secret\n    objectAlias: DB_PASSWORD\n  - |\n    objectName: web-tls\n    objectType: cert\n',
+      objects:
+        'array:\n  - |\n    objectName: DB-Password\n    objectType: secret\n    objectAlias: DB_PASSWORD\n  - |\n    objectName: web-tls\n    objectType: cert\n',
     },
   },
 };
@@ -44,7 +45,8 @@ describe('diffSecretProviderClass', () => {
   it('ignores re-indentation of objects and surrounding whitespace of parameters (the provider trims)', () => {
     const live = liveSpc(RENDERED, (spec) => {
       const p = spec['parameters'] as Record<string, string>;
-      p['objects'] = 'array:\n    - |\n        objectName: DB-Password\n        objectAlias: DB_PASSWORD\n        objectType: secret\n    - |\n        objectName: web-tls\n        objectType: cert';
+      p['objects'] =
+        'array:\n    - |\n        objectName: DB-Password\n        objectAlias: DB_PASSWORD\n        objectType: secret\n    - |\n        objectName: web-tls\n        objectType: cert';
       p['keyvaultName'] = ' kv-test-example ';
     });
     expect(diffSecretProviderClass(RENDERED, live)).toEqual([]);
@@ -54,7 +56,9 @@ describe('diffSecretProviderClass', () => {
     const live = liveSpc(RENDERED, (spec) => {
       (spec['parameters'] as Record<string, string>)['clientID'] = '00000000-0000-0000-0000-00000000ffff';
     });
-    expect(diffSecretProviderClass(RENDERED, live)).toEqual([{ path: 'spec.parameters.clientID', expected: '00000000-0000-0000-0000-00000000d001', found: '00000000-0000-0000-0000-00000000ffff' }]);
+    expect(diffSecretProviderClass(RENDERED, live)).toEqual([
+      { path: 'spec.parameters.clientID', expected: '00000000-0000-0000-0000-00000000d001', found: '00000000-0000-0000-0000-00000000ffff' },
+    ]);
   });
 
   it('reports a changed alias inside objects by index and field', () => {
@@ -62,7 +66,9 @@ describe('diffSecretProviderClass', () => {
       const p = spec['parameters'] as Record<string, string>;
       p['objects'] = p['objects']!.replace('objectAlias: DB_PASSWORD', 'objectAlias: db-password');
     });
-    expect(diffSecretProviderClass(RENDERED, live)).toEqual([{ path: 'spec.parameters.objects[0].objectAlias', expected: 'DB_PASSWORD', found: 'db-password' }]);
+    expect(diffSecretProviderClass(RENDERED, live)).toEqual([
+      { path: 'spec.parameters.objects[0].objectAlias', expected: 'DB_PASSWORD', found: 'db-password' },
+    ]);
   });
 
   it('reports added and removed parameters, a removed object and another provider', () => {
@@ -87,11 +93,16 @@ describe('diffSecretProviderClass', () => {
     const live = liveSpc(RENDERED, (spec) => {
       (spec['parameters'] as Record<string, string>)['objects'] = 'array: [';
     });
-    expect(diffSecretProviderClass(RENDERED, live)).toEqual([{ path: 'spec.parameters.objects', expected: 'a YAML {array: [...]} the provider can parse', found: 'array: [' }]);
+    expect(diffSecretProviderClass(RENDERED, live)).toEqual([
+      { path: 'spec.parameters.objects', expected: 'a YAML {array: [...]} the provider can parse', found: 'array: [' },
+    ]);
   });
 
   it('reports secretObjects drift by path', () => {
-    const rendered: SecretProviderClass = { ...RENDERED, spec: { ...RENDERED.spec, secretObjects: [{ secretName: 'tls', type: 'kubernetes.io/tls', data: [{ objectName: 'web-tls', key: 'tls.crt' }] }] } };
+    const rendered: SecretProviderClass = {
+      ...RENDERED,
+      spec: { ...RENDERED.spec, secretObjects: [{ secretName: 'tls', type: 'kubernetes.io/tls', data: [{ objectName: 'web-tls', key: 'tls.crt' }] }] },
+    };
     const live = liveSpc(rendered, (spec) => {
       const so = spec['secretObjects'] as Array<Record<string, unknown>>;
       delete so[0]!['type'];
@@ -143,7 +154,13 @@ describe('checkSecretProviderClass', () => {
 
 describe('rendered manifests', () => {
   it('finds objects in multi-document files', () => {
-    const files = [{ path: 'all.yaml', content: '# header\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n---\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: a\n  namespace: demo\nspec:\n  provider: azure\n' }];
+    const files = [
+      {
+        path: 'all.yaml',
+        content:
+          '# header\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n---\napiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: a\n  namespace: demo\nspec:\n  provider: azure\n',
+      },
+    ];
     expect(renderedObjects(files).map((o) => o.object['kind'])).toEqual(['Namespace', 'SecretProviderClass']);
     expect(findRendered<SecretProviderClass>(files, 'SecretProviderClass', 'demo', 'a')?.spec?.provider).toBe('azure');
     expect(findRendered(files, 'SecretProviderClass', 'other', 'a')).toBeUndefined();

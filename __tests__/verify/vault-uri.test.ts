@@ -22,7 +22,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 function outputsFile(over: (o: ReturnType<typeof outputs>) => void = () => undefined): string {
   const o = outputs();
   over(o);
@@ -51,26 +50,50 @@ function cluster(over: Partial<ClusterReader> = {}): ClusterReader {
 }
 
 describe('rotation-test never writes into a vault other than the one named (Key Vault DNS suffixes: learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates)', () => {
-  test('fails with exit 2, before connecting, when the outputs\' keyVault.uri names another vault', async () => {
+  test("fails with exit 2, before connecting, when the outputs' keyVault.uri names another vault", async () => {
     const c = captureReporter();
     const connect = jest.fn(async () => cluster());
     const open = jest.fn();
     const file = outputsFile((o) => (o.keyVault.uri = 'https://kv-attacker.vault.azure.net/'));
-    const code = await rotationTestCommand({ env: 'test', config: path.join(dir, 'test.yaml'), outputs: file, exec: false, workload: 'demo-app', object: 'DB-Password' }, c.reporter, { connect, openVault: open });
+    const code = await rotationTestCommand(
+      { env: 'test', config: path.join(dir, 'test.yaml'), outputs: file, exec: false, workload: 'demo-app', object: 'DB-Password' },
+      c.reporter,
+      { connect, openVault: open },
+    );
     expect(code).toBe(2);
     expect(open).not.toHaveBeenCalled();
     expect(connect).not.toHaveBeenCalled();
-    expect(c.err()).toContain('keyVault.uri "https://kv-attacker.vault.azure.net/": is not the URI of vault "kv-test-example" in AzurePublicCloud (https://kv-test-example.vault.azure.net/)');
+    expect(c.err()).toContain(
+      'keyVault.uri "https://kv-attacker.vault.azure.net/": is not the URI of vault "kv-test-example" in AzurePublicCloud (https://kv-test-example.vault.azure.net/)',
+    );
   });
 
-  test('openVault refuses a URI that is not the named vault\'s, before asking for a token', async () => {
+  test("openVault refuses a URI that is not the named vault's, before asking for a token", async () => {
     const getToken = jest.fn();
     const credential = { getToken } as unknown as TokenCredential;
-    await expect(openVault({ vaultUri: 'https://kv-attacker.vault.azure.net/', vaultName: 'kv-test-example', tenantId: 't', cloudName: 'AzurePublicCloud', credential })).rejects.toThrow(
+    await expect(
+      openVault({ vaultUri: 'https://kv-attacker.vault.azure.net/', vaultName: 'kv-test-example', tenantId: 't', cloudName: 'AzurePublicCloud', credential }),
+    ).rejects.toThrow(
       'refusing to write: vault URI "https://kv-attacker.vault.azure.net/" is not the URI of vault "kv-test-example" in AzurePublicCloud (https://kv-test-example.vault.azure.net/); nothing was written',
     );
-    await expect(openVault({ vaultUri: 'https://kv-test-example.vault.azure.net/', vaultName: 'kv-test-example', tenantId: 't', cloudName: 'AzureChinaCloud', credential })).rejects.toThrow('refusing to write');
-    await expect(openVault({ vaultUri: 'https://kv-test-example.vault.azure.net/x', vaultName: 'kv-test-example', tenantId: 't', cloudName: 'AzurePublicCloud', credential })).rejects.toThrow('refusing to write');
+    await expect(
+      openVault({
+        vaultUri: 'https://kv-test-example.vault.azure.net/',
+        vaultName: 'kv-test-example',
+        tenantId: 't',
+        cloudName: 'AzureChinaCloud',
+        credential,
+      }),
+    ).rejects.toThrow('refusing to write');
+    await expect(
+      openVault({
+        vaultUri: 'https://kv-test-example.vault.azure.net/x',
+        vaultName: 'kv-test-example',
+        tenantId: 't',
+        cloudName: 'AzurePublicCloud',
+        credential,
+      }),
+    ).rejects.toThrow('refusing to write');
     expect(getToken).not.toHaveBeenCalled();
   });
 });
@@ -79,7 +102,9 @@ describe('what verify prints from the cluster is shown, not acted upon', () => {
   const ESC_AND_BIDI = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
   test('formatFinding keeps the message on one line, with control characters escaped', () => {
-    const text = formatFinding(fail('mount-event', 'demo/pod\u001b[2J', 'FailedMount: \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\nok [everything] fine', 'fix \u202eit'));
+    const text = formatFinding(
+      fail('mount-event', 'demo/pod\u001b[2J', 'FailedMount: \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\nok [everything] fine', 'fix \u202eit'),
+    );
     expect(text.split('\n')).toEqual([
       '[mount-event] demo/pod\\x1b[2J: FailedMount: \\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07\\nok [everything] fine',
       '        fix: fix \\u202eit',

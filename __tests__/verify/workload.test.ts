@@ -35,7 +35,9 @@ describe('checkServiceAccount', () => {
 
   it('fails when missing, unannotated, or annotated with another client id', () => {
     expect(checkServiceAccount(w, CLIENT_ID, undefined)).toMatchObject({ severity: 'error' });
-    expect(checkServiceAccount(w, CLIENT_ID, serviceAccount(null)).message).toBe(`annotation azure.workload.identity/client-id is missing (expected ${CLIENT_ID})`);
+    expect(checkServiceAccount(w, CLIENT_ID, serviceAccount(null)).message).toBe(
+      `annotation azure.workload.identity/client-id is missing (expected ${CLIENT_ID})`,
+    );
     const other = checkServiceAccount(w, CLIENT_ID, serviceAccount('00000000-0000-0000-0000-0000000000ff'));
     expect(other).toMatchObject({ severity: 'error' });
     expect(fixOf(other)).toContain('new client id');
@@ -48,7 +50,9 @@ describe('checkServiceAccount', () => {
 
 describe('checkDeployment', () => {
   it('passes when available', () => {
-    expect(checkDeployment(w, deployment())).toEqual([{ severity: 'ok', rule: 'deployment', where: 'demo/demo-app', message: 'Deployment available: 2/2 replicas ready' }]);
+    expect(checkDeployment(w, deployment())).toEqual([
+      { severity: 'ok', rule: 'deployment', where: 'demo/demo-app', message: 'Deployment available: 2/2 replicas ready' },
+    ]);
   });
 
   it('fails when missing', () => {
@@ -76,7 +80,9 @@ describe('checkDeployment', () => {
   });
 
   it('fails when unavailable or stuck', () => {
-    expect(checkDeployment(w, deployment({ ready: 1, available: false }))[0]!.message).toBe('not available: 1/2 replicas ready (Deployment does not have minimum availability.)');
+    expect(checkDeployment(w, deployment({ ready: 1, available: false }))[0]!.message).toBe(
+      'not available: 1/2 replicas ready (Deployment does not have minimum availability.)',
+    );
     expect(checkDeployment(w, deployment({ ready: 0, progressDeadline: true }))[0]!.message).toContain('ProgressDeadlineExceeded');
   });
 });
@@ -91,14 +97,22 @@ describe('pods', () => {
   });
 
   it('passes ready pods and explains the others', () => {
-    const f = checkPods(w, 2, [pod(P2, 'creating'), pod(P1), pod('demo-app-c', 'crashloop'), pod('demo-app-d', 'running-unready'), pod('demo-app-e', 'pending')]);
-    expect(f.map((x) => `${x.severity} ${x.where} ${x.message}`)).toEqual([
-      'error demo/demo-app-7c9d8f6b5-x2k4p Pending, ContainerCreating',
-      'ok demo/demo-app-7c9d8f6b5-q8w2n Running and Ready',
-      'error demo/demo-app-c Running, CrashLoopBackOff: back-off 5m0s restarting failed container=demo-app',
-      'error demo/demo-app-d Running but not Ready',
-      'error demo/demo-app-e Pending, not started',
-    ].sort((a, b) => a.split(' ')[1]!.localeCompare(b.split(' ')[1]!)));
+    const f = checkPods(w, 2, [
+      pod(P2, 'creating'),
+      pod(P1),
+      pod('demo-app-c', 'crashloop'),
+      pod('demo-app-d', 'running-unready'),
+      pod('demo-app-e', 'pending'),
+    ]);
+    expect(f.map((x) => `${x.severity} ${x.where} ${x.message}`)).toEqual(
+      [
+        'error demo/demo-app-7c9d8f6b5-x2k4p Pending, ContainerCreating',
+        'ok demo/demo-app-7c9d8f6b5-q8w2n Running and Ready',
+        'error demo/demo-app-c Running, CrashLoopBackOff: back-off 5m0s restarting failed container=demo-app',
+        'error demo/demo-app-d Running but not Ready',
+        'error demo/demo-app-e Pending, not started',
+      ].sort((a, b) => a.split(' ')[1]!.localeCompare(b.split(' ')[1]!)),
+    );
     expect(fixOf(f.find((x) => x.where.endsWith(P2)))).toContain('CSI mount');
   });
 
@@ -146,16 +160,40 @@ describe('SecretProviderClassPodStatus', () => {
   });
 
   it('warns when pods see different versions of an object', () => {
-    const f = checkPodStatuses(w, [pod(P1), pod(P2)], [podStatus(P1), podStatus(P2, { objects: [{ id: 'secret/DB-Password', version: V2 }, { id: 'cert/web-tls', version: CERT_V }] })]);
+    const f = checkPodStatuses(
+      w,
+      [pod(P1), pod(P2)],
+      [
+        podStatus(P1),
+        podStatus(P2, {
+          objects: [
+            { id: 'secret/DB-Password', version: V2 },
+            { id: 'cert/web-tls', version: CERT_V },
+          ],
+        }),
+      ],
+    );
     expect(f.map((x) => x.severity)).toEqual(['ok', 'ok', 'warning']);
     expect(f[2]!.message).toBe(`pods see different versions of secret/DB-Password: ${V1.slice(0, 8)} in ${P1}; ${V2.slice(0, 8)} in ${P2}`);
   });
 
   it('says how long a version spread is normal, and where a failed refresh shows, per rotation model', () => {
-    const statuses = [podStatus(P1), podStatus(P2, { objects: [{ id: 'secret/DB-Password', version: V2 }, { id: 'cert/web-tls', version: CERT_V }] })];
+    const statuses = [
+      podStatus(P1),
+      podStatus(P2, {
+        objects: [
+          { id: 'secret/DB-Password', version: V2 },
+          { id: 'cert/web-tls', version: CERT_V },
+        ],
+      }),
+    ];
     const fix = (rotation?: Parameters<typeof checkPodStatuses>[3]) => fixOf(checkPodStatuses(w, [pod(P1), pod(P2)], statuses, rotation)[2]);
-    expect(fix({ model: 'poll', intervalSeconds: 120 })).toBe('normal for up to one rotation interval (2m) after a new version; if it persists, a pod fails to rotate: see mount-event findings (MountRotationFailed)');
-    expect(fix({ model: 'republish', intervalSeconds: 120 })).toMatch(/^normal for up to 3m30s after a new version \(driver ≥ 1\.6 refreshes at kubelet's republish once a mount is older than 2m\); if it persists, a pod fails to refresh, which driver ≥ 1\.6 records in no event: the driver logs "failed to mount secrets store object content" with isRemountRequest=true/);
+    expect(fix({ model: 'poll', intervalSeconds: 120 })).toBe(
+      'normal for up to one rotation interval (2m) after a new version; if it persists, a pod fails to rotate: see mount-event findings (MountRotationFailed)',
+    );
+    expect(fix({ model: 'republish', intervalSeconds: 120 })).toMatch(
+      /^normal for up to 3m30s after a new version \(driver ≥ 1\.6 refreshes at kubelet's republish once a mount is older than 2m\); if it persists, a pod fails to refresh, which driver ≥ 1\.6 records in no event: the driver logs "failed to mount secrets store object content" with isRemountRequest=true/,
+    );
     expect(fix()).toContain('MountRotationFailed on driver ≤ 1.5); driver ≥ 1.6 records no event');
   });
 });

@@ -41,7 +41,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-c, --config <file>', 'an environment file from any path (for --check-drift)')
     .option('--dir <dir>', 'a folder of rendered manifests, e.g. in a GitOps repository (with --terraform)')
     .option('--terraform <file>', 'the cdk.tf.json that created the Azure side (with --dir)')
-    .option('-o, --outputs <file>', 'Terraform outputs file: compares the client ids, tenant and vault in the manifests with what Terraform created (default with --env: environments/<env>.outputs.json when it exists)')
+    .option(
+      '-o, --outputs <file>',
+      'Terraform outputs file: compares the client ids, tenant and vault in the manifests with what Terraform created (default with --env: environments/<env>.outputs.json when it exists)',
+    )
     .option('--check-drift', 'also fail when the folder differs from a fresh render of the environment (shows the diff)', false)
     .addHelpText(
       'after',
@@ -67,7 +70,11 @@ export function register(program: Command, ctx: CommandContext): void {
       const results: { name: string; scope: 'full' | 'terraform'; terraformOnly: string | null; notes: readonly string[]; findings: Finding[] }[] = [];
       // Each environment is reported as soon as it is checked.
       for (const t of targets) {
-        const input = loadSynthesized({ manifestsDir: t.manifestsDir, terraformFile: t.terraformFile, ...(t.outputsFile ? { outputsFile: t.outputsFile } : {}) });
+        const input = loadSynthesized({
+          manifestsDir: t.manifestsDir,
+          terraformFile: t.terraformFile,
+          ...(t.outputsFile ? { outputsFile: t.outputsFile } : {}),
+        });
         const findings = [...checkTrustChain(input)];
         const notes = [...t.notes];
         if (flags.checkDrift && t.model !== undefined) {
@@ -78,7 +85,9 @@ export function register(program: Command, ctx: CommandContext): void {
         const warnings = findings.length - errors;
         failed ||= errors > 0;
         const verdict = errors > 0 ? reporter.red(`${errors} error(s)`) : reporter.green('ok');
-        reporter.line(`${reporter.bold(t.name)}  ${verdict}${warnings > 0 ? `, ${warnings} warning(s)` : ''}${t.terraformOnly !== undefined ? ' (Terraform side only)' : ''}`);
+        reporter.line(
+          `${reporter.bold(t.name)}  ${verdict}${warnings > 0 ? `, ${warnings} warning(s)` : ''}${t.terraformOnly !== undefined ? ' (Terraform side only)' : ''}`,
+        );
         if (t.terraformOnly !== undefined) reporter.line(reporter.dim(`${' '.repeat(t.name.length)}  ${t.terraformOnly}`));
         printFindings(reporter, findings);
         for (const n of notes) reporter.warn(`${t.name}: ${n}`);
@@ -119,7 +128,7 @@ function folderTarget(dir: string, model: EnvironmentModel | undefined, flags: C
   const notes =
     outputsFile === undefined
       ? [
-          'no outputs file: the client ids in the ServiceAccount annotation and the SecretProviderClass clientID were compared with each other only, not with the identities Terraform created, so a client id swapped in both (another workload\'s identity) passes; pass --outputs FILE (this environment\'s environments/<env>.outputs.json) to compare them',
+          "no outputs file: the client ids in the ServiceAccount annotation and the SecretProviderClass clientID were compared with each other only, not with the identities Terraform created, so a client id swapped in both (another workload's identity) passes; pass --outputs FILE (this environment's environments/<env>.outputs.json) to compare them",
         ]
       : [];
   return {

@@ -31,13 +31,23 @@ export function register(program: Command, ctx: CommandContext): void {
       // cdktf's own output passes through; with --json it goes to stderr so stdout stays one JSON document.
       const result = spawnSync(cdktf, args, { stdio: ['inherit', reporter.json ? 2 : 1, 2], env });
       if (result.error !== undefined) {
-        throw UserError.of(cdktf, '', `cannot run cdktf (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}): run "npm ci" in the project first`);
+        throw UserError.of(
+          cdktf,
+          '',
+          `cannot run cdktf (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}): run "npm ci" in the project first`,
+        );
       }
       if (result.status !== 0) {
         const message = `cdktf deploy exited with ${result.status ?? result.signal}: nothing was rendered`;
         const code = result.status === 2 ? EXIT_BAD_INPUT : EXIT_FINDINGS;
         reporter.error(message);
-        reporter.emit({ exitCode: code, problems: [{ file: 'cdktf deploy', path: '', message: `${message} (its output is on stderr)` }], outputsFile, manifests: null, findings: [] });
+        reporter.emit({
+          exitCode: code,
+          problems: [{ file: 'cdktf deploy', path: '', message: `${message} (its output is on stderr)` }],
+          outputsFile,
+          manifests: null,
+          findings: [],
+        });
         ctx.exit(code);
         return;
       }
@@ -45,9 +55,18 @@ export function register(program: Command, ctx: CommandContext): void {
       const run = synthEnvironments([model!], { outputsFile });
       const r = run.environments[0]!;
       printFindings(reporter, r.findings);
-      if (run.written) reporter.line(`${reporter.bold(model!.name)}  manifests  ${r.manifestsDir ?? manifestsDirOf(model!.name)}/ (${r.manifests?.length ?? 0} files): commit them to your GitOps repository`);
+      if (run.written)
+        reporter.line(
+          `${reporter.bold(model!.name)}  manifests  ${r.manifestsDir ?? manifestsDirOf(model!.name)}/ (${r.manifests?.length ?? 0} files): commit them to your GitOps repository`,
+        );
       else reporter.error('trust-chain check failed after deploy: manifests were not written');
-      reporter.emit({ exitCode: run.written ? EXIT_OK : EXIT_FINDINGS, problems: findingProblems(r.findings), outputsFile, manifests: r.manifestsDir ?? null, findings: r.findings });
+      reporter.emit({
+        exitCode: run.written ? EXIT_OK : EXIT_FINDINGS,
+        problems: findingProblems(r.findings),
+        outputsFile,
+        manifests: r.manifestsDir ?? null,
+        findings: r.findings,
+      });
       ctx.exit(run.written ? EXIT_OK : EXIT_FINDINGS);
     });
 }

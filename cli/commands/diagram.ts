@@ -19,7 +19,7 @@ interface DiagramFlags {
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('diagram')
-    .description('draw each environment\'s trust chain as Mermaid: pod → ServiceAccount → federated credential → identity → role → vault and objects')
+    .description("draw each environment's trust chain as Mermaid: pod → ServiceAccount → federated credential → identity → role → vault and objects")
     .option('-e, --env <name...>', 'only these environments')
     .option('-c, --config <file>', 'an environment file from any path')
     .option('-o, --outputs <file>', 'Terraform outputs file (adds client ids and the issuer URL)')

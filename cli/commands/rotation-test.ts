@@ -16,7 +16,7 @@ interface RotationFlags {
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('rotation-test')
-    .description('WRITES a new version of one secret to Key Vault, then watches the pods\' mounted version until it changes and reports the latency')
+    .description("WRITES a new version of one secret to Key Vault, then watches the pods' mounted version until it changes and reports the latency")
     .argument('<name>', 'environment name (environments/<name>.yaml)')
     .requiredOption('-w, --workload <name>', 'the workload whose pods to watch')
     .requiredOption('--object <name>', 'the Key Vault secret (object name) to rotate')
@@ -24,8 +24,14 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-o, --outputs <file>', 'Terraform outputs file (default environments/<name>.outputs.json)')
     .option('--context <name>', 'kubeconfig context to use')
     .option('--exec', 'watch a SHA-256 of the mounted file instead of SecretProviderClassPodStatus (never prints contents)', false)
-    .option('--timeout <seconds>', 'give up after this many seconds (default: 2 × the refresh period + 60; the period is the interval on driver ≤ 1.5, max(interval, 90 s) on driver ≥ 1.6)')
-    .addHelpText('after', '\nNeeds Azure credentials (DefaultAzureCredential: az login, environment, or workload identity) with permission to set the secret.\nThe new value is random bytes generated locally; it is never printed.')
+    .option(
+      '--timeout <seconds>',
+      'give up after this many seconds (default: 2 × the refresh period + 60; the period is the interval on driver ≤ 1.5, max(interval, 90 s) on driver ≥ 1.6)',
+    )
+    .addHelpText(
+      'after',
+      '\nNeeds Azure credentials (DefaultAzureCredential: az login, environment, or workload identity) with permission to set the secret.\nThe new value is random bytes generated locally; it is never printed.',
+    )
     .action(async (name: string, flags: RotationFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       let timeoutSeconds: number | undefined;

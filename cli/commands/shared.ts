@@ -38,7 +38,9 @@ export function printFolderReports(reporter: Reporter, folders: readonly FolderR
   for (const f of folders) {
     for (const rel of f.edited) {
       const gone = f.deleted.includes(rel);
-      reporter.warn(`${path.join(f.dir, rel)}: edited since this tool wrote it: ${gone ? 'deleted, as the render no longer has it' : 'replaced by the render'} (change the environment file instead; "check --check-drift" reports such edits)`);
+      reporter.warn(
+        `${path.join(f.dir, rel)}: edited since this tool wrote it: ${gone ? 'deleted, as the render no longer has it' : 'replaced by the render'} (change the environment file instead; "check --check-drift" reports such edits)`,
+      );
     }
     if (f.adopted.length > 0) reporter.line(`${f.dir}: took ownership of ${f.adopted.length} existing file(s): ${f.adopted.join(', ')}`);
     const removed = f.deleted.filter((rel) => !f.edited.includes(rel));

@@ -20,12 +20,16 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-e, --env <name...>', 'only these environments (environments/<name>.yaml)')
     .option('-c, --config <file>', 'an environment file from any path (its base name is the environment name)')
     .option('-o, --outputs <file>', 'Terraform outputs file (cdktf --outputs-file or terraform output -json) for the one environment', undefined)
-    .option('--out <dir>', 'write the one environment\'s manifests into this folder (e.g. a GitOps checkout) instead of dist/<env>')
-    .option('--adopt', 'take ownership of the files this render writes in a folder that has no ownership record (.aks-keyvault-csi); other files there stay untouched', false)
+    .option('--out <dir>', "write the one environment's manifests into this folder (e.g. a GitOps checkout) instead of dist/<env>")
+    .option(
+      '--adopt',
+      'take ownership of the files this render writes in a folder that has no ownership record (.aks-keyvault-csi); other files there stay untouched',
+      false,
+    )
     .option('--lock-timeout <seconds>', 'how long to wait for another run writing the same folders (0: fail at once)', '60')
     .addHelpText(
       'after',
-      '\nNothing is written unless every environment synthesizes and passes the check.\nWithout an outputs file (before the first deploy) only the Terraform JSON is written (and its side checked).\nIn a manifests folder only the files listed in its .aks-keyvault-csi record are replaced or deleted;\neverything else there (.git, other apps, notes) is left alone.\nWith --out inside a git checkout, the GitOps bootstrap object (output.gitops) points at that folder\'s path in the repository unless output.gitops.path says otherwise.',
+      "\nNothing is written unless every environment synthesizes and passes the check.\nWithout an outputs file (before the first deploy) only the Terraform JSON is written (and its side checked).\nIn a manifests folder only the files listed in its .aks-keyvault-csi record are replaced or deleted;\neverything else there (.git, other apps, notes) is left alone.\nWith --out inside a git checkout, the GitOps bootstrap object (output.gitops) points at that folder's path in the repository unless output.gitops.path says otherwise.",
     )
     .action(async (flags: SynthFlags, command: Command) => {
       const reporter = ctx.reporter(command);
@@ -66,8 +70,11 @@ export function register(program: Command, ctx: CommandContext): void {
             const warnings = r.findings.length - errors;
             const verdict = errors > 0 ? reporter.red(`${errors} error(s)`) : reporter.green('ok');
             reporter.line(`${label(r.model.name)}  terraform  ${r.terraformFile}`);
-            reporter.line(`${label(r.model.name)}  check      ${verdict}${warnings > 0 ? `, ${warnings} warning(s)` : ''}${r.manifests === undefined ? ' (Terraform side only)' : ''}`);
-            if (r.manifests === undefined && r.skipped !== undefined) reporter.line(`${label(r.model.name)}  manifests  ${reporter.yellow('skipped')}: ${r.skipped}`);
+            reporter.line(
+              `${label(r.model.name)}  check      ${verdict}${warnings > 0 ? `, ${warnings} warning(s)` : ''}${r.manifests === undefined ? ' (Terraform side only)' : ''}`,
+            );
+            if (r.manifests === undefined && r.skipped !== undefined)
+              reporter.line(`${label(r.model.name)}  manifests  ${reporter.yellow('skipped')}: ${r.skipped}`);
             printFindings(reporter, r.findings);
             bar.step(`checked ${r.model.name}`);
           }
@@ -76,7 +83,8 @@ export function register(program: Command, ctx: CommandContext): void {
       bar.step(run.written ? 'written' : 'nothing written');
       reporter.endProgress();
       for (const r of run.environments) {
-        if (run.written && r.manifests !== undefined && r.manifestsDir !== undefined) reporter.line(`${label(r.model.name)}  manifests  ${r.manifestsDir}/ (${r.manifests.length} files)`);
+        if (run.written && r.manifests !== undefined && r.manifestsDir !== undefined)
+          reporter.line(`${label(r.model.name)}  manifests  ${r.manifestsDir}/ (${r.manifests.length} files)`);
       }
       printFolderReports(reporter, run.folders);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);

@@ -60,7 +60,9 @@ const KUBECTL_TIMEOUT_MS = 2 * 60 * 1000;
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('validate')
-    .description('run "terraform init -backend=false" + "terraform validate" on each synthesized stack, and with --context "kubectl apply --dry-run=server" on its manifests (needs network; run synth first)')
+    .description(
+      'run "terraform init -backend=false" + "terraform validate" on each synthesized stack, and with --context "kubectl apply --dry-run=server" on its manifests (needs network; run synth first)',
+    )
     .option('-e, --env <name...>', 'only these environments (default: every environment)')
     .option('-c, --config <file>', 'an environment file from any path')
     .option('--context <name>', 'also dry-run the rendered manifests on the API server of this kubeconfig context')
@@ -82,13 +84,21 @@ export function register(program: Command, ctx: CommandContext): void {
         const terraform = terraformStep(m, env);
         print(reporter, m.name.padEnd(width), 'terraform', terraform, `init + validate accepted ${terraform.stack}`);
         const kubernetes = flags.context !== undefined ? kubernetesStep(m, flags.context, env) : null;
-        if (kubernetes !== null) print(reporter, m.name.padEnd(width), 'kubectl  ', kubernetes, `${kubernetes.accepted.length} object(s) accepted by a server dry run on context "${kubernetes.context}"`);
+        if (kubernetes !== null)
+          print(
+            reporter,
+            m.name.padEnd(width),
+            'kubectl  ',
+            kubernetes,
+            `${kubernetes.accepted.length} object(s) accepted by a server dry run on context "${kubernetes.context}"`,
+          );
         results.push({ name: m.name, terraform, kubernetes });
       }
 
       const steps = results.flatMap((r) => (r.kubernetes !== null ? [r.terraform, r.kubernetes] : [r.terraform]));
       const code = exitCodeOf(steps);
-      if (code === EXIT_OK && flags.context === undefined) reporter.line(reporter.dim('manifests not dry-run: pass --context CTX to have the API server judge them too'));
+      if (code === EXIT_OK && flags.context === undefined)
+        reporter.line(reporter.dim('manifests not dry-run: pass --context CTX to have the API server judge them too'));
       reporter.emit({ ok: code === EXIT_OK, exitCode: code, environments: results });
       ctx.exit(code);
     });
@@ -121,20 +131,37 @@ function preflight(models: readonly EnvironmentModel[], context: string | undefi
   const problems: InputProblem[] = [];
   const terraform = terraformVersion(env);
   if (!terraform.available) {
-    problems.push({ file: 'terraform', path: '', message: `not found or not runnable (${terraform.detail}): install Terraform (https://developer.hashicorp.com/terraform/install) and put it on PATH; "check" runs the offline checks without it` });
+    problems.push({
+      file: 'terraform',
+      path: '',
+      message: `not found or not runnable (${terraform.detail}): install Terraform (https://developer.hashicorp.com/terraform/install) and put it on PATH; "check" runs the offline checks without it`,
+    });
   }
   if (context !== undefined) {
     const { kubectlVersion } = require('../../lib/kubectl-cli') as typeof import('../../lib/kubectl-cli');
     const kubectl = kubectlVersion(env);
     if (!kubectl.available) {
-      problems.push({ file: 'kubectl', path: '', message: `not found or not runnable (${kubectl.detail}): install kubectl ("az aks install-cli") and put it on PATH, or leave out --context` });
+      problems.push({
+        file: 'kubectl',
+        path: '',
+        message: `not found or not runnable (${kubectl.detail}): install kubectl ("az aks install-cli") and put it on PATH, or leave out --context`,
+      });
     }
   }
   for (const m of models) {
     const stack = terraformFileOf(m.stackName);
-    if (!existsSync(stack)) problems.push({ file: stack, path: '', message: `not synthesized yet: run "aks-keyvault-csi synth --env ${m.name}" first (validate checks what synth wrote)` });
+    if (!existsSync(stack))
+      problems.push({
+        file: stack,
+        path: '',
+        message: `not synthesized yet: run "aks-keyvault-csi synth --env ${m.name}" first (validate checks what synth wrote)`,
+      });
     if (context !== undefined && manifestFiles(manifestsDirOf(m.name)).length === 0) {
-      problems.push({ file: manifestsDirOf(m.name), path: '', message: `no rendered manifests: run "aks-keyvault-csi synth --env ${m.name}" with the environment's Terraform outputs first` });
+      problems.push({
+        file: manifestsDirOf(m.name),
+        path: '',
+        message: `no rendered manifests: run "aks-keyvault-csi synth --env ${m.name}" with the environment's Terraform outputs first`,
+      });
     }
   }
   if (problems.length > 0) throw new UserError(problems);
@@ -145,7 +172,8 @@ function warnIfStale(reporter: Reporter, m: EnvironmentModel, manifests: boolean
   const edited = statSync(m.file).mtimeMs;
   const outputs = [terraformFileOf(m.stackName), ...(manifests ? [path.join(manifestsDirOf(m.name), 'kustomization.yaml')] : [])];
   for (const out of outputs.filter(existsSync)) {
-    if (statSync(out).mtimeMs < edited) reporter.warn(`${out} is older than ${m.file}: this validates the last synth; run "aks-keyvault-csi synth --env ${m.name}" to validate your latest edit`);
+    if (statSync(out).mtimeMs < edited)
+      reporter.warn(`${out} is older than ${m.file}: this validates the last synth; run "aks-keyvault-csi synth --env ${m.name}" to validate your latest edit`);
   }
 }
 
@@ -156,7 +184,8 @@ function firstLine(text: string): string {
 function terraformStep(m: EnvironmentModel, env: NodeJS.ProcessEnv): TerraformStep {
   const tf = require('../../lib/terraform-cli') as typeof import('../../lib/terraform-cli');
   const stackDir = path.dirname(terraformFileOf(m.stackName));
-  const lines = (ds: readonly import('../../lib/terraform-cli').TerraformDiagnostic[]) => ds.map((d) => tf.formatDiagnostic(tf.relocateDiagnostic(d, stackDir)));
+  const lines = (ds: readonly import('../../lib/terraform-cli').TerraformDiagnostic[]) =>
+    ds.map((d) => tf.formatDiagnostic(tf.relocateDiagnostic(d, stackDir)));
   const result = (status: StepStatus, rest: Partial<StepResult> = {}): TerraformStep => ({ status, stack: stackDir, errors: [], warnings: [], ...rest });
   try {
     return tf.inScratchCopy(stackDir, (dir) => {
@@ -168,11 +197,16 @@ function terraformStep(m: EnvironmentModel, env: NodeJS.ProcessEnv): TerraformSt
           message: `${m.name}: terraform init could not download the providers (${firstLine(init.providerDownload[0]!.detail)}): no network, or no access to the registry. The configuration parsed (init checks it first), but "terraform validate" needs the providers: run validate where the registry is reachable, or give Terraform a provider mirror (TF_CLI_CONFIG_FILE)`,
         });
       }
-      if (init.exitCode !== 0) return result('failed', { message: `${m.name}: terraform init exited with ${init.exitCode}: ${firstLine(init.stderr) || 'no message'}` });
+      if (init.exitCode !== 0)
+        return result('failed', { message: `${m.name}: terraform init exited with ${init.exitCode}: ${firstLine(init.stderr) || 'no message'}` });
       const validate = tf.terraformValidate(dir, { env, timeoutMs: VALIDATE_TIMEOUT_MS });
       const warnings = lines([...init.warnings, ...validate.warnings]);
       if (validate.errors.length > 0) return result('rejected', { errors: lines(validate.errors), warnings });
-      if (validate.exitCode !== 0) return result('failed', { warnings, message: `${m.name}: terraform validate exited with ${validate.exitCode}: ${firstLine(validate.stderr) || 'no message'}` });
+      if (validate.exitCode !== 0)
+        return result('failed', {
+          warnings,
+          message: `${m.name}: terraform validate exited with ${validate.exitCode}: ${firstLine(validate.stderr) || 'no message'}`,
+        });
       return result('ok', { warnings });
     });
   } catch (e) {
@@ -215,14 +249,24 @@ function namespacesIn(files: readonly string[]): string[] {
 function kubernetesStep(m: EnvironmentModel, context: string, env: NodeJS.ProcessEnv): KubernetesStep {
   const k = require('../../lib/kubectl-cli') as typeof import('../../lib/kubectl-cli');
   const files = applyOrder(manifestsDirOf(m.name));
-  const result = (status: StepStatus, rest: Partial<KubernetesStep> = {}): KubernetesStep => ({ status, context, files, accepted: [], errors: [], warnings: [], ...rest });
+  const result = (status: StepStatus, rest: Partial<KubernetesStep> = {}): KubernetesStep => ({
+    status,
+    context,
+    files,
+    accepted: [],
+    errors: [],
+    warnings: [],
+    ...rest,
+  });
   let run: import('../../lib/kubectl-cli').KubectlRun;
   try {
     run = k.kubectlServerDryRun({ files, context, createdNamespaces: namespacesIn(files), env, timeoutMs: KUBECTL_TIMEOUT_MS });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === undefined) throw e;
-    return result('failed', { message: `${m.name}: kubectl ${code === 'ETIMEDOUT' ? `did not finish within ${KUBECTL_TIMEOUT_MS / 60_000} minutes` : `could not run (${code})`}` });
+    return result('failed', {
+      message: `${m.name}: kubectl ${code === 'ETIMEDOUT' ? `did not finish within ${KUBECTL_TIMEOUT_MS / 60_000} minutes` : `could not run (${code})`}`,
+    });
   }
   const errors = run.diagnostics.filter((d) => d.severity === 'error').map(k.formatKubectlDiagnostic);
   const warnings = run.diagnostics.filter((d) => d.severity === 'warning').map(k.formatKubectlDiagnostic);
@@ -230,6 +274,7 @@ function kubernetesStep(m: EnvironmentModel, context: string, env: NodeJS.Proces
   if (errors.length > 0) return result('rejected', { accepted: run.accepted, errors, warnings });
   // Every stderr line was decoded (else `unreachable` is set): a non-zero exit with only warnings is
   // kubectl counting the objects it could not judge yet.
-  if (run.exitCode !== 0 && run.diagnostics.length === 0) return result('failed', { accepted: run.accepted, message: `${m.name}: kubectl exited with ${run.exitCode} without a message` });
+  if (run.exitCode !== 0 && run.diagnostics.length === 0)
+    return result('failed', { accepted: run.accepted, message: `${m.name}: kubectl exited with ${run.exitCode} without a message` });
   return result('ok', { accepted: run.accepted, warnings });
 }

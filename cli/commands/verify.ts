@@ -12,18 +12,29 @@ interface VerifyFlags {
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('verify')
-    .description('check a live cluster (read-only): add-on pods on every node, rotation flags, ServiceAccounts, SecretProviderClasses, Deployments, mounted object versions and FailedMount events')
+    .description(
+      'check a live cluster (read-only): add-on pods on every node, rotation flags, ServiceAccounts, SecretProviderClasses, Deployments, mounted object versions and FailedMount events',
+    )
     .argument('<name>', 'environment name (environments/<name>.yaml)')
     .option('-c, --config <file>', 'an environment file from any path')
     .option('-o, --outputs <file>', 'Terraform outputs file (default environments/<name>.outputs.json)')
     .option('--context <name>', 'kubeconfig context to use (default: the current context)')
-    .option('--exec', 'also list the file names in one pod\'s mount (never their contents)', false)
-    .addHelpText('after', '\nUses your kubeconfig (KUBECONFIG or ~/.kube/config). Passes are listed on stdout, failures and warnings on stderr (the checks: check/RULES.md). Exit codes: 0 all pass, 1 failures found, 2 bad input or cluster unreachable.')
+    .option('--exec', "also list the file names in one pod's mount (never their contents)", false)
+    .addHelpText(
+      'after',
+      '\nUses your kubeconfig (KUBECONFIG or ~/.kube/config). Passes are listed on stdout, failures and warnings on stderr (the checks: check/RULES.md). Exit codes: 0 all pass, 1 failures found, 2 bad input or cluster unreachable.',
+    )
     .action(async (name: string, flags: VerifyFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const { verifyCommand } = require('../../verify/command') as typeof import('../../verify/command');
       const code = await verifyCommand(
-        { env: name, exec: flags.exec, ...(flags.config ? { config: flags.config } : {}), ...(flags.outputs ? { outputs: flags.outputs } : {}), ...(flags.context ? { context: flags.context } : {}) },
+        {
+          env: name,
+          exec: flags.exec,
+          ...(flags.config ? { config: flags.config } : {}),
+          ...(flags.outputs ? { outputs: flags.outputs } : {}),
+          ...(flags.context ? { context: flags.context } : {}),
+        },
         reporter,
       );
       ctx.exit(code);

@@ -40,7 +40,8 @@ export function environmentJsonSchemaDocument(): JsonSchema {
     ...schema,
     $id: 'https://aks-keyvault-csi.local/environment.schema.json',
     title: 'aks-keyvault-csi environment',
-    description: 'One environment: Azure resources (cdktf) and the workloads whose manifests are rendered (cdk8s). Generated from lib/config/schema.ts: do not edit.',
+    description:
+      'One environment: Azure resources (cdktf) and the workloads whose manifests are rendered (cdk8s). Generated from lib/config/schema.ts: do not edit.',
   } as JsonSchema;
 }
 

@@ -24,7 +24,6 @@ export interface LoadedEnvironment {
 /** Alias expansions allowed in one file: plenty for real use, too few for an alias bomb. */
 export const MAX_YAML_ALIASES = 100;
 
-
 /** The environment name a file stands for, validated. */
 export function environmentNameOf(file: string): string {
   const name = path.basename(file).replace(/\.ya?ml$/i, '');
@@ -78,9 +77,7 @@ function explainEnvironment(source: string, file: string): never {
       doc.errors.map((e) => {
         const pos = lines.linePos(e.pos[0]);
         const message =
-          e.code === 'MULTIPLE_DOCS'
-            ? 'more than one YAML document ("---"): put one environment per file'
-            : `invalid YAML: ${e.message.split('\n')[0]}`;
+          e.code === 'MULTIPLE_DOCS' ? 'more than one YAML document ("---"): put one environment per file' : `invalid YAML: ${e.message.split('\n')[0]}`;
         return { file, path: '', position: `${pos.line}:${pos.col}`, message };
       }),
     );
@@ -90,7 +87,11 @@ function explainEnvironment(source: string, file: string): never {
     data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (e) {
     // The yaml library refuses documents whose aliases expand exponentially ("billion laughs").
-    throw UserError.of(file, '', `too many YAML alias references (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): write the values out instead of using anchors and aliases`);
+    throw UserError.of(
+      file,
+      '',
+      `too many YAML alias references (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): write the values out instead of using anchors and aliases`,
+    );
   }
   if (data === null || data === undefined) {
     throw UserError.of(file, '', 'the file is empty: start from "aks-keyvault-csi init NAME" or environments/dev.yaml');
@@ -184,7 +185,8 @@ function unwrap(schema: unknown, value: unknown): unknown {
       const want = disc && value && typeof value === 'object' ? (value as Record<string, unknown>)[disc] : undefined;
       schema =
         def.options.find((o) => {
-          const lit = (o as { def?: { shape?: Record<string, { def?: { type?: string; innerType?: { def?: { values?: unknown[] } }; values?: unknown[] } }> } }).def?.shape?.[disc ?? ''];
+          const lit = (o as { def?: { shape?: Record<string, { def?: { type?: string; innerType?: { def?: { values?: unknown[] } }; values?: unknown[] } }> } })
+            .def?.shape?.[disc ?? ''];
           const values = lit?.def?.values ?? lit?.def?.innerType?.def?.values ?? [];
           return want === undefined ? lit?.def?.type === 'default' : values.includes(want);
         }) ?? def.options[0];

@@ -18,7 +18,6 @@ import {
   RELOADER_SPC_ANNOTATION,
 } from '../kubernetes';
 
-
 export interface RuleViolation {
   readonly path: readonly (string | number)[];
   readonly message: string;
@@ -100,18 +99,34 @@ function clusterTrustsWorkloadIdentity(env: EnvironmentConfig): RuleViolation[] 
   const c = env.cluster;
   if (c.mode === 'create') {
     if (!c.workloadIdentity) {
-      out.push({ path: ['cluster', 'workloadIdentity'], received: false, message: 'secrets are delivered through Workload Identity: set cluster.workloadIdentity: true' });
+      out.push({
+        path: ['cluster', 'workloadIdentity'],
+        received: false,
+        message: 'secrets are delivered through Workload Identity: set cluster.workloadIdentity: true',
+      });
     } else if (!c.oidcIssuer) {
-      out.push({ path: ['cluster', 'oidcIssuer'], received: false, message: 'Workload Identity needs the OIDC issuer (Azure rejects it only at apply time): set cluster.oidcIssuer: true' });
+      out.push({
+        path: ['cluster', 'oidcIssuer'],
+        received: false,
+        message: 'Workload Identity needs the OIDC issuer (Azure rejects it only at apply time): set cluster.oidcIssuer: true',
+      });
     }
   } else {
     const rg = c.resourceGroup ?? env.azure.resourceGroup.name;
     const fix = `run "az aks update -g ${rg} -n ${c.name} --enable-oidc-issuer --enable-workload-identity", then set`;
     if (!c.oidcIssuer) {
-      out.push({ path: ['cluster', 'oidcIssuer'], received: false, message: `existing cluster "${c.name}" cannot be trusted to have the OIDC issuer: ${fix} cluster.oidcIssuer: true` });
+      out.push({
+        path: ['cluster', 'oidcIssuer'],
+        received: false,
+        message: `existing cluster "${c.name}" cannot be trusted to have the OIDC issuer: ${fix} cluster.oidcIssuer: true`,
+      });
     }
     if (!c.workloadIdentity) {
-      out.push({ path: ['cluster', 'workloadIdentity'], received: false, message: `existing cluster "${c.name}" cannot be trusted to have Workload Identity: ${fix} cluster.workloadIdentity: true` });
+      out.push({
+        path: ['cluster', 'workloadIdentity'],
+        received: false,
+        message: `existing cluster "${c.name}" cannot be trusted to have Workload Identity: ${fix} cluster.workloadIdentity: true`,
+      });
     }
   }
   return out;
@@ -204,7 +219,13 @@ function mountedFileNamesDistinct({ w, i }: WorkloadScope): RuleViolation[] {
     const file = mountedFileName(o);
     const seen = files.get(file)!;
     if (seen === j) return [];
-    return [{ path: ['workloads', i, 'objects', j, o.alias !== undefined ? 'alias' : 'name'], received: file, message: `file name already mounted by objects[${seen}]: set a distinct alias` }];
+    return [
+      {
+        path: ['workloads', i, 'objects', j, o.alias !== undefined ? 'alias' : 'name'],
+        received: file,
+        message: `file name already mounted by objects[${seen}]: set a distinct alias`,
+      },
+    ];
   });
 }
 
@@ -229,7 +250,11 @@ function syncedSecretsConsistent({ env, w, i, firstUse }: WorkloadScope): RuleVi
   w.secretObjects.forEach((s, j) => {
     const first = firstUse.syncedSecrets.get(syncedSecretKey(w, s.secretName))!;
     if (first.i !== i || first.j !== j) {
-      out.push({ path: ['workloads', i, 'secretObjects', j, 'secretName'], received: s.secretName, message: `Secret ${w.namespace}/${s.secretName} is already synced by workload "${env.workloads[first.i]!.name}": use another secretName` });
+      out.push({
+        path: ['workloads', i, 'secretObjects', j, 'secretName'],
+        received: s.secretName,
+        message: `Secret ${w.namespace}/${s.secretName} is already synced by workload "${env.workloads[first.i]!.name}": use another secretName`,
+      });
     }
     const keys = new Set<string>();
     s.data.forEach((d, k) => {
@@ -238,7 +263,11 @@ function syncedSecretsConsistent({ env, w, i, firstUse }: WorkloadScope): RuleVi
         out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'objectName'], received: d.objectName, message: problem });
       }
       if (keys.has(d.key)) {
-        out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'key'], received: d.key, message: 'key already used in this Secret: use distinct keys' });
+        out.push({
+          path: ['workloads', i, 'secretObjects', j, 'data', k, 'key'],
+          received: d.key,
+          message: 'key already used in this Secret: use distinct keys',
+        });
       }
       keys.add(d.key);
     });
@@ -261,7 +290,11 @@ function environmentVariablesUnique({ w, i }: WorkloadScope): RuleViolation[] {
   w.deployment.env.forEach((e, j) => {
     const first = envNames.get(e.name);
     if (first !== undefined) {
-      out.push({ path: deploymentPath(i, 'env', j, 'name'), received: e.name, message: `environment variable already set by ${first}: ${ENV_VAR_NAMES_UNIQUE_RULE.fix}` });
+      out.push({
+        path: deploymentPath(i, 'env', j, 'name'),
+        received: e.name,
+        message: `environment variable already set by ${first}: ${ENV_VAR_NAMES_UNIQUE_RULE.fix}`,
+      });
     } else {
       envNames.set(e.name, `deployment.env[${j}]`);
     }
@@ -270,13 +303,25 @@ function environmentVariablesUnique({ w, i }: WorkloadScope): RuleViolation[] {
   w.deployment.envFromSyncedSecret.forEach((e, j) => {
     const keys = secretKeys.get(e.secretName);
     if (keys === undefined) {
-      out.push({ path: deploymentPath(i, 'envFromSyncedSecret', j, 'secretName'), received: e.secretName, message: 'not a Secret this workload syncs: add it under secretObjects, or use a secretName listed there' });
+      out.push({
+        path: deploymentPath(i, 'envFromSyncedSecret', j, 'secretName'),
+        received: e.secretName,
+        message: 'not a Secret this workload syncs: add it under secretObjects, or use a secretName listed there',
+      });
     } else if (!keys.has(e.key)) {
-      out.push({ path: deploymentPath(i, 'envFromSyncedSecret', j, 'key'), received: e.key, message: `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}` });
+      out.push({
+        path: deploymentPath(i, 'envFromSyncedSecret', j, 'key'),
+        received: e.key,
+        message: `Secret "${e.secretName}" has no such key: use one of ${[...keys].map((k) => JSON.stringify(k)).join(', ')}`,
+      });
     }
     const first = envNames.get(e.name);
     if (first !== undefined) {
-      out.push({ path: deploymentPath(i, 'envFromSyncedSecret', j, 'name'), received: e.name, message: `environment variable already set by ${first}: use one or the other` });
+      out.push({
+        path: deploymentPath(i, 'envFromSyncedSecret', j, 'name'),
+        received: e.name,
+        message: `environment variable already set by ${first}: use one or the other`,
+      });
     } else {
       envNames.set(e.name, `deployment.envFromSyncedSecret[${j}]`);
     }
@@ -413,7 +458,11 @@ function portsUnique({ w, i }: WorkloadScope): RuleViolation[] {
   const d = w.deployment;
   if (!PORT_NAMES_UNIQUE_RULE.test(d.ports)) {
     const r = firstRepeat(d.ports, (p) => p.name)!;
-    out.push({ path: deploymentPath(i, 'ports', r.index, 'name'), received: d.ports[r.index]!.name, message: `port name already used by ports[${r.first}]: ${PORT_NAMES_UNIQUE_RULE.fix}` });
+    out.push({
+      path: deploymentPath(i, 'ports', r.index, 'name'),
+      received: d.ports[r.index]!.name,
+      message: `port name already used by ports[${r.first}]: ${PORT_NAMES_UNIQUE_RULE.fix}`,
+    });
   }
   if (!PORT_NUMBERS_UNIQUE_RULE.test(d.ports)) {
     const r = firstRepeat(d.ports, (p) => `${p.containerPort}/${p.protocol}`)!;
@@ -440,11 +489,17 @@ function annotationsFit({ env, w, i }: WorkloadScope): RuleViolation[] {
   }
   const annotations = deploymentAnnotations(env, w, secretProviderClassName(w.name));
   if (!ANNOTATIONS_SIZE_RULE.test(annotations)) {
-    out.push({ path: deploymentPath(i, 'annotations'), message: `the Deployment's annotations come to ${annotationsSize(annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}` });
+    out.push({
+      path: deploymentPath(i, 'annotations'),
+      message: `the Deployment's annotations come to ${annotationsSize(annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}`,
+    });
   }
   w.secretObjects.forEach((s, j) => {
     if (s.annotations !== undefined && !ANNOTATIONS_SIZE_RULE.test(s.annotations)) {
-      out.push({ path: ['workloads', i, 'secretObjects', j, 'annotations'], message: `the Secret's annotations come to ${annotationsSize(s.annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}` });
+      out.push({
+        path: ['workloads', i, 'secretObjects', j, 'annotations'],
+        message: `the Secret's annotations come to ${annotationsSize(s.annotations)} bytes: ${ANNOTATIONS_SIZE_RULE.fix}`,
+      });
     }
   });
   return out;

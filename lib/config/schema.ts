@@ -39,7 +39,15 @@ import {
   VM_SIZE_RULE,
   WORKLOAD_IDENTITY_USE_LABEL,
 } from '../azure';
-import { DEFAULT_ROTATION_INTERVAL, DRIVER_MANAGED_LABEL, MOUNT_FILE_NAME, MOUNT_FILE_NAME_RULES, OBJECT_TYPES, SYNCED_SECRET_TYPES, TLS_SECRET_KEY_RULE } from '../csi-driver';
+import {
+  DEFAULT_ROTATION_INTERVAL,
+  DRIVER_MANAGED_LABEL,
+  MOUNT_FILE_NAME,
+  MOUNT_FILE_NAME_RULES,
+  OBJECT_TYPES,
+  SYNCED_SECRET_TYPES,
+  TLS_SECRET_KEY_RULE,
+} from '../csi-driver';
 import {
   ANNOTATION_KEY_RULE,
   ARGOCD_PROJECT_RULE,
@@ -78,8 +86,7 @@ export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
 
 const text = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, `${what} must not be empty`);
 
-const pattern = (re: RegExp, rule: string) =>
-  z.string({ error: `expected a string: ${rule}` }).regex(re, { error: rule });
+const pattern = (re: RegExp, rule: string) => z.string({ error: `expected a string: ${rule}` }).regex(re, { error: rule });
 
 const goDuration = z
   .string({ error: 'expected a Go duration such as "30s", "2m" or "1h30m"' })
@@ -135,7 +142,9 @@ function withFieldDefaults<T extends z.ZodObject>(schema: T) {
 }
 
 /** A duration that must be longer than zero (an interval). */
-const positiveGoDuration = goDuration.refine((v) => !GO_DURATION.test(v) || durationSeconds(v) > 0, { error: 'use an interval longer than zero, such as "30s" or "2m"' });
+const positiveGoDuration = goDuration.refine((v) => !GO_DURATION.test(v) || durationSeconds(v) > 0, {
+  error: 'use an interval longer than zero, such as "30s" or "2m"',
+});
 
 /** Tags reach every resource the stack creates, so ARM's per-resource limits apply to the map as a whole. */
 const tags = z
@@ -156,7 +165,11 @@ const tags = z
       });
     }
     for (const d of duplicateTagNames(names)) {
-      ctx.addIssue({ code: 'custom', path: [d.name], message: `Azure tag names are case-insensitive, so this is the tag "${d.first}" again: keep one of them` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [d.name],
+        message: `Azure tag names are case-insensitive, so this is the tag "${d.first}" again: keep one of them`,
+      });
     }
   });
 
@@ -169,7 +182,11 @@ const Azure = z.strictObject({
   location: pattern(/^[a-z][a-z0-9]+$/, 'use an Azure region name in lower case without spaces, e.g. "westeurope"').meta(
     doc('Azure region of every resource the stack creates, in lower case without spaces.', { example: 'westeurope' }),
   ),
-  resourceGroup: ResourceGroup.meta(doc('The resource group that holds what the stack creates.', { see: 'https://learn.microsoft.com/azure/azure-resource-manager/management/manage-resource-groups-portal' })),
+  resourceGroup: ResourceGroup.meta(
+    doc('The resource group that holds what the stack creates.', {
+      see: 'https://learn.microsoft.com/azure/azure-resource-manager/management/manage-resource-groups-portal',
+    }),
+  ),
   subscriptionId: pattern(GUID, 'use a GUID such as 00000000-0000-0000-0000-000000000000')
     .optional()
     .meta(doc('Subscription to deploy to.', { unset: 'the subscription of the Azure CLI login', example: '00000000-0000-0000-0000-000000000000' })),
@@ -185,37 +202,65 @@ const Rotation = withFieldDefaults(
     enabled: z.boolean().default(true).meta(doc('Refetch mounted objects from Key Vault so files change without a pod restart.')),
     interval: positiveGoDuration
       .default(DEFAULT_ROTATION_INTERVAL)
-      .meta(doc("How often the driver refetches, as a Go duration. It is the add-on's `secret_rotation_interval` (the driver's `--rotation-poll-interval`); drivers 1.6 and later refetch at most about once a minute.")),
+      .meta(
+        doc(
+          "How often the driver refetches, as a Go duration. It is the add-on's `secret_rotation_interval` (the driver's `--rotation-poll-interval`); drivers 1.6 and later refetch at most about once a minute.",
+        ),
+      ),
   }),
 );
 
 const SecretsProvider = withFieldDefaults(
   z.strictObject({
-    rotation: Rotation.meta(doc('Rotation of mounted objects.', { see: 'https://learn.microsoft.com/azure/aks/csi-secrets-store-configuration-options#enable-and-disable-auto-rotation' })),
+    rotation: Rotation.meta(
+      doc('Rotation of mounted objects.', {
+        see: 'https://learn.microsoft.com/azure/aks/csi-secrets-store-configuration-options#enable-and-disable-auto-rotation',
+      }),
+    ),
   }),
 );
 
 const NodePool = withFieldDefaults(
   z.strictObject({
     vmSize: ruled(VM_SIZE_RULE.subject, VM_SIZE_RULE).default('Standard_D2s_v5').meta(doc('VM size of the nodes.')),
-    nodeCount: z.number().int('use a whole number of nodes').min(1, 'use at least 1 node').max(1000, 'use at most 1000 nodes').default(2).meta(doc('Number of nodes (1 to 1000).')),
+    nodeCount: z
+      .number()
+      .int('use a whole number of nodes')
+      .min(1, 'use at least 1 node')
+      .max(1000, 'use at most 1000 nodes')
+      .default(2)
+      .meta(doc('Number of nodes (1 to 1000).')),
   }),
 );
 
 const clusterCommon = {
   name: ruled(AKS_NAME_RULE.subject, AKS_NAME_RULE).meta(doc('AKS cluster name.', { example: 'aks-my-app' })),
-  secretsProvider: SecretsProvider.meta(doc('The Key Vault secrets-provider add-on (the CSI driver and its Azure provider). For an existing cluster, what you assert about it; Terraform checks it at plan time.')),
+  secretsProvider: SecretsProvider.meta(
+    doc(
+      'The Key Vault secrets-provider add-on (the CSI driver and its Azure provider). For an existing cluster, what you assert about it; Terraform checks it at plan time.',
+    ),
+  ),
 };
 
 const NewCluster = z.strictObject({
-  mode: z.literal('create').default('create').meta(doc('`create` (the stack creates the cluster) or `existing`. A new cluster gets the OIDC issuer, Workload Identity and the secrets-provider add-on.')),
+  mode: z
+    .literal('create')
+    .default('create')
+    .meta(
+      doc('`create` (the stack creates the cluster) or `existing`. A new cluster gets the OIDC issuer, Workload Identity and the secrets-provider add-on.'),
+    ),
   ...clusterCommon,
   kubernetesVersion: pattern(/^\d+\.\d+(\.\d+)?$/, 'use a version such as "1.32" or "1.32.4"')
     .optional()
     .meta(doc('Kubernetes version.', { unset: 'the AKS default of the region', example: '1.32' })),
   dnsPrefix: ruled(AKS_DNS_PREFIX_RULE.subject, AKS_DNS_PREFIX_RULE)
     .optional()
-    .meta(doc('DNS prefix of the API server: 1-54 letters, digits or hyphens.', { unset: 'the cluster name, or one derived from it when that is not a valid prefix (a warning says so)', example: 'aks-my-app' })),
+    .meta(
+      doc('DNS prefix of the API server: 1-54 letters, digits or hyphens.', {
+        unset: 'the cluster name, or one derived from it when that is not a valid prefix (a warning says so)',
+        example: 'aks-my-app',
+      }),
+    ),
   nodeResourceGroup: ruled(AKS_NODE_RESOURCE_GROUP_RULE.subject, AKS_NODE_RESOURCE_GROUP_RULE)
     .optional()
     .meta(
@@ -230,8 +275,22 @@ const NewCluster = z.strictObject({
     .enum(['azure', 'kubenet', 'none'])
     .default('azure')
     .meta(doc('Network plugin: `azure` (Azure CNI), `kubenet` or `none`.', { see: 'https://learn.microsoft.com/azure/aks/concepts-network' })),
-  oidcIssuer: z.boolean().default(true).meta(doc('OIDC issuer: Workload Identity federation trusts the tokens it signs, so it must be on.', { see: 'https://learn.microsoft.com/azure/aks/use-oidc-issuer' })),
-  workloadIdentity: z.boolean().default(true).meta(doc('Azure Workload Identity (needs the OIDC issuer); it must be on: the pods reach Key Vault through it.', { see: 'https://learn.microsoft.com/azure/aks/workload-identity-overview' })),
+  oidcIssuer: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc('OIDC issuer: Workload Identity federation trusts the tokens it signs, so it must be on.', {
+        see: 'https://learn.microsoft.com/azure/aks/use-oidc-issuer',
+      }),
+    ),
+  workloadIdentity: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc('Azure Workload Identity (needs the OIDC issuer); it must be on: the pods reach Key Vault through it.', {
+        see: 'https://learn.microsoft.com/azure/aks/workload-identity-overview',
+      }),
+    ),
 });
 
 const ExistingCluster = z.strictObject({
@@ -242,7 +301,12 @@ const ExistingCluster = z.strictObject({
     .meta(doc('Resource group of the existing cluster.', { unset: 'azure.resourceGroup.name', example: 'rg-shared' })),
   oidcIssuer: z
     .boolean({ error: 'state whether the existing cluster has the OIDC issuer on (true or false)' })
-    .meta(doc('Whether the existing cluster has the OIDC issuer on. Terraform re-checks it at plan time (a postcondition on the data source); it must be true: Workload Identity needs it.', { example: true })),
+    .meta(
+      doc(
+        'Whether the existing cluster has the OIDC issuer on. Terraform re-checks it at plan time (a postcondition on the data source); it must be true: Workload Identity needs it.',
+        { example: true },
+      ),
+    ),
   workloadIdentity: z
     .boolean({ error: 'state whether the existing cluster has Workload Identity on (true or false)' })
     .meta(doc('Whether the existing cluster has Workload Identity on. Terraform re-checks it at plan time; it must be true.', { example: true })),
@@ -262,27 +326,46 @@ const NetworkAcls = z.strictObject({
         if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
       }),
     )
-    .max(KEY_VAULT_MAX_IP_RULES, { error: `use at most ${KEY_VAULT_MAX_IP_RULES} IP rules (Key Vault's limit): allow wider ranges, or subnets through virtualNetworkSubnetIds` })
+    .max(KEY_VAULT_MAX_IP_RULES, {
+      error: `use at most ${KEY_VAULT_MAX_IP_RULES} IP rules (Key Vault's limit): allow wider ranges, or subnets through virtualNetworkSubnetIds`,
+    })
     .default([])
     .meta(doc(`Public IPv4 addresses or CIDR ranges allowed through (at most ${KEY_VAULT_MAX_IP_RULES}; no private ranges).`)),
   virtualNetworkSubnetIds: z
     .array(pattern(SUBNET_ID_RULE.pattern, SUBNET_ID_RULE.fix))
     .default([])
-    .meta(doc('Subnet resource ids allowed through. With defaultAction Deny, the AKS node subnet (the driver fetches from the node), with the `Microsoft.KeyVault` service endpoint on it.')),
+    .meta(
+      doc(
+        'Subnet resource ids allowed through. With defaultAction Deny, the AKS node subnet (the driver fetches from the node), with the `Microsoft.KeyVault` service endpoint on it.',
+      ),
+    ),
 });
 
 const keyVaultCommon = {
-  name: ruled(KEY_VAULT_NAME_RULE.subject, KEY_VAULT_NAME_RULE).meta(doc('Vault name: a globally unique DNS name of 3-24 letters, digits and hyphens.', { example: 'kv-my-app' })),
+  name: ruled(KEY_VAULT_NAME_RULE.subject, KEY_VAULT_NAME_RULE).meta(
+    doc('Vault name: a globally unique DNS name of 3-24 letters, digits and hyphens.', { example: 'kv-my-app' }),
+  ),
 };
 
 const NewKeyVault = z.strictObject({
-  mode: z.literal('create').default('create').meta(doc('`create` (the stack creates the vault, in Azure RBAC mode) or `existing`.', { see: 'https://learn.microsoft.com/azure/key-vault/general/rbac-guide' })),
+  mode: z
+    .literal('create')
+    .default('create')
+    .meta(
+      doc('`create` (the stack creates the vault, in Azure RBAC mode) or `existing`.', {
+        see: 'https://learn.microsoft.com/azure/key-vault/general/rbac-guide',
+      }),
+    ),
   ...keyVaultCommon,
   sku: z.enum(['standard', 'premium']).default('standard').meta(doc('Pricing tier: `standard` or `premium` (HSM-protected keys).')),
   purgeProtection: z
     .boolean()
     .default(true)
-    .meta(doc('Purge protection: deleted objects cannot be purged before the retention period ends. Cannot be turned off once on.', { see: 'https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview#purge-protection' })),
+    .meta(
+      doc('Purge protection: deleted objects cannot be purged before the retention period ends. Cannot be turned off once on.', {
+        see: 'https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview#purge-protection',
+      }),
+    ),
   softDeleteRetentionDays: z
     .number()
     .int('use a whole number of days')
@@ -290,8 +373,17 @@ const NewKeyVault = z.strictObject({
     .max(90, 'use 7 to 90 days')
     .default(90)
     .meta(doc('Days deleted objects are kept (7 to 90), set once at creation.')),
-  publicNetworkAccess: z.boolean().default(true).meta(doc('Public network access; when false the vault is reachable only through a private endpoint.', { see: 'https://learn.microsoft.com/azure/key-vault/general/network-security' })),
-  networkAcls: withFieldDefaults(NetworkAcls).meta(doc("Network rules of the vault's public endpoint.", { see: 'https://learn.microsoft.com/azure/key-vault/general/network-security' })),
+  publicNetworkAccess: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc('Public network access; when false the vault is reachable only through a private endpoint.', {
+        see: 'https://learn.microsoft.com/azure/key-vault/general/network-security',
+      }),
+    ),
+  networkAcls: withFieldDefaults(NetworkAcls).meta(
+    doc("Network rules of the vault's public endpoint.", { see: 'https://learn.microsoft.com/azure/key-vault/general/network-security' }),
+  ),
 });
 
 const ExistingKeyVault = z.strictObject({
@@ -307,7 +399,9 @@ const KeyVault = z.discriminatedUnion('mode', [NewKeyVault, ExistingKeyVault], {
 const KeyVaultObject = z
   .strictObject({
     name: pattern(KEY_VAULT_OBJECT_NAME, 'use 1-127 letters, digits or hyphens (map to another file name with alias)').meta(
-      doc('Name of the secret, key or certificate in Key Vault. 1-127 letters, digits or hyphens (map it to another file name with alias).', { example: 'my-secret' }),
+      doc('Name of the secret, key or certificate in Key Vault. 1-127 letters, digits or hyphens (map it to another file name with alias).', {
+        example: 'my-secret',
+      }),
     ),
     type: z
       .enum(OBJECT_TYPES, { error: 'use "secret", "key" or "cert" (lower case)' })
@@ -318,7 +412,12 @@ const KeyVaultObject = z
       .meta(doc('File name in the mount.', { unset: 'the object name', example: 'MY_SECRET' })),
     version: pattern(/^[0-9a-fA-F]{32}$/, 'use a 32-character hexadecimal Key Vault version id')
       .optional()
-      .meta(doc('Pin a version (a 32-character hexadecimal id). A pinned version is never rotated.', { unset: 'the latest version, rotated', example: '0123456789abcdef0123456789abcdef' })),
+      .meta(
+        doc('Pin a version (a 32-character hexadecimal id). A pinned version is never rotated.', {
+          unset: 'the latest version, rotated',
+          example: '0123456789abcdef0123456789abcdef',
+        }),
+      ),
     format: z
       .enum(['pem', 'pfx'])
       .optional()
@@ -336,7 +435,12 @@ const KeyVaultObject = z
       .min(1, 'use 1 or more')
       .max(100, 'use at most 100')
       .optional()
-      .meta(doc('Number of versions to mount (1 to 100). They are written as `<alias>/0`, `<alias>/1`, ... files, and no `<alias>` file.', { unset: 'the current version only, as `<alias>`', example: 2 })),
+      .meta(
+        doc('Number of versions to mount (1 to 100). They are written as `<alias>/0`, `<alias>/1`, ... files, and no `<alias>` file.', {
+          unset: 'the current version only, as `<alias>`',
+          example: 2,
+        }),
+      ),
   })
   .superRefine((o, ctx) => {
     if (o.format === 'pfx' && o.type !== 'secret') {
@@ -348,7 +452,9 @@ const KeyVaultObject = z
   });
 
 const SecretObjectData = z.strictObject({
-  objectName: text('objectName').meta(doc("The mounted file name: the object's alias when set, else its name (`<alias>/0` with a version history).", { example: 'my-secret' })),
+  objectName: text('objectName').meta(
+    doc("The mounted file name: the object's alias when set, else its name (`<alias>/0` with a version history).", { example: 'my-secret' }),
+  ),
   key: ruled('a Secret key', SECRET_KEY_RULE).meta(doc('Key in the Kubernetes Secret.', { example: 'password' })),
 });
 
@@ -360,7 +466,10 @@ const SecretObject = z
         error: 'use a Secret type such as "Opaque" or "kubernetes.io/tls" (required: the driver skips entries without it)',
       })
       .meta(doc('Secret type; required, because the driver silently skips an entry without one.')),
-    data: z.array(SecretObjectData).min(1, 'list at least one { objectName, key }').meta(doc('The keys of the Secret and the mounted files they hold (at least one).')),
+    data: z
+      .array(SecretObjectData)
+      .min(1, 'list at least one { objectName, key }')
+      .meta(doc('The keys of the Secret and the mounted files they hold (at least one).')),
     labels: labelMap({ [DRIVER_MANAGED_LABEL]: 'the driver sets this label on every Secret it syncs: remove it' })
       .optional()
       .meta(doc('Labels on the synced Secret.', { unset: 'none', example: { 'app.kubernetes.io/part-of': 'my-app' } })),
@@ -377,19 +486,31 @@ const SecretObject = z
     const keys = s.data.map((d) => d.key);
     if (!SECRET_TYPE_KEYS_RULE.test({ type: s.type, keys })) {
       for (const needs of missingSecretKeys(s.type, keys)) {
-        ctx.addIssue({ code: 'custom', path: ['data'], message: `a ${s.type} Secret needs the key ${needs}: add { objectName, key } for it (the API server refuses the Secret, so the sync fails at mount time)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data'],
+          message: `a ${s.type} Secret needs the key ${needs}: add { objectName, key } for it (the API server refuses the Secret, so the sync fails at mount time)`,
+        });
       }
     }
   });
 
 const EnvVar = z.strictObject({
-  name: ruled('an environment variable name', ENV_VAR_NAME_RULE).meta({ pattern: ENV_VAR_NAME.source }).meta(doc('Variable name.', { example: 'LOG_LEVEL' })),
-  value: z.string({ error: 'expected a string value (quote numbers and booleans)' }).meta(doc('Literal value (quote numbers and booleans); never a secret: mount those.', { example: 'info' })),
+  name: ruled('an environment variable name', ENV_VAR_NAME_RULE)
+    .meta({ pattern: ENV_VAR_NAME.source })
+    .meta(doc('Variable name.', { example: 'LOG_LEVEL' })),
+  value: z
+    .string({ error: 'expected a string value (quote numbers and booleans)' })
+    .meta(doc('Literal value (quote numbers and booleans); never a secret: mount those.', { example: 'info' })),
 });
 
 const EnvFromSyncedSecret = z.strictObject({
-  name: ruled('an environment variable name', ENV_VAR_NAME_RULE).meta({ pattern: ENV_VAR_NAME.source }).meta(doc('Variable name.', { example: 'DB_PASSWORD' })),
-  secretName: pattern(DNS1123_SUBDOMAIN, 'use the secretName of one of this workload\'s secretObjects').meta(doc('A `secretObjects[].secretName` of this workload.', { example: 'my-app-db' })),
+  name: ruled('an environment variable name', ENV_VAR_NAME_RULE)
+    .meta({ pattern: ENV_VAR_NAME.source })
+    .meta(doc('Variable name.', { example: 'DB_PASSWORD' })),
+  secretName: pattern(DNS1123_SUBDOMAIN, "use the secretName of one of this workload's secretObjects").meta(
+    doc('A `secretObjects[].secretName` of this workload.', { example: 'my-app-db' }),
+  ),
   key: text('key').meta(doc('Key in that Secret.', { example: 'password' })),
 });
 
@@ -421,43 +542,50 @@ const Resources = z
     }
   });
 
-const SecurityContext = z.strictObject({
-  runAsNonRoot: z.boolean().default(true).meta(doc('The kubelet refuses to start the container as root (user 0).')),
-  runAsUser: z
-    .number({ error: 'use a numeric user id (0 or more; non-zero with runAsNonRoot)' })
-    .int({ error: 'use a whole-number user id' })
-    .min(0, { error: 'use a user id of 0 or more' })
-    .max(MAX_UNIX_ID, { error: `use a user id of at most ${MAX_UNIX_ID}` })
-    .default(10001)
-    .meta(doc('User id of the container process (non-zero with runAsNonRoot).')),
-  runAsGroup: z
-    .number({ error: 'use a numeric group id (0 or more)' })
-    .int({ error: 'use a whole-number group id' })
-    .min(0, { error: 'use a group id of 0 or more' })
-    .max(MAX_UNIX_ID, { error: `use a group id of at most ${MAX_UNIX_ID}` })
-    .default(10001)
-    .meta(doc('Group id of the container process.')),
-  readOnlyRootFilesystem: z.boolean().default(true).meta(doc("Mount the container's root filesystem read-only.")),
-  allowPrivilegeEscalation: z.boolean().default(false).meta(doc('Let a process gain more privileges than its parent (setuid binaries).')),
-  dropCapabilities: z.array(ruled('a capability name', CAPABILITY_RULE)).default(['ALL']).meta(doc('Linux capabilities dropped.')),
-  seccompProfile: z
-    .enum(['RuntimeDefault'], {
-      error: (issue) =>
-        issue.input === 'Unconfined'
-          ? 'use "RuntimeDefault": Unconfined fails even the baseline Pod Security Standard (kubernetes/pod-security-admission policy/check_seccompProfile_baseline.go), so no namespace we label would admit the pods'
-          : 'use "RuntimeDefault"',
-    })
-    .default('RuntimeDefault')
-    .meta(doc("`RuntimeDefault` only. `Unconfined` fails even the baseline Pod Security Standard, and a secrets-delivery tool offers no switch to turn the container's syscall filter off.")),
-}).superRefine((sc, ctx) => {
-  if (sc.runAsNonRoot && sc.runAsUser === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['runAsUser'],
-      message: 'runAsNonRoot is true, so the kubelet refuses to start a container as user 0: use a non-zero user id (or, against the restricted Pod Security Standard, runAsNonRoot: false)',
-    });
-  }
-});
+const SecurityContext = z
+  .strictObject({
+    runAsNonRoot: z.boolean().default(true).meta(doc('The kubelet refuses to start the container as root (user 0).')),
+    runAsUser: z
+      .number({ error: 'use a numeric user id (0 or more; non-zero with runAsNonRoot)' })
+      .int({ error: 'use a whole-number user id' })
+      .min(0, { error: 'use a user id of 0 or more' })
+      .max(MAX_UNIX_ID, { error: `use a user id of at most ${MAX_UNIX_ID}` })
+      .default(10001)
+      .meta(doc('User id of the container process (non-zero with runAsNonRoot).')),
+    runAsGroup: z
+      .number({ error: 'use a numeric group id (0 or more)' })
+      .int({ error: 'use a whole-number group id' })
+      .min(0, { error: 'use a group id of 0 or more' })
+      .max(MAX_UNIX_ID, { error: `use a group id of at most ${MAX_UNIX_ID}` })
+      .default(10001)
+      .meta(doc('Group id of the container process.')),
+    readOnlyRootFilesystem: z.boolean().default(true).meta(doc("Mount the container's root filesystem read-only.")),
+    allowPrivilegeEscalation: z.boolean().default(false).meta(doc('Let a process gain more privileges than its parent (setuid binaries).')),
+    dropCapabilities: z.array(ruled('a capability name', CAPABILITY_RULE)).default(['ALL']).meta(doc('Linux capabilities dropped.')),
+    seccompProfile: z
+      .enum(['RuntimeDefault'], {
+        error: (issue) =>
+          issue.input === 'Unconfined'
+            ? 'use "RuntimeDefault": Unconfined fails even the baseline Pod Security Standard (kubernetes/pod-security-admission policy/check_seccompProfile_baseline.go), so no namespace we label would admit the pods'
+            : 'use "RuntimeDefault"',
+      })
+      .default('RuntimeDefault')
+      .meta(
+        doc(
+          "`RuntimeDefault` only. `Unconfined` fails even the baseline Pod Security Standard, and a secrets-delivery tool offers no switch to turn the container's syscall filter off.",
+        ),
+      ),
+  })
+  .superRefine((sc, ctx) => {
+    if (sc.runAsNonRoot && sc.runAsUser === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['runAsUser'],
+        message:
+          'runAsNonRoot is true, so the kubelet refuses to start a container as user 0: use a non-zero user id (or, against the restricted Pod Security Standard, runAsNonRoot: false)',
+      });
+    }
+  });
 
 /** Pod labels we set: the selector, and the workload identity label (its own switch). */
 const RESERVED_POD_LABELS: Readonly<Record<string, string>> = {
@@ -467,12 +595,17 @@ const RESERVED_POD_LABELS: Readonly<Record<string, string>> = {
 
 /** Annotations we set: the Reloader ones have their own switch. */
 const RESERVED_DEPLOYMENT_ANNOTATIONS: Readonly<Record<string, string>> = {
-  [RELOADER_SPC_ANNOTATION]: 'set by deployment.reloaderAnnotation (to this workload\'s SecretProviderClass): use that switch instead',
+  [RELOADER_SPC_ANNOTATION]: "set by deployment.reloaderAnnotation (to this workload's SecretProviderClass): use that switch instead",
   [RELOADER_SECRET_ANNOTATION]: 'set by deployment.reloaderAnnotation (to the Secrets envFromSyncedSecret reads): use that switch instead',
 };
 
 const Port = z.strictObject({
-  containerPort: z.number().int().min(1, 'use a port from 1 to 65535').max(65535, 'use a port from 1 to 65535').meta(doc('Port number (1 to 65535).', { example: 8080 })),
+  containerPort: z
+    .number()
+    .int()
+    .min(1, 'use a port from 1 to 65535')
+    .max(65535, 'use a port from 1 to 65535')
+    .meta(doc('Port number (1 to 65535).', { example: 8080 })),
   name: ruled('a port name', PORT_NAME_RULE)
     .meta({ pattern: '^(?=.*[a-z])(?!-)(?!.*--)[-a-z0-9]{0,14}[a-z0-9]$' })
     .optional()
@@ -481,7 +614,9 @@ const Port = z.strictObject({
 });
 
 const Deployment = z.strictObject({
-  image: pattern(/^[^\s]+$/, 'use an image reference such as "ghcr.io/org/app:1.2.3" (no spaces)').meta(doc('Container image reference, such as `ghcr.io/org/app:1.2.3`.', { example: 'ghcr.io/example/my-app:1.0.0' })),
+  image: pattern(/^[^\s]+$/, 'use an image reference such as "ghcr.io/org/app:1.2.3" (no spaces)').meta(
+    doc('Container image reference, such as `ghcr.io/org/app:1.2.3`.', { example: 'ghcr.io/example/my-app:1.0.0' }),
+  ),
   command: z
     .array(z.string())
     .optional()
@@ -503,7 +638,9 @@ const Deployment = z.strictObject({
   reloaderAnnotation: z
     .boolean()
     .default(false)
-    .meta(doc('Annotate the Deployment for Stakater Reloader, so pods restart when the mounted versions change.', { see: 'https://github.com/stakater/Reloader' })),
+    .meta(
+      doc('Annotate the Deployment for Stakater Reloader, so pods restart when the mounted versions change.', { see: 'https://github.com/stakater/Reloader' }),
+    ),
   replicas: z
     .number({ error: 'use a whole number of replicas from 0 to 1000' })
     .int({ error: 'use a whole number of replicas from 0 to 1000' })
@@ -523,15 +660,22 @@ const Deployment = z.strictObject({
     .boolean()
     .default(true)
     .meta(
-      doc(`Pod label \`${WORKLOAD_IDENTITY_USE_LABEL}: "true"\`. The webhook then injects the token, for an app that uses the identity itself; the mount does not need it.`, {
-        see: 'https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html',
-      }),
+      doc(
+        `Pod label \`${WORKLOAD_IDENTITY_USE_LABEL}: "true"\`. The webhook then injects the token, for an app that uses the identity itself; the mount does not need it.`,
+        {
+          see: 'https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html',
+        },
+      ),
     ),
   resources: withFieldDefaults(Resources).meta(
-    doc("The container's requests and limits. Small (not cdk8s-plus's 1000m/512Mi), and no CPU limit (it throttles).", { see: 'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/' }),
+    doc("The container's requests and limits. Small (not cdk8s-plus's 1000m/512Mi), and no CPU limit (it throttles).", {
+      see: 'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
+    }),
   ),
   securityContext: withFieldDefaults(SecurityContext).meta(
-    doc("The container's security context: the restricted Pod Security Standard.", { see: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted' }),
+    doc("The container's security context: the restricted Pod Security Standard.", {
+      see: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
+    }),
   ),
   labels: labelMap(RESERVED_POD_LABELS).default({}).meta(doc('Labels on the Deployment and its pods.')),
   annotations: annotationMap(RESERVED_DEPLOYMENT_ANNOTATIONS).default({}).meta(doc('Annotations on the Deployment and its pods.')),
@@ -554,11 +698,19 @@ const Workload = z.strictObject({
   objects: z
     .array(KeyVaultObject)
     .min(1, 'list at least one Key Vault object to mount')
-    .meta(doc('Key Vault objects mounted as files (at least one).', { see: 'https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/getting-started/usage/' })),
+    .meta(
+      doc('Key Vault objects mounted as files (at least one).', {
+        see: 'https://azure.github.io/secrets-store-csi-driver-provider-azure/docs/getting-started/usage/',
+      }),
+    ),
   secretObjects: z
     .array(SecretObject)
     .default([])
-    .meta(doc('Sync mounted objects to Kubernetes Secrets. Opt-in: a synced Secret exists only while a pod mounts the volume.', { see: 'https://secrets-store-csi-driver.sigs.k8s.io/topics/sync-as-kubernetes-secret' })),
+    .meta(
+      doc('Sync mounted objects to Kubernetes Secrets. Opt-in: a synced Secret exists only while a pod mounts the volume.', {
+        see: 'https://secrets-store-csi-driver.sigs.k8s.io/topics/sync-as-kubernetes-secret',
+      }),
+    ),
   deployment: Deployment.meta(doc("The Deployment that runs the workload's pods and mounts its objects read-only at mountPath.")),
 });
 
@@ -566,20 +718,34 @@ const Identity = z.strictObject({
   mode: z
     .enum(['per-workload', 'shared'])
     .default('per-workload')
-    .meta(doc(`One identity per workload (\`per-workload\`) or one for all (\`shared\`). An identity holds at most ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} federated credentials.`)),
-  roleScope: z.enum(['vault', 'object']).default('vault').meta(doc('Scope of the role assignments: the vault (`vault`) or each object (`object`, `<vault id>/secrets/<name>`).')),
+    .meta(
+      doc(
+        `One identity per workload (\`per-workload\`) or one for all (\`shared\`). An identity holds at most ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} federated credentials.`,
+      ),
+    ),
+  roleScope: z
+    .enum(['vault', 'object'])
+    .default('vault')
+    .meta(doc('Scope of the role assignments: the vault (`vault`) or each object (`object`, `<vault id>/secrets/<name>`).')),
   role: z
     .enum(['least-privilege', 'administrator'])
     .default('least-privilege')
-    .meta(doc('`least-privilege` (Key Vault Secrets User or Certificate User, by object type) or `administrator`. Key Vault Administrator grants every data-plane operation, and a warning says so.')),
+    .meta(
+      doc(
+        '`least-privilege` (Key Vault Secrets User or Certificate User, by object type) or `administrator`. Key Vault Administrator grants every data-plane operation, and a warning says so.',
+      ),
+    ),
   propagationWait: z
     .string({ error: `expected a duration such as "30s": ${TIME_SLEEP_DURATION_RULE.fix}` })
     .regex(TIME_SLEEP_DURATION_RULE.pattern, { error: (issue) => timeSleepDurationFix(String(issue.input)) })
     .default('30s')
     .meta(
-      doc("Wait after role assignments and federated credentials, for Azure to propagate them. One number and one unit (ms, s, m or h), as hashicorp/time's time_sleep takes it; `0s` disables.", {
-        see: 'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected',
-      }),
+      doc(
+        "Wait after role assignments and federated credentials, for Azure to propagate them. One number and one unit (ms, s, m or h), as hashicorp/time's time_sleep takes it; `0s` disables.",
+        {
+          see: 'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected',
+        },
+      ),
     ),
 });
 
@@ -591,15 +757,22 @@ const State = z.discriminatedUnion(
       path: ruled('a relative path', ...STATE_PATH_RULES, BACKEND_LITERAL_RULE)
         .optional()
         .meta(
-          doc(`State file path, relative to the project root. "/" between folders, never outside the project or inside ${GENERATED_DIRS.map((d) => `${d}/`).join(' or ')}.`, {
-            unset: '`terraform.<env>.tfstate`',
-            example: 'state/my-app.tfstate',
-          }),
+          doc(
+            `State file path, relative to the project root. "/" between folders, never outside the project or inside ${GENERATED_DIRS.map((d) => `${d}/`).join(' or ')}.`,
+            {
+              unset: '`terraform.<env>.tfstate`',
+              example: 'state/my-app.tfstate',
+            },
+          ),
         ),
     }),
     z.strictObject({
-      backend: z.literal('azurerm').meta(doc('`azurerm`: a blob in an Azure Storage container.', { see: 'https://developer.hashicorp.com/terraform/language/backend/azurerm' })),
-      resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE).meta(doc('Resource group of the storage account.', { example: 'rg-tfstate' })),
+      backend: z
+        .literal('azurerm')
+        .meta(doc('`azurerm`: a blob in an Azure Storage container.', { see: 'https://developer.hashicorp.com/terraform/language/backend/azurerm' })),
+      resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE).meta(
+        doc('Resource group of the storage account.', { example: 'rg-tfstate' }),
+      ),
       storageAccount: ruled('a storage account name', STORAGE_ACCOUNT_NAME_RULE).meta(doc('Storage account name.', { example: 'sttfstate' })),
       container: ruled('a blob container name', STORAGE_CONTAINER_NAME_RULE).meta(doc('Blob container name.', { example: 'tfstate' })),
       key: ruled('a blob name', BLOB_NAME_RULE, BACKEND_LITERAL_RULE)
@@ -617,8 +790,12 @@ const gitOpsPath = () =>
     .meta(doc('Path of the rendered folder inside the GitOps repository.', { unset: '`dist/<env>`', example: 'clusters/my-app' }));
 
 const ArgoCdGitOps = z.strictObject({
-  tool: z.literal('argocd').meta(doc('`argocd`: render an Argo CD Application.', { see: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications' })),
-  repoURL: ruled('a repository URL', ARGOCD_REPO_URL_RULE).meta(doc('URL of the Git repository holding the rendered folder.', { example: 'https://github.com/example/gitops.git' })),
+  tool: z
+    .literal('argocd')
+    .meta(doc('`argocd`: render an Argo CD Application.', { see: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications' })),
+  repoURL: ruled('a repository URL', ARGOCD_REPO_URL_RULE).meta(
+    doc('URL of the Git repository holding the rendered folder.', { example: 'https://github.com/example/gitops.git' }),
+  ),
   path: gitOpsPath(),
   targetRevision: text('targetRevision').default('HEAD').meta(doc('Git revision Argo CD syncs.')),
   namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('argocd').meta(doc('Namespace Argo CD watches for Applications.')),
@@ -627,7 +804,9 @@ const ArgoCdGitOps = z.strictObject({
 
 const FluxGitOps = z.strictObject({
   tool: z.literal('flux').meta(doc('`flux`: render a Flux Kustomization.', { see: 'https://fluxcd.io/flux/components/kustomize/kustomizations/' })),
-  sourceRef: pattern(DNS1123_SUBDOMAIN, 'use the name of a Flux GitRepository').meta(doc('Name of the Flux GitRepository source, in the namespace of the Kustomization.', { example: 'flux-system' })),
+  sourceRef: pattern(DNS1123_SUBDOMAIN, 'use the name of a Flux GitRepository').meta(
+    doc('Name of the Flux GitRepository source, in the namespace of the Kustomization.', { example: 'flux-system' }),
+  ),
   path: gitOpsPath(),
   namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('flux-system').meta(doc('Namespace of the Kustomization.')),
   interval: ruled('a Flux interval such as "10m"', FLUX_DURATION_RULE)
@@ -640,17 +819,28 @@ const GitOps = z.discriminatedUnion('tool', [ArgoCdGitOps, FluxGitOps], { error:
 
 const Output = z.strictObject({
   namespaces: z.boolean().default(true).meta(doc('Render a Namespace object for each workload namespace other than `default`.')),
-  gitops: GitOps.optional().meta(doc('What a GitOps tool needs to apply the rendered folder: an Argo CD Application or a Flux Kustomization.', { unset: 'none' })),
+  gitops: GitOps.optional().meta(
+    doc('What a GitOps tool needs to apply the rendered folder: an Argo CD Application or a Flux Kustomization.', { unset: 'none' }),
+  ),
 });
 
 /** The shape of an environment file, without the rules that span several fields. */
 export const EnvironmentShape = z.strictObject({
-  $schema: z.string().optional().meta(doc('Path or URL of this JSON Schema, for editors; the loader ignores it.', { unset: 'none', example: './environment.schema.json' })),
+  $schema: z
+    .string()
+    .optional()
+    .meta(doc('Path or URL of this JSON Schema, for editors; the loader ignores it.', { unset: 'none', example: './environment.schema.json' })),
   azure: Azure.meta(doc('Where the Azure resources go: region, resource group, subscription, cloud and tags.')),
   cluster: Cluster.meta(doc('The AKS cluster. The stack creates it (`mode: create`, the default) or references an existing one (`mode: existing`).')),
-  keyVault: KeyVault.meta(doc('The Key Vault holding the objects the workloads mount. The stack creates it (`mode: create`, the default) or references an existing one (`mode: existing`).')),
+  keyVault: KeyVault.meta(
+    doc(
+      'The Key Vault holding the objects the workloads mount. The stack creates it (`mode: create`, the default) or references an existing one (`mode: existing`).',
+    ),
+  ),
   identity: withFieldDefaults(Identity).meta(
-    doc('How workloads authenticate to Key Vault. Each uses a user-assigned identity federated with its ServiceAccount, with a role on the vault.', { see: 'https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster' }),
+    doc('How workloads authenticate to Key Vault. Each uses a user-assigned identity federated with its ServiceAccount, with a role on the vault.', {
+      see: 'https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster',
+    }),
   ),
   workloads: z
     .array(Workload)

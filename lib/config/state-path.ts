@@ -46,7 +46,11 @@ export function localStatePath(environment: string, state: StateConfig): string 
  * Refuses to render manifests into `dir` (`synth --out`, e.g. a GitOps checkout) when an
  * environment's local state file lies inside it: the state would be committed with them.
  */
-export function refuseStateIn(dir: string, environments: readonly { readonly name: string; readonly file: string; readonly config: { readonly state: StateConfig } }[], flag = '--out'): void {
+export function refuseStateIn(
+  dir: string,
+  environments: readonly { readonly name: string; readonly file: string; readonly config: { readonly state: StateConfig } }[],
+  flag = '--out',
+): void {
   for (const e of environments) {
     const state = localStatePath(e.name, e.config.state);
     if (state !== undefined && isInside(state, dir)) {

@@ -14,7 +14,8 @@ export const OUTPUT_NAME = 'aks_keyvault_csi';
 /** Bumped on any incompatible change to the contract's shape. */
 export const CONTRACT_VERSION = 1;
 
-const guid = (what: string) => z.string({ error: `expected ${what} (a GUID)` }).regex(GUID, { error: `${what} must be a GUID such as 00000000-0000-0000-0000-000000000000` });
+const guid = (what: string) =>
+  z.string({ error: `expected ${what} (a GUID)` }).regex(GUID, { error: `${what} must be a GUID such as 00000000-0000-0000-0000-000000000000` });
 
 export const WorkloadOutputsSchema = z.strictObject({
   /** Client id of the workload's user-assigned identity: the SPC `clientID` and the ServiceAccount annotation. */
@@ -26,7 +27,9 @@ export const WorkloadOutputsSchema = z.strictObject({
 });
 
 export const OutputsContractSchema = z.strictObject({
-  contractVersion: z.literal(CONTRACT_VERSION, { error: `contractVersion must be ${CONTRACT_VERSION}: re-run "cdktf deploy" with this version of the project` }),
+  contractVersion: z.literal(CONTRACT_VERSION, {
+    error: `contractVersion must be ${CONTRACT_VERSION}: re-run "cdktf deploy" with this version of the project`,
+  }),
   /** Environment (and stack) the outputs were produced for. */
   environment: z.string().min(1),
   tenantId: guid('tenantId'),

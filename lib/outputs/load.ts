@@ -91,7 +91,11 @@ export function checkOutputsAgainstModel(outputs: OutputsContract, model: Enviro
   }
   const vault = model.config.keyVault.name;
   if (outputs.keyVault.name !== vault) {
-    out.push({ path: ['keyVault', 'name'], received: outputs.keyVault.name, message: `${model.file} names vault "${vault}": fix keyVault.name or ${redeploy}` });
+    out.push({
+      path: ['keyVault', 'name'],
+      received: outputs.keyVault.name,
+      message: `${model.file} names vault "${vault}": fix keyVault.name or ${redeploy}`,
+    });
   }
   const expectedUri = mismatchedVaultUri(outputs);
   if (expectedUri !== undefined) {
@@ -278,7 +282,8 @@ function jsonSyntaxError(s: string): { offset: number; message: string } | undef
   const ws = () => {
     while (i < s.length && ' \t\n\r'.includes(s[i]!)) i++;
   };
-  const unexpected = (what: string): Stop => new Stop(i, i >= s.length ? `unexpected end of file, expected ${what}` : `unexpected ${JSON.stringify(s[i])}, expected ${what}`);
+  const unexpected = (what: string): Stop =>
+    new Stop(i, i >= s.length ? `unexpected end of file, expected ${what}` : `unexpected ${JSON.stringify(s[i])}, expected ${what}`);
   const string = () => {
     i++;
     while (i < s.length && s[i] !== '"') {

@@ -14,12 +14,22 @@ describe('cluster.dnsPrefix and the derived dns_prefix (azurerm v4.55.0 containe
   test('fails a DNS prefix longer than 54 characters', () => {
     const prefix = 'd'.repeat(55);
     const source = variant((d) => (d.cluster.dnsPrefix = prefix));
-    expectFails(source, { path: 'cluster.dnsPrefix', received: shown(prefix), message: 'use 1-54 letters, digits or hyphens, starting and ending with a letter or digit', at: ['dnsPrefix:'] });
+    expectFails(source, {
+      path: 'cluster.dnsPrefix',
+      received: shown(prefix),
+      message: 'use 1-54 letters, digits or hyphens, starting and ending with a letter or digit',
+      at: ['dnsPrefix:'],
+    });
   });
 
   test('fails a DNS prefix with "_"', () => {
     const source = variant((d) => (d.cluster.dnsPrefix = 'aks_app'));
-    expectFails(source, { path: 'cluster.dnsPrefix', received: '"aks_app"', message: 'use 1-54 letters, digits or hyphens, starting and ending with a letter or digit', at: ['dnsPrefix:'] });
+    expectFails(source, {
+      path: 'cluster.dnsPrefix',
+      received: '"aks_app"',
+      message: 'use 1-54 letters, digits or hyphens, starting and ending with a letter or digit',
+      at: ['dnsPrefix:'],
+    });
   });
 
   test('derives dns_prefix from a cluster name with "_", and says so', () => {
@@ -29,7 +39,8 @@ describe('cluster.dnsPrefix and the derived dns_prefix (azurerm v4.55.0 containe
       {
         code: 'dns-prefix-derived',
         path: 'cluster.name',
-        message: 'cluster name "aks_akscsi_dev" is not a valid AKS DNS prefix (1-54 letters, digits or hyphens, starting and ending with a letter or digit), so the cluster gets dns_prefix "aks-akscsi-dev": set cluster.dnsPrefix to choose another',
+        message:
+          'cluster name "aks_akscsi_dev" is not a valid AKS DNS prefix (1-54 letters, digits or hyphens, starting and ending with a letter or digit), so the cluster gets dns_prefix "aks-akscsi-dev": set cluster.dnsPrefix to choose another',
       },
     ]);
   });
@@ -63,7 +74,7 @@ describe('cluster.nodeResourceGroup (AKS: at most 80 characters, a new group; ak
     expectFails(source, { path: 'cluster.nodeResourceGroup', received: '"rg-nodes."', message: RULE, at: ['nodeResourceGroup:'] });
   });
 
-  test('fails a node resource group that is the environment\'s own group (any case)', () => {
+  test("fails a node resource group that is the environment's own group (any case)", () => {
     const source = variant((d) => (d.cluster.nodeResourceGroup = 'RG-AKSCSI-DEV'));
     expectFails(source, {
       path: 'cluster.nodeResourceGroup',
@@ -76,11 +87,18 @@ describe('cluster.nodeResourceGroup (AKS: at most 80 characters, a new group; ak
   test('fails a node resource group that holds the state or an existing vault', () => {
     const state = problemsOf(variant((d) => (d.cluster.nodeResourceGroup = 'rg-akscsi-tfstate'), 'prod'));
     expect(state.map((p) => [p.path, p.message.split(';')[0]])).toStrictEqual([['cluster.nodeResourceGroup', 'state.resourceGroup names this group too']]);
-    const vault = problemsOf(variant((d) => Object.assign(d, { keyVault: { mode: 'existing', name: 'kv-shared', resourceGroup: 'rg-shared' }, cluster: { ...d.cluster, nodeResourceGroup: 'rg-shared' } })));
+    const vault = problemsOf(
+      variant((d) =>
+        Object.assign(d, {
+          keyVault: { mode: 'existing', name: 'kv-shared', resourceGroup: 'rg-shared' },
+          cluster: { ...d.cluster, nodeResourceGroup: 'rg-shared' },
+        }),
+      ),
+    );
     expect(vault.map((p) => [p.path, p.message.split(';')[0]])).toStrictEqual([['cluster.nodeResourceGroup', 'keyVault.resourceGroup names this group too']]);
   });
 
-  test('derives a shorter name when AKS\'s default would pass 80 characters, and says so', () => {
+  test("derives a shorter name when AKS's default would pass 80 characters, and says so", () => {
     const rg = `rg-${'r'.repeat(50)}`;
     const model = derive(variant((d) => Object.assign(d.azure.resourceGroup, { name: rg })));
     const aksDefault = `MC_${rg}_aks-akscsi-dev_westeurope`;
@@ -96,14 +114,24 @@ describe('cluster.nodeResourceGroup (AKS: at most 80 characters, a new group; ak
     ]);
   });
 
-  test('leaves AKS\'s default alone while it fits, and takes an explicit name as given', () => {
-    expect(derive(variant(() => undefined)).createdCluster).toStrictEqual({ dnsPrefix: 'aks-akscsi-dev', nodeResourceGroup: 'MC_rg-akscsi-dev_aks-akscsi-dev_westeurope', writesNodeResourceGroup: false });
+  test("leaves AKS's default alone while it fits, and takes an explicit name as given", () => {
+    expect(derive(variant(() => undefined)).createdCluster).toStrictEqual({
+      dnsPrefix: 'aks-akscsi-dev',
+      nodeResourceGroup: 'MC_rg-akscsi-dev_aks-akscsi-dev_westeurope',
+      writesNodeResourceGroup: false,
+    });
     const explicit = derive(variant((d) => (d.cluster.nodeResourceGroup = 'rg-akscsi-dev-nodes')));
-    expect([explicit.createdCluster?.nodeResourceGroup, explicit.createdCluster?.writesNodeResourceGroup, explicit.warnings]).toStrictEqual(['rg-akscsi-dev-nodes', true, []]);
+    expect([explicit.createdCluster?.nodeResourceGroup, explicit.createdCluster?.writesNodeResourceGroup, explicit.warnings]).toStrictEqual([
+      'rg-akscsi-dev-nodes',
+      true,
+      [],
+    ]);
   });
 
   test('an existing cluster derives nothing', () => {
-    expect(derive(variant((d) => (d.cluster = { mode: 'existing', name: 'aks_legacy', oidcIssuer: true, workloadIdentity: true }))).createdCluster).toBeUndefined();
+    expect(
+      derive(variant((d) => (d.cluster = { mode: 'existing', name: 'aks_legacy', oidcIssuer: true, workloadIdentity: true }))).createdCluster,
+    ).toBeUndefined();
   });
 });
 
@@ -129,13 +157,15 @@ describe('identity.propagationWait (hashicorp/terraform-provider-time resource_t
   });
 
   test('accepts "0s" (no wait), fractions and every unit time_sleep takes', () => {
-    for (const wait of ['0s', '90s', '1.5m', '500ms', '1h']) expect(load(variant((d) => (d.identity = { propagationWait: wait }))).identity.propagationWait).toBe(wait);
+    for (const wait of ['0s', '90s', '1.5m', '500ms', '1h'])
+      expect(load(variant((d) => (d.identity = { propagationWait: wait }))).identity.propagationWait).toBe(wait);
   });
 });
 
 describe('keyVault.networkAcls.ipRules (learn.microsoft.com/azure/key-vault/general/network-security)', () => {
   const withRule = (rule: string) => variant((d) => (d.keyVault.networkAcls.ipRules = [rule]), 'prod');
-  const PUBLIC = 'Key Vault IP rules take public addresses only, no part of 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 (RFC 1918): let a private network in through virtualNetworkSubnetIds or a private endpoint';
+  const PUBLIC =
+    'Key Vault IP rules take public addresses only, no part of 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 (RFC 1918): let a private network in through virtualNetworkSubnetIds or a private endpoint';
 
   test.each([
     ['10.20.0.0/16', '10.0.0.0/8'],
@@ -143,7 +173,12 @@ describe('keyVault.networkAcls.ipRules (learn.microsoft.com/azure/key-vault/gene
     ['192.168.0.0/24', '192.168.0.0/16'],
     ['172.0.0.0/8', '172.16.0.0/12'],
   ])('fails %s, which reaches into the private range %s', (rule, range) => {
-    expectFails(withRule(rule), { path: 'keyVault.networkAcls.ipRules[0]', received: JSON.stringify(rule), message: `it includes the private range ${range}: ${PUBLIC}`, at: ['ipRules:', rule] });
+    expectFails(withRule(rule), {
+      path: 'keyVault.networkAcls.ipRules[0]',
+      received: JSON.stringify(rule),
+      message: `it includes the private range ${range}: ${PUBLIC}`,
+      at: ['ipRules:', rule],
+    });
   });
 
   // azurerm v4.55.0 helpers/validate/network.go (CIDR) lets octets over 255 through; Azure fails the apply.
@@ -193,7 +228,9 @@ describe('azure.tags (ARM tag-resources#limitations; go-azure-helpers resourcema
   test('fails a tag name over 512 bytes', () => {
     const name = 'k'.repeat(513);
     const problems = problemsOf(variant((d) => (d.azure.tags[name] = 'v')));
-    expect(problems.map((p) => [p.path.length, p.message.endsWith(': use 1-512 characters (UTF-8 bytes) without <, >, %, &, \\, ? or /')])).toStrictEqual([[`azure.tags.${name}`.length, true]]);
+    expect(problems.map((p) => [p.path.length, p.message.endsWith(': use 1-512 characters (UTF-8 bytes) without <, >, %, &, \\, ? or /')])).toStrictEqual([
+      [`azure.tags.${name}`.length, true],
+    ]);
   });
 
   test('fails a tag value over 256 bytes', () => {
@@ -217,13 +254,22 @@ describe('azure.tags (ARM tag-resources#limitations; go-azure-helpers resourcema
 
   test('fails two tag names that differ only in case', () => {
     const source = variant((d) => (d.azure.tags.Owner = 'someone'));
-    expectFails(source, { path: 'azure.tags.Owner', received: '"someone"', message: 'Azure tag names are case-insensitive, so this is the tag "owner" again: keep one of them', at: ['Owner:'] });
+    expectFails(source, {
+      path: 'azure.tags.Owner',
+      received: '"someone"',
+      message: 'Azure tag names are case-insensitive, so this is the tag "owner" again: keep one of them',
+      at: ['Owner:'],
+    });
   });
 
   test('accepts 50 tags at the length limits', () => {
-    expect(() => load(variant((d) => {
-      d.azure.tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${i}`.padEnd(512, 'k'), 'v'.repeat(256)]));
-    }))).not.toThrow();
+    expect(() =>
+      load(
+        variant((d) => {
+          d.azure.tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${i}`.padEnd(512, 'k'), 'v'.repeat(256)]));
+        }),
+      ),
+    ).not.toThrow();
   });
 });
 
@@ -235,22 +281,35 @@ describe('Key Vault object names are case-insensitive (learn.microsoft.com/azure
     expectFails(source, {
       path: 'workloads[0].objects[1].name',
       received: '"DB-Password"',
-      message: 'Key Vault object names are case-insensitive, so this is secret "db-password" of objects[0] again: write its name the same way to mount it twice, or name another object',
+      message:
+        'Key Vault object names are case-insensitive, so this is secret "db-password" of objects[0] again: write its name the same way to mount it twice, or name another object',
       at: ['name: DB-Password'],
     });
   });
 
   test('accepts one object mounted twice under one spelling, and a cert and a secret of one name', () => {
     expect(() => load(minimalVariant((d) => obj(d).push({ name: 'db-password', type: 'secret', alias: 'again' })))).not.toThrow();
-    expect(() => load(minimalVariant((d) => obj(d).push({ name: 'TLS', type: 'cert', alias: 'tls.crt' }, { name: 'tls', type: 'secret', alias: 'tls.key' })))).not.toThrow();
+    expect(() =>
+      load(minimalVariant((d) => obj(d).push({ name: 'TLS', type: 'cert', alias: 'tls.crt' }, { name: 'tls', type: 'secret', alias: 'tls.key' }))),
+    ).not.toThrow();
   });
 
   // 409 RoleAssignmentExists: two assignments at .../secrets/DB-Password and .../secrets/db-password are one.
   test('grants an object once per identity whatever the case its workloads write it in', () => {
-    const model = derive(minimalVariant((d) => {
-      d.identity = { mode: 'shared', roleScope: 'object' };
-      d.workloads.push({ name: 'other', namespace: 'apps', objects: [{ name: 'DB-PASSWORD', type: 'secret' }, { name: 'db-password', type: 'key' }], deployment: { image: 'nginx:1.27' } });
-    }));
+    const model = derive(
+      minimalVariant((d) => {
+        d.identity = { mode: 'shared', roleScope: 'object' };
+        d.workloads.push({
+          name: 'other',
+          namespace: 'apps',
+          objects: [
+            { name: 'DB-PASSWORD', type: 'secret' },
+            { name: 'db-password', type: 'key' },
+          ],
+          deployment: { image: 'nginx:1.27' },
+        });
+      }),
+    );
     expect(model.identities[0]!.roles).toStrictEqual([
       { role: ROLES.secretsUser, scope: { type: 'secret', name: 'db-password' } },
       { role: ROLES.certificateUser, scope: { type: 'key', name: 'db-password' } },
@@ -260,6 +319,8 @@ describe('Key Vault object names are case-insensitive (learn.microsoft.com/azure
 
 describe('VM size (azurerm v4.55.0 kubernetes_nodepool.go checks only that vm_size is not empty)', () => {
   test('accepts constrained-vCPU sizes, which carry a "-"', () => {
-    expect(load(variant((d) => (d.cluster.systemNodePool.vmSize = 'Standard_E4-2ds_v5'))).cluster).toMatchObject({ systemNodePool: { vmSize: 'Standard_E4-2ds_v5' } });
+    expect(load(variant((d) => (d.cluster.systemNodePool.vmSize = 'Standard_E4-2ds_v5'))).cluster).toMatchObject({
+      systemNodePool: { vmSize: 'Standard_E4-2ds_v5' },
+    });
   });
 });

@@ -71,7 +71,10 @@ const FILES: readonly (readonly [string, string])[] = [
       d.keyVault = { mode: 'existing', name: 'kv-shared' };
     }),
   ],
-  ['the azurerm backend', minimalVariant((d) => (d.state = { backend: 'azurerm', resourceGroup: 'rg-state', storageAccount: 'ststate', container: 'tfstate' }))],
+  [
+    'the azurerm backend',
+    minimalVariant((d) => (d.state = { backend: 'azurerm', resourceGroup: 'rg-state', storageAccount: 'ststate', container: 'tfstate' })),
+  ],
 ];
 
 const walked = FILES.map(([name, source]) => [name, leftOut(SCHEMA, parse(source), load(source), '')] as const);
@@ -90,7 +93,7 @@ describe('defaults: what the loader resolves is what the JSON Schema publishes',
     expect(all.map((f) => f.path).filter((p) => !reached.has(p))).toStrictEqual([]);
   });
 
-  test('an object default is its fields\' defaults: each value is written once, on its field', () => {
+  test("an object default is its fields' defaults: each value is written once, on its field", () => {
     const composite = schemaFields(SCHEMA).filter((f) => f.schema.default !== undefined && hasFields(f.schema));
     expect(composite.map((f) => f.path)).toContain('workloads[].deployment.securityContext');
     for (const f of composite) {
@@ -159,7 +162,10 @@ describe('overrides', () => {
       }),
     );
     expect(open.keyVault).toMatchObject({ purgeProtection: false, publicNetworkAccess: false });
-    expect(open.cluster.secretsProvider.rotation).toStrictEqual({ enabled: false, interval: defaultOf('cluster{mode=create}.secretsProvider.rotation.interval') });
+    expect(open.cluster.secretsProvider.rotation).toStrictEqual({
+      enabled: false,
+      interval: defaultOf('cluster{mode=create}.secretsProvider.rotation.interval'),
+    });
     expect(open.identity.propagationWait).toBe('0s');
     expect(open.workloads[0]!.deployment).toMatchObject({ workloadIdentityLabel: false, replicas: 0 });
   });
@@ -169,7 +175,9 @@ describe('overrides', () => {
     first.workloads[0]!.deployment.securityContext.dropCapabilities.push('NET_RAW');
     (first.keyVault.mode === 'create' ? first.keyVault.networkAcls.ipRules : []).push('1.2.3.4');
     const second = load(MINIMAL);
-    expect(second.workloads[0]!.deployment.securityContext.dropCapabilities).toStrictEqual(defaultOf('workloads[].deployment.securityContext.dropCapabilities'));
+    expect(second.workloads[0]!.deployment.securityContext.dropCapabilities).toStrictEqual(
+      defaultOf('workloads[].deployment.securityContext.dropCapabilities'),
+    );
     expect(second.keyVault.mode === 'create' && second.keyVault.networkAcls.ipRules).toStrictEqual([]);
   });
 });

@@ -96,7 +96,9 @@ describe('environments/environment.schema.json', () => {
     });
 
     test('every optional field without a default value says what happens when it is unset', () => {
-      const silent = fields.filter((f) => !f.required && f.schema.default === undefined && f.schema.deprecated !== true && parseDoc(f.schema.description ?? '').unset === undefined);
+      const silent = fields.filter(
+        (f) => !f.required && f.schema.default === undefined && f.schema.deprecated !== true && parseDoc(f.schema.description ?? '').unset === undefined,
+      );
       expect(silent.map((f) => f.path)).toStrictEqual([]);
     });
 

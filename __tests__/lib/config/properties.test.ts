@@ -82,7 +82,10 @@ describe('random valid environments', () => {
           const needed = new Set(objects.map((o) => (o.type === 'secret' ? ROLES.secretsUser : ROLES.certificateUser)));
           expect(new Set(identity.roles.map((r) => r.role))).toStrictEqual(needed);
           if (e.roleScope === 'vault') expect(identity.roles.every((r) => r.scope === 'vault')).toBe(true);
-          else expect(identity.roles.map((r) => r.scope)).toStrictEqual([...new Map(objects.map((o) => [`${o.type}/${o.name}`, { type: o.type, name: o.name }])).values()]);
+          else
+            expect(identity.roles.map((r) => r.scope)).toStrictEqual([
+              ...new Map(objects.map((o) => [`${o.type}/${o.name}`, { type: o.type, name: o.name }])).values(),
+            ]);
         }
       }),
       RUNS,
@@ -118,12 +121,15 @@ describe('random invalid vault names', () => {
 
   test('are rejected with the vault-name message', () => {
     fc.assert(
-      fc.property(broken.filter((n) => !KEY_VAULT_NAME.test(n)), (name) => {
-        const doc = exampleDoc('dev');
-        doc.keyVault.name = name;
-        const problems = problemsOf(stringify(doc));
-        expect(problems.map((p) => [p.path, p.message])).toStrictEqual([['keyVault.name', VAULT]]);
-      }),
+      fc.property(
+        broken.filter((n) => !KEY_VAULT_NAME.test(n)),
+        (name) => {
+          const doc = exampleDoc('dev');
+          doc.keyVault.name = name;
+          const problems = problemsOf(stringify(doc));
+          expect(problems.map((p) => [p.path, p.message])).toStrictEqual([['keyVault.name', VAULT]]);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -136,14 +142,15 @@ describe('random invalid vault names', () => {
 });
 
 describe('Go durations', () => {
-  const UNIT_NS: Record<string, bigint> = { ns: 1n, us: 1000n, 'µs': 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
+  const UNIT_NS: Record<string, bigint> = { ns: 1n, us: 1000n, µs: 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
   const segment = fc.record({
     whole: fc.integer({ min: 0, max: 100_000 }),
     fraction: fc.option(fc.stringMatching(/^[0-9]{1,9}$/), { nil: undefined }),
     unit: fc.constantFrom(...Object.keys(UNIT_NS)),
   });
   const duration = fc.array(segment, { minLength: 1, maxLength: 4 });
-  const text = (segs: { whole: number; fraction?: string; unit: string }[]) => segs.map((s) => `${s.whole}${s.fraction !== undefined ? `.${s.fraction}` : ''}${s.unit}`).join('');
+  const text = (segs: { whole: number; fraction?: string; unit: string }[]) =>
+    segs.map((s) => `${s.whole}${s.fraction !== undefined ? `.${s.fraction}` : ''}${s.unit}`).join('');
 
   /** Go's time.ParseDuration arithmetic: integer nanoseconds, fractions truncated per segment. */
   function referenceNanoseconds(segs: { whole: number; fraction?: string; unit: string }[]): bigint {

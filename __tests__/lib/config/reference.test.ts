@@ -25,8 +25,7 @@ function tableRows(markdown: string): string[][] {
     else if (inBody && t.type === 'tr_close' && row) {
       rows.push(row);
       row = undefined;
-    }
-    else if (row && t.type === 'inline') row.push(t.content);
+    } else if (row && t.type === 'inline') row.push(t.content);
   }
   return rows;
 }
@@ -58,7 +57,11 @@ describe(CONFIGURATION_REFERENCE_FILE, () => {
       const cells = byPath.get(`\`${shown(f.path)}\``) ?? [];
       const value = f.schema.default;
       const expected =
-        value !== undefined && !hasFields(f.schema) ? `\`${typeof value === 'string' ? value : JSON.stringify(value)}\`` : f.required ? '**required**' : undefined;
+        value !== undefined && !hasFields(f.schema)
+          ? `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``
+          : f.required
+            ? '**required**'
+            : undefined;
       if (expected !== undefined) expect([f.path, cells]).toStrictEqual([f.path, expect.arrayContaining([expected])]);
       else expect([f.path, cells.every((c) => c.length > 0)]).toStrictEqual([f.path, true]);
     }

@@ -47,7 +47,9 @@ describe('file-level failures', () => {
   test('fails an empty file', () => {
     for (const source of ['', '\n', '# only a comment\n']) {
       const err = userErrorOf(() => load(source));
-      expect(err.problems).toStrictEqual([{ file: FILE, path: '', message: 'the file is empty: start from "aks-keyvault-csi init NAME" or environments/dev.yaml' }]);
+      expect(err.problems).toStrictEqual([
+        { file: FILE, path: '', message: 'the file is empty: start from "aks-keyvault-csi init NAME" or environments/dev.yaml' },
+      ]);
       expect(err.message).toBe(`${FILE}: the file is empty: start from "aks-keyvault-csi init NAME" or environments/dev.yaml`);
     }
   });
@@ -80,7 +82,8 @@ describe('file-level failures', () => {
         path: '',
         position: '1:1',
         received: '["a","b"]',
-        message: 'the file must be a YAML mapping of sections (azure, cluster, keyVault, workloads, ...), not a list: start from "aks-keyvault-csi init NAME" or environments/dev.yaml',
+        message:
+          'the file must be a YAML mapping of sections (azure, cluster, keyVault, workloads, ...), not a list: start from "aks-keyvault-csi init NAME" or environments/dev.yaml',
       },
     ]);
   });
@@ -92,7 +95,8 @@ describe('file-level failures', () => {
   });
 
   test('fails a file name that is not an environment name, before reading it', () => {
-    const message = 'the file name is the environment name: use 2-24 lower-case letters, digits or hyphens, starting with a letter (e.g. environments/dev.yaml)';
+    const message =
+      'the file name is the environment name: use 2-24 lower-case letters, digits or hyphens, starting with a letter (e.g. environments/dev.yaml)';
     for (const [file, name] of [
       ['environments/Dev.yaml', 'Dev'],
       ['environments/d.yaml', 'd'],
@@ -139,7 +143,11 @@ describe('required fields', () => {
 
   test('fails an object type that is missing', () => {
     const source = variant((d) => delete obj0(d).type);
-    expectFails(source, { path: 'workloads[0].objects[0].type', message: 'required field is missing: use "secret", "key" or "cert" (lower case)', at: ['objects:', 'name: DB-Password'] });
+    expectFails(source, {
+      path: 'workloads[0].objects[0].type',
+      message: 'required field is missing: use "secret", "key" or "cert" (lower case)',
+      at: ['objects:', 'name: DB-Password'],
+    });
   });
 
   test('fails an empty workloads list', () => {
@@ -157,8 +165,18 @@ describe('required fields', () => {
     const err = userErrorOf(() => load(source));
     const position = locate(source, 'cluster:');
     expect(err.problems).toStrictEqual([
-      { file: FILE, path: 'cluster.oidcIssuer', position, message: 'required field is missing: state whether the existing cluster has the OIDC issuer on (true or false)' },
-      { file: FILE, path: 'cluster.workloadIdentity', position, message: 'required field is missing: state whether the existing cluster has Workload Identity on (true or false)' },
+      {
+        file: FILE,
+        path: 'cluster.oidcIssuer',
+        position,
+        message: 'required field is missing: state whether the existing cluster has the OIDC issuer on (true or false)',
+      },
+      {
+        file: FILE,
+        path: 'cluster.workloadIdentity',
+        position,
+        message: 'required field is missing: state whether the existing cluster has Workload Identity on (true or false)',
+      },
     ]);
   });
 });
@@ -166,24 +184,44 @@ describe('required fields', () => {
 describe('azure', () => {
   test('fails a location with spaces or capitals', () => {
     const source = variant((d) => (d.azure.location = 'West Europe'));
-    expectFails(source, { path: 'azure.location', received: '"West Europe"', message: 'use an Azure region name in lower case without spaces, e.g. "westeurope"', at: ['location:'] });
+    expectFails(source, {
+      path: 'azure.location',
+      received: '"West Europe"',
+      message: 'use an Azure region name in lower case without spaces, e.g. "westeurope"',
+      at: ['location:'],
+    });
   });
 
   test('fails a resource group name ending in "."', () => {
     const source = variant((d) => (d.azure.resourceGroup.name = 'rg-app.'));
-    expectFails(source, { path: 'azure.resourceGroup.name', received: '"rg-app."', message: 'use 1-90 letters, digits, "_", "-", ".", "(" or ")", not ending in "."', at: ['resourceGroup:', 'name:'] });
+    expectFails(source, {
+      path: 'azure.resourceGroup.name',
+      received: '"rg-app."',
+      message: 'use 1-90 letters, digits, "_", "-", ".", "(" or ")", not ending in "."',
+      at: ['resourceGroup:', 'name:'],
+    });
   });
 
   test('fails a resource group name longer than 90', () => {
     const name = 'r'.repeat(91);
     const source = variant((d) => (d.azure.resourceGroup.name = name));
-    expectFails(source, { path: 'azure.resourceGroup.name', received: shown(name), message: 'use 1-90 letters, digits, "_", "-", ".", "(" or ")", not ending in "."', at: ['resourceGroup:', 'name:'] });
+    expectFails(source, {
+      path: 'azure.resourceGroup.name',
+      received: shown(name),
+      message: 'use 1-90 letters, digits, "_", "-", ".", "(" or ")", not ending in "."',
+      at: ['resourceGroup:', 'name:'],
+    });
     expect(() => load(variant((d) => (d.azure.resourceGroup.name = 'r'.repeat(90))))).not.toThrow();
   });
 
   test('fails a subscription id that is not a GUID', () => {
     const source = variant((d) => (d.azure.subscriptionId = '0000-cafe'));
-    expectFails(source, { path: 'azure.subscriptionId', received: '"0000-cafe"', message: 'use a GUID such as 00000000-0000-0000-0000-000000000000', at: ['subscriptionId:'] });
+    expectFails(source, {
+      path: 'azure.subscriptionId',
+      received: '"0000-cafe"',
+      message: 'use a GUID such as 00000000-0000-0000-0000-000000000000',
+      at: ['subscriptionId:'],
+    });
   });
 
   test('fails an unknown cloud', () => {
@@ -193,20 +231,35 @@ describe('azure', () => {
 
   test('fails a tag value that is not a string', () => {
     const source = variant((d) => (d.azure.tags['cost-center'] = 4711));
-    expectFails(source, { path: 'azure.tags.cost-center', received: '4711', message: 'tag values must be strings (quote numbers and booleans)', at: ['cost-center:'] });
+    expectFails(source, {
+      path: 'azure.tags.cost-center',
+      received: '4711',
+      message: 'tag values must be strings (quote numbers and booleans)',
+      at: ['cost-center:'],
+    });
   });
 });
 
 describe('cluster', () => {
   test('fails an AKS name starting with a hyphen', () => {
     const source = variant((d) => (d.cluster.name = '-aks'));
-    expectFails(source, { path: 'cluster.name', received: '"-aks"', message: 'use 1-63 letters, digits, "_" or "-", starting and ending with a letter or digit', at: ['cluster:', 'name:'] });
+    expectFails(source, {
+      path: 'cluster.name',
+      received: '"-aks"',
+      message: 'use 1-63 letters, digits, "_" or "-", starting and ending with a letter or digit',
+      at: ['cluster:', 'name:'],
+    });
   });
 
   test('fails an AKS name longer than 63', () => {
     const name = `a${'b'.repeat(63)}`;
     const source = variant((d) => (d.cluster.name = name));
-    expectFails(source, { path: 'cluster.name', received: JSON.stringify(name), message: 'use 1-63 letters, digits, "_" or "-", starting and ending with a letter or digit', at: ['cluster:', 'name:'] });
+    expectFails(source, {
+      path: 'cluster.name',
+      received: JSON.stringify(name),
+      message: 'use 1-63 letters, digits, "_" or "-", starting and ending with a letter or digit',
+      at: ['cluster:', 'name:'],
+    });
   });
 
   test('fails a cluster mode other than create or existing', () => {
@@ -216,20 +269,35 @@ describe('cluster', () => {
 
   test('fails a Kubernetes version with a "v"', () => {
     const source = variant((d) => (d.cluster.kubernetesVersion = 'v1.32'));
-    expectFails(source, { path: 'cluster.kubernetesVersion', received: '"v1.32"', message: 'use a version such as "1.32" or "1.32.4"', at: ['kubernetesVersion:'] });
+    expectFails(source, {
+      path: 'cluster.kubernetesVersion',
+      received: '"v1.32"',
+      message: 'use a version such as "1.32" or "1.32.4"',
+      at: ['kubernetesVersion:'],
+    });
   });
 
   // hashicorp/terraform-provider-azurerm v4.55.0 internal/services/containers/validate/kubernetes.go (KubernetesDNSPrefix):
   // a digit may start the prefix (this schema refused it before); a hyphen may not.
   test('fails a DNS prefix starting with a hyphen', () => {
     const source = variant((d) => (d.cluster.dnsPrefix = '-aks'));
-    expectFails(source, { path: 'cluster.dnsPrefix', received: '"-aks"', message: 'use 1-54 letters, digits or hyphens, starting and ending with a letter or digit', at: ['dnsPrefix:'] });
+    expectFails(source, {
+      path: 'cluster.dnsPrefix',
+      received: '"-aks"',
+      message: 'use 1-54 letters, digits or hyphens, starting and ending with a letter or digit',
+      at: ['dnsPrefix:'],
+    });
     expect(load(variant((d) => (d.cluster.dnsPrefix = '1aks'))).cluster).toMatchObject({ dnsPrefix: '1aks' });
   });
 
   test('fails a VM size with spaces', () => {
     const source = variant((d) => (d.cluster.systemNodePool.vmSize = 'Standard D2s v5'));
-    expectFails(source, { path: 'cluster.systemNodePool.vmSize', received: '"Standard D2s v5"', message: 'use an Azure VM size such as "Standard_D2s_v5" (constrained-vCPU sizes such as "Standard_E4-2ds_v5" included)', at: ['vmSize:'] });
+    expectFails(source, {
+      path: 'cluster.systemNodePool.vmSize',
+      received: '"Standard D2s v5"',
+      message: 'use an Azure VM size such as "Standard_D2s_v5" (constrained-vCPU sizes such as "Standard_E4-2ds_v5" included)',
+      at: ['vmSize:'],
+    });
   });
 
   test('fails nodeCount 0', () => {
@@ -238,8 +306,14 @@ describe('cluster', () => {
   });
 
   test('fails nodeCount 1001 and 1.5', () => {
-    expectFails(variant((d) => (d.cluster.systemNodePool.nodeCount = 1001)), { path: 'cluster.systemNodePool.nodeCount', received: '1001', message: 'use at most 1000 nodes', at: ['nodeCount:'] });
-    expectFails(variant((d) => (d.cluster.systemNodePool.nodeCount = 1.5)), { path: 'cluster.systemNodePool.nodeCount', received: '1.5', message: 'use a whole number of nodes', at: ['nodeCount:'] });
+    expectFails(
+      variant((d) => (d.cluster.systemNodePool.nodeCount = 1001)),
+      { path: 'cluster.systemNodePool.nodeCount', received: '1001', message: 'use at most 1000 nodes', at: ['nodeCount:'] },
+    );
+    expectFails(
+      variant((d) => (d.cluster.systemNodePool.nodeCount = 1.5)),
+      { path: 'cluster.systemNodePool.nodeCount', received: '1.5', message: 'use a whole number of nodes', at: ['nodeCount:'] },
+    );
   });
 
   test('fails a network plugin outside the enum', () => {
@@ -254,7 +328,12 @@ describe('cluster', () => {
 
   test('fails a rotation interval given as a number', () => {
     const source = variant((d) => (d.cluster.secretsProvider.rotation.interval = 120));
-    expectFails(source, { path: 'cluster.secretsProvider.rotation.interval', received: '120', message: 'expected a Go duration such as "30s", "2m" or "1h30m"', at: ['interval:'] });
+    expectFails(source, {
+      path: 'cluster.secretsProvider.rotation.interval',
+      received: '120',
+      message: 'expected a Go duration such as "30s", "2m" or "1h30m"',
+      at: ['interval:'],
+    });
   });
 
   test('fails a negative rotation interval', () => {
@@ -273,12 +352,22 @@ describe('cluster', () => {
 
   test('fails Workload Identity off on a new cluster', () => {
     const source = variant((d) => (d.cluster.workloadIdentity = false));
-    expectFails(source, { path: 'cluster.workloadIdentity', received: 'false', message: 'secrets are delivered through Workload Identity: set cluster.workloadIdentity: true', at: ['workloadIdentity:'] });
+    expectFails(source, {
+      path: 'cluster.workloadIdentity',
+      received: 'false',
+      message: 'secrets are delivered through Workload Identity: set cluster.workloadIdentity: true',
+      at: ['workloadIdentity:'],
+    });
   });
 
   test('fails the OIDC issuer off with Workload Identity on', () => {
     const source = variant((d) => (d.cluster.oidcIssuer = false));
-    expectFails(source, { path: 'cluster.oidcIssuer', received: 'false', message: 'Workload Identity needs the OIDC issuer (Azure rejects it only at apply time): set cluster.oidcIssuer: true', at: ['oidcIssuer:'] });
+    expectFails(source, {
+      path: 'cluster.oidcIssuer',
+      received: 'false',
+      message: 'Workload Identity needs the OIDC issuer (Azure rejects it only at apply time): set cluster.oidcIssuer: true',
+      at: ['oidcIssuer:'],
+    });
   });
 
   test('fails an existing cluster asserted without the OIDC issuer', () => {
@@ -286,24 +375,34 @@ describe('cluster', () => {
     expectFails(source, {
       path: 'cluster.oidcIssuer',
       received: 'false',
-      message: 'existing cluster "aks-legacy" cannot be trusted to have the OIDC issuer: run "az aks update -g rg-akscsi-dev -n aks-legacy --enable-oidc-issuer --enable-workload-identity", then set cluster.oidcIssuer: true',
+      message:
+        'existing cluster "aks-legacy" cannot be trusted to have the OIDC issuer: run "az aks update -g rg-akscsi-dev -n aks-legacy --enable-oidc-issuer --enable-workload-identity", then set cluster.oidcIssuer: true',
       at: ['oidcIssuer:'],
     });
   });
 
   test('fails an existing cluster asserted without Workload Identity, naming its own resource group', () => {
-    const source = variant((d) => (d.cluster = { mode: 'existing', name: 'aks-legacy', resourceGroup: 'rg-legacy', oidcIssuer: true, workloadIdentity: false }));
+    const source = variant(
+      (d) => (d.cluster = { mode: 'existing', name: 'aks-legacy', resourceGroup: 'rg-legacy', oidcIssuer: true, workloadIdentity: false }),
+    );
     expectFails(source, {
       path: 'cluster.workloadIdentity',
       received: 'false',
-      message: 'existing cluster "aks-legacy" cannot be trusted to have Workload Identity: run "az aks update -g rg-legacy -n aks-legacy --enable-oidc-issuer --enable-workload-identity", then set cluster.workloadIdentity: true',
+      message:
+        'existing cluster "aks-legacy" cannot be trusted to have Workload Identity: run "az aks update -g rg-legacy -n aks-legacy --enable-oidc-issuer --enable-workload-identity", then set cluster.workloadIdentity: true',
       at: ['workloadIdentity:'],
     });
   });
 
   test('accepts an existing cluster asserted with both on', () => {
     const config = load(variant((d) => (d.cluster = { mode: 'existing', name: 'aks-legacy', oidcIssuer: true, workloadIdentity: true })));
-    expect(config.cluster).toStrictEqual({ mode: 'existing', name: 'aks-legacy', oidcIssuer: true, workloadIdentity: true, secretsProvider: { rotation: { enabled: true, interval: '2m' } } });
+    expect(config.cluster).toStrictEqual({
+      mode: 'existing',
+      name: 'aks-legacy',
+      oidcIssuer: true,
+      workloadIdentity: true,
+      secretsProvider: { rotation: { enabled: true, interval: '2m' } },
+    });
   });
 });
 
@@ -349,7 +448,12 @@ describe('keyVault', () => {
 
   test('fails an IP rule that is not IPv4 or CIDR', () => {
     const source = variant((d) => (d.keyVault.networkAcls.ipRules[0] = '2001:db8::/32'), 'prod');
-    expectFails(source, { path: 'keyVault.networkAcls.ipRules[0]', received: '"2001:db8::/32"', message: 'use a public IPv4 address or CIDR range such as "203.0.113.0/24" (octets 0-255 without leading zeros, prefix 0-32; Key Vault takes no IPv6)', at: ['ipRules:', '2001'] });
+    expectFails(source, {
+      path: 'keyVault.networkAcls.ipRules[0]',
+      received: '"2001:db8::/32"',
+      message: 'use a public IPv4 address or CIDR range such as "203.0.113.0/24" (octets 0-255 without leading zeros, prefix 0-32; Key Vault takes no IPv6)',
+      at: ['ipRules:', '2001'],
+    });
   });
 
   test('fails a subnet id that is not a subnet resource id', () => {
@@ -371,7 +475,11 @@ describe('keyVault', () => {
 describe('unknown fields', () => {
   test('fails an unknown top-level field, listing the known ones', () => {
     const source = variant((d) => (d.keyvault = { name: 'x' }));
-    expectFails(source, { path: 'keyvault', message: 'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, state, output)', at: ['keyvault:'] });
+    expectFails(source, {
+      path: 'keyvault',
+      message: 'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, state, output)',
+      at: ['keyvault:'],
+    });
   });
 
   test('fails a typo inside an object entry', () => {
@@ -385,12 +493,20 @@ describe('unknown fields', () => {
 
   test('fails a typo three levels deep', () => {
     const source = variant((d) => (dep0(d).resources = { cpu: '1' }));
-    expectFails(source, { path: 'workloads[0].deployment.resources.cpu', message: 'unknown field: remove it or fix its spelling (fields here: cpuRequest, cpuLimit, memoryRequest, memoryLimit)', at: ['cpu:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.resources.cpu',
+      message: 'unknown field: remove it or fix its spelling (fields here: cpuRequest, cpuLimit, memoryRequest, memoryLimit)',
+      at: ['cpu:'],
+    });
   });
 
   test('fails a field of the other union branch, listing the fields of the chosen one', () => {
     const source = variant((d) => (d.keyVault = { mode: 'existing', name: 'kv-shared', sku: 'standard' }));
-    expectFails(source, { path: 'keyVault.sku', message: 'unknown field: remove it or fix its spelling (fields here: mode, name, resourceGroup)', at: ['sku:'] });
+    expectFails(source, {
+      path: 'keyVault.sku',
+      message: 'unknown field: remove it or fix its spelling (fields here: mode, name, resourceGroup)',
+      at: ['sku:'],
+    });
   });
 
   test('fails a create-only cluster field without mode (create is implied)', () => {
@@ -423,7 +539,12 @@ describe('workloads and names', () => {
   test('fails a workload name longer than 40', () => {
     const name = 'a'.repeat(41);
     const source = variant((d) => (w0(d).name = name));
-    expectFails(source, { path: 'workloads[0].name', received: JSON.stringify(name), message: 'use at most 40 characters (it prefixes other names)', at: ['workloads:', 'name:'] });
+    expectFails(source, {
+      path: 'workloads[0].name',
+      received: JSON.stringify(name),
+      message: 'use at most 40 characters (it prefixes other names)',
+      at: ['workloads:', 'name:'],
+    });
   });
 
   // Issue 12: kube-public is readable by every client, kube-node-lease holds node heartbeats.
@@ -439,7 +560,12 @@ describe('workloads and names', () => {
 
   test('fails a namespace that is not a DNS-1123 label', () => {
     const source = variant((d) => (w0(d).namespace = 'demo.apps'));
-    expectFails(source, { path: 'workloads[0].namespace', received: '"demo.apps"', message: 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63', at: ['namespace:'] });
+    expectFails(source, {
+      path: 'workloads[0].namespace',
+      received: '"demo.apps"',
+      message: 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63',
+      at: ['namespace:'],
+    });
   });
 
   test('fails a ServiceAccount that is not a DNS-1123 name', () => {
@@ -449,7 +575,12 @@ describe('workloads and names', () => {
 
   test('fails duplicate workload names', () => {
     const source = variant((d) => secondWorkload(d, { name: 'demo-app' }));
-    expectFails(source, { path: 'workloads[1].name', received: '"demo-app"', message: 'workload name already used by workloads[0]: give each workload its own name', at: ['- name: demo-app', 'name: demo-app'] });
+    expectFails(source, {
+      path: 'workloads[1].name',
+      received: '"demo-app"',
+      message: 'workload name already used by workloads[0]: give each workload its own name',
+      at: ['- name: demo-app', 'name: demo-app'],
+    });
   });
 
   test('fails two workloads on one ServiceAccount in one namespace', () => {
@@ -457,7 +588,8 @@ describe('workloads and names', () => {
     expectFails(source, {
       path: 'workloads[1].serviceAccount',
       received: '"demo-app"',
-      message: 'ServiceAccount demo/demo-app is already used by workloads[0]; one ServiceAccount can carry only one client id: give this workload its own serviceAccount',
+      message:
+        'ServiceAccount demo/demo-app is already used by workloads[0]; one ServiceAccount can carry only one client id: give this workload its own serviceAccount',
       at: ['serviceAccount:'],
     });
   });
@@ -470,13 +602,23 @@ describe('workloads and names', () => {
 describe('Key Vault objects', () => {
   test('fails an object name with "_"', () => {
     const source = variant((d) => (obj0(d).name = 'DB_PASSWORD'));
-    expectFails(source, { path: 'workloads[0].objects[0].name', received: '"DB_PASSWORD"', message: 'use 1-127 letters, digits or hyphens (map to another file name with alias)', at: ['objects:', 'name:'] });
+    expectFails(source, {
+      path: 'workloads[0].objects[0].name',
+      received: '"DB_PASSWORD"',
+      message: 'use 1-127 letters, digits or hyphens (map to another file name with alias)',
+      at: ['objects:', 'name:'],
+    });
   });
 
   test('fails an object name longer than 127', () => {
     const name = 'a'.repeat(128);
     const source = variant((d) => (obj0(d).name = name));
-    expectFails(source, { path: 'workloads[0].objects[0].name', received: shown(name), message: 'use 1-127 letters, digits or hyphens (map to another file name with alias)', at: ['objects:', 'name:'] });
+    expectFails(source, {
+      path: 'workloads[0].objects[0].name',
+      received: shown(name),
+      message: 'use 1-127 letters, digits or hyphens (map to another file name with alias)',
+      at: ['objects:', 'name:'],
+    });
   });
 
   test('fails an object type in the wrong case', () => {
@@ -506,35 +648,66 @@ describe('Key Vault objects', () => {
   test('fails a version that is not 32 hex characters', () => {
     for (const version of ['latest', 'a'.repeat(31), 'g'.repeat(32)]) {
       const source = variant((d) => (obj0(d).version = version));
-      expectFails(source, { path: 'workloads[0].objects[0].version', received: JSON.stringify(version), message: 'use a 32-character hexadecimal Key Vault version id', at: ['version:'] });
+      expectFails(source, {
+        path: 'workloads[0].objects[0].version',
+        received: JSON.stringify(version),
+        message: 'use a 32-character hexadecimal Key Vault version id',
+        at: ['version:'],
+      });
     }
   });
 
   test('fails a file permission that is not octal', () => {
     for (const mode of ['0999', 'rw-r--r--', '44']) {
       const source = variant((d) => (obj0(d).filePermission = mode));
-      expectFails(source, { path: 'workloads[0].objects[0].filePermission', received: JSON.stringify(mode), message: 'use an octal mode such as "0440"', at: ['filePermission:'] });
+      expectFails(source, {
+        path: 'workloads[0].objects[0].filePermission',
+        received: JSON.stringify(mode),
+        message: 'use an octal mode such as "0440"',
+        at: ['filePermission:'],
+      });
     }
   });
 
   test('fails a file permission given as a YAML number', () => {
     const source = variant((d) => d).replace('alias: DB_PASSWORD', 'alias: DB_PASSWORD\n        filePermission: 0440');
-    expectFails(source, { path: 'workloads[0].objects[0].filePermission', received: '440', message: 'expected a string: use an octal mode such as "0440"', at: ['filePermission:'] });
+    expectFails(source, {
+      path: 'workloads[0].objects[0].filePermission',
+      received: '440',
+      message: 'expected a string: use an octal mode such as "0440"',
+      at: ['filePermission:'],
+    });
   });
 
   test('fails versionHistory 0 and 101', () => {
-    expectFails(variant((d) => (obj0(d).versionHistory = 0)), { path: 'workloads[0].objects[0].versionHistory', received: '0', message: 'use 1 or more', at: ['versionHistory:'] });
-    expectFails(variant((d) => (obj0(d).versionHistory = 101)), { path: 'workloads[0].objects[0].versionHistory', received: '101', message: 'use at most 100', at: ['versionHistory:'] });
+    expectFails(
+      variant((d) => (obj0(d).versionHistory = 0)),
+      { path: 'workloads[0].objects[0].versionHistory', received: '0', message: 'use 1 or more', at: ['versionHistory:'] },
+    );
+    expectFails(
+      variant((d) => (obj0(d).versionHistory = 101)),
+      { path: 'workloads[0].objects[0].versionHistory', received: '101', message: 'use at most 100', at: ['versionHistory:'] },
+    );
   });
 
   test('fails format pfx on a cert object', () => {
     const source = variant((d) => Object.assign(obj0(d), { type: 'cert', format: 'pfx' }));
-    expectFails(source, { path: 'workloads[0].objects[0].format', received: '"pfx"', message: 'format "pfx" is only for type "secret" (the certificate with its private key)', at: ['format:'] });
+    expectFails(source, {
+      path: 'workloads[0].objects[0].format',
+      received: '"pfx"',
+      message: 'format "pfx" is only for type "secret" (the certificate with its private key)',
+      at: ['format:'],
+    });
   });
 
   test('fails encoding on a key object', () => {
     const source = variant((d) => Object.assign(obj0(d), { type: 'key', encoding: 'base64' }));
-    expectFails(source, { path: 'workloads[0].objects[0].encoding', received: '"base64"', message: 'encoding applies only to type "secret"; remove it', at: ['encoding:'] });
+    expectFails(source, {
+      path: 'workloads[0].objects[0].encoding',
+      received: '"base64"',
+      message: 'encoding applies only to type "secret"; remove it',
+      at: ['encoding:'],
+    });
   });
 
   test('fails an unknown encoding', () => {
@@ -544,15 +717,30 @@ describe('Key Vault objects', () => {
 
   test('fails two objects mounted under one alias', () => {
     const source = variant((d) => w0(d).objects.push({ name: 'Other', type: 'secret', alias: 'DB_PASSWORD' }));
-    expectFails(source, { path: 'workloads[0].objects[1].alias', received: '"DB_PASSWORD"', message: 'file name already mounted by objects[0]: set a distinct alias', at: ['alias: DB_PASSWORD', 'alias:'] });
+    expectFails(source, {
+      path: 'workloads[0].objects[1].alias',
+      received: '"DB_PASSWORD"',
+      message: 'file name already mounted by objects[0]: set a distinct alias',
+      at: ['alias: DB_PASSWORD', 'alias:'],
+    });
   });
 
-  test('fails an object name that collides with another object\'s alias', () => {
+  test("fails an object name that collides with another object's alias", () => {
     const source = variant((d) => w0(d).objects.push({ name: 'DB-Password', type: 'cert' }, { name: 'db', type: 'secret', alias: 'DB-Password' }));
     // objects[0] mounts DB_PASSWORD, objects[1] mounts DB-Password, objects[2] asks for DB-Password again.
-    expectFails(source, { path: 'workloads[0].objects[2].alias', received: '"DB-Password"', message: 'file name already mounted by objects[1]: set a distinct alias', at: ['alias: DB-Password'] });
+    expectFails(source, {
+      path: 'workloads[0].objects[2].alias',
+      received: '"DB-Password"',
+      message: 'file name already mounted by objects[1]: set a distinct alias',
+      at: ['alias: DB-Password'],
+    });
     const byName = variant((d) => w0(d).objects.push({ name: 'x', type: 'secret', alias: 'Plain' }, { name: 'Plain', type: 'secret' }));
-    expectFails(byName, { path: 'workloads[0].objects[2].name', received: '"Plain"', message: 'file name already mounted by objects[1]: set a distinct alias', at: ['name: Plain'] });
+    expectFails(byName, {
+      path: 'workloads[0].objects[2].name',
+      received: '"Plain"',
+      message: 'file name already mounted by objects[1]: set a distinct alias',
+      at: ['name: Plain'],
+    });
   });
 
   test('accepts one Key Vault object mounted twice under two aliases', () => {
@@ -582,7 +770,12 @@ describe('synced Secrets (secretObjects)', () => {
 
   test('fails a secretName that is not a DNS-1123 name', () => {
     const source = variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].secretName = 'App_Secrets')));
-    expectFails(source, { path: 'workloads[0].secretObjects[0].secretName', received: '"App_Secrets"', message: `${DNS_NAME}, at most 253`, at: ['secretName:'] });
+    expectFails(source, {
+      path: 'workloads[0].secretObjects[0].secretName',
+      received: '"App_Secrets"',
+      message: `${DNS_NAME}, at most 253`,
+      at: ['secretName:'],
+    });
   });
 
   // kubernetes/apimachinery IsDNS1123Subdomain: at most 253 characters.
@@ -594,7 +787,12 @@ describe('synced Secrets (secretObjects)', () => {
 
   test('fails a synced Secret without data', () => {
     const source = variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].data = [])));
-    expectFails(source, { path: 'workloads[0].secretObjects[0].data', received: '[]', message: 'list at least one { objectName, key }', at: ['secretObjects:', 'data:'] });
+    expectFails(source, {
+      path: 'workloads[0].secretObjects[0].data',
+      received: '[]',
+      message: 'list at least one { objectName, key }',
+      at: ['secretObjects:', 'data:'],
+    });
   });
 
   // kubernetes/apimachinery pkg/util/validation/validation.go (IsConfigMapKey, called by ValidateSecret).
@@ -615,7 +813,8 @@ describe('synced Secrets (secretObjects)', () => {
   });
 
   test('accepts Secret keys such as ".dockerconfigjson", "tls.crt" and "a..b"', () => {
-    for (const key of ['.dockerconfigjson', 'tls.crt', 'a..b', 'KEY_NAME']) expect(() => load(variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].data[0].key = key))))).not.toThrow();
+    for (const key of ['.dockerconfigjson', 'tls.crt', 'a..b', 'KEY_NAME'])
+      expect(() => load(variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].data[0].key = key))))).not.toThrow();
   });
 
   // kubernetes/kubernetes pkg/apis/core/validation/validation.go (ValidateSecret): the keys each type requires.
@@ -690,7 +889,8 @@ describe('synced Secrets (secretObjects)', () => {
     expectFails(source, {
       path: 'workloads[0].secretObjects[0].data[0].objectName',
       received: '"DB_PASSWORD"',
-      message: 'objects[0] keeps versionHistory 3, so the provider writes "DB_PASSWORD/0" to "DB_PASSWORD/2" and no "DB_PASSWORD" file: use "DB_PASSWORD/0" (the current version)',
+      message:
+        'objects[0] keeps versionHistory 3, so the provider writes "DB_PASSWORD/0" to "DB_PASSWORD/2" and no "DB_PASSWORD" file: use "DB_PASSWORD/0" (the current version)',
       at: ['objectName:'],
     });
   });
@@ -700,7 +900,8 @@ describe('synced Secrets (secretObjects)', () => {
     expectFails(source, {
       path: 'workloads[0].secretObjects[0].data[0].objectName',
       received: '"DB_PASSWORD/3"',
-      message: 'objects[0] keeps versionHistory 3, so the provider writes "DB_PASSWORD/0" to "DB_PASSWORD/2" and no "DB_PASSWORD" file: use "DB_PASSWORD/0" (the current version)',
+      message:
+        'objects[0] keeps versionHistory 3, so the provider writes "DB_PASSWORD/0" to "DB_PASSWORD/2" and no "DB_PASSWORD" file: use "DB_PASSWORD/0" (the current version)',
       at: ['objectName:'],
     });
   });
@@ -710,12 +911,17 @@ describe('synced Secrets (secretObjects)', () => {
   test('accepts "<alias>/0" of a version history, and warns for an older version that may not exist yet', () => {
     const config = load(variant((d) => (withSyncedSecret(d), (obj0(d).versionHistory = 3), (w0(d).secretObjects[0].data[0].objectName = 'DB_PASSWORD/0'))));
     expect(config.workloads[0]!.secretObjects[0]!.data[0]!.objectName).toBe('DB_PASSWORD/0');
-    const older = deriveEnvironment('dev', FILE, load(variant((d) => (withSyncedSecret(d), (obj0(d).versionHistory = 3), (w0(d).secretObjects[0].data[0].objectName = 'DB_PASSWORD/2')))));
+    const older = deriveEnvironment(
+      'dev',
+      FILE,
+      load(variant((d) => (withSyncedSecret(d), (obj0(d).versionHistory = 3), (w0(d).secretObjects[0].data[0].objectName = 'DB_PASSWORD/2')))),
+    );
     expect(older.warnings.filter((w) => w.code === 'version-may-be-missing')).toStrictEqual([
       {
         code: 'version-may-be-missing',
         path: 'workloads[0].secretObjects[0].data[0].objectName',
-        message: '"DB_PASSWORD/2" exists only once "DB-Password" has 3 versions; until then the driver fails to sync Secret "app-secrets": use "DB_PASSWORD/0" unless the older version is certain to exist',
+        message:
+          '"DB_PASSWORD/2" exists only once "DB-Password" has 3 versions; until then the driver fails to sync Secret "app-secrets": use "DB_PASSWORD/0" unless the older version is certain to exist',
       },
     ]);
   });
@@ -726,7 +932,12 @@ describe('synced Secrets (secretObjects)', () => {
       w0(d).objects.push({ name: 'api-key', type: 'secret' });
       w0(d).secretObjects[0].data.push({ objectName: 'api-key', key: 'password' });
     });
-    expectFails(source, { path: 'workloads[0].secretObjects[0].data[1].key', received: '"password"', message: 'key already used in this Secret: use distinct keys', at: ['objectName: api-key', 'key:'] });
+    expectFails(source, {
+      path: 'workloads[0].secretObjects[0].data[1].key',
+      received: '"password"',
+      message: 'key already used in this Secret: use distinct keys',
+      at: ['objectName: api-key', 'key:'],
+    });
   });
 
   test('fails one Secret synced twice in a namespace', () => {
@@ -755,13 +966,23 @@ describe('synced Secrets (secretObjects)', () => {
 describe('deployment', () => {
   test('fails an image reference with spaces', () => {
     const source = variant((d) => (dep0(d).image = 'nginx latest'));
-    expectFails(source, { path: 'workloads[0].deployment.image', received: '"nginx latest"', message: 'use an image reference such as "ghcr.io/org/app:1.2.3" (no spaces)', at: ['image:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.image',
+      received: '"nginx latest"',
+      message: 'use an image reference such as "ghcr.io/org/app:1.2.3" (no spaces)',
+      at: ['image:'],
+    });
   });
 
   // The chart refused a mountPath with ".." while the schema accepted it: a stack trace (exit 70).
   test.each([['mnt/secrets'], ['/mnt/../etc'], ['C:/secrets']])('fails mountPath %s', (mountPath) => {
     const source = variant((d) => (dep0(d).mountPath = mountPath));
-    expectFails(source, { path: 'workloads[0].deployment.mountPath', received: JSON.stringify(mountPath), message: 'use an absolute path without ".." or ":" such as "/mnt/secrets-store"', at: ['mountPath:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.mountPath',
+      received: JSON.stringify(mountPath),
+      message: 'use an absolute path without ".." or ":" such as "/mnt/secrets-store"',
+      at: ['mountPath:'],
+    });
   });
 
   test('fails a subPath mount', () => {
@@ -779,7 +1000,12 @@ describe('deployment', () => {
     ['65536', 65536],
   ])('fails containerPort %s', (_n, port) => {
     const source = variant((d) => (dep0(d).ports[0].containerPort = port));
-    expectFails(source, { path: 'workloads[0].deployment.ports[0].containerPort', received: String(port), message: 'use a port from 1 to 65535', at: ['containerPort:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.ports[0].containerPort',
+      received: String(port),
+      message: 'use a port from 1 to 65535',
+      at: ['containerPort:'],
+    });
   });
 
   // kubernetes/apimachinery pkg/util/validation/validation.go (IsValidPortName).
@@ -803,7 +1029,12 @@ describe('deployment', () => {
   // This crashed synth with a cdk8s-plus stack trace (exit 70) before.
   test('fails two ports with one name', () => {
     const source = variant((d) => dep0(d).ports.push({ containerPort: 8081, name: 'http' }));
-    expectFails(source, { path: 'workloads[0].deployment.ports[1].name', received: '"http"', message: 'port name already used by ports[0]: give each port of the container its own name', at: ['ports:', 'name:', 'name:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.ports[1].name',
+      received: '"http"',
+      message: 'port name already used by ports[0]: give each port of the container its own name',
+      at: ['ports:', 'name:', 'name:'],
+    });
   });
 
   // kubernetes/kubernetes pkg/api/pod/warnings.go ("duplicate port definition"); the ports list is
@@ -813,7 +1044,8 @@ describe('deployment', () => {
     expectFails(source, {
       path: 'workloads[0].deployment.ports[1].containerPort',
       received: '8080',
-      message: '8080/TCP is already listed by ports[0]: list each containerPort and protocol once (server-side apply refuses a repeated containerPort and protocol)',
+      message:
+        '8080/TCP is already listed by ports[0]: list each containerPort and protocol once (server-side apply refuses a repeated containerPort and protocol)',
       at: ['ports:', 'containerPort:', 'containerPort:'],
     });
   });
@@ -835,13 +1067,30 @@ describe('deployment', () => {
   });
 
   test('accepts env var names with "-" and "." as Kubernetes does', () => {
-    expect(() => load(variant((d) => (dep0(d).env = [{ name: 'MY-VAR', value: 'x' }, { name: 'my.env', value: 'y' }, { name: '.profile', value: 'z' }])))).not.toThrow();
+    expect(() =>
+      load(
+        variant(
+          (d) =>
+            (dep0(d).env = [
+              { name: 'MY-VAR', value: 'x' },
+              { name: 'my.env', value: 'y' },
+              { name: '.profile', value: 'z' },
+            ]),
+        ),
+      ),
+    ).not.toThrow();
   });
 
   // kubernetes/kubernetes pkg/api/pod/warnings.go ("hides previous definition"): the later one wins,
   // and server-side apply may drop it.
   test('fails two deployment.env entries with one name', () => {
-    const source = variant((d) => (dep0(d).env = [{ name: 'MODE', value: 'a' }, { name: 'MODE', value: 'b' }]));
+    const source = variant(
+      (d) =>
+        (dep0(d).env = [
+          { name: 'MODE', value: 'a' },
+          { name: 'MODE', value: 'b' },
+        ]),
+    );
     expectFails(source, {
       path: 'workloads[0].deployment.env[1].name',
       received: '"MODE"',
@@ -852,16 +1101,28 @@ describe('deployment', () => {
 
   test('fails an env value that is not a string', () => {
     const source = variant((d) => (dep0(d).env = [{ name: 'PORT', value: 8080 }]));
-    expectFails(source, { path: 'workloads[0].deployment.env[0].value', received: '8080', message: 'expected a string value (quote numbers and booleans)', at: ['env:', 'value:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.env[0].value',
+      received: '8080',
+      message: 'expected a string value (quote numbers and booleans)',
+      at: ['env:', 'value:'],
+    });
   });
 
   test('fails an envFromSyncedSecret name that is not an env var name', () => {
     const source = variant((d) => (withSyncedSecret(d), (dep0(d).envFromSyncedSecret = [{ name: 'db password', secretName: 'app-secrets', key: 'password' }])));
-    expectFails(source, { path: 'workloads[0].deployment.envFromSyncedSecret[0].name', received: '"db password"', message: ENV_NAME, at: ['envFromSyncedSecret:', 'name:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.envFromSyncedSecret[0].name',
+      received: '"db password"',
+      message: ENV_NAME,
+      at: ['envFromSyncedSecret:', 'name:'],
+    });
   });
 
   test('fails envFromSyncedSecret naming a Secret the workload does not sync', () => {
-    const source = variant((d) => (withSyncedSecret(d), (dep0(d).envFromSyncedSecret = [{ name: 'DB_PASSWORD', secretName: 'other-secrets', key: 'password' }])));
+    const source = variant(
+      (d) => (withSyncedSecret(d), (dep0(d).envFromSyncedSecret = [{ name: 'DB_PASSWORD', secretName: 'other-secrets', key: 'password' }])),
+    );
     expectFails(source, {
       path: 'workloads[0].deployment.envFromSyncedSecret[0].secretName',
       received: '"other-secrets"',
@@ -913,7 +1174,12 @@ describe('deployment', () => {
   // kubernetes/apimachinery pkg/api/resource/quantity.go (ParseQuantity); ValidateResourceQuantityValue (not negative).
   test.each([['half'], ['-1'], ['1Mi2'], ['50 m']])('fails CPU quantity %s', (cpuRequest) => {
     const source = variant((d) => (dep0(d).resources = { cpuRequest }));
-    expectFails(source, { path: 'workloads[0].deployment.resources.cpuRequest', received: JSON.stringify(cpuRequest), message: 'use CPU units such as "50m", "0.5" or "2" (not negative)', at: ['cpuRequest:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.resources.cpuRequest',
+      received: JSON.stringify(cpuRequest),
+      message: 'use CPU units such as "50m", "0.5" or "2" (not negative)',
+      at: ['cpuRequest:'],
+    });
   });
 
   // kubernetes/kubernetes pkg/api/pod/warnings.go: "fractional byte value ... must be an integer".
@@ -965,7 +1231,12 @@ describe('deployment', () => {
 
   test('fails a seccomp profile outside the enum', () => {
     const source = variant((d) => (dep0(d).securityContext = { seccompProfile: 'Localhost' }));
-    expectFails(source, { path: 'workloads[0].deployment.securityContext.seccompProfile', received: '"Localhost"', message: 'use "RuntimeDefault"', at: ['seccompProfile:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.securityContext.seccompProfile',
+      received: '"Localhost"',
+      message: 'use "RuntimeDefault"',
+      at: ['seccompProfile:'],
+    });
   });
 
   // kubernetes/pod-security-admission policy/check_seccompProfile_baseline.go: Unconfined fails even baseline.
@@ -987,7 +1258,8 @@ describe('deployment', () => {
     expectFails(source, {
       path: 'workloads[0].deployment.securityContext.runAsUser',
       received: '0',
-      message: 'runAsNonRoot is true, so the kubelet refuses to start a container as user 0: use a non-zero user id (or, against the restricted Pod Security Standard, runAsNonRoot: false)',
+      message:
+        'runAsNonRoot is true, so the kubelet refuses to start a container as user 0: use a non-zero user id (or, against the restricted Pod Security Standard, runAsNonRoot: false)',
       at: ['runAsUser:'],
     });
   });
@@ -995,7 +1267,12 @@ describe('deployment', () => {
   // kubernetes/apimachinery pkg/util/validation/validation.go (IsValidUserID: 0 to 2^32-1).
   test('fails a user id above 4294967295', () => {
     const source = variant((d) => (dep0(d).securityContext = { runAsUser: 4294967296 }));
-    expectFails(source, { path: 'workloads[0].deployment.securityContext.runAsUser', received: '4294967296', message: 'use a user id of at most 4294967295', at: ['runAsUser:'] });
+    expectFails(source, {
+      path: 'workloads[0].deployment.securityContext.runAsUser',
+      received: '4294967296',
+      message: 'use a user id of at most 4294967295',
+      at: ['runAsUser:'],
+    });
   });
 
   // The chart refused unknown capabilities while the schema accepted any string: a stack trace (exit 70).
@@ -1011,11 +1288,36 @@ describe('deployment', () => {
 
   // kubernetes/apimachinery pkg/api/validate/content/kube.go (IsLabelKey, IsLabelValue).
   test.each([
-    ['a key with a space', 'team name', 'x', 'use a label key: an optional DNS-1123 prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric'],
-    ['a key with an upper-case prefix', 'Example.com/team', 'x', 'use a label key: an optional DNS-1123 prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric'],
-    ['a key name over 63', `example.com/${'n'.repeat(64)}`, 'x', 'use a label key: an optional DNS-1123 prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric'],
-    ['a value with "/"', 'team', 'a/b', 'use a label value of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric (or empty); quote numbers and booleans'],
-    ['a value over 63', 'team', 'v'.repeat(64), 'use a label value of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric (or empty); quote numbers and booleans'],
+    [
+      'a key with a space',
+      'team name',
+      'x',
+      'use a label key: an optional DNS-1123 prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric',
+    ],
+    [
+      'a key with an upper-case prefix',
+      'Example.com/team',
+      'x',
+      'use a label key: an optional DNS-1123 prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric',
+    ],
+    [
+      'a key name over 63',
+      `example.com/${'n'.repeat(64)}`,
+      'x',
+      'use a label key: an optional DNS-1123 prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric',
+    ],
+    [
+      'a value with "/"',
+      'team',
+      'a/b',
+      'use a label value of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric (or empty); quote numbers and booleans',
+    ],
+    [
+      'a value over 63',
+      'team',
+      'v'.repeat(64),
+      'use a label value of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric (or empty); quote numbers and booleans',
+    ],
   ])('fails deployment.labels with %s', (_why, key, value, message) => {
     const source = variant((d) => (dep0(d).labels = { [key]: value }));
     expectFails(source, { path: `workloads[0].deployment.labels.${key}`, received: JSON.stringify(value), message, at: ['labels:', key] });
@@ -1031,7 +1333,8 @@ describe('deployment', () => {
     expectFails(source, {
       path: 'workloads[0].deployment.annotations.example.com/a/b',
       received: '"x"',
-      message: 'use an annotation key: an optional DNS prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric',
+      message:
+        'use an annotation key: an optional DNS prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric',
       at: ['annotations:', 'example.com/a/b'],
     });
   });
@@ -1056,8 +1359,16 @@ describe('deployment', () => {
   test.each([
     ['labels', 'app.kubernetes.io/name', 'the Deployment selects its pods by this label and sets it to the workload name: remove it'],
     ['labels', 'azure.workload.identity/use', 'set by deployment.workloadIdentityLabel: use that switch instead'],
-    ['annotations', 'secretproviderclass.reloader.stakater.com/reload', "set by deployment.reloaderAnnotation (to this workload's SecretProviderClass): use that switch instead"],
-    ['annotations', 'secret.reloader.stakater.com/reload', 'set by deployment.reloaderAnnotation (to the Secrets envFromSyncedSecret reads): use that switch instead'],
+    [
+      'annotations',
+      'secretproviderclass.reloader.stakater.com/reload',
+      "set by deployment.reloaderAnnotation (to this workload's SecretProviderClass): use that switch instead",
+    ],
+    [
+      'annotations',
+      'secret.reloader.stakater.com/reload',
+      'set by deployment.reloaderAnnotation (to the Secrets envFromSyncedSecret reads): use that switch instead',
+    ],
   ])('fails deployment.%s setting %s, which we set', (field, key, message) => {
     const source = variant((d) => (dep0(d)[field] = { [key]: 'x' }));
     expectFails(source, { path: `workloads[0].deployment.${field}.${key}`, received: '"x"', message, at: [`${field}:`, key] });
@@ -1076,32 +1387,53 @@ describe('deployment', () => {
 
   // kubernetes-sigs/secrets-store-csi-driver controllers/secretproviderclasspodstatus_controller.go (SecretManagedLabel).
   test('fails secretObjects labels with the label the driver sets, or an invalid label', () => {
-    expectFails(variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].labels = { 'secrets-store.csi.k8s.io/managed': 'false' }))), {
-      path: 'workloads[0].secretObjects[0].labels.secrets-store.csi.k8s.io/managed',
-      received: '"false"',
-      message: 'the driver sets this label on every Secret it syncs: remove it',
-      at: ['labels:', 'secrets-store'],
-    });
-    expectFails(variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].annotations = { 'a b': 'x' }))), {
-      path: 'workloads[0].secretObjects[0].annotations.a b',
-      received: '"x"',
-      message: 'use an annotation key: an optional DNS prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric',
-      at: ['annotations:', 'a b'],
-    });
+    expectFails(
+      variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].labels = { 'secrets-store.csi.k8s.io/managed': 'false' }))),
+      {
+        path: 'workloads[0].secretObjects[0].labels.secrets-store.csi.k8s.io/managed',
+        received: '"false"',
+        message: 'the driver sets this label on every Secret it syncs: remove it',
+        at: ['labels:', 'secrets-store'],
+      },
+    );
+    expectFails(
+      variant((d) => (withSyncedSecret(d), (w0(d).secretObjects[0].annotations = { 'a b': 'x' }))),
+      {
+        path: 'workloads[0].secretObjects[0].annotations.a b',
+        received: '"x"',
+        message:
+          'use an annotation key: an optional DNS prefix and "/" (e.g. "example.com/"), then a name of at most 63 letters, digits, "-", "_" or ".", starting and ending alphanumeric',
+        at: ['annotations:', 'a b'],
+      },
+    );
   });
 });
 
 describe('identity', () => {
   test('fails an unknown identity mode, role scope and role', () => {
-    expectFails(variant((d) => (d.identity = { mode: 'per-cluster' })), { path: 'identity.mode', received: '"per-cluster"', message: 'use one of "per-workload", "shared"', at: ['mode:'] });
-    expectFails(variant((d) => (d.identity = { roleScope: 'secret' })), { path: 'identity.roleScope', received: '"secret"', message: 'use one of "vault", "object"', at: ['roleScope:'] });
-    expectFails(variant((d) => (d.identity = { role: 'reader' })), { path: 'identity.role', received: '"reader"', message: 'use one of "least-privilege", "administrator"', at: ['role:'] });
+    expectFails(
+      variant((d) => (d.identity = { mode: 'per-cluster' })),
+      { path: 'identity.mode', received: '"per-cluster"', message: 'use one of "per-workload", "shared"', at: ['mode:'] },
+    );
+    expectFails(
+      variant((d) => (d.identity = { roleScope: 'secret' })),
+      { path: 'identity.roleScope', received: '"secret"', message: 'use one of "vault", "object"', at: ['roleScope:'] },
+    );
+    expectFails(
+      variant((d) => (d.identity = { role: 'reader' })),
+      { path: 'identity.role', received: '"reader"', message: 'use one of "least-privilege", "administrator"', at: ['role:'] },
+    );
   });
 
   // hashicorp/terraform-provider-time internal/provider/resource_time_sleep.go (create_duration): one number, one unit.
   test('fails a propagation wait without a unit', () => {
     const source = variant((d) => (d.identity = { propagationWait: '30' }));
-    expectFails(source, { path: 'identity.propagationWait', received: '"30"', message: 'write one number and one unit (ms, s, m or h), such as "30s" or "90s"; "0s" disables the wait', at: ['propagationWait:'] });
+    expectFails(source, {
+      path: 'identity.propagationWait',
+      received: '"30"',
+      message: 'write one number and one unit (ms, s, m or h), such as "30s" or "90s"; "0s" disables the wait',
+      at: ['propagationWait:'],
+    });
   });
 
   test(`fails a shared identity with more than ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} federated credentials`, () => {
@@ -1120,9 +1452,13 @@ describe('identity', () => {
   });
 
   test('accepts more than 20 workloads with per-workload identities', () => {
-    expect(() => load(variant((d) => {
-      for (let i = 1; i <= 25; i++) secondWorkload(d, { name: `app-${i}`, namespace: 'apps' });
-    }))).not.toThrow();
+    expect(() =>
+      load(
+        variant((d) => {
+          for (let i = 1; i <= 25; i++) secondWorkload(d, { name: `app-${i}`, namespace: 'apps' });
+        }),
+      ),
+    ).not.toThrow();
   });
 });
 
@@ -1141,7 +1477,12 @@ describe('state', () => {
 
   test.each([['/var/lib/terraform.tfstate'], ['C:\\state\\dev.tfstate']])('fails an absolute local state path %s', (p) => {
     const source = variant((d) => (d.state = { backend: 'local', path: p }));
-    expectFails(source, { path: 'state.path', received: JSON.stringify(p), message: 'use a relative path (no machine-specific absolute paths)', at: ['path:'] });
+    expectFails(source, {
+      path: 'state.path',
+      received: JSON.stringify(p),
+      message: 'use a relative path (no machine-specific absolute paths)',
+      at: ['path:'],
+    });
   });
 
   test('fails an azurerm backend without its storage account', () => {
@@ -1150,13 +1491,23 @@ describe('state', () => {
   });
 
   test('fails an azurerm storage account with capitals and a container with "--"', () => {
-    expectFails(variant((d) => (d.state.storageAccount = 'StAkscsi'), 'prod'), { path: 'state.storageAccount', received: '"StAkscsi"', message: 'use 3-24 lower-case letters or digits', at: ['storageAccount:'] });
-    expectFails(variant((d) => (d.state.container = 'tf--state'), 'prod'), { path: 'state.container', received: '"tf--state"', message: 'use 3-63 lower-case letters, digits or "-"', at: ['container:'] });
+    expectFails(
+      variant((d) => (d.state.storageAccount = 'StAkscsi'), 'prod'),
+      { path: 'state.storageAccount', received: '"StAkscsi"', message: 'use 3-24 lower-case letters or digits', at: ['storageAccount:'] },
+    );
+    expectFails(
+      variant((d) => (d.state.container = 'tf--state'), 'prod'),
+      { path: 'state.container', received: '"tf--state"', message: 'use 3-63 lower-case letters, digits or "-"', at: ['container:'] },
+    );
   });
 
   test('fails a local-backend field on the azurerm backend', () => {
     const source = variant((d) => (d.state.path = 'x.tfstate'), 'prod');
-    expectFails(source, { path: 'state.path', message: 'unknown field: remove it or fix its spelling (fields here: backend, resourceGroup, storageAccount, container, key)', at: ['state:', 'path:'] });
+    expectFails(source, {
+      path: 'state.path',
+      message: 'unknown field: remove it or fix its spelling (fields here: backend, resourceGroup, storageAccount, container, key)',
+      at: ['state:', 'path:'],
+    });
   });
 });
 
@@ -1179,16 +1530,22 @@ describe('output.gitops', () => {
   // fluxcd/kustomize-controller api/v1/kustomization_types.go: interval Pattern ^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$
   // (a Go duration such as "500us" or ".5m" passes Go but not the CRD).
   test.each([['10 min'], ['500us'], ['.5m'], ['1d']])('fails Flux interval %s, which the Kustomization CRD refuses', (interval) => {
-    expectFails(variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', interval } })), {
-      path: 'output.gitops.interval',
-      received: JSON.stringify(interval),
-      message: 'use a duration Flux accepts, such as "10m", "1h" or "1m30s" (units ms, s, m, h)',
-      at: ['gitops:', 'interval:'],
-    });
+    expectFails(
+      variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', interval } })),
+      {
+        path: 'output.gitops.interval',
+        received: JSON.stringify(interval),
+        message: 'use a duration Flux accepts, such as "10m", "1h" or "1m30s" (units ms, s, m, h)',
+        at: ['gitops:', 'interval:'],
+      },
+    );
   });
 
   test('fails a Flux interval of zero', () => {
-    expectFails(variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', interval: '0s' } })), { path: 'output.gitops.interval', received: '"0s"', message: 'use an interval longer than zero, such as "10m"', at: ['gitops:', 'interval:'] });
+    expectFails(
+      variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', interval: '0s' } })),
+      { path: 'output.gitops.interval', received: '"0s"', message: 'use an interval longer than zero, such as "10m"', at: ['gitops:', 'interval:'] },
+    );
   });
 
   // argoproj/argo-cd util/app/path/path.go (Path: "app path is absolute", "app path outside root");
@@ -1199,7 +1556,15 @@ describe('output.gitops', () => {
     ['flux', 'dist/../../x'],
   ])('fails %s path %s', (tool, path) => {
     const gitops = tool === 'argocd' ? { tool, repoURL: 'https://example.com/r.git', path } : { tool, sourceRef: 'flux-system', path };
-    expectFails(variant((d) => (d.output = { gitops })), { path: 'output.gitops.path', received: JSON.stringify(path), message: 'use a path relative to the repository root, without ".." (e.g. "dist/prod")', at: ['path:'] });
+    expectFails(
+      variant((d) => (d.output = { gitops })),
+      {
+        path: 'output.gitops.path',
+        received: JSON.stringify(path),
+        message: 'use a path relative to the repository root, without ".." (e.g. "dist/prod")',
+        at: ['path:'],
+      },
+    );
   });
 
   // argoproj/argo-cd ApplicationSpec.Project names an AppProject, a Kubernetes object (DNS-1123 subdomain).
@@ -1226,12 +1591,18 @@ describe('output.gitops', () => {
   });
 
   test('fails Flux without sourceRef and with an Argo CD field', () => {
-    expectFails(variant((d) => (d.output = { gitops: { tool: 'flux' } })), { path: 'output.gitops.sourceRef', message: 'required field is missing: add "sourceRef" (string)', at: ['gitops:'] });
-    expectFails(variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', repoURL: 'https://x' } })), {
-      path: 'output.gitops.repoURL',
-      message: 'unknown field: remove it or fix its spelling (fields here: tool, sourceRef, path, namespace, interval)',
-      at: ['repoURL:'],
-    });
+    expectFails(
+      variant((d) => (d.output = { gitops: { tool: 'flux' } })),
+      { path: 'output.gitops.sourceRef', message: 'required field is missing: add "sourceRef" (string)', at: ['gitops:'] },
+    );
+    expectFails(
+      variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', repoURL: 'https://x' } })),
+      {
+        path: 'output.gitops.repoURL',
+        message: 'unknown field: remove it or fix its spelling (fields here: tool, sourceRef, path, namespace, interval)',
+        at: ['repoURL:'],
+      },
+    );
   });
 
   test('fails a Flux sourceRef that is not a DNS-1123 name', () => {
@@ -1259,9 +1630,18 @@ describe('rendered file names', () => {
     });
     const err = userErrorOf(() => load(source));
     expect(err.problems.map((p) => [p.path, p.message])).toEqual([
-      ['workloads[1].name', 'ServiceAccount a-b/c would be rendered to serviceaccount-a-b-c.yaml, as ServiceAccount a/b-c of workloads[0] is: rename this workload or its namespace'],
-      ['workloads[1].name', 'SecretProviderClass a-b/c-keyvault would be rendered to secretproviderclass-a-b-c-keyvault.yaml, as SecretProviderClass a/b-c-keyvault of workloads[0] is: rename this workload or its namespace'],
-      ['workloads[1].name', 'Deployment a-b/c would be rendered to deployment-a-b-c.yaml, as Deployment a/b-c of workloads[0] is: rename this workload or its namespace'],
+      [
+        'workloads[1].name',
+        'ServiceAccount a-b/c would be rendered to serviceaccount-a-b-c.yaml, as ServiceAccount a/b-c of workloads[0] is: rename this workload or its namespace',
+      ],
+      [
+        'workloads[1].name',
+        'SecretProviderClass a-b/c-keyvault would be rendered to secretproviderclass-a-b-c-keyvault.yaml, as SecretProviderClass a/b-c-keyvault of workloads[0] is: rename this workload or its namespace',
+      ],
+      [
+        'workloads[1].name',
+        'Deployment a-b/c would be rendered to deployment-a-b-c.yaml, as Deployment a/b-c of workloads[0] is: rename this workload or its namespace',
+      ],
     ]);
   });
 });

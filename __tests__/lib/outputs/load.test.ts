@@ -62,7 +62,9 @@ test('accepts a byte-order mark', () => {
 describe('fails', () => {
   test('on a missing file, saying how to write it', () => {
     const f = path.join(dir, 'nope.json');
-    expect(problemsOf(() => loadOutputs(f, dev))).toEqual([`${f}: no such outputs file: deploy the stack, then write it with "cdktf deploy dev --outputs-file ${f}" or "terraform output -json > ${f}"`]);
+    expect(problemsOf(() => loadOutputs(f, dev))).toEqual([
+      `${f}: no such outputs file: deploy the stack, then write it with "cdktf deploy dev --outputs-file ${f}" or "terraform output -json > ${f}"`,
+    ]);
   });
 
   test('on malformed JSON, with line and column', () => {
@@ -79,12 +81,16 @@ describe('fails', () => {
 
   test('on an empty file', () => {
     const f = file('  \n');
-    expect(problemsOf(() => loadOutputs(f, dev))[0]).toBe(`${f}: the outputs file is empty: regenerate it with "cdktf deploy dev --outputs-file ${f}" (or "terraform output -json > ${f}")`);
+    expect(problemsOf(() => loadOutputs(f, dev))[0]).toBe(
+      `${f}: the outputs file is empty: regenerate it with "cdktf deploy dev --outputs-file ${f}" (or "terraform output -json > ${f}")`,
+    );
   });
 
   test('on JSON that is not an object', () => {
     const f = file([1, 2]);
-    expect(problemsOf(() => loadOutputs(f, dev))[0]).toMatch(new RegExp(`^${escape(f)}: \\[1,2\\]: expected the file "cdktf deploy dev --outputs-file .*" writes`));
+    expect(problemsOf(() => loadOutputs(f, dev))[0]).toMatch(
+      new RegExp(`^${escape(f)}: \\[1,2\\]: expected the file "cdktf deploy dev --outputs-file .*" writes`),
+    );
   });
 
   test('on the outputs of another stack', () => {
@@ -122,7 +128,9 @@ describe('fails', () => {
   test('on a missing field', () => {
     const { oidcIssuerUrl: _gone, ...rest } = contract();
     const f = file(cdktf(rest));
-    expect(problemsOf(() => loadOutputs(f, dev))[0]).toBe(`${f}:3:25: dev.aks_keyvault_csi.oidcIssuerUrl: required field is missing: regenerate it with "cdktf deploy dev --outputs-file ${f}" (or "terraform output -json > ${f}") with this version of the project`);
+    expect(problemsOf(() => loadOutputs(f, dev))[0]).toBe(
+      `${f}:3:25: dev.aks_keyvault_csi.oidcIssuerUrl: required field is missing: regenerate it with "cdktf deploy dev --outputs-file ${f}" (or "terraform output -json > ${f}") with this version of the project`,
+    );
   });
 
   test('on an unknown field', () => {
@@ -132,7 +140,9 @@ describe('fails', () => {
 
   test('on another contract version', () => {
     const f = file(cdktf(contract({ contractVersion: 2 })));
-    expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain('dev.aks_keyvault_csi.contractVersion 2: contractVersion must be 1: re-run "cdktf deploy" with this version of the project');
+    expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain(
+      'dev.aks_keyvault_csi.contractVersion 2: contractVersion must be 1: re-run "cdktf deploy" with this version of the project',
+    );
   });
 
   test('on outputs of another environment under this stack name', () => {
@@ -144,15 +154,19 @@ describe('fails', () => {
 
   test('on outputs of another cloud', () => {
     const f = file(cdktf(contract({ cloudName: 'AzureChinaCloud' })));
-    expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain('dev.aks_keyvault_csi.cloudName "AzureChinaCloud": environments/dev.yaml sets cloud AzurePublicCloud: fix azure.cloud or re-deploy with "cdktf deploy dev" and export its outputs again');
+    expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain(
+      'dev.aks_keyvault_csi.cloudName "AzureChinaCloud": environments/dev.yaml sets cloud AzurePublicCloud: fix azure.cloud or re-deploy with "cdktf deploy dev" and export its outputs again',
+    );
   });
 
   test('on outputs of another vault', () => {
     const f = file(cdktf(contract({ keyVault: { name: 'kv-other', uri: 'https://kv-other.vault.azure.net/' } })));
-    expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain('dev.aks_keyvault_csi.keyVault.name "kv-other": environments/dev.yaml names vault "kv-akscsi-dev-example"');
+    expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain(
+      'dev.aks_keyvault_csi.keyVault.name "kv-other": environments/dev.yaml names vault "kv-akscsi-dev-example"',
+    );
   });
 
-  test('on a keyVault.uri that is not the URI of keyVault.name in the outputs\' cloud (rotation-test would write into that other vault)', () => {
+  test("on a keyVault.uri that is not the URI of keyVault.name in the outputs' cloud (rotation-test would write into that other vault)", () => {
     const f = file(cdktf(contract({ keyVault: { name: 'kv-akscsi-dev-example', uri: 'https://kv-other.vault.azure.net/' } })));
     expect(problemsOf(() => loadOutputs(f, dev))).toEqual([
       `${f}:10:16: dev.aks_keyvault_csi.keyVault.uri "https://kv-other.vault.azure.net/": is not the URI of vault "kv-akscsi-dev-example" in AzurePublicCloud (https://kv-akscsi-dev-example.vault.azure.net/), so Key Vault clients would reach another vault: re-deploy with "cdktf deploy dev" and export its outputs again`,
@@ -161,10 +175,16 @@ describe('fails', () => {
 
   test('on a keyVault.uri of the right vault in another cloud (Key Vault DNS suffixes: learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates)', () => {
     const f = file(cdktf(contract({ keyVault: { name: 'kv-akscsi-dev-example', uri: 'https://kv-akscsi-dev-example.vault.azure.cn/' } })));
-    expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain('keyVault.uri "https://kv-akscsi-dev-example.vault.azure.cn/": is not the URI of vault "kv-akscsi-dev-example" in AzurePublicCloud');
+    expect(problemsOf(() => loadOutputs(f, dev))[0]).toContain(
+      'keyVault.uri "https://kv-akscsi-dev-example.vault.azure.cn/": is not the URI of vault "kv-akscsi-dev-example" in AzurePublicCloud',
+    );
   });
 
-  test.each(['https://KV-AKSCSI-DEV-EXAMPLE.vault.azure.net/', 'https://kv-akscsi-dev-example.vault.azure.net', 'https://kv-akscsi-dev-example.Vault.Azure.Net:443/'])('accepts the vault URI written %j (DNS is case-insensitive, the slash optional)', (uri) => {
+  test.each([
+    'https://KV-AKSCSI-DEV-EXAMPLE.vault.azure.net/',
+    'https://kv-akscsi-dev-example.vault.azure.net',
+    'https://kv-akscsi-dev-example.Vault.Azure.Net:443/',
+  ])('accepts the vault URI written %j (DNS is case-insensitive, the slash optional)', (uri) => {
     const f = file(cdktf(contract({ keyVault: { name: 'kv-akscsi-dev-example', uri } })));
     expect(loadOutputs(f, dev).keyVault.uri).toBe(uri);
   });
