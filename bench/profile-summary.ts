@@ -41,7 +41,7 @@ export function groupOf(url: string, repo: string): string {
   const nm = file.lastIndexOf('/node_modules/');
   if (nm >= 0) {
     const rest = file.slice(nm + '/node_modules/'.length).split('/');
-    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const rel = path.relative(repo, file);
   if (!rel.startsWith('..')) return `project: ${rel.split(path.sep)[0]}`;
@@ -84,7 +84,7 @@ export function summarise(profile: CpuProfile, repo: string, inclusiveOf: Readon
     // timeDeltas[i] is the time since the previous sample; charge it to this sample.
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
     total += ms;
-    const node = byId.get(profile.samples[i]!)!;
+    const node = byId.get(profile.samples[i])!;
     const g = group(node);
     groupSelf.set(g, (groupSelf.get(g) ?? 0) + ms);
     const f = node.callFrame;
@@ -99,7 +99,7 @@ export function summarise(profile: CpuProfile, repo: string, inclusiveOf: Readon
       for (const [label, m] of Object.entries(inclusiveOf)) if ((typeof m === 'function' ? m : m.frame)(frame)) hits.set(label, (hits.get(label) ?? 0) + 1);
     }
     for (const [label, n] of hits) {
-      const m = inclusiveOf[label]!;
+      const m = inclusiveOf[label];
       if (n >= (typeof m === 'function' ? 1 : m.atLeast)) incl.set(label, incl.get(label)! + ms);
     }
   }

@@ -54,7 +54,7 @@ function profileOnce(cwd: string, out: string): string {
   // background writer's thread writes its own profile, which is not summarised).
   const files = readdirSync(out).filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
   if (files.length !== 1) throw new Error(`expected one main-thread profile in ${out}, found ${readdirSync(out).join(', ') || 'none'}`);
-  return path.join(out, files[0]!);
+  return path.join(out, files[0]);
 }
 
 function print(title: string, s: ProfileSummary): string {

@@ -62,7 +62,7 @@ function parseArgs(argv: readonly string[]): Options {
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === '--quick') {
       runs = 3;
       skipTests = true;
@@ -159,7 +159,7 @@ function measureCases(runner: Runner, cases: readonly CaseDef[]): CaseResult[] {
     return {
       ...base,
       wall: stats(got.map((x) => x.wall)),
-      ...(c.steps.length > 1 ? { stepMedians: c.steps.map((st, k) => ({ label: st.label, median: stats(got.map((x) => x.steps[k]!)).median })) } : {}),
+      ...(c.steps.length > 1 ? { stepMedians: c.steps.map((st, k) => ({ label: st.label, median: stats(got.map((x) => x.steps[k])).median })) } : {}),
       ...(rss.length > 0 ? { peakMB: toMB(Math.max(...rss)) } : {}),
     };
   });
@@ -388,13 +388,13 @@ function analyse(results: readonly CaseResult[]): Analysis {
 }
 
 function table(rows: readonly (readonly string[])[], right: readonly boolean[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: readonly string[]) =>
     r
-      .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
 function report(results: readonly CaseResult[], a: Analysis, memory: string): string {
@@ -410,9 +410,9 @@ function report(results: readonly CaseResult[], a: Analysis, memory: string): st
       r.wall.median.toFixed(3),
       `${r.wall.min.toFixed(3)}-${r.wall.max.toFixed(3)}`,
       r.peakMB !== undefined ? r.peakMB.toFixed(0) : 'n/a',
-      a.vsBaseline[r.id] !== undefined ? a.vsBaseline[r.id]!.toFixed(1) : '',
-      a.perWorkloadMs[r.id] !== undefined ? a.perWorkloadMs[r.id]!.toFixed(1) : '',
-      a.perWorkloadNetMs[r.id] !== undefined ? a.perWorkloadNetMs[r.id]!.toFixed(1) : '',
+      a.vsBaseline[r.id] !== undefined ? a.vsBaseline[r.id].toFixed(1) : '',
+      a.perWorkloadMs[r.id] !== undefined ? a.perWorkloadMs[r.id].toFixed(1) : '',
+      a.perWorkloadNetMs[r.id] !== undefined ? a.perWorkloadNetMs[r.id].toFixed(1) : '',
     ]);
     for (const st of r.stepMedians ?? []) rows.push([`    ${st.label}`, '', st.median.toFixed(3), '', '', '', '', '']);
   }

@@ -124,7 +124,7 @@ export class EnvironmentChart extends Chart {
     outputs: OutputsContract,
     wave: (w: string) => Record<string, string> | undefined,
   ): WorkloadObjects {
-    const out = outputs.workloads[w.name]!;
+    const out = outputs.workloads[w.name];
     const d = w.config.deployment;
     const serviceAccount = new WorkloadServiceAccount(this, `${w.name}-ServiceAccount`, {
       name: w.serviceAccount,

@@ -99,7 +99,7 @@ function readManifests(dir: string): SynthesizedInput['manifests'] {
         ]);
       }
       if (!isRecord(value) || typeof value['apiVersion'] !== 'string' || typeof value['kind'] !== 'string') continue;
-      if (value['kind'] === 'List' && Array.isArray(value['items'])) objects.push(...value['items']);
+      if (value['kind'] === 'List' && Array.isArray(value['items'])) objects.push(...(value['items'] as unknown[]));
       else objects.push(value);
     }
     if (objects.length > 0) manifests.push({ file, objects });

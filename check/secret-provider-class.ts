@@ -265,7 +265,7 @@ function objectsArray(raw: unknown, malformed: Malformed): unknown[] | undefined
     malformed('objects has no "array:" list');
     return undefined;
   }
-  return array;
+  return array as unknown[];
 }
 
 /** One `- |` block of the list as a mapping, or undefined (reported) when it is not one. */
@@ -510,5 +510,5 @@ export function fileNameProblem(file: string): string | undefined {
 }
 
 function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }

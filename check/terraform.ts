@@ -36,8 +36,8 @@ export function parseRef(v: unknown): TfRef | undefined {
   const m = REF.exec(v);
   if (!m) return undefined;
   const data = m[1] !== undefined;
-  const type = m[2]!;
-  return { address: `${data ? 'data.' : ''}${type}.${m[3]!}`, data, type, attr: m[4]!, suffix: m[5]! };
+  const type = m[2];
+  return { address: `${data ? 'data.' : ''}${type}.${m[3]}`, data, type, attr: m[4], suffix: m[5] };
 }
 
 export class TerraformIndex {

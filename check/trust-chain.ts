@@ -405,7 +405,7 @@ function checkCredentialsPerIdentity(tf: TerraformIndex, credentials: readonly C
     byIdentity.set(c.identity, [...(byIdentity.get(c.identity) ?? []), c]);
   }
   for (const [identity, creds] of [...byIdentity].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const where = tf.get(identity) ? tf.where(tf.get(identity)!.path) : tf.where(`${creds[0]!.block.path}.parent_id`);
+    const where = tf.get(identity) ? tf.where(tf.get(identity)!.path) : tf.where(`${creds[0].block.path}.parent_id`);
     if (creds.length > MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) {
       out.add(
         'federated-credential-limit',
@@ -771,8 +771,7 @@ function checkClientIds({ sa, annotation, spcs, expected }: ClientIds, out: Find
 function checkRoles({ tf, roleAssignments, vaults, out }: Chain, identities: readonly string[], spcs: readonly SpcInfo[]): void {
   for (const spc of spcs) {
     const named = vaults.filter(
-      (v) =>
-        typeof v.body['name'] === 'string' && spc.keyvaultName !== undefined && (v.body['name'] as string).toLowerCase() === spc.keyvaultName.toLowerCase(),
+      (v) => typeof v.body['name'] === 'string' && spc.keyvaultName !== undefined && v.body['name'].toLowerCase() === spc.keyvaultName.toLowerCase(),
     );
     const vaultAddresses = new Set((named.length > 0 ? named : vaults).map((v) => v.address));
     const grants = roleAssignments

@@ -22,7 +22,8 @@ export function str(v: unknown): string | undefined {
 export function show(v: unknown): string {
   if (v === undefined) return '(not set)';
   const s = JSON.stringify(v);
-  if (s === undefined) return String(v);
+  // JSON has no form for a function or a symbol: name its kind.
+  if (s === undefined) return `(${typeof v})`;
   return s.length > 100 ? `${s.slice(0, 97)}...` : s;
 }
 

@@ -16,7 +16,6 @@ import { register as registerValidate } from './commands/validate';
 import { register as registerVerify } from './commands/verify';
 import { processIo, Reporter, type GlobalOptions, type Io } from './output';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = (require('../package.json') as { version: string }).version;
 
 /** What a command needs from the program: its reporter (after global options are parsed) and the exit code. */

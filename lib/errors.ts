@@ -57,7 +57,8 @@ export class UserError extends Error {
 export function display(value: unknown): string {
   if (value === undefined) return '(not set)';
   const s = JSON.stringify(value);
-  if (s === undefined) return String(value);
+  // JSON has no form for a function or a symbol: name its kind.
+  if (s === undefined) return `(${typeof value})`;
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 

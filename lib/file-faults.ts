@@ -67,7 +67,7 @@ export interface FaultOptions {
  * and the fix. `doing` says what this program was doing ("writing dist/dev").
  */
 export function faultProblem(e: NodeJS.ErrnoException & { code: string }, file: string, doing?: string, options: FaultOptions = {}): InputProblem {
-  const fault = FAULTS[e.code]!;
+  const fault = FAULTS[e.code];
   const where = displayPath(options.atFolder === true ? file : (e.path ?? file));
   const context = doing !== undefined ? ` while ${doing}` : '';
   return { file: where, path: '', message: `${fault.what} (${e.code}${context}): ${fault.fix}` };

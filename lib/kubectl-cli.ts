@@ -79,11 +79,11 @@ const UNREACHABLE: readonly (readonly [RegExp, (m: RegExpExecArray) => string])[
   [/no configuration has been provided|invalid configuration/, () => 'no usable kubeconfig: set KUBECONFIG or fetch credentials with "az aks get-credentials"'],
   [
     /Unable to connect to the server: (.*)/,
-    (m) => `cannot reach the API server (${m[1]!.trim()}): a private cluster needs your VPN or a jump host; an authorized-IP cluster needs your IP allowed`,
+    (m) => `cannot reach the API server (${m[1].trim()}): a private cluster needs your VPN or a jump host; an authorized-IP cluster needs your IP allowed`,
   ],
   [
     /failed to download openapi: (?:Get "[^"]*": )?(.*?)(?:; if you choose to ignore these errors.*)?$/,
-    (m) => `cannot reach the API server (${m[1]!.trim()}): is the cluster running, and the context the right one?`,
+    (m) => `cannot reach the API server (${m[1].trim()}): is the cluster running, and the context the right one?`,
   ],
   [/The connection to the server (\S+) was refused/, (m) => `the API server ${m[1]} refused the connection: is the context the right one?`],
   [
@@ -95,7 +95,7 @@ const UNREACHABLE: readonly (readonly [RegExp, (m: RegExpExecArray) => string])[
     (m) =>
       `your identity "${m[1]}" may not ${m[2]} ${m[3]} (Kubernetes RBAC): use a context allowed to create these objects (a dry run needs the same rights as an apply)`,
   ],
-  [/couldn't get current server API group list: (.*)/, (m) => `cannot read the API server's resource list (${m[1]!.trim()})`],
+  [/couldn't get current server API group list: (.*)/, (m) => `cannot read the API server's resource list (${m[1].trim()})`],
 ];
 
 /** `Error from server (Reason): error when creating "file": detail` and kubectl's own per-file errors. */
@@ -132,38 +132,38 @@ export function decodeKubectlErrors(
       patchReason = undefined;
       diagnostics.push({
         severity: 'error',
-        file: end[1]!,
-        ...positionOf(end[1]!, end[2]!),
+        file: end[1],
+        ...positionOf(end[1], end[2]),
         summary: `rejected by the API server (${reason})`,
-        detail: end[2]!,
+        detail: end[2],
       });
       continue;
     }
     const refused = REFUSED.exec(line);
     if (refused) {
       const [, reason, file, , detail] = refused;
-      const pending = /namespaces "([^"]*)" not found/.exec(detail!)?.[1];
+      const pending = /namespaces "([^"]*)" not found/.exec(detail)?.[1];
       if (pending !== undefined && createdNamespaces.includes(pending)) {
         diagnostics.push({
           severity: 'warning',
-          file: file!,
+          file: file,
           summary: 'not checked',
           detail: `namespace "${pending}" is created by these manifests and does not exist yet (a server dry run persists nothing): validate again after the first apply`,
         });
         continue;
       }
-      if (/forbidden: User "/.test(detail!)) {
+      if (/forbidden: User "/.test(detail)) {
         unknown.push(line);
         continue;
       }
-      diagnostics.push({ severity: 'error', file: file!, ...positionOf(file!, detail!), summary: `rejected by the API server (${reason})`, detail: detail! });
+      diagnostics.push({ severity: 'error', file: file, ...positionOf(file, detail), summary: `rejected by the API server (${reason})`, detail: detail });
       continue;
     }
     const noKind = NO_KIND.exec(line);
     if (noKind) {
       diagnostics.push({
         severity: 'error',
-        file: noKind[3]!,
+        file: noKind[3],
         summary: 'rejected by the API server (no such kind)',
         detail: `${noKind[4]}: the cluster lacks this CRD (SecretProviderClass comes with the secrets-provider add-on)`,
       });
@@ -171,12 +171,12 @@ export function decodeKubectlErrors(
     }
     const invalid = CLIENT_INVALID.exec(line);
     if (invalid) {
-      diagnostics.push({ severity: 'error', file: invalid[1]!, summary: 'rejected by the schema check', detail: invalid[2]! });
+      diagnostics.push({ severity: 'error', file: invalid[1], summary: 'rejected by the schema check', detail: invalid[2] });
       continue;
     }
     const warning = WARNING.exec(line);
     if (warning) {
-      diagnostics.push({ severity: 'warning', summary: 'API server warning', detail: warning[1]! });
+      diagnostics.push({ severity: 'warning', summary: 'API server warning', detail: warning[1] });
       continue;
     }
     unknown.push(line);
@@ -194,7 +194,7 @@ export function decodeKubectlErrors(
 /** `spec.template.spec.containers[0].image` → `['spec', 'template', 'spec', 'containers', 0, 'image']`. */
 export function fieldPath(text: string): (string | number)[] {
   const out: (string | number)[] = [];
-  for (const m of text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  for (const m of text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
   return out;
 }
 

@@ -45,8 +45,8 @@ const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 function isQualifiedName(value: string): boolean {
   const parts = value.split('/');
   if (parts.length > 2) return false;
-  const name = parts[parts.length - 1]!;
-  if (parts.length === 2 && !DNS1123_SUBDOMAIN_RULE.test(parts[0]!)) return false;
+  const name = parts[parts.length - 1];
+  if (parts.length === 2 && !DNS1123_SUBDOMAIN_RULE.test(parts[0])) return false;
   return name.length <= 63 && QUALIFIED_NAME_PART.test(name);
 }
 
@@ -252,11 +252,11 @@ export function quantityNanos(value: string): bigint | undefined {
   const m = QUANTITY.exec(value);
   if (!m) return undefined;
   const [, sign, number, binary, exponent, decimal] = m;
-  const [whole, fraction = ''] = number!.split('.');
+  const [whole, fraction = ''] = number.split('.');
   let num = BigInt(`${whole || '0'}${fraction}`) * NANO;
   let den = 10n ** BigInt(fraction.length);
-  if (binary !== undefined) num *= 1024n ** BigInt(BINARY_POWER[binary]!);
-  const e = exponent !== undefined ? Number(exponent) : decimal !== undefined ? DECIMAL_EXPONENT[decimal]! : 0;
+  if (binary !== undefined) num *= 1024n ** BigInt(BINARY_POWER[binary]);
+  const e = exponent !== undefined ? Number(exponent) : decimal !== undefined ? DECIMAL_EXPONENT[decimal] : 0;
   if (e >= 0) num *= 10n ** BigInt(e);
   else den *= 10n ** BigInt(-e);
   const nanos = (num + den - 1n) / den;
@@ -368,7 +368,7 @@ export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['privileged', '
 export function weakestLevel(levels: Iterable<PodSecurityLevel>): PodSecurityLevel {
   let min = POD_SECURITY_LEVELS.length - 1;
   for (const l of levels) min = Math.min(min, POD_SECURITY_LEVELS.indexOf(l));
-  return POD_SECURITY_LEVELS[min]!;
+  return POD_SECURITY_LEVELS[min];
 }
 
 /** The parts of a pod spec (as the API serves it) that the Pod Security checks read. */

@@ -134,7 +134,7 @@ function jsonTooDeepAt(text: string, max: number): number | undefined {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (inString) {
       if (c === '\\') i++;
       else if (c === '"') inString = false;
@@ -166,16 +166,16 @@ function yamlTooDeepAt(text: string, max: number): number | undefined {
       // Indentation, then indicators ("- ", "? ", ": "): each level costs a column or an indicator.
       while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
       block = i - lineStart;
-      while (i < end && '-?:'.includes(text[i]!) && (i + 1 === end || text[i + 1] === ' ' || text[i + 1] === '\t')) {
+      while (i < end && '-?:'.includes(text[i]) && (i + 1 === end || text[i + 1] === ' ' || text[i + 1] === '\t')) {
         block++;
         i++;
         while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
       }
     }
     if (block + flow > max) return i;
-    let previous = i > lineStart ? text[i - 1]! : ' ';
+    let previous = i > lineStart ? text[i - 1] : ' ';
     for (; i < end; i++) {
-      const c = text[i]!;
+      const c = text[i];
       if (quote === '"') {
         if (c === '\\') i++;
         else if (c === '"') quote = undefined;

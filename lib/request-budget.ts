@@ -102,7 +102,7 @@ export function sharedLoads(models: readonly EnvironmentModel[]): SharedLoad[] {
     const sku = skuOf(group);
     return {
       scope: 'vault',
-      name: group[0]!.config.keyVault.name,
+      name: group[0].config.keyVault.name,
       environments: group,
       shares: sharesOf(
         group.map((m) => environmentLoad(m.config)),
@@ -116,7 +116,7 @@ export function sharedLoads(models: readonly EnvironmentModel[]): SharedLoad[] {
     return {
       scope: 'subscription',
       name:
-        group[0]!.config.azure.subscriptionId !== undefined ? `subscription ${group[0]!.config.azure.subscriptionId}` : "the Azure CLI's current subscription",
+        group[0].config.azure.subscriptionId !== undefined ? `subscription ${group[0].config.azure.subscriptionId}` : "the Azure CLI's current subscription",
       environments: group,
       shares: sharesOf(
         group.map((m) => environmentLoad(m.config)),
@@ -147,7 +147,7 @@ function percent(share: number): string {
 function describe(load: SharedLoad, s: BudgetShare): string {
   const who =
     load.environments.length === 1
-      ? `the pods of environment ${load.environments[0]!.name}`
+      ? `the pods of environment ${load.environments[0].name}`
       : `the pods of environments ${load.environments.map((m) => m.name).join(', ')} together`;
   const where = load.scope === 'vault' ? `Key Vault "${load.name}"` : `the vaults of ${load.name}`;
   const limit = load.scope === 'vault' ? 'per vault and region' : `per subscription (${KEY_VAULT_LIMITS.subscriptionFactor} × the per-vault limit)`;
@@ -170,10 +170,10 @@ export function requestBudget(models: readonly EnvironmentModel[]): BudgetVerdic
   const warnings = new Map<string, ConfigWarning[]>();
   const problems: InputProblem[] = [];
   for (const load of sharedLoads(models)) {
-    const worst = [...load.shares].sort((a, b) => b.share - a.share)[0]!;
+    const worst = [...load.shares].sort((a, b) => b.share - a.share)[0];
     if (worst.share >= BUDGET_ERROR_SHARE) {
       const files = load.environments.map((m) => m.file).join(', ');
-      const single = load.environments.length === 1 ? load.environments[0]!.config.cluster.secretsProvider.rotation.interval : undefined;
+      const single = load.environments.length === 1 ? load.environments[0].config.cluster.secretsProvider.rotation.interval : undefined;
       problems.push({
         file: files,
         path: INTERVAL_PATH,

@@ -19,6 +19,7 @@
  * unpaired surrogates (which have no code point of their own) match too.
  */
 const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class -- combining and zero-width characters listed one by one on purpose: each is to be shown, not applied
   /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -76,6 +77,7 @@ export function terminalLines(text: string, keep: readonly string[] = []): strin
 
 /** Characters `JSON.stringify` leaves raw although a terminal acts on them (it escapes only C0 and lone surrogates). */
 const JSON_RAW_INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class -- as INVISIBLE above
   /[\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/g;
 
 /**

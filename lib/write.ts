@@ -633,7 +633,7 @@ function checkPaths(dir: string, files: readonly OutputFile[]): void {
   const seen = new Set<string>();
   const folders = new Set<string>();
   for (const f of files) {
-    if (f.path === OWNERSHIP_FILE || isOurs(f.path.split('/')[0]!))
+    if (f.path === OWNERSHIP_FILE || isOurs(f.path.split('/')[0]))
       throw new Error(`cannot write ${JSON.stringify(f.path)} into ${dir}: the name is this tool's own`);
     if (!isOwnedPath(f.path))
       throw new Error(`cannot write ${JSON.stringify(f.path)} into ${dir}: use a relative path with "/" separators and no "", "." or ".." elements`);

@@ -56,7 +56,7 @@ function fieldLines(field: SchemaField, path: string, at: At, values: ReadonlyMa
   const schema = field.schema;
   // A field inside a commented block stays commented; an optional one starts a block of its own.
   const here: At = at.comment !== undefined || field.required ? at : { indent: at.indent, comment: at.indent };
-  const shape = alternativesOf(schema)[0]!;
+  const shape = alternativesOf(schema)[0];
   const inner: At = { ...here, indent: here.indent + 2 };
   if (hasFields(shape)) {
     return [line(here, `${field.name}:`, note(schema, false)), ...objectLines(shape, path, inner, values)];

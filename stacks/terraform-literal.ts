@@ -46,7 +46,7 @@ function literalsOf(value: unknown, at: string): unknown {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) {
       // A class instance could carry text past the copy (getters, methods): a bug in the caller.
-      throw new Error(`terraformLiterals: ${at || 'the value'} is not plain data (a ${(value as object).constructor?.name ?? 'class instance'})`);
+      throw new Error(`terraformLiterals: ${at || 'the value'} is not plain data (a ${value.constructor?.name ?? 'class instance'})`);
     }
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [terraformLiteral(k), literalsOf(v, at ? `${at}.${k}` : k)]));
   }

@@ -94,7 +94,7 @@ export function checkAddonDaemonSets(all: readonly V1DaemonSet[]): Outcome[] {
       out.push(
         fail(
           check,
-          `${ADDON_NAMESPACE}/${nameOf(found[0]!)}`,
+          `${ADDON_NAMESPACE}/${nameOf(found[0])}`,
           `${ROLE_TITLE[role]} DaemonSet schedules no pods (desired 0)`,
           'check node selectors and taints of the node pools: every node that runs workloads needs a driver and a provider pod',
         ),
@@ -199,7 +199,7 @@ export function checkDriverVersion(all: readonly V1DaemonSet[]): Outcome[] {
 export function flagValue(argv: readonly string[], name: string, boolean = false): string | undefined {
   let value: string | undefined;
   for (let i = 0; i < argv.length; i++) {
-    const m = /^--?([^=]+)(?:=(.*))?$/.exec(argv[i]!);
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(argv[i]);
     if (!m || m[1] !== name) continue;
     if (m[2] !== undefined) value = m[2];
     else if (boolean) value = 'true';

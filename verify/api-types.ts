@@ -220,7 +220,7 @@ export interface V1Namespace extends KubernetesObject {
 }
 
 /** Subset of client-node's `V1ServiceAccount` (only its metadata is read). */
-export interface V1ServiceAccount extends KubernetesObject {}
+export type V1ServiceAccount = KubernetesObject;
 
 /** Subset of client-node's `V1ObjectReference`. */
 export interface V1ObjectReference {

@@ -74,7 +74,7 @@ export function describeConnectionError(err: unknown, server: string, timeoutMs 
   const chain: Array<{ name?: string; code?: unknown; message?: string; type?: string }> = [];
   let cur: unknown = err;
   for (let i = 0; i < 5 && cur && typeof cur === 'object'; i++) {
-    chain.push(cur as { name?: string; code?: unknown; message?: string });
+    chain.push(cur);
     cur = (cur as { cause?: unknown }).cause;
   }
   const codes = chain.map((c) => (typeof c.code === 'string' ? c.code : '')).join(' ');
@@ -172,7 +172,7 @@ function loadKubeconfig(k8s: KubernetesClientModule, files: readonly string[]): 
     if (files.length === 0) {
       kc.loadFromCluster();
     } else {
-      kc.loadFromFile(files[0]!);
+      kc.loadFromFile(files[0]);
       for (const f of files.slice(1)) {
         const more = new k8s.KubeConfig();
         more.loadFromFile(f);
@@ -216,11 +216,11 @@ interface Connection {
 /** The API clients, every request aborted after the timeout. */
 function apiClients({ k8s, kc, server, timeoutMs }: Connection) {
   const timeout = {
-    pre: async (ctx: RequestContext) => {
+    pre: (ctx: RequestContext) => {
       ctx.setSignal(AbortSignal.timeout(timeoutMs));
-      return ctx;
+      return Promise.resolve(ctx);
     },
-    post: async (ctx: ResponseContext) => ctx,
+    post: (ctx: ResponseContext) => Promise.resolve(ctx),
   };
   const config = k8s.createConfiguration({
     baseServer: new k8s.ServerConfiguration(server, {}),

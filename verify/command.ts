@@ -112,7 +112,7 @@ interface Project {
 }
 
 /** Loads the environment and its outputs once; throws UserError on bad input. */
-async function loadProject(opts: { env: string; config?: string; outputs?: string }): Promise<Project> {
+function loadProject(opts: { env: string; config?: string; outputs?: string }): Project {
   const file = opts.config ?? path.posix.join('environments', `${opts.env}.yaml`);
   const loaded = loadEnvironment(file);
   if (loaded.name !== opts.env) {
@@ -183,7 +183,7 @@ function connectOptions(model: EnvironmentModel, context: string | undefined, de
 /** `verify <env>`: read-only checks of the live cluster against the environment. */
 export async function verifyCommand(opts: VerifyOptions, out: CommandOutput, deps: CommandDeps = {}): Promise<number> {
   try {
-    const { model, outputs } = await loadProject(opts);
+    const { model, outputs } = loadProject(opts);
     const rendered: RenderedFile[] = renderEnvironment(model, outputs);
     const cluster = await (deps.connect ?? connectCluster)(connectOptions(model, opts.context, deps));
     const now = (deps.now ?? Date.now)();
@@ -532,7 +532,7 @@ async function writeNewVersion(run: RotationRun, driver: DriverPreflight, deps: 
 
 /** Loads the project, resolves the workload and object, and connects; throws UserError or VerifyAbort (exit 2). */
 async function startRotationRun(opts: RotationTestOptions, deps: CommandDeps): Promise<RotationRun> {
-  const { model, outputs } = await loadProject(opts);
+  const { model, outputs } = loadProject(opts);
   const { workload: w, object } = resolveRotationTarget(model, opts.workload, opts.object);
   if (opts.timeoutSeconds !== undefined && !(opts.timeoutSeconds > 0))
     throw UserError.of('command line', '--timeout', 'use a positive number of seconds', opts.timeoutSeconds);
@@ -560,7 +560,7 @@ export async function rotationTestCommand(opts: RotationTestOptions, out: Comman
     const { hash, target: hashTarget } = await hashBaseline(
       run,
       pods.find((p) => p.metadata?.name === start.podNames[0])!,
-      start.podNames[0]!,
+      start.podNames[0],
     );
 
     const version = await writeNewVersion(run, driver, deps);

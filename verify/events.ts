@@ -263,7 +263,7 @@ export function eventTime(e: CoreV1Event): number | undefined {
   const candidates = [e.lastTimestamp, e.series?.lastObservedTime, e.eventTime, e.firstTimestamp, e.metadata?.creationTimestamp];
   for (const c of candidates) {
     if (c === undefined || c === null) continue;
-    const t = new Date(c as Date | string).getTime();
+    const t = new Date(c).getTime();
     if (!Number.isNaN(t)) return t;
   }
   return undefined;

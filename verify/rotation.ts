@@ -348,7 +348,7 @@ function changedElsewhere(t: TimedOut): Finding[] {
     warn(
       ROTATION,
       t.subject,
-      `pods ${elsewhere.map((o) => o.pod).join(', ')} moved to another version (${(elsewhere[0]!.current ?? 'unknown').slice(0, 8)}): someone else wrote the secret during the test`,
+      `pods ${elsewhere.map((o) => o.pod).join(', ')} moved to another version (${(elsewhere[0].current ?? 'unknown').slice(0, 8)}): someone else wrote the secret during the test`,
       'use a dedicated test secret and re-run',
     ),
   ];
@@ -393,7 +393,7 @@ const TIMEOUT_CAUSES: readonly ((t: TimedOut) => Finding[])[] = [
 export function diagnoseRotationTimeout(args: RotationTimeout): Outcome[] {
   const live = args.observations.filter((o) => !o.gone);
   const waiting = live.filter((o) => o.state !== 'rotated');
-  const subject = waiting.length === 1 ? `${args.namespace}/${waiting[0]!.pod}` : args.namespace;
+  const subject = waiting.length === 1 ? `${args.namespace}/${waiting[0].pod}` : args.namespace;
   const headline = `no new version observed within ${args.timeoutSeconds} s in ${waiting.length}/${live.length} pods${waiting.length ? ` (${waiting.map((o) => o.pod).join(', ')})` : ''}`;
   const timedOut: TimedOut = { ...args, live, waiting, subject, headline };
   const causes = TIMEOUT_CAUSES.flatMap((cause) => cause(timedOut));

@@ -52,7 +52,7 @@ export function parseObjectsParameter(value: string): Array<Record<string, unkno
       const trimmed: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(inner as Record<string, unknown>)) {
         // The provider trims every field and treats an empty field as unset.
-        const s = v === null || v === undefined ? '' : String(v).trim();
+        const s = scalarText(v).trim();
         if (s !== '') trimmed[k] = s;
       }
       out.push(trimmed);
@@ -162,4 +162,12 @@ export function checkSecretProviderClass(args: {
       're-apply the rendered manifests (GitOps sync); if the outputs changed, render again first. Do not edit the live object by hand',
     ),
   );
+}
+
+/** A field of an `objects` element as the provider reads it: scalars as their text, anything else as JSON; unset is "". */
+function scalarText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString();
+  return JSON.stringify(v) ?? '';
 }

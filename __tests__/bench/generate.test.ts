@@ -47,7 +47,7 @@ describe('generateLargeConfig', () => {
   it('generates outputs that validate against the contract and match their environment', () => {
     for (const f of outputsFiles(full)) {
       const name = path.basename(f.path, '.outputs.json');
-      const contract = (JSON.parse(f.content) as Record<string, Record<string, unknown>>)[name]![OUTPUT_NAME];
+      const contract = (JSON.parse(f.content) as Record<string, Record<string, unknown>>)[name][OUTPUT_NAME];
       const parsed = OutputsContractSchema.safeParse(contract);
       expect(parsed.error?.issues).toBeUndefined();
       const env = loadEnvironment(path.join(dir, 'environments', `${name}.yaml`));
@@ -73,7 +73,7 @@ describe('generateLargeConfig', () => {
 
   it('honours smaller workload and object counts', () => {
     const files = generateLargeConfig({ environments: 1, workloadsPerEnvironment: 3, objectsPerWorkload: 1 });
-    const config = parseEnvironment(files[0]!.content, files[0]!.path);
+    const config = parseEnvironment(files[0].content, files[0].path);
     expect(config.workloads.map((w) => w.objects.length)).toEqual([1, 1, 1]);
     expect(config.workloads.every((w) => w.secretObjects.length === 0)).toBe(true);
   });

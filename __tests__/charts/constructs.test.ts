@@ -392,7 +392,7 @@ test('construct defaults equal the config schema defaults (docs cannot drift)', 
     'mini',
     'azure: { location: westeurope, resourceGroup: { name: rg } }\ncluster: { name: aks }\nkeyVault: { name: kv-mini }\nworkloads: [{ name: app, namespace: apps, objects: [{ name: db, type: secret }], deployment: { image: app:1 } }]\n',
   );
-  const d = model.workloads[0]!.config.deployment;
+  const d = model.workloads[0].config.deployment;
   expect({
     replicas: d.replicas,
     mountPath: d.mountPath,

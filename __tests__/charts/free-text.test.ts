@@ -34,9 +34,9 @@ function acceptedDocument(
   const accepted: string[] = [];
   fields.forEach((field, i) => {
     const trial = structuredClone(doc);
-    setAt(trial, field.path, texts[i]!);
+    setAt(trial, field.path, texts[i]);
     if (!EnvironmentSchema.safeParse(trial).success) return;
-    setAt(doc, field.path, texts[i]!);
+    setAt(doc, field.path, texts[i]);
     accepted.push(formatSteps(field.path));
   });
   return { doc, accepted };

@@ -450,5 +450,5 @@ workloads:
   const deployment = renderEnvironment(model, outputsFor(model)).find((f) => f.path.startsWith('deployment-'))!;
   for (const text of ['value: "on"', 'value: "yes"', 'value: "NO"', 'tier: "y"', 'released: "2024-01-01"']) expect(deployment.content).toContain(text);
   const asYaml11 = parse(deployment.content, { version: '1.1' }) as { spec: { template: { spec: { containers: { env: { value: unknown }[] }[] } } } };
-  expect(asYaml11.spec.template.spec.containers[0]!.env.map((e) => e.value)).toEqual(['on', 'yes', 'NO']);
+  expect(asYaml11.spec.template.spec.containers[0].env.map((e) => e.value)).toEqual(['on', 'yes', 'NO']);
 });

@@ -54,7 +54,7 @@ describe('loadSynthesized', () => {
     const tf = write('cdk.tf.json', '{\n  "resource": {,\n}');
     write('m/a.yaml', SA);
     const e = userError(() => loadSynthesized({ manifestsDir: path.join(dir, 'm'), terraformFile: tf }));
-    expect(e.problems[0]!.position).toBe('2:16');
+    expect(e.problems[0].position).toBe('2:16');
     expect(e.message).toMatch(/cdk.tf.json:2:16: malformed JSON/);
   });
 
@@ -62,8 +62,8 @@ describe('loadSynthesized', () => {
     const tf = write('cdk.tf.json', TF);
     write('m/a.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: [a\n');
     const e = userError(() => loadSynthesized({ manifestsDir: path.join(dir, 'm'), terraformFile: tf }));
-    expect(e.problems[0]!.file).toBe(path.join(dir, 'm/a.yaml'));
-    expect(e.problems[0]!.position).toMatch(/^\d+:\d+$/);
+    expect(e.problems[0].file).toBe(path.join(dir, 'm/a.yaml'));
+    expect(e.problems[0].position).toMatch(/^\d+:\d+$/);
     expect(e.message).toMatch(/malformed YAML/);
   });
 

@@ -11,7 +11,7 @@ const errors = (f: Finding[]) => f.filter((x) => x.severity === 'error');
 const rules = (f: Finding[]) => [...new Set(f.map((x) => x.rule))].sort();
 
 /** A deep copy to mutate. */
-const copy = (i: SynthesizedInput): SynthesizedInput => structuredClone(i) as SynthesizedInput;
+const copy = (i: SynthesizedInput): SynthesizedInput => structuredClone<SynthesizedInput>(i);
 
 type Obj = Record<string, any>;
 function object(i: SynthesizedInput, kind: string, namespace: string): Obj {
@@ -33,18 +33,18 @@ describe('the example environments', () => {
   });
 
   test.each(['dev', 'prod'])('%s passes with its sample outputs: no errors, no warnings', (env) => {
-    const findings = checkTrustChain(examples[env]!);
+    const findings = checkTrustChain(examples[env]);
     expect(errors(findings)).toEqual([]);
     expect(findings).toEqual([]);
   });
 
   test.each(['dev', 'prod'])('%s passes without an outputs file', (env) => {
-    const { outputs: _, ...input } = examples[env]!;
+    const { outputs: _, ...input } = examples[env];
     expect(checkTrustChain(input)).toEqual([]);
   });
 
   describe('mutations of the real prod output', () => {
-    const prod = () => copy(examples.prod!);
+    const prod = () => copy(examples.prod);
 
     test('a renamed ServiceAccount no longer matches the Deployment', () => {
       const i = prod();
@@ -66,7 +66,7 @@ describe('the example environments', () => {
       object(i, 'Deployment', 'web').spec.template.spec.serviceAccountName = 'other';
       const findings = checkTrustChain(i);
       expect(rules(findings)).toEqual(['federated-credential-missing', 'federated-credential-unused']);
-      expect(findings[0]!.message).toMatch(/^no federated credential in cdktf.out\/stacks\/prod\/cdk.tf.json has subject "system:serviceaccount:web:other"/);
+      expect(findings[0].message).toMatch(/^no federated credential in cdktf.out\/stacks\/prod\/cdk.tf.json has subject "system:serviceaccount:web:other"/);
     });
 
     test('subPath on the CSI mount', () => {
@@ -109,7 +109,7 @@ describe('the example environments', () => {
         rule: 'federated-credential-issuer',
         where: `cdktf.out/stacks/prod/cdk.tf.json: resource.azurerm_federated_identity_credential.${name}.issuer`,
       });
-      expect(findings[0]!.message).toMatch(/has the literal issuer "https:\/\/.*"; a literal drifts/);
+      expect(findings[0].message).toMatch(/has the literal issuer "https:\/\/.*"; a literal drifts/);
     });
 
     test('a stale SPC clientID', () => {
@@ -117,7 +117,7 @@ describe('the example environments', () => {
       object(i, 'SecretProviderClass', 'web').spec.parameters.clientID = '00000000-0000-0000-0000-00000000dead';
       const findings = checkTrustChain(i);
       expect(rules(findings)).toEqual(['client-id-mismatch']);
-      expect(findings[0]!.message).toMatch(
+      expect(findings[0].message).toMatch(
         /has clientID 00000000-0000-0000-0000-00000000dead, but the identity's client id is 00000000-0000-0000-0000-00000000f002 per environments\/prod.outputs.json/,
       );
     });

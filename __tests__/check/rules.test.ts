@@ -50,8 +50,8 @@ describe('inputs', () => {
       run((p) => (p.outputs!.tenantId = 'not-a-guid')),
       'outputs-contract-invalid',
     );
-    expect(f!.where).toBe(`${OUTPUTS_FILE}: aks_keyvault_csi.tenantId`);
-    expect(f!.message).toMatch(/tenantId must be a GUID/);
+    expect(f.where).toBe(`${OUTPUTS_FILE}: aks_keyvault_csi.tenantId`);
+    expect(f.message).toMatch(/tenantId must be a GUID/);
   });
 
   test('fails outputs-keyvault-uri when keyVault.uri is another vault than keyVault.name (Key Vault DNS suffixes: learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates)', () => {
@@ -59,8 +59,8 @@ describe('inputs', () => {
       run((p) => (p.outputs!.keyVault.uri = 'https://kv-other.vault.azure.net/')),
       'outputs-keyvault-uri',
     );
-    expect(f!.where).toBe(`${OUTPUTS_FILE}: aks_keyvault_csi.keyVault.uri`);
-    expect(f!.message).toBe(
+    expect(f.where).toBe(`${OUTPUTS_FILE}: aks_keyvault_csi.keyVault.uri`);
+    expect(f.message).toBe(
       `${OUTPUTS_FILE}: keyVault.uri "https://kv-other.vault.azure.net/" is not the URI of vault "kv-dev" in AzurePublicCloud (https://kv-dev.vault.azure.net/): Key Vault clients (the rotation test among them) would reach another vault`,
     );
     // Upper-case host, no trailing slash: the same vault.
@@ -72,7 +72,7 @@ describe('inputs', () => {
       run((p) => delete p.tf.output),
       'output-missing',
     );
-    expect(f!.message).toBe(`${TF_FILE} has no output "aks_keyvault_csi": the chart cannot learn client ids, tenant or vault`);
+    expect(f.message).toBe(`${TF_FILE} has no output "aks_keyvault_csi": the chart cannot learn client ids, tenant or vault`);
   });
 });
 
@@ -80,10 +80,10 @@ describe('workload objects', () => {
   test('fails service-account-missing when serviceAccountName names no ServiceAccount of the namespace', () => {
     const findings = run((p) => (p.deploy.spec.template.spec.serviceAccountName = 'ghost'));
     const [f] = of(findings, 'service-account-missing');
-    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.serviceAccountName`);
-    expect(f!.message).toBe('Deployment demo/app runs as ServiceAccount "ghost", which is not in namespace "demo"; ServiceAccounts in "demo": app');
+    expect(f.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.serviceAccountName`);
+    expect(f.message).toBe('Deployment demo/app runs as ServiceAccount "ghost", which is not in namespace "demo"; ServiceAccounts in "demo": app');
     // …and the subject no longer matches any credential.
-    expect(of(findings, 'federated-credential-missing')[0]!.message).toMatch(/subject "system:serviceaccount:demo:ghost"/);
+    expect(of(findings, 'federated-credential-missing')[0].message).toMatch(/subject "system:serviceaccount:demo:ghost"/);
   });
 
   test('fails service-account-missing when the ServiceAccount is in another namespace', () => {
@@ -91,7 +91,7 @@ describe('workload objects', () => {
       run((p) => (p.sa.metadata.namespace = 'other')),
       'service-account-missing',
     );
-    expect(f!.message).toMatch(/not in namespace "demo" \(found in other\)/);
+    expect(f.message).toMatch(/not in namespace "demo" \(found in other\)/);
   });
 
   test('fails secret-provider-class-missing when the mounted SecretProviderClass is absent', () => {
@@ -99,8 +99,8 @@ describe('workload objects', () => {
       run((p) => (volume(p).csi.volumeAttributes.secretProviderClass = 'nope')),
       'secret-provider-class-missing',
     );
-    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.volumeAttributes.secretProviderClass`);
-    expect(f!.message).toBe('Deployment demo/app: SecretProviderClass "nope" is not in namespace "demo"; pods fail with FailedMount');
+    expect(f.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.volumeAttributes.secretProviderClass`);
+    expect(f.message).toBe('Deployment demo/app: SecretProviderClass "nope" is not in namespace "demo"; pods fail with FailedMount');
   });
 
   test('fails secret-provider-class-missing when the SecretProviderClass is in another namespace', () => {
@@ -108,7 +108,7 @@ describe('workload objects', () => {
       run((p) => (p.spc.metadata.namespace = 'other')),
       'secret-provider-class-missing',
     );
-    expect(f!.message).toMatch(/found in other; it must be in the pod's namespace/);
+    expect(f.message).toMatch(/found in other; it must be in the pod's namespace/);
   });
 
   test('fails secret-provider-class-missing when the volume names none', () => {
@@ -116,7 +116,7 @@ describe('workload objects', () => {
       run((p) => delete volume(p).csi.volumeAttributes),
       'secret-provider-class-missing',
     );
-    expect(f!.message).toBe('Deployment demo/app: CSI volume "secrets-store" names no secretProviderClass');
+    expect(f.message).toBe('Deployment demo/app: CSI volume "secrets-store" names no secretProviderClass');
   });
 
   test('warns service-account-client-id-missing without the client-id annotation', () => {
@@ -124,8 +124,8 @@ describe('workload objects', () => {
       run((p) => delete p.sa.metadata.annotations),
       'service-account-client-id-missing',
     );
-    expect(f!.where).toBe(`${SA_FILE}: metadata.annotations["azure.workload.identity/client-id"]`);
-    expect(f!.message).toMatch(/the mount works \(the provider uses the SPC clientID\)/);
+    expect(f.where).toBe(`${SA_FILE}: metadata.annotations["azure.workload.identity/client-id"]`);
+    expect(f.message).toMatch(/the mount works \(the provider uses the SPC clientID\)/);
   });
 });
 
@@ -135,8 +135,8 @@ describe('CSI volume and mount', () => {
       run((p) => (volume(p).csi.readOnly = false)),
       'csi-volume-not-read-only',
     );
-    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.readOnly`);
-    expect(f!.message).toBe(
+    expect(f.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.readOnly`);
+    expect(f.message).toBe(
       'Deployment demo/app: CSI volume "secrets-store" has readOnly false; the driver rejects the mount ("Readonly is not true in request")',
     );
   });
@@ -146,8 +146,8 @@ describe('CSI volume and mount', () => {
       run((p) => delete mount(p).readOnly),
       'csi-mount-not-read-only',
     );
-    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.containers[0].volumeMounts[0].readOnly`);
-    expect(f!.message).toBe('Deployment demo/app: container "main" mounts CSI volume "secrets-store" without readOnly: true');
+    expect(f.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.containers[0].volumeMounts[0].readOnly`);
+    expect(f.message).toBe('Deployment demo/app: container "main" mounts CSI volume "secrets-store" without readOnly: true');
   });
 
   test('fails csi-mount-sub-path for subPath and subPathExpr', () => {
@@ -162,7 +162,7 @@ describe('CSI volume and mount', () => {
       `${DEPLOYMENT_FILE}: spec.template.spec.containers[0].volumeMounts[0].subPath`,
       `${DEPLOYMENT_FILE}: spec.template.spec.containers[0].volumeMounts[1].subPathExpr`,
     ]);
-    expect(findings[0]!.message).toMatch(/a subPath mount is never rotated/);
+    expect(findings[0].message).toMatch(/a subPath mount is never rotated/);
   });
 
   test('fails csi-volume-rotation-poll-interval', () => {
@@ -170,8 +170,8 @@ describe('CSI volume and mount', () => {
       run((p) => (volume(p).csi.volumeAttributes.rotationPollInterval = '30s')),
       'csi-volume-rotation-poll-interval',
     );
-    expect(f!.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.volumeAttributes.rotationPollInterval`);
-    expect(f!.message).toMatch(/not a volume attribute and does nothing/);
+    expect(f.where).toBe(`${DEPLOYMENT_FILE}: spec.template.spec.volumes[0].csi.volumeAttributes.rotationPollInterval`);
+    expect(f.message).toMatch(/not a volume attribute and does nothing/);
   });
 
   test('warns csi-volume-extra-attribute for other attributes', () => {
@@ -179,7 +179,7 @@ describe('CSI volume and mount', () => {
       run((p) => (volume(p).csi.volumeAttributes.keyvaultName = 'kv-other')),
       'csi-volume-extra-attribute',
     );
-    expect(f!.message).toBe(
+    expect(f.message).toBe(
       'Deployment demo/app: volume attribute "keyvaultName" is forwarded to the provider and overrides the SecretProviderClass parameter of the same name',
     );
   });
@@ -189,7 +189,7 @@ describe('CSI volume and mount', () => {
       run((p) => delete container(p).volumeMounts),
       'csi-volume-not-mounted',
     );
-    expect(f!.message).toBe('Deployment demo/app: no container mounts CSI volume "secrets-store"');
+    expect(f.message).toBe('Deployment demo/app: no container mounts CSI volume "secrets-store"');
   });
 
   test('warns env-from-synced-secret, unless the workload has a Reloader annotation', () => {
@@ -219,7 +219,7 @@ describe('SecretProviderClass', () => {
       run((p) => (p.spc.apiVersion = 'secrets-store.csi.x-k8s.io/v1alpha1')),
       'spc-api-version',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: apiVersion`);
+    expect(f.where).toBe(`${SPC_FILE}: apiVersion`);
   });
 
   test('fails spc-provider for another provider', () => {
@@ -227,7 +227,7 @@ describe('SecretProviderClass', () => {
       run((p) => (p.spc.spec.provider = 'vault')),
       'spc-provider',
     );
-    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault has provider "vault": the Azure Key Vault provider only serves "azure"');
+    expect(f.message).toBe('SecretProviderClass demo/app-keyvault has provider "vault": the Azure Key Vault provider only serves "azure"');
   });
 
   test("fails spc-keyvault-name for another vault than the stack's and the outputs'", () => {
@@ -246,8 +246,8 @@ describe('SecretProviderClass', () => {
       run((p) => delete params(p).keyvaultName),
       'spc-keyvault-name',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.keyvaultName`);
-    expect(f!.message).toMatch(/has no keyvaultName/);
+    expect(f.where).toBe(`${SPC_FILE}: spec.parameters.keyvaultName`);
+    expect(f.message).toMatch(/has no keyvaultName/);
   });
 
   test("fails spc-tenant-id for another tenant than the outputs'", () => {
@@ -255,7 +255,7 @@ describe('SecretProviderClass', () => {
       run((p) => (params(p).tenantID = '33333333-3333-3333-3333-333333333333')),
       'spc-tenant-id',
     );
-    expect(f!.message).toBe(
+    expect(f.message).toBe(
       `SecretProviderClass demo/app-keyvault has tenantID "33333333-3333-3333-3333-333333333333" but ${OUTPUTS_FILE} says tenantId is "22222222-2222-2222-2222-222222222222"`,
     );
   });
@@ -265,7 +265,7 @@ describe('SecretProviderClass', () => {
       run((p) => delete params(p).tenantID),
       'spc-tenant-id',
     );
-    expect(f!.message).toMatch(/has no tenantID/);
+    expect(f.message).toMatch(/has no tenantID/);
   });
 
   test('warns spc-tenant-id-spelling for tenantId, alone or beside tenantID', () => {
@@ -273,10 +273,10 @@ describe('SecretProviderClass', () => {
       params(p).tenantId = params(p).tenantID;
       delete params(p).tenantID;
     });
-    expect(of(alone, 'spc-tenant-id-spelling')[0]!.message).toMatch(/deprecated spelling tenantId/);
+    expect(of(alone, 'spc-tenant-id-spelling')[0].message).toMatch(/deprecated spelling tenantId/);
     expect(alone.filter((f) => f.severity === 'error')).toEqual([]);
     const both = run((p) => (params(p).tenantId = params(p).tenantID));
-    expect(of(both, 'spc-tenant-id-spelling')[0]!.message).toMatch(/tenantId is ignored/);
+    expect(of(both, 'spc-tenant-id-spelling')[0].message).toMatch(/tenantId is ignored/);
   });
 
   test('fails spc-client-id-missing', () => {
@@ -284,7 +284,7 @@ describe('SecretProviderClass', () => {
       run((p) => delete params(p).clientID),
       'spc-client-id-missing',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.clientID`);
+    expect(f.where).toBe(`${SPC_FILE}: spec.parameters.clientID`);
   });
 
   test('fails spc-identity-mode for useVMManagedIdentity', () => {
@@ -292,7 +292,7 @@ describe('SecretProviderClass', () => {
       run((p) => (params(p).useVMManagedIdentity = 'true')),
       'spc-identity-mode',
     );
-    expect(f!.message).toMatch(/sets useVMManagedIdentity: "true", so the provider ignores the workload identity/);
+    expect(f.message).toMatch(/sets useVMManagedIdentity: "true", so the provider ignores the workload identity/);
   });
 
   test("fails spc-cloud-name for another cloud than the outputs'", () => {
@@ -300,7 +300,7 @@ describe('SecretProviderClass', () => {
       run((p) => (params(p).cloudName = 'AzureChinaCloud')),
       'spc-cloud-name',
     );
-    expect(f!.message).toMatch(/targets cloud "AzureChinaCloud" but .* says cloudName is "AzurePublicCloud"/);
+    expect(f.message).toMatch(/targets cloud "AzureChinaCloud" but .* says cloudName is "AzurePublicCloud"/);
   });
 
   test('fails spc-objects-malformed for missing, non-YAML or array-less objects', () => {
@@ -308,25 +308,25 @@ describe('SecretProviderClass', () => {
       of(
         run((p) => delete params(p).objects),
         'spc-objects-malformed',
-      )[0]!.message,
+      )[0].message,
     ).toMatch(/objects is missing/);
     expect(
       of(
         run((p) => (params(p).objects = 'array: [')),
         'spc-objects-malformed',
-      )[0]!.message,
+      )[0].message,
     ).toMatch(/objects is not valid YAML/);
     expect(
       of(
         run((p) => (params(p).objects = 'objects:\n  - a')),
         'spc-objects-malformed',
-      )[0]!.message,
+      )[0].message,
     ).toMatch(/objects has no "array:" list/);
     expect(
       of(
         run((p) => (params(p).objects = 'array:\n  - objectName: a\n')),
         'spc-objects-malformed',
-      )[0]!.message,
+      )[0].message,
     ).toMatch(/not a "- \|" block string/);
   });
 
@@ -335,13 +335,13 @@ describe('SecretProviderClass', () => {
       run((p) => (params(p).objects = objectsParameter(['objectName: db-password\nobjectType: secret\nobjectAliass: DB_PASSWORD']))),
       'spc-object-unknown-key',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.objects array[0]`);
-    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: object key "objectAliass" is unknown; the provider silently ignores it');
+    expect(f.where).toBe(`${SPC_FILE}: spec.parameters.objects array[0]`);
+    expect(f.message).toBe('SecretProviderClass demo/app-keyvault: object key "objectAliass" is unknown; the provider silently ignores it');
     const [g] = of(
       run((p) => (params(p).objects = objectsParameter(['objectname: db-password\nobjectName: db-password\nobjectType: secret']))),
       'spc-object-unknown-key',
     );
-    expect(g!.fix).toBe('rename "objectname" to "objectName" (keys are case-sensitive)');
+    expect(g.fix).toBe('rename "objectname" to "objectName" (keys are case-sensitive)');
   });
 
   test('fails spc-object-type for a wrong case', () => {
@@ -349,8 +349,8 @@ describe('SecretProviderClass', () => {
       run((p) => (params(p).objects = objectsParameter(['objectName: db-password\nobjectType: Secret']))),
       'spc-object-type',
     );
-    expect(f!.message).toMatch(/has objectType "Secret"; the provider accepts only secret, key or cert \(case-sensitive\)/);
-    expect(f!.fix).toBe('write objectType: secret');
+    expect(f.message).toMatch(/has objectType "Secret"; the provider accepts only secret, key or cert \(case-sensitive\)/);
+    expect(f.fix).toBe('write objectType: secret');
   });
 
   test('fails spc-object-name-missing', () => {
@@ -358,15 +358,15 @@ describe('SecretProviderClass', () => {
       run((p) => (params(p).objects = objectsParameter(['objectType: secret\nobjectAlias: x']))),
       'spc-object-name-missing',
     );
-    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: array[0] has no objectName');
+    expect(f.message).toBe('SecretProviderClass demo/app-keyvault: array[0] has no objectName');
   });
 
   test('warns spc-object-version-pinned', () => {
     const [f] = of(
-      run((p) => (params(p).objects = objectsParameter([`${OBJECTS[0]}objectVersion: abc123`, OBJECTS[1]!]))),
+      run((p) => (params(p).objects = objectsParameter([`${OBJECTS[0]}objectVersion: abc123`, OBJECTS[1]]))),
       'spc-object-version-pinned',
     );
-    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: object "db-password" is pinned to version "abc123" and is never rotated');
+    expect(f.message).toBe('SecretProviderClass demo/app-keyvault: object "db-password" is pinned to version "abc123" and is never rotated');
   });
 
   // Azure/secrets-store-csi-driver-provider-azure pkg/provider/validate.go (validateFileName) and
@@ -383,8 +383,8 @@ describe('SecretProviderClass', () => {
       run((p) => (params(p).objects = objectsParameter([`objectName: db-password\nobjectType: secret\nobjectAlias: "${alias}"`]))),
       'spc-file-name-invalid',
     );
-    expect(f!.message).toBe(`SecretProviderClass demo/app-keyvault: mounted file name "${alias}" ${problem}; the provider fails the mount`);
-    expect(f!.fix).toBe('set objectAlias to a relative name without ".." and with elements of at most 255 bytes');
+    expect(f.message).toBe(`SecretProviderClass demo/app-keyvault: mounted file name "${alias}" ${problem}; the provider fails the mount`);
+    expect(f.fix).toBe('set objectAlias to a relative name without ".." and with elements of at most 255 bytes');
   });
 
   test('fails spc-file-name-duplicate', () => {
@@ -392,8 +392,8 @@ describe('SecretProviderClass', () => {
       run((p) => (params(p).objects = objectsParameter([...OBJECTS, 'objectName: other\nobjectType: secret\nobjectAlias: DB_PASSWORD']))),
       'spc-file-name-duplicate',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.objects array[2]`);
-    expect(f!.message).toBe('SecretProviderClass demo/app-keyvault: array[2] mounts file "DB_PASSWORD", already mounted by array[0]; one overwrites the other');
+    expect(f.where).toBe(`${SPC_FILE}: spec.parameters.objects array[2]`);
+    expect(f.message).toBe('SecretProviderClass demo/app-keyvault: array[2] mounts file "DB_PASSWORD", already mounted by array[0]; one overwrites the other');
   });
 
   test('fails secret-object-malformed', () => {
@@ -412,10 +412,8 @@ describe('SecretProviderClass', () => {
       run((p) => delete p.spc.spec.secretObjects[0].type),
       'secret-object-type-missing',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].type`);
-    expect(f!.message).toBe(
-      'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" has no type; the driver silently skips it and no Secret is created',
-    );
+    expect(f.where).toBe(`${SPC_FILE}: spec.secretObjects[0].type`);
+    expect(f.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" has no type; the driver silently skips it and no Secret is created');
   });
 
   test('fails secret-object-unknown-file when objectName is not the alias', () => {
@@ -423,7 +421,7 @@ describe('SecretProviderClass', () => {
       run((p) => (p.spc.spec.secretObjects[0].data[0].objectName = 'web-tls')),
       'secret-object-unknown-file',
     );
-    expect(f!.message).toBe(
+    expect(f.message).toBe(
       'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] syncs "web-tls", which is not a mounted file name (mounted: DB_PASSWORD, tls.crt)',
     );
   });
@@ -431,21 +429,21 @@ describe('SecretProviderClass', () => {
   // Azure provider getLatestNKeyVaultObjects: objectVersionHistory > 1 writes <alias>/0 ... and no <alias>.
   test('fails secret-object-versioned-file when objectName is the alias of an object with a version history', () => {
     const findings = run((p) => {
-      params(p).objects = objectsParameter([OBJECTS[0]!, `${OBJECTS[1]!}objectVersionHistory: 3\n`]);
+      params(p).objects = objectsParameter([OBJECTS[0], `${OBJECTS[1]}objectVersionHistory: 3\n`]);
     });
     const [f] = of(findings, 'secret-object-versioned-file');
-    expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data[0].objectName`);
-    expect(f!.message).toBe(
+    expect(f.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data[0].objectName`);
+    expect(f.message).toBe(
       'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] syncs "tls.crt", but objectVersionHistory 3 makes the provider write "tls.crt/0" to "tls.crt/2" and no "tls.crt" file; the Secret never syncs',
     );
-    expect(f!.fix).toBe('set objectName: tls.crt/0 (the current version)');
+    expect(f.fix).toBe('set objectName: tls.crt/0 (the current version)');
     expect(findings.filter((x) => x.rule === 'secret-object-unknown-file')).toEqual([]);
   });
 
   // kubernetes-sigs/secrets-store-csi-driver pkg/util/fileutil/filesystem.go (GetMountedFiles walks nested files).
   test('accepts "<alias>/0" of a version history as a synced objectName', () => {
     const findings = run((p) => {
-      params(p).objects = objectsParameter([OBJECTS[0]!, `${OBJECTS[1]!}objectVersionHistory: 3\n`]);
+      params(p).objects = objectsParameter([OBJECTS[0], `${OBJECTS[1]}objectVersionHistory: 3\n`]);
       p.spc.spec.secretObjects[0].data[0].objectName = 'tls.crt/0';
     });
     expect(findings).toEqual([]);
@@ -457,11 +455,9 @@ describe('SecretProviderClass', () => {
       run((p) => (p.spc.spec.secretObjects[0].data[0].key = '..cert')),
       'secret-object-key-invalid',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data[0].key`);
-    expect(f!.message).toBe(
-      'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] has key "..cert", which the API server refuses in a Secret',
-    );
-    expect(f!.fix).toBe('use at most 253 letters, digits, "-", "_" or "." for a Secret key, not "." and not starting with ".."');
+    expect(f.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data[0].key`);
+    expect(f.message).toBe('SecretProviderClass demo/app-keyvault: secretObjects "app-tls" data[0] has key "..cert", which the API server refuses in a Secret');
+    expect(f.fix).toBe('use at most 253 letters, digits, "-", "_" or "." for a Secret key, not "." and not starting with ".."');
   });
 
   // kubernetes/kubernetes pkg/apis/core/validation ValidateSecret: required keys per type.
@@ -470,8 +466,8 @@ describe('SecretProviderClass', () => {
       run((p) => (p.spc.spec.secretObjects[0].type = 'kubernetes.io/dockerconfigjson')),
       'secret-object-required-keys',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data`);
-    expect(f!.message).toBe(
+    expect(f.where).toBe(`${SPC_FILE}: spec.secretObjects[0].data`);
+    expect(f.message).toBe(
       'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" is kubernetes.io/dockerconfigjson with keys [cert]; the API server refuses it without the key ".dockerconfigjson" (holding the JSON of a Docker config), so the sync fails',
     );
   });
@@ -481,7 +477,7 @@ describe('SecretProviderClass', () => {
       run((p) => (p.spc.spec.secretObjects[0].type = 'kubernetes.io/tls')),
       'secret-object-tls-keys',
     );
-    expect(f!.message).toBe(
+    expect(f.message).toBe(
       'SecretProviderClass demo/app-keyvault: secretObjects "app-tls" is kubernetes.io/tls with keys [cert]; a TLS Secret needs exactly tls.crt and tls.key',
     );
   });
@@ -493,8 +489,8 @@ describe('federated credentials', () => {
       run((p) => (credential(p).subject = 'system:serviceaccount:demo:app2')),
       'federated-credential-missing',
     );
-    expect(f!.where).toBe(`${SA_FILE}: metadata.name`);
-    expect(f!.message).toBe(
+    expect(f.where).toBe(`${SA_FILE}: metadata.name`);
+    expect(f.message).toBe(
       `no federated credential in ${TF_FILE} has subject "system:serviceaccount:demo:app", so Deployment demo/app cannot get an Azure token (AADSTS70021); credentials for namespace "demo": "system:serviceaccount:demo:app2"`,
     );
   });
@@ -504,8 +500,8 @@ describe('federated credentials', () => {
       run((p) => (credential(p).issuer = 'https://westeurope.oic.prod-aks.azure.com/t/c')),
       'federated-credential-issuer',
     );
-    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_federated_identity_credential.credential_app.issuer`);
-    expect(f!.message).toMatch(/has the literal issuer "https:\/\/westeurope.*a missing trailing slash/);
+    expect(f.where).toBe(`${TF_FILE}: resource.azurerm_federated_identity_credential.credential_app.issuer`);
+    expect(f.message).toMatch(/has the literal issuer "https:\/\/westeurope.*a missing trailing slash/);
   });
 
   test("fails federated-credential-issuer for a reference to something else than the cluster's issuer", () => {
@@ -513,7 +509,7 @@ describe('federated credentials', () => {
       run((p) => (credential(p).issuer = '${azurerm_kubernetes_cluster.cluster.id}')),
       'federated-credential-issuer',
     );
-    expect(f!.message).toMatch(/which is not a reference to a cluster's oidc_issuer_url/);
+    expect(f.message).toMatch(/which is not a reference to a cluster's oidc_issuer_url/);
   });
 
   test('accepts the data-source cluster issuer', () => {
@@ -530,7 +526,7 @@ describe('federated credentials', () => {
       run((p) => (credential(p).audience = ['api://AKSIdentityBinding'])),
       'federated-credential-audience',
     );
-    expect(f!.message).toBe(
+    expect(f.message).toBe(
       'azurerm_federated_identity_credential.credential_app has audience ["api://AKSIdentityBinding"]; workload identity tokens carry exactly "api://AzureADTokenExchange"',
     );
   });
@@ -540,7 +536,7 @@ describe('federated credentials', () => {
       run((p) => (credential(p).parent_id = '/subscriptions/x/identity')),
       'federated-credential-parent',
     );
-    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_federated_identity_credential.credential_app.parent_id`);
+    expect(f.where).toBe(`${TF_FILE}: resource.azurerm_federated_identity_credential.credential_app.parent_id`);
   });
 
   test('warns federated-credential-unused for a credential no workload matches', () => {
@@ -553,7 +549,7 @@ describe('federated credentials', () => {
         }),
     );
     const [f] = of(findings, 'federated-credential-unused');
-    expect(f!.message).toMatch(/trusts "system:serviceaccount:demo:old", but no workload in the manifests mounts/);
+    expect(f.message).toMatch(/trusts "system:serviceaccount:demo:old", but no workload in the manifests mounts/);
     expect(findings.filter((x) => x.severity === 'error')).toEqual([]);
   });
 
@@ -567,8 +563,8 @@ describe('federated credentials', () => {
       }
     });
     const [f] = of(findings, 'federated-credential-limit');
-    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_user_assigned_identity.identity_app`);
-    expect(f!.message).toBe(`${IDENTITY} holds 21 federated credentials; Azure allows at most 20 per identity`);
+    expect(f.where).toBe(`${TF_FILE}: resource.azurerm_user_assigned_identity.identity_app`);
+    expect(f.message).toBe(`${IDENTITY} holds 21 federated credentials; Azure allows at most 20 per identity`);
     expect(findings.some((x) => x.rule === 'federated-credentials-not-serialized')).toBe(false);
   });
 
@@ -577,7 +573,7 @@ describe('federated credentials', () => {
       run((p) => (p.tf.resource.azurerm_federated_identity_credential.second = { ...credential(p), subject: 'system:serviceaccount:demo:b' })),
       'federated-credentials-not-serialized',
     );
-    expect(f!.message).toMatch(/may create in parallel .* 409/);
+    expect(f.message).toMatch(/may create in parallel .* 409/);
   });
 });
 
@@ -587,8 +583,8 @@ describe('client id', () => {
       run((p) => (p.tf.output.aks_keyvault_csi.value.workloads.app.clientId = '${azurerm_user_assigned_identity.other.client_id}')),
       'output-client-id',
     );
-    expect(f!.where).toBe(`${TF_FILE}: output.aks_keyvault_csi.value.workloads.app.clientId`);
-    expect(f!.message).toMatch(
+    expect(f.where).toBe(`${TF_FILE}: output.aks_keyvault_csi.value.workloads.app.clientId`);
+    expect(f.message).toMatch(
       /has clientId "\$\{azurerm_user_assigned_identity.other.client_id\}", but the identity trusted for that ServiceAccount is azurerm_user_assigned_identity.identity_app/,
     );
   });
@@ -598,7 +594,7 @@ describe('client id', () => {
       run((p) => (p.tf.output.aks_keyvault_csi.value.workloads = {})),
       'output-client-id',
     );
-    expect(f!.message).toMatch(
+    expect(f.message).toMatch(
       /no workload entry of output "aks_keyvault_csi" has a clientId referencing azurerm_user_assigned_identity.identity_app.client_id/,
     );
   });
@@ -608,8 +604,8 @@ describe('client id', () => {
       run((p) => (params(p).clientID = '99999999-9999-9999-9999-999999999999')),
       'client-id-mismatch',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.clientID`);
-    expect(f!.message).toBe(
+    expect(f.where).toBe(`${SPC_FILE}: spec.parameters.clientID`);
+    expect(f.message).toBe(
       `SecretProviderClass demo/app-keyvault has clientID 99999999-9999-9999-9999-999999999999, but the identity's client id is ${CLIENT_ID} per ${OUTPUTS_FILE} (workloads.app.clientId); the token exchange fails`,
     );
   });
@@ -619,7 +615,7 @@ describe('client id', () => {
       run((p) => (p.sa.metadata.annotations['azure.workload.identity/client-id'] = '99999999-9999-9999-9999-999999999999')),
       'client-id-mismatch',
     );
-    expect(f!.where).toBe(`${SA_FILE}: metadata.annotations["azure.workload.identity/client-id"]`);
+    expect(f.where).toBe(`${SA_FILE}: metadata.annotations["azure.workload.identity/client-id"]`);
   });
 
   test('fails client-id-mismatch without outputs when annotation and SPC disagree', () => {
@@ -627,7 +623,7 @@ describe('client id', () => {
       run((p) => (params(p).clientID = '99999999-9999-9999-9999-999999999999'), false),
       'client-id-mismatch',
     );
-    expect(f!.message).toBe(
+    expect(f.message).toBe(
       `SecretProviderClass demo/app-keyvault has clientID 99999999-9999-9999-9999-999999999999, but ServiceAccount demo/app is annotated with ${CLIENT_ID}; the provider uses the SPC's`,
     );
   });
@@ -637,7 +633,7 @@ describe('client id', () => {
       run((p) => (p.outputs!.workloads = {})),
       'client-id-mismatch',
     );
-    expect(f!.message).toMatch(/has no workload entry for demo\/app \(looked for app\)/);
+    expect(f.message).toMatch(/has no workload entry for demo\/app \(looked for app\)/);
   });
 });
 
@@ -647,10 +643,10 @@ describe('role assignments', () => {
   test('fails role-assignment-client-id for principal_id = client_id', () => {
     const findings = run((p) => (roles(p).role_secrets.principal_id = `\${${IDENTITY}.client_id}`));
     const [f] = of(findings, 'role-assignment-client-id');
-    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_role_assignment.role_secrets.principal_id`);
-    expect(f!.message).toMatch(/principal_id must be the identity's principal_id \(object id\)/);
-    expect(f!.fix).toBe(`set principal_id to "\${${IDENTITY}.principal_id}"`);
-    expect(of(findings, 'role-assignment-missing')[0]!.message).toMatch(/read secret "db-password"/);
+    expect(f.where).toBe(`${TF_FILE}: resource.azurerm_role_assignment.role_secrets.principal_id`);
+    expect(f.message).toMatch(/principal_id must be the identity's principal_id \(object id\)/);
+    expect(f.fix).toBe(`set principal_id to "\${${IDENTITY}.principal_id}"`);
+    expect(of(findings, 'role-assignment-missing')[0].message).toMatch(/read secret "db-password"/);
   });
 
   test('fails role-assignment-missing when the role does not allow the object type', () => {
@@ -658,11 +654,11 @@ describe('role assignments', () => {
       run((p) => delete roles(p).role_cert),
       'role-assignment-missing',
     );
-    expect(f!.where).toBe(`${SPC_FILE}: spec.parameters.objects array[1]`);
-    expect(f!.message).toBe(
+    expect(f.where).toBe(`${SPC_FILE}: spec.parameters.objects array[1]`);
+    expect(f.message).toBe(
       `${IDENTITY} has no role assignment in ${TF_FILE} that lets it read cert "web-tls" (mounted by SecretProviderClass demo/app-keyvault); the mount fails with 403`,
     );
-    expect(f!.fix).toMatch(/assign "Key Vault Certificate User"/);
+    expect(f.fix).toMatch(/assign "Key Vault Certificate User"/);
   });
 
   test('fails role-assignment-missing when scoped to another object', () => {
@@ -670,7 +666,7 @@ describe('role assignments', () => {
       run((p) => (roles(p).role_secrets.scope = '${azurerm_key_vault.kv.id}/secrets/other')),
       'role-assignment-missing',
     );
-    expect(f!.message).toMatch(/read secret "db-password"/);
+    expect(f.message).toMatch(/read secret "db-password"/);
   });
 
   test('warns role-assignment-principal-type', () => {
@@ -679,7 +675,7 @@ describe('role assignments', () => {
       'role-assignment-principal-type',
     );
     // A missing value reads "(not set)", never "undefined".
-    expect(f!.message).toMatch(/has principal_type \(not set\); a managed identity is a ServicePrincipal/);
+    expect(f.message).toMatch(/has principal_type \(not set\); a managed identity is a ServicePrincipal/);
   });
 
   test('warns role-administrator, which still allows every object', () => {
@@ -688,7 +684,7 @@ describe('role assignments', () => {
       roles(p).role_secrets.role_definition_name = 'Key Vault Administrator';
     });
     expect(findings.map((f) => f.rule)).toEqual(['role-administrator']);
-    expect(findings[0]!.message).toMatch(/grants Key Vault Administrator: every data-plane operation/);
+    expect(findings[0].message).toMatch(/grants Key Vault Administrator: every data-plane operation/);
   });
 });
 
@@ -702,11 +698,11 @@ describe('duplicate role assignments', () => {
     const findings = run((p) => (roles(p).role_cert_again = { ...roles(p).role_cert, scope: `\${azurerm_key_vault.kv.id}/certificates/WEB-TLS` }));
     expect(findings.map((f) => f.rule)).toEqual(['role-assignment-duplicate']);
     const [f] = of(findings, 'role-assignment-duplicate');
-    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_role_assignment.role_cert_again.scope`);
-    expect(f!.message).toBe(
+    expect(f.where).toBe(`${TF_FILE}: resource.azurerm_role_assignment.role_cert_again.scope`);
+    expect(f.message).toBe(
       'azurerm_role_assignment.role_cert_again assigns "Key Vault Certificate User" to the same principal at the same scope as azurerm_role_assignment.role_cert (Key Vault object names compare case-insensitively); Azure refuses the second with 409 RoleAssignmentExists and the apply stops',
     );
-    expect(f!.fix).toBe('remove azurerm_role_assignment.role_cert_again: one assignment per principal, role and scope');
+    expect(f.fix).toBe('remove azurerm_role_assignment.role_cert_again: one assignment per principal, role and scope');
   });
 
   test('passes one object name at two scope segments (a cert and a key of one name) and two roles at one scope', () => {
@@ -724,21 +720,21 @@ describe('cluster identity', () => {
     const findings = run((p) => (cluster(p).workload_identity_enabled = false));
     expect(findings.map((f) => f.rule)).toEqual(['cluster-workload-identity-disabled']);
     const [f] = of(findings, 'cluster-workload-identity-disabled');
-    expect(f!.severity).toBe('error');
-    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.workload_identity_enabled`);
-    expect(f!.message).toBe(
+    expect(f.severity).toBe('error');
+    expect(f.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.workload_identity_enabled`);
+    expect(f.message).toBe(
       'azurerm_kubernetes_cluster.cluster has workload_identity_enabled false: Workload Identity is off, so pods get no projected token for Entra ID; every token exchange fails (AADSTS70021) and no mount gets a secret',
     );
-    expect(f!.fix).toBe('set workload_identity_enabled = true (cluster.workloadIdentity: true)');
+    expect(f.fix).toBe('set workload_identity_enabled = true (cluster.workloadIdentity: true)');
   });
 
   test('fails cluster-oidc-issuer-disabled for oidc_issuer_enabled = false', () => {
     const findings = run((p) => (cluster(p).oidc_issuer_enabled = false));
     expect(findings.map((f) => f.rule)).toEqual(['cluster-oidc-issuer-disabled']);
     const [f] = of(findings, 'cluster-oidc-issuer-disabled');
-    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.oidc_issuer_enabled`);
-    expect(f!.message).toMatch(/^azurerm_kubernetes_cluster\.cluster has oidc_issuer_enabled false: the OIDC issuer is off/);
-    expect(f!.fix).toBe('set oidc_issuer_enabled = true (cluster.oidcIssuer: true)');
+    expect(f.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.oidc_issuer_enabled`);
+    expect(f.message).toMatch(/^azurerm_kubernetes_cluster\.cluster has oidc_issuer_enabled false: the OIDC issuer is off/);
+    expect(f.fix).toBe('set oidc_issuer_enabled = true (cluster.oidcIssuer: true)');
   });
 
   test('fails both when the attributes are missing (azurerm defaults)', () => {
@@ -776,7 +772,7 @@ describe('rotation', () => {
       run((p) => delete cluster(p).key_vault_secrets_provider),
       'secrets-provider-addon-missing',
     );
-    expect(f!.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.key_vault_secrets_provider`);
+    expect(f.where).toBe(`${TF_FILE}: resource.azurerm_kubernetes_cluster.cluster.key_vault_secrets_provider`);
   });
 
   test('warns rotation-disabled', () => {
@@ -784,7 +780,7 @@ describe('rotation', () => {
       run((p) => (cluster(p).key_vault_secrets_provider.secret_rotation_enabled = false)),
       'rotation-disabled',
     );
-    expect(f!.message).toMatch(/has secret_rotation_enabled false: mounted files keep the version read at pod start/);
+    expect(f.message).toMatch(/has secret_rotation_enabled false: mounted files keep the version read at pod start/);
   });
 
   test('warns rotation-unverifiable for a data-source cluster', () => {
@@ -796,7 +792,7 @@ describe('rotation', () => {
       }),
       'rotation-unverifiable',
     );
-    expect(f!.message).toMatch(/cannot be verified offline/);
+    expect(f.message).toMatch(/cannot be verified offline/);
   });
 });
 
@@ -815,7 +811,7 @@ describe('other workload kinds and layouts', () => {
       ],
     });
     expect(findings.map((f) => f.rule)).toEqual(['csi-mount-sub-path']);
-    expect(findings[0]!.message).toMatch(/^StatefulSet demo\/app/);
+    expect(findings[0].message).toMatch(/^StatefulSet demo\/app/);
   });
 
   test('names the object when a file holds several', () => {
@@ -858,7 +854,7 @@ describe('stack values', () => {
       p.outputs!.tenantId = '33333333-3333-3333-3333-333333333333';
     });
     expect(findings.map((f) => f.rule)).toEqual(['outputs-contract-invalid']);
-    expect(findings[0]!.message).toBe(
+    expect(findings[0].message).toBe(
       `${OUTPUTS_FILE} holds the outputs of environment "prod", but ${TF_FILE} is environment "dev"; client id, tenant and vault cannot be compared against it`,
     );
   });
@@ -868,7 +864,7 @@ describe('stack values', () => {
       run((p) => (p.tf.resource.azurerm_key_vault.kv.tenant_id = '44444444-4444-4444-4444-444444444444'), false),
       'spc-tenant-id',
     );
-    expect(f!.message).toBe(
+    expect(f.message).toBe(
       `SecretProviderClass demo/app-keyvault has tenantID "22222222-2222-2222-2222-222222222222" but the stack's vault "kv-dev" is in tenant "44444444-4444-4444-4444-444444444444"`,
     );
   });

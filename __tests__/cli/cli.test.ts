@@ -90,7 +90,7 @@ describe('synth', () => {
     const doc = JSON.parse(r.stdout) as { ok: boolean; environments: { name: string; files: string[] }[] };
     expect(doc.ok).toBe(true);
     expect(doc.environments.map((e) => e.name)).toEqual(['dev']);
-    expect(doc.environments[0]!.files).toContain('kustomization.yaml');
+    expect(doc.environments[0].files).toContain('kustomization.yaml');
   });
 
   test('--quiet prints nothing on success', async () => {
@@ -183,7 +183,7 @@ describe('check', () => {
     cpSync(path.join(CWD, 'dist', 'dev'), gitops, { recursive: true });
     const deploymentFile = path.join(gitops, 'deployment-demo-demo-app.yaml');
     const doc = parse(readFileSync(deploymentFile, 'utf8')) as { spec: { template: { spec: { containers: { volumeMounts: { subPath?: string }[] }[] } } } };
-    doc.spec.template.spec.containers[0]!.volumeMounts[0]!.subPath = 'DB_PASSWORD';
+    doc.spec.template.spec.containers[0].volumeMounts[0].subPath = 'DB_PASSWORD';
     writeFileSync(deploymentFile, JSON.stringify(doc));
     const r = runCli(['check', '--dir', gitops, '--terraform', path.join(CWD, 'cdktf.out', 'stacks', 'dev', 'cdk.tf.json')], CWD);
     expect(r.code).toBe(1);
@@ -230,7 +230,7 @@ describe('diagram', () => {
       string,
       Record<string, { workloads: Record<string, { clientId: string }> }>
     >;
-    const clientId = Object.values(outputs)[0]!['aks_keyvault_csi']!.workloads['demo-app']!.clientId;
+    const clientId = Object.values(outputs)[0]['aks_keyvault_csi'].workloads['demo-app'].clientId;
     expect(r.stdout).toContain(clientId);
   });
 

@@ -71,7 +71,7 @@ export function runCliAsync(
   options: { env?: NodeJS.ProcessEnv; prefix?: readonly string[]; spawn?: SpawnOptions } = {},
 ): Promise<CliResult> {
   const [command, ...prefix] = [...(options.prefix ?? []), process.execPath];
-  const child = spawn(command!, [...prefix, BIN, ...args], { cwd, env: { ...process.env, ...CLI_ENV, ...options.env }, ...options.spawn });
+  const child = spawn(command, [...prefix, BIN, ...args], { cwd, env: { ...process.env, ...CLI_ENV, ...options.env }, ...options.spawn });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => void (stdout += d.toString()));

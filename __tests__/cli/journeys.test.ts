@@ -34,7 +34,7 @@ const OUTPUTS = (env: string) =>
       string,
       { aks_keyvault_csi: { workloads: Record<string, { clientId: string }> } }
     >,
-  )[0]!.aks_keyvault_csi.workloads;
+  )[0].aks_keyvault_csi.workloads;
 
 describe('quickstart (README "Five-minute quickstart")', () => {
   test("every command of the quickstart exits 0, and check covers the new environment's Terraform side and says why there are no manifests", () => {
@@ -59,7 +59,7 @@ describe('quickstart (README "Five-minute quickstart")', () => {
     const original = readFileSync(file, 'utf8');
     try {
       const json = JSON.parse(original) as { resource: Record<string, Record<string, { audience?: string[] }>> };
-      for (const c of Object.values(json.resource['azurerm_federated_identity_credential']!)) c.audience = ['api://wrong'];
+      for (const c of Object.values(json.resource['azurerm_federated_identity_credential'])) c.audience = ['api://wrong'];
       writeFileSync(file, JSON.stringify(json));
       const r = await runMain(['check', '--env', 'staging'], CWD);
       expect(r.code).toBe(1);
@@ -137,8 +137,8 @@ describe("GitOps: render into a checkout, hand edit, the README's CI command cat
 
   test("a client id swapped in the ServiceAccount and the SecretProviderClass (another workload's identity) fails the CI recipe with exit 1", () => {
     const ids = OUTPUTS('prod');
-    const mine = ids['payments-api']!.clientId;
-    const other = ids['web-frontend']!.clientId;
+    const mine = ids['payments-api'].clientId;
+    const other = ids['web-frontend'].clientId;
     for (const f of ['serviceaccount-payments-payments-api.yaml', 'secretproviderclass-payments-payments-api-keyvault.yaml']) {
       const file = path.join(folder, f);
       const text = readFileSync(file, 'utf8');
@@ -149,8 +149,8 @@ describe("GitOps: render into a checkout, hand edit, the README's CI command cat
     expect(recipe).toContain('npm ci --no-audit --no-fund');
     const commands = recipe.filter((l) => l.startsWith('npx aks-keyvault-csi'));
     expect(commands.map((c) => c.split(/\s+/)[2])).toEqual(['synth', 'check']);
-    expect(runReadme(commands[0]!).code).toBe(0);
-    const r = runReadme(commands[1]!);
+    expect(runReadme(commands[0]).code).toBe(0);
+    const r = runReadme(commands[1]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       `error [client-id-mismatch] ../gitops/clusters/prod/aks-keyvault-csi/serviceaccount-payments-payments-api.yaml: metadata.annotations["azure.workload.identity/client-id"]: ServiceAccount payments/payments-api is annotated with client id ${other}, but the identity's client id is ${mine}`,

@@ -166,7 +166,7 @@ describe('one run at a time', () => {
       const tf = JSON.parse(readFileSync(path.join(cwd, 'cdktf.out', 'stacks', 'dev', 'cdk.tf.json'), 'utf8')) as {
         resource: { azurerm_key_vault: Record<string, { name: string }> };
       };
-      const vault = Object.values(tf.resource.azurerm_key_vault)[0]!.name;
+      const vault = Object.values(tf.resource.azurerm_key_vault)[0].name;
       const spc = parse(readFileSync(path.join(cwd, 'dist', 'dev', 'secretproviderclass-demo-demo-app-keyvault.yaml'), 'utf8')) as {
         spec: { parameters: { keyvaultName: string } };
       };
@@ -256,8 +256,8 @@ describe('faults of the machine are bad input: exit 2 with the path and a fix, n
       ];
       const runs = await Promise.all(cases.map(([args]) => runCliAsync(args, cwd)));
       runs.forEach((r, i) => {
-        expect({ args: cases[i]![0], code: r.code }).toEqual({ args: cases[i]![0], code: 2 });
-        expect(r.stderr).toContain(cases[i]![1]);
+        expect({ args: cases[i][0], code: r.code }).toEqual({ args: cases[i][0], code: 2 });
+        expect(r.stderr).toContain(cases[i][1]);
       });
       expect(everything()).toEqual(before);
       // A FIFO among the environment files: loading all of them stops there too.

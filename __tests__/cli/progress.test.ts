@@ -34,14 +34,14 @@ describe('synth progress lines', () => {
       .map((l) => l.replace(/\s+/g, ' '));
     expect(lines).toEqual([
       'dev rendered 6 files',
-      `prod rendered ${lines[1]!.split(' ')[2]} files`,
+      `prod rendered ${lines[1].split(' ')[2]} files`,
       'terraform synthesized 2 stack(s)',
       'dev terraform cdktf.out/stacks/dev/cdk.tf.json',
       'dev check ok',
       'prod terraform cdktf.out/stacks/prod/cdk.tf.json',
       'prod check ok',
       'dev manifests dist/dev/ (6 files)',
-      `prod manifests dist/prod/ (${lines[1]!.split(' ')[2]} files)`,
+      `prod manifests dist/prod/ (${lines[1].split(' ')[2]} files)`,
       expect.stringMatching(/^synthesized 2 environment\(s\) in \d+\.\d\ds$/) as string,
     ]);
     // Not a terminal: no bar, no carriage returns.

@@ -41,7 +41,7 @@ const KUBECTL_OK: FakeTool = {
 
 /** kubectl's answer for one refused file (the format of `kubectl apply`; written, not captured from a cluster). */
 function kubectlRefusing(stderr: string, stdout = ''): FakeTool {
-  return { version: KUBECTL_OK.version!, apply: { stdout, stderr, exit: 1 } };
+  return { version: KUBECTL_OK.version, apply: { stdout, stderr, exit: 1 } };
 }
 
 const DEV_STACK = path.join('cdktf.out', 'stacks', 'dev');
@@ -64,10 +64,10 @@ describe('validate with stand-in tools', () => {
       `kubectl apply --dry-run=server --context aks-dev ${['namespace-demo', 'serviceaccount-demo-demo-app', 'secretproviderclass-demo-demo-app-keyvault', 'deployment-demo-demo-app'].map((f) => `-f ${path.join('dist', 'dev', `${f}.yaml`)}`).join(' ')}`,
     ]);
     // init and validate ran in the same scratch folder, outside the project, named after the stack.
-    expect(calls[0]!.cwd).toBe(calls[1]!.cwd);
-    expect(path.basename(calls[0]!.cwd)).toBe('dev');
-    expect(calls[0]!.cwd.startsWith(project.dir)).toBe(false);
-    expect(existsSync(calls[0]!.cwd)).toBe(false);
+    expect(calls[0].cwd).toBe(calls[1].cwd);
+    expect(path.basename(calls[0].cwd)).toBe('dev');
+    expect(calls[0].cwd.startsWith(project.dir)).toBe(false);
+    expect(existsSync(calls[0].cwd)).toBe(false);
     // The lock file the fake init wrote landed in the scratch copy only.
     expect(readTree(path.join(project.dir, 'cdktf.out'))).toStrictEqual(before);
     expect(existsSync(path.join(project.dir, '.terraform.lock.hcl'))).toBe(false);
@@ -187,7 +187,7 @@ describe('validate with stand-in tools', () => {
     expect(doc.environments.map((e) => [e.name, e.terraform.status, e.terraform.stack, e.kubernetes.status, e.kubernetes.accepted.length])).toStrictEqual([
       ['dev', 'rejected', DEV_STACK, 'ok', 4],
     ]);
-    expect(doc.environments[0]!.terraform.errors).toStrictEqual([
+    expect(doc.environments[0].terraform.errors).toStrictEqual([
       `${path.join(DEV_STACK, 'cdk.tf.json')}:6:9: Extraneous JSON object property (resource.terraform_data.wait): No argument or block type is named "triggers_replace_typo".`,
     ]);
   });

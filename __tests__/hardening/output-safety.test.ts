@@ -160,8 +160,8 @@ describe('secret safety', () => {
 
   test('the runs did what they should (so the absence checks below mean something)', () => {
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 2, 2]);
-    expect(JSON.parse(runs[1]!.out)).toMatchObject({ ok: true });
-    expect(JSON.parse(runs[6]!.out)).toMatchObject({ ok: false, exitCode: 2 });
+    expect(JSON.parse(runs[1].out)).toMatchObject({ ok: true });
+    expect(JSON.parse(runs[6].out)).toMatchObject({ ok: false, exitCode: 2 });
     expect(Object.keys(tree)).toEqual(expect.arrayContaining(['cdktf.out/stacks/dev/cdk.tf.json', 'dist/dev/deployment-demo-demo-app.yaml']));
   });
 
@@ -174,17 +174,17 @@ describe('secret safety', () => {
   });
 
   test('a config env value is rendered into the Deployment only (by design), never into Terraform JSON or any log', () => {
-    const deployment = parse(tree['dist/dev/deployment-demo-demo-app.yaml']!) as {
+    const deployment = parse(tree['dist/dev/deployment-demo-demo-app.yaml']) as {
       spec: { template: { spec: { containers: { env?: { name: string; value: string }[] }[] } } };
     };
-    expect(deployment.spec.template.spec.containers[0]!.env).toContainEqual({ name: 'GREETING', value: ENV_VALUE });
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'GREETING', value: ENV_VALUE });
     const elsewhere = Object.entries(tree).filter(([file, content]) => content.includes(ENV_VALUE) && file !== 'dist/dev/deployment-demo-demo-app.yaml');
     expect(elsewhere.map(([file]) => file)).toEqual([]);
     for (const r of runs) expect({ argv: r.argv.join(' '), leaked: (r.out + r.err).includes(ENV_VALUE) }).toEqual({ argv: r.argv.join(' '), leaked: false });
   });
 
   test('a config tag value goes to Azure tags only (by design), never into manifests or any log', () => {
-    const tf = JSON.parse(tree['cdktf.out/stacks/dev/cdk.tf.json']!) as { resource: Record<string, Record<string, { tags?: Record<string, string> }>> };
+    const tf = JSON.parse(tree['cdktf.out/stacks/dev/cdk.tf.json']) as { resource: Record<string, Record<string, { tags?: Record<string, string> }>> };
     const tagged = Object.values(tf.resource)
       .flatMap((byName) => Object.values(byName))
       .filter((r) => r.tags?.['note'] === TAG_VALUE);
@@ -197,7 +197,7 @@ describe('secret safety', () => {
   describe.each(EXAMPLES)('Terraform JSON of %s', (env) => {
     let json: TerraformJson;
     beforeAll(() => {
-      json = JSON.parse(tree[`cdktf.out/stacks/${env}/cdk.tf.json`]!) as TerraformJson;
+      json = JSON.parse(tree[`cdktf.out/stacks/${env}/cdk.tf.json`]) as TerraformJson;
     });
 
     test('declares no resource or data source that holds secret material', () => {
@@ -209,7 +209,7 @@ describe('secret safety', () => {
     });
 
     test('references no sensitive attribute anywhere (kube config, keys, passwords, secret values)', () => {
-      const refs = [...JSON.stringify(json).matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]!);
+      const refs = [...JSON.stringify(json).matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]);
       expect(refs.length).toBeGreaterThan(5);
       const SENSITIVE =
         /\.(kube_(admin_)?config(_raw)?|client_key|client_certificate|cluster_ca_certificate|password|primary_access_key|secondary_access_key|\w*connection_string|access_key|sas_token|client_secret|value)\b/;
@@ -222,7 +222,7 @@ describe('secret safety', () => {
       const ALLOWED_ATTRIBUTES = new Set(['id', 'name', 'client_id', 'principal_id', 'tenant_id', 'vault_uri', 'oidc_issuer_url']);
       for (const [name, o] of outputs) {
         expect({ name, sensitive: o.sensitive ?? false }).toEqual({ name, sensitive: false });
-        const attributes = [...JSON.stringify(o.value).matchAll(/\$\{[^}]*\.(\w+)\}/g)].map((m) => m[1]!);
+        const attributes = [...JSON.stringify(o.value).matchAll(/\$\{[^}]*\.(\w+)\}/g)].map((m) => m[1]);
         expect(attributes.length).toBeGreaterThan(0);
         expect(attributes.filter((a) => !ALLOWED_ATTRIBUTES.has(a))).toEqual([]);
       }

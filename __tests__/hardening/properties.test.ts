@@ -104,7 +104,7 @@ function toDocument(e: Env): Record<string, unknown> {
       ...(w.explicitServiceAccount ? { serviceAccount: `${w.name}.sa` } : {}),
       objects: w.objects,
       ...(w.syncFirstObject
-        ? { secretObjects: [{ secretName: `${w.name}-synced`, type: 'Opaque', data: [{ objectName: fileNameOf(w.objects[0]!), key: 'value' }] }] }
+        ? { secretObjects: [{ secretName: `${w.name}-synced`, type: 'Opaque', data: [{ objectName: fileNameOf(w.objects[0]), key: 'value' }] }] }
         : {}),
       deployment: { image: 'ghcr.io/example/app:1.0.0', replicas: w.replicas, env: uniqueBy(w.env, (v) => v.name) },
     })),
@@ -233,7 +233,7 @@ const CORRUPTIONS = [
 /** Applies one mutation at one path; returns a description for the failure report. */
 function mutate(doc: Json, at: Segment[], kind: Mutation, pick: number): string {
   const parent = at.slice(0, -1).reduce<Json>((v, s) => (v as Record<Segment, Json>)[s]!, doc) as Record<Segment, Json> | Json[];
-  const key = at[at.length - 1]!;
+  const key = at[at.length - 1];
   const old = (parent as Record<Segment, Json>)[key]!;
   switch (kind) {
     case 'drop':
@@ -244,11 +244,11 @@ function mutate(doc: Json, at: Segment[], kind: Mutation, pick: number): string 
       (parent as Record<Segment, Json>)[key] = retyped(old);
       break;
     case 'unknown-key':
-      if (old !== null && typeof old === 'object' && !Array.isArray(old)) old[['nmae', 'aliass', 'replica', 'tenantId', 'extra'][pick % 5]!] = 'x';
+      if (old !== null && typeof old === 'object' && !Array.isArray(old)) old[['nmae', 'aliass', 'replica', 'tenantId', 'extra'][pick % 5]] = 'x';
       else if (!Array.isArray(parent)) parent['unknownField'] = old;
       break;
     case 'corrupt-name':
-      (parent as Record<Segment, Json>)[key] = typeof old === 'string' ? CORRUPTIONS[pick % CORRUPTIONS.length]!(old) : retyped(old);
+      (parent as Record<Segment, Json>)[key] = typeof old === 'string' ? CORRUPTIONS[pick % CORRUPTIONS.length](old) : retyped(old);
       break;
     case 'null':
       (parent as Record<Segment, Json>)[key] = null;
@@ -272,7 +272,7 @@ describe('random single mutations of a valid environment', () => {
     dir = path.join(ROOT, 'mutations');
     out = { manifestsDir: path.join(dir, 'dist', NAME), terraformOut: path.join(dir, 'cdktf.out') };
     // A previous good render, so "unchanged after a failure" is a real claim.
-    const e = fc.sample(environment, { numRuns: 1, seed: 7 })[0]!;
+    const e = fc.sample(environment, { numRuns: 1, seed: 7 })[0];
     const named = { ...e, name: NAME };
     const { configFile, outputsFile } = writeInputs(path.join(dir, 'in'), NAME, toDocument(named), toOutputs(named));
     expect(synthEnvironments(loadEnvironments({ configFile }), { ...out, outputsFile }).written).toBe(true);
@@ -284,7 +284,7 @@ describe('random single mutations of a valid environment', () => {
         const named = { ...e, name: NAME };
         const doc = toDocument(named) as Json;
         const paths = pathsOf(doc);
-        const what = mutate(doc, paths[where % paths.length]!, kind, pick);
+        const what = mutate(doc, paths[where % paths.length], kind, pick);
         const { configFile, outputsFile } = writeInputs(path.join(dir, 'in'), NAME, doc, toOutputs(named));
 
         const before = outputTree();

@@ -57,7 +57,7 @@ function synthesize(seed: number, document: unknown): Outcome {
     writeFileSync(configFile, stringify(document));
     const models = loadEnvironments({ configFile });
     const outputsFile = path.join(dir, 'gen.outputs.json');
-    writeFileSync(outputsFile, JSON.stringify({ gen: { aks_keyvault_csi: outputsFor(models[0]!) } }));
+    writeFileSync(outputsFile, JSON.stringify({ gen: { aks_keyvault_csi: outputsFor(models[0]) } }));
     const run = synthEnvironments(models, { outputsFile, manifestsDir: path.join(dir, 'dist'), terraformOut: path.join(dir, 'cdktf.out') });
     const errors = run.environments.flatMap((e) => e.findings).filter((f) => f.severity === 'error');
     // A schema-valid environment must never produce output our own check rejects (exit 1).

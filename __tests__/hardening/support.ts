@@ -54,7 +54,7 @@ export function blocks(text: string): { severity: 'error' | 'warning'; text: str
   for (const line of text.split('\n')) {
     const m = /^(error|warning) /.exec(line);
     if (m) out.push({ severity: m[1] as 'error' | 'warning', text: line });
-    else if (/^\s+\S/.test(line) && out.length > 0) out[out.length - 1]!.text += `\n${line}`;
+    else if (/^\s+\S/.test(line) && out.length > 0) out[out.length - 1].text += `\n${line}`;
   }
   return out;
 }

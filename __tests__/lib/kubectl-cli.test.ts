@@ -47,7 +47,7 @@ describe('decodeKubectlErrors', () => {
         detail: 'Deployment.apps "demo-app" is invalid: spec.template.spec.containers[0].image: Required value',
       },
     ]);
-    expect(formatKubectlDiagnostic(diagnostics[0]!)).toBe(
+    expect(formatKubectlDiagnostic(diagnostics[0])).toBe(
       `${deployment}:10:18: rejected by the API server (Invalid): Deployment.apps "demo-app" is invalid: spec.template.spec.containers[0].image: Required value`,
     );
   });
@@ -87,7 +87,7 @@ describe('decodeKubectlErrors', () => {
       ['error', 'a.yaml', 'rejected by the API server (Forbidden)'],
       ['error', 'spc.yaml', 'rejected by the API server (no such kind)'],
     ]);
-    expect(diagnostics[2]!.detail).toContain('the cluster lacks this CRD');
+    expect(diagnostics[2].detail).toContain('the cluster lacks this CRD');
   });
 
   test("kubectl's own schema check is a rejection; its failure to reach the server is not", () => {
@@ -144,7 +144,7 @@ describe('decodeKubectlErrors', () => {
       },
     ]);
     expect(
-      decodeKubectlErrors('Error from server (NotFound): error when creating "sa.yaml": namespaces "other" not found\n', ['demo']).diagnostics[0]!.severity,
+      decodeKubectlErrors('Error from server (NotFound): error when creating "sa.yaml": namespaces "other" not found\n', ['demo']).diagnostics[0].severity,
     ).toBe('error');
   });
 });

@@ -290,7 +290,7 @@ describe('Pod Security Standards: kubernetes/pod-security-admission policy/check
   };
   const withContainer = (sc: NonNullable<PodSpecView['containers'][number]['securityContext']>): PodSpecView => ({
     ...restricted,
-    containers: [{ ...restricted.containers[0]!, securityContext: { ...restricted.containers[0]!.securityContext, ...sc } }],
+    containers: [{ ...restricted.containers[0], securityContext: { ...restricted.containers[0].securityContext, ...sc } }],
   });
 
   test('the default pod meets restricted', () => {
@@ -300,7 +300,7 @@ describe('Pod Security Standards: kubernetes/pod-security-admission policy/check
   test.each<[string, PodSpecView, 'baseline' | 'privileged']>([
     ['privileged', withContainer({ privileged: true }), 'privileged'],
     ['hostNamespaces', { ...restricted, hostNetwork: true }, 'privileged'],
-    ['hostPorts', { ...restricted, containers: [{ ...restricted.containers[0]!, ports: [{ hostPort: 80 }] }] }, 'privileged'],
+    ['hostPorts', { ...restricted, containers: [{ ...restricted.containers[0], ports: [{ hostPort: 80 }] }] }, 'privileged'],
     ['hostPathVolumes', { ...restricted, volumes: [{ name: 'h', hostPath: { path: '/' } }] }, 'privileged'],
     ['capabilities_baseline', withContainer({ capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } }), 'privileged'],
     ['seccompProfile_baseline', withContainer({ seccompProfile: { type: 'Unconfined' } }), 'privileged'],

@@ -29,7 +29,7 @@ test('the lock file names this process, its host and command; release removes it
 test('a second acquisition in the same process waits like any other (no re-entry), then gives up', () => {
   const lock = acquireLock(root, { command: 'synth' });
   try {
-    expect(userErrorOf(() => acquireLock(root, { command: 'diagram', timeoutMs: 0 })).problems[0]!.message).toMatch(
+    expect(userErrorOf(() => acquireLock(root, { command: 'diagram', timeoutMs: 0 })).problems[0].message).toMatch(
       new RegExp(`^another run is writing this folder: it is locked by pid ${process.pid} on this host \\("aks-keyvault-csi synth"`),
     );
   } finally {
@@ -71,12 +71,12 @@ test('a lock whose pid now belongs to another process (a different start tick) i
 
 test('a lock of another host is never taken over: the message names the host', () => {
   writeFileSync(path.join(root, LOCK_FILE), JSON.stringify({ pid: deadPid(), host: 'build-agent-7', command: 'synth', since: 'then', token: 'x' }));
-  expect(userErrorOf(() => acquireLock(root, { command: 'synth', timeoutMs: 0 })).problems[0]!.message).toMatch(/locked by pid \d+ on host build-agent-7 /);
+  expect(userErrorOf(() => acquireLock(root, { command: 'synth', timeoutMs: 0 })).problems[0].message).toMatch(/locked by pid \d+ on host build-agent-7 /);
 });
 
 test('an unreadable lock is treated as held; the message says how to remove it', () => {
   writeFileSync(path.join(root, LOCK_FILE), 'not json');
-  const message = userErrorOf(() => acquireLock(root, { command: 'synth', timeoutMs: 0 })).problems[0]!.message;
+  const message = userErrorOf(() => acquireLock(root, { command: 'synth', timeoutMs: 0 })).problems[0].message;
   expect(message).toBe(
     `another run is writing this folder: it is locked by an unreadable lock (not written by this tool, or cut short): wait for that run to finish (or pass a longer --lock-timeout); if no such run is going, delete ${path.join(root, LOCK_FILE)}`,
   );

@@ -22,14 +22,14 @@ describe('roles', () => {
     const model = derive(
       minimalVariant((d) => d.workloads[0].objects.push({ name: 'tls', type: 'cert' }, { name: 'signing', type: 'key' }, { name: 'api-key', type: 'secret' })),
     );
-    expect(model.identities[0]!.roles).toStrictEqual([
+    expect(model.identities[0].roles).toStrictEqual([
       { role: ROLES.certificateUser, scope: 'vault' },
       { role: ROLES.secretsUser, scope: 'vault' },
     ]);
   });
 
   test('vault scope with secrets only grants Secrets User only', () => {
-    expect(derive(MINIMAL).identities[0]!.roles).toStrictEqual([{ role: 'Key Vault Secrets User', scope: 'vault' }]);
+    expect(derive(MINIMAL).identities[0].roles).toStrictEqual([{ role: 'Key Vault Secrets User', scope: 'vault' }]);
   });
 
   test('object scope: one grant per distinct object (type and name), in order', () => {
@@ -56,7 +56,7 @@ describe('roles', () => {
         d.workloads[0].objects.push({ name: 'db-password', type: 'secret', alias: 'copy' }, { name: 'signing', type: 'key' });
       }),
     );
-    expect(model.identities[0]!.roles).toStrictEqual([
+    expect(model.identities[0].roles).toStrictEqual([
       { role: ROLES.secretsUser, scope: { type: 'secret', name: 'db-password' } },
       { role: ROLES.certificateUser, scope: { type: 'key', name: 'signing' } },
     ]);
@@ -68,7 +68,7 @@ describe('roles', () => {
       expect(roles).not.toContain(ROLES.administrator);
     }
     const admin = derive(minimalVariant((d) => (d.identity = { role: 'administrator', roleScope: 'object' })));
-    expect(admin.identities[0]!.roles).toStrictEqual([{ role: 'Key Vault Administrator', scope: 'vault' }]);
+    expect(admin.identities[0].roles).toStrictEqual([{ role: 'Key Vault Administrator', scope: 'vault' }]);
   });
 });
 
@@ -95,7 +95,7 @@ describe('identities and federated credentials', () => {
       secretProviderClass: 'demo-app-keyvault',
       deployment: 'demo-app',
     });
-    expect(model.workloads[0]!.objects.map((o) => [o.name, o.type, o.fileName])).toStrictEqual([['DB-Password', 'secret', 'DB_PASSWORD']]);
+    expect(model.workloads[0].objects.map((o) => [o.name, o.type, o.fileName])).toStrictEqual([['DB-Password', 'secret', 'DB_PASSWORD']]);
     expect(model).toMatchObject({
       name: 'dev',
       stackName: 'dev',
@@ -107,8 +107,8 @@ describe('identities and federated credentials', () => {
 
   test('an explicit ServiceAccount names the subject and credential', () => {
     const model = derive(minimalVariant((d) => (d.workloads[0].serviceAccount = 'app.reader')));
-    expect(model.workloads[0]!.subject).toBe('system:serviceaccount:apps:app.reader');
-    expect(model.identities[0]!.credentials[0]!.name).toBe('fc_apps_app_reader');
+    expect(model.workloads[0].subject).toBe('system:serviceaccount:apps:app.reader');
+    expect(model.identities[0].credentials[0].name).toBe('fc_apps_app_reader');
   });
 
   test("a shared identity holds one credential per workload, with each workload's subject", () => {
@@ -119,7 +119,7 @@ describe('identities and federated credentials', () => {
     expect(model.identities).toHaveLength(1);
     const [shared] = model.identities;
     expect(shared).toMatchObject({ key: 'shared', name: 'id-prod-shared', workloads: ['payments-api', 'web-frontend'] });
-    expect(shared!.credentials).toStrictEqual([
+    expect(shared.credentials).toStrictEqual([
       {
         name: 'fc_payments_payments-api',
         workload: 'payments-api',
@@ -136,7 +136,7 @@ describe('identities and federated credentials', () => {
       },
     ]);
     expect(model.workloads.map((w) => w.identityKey)).toStrictEqual(['shared', 'shared']);
-    expect(shared!.roles).toStrictEqual([
+    expect(shared.roles).toStrictEqual([
       { role: ROLES.certificateUser, scope: 'vault' },
       { role: ROLES.secretsUser, scope: 'vault' },
     ]);
@@ -250,18 +250,18 @@ describe('warnings', () => {
   test.each(cases)('warns %s', (code, edit, path, message) => {
     const warnings = derive(minimalVariant(edit)).warnings;
     expect(warnings.map((w) => w.code)).toStrictEqual([code]);
-    expect(warnings[0]!.path).toBe(path);
-    expect(warnings[0]!.message).toMatch(message);
+    expect(warnings[0].path).toBe(path);
+    expect(warnings[0].message).toMatch(message);
   });
 
   test('env-from-synced-secret says when Reloader restarts the pods', () => {
     const model = derive(
       minimalVariant((d) => {
-        cases[3]![1](d);
+        cases[3][1](d);
         d.workloads[0].deployment.reloaderAnnotation = true;
       }),
     );
-    expect(model.warnings[0]!.message).toMatch(/without a pod restart \(Reloader annotation set: pods restart on change\)$/);
+    expect(model.warnings[0].message).toMatch(/without a pod restart \(Reloader annotation set: pods restart on change\)$/);
   });
 
   test('pod-security in a namespace we do not label says nothing about its labels', () => {

@@ -20,8 +20,7 @@ afterEach(() => {
 });
 
 const OPTIONS: ReadInputOptions = { what: 'outputs file', fix: 'pass the file "terraform output -json" writes' };
-const messageOf = (file: string, options: Partial<ReadInputOptions> = {}) =>
-  userErrorOf(() => readInput(file, { ...OPTIONS, ...options })).problems[0]!.message;
+const messageOf = (file: string, options: Partial<ReadInputOptions> = {}) => userErrorOf(() => readInput(file, { ...OPTIONS, ...options })).problems[0].message;
 
 test('reads a regular file as UTF-8 without its byte order mark', () => {
   const file = path.join(root, 'a.json');
@@ -81,8 +80,8 @@ test.each(['EACCES', 'EPERM', 'ENAMETOOLONG', 'ELOOP', 'EIO'])('%s on open is ba
   writeFileSync(file, '{}');
   injectFault('openSync', code);
   const e = userErrorOf(() => readInput(file, OPTIONS));
-  expect(e.problems[0]!.file).toBe(file);
-  expect(e.problems[0]!.message).toMatch(new RegExp(`\\(${code} while opening the outputs file\\): \\S`));
+  expect(e.problems[0].file).toBe(file);
+  expect(e.problems[0].message).toMatch(new RegExp(`\\(${code} while opening the outputs file\\): \\S`));
 });
 
 describe('nesting', () => {

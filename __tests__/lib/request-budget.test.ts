@@ -118,10 +118,10 @@ describe('requestBudget', () => {
     expect(verdict.problems).toHaveLength(1);
     const [p] = verdict.problems;
     expect(p).toMatchObject({ file: 'environments/dev.yaml', path: 'cluster.secretsProvider.rotation.interval', received: '"10s"' });
-    expect(p!.message).toMatch(
+    expect(p.message).toMatch(
       /^the pods of environment dev would make about 4,000 secret and certificate reads per 10 s from Key Vault "kv-app": 100% of the 4,000 /,
     );
-    expect(p!.message).toContain('lengthen cluster.secretsProvider.rotation.interval to 21s or more');
+    expect(p.message).toContain('lengthen cluster.secretsProvider.rotation.interval to 21s or more');
   });
 
   test('environments naming one vault (case-insensitively) share its budget, and each is warned', () => {
@@ -147,10 +147,10 @@ describe('requestBudget', () => {
     const verdict = requestBudget([dev, prod(5)]);
     expect(verdict.problems).toHaveLength(1);
     const [p] = verdict.problems;
-    expect(p!.file).toBe('environments/dev.yaml, environments/prod.yaml');
-    expect(p!.received).toBeUndefined();
-    expect(p!.message).toMatch(/^the pods of environments dev, prod together would make about 4,500 .*: 112\.5% of the 4,000 /);
-    expect(p!.message).toContain(
+    expect(p.file).toBe('environments/dev.yaml, environments/prod.yaml');
+    expect(p.received).toBeUndefined();
+    expect(p.message).toMatch(/^the pods of environments dev, prod together would make about 4,500 .*: 112\.5% of the 4,000 /);
+    expect(p.message).toContain(
       'lengthen cluster.secretsProvider.rotation.interval to dev 23s, prod 46s or more, or mount fewer objects or replicas, or give each environment its own vault',
     );
   });

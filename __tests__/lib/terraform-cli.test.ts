@@ -36,7 +36,7 @@ describe('parseDiagnostics', () => {
 
 test('relocateDiagnostic shows the file under the stack folder Terraform ran a copy of', () => {
   const [d] = [...parseDiagnostics(recorded('validate-error.json'))];
-  expect(formatDiagnostic(relocateDiagnostic(d!, path.join('cdktf.out', 'stacks', 'dev')))).toBe(
+  expect(formatDiagnostic(relocateDiagnostic(d, path.join('cdktf.out', 'stacks', 'dev')))).toBe(
     `${path.join('cdktf.out', 'stacks', 'dev', 'cdk.tf.json')}:6:9: Extraneous JSON object property (resource.terraform_data.wait): No argument or block type is named "triggers_replace_typo".`,
   );
   const noRange = { severity: 'error' as const, summary: 's', detail: '' };

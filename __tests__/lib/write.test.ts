@@ -50,7 +50,7 @@ describe('a new folder', () => {
     write(dir, RENDER);
     const tree = readTree(dir);
     expect(without(tree, OWNERSHIP_FILE)).toEqual({ 'a.yaml': 'a: 1\n', 'stale.yaml': 'stale: 1\n', 'bootstrap/app.yaml': 'app: 1\n' });
-    const record = JSON.parse(tree[OWNERSHIP_FILE]!) as { version: number; files: Record<string, string> };
+    const record = JSON.parse(tree[OWNERSHIP_FILE]) as { version: number; files: Record<string, string> };
     expect(record.version).toBe(1);
     expect(record.files).toEqual({ 'a.yaml': sha256('a: 1\n'), 'bootstrap/app.yaml': sha256('app: 1\n'), 'stale.yaml': sha256('stale: 1\n') });
     expect(Object.keys(record.files)).toEqual(['a.yaml', 'bootstrap/app.yaml', 'stale.yaml']);
@@ -114,7 +114,7 @@ describe('a folder the tool owns', () => {
     writeFileSync(path.join(dir, 'a.yaml'), 'a: edited by hand\n');
     writeFileSync(path.join(dir, 'stale.yaml'), 'stale: edited\n');
     rmSync(path.join(dir, 'bootstrap', 'app.yaml'));
-    const [report] = write(dir, [RENDER[0]!, RENDER[2]!]);
+    const [report] = write(dir, [RENDER[0], RENDER[2]]);
     expect(report).toMatchObject({ edited: ['a.yaml', 'stale.yaml'], deleted: ['stale.yaml'], written: ['a.yaml', 'bootstrap/app.yaml'] });
     expect(without(readTree(dir), OWNERSHIP_FILE)).toEqual({ 'a.yaml': 'a: 1\n', 'bootstrap/app.yaml': 'app: 1\n' });
   });
@@ -133,7 +133,7 @@ describe('a folder the tool owns', () => {
     ]);
     expect(snapshotTree(dir)).toEqual(before);
     const [report] = write(dir, NEXT, { adopt: true });
-    expect(report!.adopted).toEqual(['b.yaml']);
+    expect(report.adopted).toEqual(['b.yaml']);
     expect(readFileSync(path.join(dir, 'b.yaml'), 'utf8')).toBe('b: 1\n');
   });
 
@@ -184,7 +184,7 @@ describe('a folder the tool owns', () => {
     writeFileSync(path.join(dir, OWNERSHIP_FILE), JSON.stringify({ version: 1, files }));
     const before = snapshotTree(root);
     const e = userErrorOf(() => write(dir, NEXT));
-    expect(e.problems[0]!.message).toMatch(/^not an ownership record this tool writes \(.+\): restore it from version control, or delete it and pass --adopt/);
+    expect(e.problems[0].message).toMatch(/^not an ownership record this tool writes \(.+\): restore it from version control, or delete it and pass --adopt/);
     expect(snapshotTree(root)).toEqual(before);
   });
 });
@@ -233,7 +233,7 @@ describe('a folder the tool does not own', () => {
   test('a file where the folder should be is refused', () => {
     const file = path.join(root, 'dev');
     writeFileSync(file, 'not a folder');
-    expect(userErrorOf(() => write(file, RENDER)).problems[0]!.message).toBe('exists and is not a folder: move it away or choose another output folder');
+    expect(userErrorOf(() => write(file, RENDER)).problems[0].message).toBe('exists and is not a folder: move it away or choose another output folder');
     expect(readFileSync(file, 'utf8')).toBe('not a folder');
   });
 });
@@ -255,14 +255,14 @@ describe('the project', () => {
     const layout = project();
     const before = snapshotTree(root);
     const e = userErrorOf(() => write(path.join(layout.root, rel), RENDER, { adopt: true, project: layout }));
-    expect(e.problems[0]!.message).toMatch(new RegExp(`^${why}.*: a render must not be written among the project's own files`));
+    expect(e.problems[0].message).toMatch(new RegExp(`^${why}.*: a render must not be written among the project's own files`));
     expect(snapshotTree(root)).toEqual(before);
   });
 
   test('a symbolic link to the project folder is refused too', () => {
     const layout = project();
     fs.symlinkSync(layout.root, path.join(root, 'link'));
-    expect(userErrorOf(() => write(path.join(root, 'link'), RENDER, { adopt: true, project: layout })).problems[0]!.message).toMatch(/^is the project folder/);
+    expect(userErrorOf(() => write(path.join(root, 'link'), RENDER, { adopt: true, project: layout })).problems[0].message).toMatch(/^is the project folder/);
   });
 });
 
@@ -318,9 +318,9 @@ describe('a failed run changes nothing', () => {
     injectFault('writeFileSync', code, (_, args) => String(args[0]).includes(`${path.sep}b${path.sep}.aks-keyvault-csi.tmp-`));
     const e = userErrorOf(() => render(a, b));
     expect(e.problems).toHaveLength(1);
-    expect(e.problems[0]!.file).toBe(b);
-    expect(e.problems[0]!.message).toContain(message);
-    expect(e.problems[0]!.message).toMatch(/: (free some space|choose a folder on a writable file system)/);
+    expect(e.problems[0].file).toBe(b);
+    expect(e.problems[0].message).toContain(message);
+    expect(e.problems[0].message).toMatch(/: (free some space|choose a folder on a writable file system)/);
     expect(snapshotTree(root)).toEqual(before);
   });
 
@@ -329,7 +329,7 @@ describe('a failed run changes nothing', () => {
     // The folders commit in path order (a, then b): fail once b's first file moves aside.
     injectFault('renameSync', code, (_, args) => String(args[0]) === path.join(b, 'a.yaml'));
     const e = userErrorOf(() => render(a, b));
-    expect(e.problems[0]!.message).toContain(`(${code} while moving the new files into place)`);
+    expect(e.problems[0].message).toContain(`(${code} while moving the new files into place)`);
     expect(snapshotTree(root)).toEqual(before);
   });
 
@@ -519,7 +519,7 @@ describe('writeUserFile', () => {
   test('creates the file and its folder; refuses to replace an existing file without overwrite', () => {
     const file = path.join(root, 'sub', 'dev.yaml');
     writeUserFile(file, 'one\n', { overwrite: false });
-    expect(userErrorOf(() => writeUserFile(file, 'two\n', { overwrite: false })).problems[0]!.message).toBe(
+    expect(userErrorOf(() => writeUserFile(file, 'two\n', { overwrite: false })).problems[0].message).toBe(
       'already exists and is never overwritten: edit it, choose another name, or delete it first to start over',
     );
     writeUserFile(file, 'three\n', { overwrite: true });
@@ -530,7 +530,7 @@ describe('writeUserFile', () => {
   test('ENOSPC is a UserError naming the file and the fix, and leaves no draft', () => {
     const file = path.join(root, 'dev.yaml');
     injectFault('writeFileSync', 'ENOSPC');
-    expect(userErrorOf(() => writeUserFile(file, 'x', { overwrite: false })).problems[0]!.message).toMatch(
+    expect(userErrorOf(() => writeUserFile(file, 'x', { overwrite: false })).problems[0].message).toMatch(
       /^no space left on the device \(ENOSPC while writing .*dev\.yaml\): free some space/,
     );
     expect(readdirSync(root)).toEqual([]);

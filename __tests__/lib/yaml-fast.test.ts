@@ -96,7 +96,7 @@ const EMITTERS: Record<string, (v: unknown) => string> = {
 };
 
 test.each(Object.keys(EMITTERS))('property: documents written by %s read the same through the fast path', (emitter) => {
-  const write = EMITTERS[emitter]!;
+  const write = EMITTERS[emitter];
   fc.assert(
     fc.property(value, (v) => {
       let text: string;

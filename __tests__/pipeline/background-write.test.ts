@@ -173,7 +173,7 @@ describe('synth with enough files for the background writer', () => {
       for (const e of run.environments) {
         const { [OWNERSHIP_FILE]: record, ...written } = tree(path.join(dir, e.manifestsDir!));
         expect(written).toEqual(Object.fromEntries(e.manifests!.map((f) => [f.path, f.content])));
-        expect(Object.keys((JSON.parse(record!) as { files: object }).files).sort()).toEqual(e.manifests!.map((f) => f.path).sort());
+        expect(Object.keys((JSON.parse(record) as { files: object }).files).sort()).toEqual(e.manifests!.map((f) => f.path).sort());
       }
       // No staging folders left next to the outputs.
       expect(readdirSync(path.join(dir, 'dist')).sort()).toEqual(['bench-01', 'bench-02']);
@@ -196,7 +196,7 @@ describe('synth with enough files for the background writer', () => {
     process.chdir(dir);
     try {
       const e = userErrorOf(() => synthEnvironments(loadEnvironments({})));
-      expect(e.problems[0]!.message).toBe('no space left on the device (ENOSPC while staging cdktf.out): free some space, or choose a folder on another disk');
+      expect(e.problems[0].message).toBe('no space left on the device (ENOSPC while staging cdktf.out): free some space, or choose a folder on another disk');
       expect(write).toHaveBeenCalled();
       expect(tree(path.join(dir, 'dist'))).toEqual({
         'bench-02/keep.yaml': 'previous\n',

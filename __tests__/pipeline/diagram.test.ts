@@ -19,9 +19,9 @@ function nodeDefinitions(markdown: string): Map<string, string> {
   const defs = new Map<string, string>();
   for (const line of markdown.split('\n')) {
     const m = /^\s+(\w+)(\[\(|\(\[|\{\{|\[\/|\[)"(.*?)"/.exec(line);
-    if (m && !line.includes('-->') && !line.includes('-.->')) defs.set(m[1]!, m[3]!);
+    if (m && !line.includes('-->') && !line.includes('-.->')) defs.set(m[1], m[3]);
     const edge = /-->(?:\|[^|]*\|)? (\w+)(\[\/|\[)"(.*?)"/.exec(line);
-    if (edge) defs.set(edge[1]!, edge[3]!);
+    if (edge) defs.set(edge[1], edge[3]);
   }
   return defs;
 }
@@ -35,7 +35,7 @@ describe.each(['dev', 'prod'])('%s', (env) => {
       expect(md).toContain(`ServiceAccount ${w.serviceAccount}`);
       expect(md).toContain(`subject ${w.subject}`);
       expect(md).toContain(`SecretProviderClass ${w.secretProviderClass}`);
-      expect(md).toContain(`client id ${outputs.workloads[w.name]!.clientId}`);
+      expect(md).toContain(`client id ${outputs.workloads[w.name].clientId}`);
       for (const o of w.objects) expect(md).toContain(`${o.type} ${o.name}<br/>file ${o.fileName}`);
     }
     for (const identity of model.identities) {
@@ -50,7 +50,7 @@ describe.each(['dev', 'prod'])('%s', (env) => {
     const labels = [...defs.values()];
     expect(new Set(labels).size).toBe(labels.length);
     for (const line of md.split('\n').filter((l) => /-\.?->/.test(l))) {
-      const ends = [...line.matchAll(/(?:^\s+|-->(?:\|[^|]*\|)? |-\.->(?:\|[^|]*\|)? )(\w+)/g)].map((m) => m[1]!);
+      const ends = [...line.matchAll(/(?:^\s+|-->(?:\|[^|]*\|)? |-\.->(?:\|[^|]*\|)? )(\w+)/g)].map((m) => m[1]);
       for (const end of ends) expect(defs.has(end) || ['issuer', 'kv', 'addon'].includes(end)).toBe(true);
     }
   });
@@ -115,11 +115,11 @@ const TEXT_FIELDS = environmentStringFields().filter(
 /** The model and outputs of the base environment with `texts[i]` in text field i (past the schema), the issuer and the client id. */
 function modelWith(texts: readonly string[]): { model: EnvironmentModel; outputs: OutputsContract } {
   const config = EnvironmentSchema.parse(baseDocuments()[0]);
-  TEXT_FIELDS.forEach((f, i) => setAt(config, f.path, texts[i]!));
-  const model = deriveEnvironment(texts[TEXT_FIELDS.length]!, 'environments/x.yaml', config);
+  TEXT_FIELDS.forEach((f, i) => setAt(config, f.path, texts[i]));
+  const model = deriveEnvironment(texts[TEXT_FIELDS.length], 'environments/x.yaml', config);
   const outputs = {
-    oidcIssuerUrl: texts[TEXT_FIELDS.length + 1]!,
-    workloads: Object.fromEntries(model.workloads.map((w) => [w.name, { clientId: texts[TEXT_FIELDS.length + 2]! }])),
+    oidcIssuerUrl: texts[TEXT_FIELDS.length + 1],
+    workloads: Object.fromEntries(model.workloads.map((w) => [w.name, { clientId: texts[TEXT_FIELDS.length + 2] }])),
   } as unknown as OutputsContract;
   return { model, outputs };
 }
@@ -155,7 +155,7 @@ describe('values that used to break TRUST.md', () => {
     all.forEach((t, i) => {
       if (t.type === 'tr_open') rows.push([]);
       if (t.type === 'inline' && ['td_open', 'th_open'].includes(all[i - 1]?.type ?? ''))
-        rows[rows.length - 1]!.push((t.children ?? []).map((c) => c.content).join(''));
+        rows[rows.length - 1].push((t.children ?? []).map((c) => c.content).join(''));
     });
     return rows;
   };
@@ -177,7 +177,7 @@ describe('values that used to break TRUST.md', () => {
     const [header, row] = cells(trustDiagram(model, outputs));
     expect(header).toHaveLength(6);
     expect(row).toHaveLength(6);
-    expect(row![5]).toBe('secret x → x`|`y|z');
+    expect(row[5]).toBe('secret x → x`|`y|z');
   });
 
   test('an issuer URL with a line break cannot add a Mermaid node', () => {

@@ -33,8 +33,8 @@ test('a changed file: the finding shows the unified diff, - committed and + fres
   const [f, ...rest] = manifestDrift(dir, FRESH, { synthCommand: 'aks-keyvault-csi synth --env dev --out gitops/dev' });
   expect(rest).toEqual([]);
   expect(f).toMatchObject({ severity: 'error', rule: 'drift', where: `${path.join(dir, 'serviceaccount-demo-demo-app.yaml')}:5` });
-  expect(f!.message).toBe('differs from the fresh render from line 5 (- committed, + fresh render)');
-  expect(f!.detail!.split('\n')).toEqual([
+  expect(f.message).toBe('differs from the fresh render from line 5 (- committed, + fresh render)');
+  expect(f.detail!.split('\n')).toEqual([
     '--- serviceaccount-demo-demo-app.yaml (committed)',
     '+++ serviceaccount-demo-demo-app.yaml (fresh render)',
     '@@ -2,6 +2,6 @@',
@@ -46,15 +46,15 @@ test('a changed file: the finding shows the unified diff, - committed and + fres
     '   name: demo-app',
     '   namespace: demo',
   ]);
-  expect(f!.fix).toBe('run "aks-keyvault-csi synth --env dev --out gitops/dev" and commit the result; edit the environment file, not the rendered YAML');
+  expect(f.fix).toBe('run "aks-keyvault-csi synth --env dev --out gitops/dev" and commit the result; edit the environment file, not the rendered YAML');
 });
 
 test('without a command, the fix names plain synth (the signature stays manifestDrift(dir, fresh))', () => {
   writeFileSync(path.join(dir, 'serviceaccount-demo-demo-app.yaml'), `${RENDERED}# hand edit\n`);
   const [f] = manifestDrift(dir, FRESH);
-  expect(f!.fix).toBe('run "aks-keyvault-csi synth" and commit the result; edit the environment file, not the rendered YAML');
-  expect(f!.detail).toContain('+++ serviceaccount-demo-demo-app.yaml (fresh render)');
-  expect(f!.detail).toContain('-# hand edit');
+  expect(f.fix).toBe('run "aks-keyvault-csi synth" and commit the result; edit the environment file, not the rendered YAML');
+  expect(f.detail).toContain('+++ serviceaccount-demo-demo-app.yaml (fresh render)');
+  expect(f.detail).toContain('-# hand edit');
 });
 
 test('missing and extra files keep their one-line findings (an extra file the tool does not own is a warning)', () => {

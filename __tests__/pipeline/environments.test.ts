@@ -54,11 +54,11 @@ test('fails two environments creating one Key Vault (names compared case-insensi
   });
   expect(problems()).toStrictEqual([
     {
-      file: files.prod!.file,
+      file: files.prod.file,
       path: 'keyVault.name',
-      position: locate(files.prod!.source, 'keyVault:', 'name:'),
+      position: locate(files.prod.source, 'keyVault:', 'name:'),
       received: '"KV-DEV-EXAMPLE"',
-      message: `environment "dev" (${files.dev!.file}, keyVault.name) creates Key Vault "kv-dev-example" too, and Key Vault names are global: give each environment its own vault name, or set keyVault.mode: existing in one of them to share the vault`,
+      message: `environment "dev" (${files.dev.file}, keyVault.name) creates Key Vault "kv-dev-example" too, and Key Vault names are global: give each environment its own vault name, or set keyVault.mode: existing in one of them to share the vault`,
     },
   ]);
 });
@@ -89,9 +89,9 @@ test('fails two environments creating one resource group, saying the subscriptio
   });
   const [p, ...rest] = problems();
   expect(rest).toStrictEqual([]);
-  expect(p).toMatchObject({ file: files.prod!.file, path: 'azure.resourceGroup.name', received: '"RG-dev"' });
-  expect(p!.message).toBe(
-    `environment "dev" (${files.dev!.file}, azure.resourceGroup.name) creates resource group "rg-dev" too, and resource group names are unique per subscription (azure.subscriptionId does not tell them apart): give each environment its own group, or set azure.resourceGroup.create: false in one of them to share it`,
+  expect(p).toMatchObject({ file: files.prod.file, path: 'azure.resourceGroup.name', received: '"RG-dev"' });
+  expect(p.message).toBe(
+    `environment "dev" (${files.dev.file}, azure.resourceGroup.name) creates resource group "rg-dev" too, and resource group names are unique per subscription (azure.subscriptionId does not tell them apart): give each environment its own group, or set azure.resourceGroup.create: false in one of them to share it`,
   );
 });
 
@@ -129,9 +129,9 @@ test('fails two environments creating one AKS cluster in one resource group, onc
   });
   expect(problems().map((p) => [p.file, p.path, p.message.split(':')[0]])).toStrictEqual([
     [
-      files.prod!.file,
+      files.prod.file,
       'cluster.name',
-      `environment "dev" (${files.dev!.file}, cluster.name) creates AKS cluster "aks-dev" too, and AKS cluster names are unique per resource group ("rg-dev") (azure.subscriptionId does not tell them apart)`,
+      `environment "dev" (${files.dev.file}, cluster.name) creates AKS cluster "aks-dev" too, and AKS cluster names are unique per resource group ("rg-dev") (azure.subscriptionId does not tell them apart)`,
     ],
   ]);
 });
@@ -153,13 +153,13 @@ test('fails an identity name two environments derive alike (environment "team" +
   expect(rest).toStrictEqual([]);
   // Files load in name order ("team-a.yaml" before "team.yaml"): the later one is reported, naming the first.
   expect(p).toMatchObject({
-    file: files.team!.file,
+    file: files.team.file,
     path: 'workloads[0].name',
     received: '"id-team-a-app"',
-    position: locate(files.team!.source, 'workloads:', 'name:'),
+    position: locate(files.team.source, 'workloads:', 'name:'),
   });
-  expect(p!.message.startsWith(`environment "team-a" (${files['team-a']!.file}, workloads[0].name) creates`)).toBe(true);
-  expect(p!.message).toMatch(
+  expect(p.message.startsWith(`environment "team-a" (${files['team-a'].file}, workloads[0].name) creates`)).toBe(true);
+  expect(p.message).toMatch(
     /creates user-assigned identity "id-team-a-app" too, and user-assigned identity names are unique per resource group \("rg-shared"\).*: rename the workload/,
   );
 });
@@ -174,7 +174,7 @@ test('fails a node resource group that another environment creates as its resour
   });
   expect(problems().map((p) => [p.file, p.path, p.message.replace(/^.*: /, '')])).toStrictEqual([
     [
-      files.prod!.file,
+      files.prod.file,
       'cluster.nodeResourceGroup',
       'set cluster.nodeResourceGroup to a name of its own (AKS creates the node resource group and refuses an existing one)',
     ],

@@ -36,7 +36,7 @@ function uncommentAll(template: string): string {
 
 /** Field names of each object in `doc` that are not in the schema's order, or missing, or extra. */
 function orderProblems(node: JsonSchema, doc: Doc, at: string, leftOut: readonly string[] = []): string[] {
-  const shape = alternativesOf(node)[0]!;
+  const shape = alternativesOf(node)[0];
   const expected = fieldsOf(shape)
     .filter((f) => f.schema.deprecated !== true && !leftOut.includes(f.name))
     .map((f) => f.name);
@@ -45,7 +45,7 @@ function orderProblems(node: JsonSchema, doc: Doc, at: string, leftOut: readonly
   for (const f of fieldsOf(shape)) {
     const value = doc[f.name];
     if (value === undefined) continue;
-    const inner = alternativesOf(f.schema)[0]!;
+    const inner = alternativesOf(f.schema)[0];
     if (hasFields(inner)) problems.push(...orderProblems(f.schema, value, `${at}.${f.name}`));
     else if (inner.items !== undefined && hasFields(inner.items) && value.length > 0)
       problems.push(...orderProblems(inner.items, value[0], `${at}.${f.name}[0]`));
@@ -55,9 +55,9 @@ function orderProblems(node: JsonSchema, doc: Doc, at: string, leftOut: readonly
 
 /** Fields whose shown value is not the schema default (objects are compared field by field). */
 function defaultProblems(node: JsonSchema, doc: Doc, at: string): string[] {
-  return fieldsOf(alternativesOf(node)[0]!).flatMap((f) => {
+  return fieldsOf(alternativesOf(node)[0]).flatMap((f) => {
     const value = doc?.[f.name];
-    const inner = alternativesOf(f.schema)[0]!;
+    const inner = alternativesOf(f.schema)[0];
     if (hasFields(inner)) return defaultProblems(f.schema, value, `${at}.${f.name}`);
     if (inner.items !== undefined && hasFields(inner.items) && Array.isArray(value) && value.length > 0)
       return defaultProblems(inner.items, value[0], `${at}.${f.name}[0]`);
@@ -91,7 +91,7 @@ describe('the init template', () => {
   });
 
   test('required fields are written; everything else is commented out', () => {
-    const written = parse(template) as Doc;
+    const written = parse(template);
     expect(Object.keys(written)).toStrictEqual(
       fieldsOf(SCHEMA)
         .filter((f) => f.required)
@@ -119,7 +119,7 @@ describe('the init template', () => {
     });
 
     test('the check above can fail: an edited default is reported', () => {
-      const edited = parse(all) as Doc;
+      const edited = parse(all);
       edited.workloads[0].deployment.replicas = 3;
       expect(defaultProblems(SCHEMA, edited, '')).toStrictEqual([expect.stringMatching(/^\.workloads\[0\]\.deployment\.replicas: 3 instead of \d+$/)]);
     });

@@ -41,7 +41,7 @@ test("node_resource_group is written only when AKS's default would be too long, 
 // 409 RoleAssignmentExists: <vault>/secrets/DB-Password and <vault>/secrets/db-password are one scope.
 test('object-scoped grants: one role assignment per object, whatever the case its workloads write it in', () => {
   const config = dev();
-  const workload = config.workloads[0]!;
+  const workload = config.workloads[0];
   const other = { ...workload, name: 'other-app', namespace: 'other', objects: [{ name: 'db-password', type: 'secret' as const }] };
   const json = synthConfig({ ...config, identity: { ...config.identity, mode: 'shared', roleScope: 'object' }, workloads: [workload, other] }).json;
   expect(blocks(json, 'azurerm_role_assignment').map((r) => [r.role_definition_name, r.scope])).toEqual([

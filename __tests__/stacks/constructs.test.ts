@@ -91,7 +91,7 @@ describe('WorkloadIdentity', () => {
     expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: identity({ roles }) }))).toThrow(
       'WorkloadIdentity "id-test-shared": "Key Vault Secrets User" is granted twice at /secrets/db-password (Key Vault object names are case-insensitive); Azure refuses the second with 409 RoleAssignmentExists: grant it once',
     );
-    const distinct = [roles[0]!, { role: 'Key Vault Certificate User' as const, scope: { type: 'key' as const, name: 'DB-Password' } }];
+    const distinct = [roles[0], { role: 'Key Vault Certificate User' as const, scope: { type: 'key' as const, name: 'DB-Password' } }];
     expect(() => new WorkloadIdentity(stack(), 'id', identityProps({ identity: identity({ roles: distinct }) }))).not.toThrow();
   });
   test('exposes references, not literals', () => {

@@ -97,7 +97,7 @@ function resolveForTest(value: unknown, vaultName: string): unknown {
   if (typeof value === 'string') {
     const m = /^\$\{(.+)\}$/.exec(value);
     if (!m) return value;
-    const expr = m[1]!;
+    const expr = m[1];
     if (expr.endsWith('.tenant_id')) return '11111111-1111-1111-1111-111111111111';
     if (expr.endsWith('.client_id')) return '22222222-2222-2222-2222-222222222222';
     if (expr.endsWith('.vault_uri')) return `https://${vaultName}.vault.azure.net/`;
@@ -153,7 +153,7 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
   test('azurerm provider: never purges soft-deleted vaults or objects on destroy, public cloud, subscription only when set', () => {
     const [provider, ...more] = json.provider.azurerm as TfJson[];
     expect(more).toHaveLength(0);
-    expect(provider!.features).toEqual([
+    expect(provider.features).toEqual([
       {
         key_vault: [
           {
@@ -166,8 +166,8 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
         ],
       },
     ]);
-    expect(provider!.environment).toBe('public');
-    if (want.subscriptionId !== undefined) expect(provider!.subscription_id).toBe(want.subscriptionId);
+    expect(provider.environment).toBe('public');
+    if (want.subscriptionId !== undefined) expect(provider.subscription_id).toBe(want.subscriptionId);
     else expect(provider).not.toHaveProperty('subscription_id');
     expect(json.provider.time).toEqual([{}]);
     expect(json.terraform.required_providers.azurerm.version).toBe('4.55.0');
@@ -291,7 +291,7 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
     const v = json.output[OUTPUT_NAME].value;
     expect(Object.keys(v).sort()).toEqual(Object.keys(OutputsContractSchema.shape).sort());
     expect(Object.keys(OutputsContractSchema.shape.keyVault.shape).sort()).toEqual(Object.keys(v.keyVault).sort());
-    for (const w of Object.values(v.workloads) as TfJson[]) {
+    for (const w of Object.values<TfJson>(v.workloads)) {
       expect(Object.keys(w).sort()).toEqual(Object.keys(WorkloadOutputsSchema.shape).sort());
     }
     expect(v.contractVersion).toBe(1);
@@ -307,7 +307,7 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
       ]),
     );
     expect(workloads).toEqual(want.workloads);
-    for (const w of Object.values(v.workloads) as TfJson[]) {
+    for (const w of Object.values<TfJson>(v.workloads)) {
       expect(w.clientId).toBe(ref(addressOf(json, 'azurerm_user_assigned_identity', w.identityName), 'client_id'));
     }
     expect(() => OutputsContractSchema.parse(resolveForTest(v, want.vault.name))).not.toThrow();

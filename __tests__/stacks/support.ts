@@ -14,7 +14,7 @@ export function modelOf(config: EnvironmentConfig, name = 'variant'): Environmen
 }
 
 /** Synthesized Terraform JSON as a loose tree for field asserts. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type TfJson = Record<string, any>;
 
 export interface Synthesized {
@@ -47,7 +47,7 @@ export function blocks(json: TfJson, type: string, data = false): TfJson[] {
 export function only(json: TfJson, type: string, data = false): TfJson {
   const all = blocks(json, type, data);
   if (all.length !== 1) throw new Error(`expected exactly one ${data ? 'data.' : ''}${type}, found ${all.length}`);
-  return all[0]!;
+  return all[0];
 }
 
 /** Logical id (`<type>.<id>`) of the block whose `name` is given. */

@@ -76,7 +76,7 @@ describe('schema defaults, as synthesized (minimal environment file)', () => {
 /** The prod example with a third workload in its own namespace. */
 function prodWithThreeWorkloads(): EnvironmentConfig {
   const prod = exampleConfig('prod');
-  const extra: WorkloadConfig = { ...prod.workloads[1]!, name: 'reports', namespace: 'reports', serviceAccount: 'reports', secretObjects: [] };
+  const extra: WorkloadConfig = { ...prod.workloads[1], name: 'reports', namespace: 'reports', serviceAccount: 'reports', secretObjects: [] };
   return { ...prod, workloads: [...prod.workloads, extra] };
 }
 
@@ -102,7 +102,7 @@ describe('identity.mode shared', () => {
       return `azurerm_federated_identity_credential.${id}`;
     };
     const creds = json.resource.azurerm_federated_identity_credential as Record<string, TfJson>;
-    const get = (subject: string) => creds[address(subject).split('.')[1]!]!;
+    const get = (subject: string) => creds[address(subject).split('.')[1]];
     const first = get('system:serviceaccount:payments:payments-api');
     const second = get('system:serviceaccount:web:web-frontend');
     const third = get('system:serviceaccount:reports:reports');
@@ -155,7 +155,7 @@ describe('role grants', () => {
 
   test('a key object gets Key Vault Certificate User scoped to <vault>/keys/<name>', () => {
     const prod = exampleConfig('prod');
-    const payments = prod.workloads[0]!;
+    const payments = prod.workloads[0];
     const withKey: WorkloadConfig = { ...payments, objects: [{ name: 'signing-key', type: 'key' }] };
     const json = synthConfig({ ...prod, workloads: [withKey] }).json;
     const vault = ref(addressOfOnly(json, 'azurerm_key_vault'), 'id');
@@ -216,10 +216,10 @@ describe('existing cluster', () => {
       '${length(self.key_vault_secrets_provider) > 0}',
       '${try(self.key_vault_secrets_provider[0].secret_rotation_enabled, false)}',
     ]);
-    expect(conditions[0]!.error_message).toContain('has no OIDC issuer');
-    expect(conditions[0]!.error_message).toContain('az aks update -g rg-platform -n aks-shared --enable-oidc-issuer --enable-workload-identity');
-    expect(conditions[1]!.error_message).toContain('--addons azure-keyvault-secrets-provider');
-    expect(conditions[2]!.error_message).toContain('--enable-secret-rotation --rotation-poll-interval 2m');
+    expect(conditions[0].error_message).toContain('has no OIDC issuer');
+    expect(conditions[0].error_message).toContain('az aks update -g rg-platform -n aks-shared --enable-oidc-issuer --enable-workload-identity');
+    expect(conditions[1].error_message).toContain('--addons azure-keyvault-secrets-provider');
+    expect(conditions[2].error_message).toContain('--enable-secret-rotation --rotation-poll-interval 2m');
   });
 
   test('issuer of credentials and output reference the data source', () => {

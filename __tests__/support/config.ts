@@ -20,7 +20,7 @@ export function readExample(name: 'dev' | 'prod'): string {
 }
 
 /** A plain, editable copy of an example file. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export type Doc = any;
 
 export function exampleDoc(name: 'dev' | 'prod' = 'dev'): Doc {

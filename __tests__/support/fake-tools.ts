@@ -68,7 +68,7 @@ export function fakeTools(tools: Readonly<Record<string, FakeTool>>): FakeTools 
         .filter((l) => l !== '')
         .map((l) => {
           const [tool, cwd, args] = l.split('\t');
-          return { tool: tool!, cwd: cwd!, args: args ?? '' };
+          return { tool: tool, cwd: cwd, args: args ?? '' };
         }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -8,7 +8,6 @@
  */
 import { spawnSync } from 'node:child_process';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const fs = require('node:fs') as typeof import('node:fs');
 
 /** An error shaped as Node's fs raises it. */

@@ -219,13 +219,13 @@ export function documentWith(field: StringField, text: string): Record<string, u
 export function setAt(target: unknown, path: readonly Step[], text: string): void {
   let cur = target as Record<string | number, unknown>;
   for (let i = 0; i < path.length - 1; i++) {
-    const step = path[i]!;
+    const step = path[i];
     if (step === KEY || step === VALUE) throw new Error(`record step inside ${formatSteps(path)}`);
     const next = cur[step];
     if (next === null || typeof next !== 'object') throw new Error(`${formatSteps(path.slice(0, i + 1))} is not set in the base document`);
     cur = next as Record<string | number, unknown>;
   }
-  const last = path[path.length - 1]!;
+  const last = path[path.length - 1];
   if (last === KEY) cur[text] = 'value';
   else if (last === VALUE) for (const k of Object.keys(cur)) cur[k] = text;
   else cur[last] = text;
@@ -252,7 +252,7 @@ function scan(s: string, literal: (text: string) => void, sequence: (seq: Templa
       let depth = 1;
       let quoted = false;
       while (j < s.length && depth > 0) {
-        const c = s[j]!;
+        const c = s[j];
         if (quoted) {
           if (c === '\\') j++;
           else if (c === '"') quoted = false;
@@ -264,7 +264,7 @@ function scan(s: string, literal: (text: string) => void, sequence: (seq: Templa
       sequence({ kind: s[i] === '$' ? 'interpolation' : 'directive', expression: s.slice(i + 2, j - 1) });
       i = j;
     } else {
-      literal(s[i]!);
+      literal(s[i]);
       i++;
     }
   }

@@ -22,7 +22,7 @@ export function readmeCommands(): string[] {
       const command = line.replace(/\s+#.*$/, '').trim();
       if (command.startsWith(PREFIX)) commands.push(command);
     } else {
-      for (const m of line.matchAll(/`(npx aks-keyvault-csi [^`]+)`/g)) commands.push(m[1]!.trim());
+      for (const m of line.matchAll(/`(npx aks-keyvault-csi [^`]+)`/g)) commands.push(m[1].trim());
     }
   }
   return commands;

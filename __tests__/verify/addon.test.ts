@@ -64,39 +64,39 @@ describe('checkAddonDaemonSets', () => {
   it('passes when both DaemonSets have a ready pod on every scheduled node', () => {
     const f = checkAddonDaemonSets([driverDaemonSet(), providerDaemonSet(), windowsVariant(driverDaemonSet()), windowsVariant(providerDaemonSet())]);
     expect(statuses(f)).toEqual(['ok', 'ok']);
-    expect(f[0]!.where).toBe('kube-system/aks-secrets-store-csi-driver');
-    expect(f[0]!.message).toContain('3/3 pods ready');
-    expect(f[1]!.where).toBe('kube-system/aks-secrets-store-provider-azure');
+    expect(f[0].where).toBe('kube-system/aks-secrets-store-csi-driver');
+    expect(f[0].message).toContain('3/3 pods ready');
+    expect(f[1].where).toBe('kube-system/aks-secrets-store-provider-azure');
   });
 
   it('fails when the add-on is not enabled', () => {
     const f = checkAddonDaemonSets([]);
     expect(statuses(f)).toEqual(['error', 'error']);
-    expect(f[0]!.message).toContain('add-on is not enabled');
+    expect(f[0].message).toContain('add-on is not enabled');
     expect(fixOf(f[0])).toContain('az aks enable-addons --addons azure-keyvault-secrets-provider');
   });
 
   it('fails when fewer pods are ready than desired', () => {
     const f = checkAddonDaemonSets([driverDaemonSet({ desired: 3, ready: 2 }), providerDaemonSet()]);
     expect(f[0]).toMatchObject({ severity: 'error', rule: 'addon-daemonset' });
-    expect(f[0]!.message).toContain('2/3 pods ready');
+    expect(f[0].message).toContain('2/3 pods ready');
     expect(fixOf(f[0])).toContain('-l app=secrets-store-csi-driver');
   });
 
   it('fails when the DaemonSet schedules no pods at all', () => {
     const f = checkAddonDaemonSets([driverDaemonSet(), providerDaemonSet({ desired: 0 })]);
     expect(f[1]).toMatchObject({ severity: 'error' });
-    expect(f[1]!.message).toContain('schedules no pods');
+    expect(f[1].message).toContain('schedules no pods');
   });
 
   it('warns during a rollout', () => {
     const f = checkAddonDaemonSets([driverDaemonSet({ updated: 2 }), providerDaemonSet()]);
     expect(f[0]).toMatchObject({ severity: 'warning' });
-    expect(f[0]!.message).toContain('rollout');
+    expect(f[0].message).toContain('rollout');
   });
 
   it('warns when numberUnavailable is reported while all are ready', () => {
-    expect(checkAddonDaemonSets([driverDaemonSet({ unavailable: 1 }), providerDaemonSet()])[0]!.severity).toBe('warning');
+    expect(checkAddonDaemonSets([driverDaemonSet({ unavailable: 1 }), providerDaemonSet()])[0].severity).toBe('warning');
   });
 
   it('warns that a self-installed driver is not configured by the add-on', () => {
@@ -105,7 +105,7 @@ describe('checkAddonDaemonSets', () => {
       providerDaemonSet({ name: 'csi-secrets-store-provider-azure' }),
     ]);
     expect(statuses(f)).toEqual(['ok', 'warning', 'ok', 'warning']);
-    expect(f[1]!.message).toContain('not the AKS add-on');
+    expect(f[1].message).toContain('not the AKS add-on');
   });
 
   it('checks the Windows variants when they schedule pods', () => {
@@ -184,7 +184,7 @@ describe('flag parsing', () => {
   it('finds the driver container by its flags, name or image', () => {
     expect(driverContainer(driverDaemonSet())?.name).toBe('secrets-store');
     const renamed = driverDaemonSet();
-    renamed.spec!.template.spec!.containers[1]!.name = 'driver';
+    renamed.spec!.template.spec!.containers[1].name = 'driver';
     expect(driverContainer(renamed)?.name).toBe('driver');
     const noFlags = driverDaemonSet({ args: ['--endpoint=$(CSI_ENDPOINT)'] });
     expect(driverContainer(noFlags)?.name).toBe('secrets-store');
@@ -219,7 +219,7 @@ describe('checkRotationFlags', () => {
       args: ['--enable-secret-rotation=true', '--rotation-poll-interval=$(ROTATION_INTERVAL)'],
       env: [{ name: 'ROTATION_INTERVAL', value: '2m' }],
     });
-    expect(checkRotationFlags([ds], TWO_MINUTES, FILE)[0]!.severity).toBe('ok');
+    expect(checkRotationFlags([ds], TWO_MINUTES, FILE)[0].severity).toBe('ok');
   });
 
   it('fails on another interval, naming both values', () => {
@@ -229,24 +229,24 @@ describe('checkRotationFlags', () => {
       FILE,
     );
     expect(f[0]).toMatchObject({ severity: 'error' });
-    expect(f[0]!.message).toBe('--rotation-poll-interval is 5m (5m) but environments/test.yaml sets rotation.interval: 30s (30s)');
+    expect(f[0].message).toBe('--rotation-poll-interval is 5m (5m) but environments/test.yaml sets rotation.interval: 30s (30s)');
     expect(fixOf(f[0])).toContain('az aks addon update --addon azure-keyvault-secrets-provider --enable-secret-rotation --rotation-poll-interval 30s');
   });
 
   it('fails when the interval flag is absent and the default differs', () => {
     const f = checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=true'] })], { enabled: true, interval: '30s', intervalSeconds: 30 }, FILE);
-    expect(f[0]!.message).toContain('absent (driver default 2m)');
+    expect(f[0].message).toContain('absent (driver default 2m)');
   });
 
   it('fails when rotation is off on the driver but on in the environment', () => {
     const f = checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=false'] })], TWO_MINUTES, FILE);
     expect(f[0]).toMatchObject({ severity: 'error' });
-    expect(f[0]!.message).toContain('mounted files never change until pods restart');
+    expect(f[0].message).toContain('mounted files never change until pods restart');
   });
 
   it('fails when the rotation flag is absent (driver default off)', () => {
     const f = checkRotationFlags([driverDaemonSet({ args: ['--endpoint=$(CSI_ENDPOINT)'] })], TWO_MINUTES, FILE);
-    expect(f[0]!.message).toContain('absent (driver default false)');
+    expect(f[0].message).toContain('absent (driver default false)');
   });
 
   it('fails when rotation is on although the environment turns it off', () => {
@@ -265,7 +265,7 @@ describe('checkRotationFlags', () => {
   });
 
   it('fails on unparseable flags', () => {
-    expect(checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=yes'] })], TWO_MINUTES, FILE)[0]!.severity).toBe('error');
+    expect(checkRotationFlags([driverDaemonSet({ args: ['--enable-secret-rotation=yes'] })], TWO_MINUTES, FILE)[0].severity).toBe('error');
   });
 
   it('warns when no driver container carries the flags', () => {
@@ -309,7 +309,7 @@ describe('driver version and rotation model (from the secrets-store container im
   it("v1.6.0 rotates on kubelet's republish", () => {
     const [f] = checkDriverVersion([driverDaemonSet({ image: V16 })]);
     expect(f).toMatchObject({ severity: 'ok', rule: 'driver-version' });
-    expect(f!.message).toBe(
+    expect(f.message).toBe(
       "Secrets Store CSI driver v1.6.0: rotation rides on kubelet's republish every 60-90 s and --rotation-poll-interval is a minimum age; a failed refetch raises no event and leaves SecretProviderClassPodStatus at the old version (driver ≥ 1.6)",
     );
   });
@@ -320,7 +320,7 @@ describe('driver version and rotation model (from the secrets-store container im
     expect(driverInfo(ds)?.model).toBeUndefined();
     const [f] = checkDriverVersion(ds);
     expect(f).toMatchObject({ severity: 'warning', rule: 'driver-version' });
-    expect(f!.message).toBe(
+    expect(f.message).toBe(
       `the driver image "${digest}" names no version: the rotation model is unknown, so both are checked (rotation events of driver ≤ 1.5, mount errors and SecretProviderClassPodStatus of driver ≥ 1.6)`,
     );
   });
@@ -331,11 +331,11 @@ describe('driver version and rotation model (from the secrets-store container im
   });
 
   it('the rotation-flags pass says how each model refreshes', () => {
-    expect(checkRotationFlags([driverDaemonSet()], TWO_MINUTES, FILE)[0]!.message).toBe('rotation enabled, polling every 2m as configured (2m)');
-    expect(checkRotationFlags([driverDaemonSet({ image: V16 })], TWO_MINUTES, FILE)[0]!.message).toBe(
+    expect(checkRotationFlags([driverDaemonSet()], TWO_MINUTES, FILE)[0].message).toBe('rotation enabled, polling every 2m as configured (2m)');
+    expect(checkRotationFlags([driverDaemonSet({ image: V16 })], TWO_MINUTES, FILE)[0].message).toBe(
       "rotation enabled, refreshing at kubelet's republish once a mount is older than 2m (every 2m-3m30s) as configured (2m)",
     );
-    expect(checkRotationFlags([driverDaemonSet({ image: 'x/secrets-store/driver:latest' })], TWO_MINUTES, FILE)[0]!.message).toContain(
+    expect(checkRotationFlags([driverDaemonSet({ image: 'x/secrets-store/driver:latest' })], TWO_MINUTES, FILE)[0].message).toContain(
       'polling every 2m, or refreshing at kubelet',
     );
   });

@@ -434,7 +434,7 @@ describe("driver ≥ 1.6 (rotation on kubelet's republish; kubernetes-sigs/secre
     expect(doc.findings.find((f) => f.rule === 'driver-version')).toMatchObject({ severity: 'ok' });
     const events = doc.findings.filter((f) => f.rule === 'mount-event');
     expect(events.map((f) => [f.severity, f.where])).toStrictEqual([['error', `demo/${P1}`]]);
-    expect(events[0]!.message).toMatch(/^FailedMount after the pod became ready: a refresh on kubelet's republish failed/);
+    expect(events[0].message).toMatch(/^FailedMount after the pod became ready: a refresh on kubelet's republish failed/);
     expect(code).toBe(1);
   });
 

@@ -122,20 +122,20 @@ describe('checkMountEvents', () => {
     );
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ severity: 'error', rule: 'mount-event', where: 'demo/demo-app-7c9d8f6b5-x2k4p' });
-    expect(f[0]!.message).toMatch(/^FailedMount \(6 times\): Key Vault denied the identity by RBAC/);
-    expect(f[0]!.fix).toContain('principal id');
+    expect(f[0].message).toMatch(/^FailedMount \(6 times\): Key Vault denied the identity by RBAC/);
+    expect(f[0].fix).toContain('principal id');
   });
 
   it('warns about a past failure of a pod that is ready now (e.g. propagation)', () => {
     const f = checkMountEvents([event({ pod: 'demo-app-7c9d8f6b5-q8w2n', message: MESSAGES['federated-credential-mismatch'], seconds: 100 })], scope());
     expect(f[0]).toMatchObject({ severity: 'warning' });
-    expect(f[0]!.message).toContain('earlier, the pod is ready now');
+    expect(f[0].message).toContain('earlier, the pod is ready now');
   });
 
   it('warns about pods of the Deployment that no longer exist', () => {
     const f = checkMountEvents([event({ pod: 'demo-app-5f4d3c2b1-old11', message: MESSAGES['spc-not-found'], seconds: 100 })], scope());
     expect(f[0]).toMatchObject({ severity: 'warning', where: 'demo/demo-app-5f4d3c2b1-old11' });
-    expect(f[0]!.message).toContain('no longer exists');
+    expect(f[0].message).toContain('no longer exists');
   });
 
   it('fails a rotation failure on a running pod without a later rotation-complete event', () => {
@@ -151,8 +151,8 @@ describe('checkMountEvents', () => {
       scope(),
     );
     expect(f[0]).toMatchObject({ severity: 'error' });
-    expect(f[0]!.message).toContain('keeps the old content');
-    expect(f[0]!.message).toContain('throttled');
+    expect(f[0].message).toContain('keeps the old content');
+    expect(f[0].message).toContain('throttled');
   });
 
   it('only warns about a rotation failure followed by a successful rotation', () => {
@@ -244,7 +244,7 @@ describe('checkMountEvents by rotation model (secrets-store-csi-driver v1.5.6 pk
   it('driver ≥ 1.6: a FailedMount after the pod became ready is a failed refresh on republish (fail)', () => {
     const [f] = checkMountEvents([afterReady], scope('republish'));
     expect(f).toMatchObject({ severity: 'error', rule: 'mount-event', where: `demo/${READY}` });
-    expect(f!.message).toMatch(
+    expect(f.message).toMatch(
       /^FailedMount after the pod became ready: a refresh on kubelet's republish failed and the pod keeps the old content: Key Vault throttled/,
     );
   });

@@ -426,5 +426,5 @@ export function liveSpc(rendered: SecretProviderClass, patch: (spec: Record<stri
   const copy = JSON.parse(JSON.stringify(rendered)) as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
   copy.metadata = { ...copy.metadata, uid: '9b2e', resourceVersion: '123456', generation: 1, creationTimestamp: '2026-03-01T09:00:00Z' };
   patch(copy.spec);
-  return copy as SecretProviderClass;
+  return copy;
 }

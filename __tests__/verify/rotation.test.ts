@@ -22,7 +22,7 @@ import { fixOf } from '../support/findings';
 const P1 = 'demo-app-7c9d8f6b5-q8w2n';
 const P2 = 'demo-app-7c9d8f6b5-x2k4p';
 const m = model();
-const secret = m.workloads[0]!.objects[0]!;
+const secret = m.workloads[0].objects[0];
 const SPC = 'demo-app-keyvault';
 const withVersion = (pod: string, version: string) => podStatus(pod, { objects: [{ id: 'secret/DB-Password', version }] });
 
@@ -175,7 +175,7 @@ describe('evaluateRotation', () => {
   it('warns when slower than the configured interval', () => {
     const f = evaluateRotation({ namespace: 'demo', observations: [rotated(200_000)], intervalSeconds: 120, fileName: 'DB_PASSWORD', model: 'poll' });
     expect(f[0]).toMatchObject({ severity: 'warning' });
-    expect(f[0]!.message).toContain('slower than the configured interval');
+    expect(f[0].message).toContain('slower than the configured interval');
   });
 
   it('driver ≥ 1.6: 200 s after a 2m interval is still within the first republish after the interval', () => {
@@ -205,7 +205,7 @@ describe('evaluateRotation', () => {
       fileName: 'DB_PASSWORD',
     });
     expect(f.map((x) => `${x.severity} ${x.rule}`)).toEqual(['ok rotation', 'warning rotation', 'ok rotation-file']);
-    expect(f[2]!.message).toContain('SHA-256 inside the pod');
+    expect(f[2].message).toContain('SHA-256 inside the pod');
   });
 
   it('warns when the file could not be hashed', () => {
@@ -239,42 +239,42 @@ describe('diagnoseRotationTimeout', () => {
     const f = diagnoseRotationTimeout(base);
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ severity: 'error', where: `demo/${P1}` });
-    expect(f[0]!.message).toBe(`no new version observed within 300 s in 1/1 pods (${P1}), with rotation enabled every 2m and no rotation-failure event`);
+    expect(f[0].message).toBe(`no new version observed within 300 s in 1/1 pods (${P1}), with rotation enabled every 2m and no rotation-failure event`);
     expect(fixOf(f[0])).toContain('kubectl -n kube-system logs');
   });
 
   it('driver ≥ 1.6: says that failed refreshes raise no event, and where they show', () => {
     const f = diagnoseRotationTimeout({ ...base, model: 'republish' });
-    expect(f[0]!.message).toBe(
+    expect(f[0].message).toBe(
       `no new version observed within 300 s in 1/1 pods (${P1}): driver ≥ 1.6 records no event when a refresh fails (it refreshes at kubelet's republish once a mount is older than 2m)`,
     );
     expect(fixOf(f[0])).toContain('rotation_reconcile_error_total{rotated="true"}');
     expect(fixOf(f[0])).toContain('isRemountRequest=true');
     const { model: _poll, ...unknown } = base;
-    expect(diagnoseRotationTimeout(unknown)[0]!.message).toContain('an unknown driver version (driver ≥ 1.6 records none)');
+    expect(diagnoseRotationTimeout(unknown)[0].message).toContain('an unknown driver version (driver ≥ 1.6 records none)');
   });
 
   it('driver ≥ 1.6: a wait shorter than the first refresh after the interval is too short', () => {
     const f = diagnoseRotationTimeout({ ...base, model: 'republish', timeoutSeconds: 200 });
-    expect(f[0]!.message).toContain("the driver refreshes at kubelet's republish once the mount is older than 2m, too long for this wait");
+    expect(f[0].message).toContain("the driver refreshes at kubelet's republish once the mount is older than 2m, too long for this wait");
     expect(fixOf(f[0])).toContain('at least 300 s');
-    expect(diagnoseRotationTimeout({ ...base, model: 'republish', timeoutSeconds: 210 })[0]!.message).not.toContain('too long for this wait');
+    expect(diagnoseRotationTimeout({ ...base, model: 'republish', timeoutSeconds: 210 })[0].message).not.toContain('too long for this wait');
   });
 
   it('blames rotation disabled on the driver, or unreadable flags', () => {
-    expect(diagnoseRotationTimeout({ ...base, flags: { enabled: false, intervalSeconds: 120 } })[0]!.message).toContain('rotation disabled');
-    expect(diagnoseRotationTimeout({ ...base, flags: undefined })[0]!.message).toContain('could not be read');
+    expect(diagnoseRotationTimeout({ ...base, flags: { enabled: false, intervalSeconds: 120 } })[0].message).toContain('rotation disabled');
+    expect(diagnoseRotationTimeout({ ...base, flags: undefined })[0].message).toContain('could not be read');
   });
 
   it('blames an interval too long for the wait', () => {
     const f = diagnoseRotationTimeout({ ...base, flags: { enabled: true, intervalSeconds: 600 } });
-    expect(f[0]!.message).toContain('polls every 10m, too long for this wait');
+    expect(f[0].message).toContain('polls every 10m, too long for this wait');
     expect(fixOf(f[0])).toContain('at least 1260 s');
   });
 
   it('blames a disabled or not-yet-valid secret version', () => {
-    expect(diagnoseRotationTimeout({ ...base, secret: secretProperties({ enabled: false }) })[0]!.message).toContain('disabled in Key Vault');
-    expect(diagnoseRotationTimeout({ ...base, secret: secretProperties({ notBefore: at(3600) }) })[0]!.message).toContain(
+    expect(diagnoseRotationTimeout({ ...base, secret: secretProperties({ enabled: false }) })[0].message).toContain('disabled in Key Vault');
+    expect(diagnoseRotationTimeout({ ...base, secret: secretProperties({ notBefore: at(3600) }) })[0].message).toContain(
       'not valid before 2026-03-01T11:00:00.000Z',
     );
   });
@@ -282,7 +282,7 @@ describe('diagnoseRotationTimeout', () => {
   it('reports a concurrent writer', () => {
     const f = diagnoseRotationTimeout({ ...base, observations: [{ pod: P1, before: V1, current: 'c'.repeat(32), state: 'changed-elsewhere' }] });
     expect(f[0]).toMatchObject({ severity: 'warning' });
-    expect(f[0]!.message).toContain('someone else wrote the secret');
+    expect(f[0].message).toContain('someone else wrote the secret');
   });
 
   it('passes on the decoded rotation failures', () => {
@@ -298,7 +298,7 @@ describe('diagnoseRotationTimeout', () => {
         },
       ],
     });
-    expect(f[0]!.message).toContain('the driver reported: MountRotationFailed: Key Vault denied the identity by RBAC');
+    expect(f[0].message).toContain('the driver reported: MountRotationFailed: Key Vault denied the identity by RBAC');
     expect(fixOf(f[0])).toBe('grant');
   });
 
@@ -313,7 +313,7 @@ describe('diagnoseRotationTimeout', () => {
   });
 
   it('reports when every pod went away', () => {
-    const f = diagnoseRotationTimeout({ ...base, observations: [{ ...waiting[0]!, gone: true }] });
-    expect(f[0]!.message).toContain('every pod present at the start went away');
+    const f = diagnoseRotationTimeout({ ...base, observations: [{ ...waiting[0], gone: true }] });
+    expect(f[0].message).toContain('every pod present at the start went away');
   });
 });

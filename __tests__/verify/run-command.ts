@@ -14,6 +14,6 @@ async function run(): Promise<number> {
   return which === 'rotation-test' ? rotationTestCommand(opts, reporter) : verifyCommand(opts, reporter);
 }
 
-run().then((code) => {
+void run().then((code) => {
   process.exitCode = code;
 });

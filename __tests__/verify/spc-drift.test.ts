@@ -23,7 +23,7 @@ const RENDERED: SecretProviderClass = {
 
 describe('parseObjectsParameter', () => {
   it('parses the provider format and trims fields', () => {
-    expect(parseObjectsParameter(RENDERED.spec!.parameters!['objects']!)).toEqual([
+    expect(parseObjectsParameter(RENDERED.spec!.parameters!['objects'])).toEqual([
       { objectName: 'DB-Password', objectType: 'secret', objectAlias: 'DB_PASSWORD' },
       { objectName: 'web-tls', objectType: 'cert' },
     ]);
@@ -64,7 +64,7 @@ describe('diffSecretProviderClass', () => {
   it('reports a changed alias inside objects by index and field', () => {
     const live = liveSpc(RENDERED, (spec) => {
       const p = spec['parameters'] as Record<string, string>;
-      p['objects'] = p['objects']!.replace('objectAlias: DB_PASSWORD', 'objectAlias: db-password');
+      p['objects'] = p['objects'].replace('objectAlias: DB_PASSWORD', 'objectAlias: db-password');
     });
     expect(diffSecretProviderClass(RENDERED, live)).toEqual([
       { path: 'spec.parameters.objects[0].objectAlias', expected: 'DB_PASSWORD', found: 'db-password' },
@@ -105,7 +105,7 @@ describe('diffSecretProviderClass', () => {
     };
     const live = liveSpc(rendered, (spec) => {
       const so = spec['secretObjects'] as Array<Record<string, unknown>>;
-      delete so[0]!['type'];
+      delete so[0]['type'];
     });
     expect(diffSecretProviderClass(rendered, live)).toEqual([{ path: 'spec.secretObjects[0].type', expected: 'kubernetes.io/tls', found: undefined }]);
   });
@@ -148,7 +148,7 @@ describe('checkSecretProviderClass', () => {
     const live = liveSpc(RENDERED, (spec) => {
       delete (spec['parameters'] as Record<string, string>)['usePodIdentity'];
     });
-    expect(checkSecretProviderClass({ ...base, live })[0]!.message).toBe('spec.parameters.usePodIdentity: rendered "false", live (absent)');
+    expect(checkSecretProviderClass({ ...base, live })[0].message).toBe('spec.parameters.usePodIdentity: rendered "false", live (absent)');
   });
 });
 
@@ -169,8 +169,8 @@ describe('rendered manifests', () => {
   it('matches what charts/render.ts renders: a live copy of it shows no drift', () => {
     const m = model();
     const files = renderEnvironment(m, outputs());
-    const rendered = findRendered<SecretProviderClass>(files, 'SecretProviderClass', 'demo', m.workloads[0]!.secretProviderClass);
+    const rendered = findRendered<SecretProviderClass>(files, 'SecretProviderClass', 'demo', m.workloads[0].secretProviderClass);
     expect(rendered?.spec?.parameters?.['clientID']).toBe('00000000-0000-0000-0000-00000000d001');
-    expect(checkSecretProviderClass({ namespace: 'demo', name: 'demo-app-keyvault', rendered, live: liveSpc(rendered!) })[0]!.severity).toBe('ok');
+    expect(checkSecretProviderClass({ namespace: 'demo', name: 'demo-app-keyvault', rendered, live: liveSpc(rendered!) })[0].severity).toBe('ok');
   });
 });

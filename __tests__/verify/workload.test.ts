@@ -15,7 +15,7 @@ import {
 import { CERT_V, CLIENT_ID, deployment, ENV_YAML, model, namespace, pod, podStatus, serviceAccount, V1, V2 } from './fixtures';
 import { fixOf } from '../support/findings';
 
-const w = model().workloads[0]!;
+const w = model().workloads[0];
 const P1 = 'demo-app-7c9d8f6b5-q8w2n';
 const P2 = 'demo-app-7c9d8f6b5-x2k4p';
 
@@ -62,17 +62,17 @@ describe('checkDeployment', () => {
   it('fails when pods run as another ServiceAccount', () => {
     const f = checkDeployment(w, deployment({ serviceAccountName: 'default' }));
     expect(f[0]).toMatchObject({ severity: 'error' });
-    expect(f[0]!.message).toContain('AADSTS70021');
+    expect(f[0].message).toContain('AADSTS70021');
   });
 
   it('fails without the CSI volume of the SecretProviderClass', () => {
     const f = checkDeployment(w, deployment({ spc: 'other-keyvault' }));
-    expect(f[0]!.message).toBe('no secrets-store.csi.k8s.io volume with secretProviderClass "demo-app-keyvault" (found "other-keyvault")');
+    expect(f[0].message).toBe('no secrets-store.csi.k8s.io volume with secretProviderClass "demo-app-keyvault" (found "other-keyvault")');
   });
 
   it('fails on a writable CSI volume and on a subPath mount', () => {
-    expect(checkDeployment(w, deployment({ readOnly: false }))[0]!.message).toContain('Readonly is not true in request');
-    expect(checkDeployment(w, deployment({ subPath: 'DB_PASSWORD' }))[0]!.message).toContain('never rotated');
+    expect(checkDeployment(w, deployment({ readOnly: false }))[0].message).toContain('Readonly is not true in request');
+    expect(checkDeployment(w, deployment({ subPath: 'DB_PASSWORD' }))[0].message).toContain('never rotated');
   });
 
   it('warns when scaled to zero', () => {
@@ -80,10 +80,10 @@ describe('checkDeployment', () => {
   });
 
   it('fails when unavailable or stuck', () => {
-    expect(checkDeployment(w, deployment({ ready: 1, available: false }))[0]!.message).toBe(
+    expect(checkDeployment(w, deployment({ ready: 1, available: false }))[0].message).toBe(
       'not available: 1/2 replicas ready (Deployment does not have minimum availability.)',
     );
-    expect(checkDeployment(w, deployment({ ready: 0, progressDeadline: true }))[0]!.message).toContain('ProgressDeadlineExceeded');
+    expect(checkDeployment(w, deployment({ ready: 0, progressDeadline: true }))[0].message).toContain('ProgressDeadlineExceeded');
   });
 });
 
@@ -111,7 +111,7 @@ describe('pods', () => {
         'error demo/demo-app-c Running, CrashLoopBackOff: back-off 5m0s restarting failed container=demo-app',
         'error demo/demo-app-d Running but not Ready',
         'error demo/demo-app-e Pending, not started',
-      ].sort((a, b) => a.split(' ')[1]!.localeCompare(b.split(' ')[1]!)),
+      ].sort((a, b) => a.split(' ')[1].localeCompare(b.split(' ')[1])),
     );
     expect(fixOf(f.find((x) => x.where.endsWith(P2)))).toContain('CSI mount');
   });
@@ -129,17 +129,17 @@ describe('pods', () => {
 
 describe('SecretProviderClassPodStatus', () => {
   it('reads versions by <type>/<name>, including version-history ids', () => {
-    expect(objectId(w.objects[0]!)).toBe('secret/DB-Password');
-    expect(mountedVersion(podStatus(P1), w.objects[0]!)).toBe(V1);
-    expect(mountedVersion(podStatus(P1, { objects: [{ id: 'secret/DB-Password/0', version: V2 }] }), w.objects[0]!)).toBe(V2);
-    expect(mountedVersion(podStatus(P1, { objects: [{ id: 'secret/DB-Password', version: '' }] }), w.objects[0]!)).toBeUndefined();
-    expect(mountedVersion(undefined, w.objects[0]!)).toBeUndefined();
+    expect(objectId(w.objects[0])).toBe('secret/DB-Password');
+    expect(mountedVersion(podStatus(P1), w.objects[0])).toBe(V1);
+    expect(mountedVersion(podStatus(P1, { objects: [{ id: 'secret/DB-Password/0', version: V2 }] }), w.objects[0])).toBe(V2);
+    expect(mountedVersion(podStatus(P1, { objects: [{ id: 'secret/DB-Password', version: '' }] }), w.objects[0])).toBeUndefined();
+    expect(mountedVersion(undefined, w.objects[0])).toBeUndefined();
   });
 
   it('passes when every configured object is mounted with a version', () => {
     const f = checkPodStatuses(w, [pod(P1), pod(P2)], [podStatus(P1), podStatus(P2)]);
     expect(f.map((x) => x.severity)).toEqual(['ok', 'ok']);
-    expect(f[0]!.message).toBe(`all 2 objects mounted: DB_PASSWORD@${V1.slice(0, 8)}, web-tls@${CERT_V.slice(0, 8)}`);
+    expect(f[0].message).toBe(`all 2 objects mounted: DB_PASSWORD@${V1.slice(0, 8)}, web-tls@${CERT_V.slice(0, 8)}`);
   });
 
   it('skips pods that are not ready (checkPods reports them)', () => {
@@ -147,14 +147,14 @@ describe('SecretProviderClassPodStatus', () => {
   });
 
   it('fails without a status, when not mounted, or with a missing object', () => {
-    expect(checkPodStatuses(w, [pod(P1)], [podStatus(P1, { spc: 'other' })])[0]!.message).toContain('no SecretProviderClassPodStatus');
-    expect(checkPodStatuses(w, [pod(P1)], [podStatus(P1, { mounted: false })])[0]!.message).toContain('not mounted');
+    expect(checkPodStatuses(w, [pod(P1)], [podStatus(P1, { spc: 'other' })])[0].message).toContain('no SecretProviderClassPodStatus');
+    expect(checkPodStatuses(w, [pod(P1)], [podStatus(P1, { mounted: false })])[0].message).toContain('not mounted');
     const missing = checkPodStatuses(w, [pod(P1)], [podStatus(P1, { objects: [{ id: 'secret/DB-Password', version: V1 }] })]);
-    expect(missing[0]!.message).toContain('without cert/web-tls');
+    expect(missing[0].message).toContain('without cert/web-tls');
   });
 
   it('fails when a pinned object is at another version', () => {
-    const pinned = model(ENV_YAML.replace('        alias: DB_PASSWORD', `        alias: DB_PASSWORD\n        version: "${V2}"`)).workloads[0]!;
+    const pinned = model(ENV_YAML.replace('        alias: DB_PASSWORD', `        alias: DB_PASSWORD\n        version: "${V2}"`)).workloads[0];
     const f = checkPodStatuses(pinned, [pod(P1)], [podStatus(P1)]);
     expect(f[0]).toMatchObject({ severity: 'error', message: `secret/DB-Password is at ${V1}, pinned ${V2}` });
   });
@@ -174,7 +174,7 @@ describe('SecretProviderClassPodStatus', () => {
       ],
     );
     expect(f.map((x) => x.severity)).toEqual(['ok', 'ok', 'warning']);
-    expect(f[2]!.message).toBe(`pods see different versions of secret/DB-Password: ${V1.slice(0, 8)} in ${P1}; ${V2.slice(0, 8)} in ${P2}`);
+    expect(f[2].message).toBe(`pods see different versions of secret/DB-Password: ${V1.slice(0, 8)} in ${P1}; ${V2.slice(0, 8)} in ${P2}`);
   });
 
   it('says how long a version spread is normal, and where a failed refresh shows, per rotation model', () => {

@@ -50,7 +50,7 @@ export function register(program: Command, ctx: CommandContext): void {
       'after',
       '\nAn environment that was never deployed (no outputs file, so no manifests) has its Terraform side checked alone.\n\nExamples:\n  aks-keyvault-csi check\n  aks-keyvault-csi check --dir ../gitops/clusters/prod/aks-keyvault-csi --terraform cdktf.out/stacks/prod/cdk.tf.json --outputs environments/prod.outputs.json\n  aks-keyvault-csi check --env prod --dir ../gitops/clusters/prod/aks-keyvault-csi --check-drift',
     )
-    .action(async (flags: CheckFlags, command: Command) => {
+    .action((flags: CheckFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const envMode = flags.dir === undefined;
       if (!envMode && flags.terraform === undefined && !flags.checkDrift) {
@@ -64,7 +64,7 @@ export function register(program: Command, ctx: CommandContext): void {
       if (!envMode && models.length > 1) {
         throw UserError.of('command line', '--dir', 'applies to one environment: name it with --env NAME or --config FILE');
       }
-      const targets = envMode ? models.map((m) => environmentTarget(m, flags)) : [folderTarget(flags.dir!, models[0], flags)];
+      const targets = envMode ? models.map((m) => environmentTarget(m, flags)) : [folderTarget(flags.dir, models[0], flags)];
 
       let failed = false;
       const results: { name: string; scope: 'full' | 'terraform'; terraformOnly: string | null; notes: readonly string[]; findings: Finding[] }[] = [];
@@ -79,7 +79,7 @@ export function register(program: Command, ctx: CommandContext): void {
         const notes = [...t.notes];
         if (flags.checkDrift && t.model !== undefined) {
           if (t.manifestsDir === undefined) notes.push('drift not checked: there are no manifests to compare yet');
-          else findings.push(...(await freshDrift(t.model, t, flags)));
+          else findings.push(...freshDrift(t.model, t, flags));
         }
         const errors = findings.filter((f) => f.severity === 'error').length;
         const warnings = findings.length - errors;
@@ -142,7 +142,7 @@ function folderTarget(dir: string, model: EnvironmentModel | undefined, flags: C
   };
 }
 
-async function freshDrift(model: EnvironmentModel, target: Target, flags: CheckFlags): Promise<Finding[]> {
+function freshDrift(model: EnvironmentModel, target: Target, flags: CheckFlags): Finding[] {
   const { loadOutputs, defaultOutputsFile } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
   const { renderManifests } = require('../../pipeline/manifests') as typeof import('../../pipeline/manifests');
   const { manifestDrift } = require('../../pipeline/drift') as typeof import('../../pipeline/drift');

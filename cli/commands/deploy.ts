@@ -18,15 +18,15 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('run the pinned "cdktf deploy" for one environment, write its outputs to environments/<name>.outputs.json, then render the manifests')
     .argument('<name>', 'environment name (environments/<name>.yaml)')
     .argument('[cdktf-args...]', 'extra arguments for cdktf deploy after "--", e.g. -- --auto-approve')
-    .action(async (name: string, extra: string[], _flags: unknown, command: Command) => {
+    .action((name: string, extra: string[], _flags: unknown, command: Command) => {
       const reporter = ctx.reporter(command);
       const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
       const { defaultOutputsFile } = require('../../lib/outputs/load') as typeof import('../../lib/outputs/load');
       const [model] = loadEnvironments({ names: [name] });
-      const outputsFile = defaultOutputsFile(model!.name);
+      const outputsFile = defaultOutputsFile(model.name);
       const cdktf = cdktfCommand(ctx.io.env);
-      const args = ['deploy', model!.stackName, '--outputs-file', outputsFile, ...extra];
-      reporter.line(`${reporter.bold(model!.name)}  cdktf ${args.join(' ')}`);
+      const args = ['deploy', model.stackName, '--outputs-file', outputsFile, ...extra];
+      reporter.line(`${reporter.bold(model.name)}  cdktf ${args.join(' ')}`);
       const env = { ...ctx.io.env, CHECKPOINT_DISABLE: '1', CDK8S_CHECK_UPGRADE: 'false' };
       // cdktf's own output passes through; with --json it goes to stderr so stdout stays one JSON document.
       const result = spawnSync(cdktf, args, { stdio: ['inherit', reporter.json ? 2 : 1, 2], env });
@@ -52,12 +52,12 @@ export function register(program: Command, ctx: CommandContext): void {
         return;
       }
       const { synthEnvironments } = require('../../pipeline/synth') as typeof import('../../pipeline/synth');
-      const run = synthEnvironments([model!], { outputsFile });
-      const r = run.environments[0]!;
+      const run = synthEnvironments([model], { outputsFile });
+      const r = run.environments[0];
       printFindings(reporter, r.findings);
       if (run.written)
         reporter.line(
-          `${reporter.bold(model!.name)}  manifests  ${r.manifestsDir ?? manifestsDirOf(model!.name)}/ (${r.manifests?.length ?? 0} files): commit them to your GitOps repository`,
+          `${reporter.bold(model.name)}  manifests  ${r.manifestsDir ?? manifestsDirOf(model.name)}/ (${r.manifests?.length ?? 0} files): commit them to your GitOps repository`,
         );
       else reporter.error('trust-chain check failed after deploy: manifests were not written');
       reporter.emit({

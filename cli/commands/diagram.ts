@@ -26,7 +26,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--stdout', 'print the Markdown instead of writing dist/<env>/TRUST.md', false)
     .option('--adopt', 'take ownership of TRUST.md in a folder that has no ownership record (.aks-keyvault-csi); other files there stay untouched', false)
     .option('--lock-timeout <seconds>', 'how long to wait for another run writing the same folder (0: fail at once)', '60')
-    .action(async (flags: DiagramFlags, command: Command) => {
+    .action((flags: DiagramFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const timeout = lockTimeoutMs(flags.lockTimeout);
       const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');

@@ -15,7 +15,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('create environments/<name>.yaml: a commented starting point with the schema reference for editor completion (never overwrites a file)')
     .argument('<name>', 'environment name: 2-24 lower-case letters, digits or hyphens, starting with a letter')
     .option('--dir <dir>', 'folder of environment files', ENVIRONMENTS_DIR)
-    .action(async (name: string, flags: InitFlags, command: Command) => {
+    .action((name: string, flags: InitFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       // The name, not a path: it is checked before it is joined to the folder, so "../evil" or
       // "sub/dir" never name a file outside --dir. Same rule as an environment file's base name.

@@ -31,7 +31,7 @@ export function register(program: Command, ctx: CommandContext): void {
       'after',
       "\nNothing is written unless every environment synthesizes and passes the check.\nWithout an outputs file (before the first deploy) only the Terraform JSON is written (and its side checked).\nIn a manifests folder only the files listed in its .aks-keyvault-csi record are replaced or deleted;\neverything else there (.git, other apps, notes) is left alone.\nWith --out inside a git checkout, the GitOps bootstrap object (output.gitops) points at that folder's path in the repository unless output.gitops.path says otherwise.",
     )
-    .action(async (flags: SynthFlags, command: Command) => {
+    .action((flags: SynthFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const started = performance.now();
       const timeout = lockTimeoutMs(flags.lockTimeout);
@@ -104,7 +104,7 @@ export function register(program: Command, ctx: CommandContext): void {
           files: r.manifests?.map((f) => f.path) ?? [],
           skipped: r.skipped ?? null,
           gitopsPath: placements[i]?.path ?? null,
-          warnings: [...r.model.warnings, ...(placements[i]?.warning !== undefined ? [{ path: 'output.gitops.path', message: placements[i]!.warning! }] : [])],
+          warnings: [...r.model.warnings, ...(placements[i]?.warning !== undefined ? [{ path: 'output.gitops.path', message: placements[i].warning }] : [])],
           findings: r.findings,
         })),
       });

@@ -70,7 +70,7 @@ export function register(program: Command, ctx: CommandContext): void {
       'after',
       '\nValidates what synth wrote (cdktf.out/stacks/<env>/, dist/<env>/); it does not synthesize.\nTerraform runs in a scratch copy: .terraform/ and the lock file never land in the project. Set TF_PLUGIN_CACHE_DIR to reuse downloaded providers.\nExit codes: 0 accepted, 1 rejected by Terraform or the API server, 2 terraform/kubectl/network/cluster missing or bad input.',
     )
-    .action(async (flags: ValidateFlags, command: Command) => {
+    .action((flags: ValidateFlags, command: Command) => {
       const reporter = ctx.reporter(command);
       const env = ctx.io.env;
       const { loadEnvironments } = require('../../pipeline/environments') as typeof import('../../pipeline/environments');
@@ -194,7 +194,7 @@ function terraformStep(m: EnvironmentModel, env: NodeJS.ProcessEnv): TerraformSt
       if (init.providerDownload.length > 0) {
         return result('no-network', {
           warnings: lines(init.warnings),
-          message: `${m.name}: terraform init could not download the providers (${firstLine(init.providerDownload[0]!.detail)}): no network, or no access to the registry. The configuration parsed (init checks it first), but "terraform validate" needs the providers: run validate where the registry is reachable, or give Terraform a provider mirror (TF_CLI_CONFIG_FILE)`,
+          message: `${m.name}: terraform init could not download the providers (${firstLine(init.providerDownload[0].detail)}): no network, or no access to the registry. The configuration parsed (init checks it first), but "terraform validate" needs the providers: run validate where the registry is reachable, or give Terraform a provider mirror (TF_CLI_CONFIG_FILE)`,
         });
       }
       if (init.exitCode !== 0)

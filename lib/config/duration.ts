@@ -17,7 +17,7 @@ export function durationSeconds(value: string): number {
   }
   let total = 0;
   for (const m of value.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) {
-    total += Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+    total += Number(m[1]) * UNIT_SECONDS[m[2]];
   }
   return total;
 }

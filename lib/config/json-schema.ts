@@ -79,5 +79,5 @@ export function discriminatorOf(node: JsonSchema): { readonly name: string; read
   const alternatives = node.oneOf ?? node.anyOf;
   if (alternatives === undefined) return undefined;
   const name = Object.keys(alternatives[0]?.properties ?? {}).find((key) => alternatives.every((a) => a.properties?.[key]?.const !== undefined));
-  return name === undefined ? undefined : { name, values: alternatives.map((a) => a.properties![name]!.const) };
+  return name === undefined ? undefined : { name, values: alternatives.map((a) => a.properties![name].const) };
 }

@@ -253,7 +253,7 @@ function syncedSecretsConsistent({ env, w, i, firstUse }: WorkloadScope): RuleVi
       out.push({
         path: ['workloads', i, 'secretObjects', j, 'secretName'],
         received: s.secretName,
-        message: `Secret ${w.namespace}/${s.secretName} is already synced by workload "${env.workloads[first.i]!.name}": use another secretName`,
+        message: `Secret ${w.namespace}/${s.secretName} is already synced by workload "${env.workloads[first.i].name}": use another secretName`,
       });
     }
     const keys = new Set<string>();
@@ -380,11 +380,11 @@ function caseOnlyObjectNames(env: EnvironmentConfig): RuleViolation[] {
       const k = first.get(key);
       if (k === undefined) {
         first.set(key, j);
-      } else if (w.objects[k]!.name !== o.name) {
+      } else if (w.objects[k].name !== o.name) {
         out.push({
           path: ['workloads', i, 'objects', j, 'name'],
           received: o.name,
-          message: `Key Vault object names are case-insensitive, so this is ${o.type} "${w.objects[k]!.name}" of objects[${k}] again: write its name the same way to mount it twice, or name another object`,
+          message: `Key Vault object names are case-insensitive, so this is ${o.type} "${w.objects[k].name}" of objects[${k}] again: write its name the same way to mount it twice, or name another object`,
         });
       }
     });
@@ -460,13 +460,13 @@ function portsUnique({ w, i }: WorkloadScope): RuleViolation[] {
     const r = firstRepeat(d.ports, (p) => p.name)!;
     out.push({
       path: deploymentPath(i, 'ports', r.index, 'name'),
-      received: d.ports[r.index]!.name,
+      received: d.ports[r.index].name,
       message: `port name already used by ports[${r.first}]: ${PORT_NAMES_UNIQUE_RULE.fix}`,
     });
   }
   if (!PORT_NUMBERS_UNIQUE_RULE.test(d.ports)) {
     const r = firstRepeat(d.ports, (p) => `${p.containerPort}/${p.protocol}`)!;
-    const p = d.ports[r.index]!;
+    const p = d.ports[r.index];
     out.push({
       path: deploymentPath(i, 'ports', r.index, 'containerPort'),
       received: p.containerPort,

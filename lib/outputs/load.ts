@@ -174,14 +174,14 @@ function locateContract(data: Json, file: string, model: EnvironmentModel): { va
   if (direct !== undefined) {
     const v = data[direct];
     // `terraform output -json` wraps each output as { value, type, sensitive }.
-    if (isObject(v) && 'value' in v && ('type' in v || 'sensitive' in v)) return { value: v.value as Json, at: [direct, 'value'] };
-    return { value: v as Json, at: [direct] };
+    if (isObject(v) && 'value' in v && ('type' in v || 'sensitive' in v)) return { value: v.value, at: [direct, 'value'] };
+    return { value: v, at: [direct] };
   }
 
   const stack = data[model.stackName];
   if (stack === undefined) {
     const others = Object.keys(data)
-      .filter((k) => isObject(data[k]) && findOutput(data[k]!, 3) !== undefined)
+      .filter((k) => isObject(data[k]) && findOutput(data[k], 3) !== undefined)
       .sort();
     if (others.length > 0) {
       throw UserError.of(
@@ -203,7 +203,7 @@ function locateContract(data: Json, file: string, model: EnvironmentModel): { va
     );
   }
   const v = found.value;
-  if (isObject(v) && 'value' in v && ('type' in v || 'sensitive' in v)) return { value: v.value as Json, at: [model.stackName, ...found.at, 'value'] };
+  if (isObject(v) && 'value' in v && ('type' in v || 'sensitive' in v)) return { value: v.value, at: [model.stackName, ...found.at, 'value'] };
   return { value: v, at: [model.stackName, ...found.at] };
 }
 
@@ -217,7 +217,7 @@ function findOutput(o: Json, depth: number): { value: Json; at: string[] } | und
   const key = outputKeyIn(o);
   if (key !== undefined) return { value: o[key]!, at: [key] };
   for (const k of Object.keys(o).sort()) {
-    const inner = findOutput(o[k]!, depth - 1);
+    const inner = findOutput(o[k], depth - 1);
     if (inner) return { value: inner.value, at: [k, ...inner.at] };
   }
   return undefined;
@@ -227,7 +227,7 @@ function schemaProblem(issue: core.$ZodIssue, value: Json, at: readonly (string 
   let rel = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
-    rel = [...rel, issue.keys[0]!];
+    rel = [...rel, issue.keys[0]];
     message = `unknown field in the outputs contract: ${regenerate} with this version of the project`;
   } else if (issue.code === 'invalid_type' && valueAt(value, rel) === undefined) {
     message = `required field is missing: ${regenerate} with this version of the project`;
@@ -273,14 +273,16 @@ function lineCol(source: string, offset: number): string {
  */
 function jsonSyntaxError(s: string): { offset: number; message: string } | undefined {
   let i = 0;
-  class Stop {
+  class Stop extends Error {
     constructor(
       readonly offset: number,
-      readonly message: string,
-    ) {}
+      message: string,
+    ) {
+      super(message);
+    }
   }
   const ws = () => {
-    while (i < s.length && ' \t\n\r'.includes(s[i]!)) i++;
+    while (i < s.length && ' \t\n\r'.includes(s[i])) i++;
   };
   const unexpected = (what: string): Stop =>
     new Stop(i, i >= s.length ? `unexpected end of file, expected ${what}` : `unexpected ${JSON.stringify(s[i])}, expected ${what}`);
@@ -293,7 +295,7 @@ function jsonSyntaxError(s: string): { offset: number; message: string } | undef
         if (s[i] === 'u') {
           if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) throw new Stop(i, 'invalid \\u escape');
           i += 4;
-        } else if (i >= s.length || !'"\\/bfnrt'.includes(s[i]!)) throw new Stop(i, 'invalid escape in a string');
+        } else if (i >= s.length || !'"\\/bfnrt'.includes(s[i])) throw new Stop(i, 'invalid escape in a string');
       }
       i++;
     }

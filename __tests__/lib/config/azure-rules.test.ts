@@ -310,7 +310,7 @@ describe('Key Vault object names are case-insensitive (learn.microsoft.com/azure
         });
       }),
     );
-    expect(model.identities[0]!.roles).toStrictEqual([
+    expect(model.identities[0].roles).toStrictEqual([
       { role: ROLES.secretsUser, scope: { type: 'secret', name: 'db-password' } },
       { role: ROLES.certificateUser, scope: { type: 'key', name: 'db-password' } },
     ]);

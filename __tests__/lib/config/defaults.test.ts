@@ -31,7 +31,7 @@ interface Resolved {
 function leftOut(node: JsonSchema, written: Doc, resolved: Doc, prefix: string, inherited?: Doc): Resolved[] {
   const discriminator = discriminatorOf(node);
   const index = discriminator ? discriminator.values.indexOf(resolved?.[discriminator.name]) : 0;
-  const alternative = alternativesOf(node)[index]!;
+  const alternative = alternativesOf(node)[index];
   const at = discriminator ? `${prefix}{${discriminator.name}=${String(discriminator.values[index])}}` : prefix;
   const out: Resolved[] = [];
   for (const field of fieldsOf(alternative)) {
@@ -41,7 +41,7 @@ function leftOut(node: JsonSchema, written: Doc, resolved: Doc, prefix: string, 
     const expected = field.schema.default ?? inherited?.[field.name];
     if (w === undefined) out.push({ path: p, schemaDefault: expected, resolved: r });
     if (r === undefined) continue;
-    if (hasFields(alternativesOf(field.schema)[0]!)) out.push(...leftOut(field.schema, w, r, p, w === undefined ? expected : undefined));
+    if (hasFields(alternativesOf(field.schema)[0])) out.push(...leftOut(field.schema, w, r, p, w === undefined ? expected : undefined));
     const items = field.schema.items;
     if (items !== undefined && hasFields(items)) (r as Doc[]).forEach((item, i) => out.push(...leftOut(items, w?.[i], item, `${p}[]`)));
   }
@@ -117,7 +117,7 @@ describe('defaults: what the loader resolves is what the JSON Schema publishes',
 
 describe('secure defaults (product promises, asserted by value)', () => {
   const config: EnvironmentConfig = load(MINIMAL);
-  const deployment = config.workloads[0]!.deployment;
+  const deployment = config.workloads[0].deployment;
 
   test('Key Vault purge protection on', () => {
     expect(config.keyVault.mode === 'create' && config.keyVault.purgeProtection).toBe(true);
@@ -144,7 +144,7 @@ describe('secure defaults (product promises, asserted by value)', () => {
   });
 
   test('nothing synced to Kubernetes Secrets, no environment variables from them', () => {
-    expect(config.workloads[0]!.secretObjects).toStrictEqual([]);
+    expect(config.workloads[0].secretObjects).toStrictEqual([]);
     expect(deployment.envFromSyncedSecret).toStrictEqual([]);
   });
 });
@@ -167,17 +167,15 @@ describe('overrides', () => {
       interval: defaultOf('cluster{mode=create}.secretsProvider.rotation.interval'),
     });
     expect(open.identity.propagationWait).toBe('0s');
-    expect(open.workloads[0]!.deployment).toMatchObject({ workloadIdentityLabel: false, replicas: 0 });
+    expect(open.workloads[0].deployment).toMatchObject({ workloadIdentityLabel: false, replicas: 0 });
   });
 
   test('a resolved default is a fresh value per file: changing one config does not change the next', () => {
     const first = load(MINIMAL);
-    first.workloads[0]!.deployment.securityContext.dropCapabilities.push('NET_RAW');
+    first.workloads[0].deployment.securityContext.dropCapabilities.push('NET_RAW');
     (first.keyVault.mode === 'create' ? first.keyVault.networkAcls.ipRules : []).push('1.2.3.4');
     const second = load(MINIMAL);
-    expect(second.workloads[0]!.deployment.securityContext.dropCapabilities).toStrictEqual(
-      defaultOf('workloads[].deployment.securityContext.dropCapabilities'),
-    );
+    expect(second.workloads[0].deployment.securityContext.dropCapabilities).toStrictEqual(defaultOf('workloads[].deployment.securityContext.dropCapabilities'));
     expect(second.keyVault.mode === 'create' && second.keyVault.networkAcls.ipRules).toStrictEqual([]);
   });
 });

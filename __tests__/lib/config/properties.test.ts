@@ -66,7 +66,7 @@ describe('random valid environments', () => {
         const config = load(toYaml(e));
         const model = deriveEnvironment('dev', FILE, config);
         model.workloads.forEach((w, i) => {
-          const input = e.workloads[i]!;
+          const input = e.workloads[i];
           const sa = input.serviceAccount ?? input.name;
           expect(w.serviceAccount).toBe(sa);
           expect(w.subject).toBe(`system:serviceaccount:${input.namespace}:${sa}`);
@@ -156,7 +156,7 @@ describe('Go durations', () => {
   function referenceNanoseconds(segs: { whole: number; fraction?: string; unit: string }[]): bigint {
     let total = 0n;
     for (const s of segs) {
-      const unit = UNIT_NS[s.unit]!;
+      const unit = UNIT_NS[s.unit];
       total += BigInt(s.whole) * unit;
       if (s.fraction !== undefined) total += (BigInt(s.fraction) * unit) / 10n ** BigInt(s.fraction.length);
     }

@@ -46,13 +46,13 @@ describe(CONFIGURATION_REFERENCE_FILE, () => {
   });
 
   test('has one row per field of the JSON Schema', () => {
-    const documented = rows.map((r) => r[0]!.replace(/^`|`$/g, ''));
+    const documented = rows.map((r) => r[0].replace(/^`|`$/g, ''));
     expect([...documented].sort()).toStrictEqual(fields.map((f) => shown(f.path)).sort());
   });
 
   test('shows each value default, "required", or what happens when unset', () => {
     const byPath = new Map<string, string[]>();
-    for (const r of rows) byPath.set(r[0]!, [...(byPath.get(r[0]!) ?? []), r[2]!]);
+    for (const r of rows) byPath.set(r[0], [...(byPath.get(r[0]) ?? []), r[2]]);
     for (const f of fields) {
       const cells = byPath.get(`\`${shown(f.path)}\``) ?? [];
       const value = f.schema.default;

@@ -64,7 +64,7 @@ describe('file-level failures', () => {
     const err = userErrorOf(() => load('azure:\n  location: [westeurope\n'));
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0]).toMatchObject({ path: '', position: '3:1' });
-    expect(err.problems[0]!.message).toMatch(/^invalid YAML: Flow sequence/);
+    expect(err.problems[0].message).toMatch(/^invalid YAML: Flow sequence/);
   });
 
   test('fails duplicate YAML keys', () => {
@@ -514,7 +514,7 @@ describe('unknown fields', () => {
     const err = userErrorOf(() => load(source));
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0]).toMatchObject({ path: 'cluster.resourceGroup', position: locate(source, 'cluster:', 'resourceGroup:') });
-    expect(err.problems[0]!.message).toMatch(/^unknown field: remove it or fix its spelling \(fields here: mode, name, secretsProvider, kubernetesVersion, /);
+    expect(err.problems[0].message).toMatch(/^unknown field: remove it or fix its spelling \(fields here: mode, name, secretsProvider, kubernetesVersion, /);
   });
 
   // Regression (was a bug in lib/config/load.ts toProblem): an `unrecognized_keys` issue lists every unknown key of
@@ -868,8 +868,8 @@ describe('synced Secrets (secretObjects)', () => {
     }, 'prod');
     const problems = problemsOf(source);
     expect(problems).toHaveLength(1);
-    expect(problems[0]!.path).toMatch(/^workloads\[1\]\.secretObjects\[0\]/);
-    expect(problems[0]!.message).toContain('tls.key');
+    expect(problems[0].path).toMatch(/^workloads\[1\]\.secretObjects\[0\]/);
+    expect(problems[0].message).toContain('tls.key');
   });
 
   test('fails a synced objectName that is not a mounted file name', () => {
@@ -910,7 +910,7 @@ describe('synced Secrets (secretObjects)', () => {
   // mount recursively), so "<alias>/0" syncs.
   test('accepts "<alias>/0" of a version history, and warns for an older version that may not exist yet', () => {
     const config = load(variant((d) => (withSyncedSecret(d), (obj0(d).versionHistory = 3), (w0(d).secretObjects[0].data[0].objectName = 'DB_PASSWORD/0'))));
-    expect(config.workloads[0]!.secretObjects[0]!.data[0]!.objectName).toBe('DB_PASSWORD/0');
+    expect(config.workloads[0].secretObjects[0].data[0].objectName).toBe('DB_PASSWORD/0');
     const older = deriveEnvironment(
       'dev',
       FILE,
@@ -1195,7 +1195,7 @@ describe('deployment', () => {
 
   test('accepts the quantity grammar: decimal and binary suffixes, exponents, fractions that are whole bytes', () => {
     const resources = { cpuRequest: '0.25', cpuLimit: '1', memoryRequest: '1e8', memoryLimit: '0.5Gi' };
-    expect(load(variant((d) => (dep0(d).resources = resources))).workloads[0]!.deployment.resources).toStrictEqual(resources);
+    expect(load(variant((d) => (dep0(d).resources = resources))).workloads[0].deployment.resources).toStrictEqual(resources);
   });
 
   // kubernetes/kubernetes pkg/apis/core/validation/validation.go (ValidateResourceRequirements):

@@ -52,7 +52,7 @@ test('accepts an output nested under a construct id, and several stacks in one f
 
 test('accepts `terraform output -json`', () => {
   const f = file({ aks_keyvault_csi: { sensitive: false, type: ['object', {}], value: contract() }, other: { value: 1, type: 'number', sensitive: false } });
-  expect(loadOutputs(f, dev).workloads['demo-app']!.clientId).toBe('00000000-0000-0000-0000-000000000001');
+  expect(loadOutputs(f, dev).workloads['demo-app'].clientId).toBe('00000000-0000-0000-0000-000000000001');
 });
 
 test('accepts a byte-order mark', () => {
