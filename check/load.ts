@@ -6,13 +6,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments, parseDocument } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { UserError } from '../lib/errors';
 import { readInput } from '../lib/read-input';
-import { OUTPUT_NAME } from '../lib/outputs/contract';
-
-/** cdktf's camelCase spelling of the output name in an outputs file. */
-const OUTPUT_NAME_CAMEL = OUTPUT_NAME.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+import { locateContract, parseJson, type Json } from '../lib/outputs/read';
 import type { SynthesizedInput } from './trust-chain';
 import { isRecord } from './values';
 
@@ -40,19 +37,8 @@ export function loadSynthesized(options: LoadSynthesizedOptions): SynthesizedInp
   return { terraform, manifests, outputs: { file: options.outputsFile, contract } };
 }
 
-function readJson(file: string, fix: string): unknown {
-  const text = readInput(file, { what: 'JSON file', fix, missing: `file not found: ${fix}`, syntax: 'json' });
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    // JSON.parse rarely says where; the YAML parser (JSON is YAML) usually can.
-    const doc = parseDocument(text, { prettyErrors: true });
-    const pos = doc.errors[0]?.linePos?.[0];
-    const reason = (e as Error).message.split('\n')[0];
-    throw new UserError([
-      { file, path: '', ...(pos ? { position: `${pos.line}:${pos.col}` } : {}), message: `malformed JSON (${reason}): re-run synth or fix the file` },
-    ]);
-  }
+function readJson(file: string, fix: string): Json {
+  return parseJson(readInput(file, { what: 'JSON file', fix, missing: `file not found: ${fix}`, syntax: 'json' }), file, fix);
 }
 
 function readManifests(dir: string): SynthesizedInput['manifests'] {
@@ -130,29 +116,10 @@ function yamlFiles(dir: string): string[] {
 }
 
 /**
- * The contract inside an outputs file. Accepted shapes:
- * - `cdktf deploy --outputs-file`: `{ "<stack>": { "aks_keyvault_csi": {...} } }`
- * - `terraform output -json`: `{ "aks_keyvault_csi": { "value": {...}, "type": ..., "sensitive": false } }`
- * - the bare contract `{ "contractVersion": 1, ... }` (written by hand or another pipeline)
+ * The contract inside an outputs file, in any shape `locateContract` (lib/outputs/read.ts)
+ * accepts. The check takes the outputs of the one stack a file holds even when its name differs
+ * from the Terraform file's folder (a GitOps repository keeps it elsewhere): it compares the ids.
  */
-export function unwrapContract(json: unknown, file: string, stackHint: string): unknown {
-  if (!isRecord(json)) throw new UserError([{ file, path: '', message: 'expected a JSON object of Terraform outputs' }]);
-  if ('contractVersion' in json) return json;
-  const direct = json[OUTPUT_NAME];
-  if (isRecord(direct) && 'value' in direct) return direct['value'];
-  const stacks = Object.entries(json).filter(([, v]) => isRecord(v) && findContract(v) !== undefined);
-  const chosen = stacks.length === 1 ? stacks[0] : stacks.find(([k]) => k === stackHint);
-  if (chosen) return findContract(chosen[1] as Record<string, unknown>);
-  const message =
-    stacks.length > 1
-      ? `holds outputs of several stacks (${stacks.map(([k]) => k).join(', ')}) and none is named "${stackHint}": pass the outputs of one environment`
-      : `has no "${OUTPUT_NAME}" output: pass the file written by "cdktf deploy --outputs-file" or "terraform output -json" for this stack`;
-  throw new UserError([{ file, path: '', message }]);
-}
-
-/** The `aks_keyvault_csi` output of one stack's outputs (keyed by output name or construct id). */
-function findContract(stack: Record<string, unknown>): unknown {
-  if (OUTPUT_NAME in stack) return stack[OUTPUT_NAME];
-  if (OUTPUT_NAME_CAMEL in stack) return stack[OUTPUT_NAME_CAMEL];
-  return Object.values(stack).find((v) => isRecord(v) && 'contractVersion' in v);
+export function unwrapContract(json: Json, file: string, stackHint: string): Json {
+  return locateContract(json, file, { stackName: stackHint, anyOneStack: true }).value;
 }

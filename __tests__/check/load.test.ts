@@ -55,7 +55,7 @@ describe('loadSynthesized', () => {
     write('m/a.yaml', SA);
     const e = userError(() => loadSynthesized({ manifestsDir: path.join(dir, 'm'), terraformFile: tf }));
     expect(e.problems[0].position).toBe('2:16');
-    expect(e.message).toMatch(/cdk.tf.json:2:16: malformed JSON/);
+    expect(e.message).toMatch(/cdk.tf.json:2:16: invalid JSON \(unexpected ",", expected a property name in double quotes \(a trailing comma\?\)\)/);
   });
 
   test('fails on malformed YAML with its position', () => {
@@ -107,12 +107,14 @@ describe('unwrapContract', () => {
 
   test('fails when several stacks match and none is the hint', () => {
     expect(() => unwrapContract({ a: { aks_keyvault_csi: contract }, b: { aks_keyvault_csi: contract } }, 'o.json', 'dev')).toThrow(
-      /o.json: holds outputs of several stacks \(a, b\) and none is named "dev"/,
+      /o.json: \["a","b"\]: holds the outputs of stack "a", "b", not of stack "dev"/,
     );
   });
 
   test('fails without the output', () => {
-    expect(() => unwrapContract({ dev: { other: 1 } }, 'o.json', 'dev')).toThrow(/o.json: has no "aks_keyvault_csi" output/);
-    expect(() => unwrapContract([1], 'o.json', 'dev')).toThrow(/expected a JSON object/);
+    expect(() => unwrapContract({ dev: { other: 1 } }, 'o.json', 'dev')).toThrow(
+      /o.json: dev: stack "dev" has no "aks_keyvault_csi" \(or "aksKeyvaultCsi"\) output/,
+    );
+    expect(() => unwrapContract([1], 'o.json', 'dev')).toThrow(/o.json: \[1\]: expected the file "cdktf deploy dev --outputs-file o.json" writes/);
   });
 });
