@@ -52,7 +52,11 @@ const workload = fc.record({
   name: label(24),
   namespace: fc.oneof(fc.constantFrom('apps', 'team-a', 'default', 'payments'), label(20)),
   explicitServiceAccount: fc.boolean(),
-  objects: fc.uniqueArray(keyVaultObject, { minLength: 1, maxLength: 4, selector: fileNameOf }),
+  // Unique files, and no two names of one type that differ only in case: Key Vault names are
+  // case-insensitive, so those are one object written two ways (refused by caseOnlyObjectNames).
+  objects: fc
+    .uniqueArray(keyVaultObject, { minLength: 1, maxLength: 4, selector: fileNameOf })
+    .filter((objects) => objects.every((o, i) => objects.every((p, j) => j >= i || p.type !== o.type || p.name.toLowerCase() !== o.name.toLowerCase() || p.name === o.name))),
   syncFirstObject: fc.boolean(),
   replicas: fc.integer({ min: 0, max: 3 }),
   // Unique names: a repeated variable is refused (the later one would silently win).
