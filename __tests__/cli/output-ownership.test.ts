@@ -1,6 +1,8 @@
 /**
- * End to end (the built bin in a temporary project): a run never loses a user's files and never
- * runs half-way. `--out` into a GitOps checkout keeps everything that is not the tool's; the
+ * End to end in a temporary project: a run never loses a user's files and never runs half-way.
+ * Most cases run the CLI's `main` in this process (the same code as the bin after argument
+ * parsing); the cases about processes (two runs at once, a run as another user, a private mount
+ * namespace, FIFOs that could hang a reader) run the built bin as child processes. `--out` into a GitOps checkout keeps everything that is not the tool's; the
  * project's own folders are refused; two runs at once do not tear the output; faults of the
  * machine (read-only or full disk, permissions, FIFOs, devices, absurd nesting) exit 2 with the
  * path and a fix, and change nothing.
@@ -58,10 +60,10 @@ const everything = () => snapshotTree(cwd);
 describe('--out into a GitOps checkout', () => {
   test(
     'without --adopt: exit 2 naming the folder and the flag; the checkout and the project are unchanged',
-    () => {
+    async () => {
       gitopsCheckout();
       const before = everything();
-      const r = runCli(['synth', '--env', 'dev', '--out', 'gitops'], cwd);
+      const r = await runMain(['synth', '--env', 'dev', '--out', 'gitops'], cwd);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
         `error gitops: is not empty (.git, NOTES.md, README.md, ...) and has no ownership record (${OWNERSHIP_FILE}), so it is not this tool's folder: choose an empty or new folder, or pass --adopt`,
@@ -74,13 +76,13 @@ describe('--out into a GitOps checkout', () => {
 
   test(
     'with --adopt, and again without: .git, README, notes and the other app stay byte-identical',
-    () => {
+    async () => {
       const dir = gitopsCheckout();
       const before = pick(snapshotTree(dir), USER_FILES);
-      const adopt = runCli(['synth', '--env', 'dev', '--out', 'gitops', '--adopt'], cwd);
+      const adopt = await runMain(['synth', '--env', 'dev', '--out', 'gitops', '--adopt'], cwd);
       expect(adopt.stderr).not.toMatch(/^error/m);
       expect(adopt.code).toBe(0);
-      const again = runCli(['synth', '--env', 'dev', '--out', 'gitops'], cwd);
+      const again = await runMain(['synth', '--env', 'dev', '--out', 'gitops'], cwd);
       expect(again.code).toBe(0);
       const after = snapshotTree(dir);
       expect(pick(after, USER_FILES)).toEqual(before);
@@ -94,9 +96,9 @@ describe('--out into a GitOps checkout', () => {
 
   test(
     'a file the render no longer writes is deleted only if the tool owns it',
-    () => {
+    async () => {
       const dir = path.join(cwd, 'gitops');
-      expect(runCli(['synth', '--env', 'prod', '--out', 'gitops'], cwd).code).toBe(0);
+      expect((await runMain(['synth', '--env', 'prod', '--out', 'gitops'], cwd)).code).toBe(0);
       writeFileSync(path.join(dir, 'added-by-hand.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n');
       // Drop the web-frontend workload from prod.
       const file = path.join(cwd, 'environments', 'prod.yaml');
@@ -106,7 +108,7 @@ describe('--out into a GitOps checkout', () => {
       writeFileSync(file, doc.toString());
       const before = readdirSync(dir);
       expect(before).toContain('deployment-web-web-frontend.yaml');
-      const r = runCli(['synth', '--env', 'prod', '--out', 'gitops'], cwd);
+      const r = await runMain(['synth', '--env', 'prod', '--out', 'gitops'], cwd);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^gitops: deleted \d+ file\(s\) the render no longer has: .*deployment-web-web-frontend\.yaml/m);
       const after = readdirSync(dir);
@@ -126,10 +128,10 @@ describe("the project's own folders are refused", () => {
     ['cdktf.out', 'cdktf.out', 'is in cdktf.out'],
   ])(
     '--out %s: exit 2 and nothing changed, with or without --adopt',
-    (_, out, why) => {
+    async (_, out, why) => {
       const before = everything();
       for (const adopt of [[], ['--adopt']]) {
-        const r = runCli(['synth', '--env', 'dev', '--out', out, ...adopt], cwd);
+        const r = await runMain(['synth', '--env', 'dev', '--out', out, ...adopt], cwd);
         expect(r.code).toBe(2);
         expect(r.stderr).toContain(`error ${out}: ${why}`);
         expect(r.stderr).toContain("a render must not be written among the project's own files");
@@ -185,15 +187,15 @@ describe('one run at a time', () => {
 
     test(
       'exit 2 naming the lock file and its holder; nothing changed',
-      () => {
-        expect(runCli(['synth', '--env', 'dev'], cwd).code).toBe(0);
+      async () => {
+        expect((await runMain(['synth', '--env', 'dev'], cwd)).code).toBe(0);
         holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
         writeFileSync(
           path.join(cwd, 'cdktf.out', LOCK_FILE),
           JSON.stringify({ pid: holder.pid, host: hostname(), command: 'synth', since: '2030-01-01T00:00:00.000Z', token: 'holder' }),
         );
         const before = everything();
-        const r = runCli(['synth', '--env', 'dev', '--lock-timeout', '1'], cwd);
+        const r = await runMain(['synth', '--env', 'dev', '--lock-timeout', '1'], cwd);
         expect(r.code).toBe(2);
         expect(r.stderr).toContain(
           `error cdktf.out/${LOCK_FILE}: another run is writing this folder: it is locked by pid ${holder.pid} on this host ("aks-keyvault-csi synth", since 2030-01-01T00:00:00.000Z) (waited 1 s): wait for that run to finish (or pass a longer --lock-timeout); if no such run is going, delete cdktf.out/${LOCK_FILE}`,
@@ -207,8 +209,8 @@ describe('one run at a time', () => {
 
   test(
     'stale locks, and the staging and moved-aside folders of runs that are gone, are cleaned up',
-    () => {
-      expect(runCli(['synth', '--env', 'dev'], cwd).code).toBe(0);
+    async () => {
+      expect((await runMain(['synth', '--env', 'dev'], cwd)).code).toBe(0);
       const dead = deadPid();
       const lock = JSON.stringify({ pid: dead, host: hostname(), command: 'synth', since: 'then', token: 'gone' });
       writeFileSync(path.join(cwd, 'cdktf.out', LOCK_FILE), lock);
@@ -224,7 +226,7 @@ describe('one run at a time', () => {
         mkdirSync(path.join(cwd, l), { recursive: true });
         writeFileSync(path.join(cwd, l, 'half-written.yaml'), 'x: 1\n');
       }
-      const r = runCli(['synth', '--env', 'dev'], cwd);
+      const r = await runMain(['synth', '--env', 'dev'], cwd);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`warning removed the stale lock cdktf.out/${LOCK_FILE} of pid ${dead} ("aks-keyvault-csi synth"), which is no longer running`);
       for (const l of leftovers) expect({ l, exists: existsSync(path.join(cwd, l)) }).toEqual({ l, exists: false });
@@ -271,14 +273,14 @@ describe('faults of the machine are bad input: exit 2 with the path and a fix, n
 
   test(
     'a 100,000-deep outputs file and an 11 MB one: exit 2 (the deep one used to crash with RangeError)',
-    () => {
+    async () => {
       writeFileSync(path.join(cwd, 'deep.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
       writeFileSync(path.join(cwd, 'huge.json'), Buffer.alloc(11 * 1024 * 1024, 0x20));
       const before = everything();
-      const deep = runCli(['synth', '--env', 'dev', '--outputs', 'deep.json'], cwd);
+      const deep = await runMain(['synth', '--env', 'dev', '--outputs', 'deep.json'], cwd);
       expect(deep.code).toBe(2);
       expect(deep.stderr).toContain('error deep.json:1:1001: nested more than 1000 levels deep');
-      const huge = runCli(['synth', '--env', 'dev', '--outputs', 'huge.json'], cwd);
+      const huge = await runMain(['synth', '--env', 'dev', '--outputs', 'huge.json'], cwd);
       expect(huge.code).toBe(2);
       expect(huge.stderr).toContain('error huge.json: is larger than 10 MB, the limit for an input file');
       expect(everything()).toEqual(before);
@@ -389,10 +391,10 @@ describe('faults of the machine are bad input: exit 2 with the path and a fix, n
 
   test(
     'diagram when dist/<env> is a file: exit 2, the file untouched',
-    () => {
+    async () => {
       mkdirSync(path.join(cwd, 'dist'));
       writeFileSync(path.join(cwd, 'dist', 'dev'), 'not a folder\n');
-      const r = runCli(['diagram', '--env', 'dev'], cwd);
+      const r = await runMain(['diagram', '--env', 'dev'], cwd);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('error dist/dev: exists and is not a folder: move it away or choose another output folder');
       expect(readFileSync(path.join(cwd, 'dist', 'dev'), 'utf8')).toBe('not a folder\n');
@@ -415,9 +417,9 @@ describe('faults of the machine are bad input: exit 2 with the path and a fix, n
     expect(readdirSync(path.join(cwd, 'dist', 'prod')).sort()).toEqual([OWNERSHIP_FILE, 'TRUST.md', 'notes.md']);
   });
 
-  test('init sub/dir: exit 2 (a name, not a path), nothing written', () => {
+  test('init sub/dir: exit 2 (a name, not a path), nothing written', async () => {
     const before = everything();
-    const r = runCli(['init', 'sub/dir'], cwd);
+    const r = await runMain(['init', 'sub/dir'], cwd);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       'error command line: <name> "sub/dir": is not an environment name: use 2-24 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen (e.g. "staging"); it names environments/<name>.yaml, and --dir DIR chooses another folder',
@@ -425,9 +427,9 @@ describe('faults of the machine are bad input: exit 2 with the path and a fix, n
     expect(everything()).toEqual(before);
   });
 
-  test('init --dir through a file: exit 2 with the fault, not a crash', () => {
+  test('init --dir through a file: exit 2 with the fault, not a crash', async () => {
     writeFileSync(path.join(cwd, 'afile'), 'x');
-    const r = runCli(['init', 'qa', '--dir', 'afile/envs'], cwd);
+    const r = await runMain(['init', 'qa', '--dir', 'afile/envs'], cwd);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error afile\/envs\/qa\.yaml: a part of the path is a file, not a folder \(ENOTDIR while writing afile\/envs\/qa\.yaml\)/m);
   });

@@ -26,7 +26,7 @@ import { outputsFor } from '../support/outputs';
 import { recordStack } from '../support/terraform';
 
 const SCHEMA = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'environments', 'environment.schema.json'), 'utf8')) as object;
-const RUNS = Number(process.env.SCHEMA_PROPERTY_RUNS ?? 300);
+const RUNS = Number(process.env.SCHEMA_PROPERTY_RUNS ?? 100);
 
 /** One generated environment file; optional fields appear with a seed-dependent probability. */
 function generated(seed: number): unknown {
