@@ -1,5 +1,5 @@
-// Builds .build/ once before the workers start, so tests that spawn the bin never race to
-// rebuild it.
+// Builds the bundle (.build/) once before the workers start, so tests that spawn the bin never
+// race to rebuild it.
 const { spawnSync } = require('node:child_process');
 const { build, isFresh } = require('../scripts/build.cjs');
 

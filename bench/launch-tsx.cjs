@@ -1,6 +1,6 @@
 'use strict';
-// The command from its TypeScript sources through tsx, without the SWC build: what the bin
-// falls back to where @swc/core is missing. For the benchmark's --variants.
+// The command from its TypeScript sources through tsx, without the bundle: what the bin falls
+// back to where the bundle cannot be built. For the benchmark's --variants.
 require('tsx/cjs');
 const { main } = require('../cli/main.ts');
 
