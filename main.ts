@@ -10,18 +10,20 @@ import { fileFault } from './lib/file-faults';
 import { defaultOutputsFile, loadOutputs } from './lib/outputs/load';
 import { ENVIRONMENTS_DIR, TERRAFORM_OUT } from './lib/paths';
 import { writeOutputs } from './lib/write';
-import { renderManifests } from './pipeline/manifests';
 import { loadEnvironments } from './pipeline/environments';
-import { synthTerraform } from './stacks';
 
 function run(mode: string | undefined): void {
   const models = loadEnvironments();
   for (const m of models) {
     for (const w of m.warnings) process.stderr.write(`warning ${m.file}: ${w.path}: ${w.message}\n`);
   }
+  // Each mode loads only its own toolkit: cdktf and the provider for Terraform, cdk8s and
+  // cdk8s-plus for the manifests.
   if (mode === 'terraform') {
+    const { synthTerraform } = require('./stacks') as typeof import('./stacks');
     synthTerraform(models);
   } else if (mode === 'kubernetes') {
+    const { renderManifests } = require('./pipeline/manifests') as typeof import('./pipeline/manifests');
     const root = process.env.CDK8S_OUTDIR ?? 'dist';
     // Load every outputs file before writing anything.
     const rendered = models.map((m) => {

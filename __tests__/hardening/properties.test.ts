@@ -56,7 +56,9 @@ const workload = fc.record({
   // case-insensitive, so those are one object written two ways (refused by caseOnlyObjectNames).
   objects: fc
     .uniqueArray(keyVaultObject, { minLength: 1, maxLength: 4, selector: fileNameOf })
-    .filter((objects) => objects.every((o, i) => objects.every((p, j) => j >= i || p.type !== o.type || p.name.toLowerCase() !== o.name.toLowerCase() || p.name === o.name))),
+    .filter((objects) =>
+      objects.every((o, i) => objects.every((p, j) => j >= i || p.type !== o.type || p.name.toLowerCase() !== o.name.toLowerCase() || p.name === o.name)),
+    ),
   syncFirstObject: fc.boolean(),
   replicas: fc.integer({ min: 0, max: 3 }),
   // Unique names: a repeated variable is refused (the later one would silently win).
