@@ -82,9 +82,9 @@ describe('quickstart (README "Five-minute quickstart")', () => {
 
 describe('init NAME: a name, never a path, never an overwrite', () => {
   // Same rule as an environment file's base name: lib/config/schema.ts ENVIRONMENT_NAME.
-  test.each([['../evil'], ['sub/dir'], ['/tmp/abs'], ['Prod_1'], ['x']])('fails "init %s" with exit 2 and writes nothing', (name) => {
+  test.each([['../evil'], ['sub/dir'], ['/tmp/abs'], ['Prod_1'], ['x']])('fails "init %s" with exit 2 and writes nothing', async (name) => {
     const before = snapshotTree(BASE);
-    const r = runCli(['init', name], CWD);
+    const r = await runMain(['init', name], CWD);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`error command line: <name> ${JSON.stringify(name)}: is not an environment name`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -125,9 +125,9 @@ describe('local Terraform state is git-ignored (it holds the cluster admin crede
 describe("GitOps: render into a checkout, hand edit, the README's CI command catches it", () => {
   const folder = path.join(GITOPS, 'clusters', 'prod', 'aks-keyvault-csi');
 
-  test("the README's --out example writes the folder its bootstrap Application points at", () => {
+  test("the README's --out example writes the folder its bootstrap Application points at", async () => {
     const synth = readmeCommand('synth --env prod --out');
-    const r = runCli(synth, CWD);
+    const r = await runMain(synth, CWD);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const app = parse(readFileSync(path.join(folder, 'bootstrap', 'argocd-application.yaml'), 'utf8')) as { spec: { source: { path: string } } };
