@@ -10,12 +10,34 @@
  * (Atomics.wait, allowed on Node's main thread) until that job is written and throws its error,
  * with the error's `code` (ENOSPC, EACCES, ...), as `writeFileSync` would have.
  *
- * The worker's code is plain JavaScript evaluated from a string, so it runs the same from the SWC
- * build, under tsx and under jest; its write loop is the source text of `writeFilesInto`
- * (`lib/write-files.ts`), the same function the in-process path calls.
+ * The thread runs `lib/write-worker.ts`, compiled by scripts/build.cjs into `write-worker.js`
+ * beside the command's bundle. Where there is no compiled worker (the sources run through tsx
+ * without a build), `workerFile()` says so and callers write in-process.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { writeFilesInto } from './write-files';
+
+/** The compiled worker's file name, beside the bundle (scripts/build.cjs). */
+export const WORKER_FILE = 'write-worker.js';
+
+/**
+ * The compiled worker: beside this code when it runs from the bundle, otherwise the current
+ * build's (`.build/BUILD.json`, as under jest, whose global setup builds it); undefined when
+ * there is no build.
+ */
+export function workerFile(): string | undefined {
+  const beside = path.join(__dirname, WORKER_FILE);
+  if (existsSync(beside)) return beside;
+  try {
+    const build = path.join(__dirname, '..', '.build');
+    const { id } = JSON.parse(readFileSync(path.join(build, 'BUILD.json'), 'utf8')) as { id: string };
+    const file = path.join(build, id, WORKER_FILE);
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Files to write under `root` (which exists); paths are relative, with `/` separators. */
 export interface WriteJob {
@@ -27,32 +49,6 @@ interface JobResult {
   readonly id: number;
   readonly error?: { readonly message: string; readonly code?: string; readonly path?: string };
 }
-
-const WORKER_SOURCE = `'use strict';
-const { workerData, parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const path = require('node:path');
-const writeFilesInto = ${writeFilesInto.toString()};
-const signal = new Int32Array(workerData.signal);
-const results = workerData.results;
-// Slot 1 says the thread is gone (an uncaught error, a termination): waits stop at once.
-process.on('exit', () => {
-  Atomics.store(signal, 1, 1);
-  Atomics.add(signal, 0, 1);
-  Atomics.notify(signal, 0);
-});
-parentPort.on('message', ({ id, root, files }) => {
-  let error;
-  try {
-    writeFilesInto({ fs, path }, root, files);
-  } catch (e) {
-    error = { message: String(e && e.message), ...(e && typeof e.code === 'string' ? { code: e.code } : {}), ...(e && typeof e.path === 'string' ? { path: e.path } : {}) };
-  }
-  results.postMessage(error ? { id, error } : { id });
-  Atomics.add(signal, 0, 1);
-  Atomics.notify(signal, 0);
-});
-`;
 
 /** How long `wait` blocks for one job before it gives up (a stuck file system, a dead worker). */
 const WAIT_LIMIT_MS = 10 * 60 * 1000;
@@ -71,10 +67,11 @@ export class BackgroundWriter {
   private nextId = 0;
   private closed = false;
 
-  constructor() {
+  /** Starts the thread from the compiled worker `file` (see `workerFile`). */
+  constructor(file: string) {
     const channel = new MessageChannel();
     this.results = channel.port1;
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { signal: this.signal.buffer, results: channel.port2 }, transferList: [channel.port2] });
+    this.worker = new Worker(file, { workerData: { signal: this.signal.buffer, results: channel.port2 }, transferList: [channel.port2] });
     // An uncaught error ends the thread; `wait` reports that through the exit flag, so the
     // event itself (which would otherwise crash the process later) is only noted.
     this.worker.on('error', () => undefined);

@@ -1,10 +1,6 @@
 /**
  * The loop that writes rendered files into a staging folder: the one implementation, run
- * in-process by `lib/write.ts` and on a second thread by `lib/background-writer.ts`.
- *
- * It is self-contained on purpose (it uses only its parameters): the background writer runs
- * its source text (`writeFilesInto.toString()`) in a worker, which cannot load this TypeScript
- * module under every runner (the SWC build, tsx, jest).
+ * in-process by `lib/write.ts` and on a second thread by `lib/write-worker.ts`.
  */
 
 /** The two file system calls the loop makes (Node's `fs` fits). */

@@ -17,7 +17,7 @@ import { fileFault } from '../lib/file-faults';
 import type { EnvironmentModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../lib/outputs/load';
-import { BackgroundWriter } from '../lib/background-writer';
+import { BackgroundWriter, workerFile } from '../lib/background-writer';
 import { OutputTransaction, type FolderReport, type OutputFile, type OutputOptions } from '../lib/write';
 import { synthTerraform } from '../stacks';
 import { ENVIRONMENTS_DIR, manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
@@ -147,7 +147,10 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
       options.onProgress?.({ step: 'rendered', environment: model.name, files: manifests.length });
       rendered.push(manifests);
       fileCount += manifests.length;
-      if (writer === undefined && fileCount >= BACKGROUND_WRITE_MIN_FILES) writer = new BackgroundWriter();
+      if (writer === undefined && fileCount >= BACKGROUND_WRITE_MIN_FILES) {
+        const file = workerFile();
+        if (file !== undefined) writer = new BackgroundWriter(file);
+      }
       tx.stage(dir, manifests, writer ? { writer } : {});
     });
     cdktfDir = scratchForCdktf();

@@ -2,7 +2,8 @@
 'use strict';
 /**
  * Bundles the command into one minified file with esbuild: `.build/<id>/cli.js` and its source
- * map, `<id>` being a hash of the bundle's bytes. No type-checking here: `npm test` runs
+ * map, and the background writer's thread into `write-worker.js` beside it, `<id>` being a hash
+ * of their bytes. No type-checking here: `npm test` runs
  * `tsc --noEmit`. Runs on `npm ci` (the `prepare` script) and whenever the bin finds a source
  * newer than the build, so the bin never runs stale code.
  *
@@ -56,7 +57,7 @@ function isFresh(build = current()) {
   if (build === undefined) return false;
   try {
     for (const file of build.inputs) if (fs.statSync(path.join(ROOT, file)).mtimeMs > build.startedMs) return false;
-    return fs.existsSync(build.bundle);
+    return fs.existsSync(build.bundle) && fs.existsSync(path.join(build.dir, 'write-worker.js'));
   } catch {
     // An input is gone (renamed or deleted): rebuild.
     return false;
@@ -92,12 +93,26 @@ function build() {
       metafile: true,
       logLevel: 'silent',
     });
-    const bytes = fs.readFileSync(path.join(staging, 'cli.js'));
-    const id = crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-    const inputs = [
-      ...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/') && f !== 'bin-entry.ts'),
-      ...ALSO.filter((f) => fs.existsSync(path.join(ROOT, f))),
-    ].sort();
+    // The background writer's thread (lib/background-writer.ts): a file of its own, beside the bundle.
+    const worker = esbuild.buildSync({
+      absWorkingDir: ROOT,
+      entryPoints: ['lib/write-worker.ts'],
+      outfile: path.join(staging, 'write-worker.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20.19',
+      minify: true,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const hash = crypto.createHash('sha256');
+    for (const f of ['cli.js', 'write-worker.js']) hash.update(fs.readFileSync(path.join(staging, f)));
+    const id = hash.digest('hex').slice(0, 16);
+    const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(worker.metafile.inputs)])]
+      .filter((f) => !f.startsWith('node_modules/') && f !== 'bin-entry.ts')
+      .concat(ALSO.filter((f) => fs.existsSync(path.join(ROOT, f))))
+      .sort();
     const dir = path.join(OUT, id);
     try {
       fs.renameSync(staging, dir);

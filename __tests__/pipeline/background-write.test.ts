@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateLargeConfig } from '../../bench/generate';
-import { BackgroundWriter } from '../../lib/background-writer';
+import { BackgroundWriter, workerFile } from '../../lib/background-writer';
 import { OWNERSHIP_FILE } from '../../lib/ownership';
 import { OutputTransaction, writeOutputs, type OutputFile } from '../../lib/write';
 import { loadEnvironments } from '../../pipeline/environments';
@@ -20,7 +20,10 @@ let root: string;
 let writer: BackgroundWriter;
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'akscsi-bgwrite-'));
-  writer = new BackgroundWriter();
+  // The compiled worker of the build jest's global setup made.
+  const file = workerFile();
+  if (file === undefined) throw new Error('no compiled write worker: run npm run build');
+  writer = new BackgroundWriter(file);
 });
 afterEach(() => {
   writer.close();
