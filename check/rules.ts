@@ -27,6 +27,12 @@ const INPUTS = {
     'the Terraform JSON has no aks_keyvault_csi output',
     'cdktf.out/stacks/dev/cdk.tf.json has no output "aks_keyvault_csi": the chart cannot learn client ids, tenant or vault',
   ),
+  'outputs-identity-stale': rule(
+    'error',
+    'the outputs file names another identity for a workload than the stack assigns it',
+    'environments/prod.outputs.json: workloads.svc-21.identityName is "id-prod-shared" but cdktf.out/stacks/prod/cdk.tf.json assigns workload "svc-21" to identity "id-prod-shared-2": the rendered client id belongs to the old identity, whose federated credential the next apply removes',
+    '(a shared identity is split into identities of at most 20 federated credentials in workload order: removing or reordering workloads moves the ones after the change)',
+  ),
   'outputs-keyvault-uri': rule(
     'error',
     "the outputs' keyVault.uri is not the URI of keyVault.name in the outputs' cloud",

@@ -93,6 +93,8 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
   for (const ra of roleAssignments) checkRoleAssignment(tf, ra, out);
   checkDuplicateRoleAssignments(tf, roleAssignments, out);
 
+  if (outputs && tfOutput) checkOutputIdentities(tf, { path: tfOutput.path, value: tfOutput.value }, outputs, out);
+
   const spcContext = { vaultNames: literalVaultNames(vaults), vaultTenants: literalVaultTenants(vaults), outputs };
   const analyze = memoize((spc: K8sObject) => analyzeSecretProviderClass(spc, spcContext, out));
   const chain: Chain = {
@@ -173,6 +175,26 @@ function checkStackOutput(tf: TerraformIndex, outputs: ReadOutputs | undefined, 
     );
   }
   return accepted;
+}
+
+/**
+ * Each workload of the outputs file uses the identity the stack assigns it. The stack writes the
+ * identity name of each workload as literal text; an outputs file exported before a workload
+ * moved to another identity (a shared identity split at 20 federated credentials, then a workload
+ * removed or reordered) still carries the old identity's client id, which the chart would render.
+ */
+function checkOutputIdentities(tf: TerraformIndex, tfOutput: { path: string; value: unknown }, outputs: ReadOutputs, out: Findings): void {
+  const stackWorkloads = rec(rec(tfOutput.value)['workloads']);
+  for (const [key, entry] of Object.entries(outputs.contract.workloads).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const assigned = str(rec(stackWorkloads[key])['identityName']);
+    if (assigned === undefined || assigned.includes('${') || assigned === entry.identityName) continue;
+    out.add(
+      'outputs-identity-stale',
+      at(outputs.file, `${OUTPUT_NAME}.workloads.${key}.identityName`),
+      `${outputs.file}: workloads.${key}.identityName is "${entry.identityName}" but ${tf.file} assigns workload "${key}" to identity "${assigned}": the rendered client id belongs to the old identity, whose federated credential the next apply removes`,
+      `deploy the stack and export its outputs again ("cdktf deploy --outputs-file" or "terraform output -json"), then render`,
+    );
+  }
 }
 
 /** Names of the stack's vaults that are literal text (not Terraform references). */

@@ -76,6 +76,21 @@ export const WORKLOAD_IDENTITY_USE_LABEL = 'azure.workload.identity/use';
  * @see https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations#general-federated-identity-credential-considerations
  */
 export const MAX_FEDERATED_CREDENTIALS_PER_IDENTITY = 20;
+/**
+ * AKS identity bindings (preview), which lift the 20-credential limit: AKS federates one identity
+ * with a whole cluster and pods get their token through the AKS token proxy, so no credential per
+ * ServiceAccount is written. Not used yet: azurerm has no resource for the ARM type
+ * (hashicorp/terraform-provider-azurerm#31507); see the README's design note.
+ * @see https://learn.microsoft.com/azure/aks/identity-bindings-concepts
+ */
+export const AKS_IDENTITY_BINDING = {
+  armType: 'Microsoft.ContainerService/managedClusters/identityBindings',
+  apiVersion: '2025-10-02-preview',
+  audience: 'api://AKSIdentityBinding',
+  /** The SecretProviderClass parameter that makes the Azure provider use the token proxy (with `clientID`). */
+  spcParameter: 'useAzureTokenProxy',
+  terraformIssue: 'hashicorp/terraform-provider-azurerm#31507',
+} as const;
 /** Longest federated identity credential name Azure accepts. */
 export const FEDERATED_CREDENTIAL_NAME_MAX = 120;
 

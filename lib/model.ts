@@ -20,6 +20,7 @@ import {
   FEDERATED_CREDENTIAL_NAME_MAX,
   keyVaultObjectKey,
   leastPrivilegeRole,
+  MAX_FEDERATED_CREDENTIALS_PER_IDENTITY,
   nodeResourceGroupFor,
   AKS_NODE_RESOURCE_GROUP_MAX,
   ROLES,
@@ -70,7 +71,7 @@ export interface FederatedCredentialModel {
 }
 
 export interface IdentityModel {
-  /** Stable key: the workload name, or `shared`. Used for construct ids and output keys. */
+  /** Stable key: the workload name, or `shared`, `shared-2`, ... (see `sharedIdentityKeys`). Used for construct ids and output keys. */
   readonly key: string;
   /** Azure resource name of the user-assigned identity. */
   readonly name: string;
@@ -91,7 +92,9 @@ export type WarningCode =
   | 'node-resource-group-derived'
   | 'pod-security'
   | 'system-namespace'
-  | 'version-may-be-missing';
+  | 'version-may-be-missing'
+  /** A shared identity split because its workloads need more federated credentials than one identity holds. */
+  | 'shared-identity-split';
 
 export interface ConfigWarning {
   readonly code: WarningCode;
@@ -161,17 +164,39 @@ export function federatedCredentialName(namespace: string, serviceAccount: strin
   return `${name.slice(0, FEDERATED_CREDENTIAL_NAME_MAX - hash.length - 1)}-${hash}`;
 }
 
+/** Key of the first shared identity: `id-<env>-shared`, as before shared identities were split. */
+export const SHARED_IDENTITY_KEY = 'shared';
+
+/**
+ * The shared identity of each of `count` workloads, in file order: the first
+ * `MAX_FEDERATED_CREDENTIALS_PER_IDENTITY` (20) workloads use `shared`, the next 20 `shared-2`,
+ * and so on, so the identities are the fewest that hold one federated credential per workload
+ * (each workload has its own ServiceAccount: a schema rule).
+ *
+ * Stable under appending: the key of workload `i` depends on `i` alone, so a workload added at
+ * the end never moves an existing one to another identity (which would change its client id and
+ * replace its federated credential). Removing or reordering workloads does move the ones after
+ * the change; the `shared-identity-split` warning says so.
+ */
+export function sharedIdentityKeys(count: number, capacity: number = MAX_FEDERATED_CREDENTIALS_PER_IDENTITY): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = Math.floor(i / capacity) + 1;
+    return n === 1 ? SHARED_IDENTITY_KEY : `${SHARED_IDENTITY_KEY}-${n}`;
+  });
+}
+
 /** Derives the model of a validated environment. Pure: same input, same output. */
 export function deriveEnvironment(name: string, file: string, config: EnvironmentConfig): EnvironmentModel {
   const shared = config.identity.mode === 'shared';
-  const workloads: WorkloadModel[] = config.workloads.map((w) => {
+  const sharedKeys = sharedIdentityKeys(config.workloads.length);
+  const workloads: WorkloadModel[] = config.workloads.map((w, i) => {
     const serviceAccount = w.serviceAccount ?? w.name;
     return {
       name: w.name,
       namespace: w.namespace,
       serviceAccount,
       subject: serviceAccountSubject(w.namespace, serviceAccount),
-      identityKey: shared ? 'shared' : w.name,
+      identityKey: shared ? sharedKeys[i] : w.name,
       secretProviderClass: secretProviderClassName(w.name),
       deployment: w.name,
       objects: w.objects.map((o) => ({ name: o.name, type: o.type, fileName: mountedFileName(o), config: o })),
@@ -180,6 +205,9 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
   });
 
   const keys = [...new Set(workloads.map((w) => w.identityKey))];
+  // Every identity a shared identity is split into gets the roles of all its workloads: "shared"
+  // keeps meaning that each workload may read what any of them mounts.
+  const sharedRoles = shared ? rolesFor(config, workloads) : undefined;
   const identities: IdentityModel[] = keys.map((key) => {
     const members = workloads.filter((w) => w.identityKey === key);
     return {
@@ -193,7 +221,7 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
         serviceAccount: w.serviceAccount,
         subject: w.subject,
       })),
-      roles: rolesFor(config, members),
+      roles: sharedRoles ?? rolesFor(config, members),
     };
   });
 
@@ -208,8 +236,21 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
     workloads,
     identities,
     ...(createdCluster !== undefined ? { createdCluster } : {}),
-    warnings: [...warningsFor(config), ...clusterNameWarnings(config, createdCluster)],
+    warnings: [...warningsFor(config), ...clusterNameWarnings(config, createdCluster), ...sharedSplitWarnings(name, identities, shared)],
   };
+}
+
+/** Says that a shared identity was split, which workloads each part holds, and what moves them. */
+function sharedSplitWarnings(environment: string, identities: readonly IdentityModel[], shared: boolean): ConfigWarning[] {
+  if (!shared || identities.length < 2) return [];
+  const parts = identities.map((i) => `${i.name} (${i.workloads[0]}${i.workloads.length > 1 ? ` to ${i.workloads[i.workloads.length - 1]}` : ''})`);
+  return [
+    {
+      code: 'shared-identity-split',
+      path: 'identity.mode',
+      message: `the ${identities.reduce((n, i) => n + i.credentials.length, 0)} workloads of environment ${environment} need one federated credential each and an identity holds ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY}, so the shared identity is split into ${identities.length}, each with the same roles: ${parts.join(', ')}; add workloads at the end of the list: removing or reordering one moves the workloads after it to another identity (a new client id, picked up at the next render)`,
+    },
+  ];
 }
 
 function createdClusterOf(config: EnvironmentConfig): CreatedClusterModel | undefined {

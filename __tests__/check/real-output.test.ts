@@ -190,4 +190,23 @@ workloads:
     expect(errors(findings)).toEqual([]);
     expect(rules(findings)).toEqual(expected);
   });
+
+  test('a shared identity split at 20 credentials: every link holds, and workloads past the 20th carry the second identity', () => {
+    const workloads = Array.from(
+      { length: 25 },
+      (_, i) =>
+        `  - name: svc-${i + 1}\n    namespace: apps\n    objects:\n      - name: svc-${i + 1}-secret\n        type: secret\n    deployment:\n      image: example/svc:1`,
+    );
+    const yaml = source({ identity: 'identity:\n  mode: shared' }).replace(/workloads:[\s\S]*$/, `workloads:\n${workloads.join('\n')}\n`);
+    const model = modelFromYaml('variant', yaml);
+    const outputs = outputsFor(model);
+    expect(new Set(Object.values(outputs.workloads).map((w) => w.clientId)).size).toBe(2);
+    const input = synthesize(model, outputs);
+    expect(errors(checkTrustChain(input))).toEqual([]);
+    const sa = (name: string) => input.manifests.find((m) => m.file.endsWith(`serviceaccount-apps-${name}.yaml`))!.objects[0] as Record<string, any>;
+    const clientIdOf = (name: string) => sa(name).metadata.annotations['azure.workload.identity/client-id'] as string;
+    expect(clientIdOf('svc-20')).toBe(outputs.workloads['svc-20'].clientId);
+    expect(clientIdOf('svc-21')).toBe(outputs.workloads['svc-21'].clientId);
+    expect(clientIdOf('svc-21')).not.toBe(clientIdOf('svc-20'));
+  });
 });

@@ -67,6 +67,25 @@ describe('inputs', () => {
     expect(run((p) => (p.outputs!.keyVault.uri = 'https://KV-DEV.vault.azure.net')).filter((x) => x.rule === 'outputs-keyvault-uri')).toEqual([]);
   });
 
+  // A shared identity is split at Azure's 20 federated credentials per identity (lib/model.ts sharedIdentityKeys).
+  test('fails outputs-identity-stale when the outputs file names another identity for a workload than the stack', () => {
+    const [f] = of(
+      run((p) => (p.outputs!.workloads.app.identityName = 'id-dev-shared')),
+      'outputs-identity-stale',
+    );
+    expect(f.where).toBe(`${OUTPUTS_FILE}: aks_keyvault_csi.workloads.app.identityName`);
+    expect(f.message).toBe(
+      `${OUTPUTS_FILE}: workloads.app.identityName is "id-dev-shared" but ${TF_FILE} assigns workload "app" to identity "id-dev-app": the rendered client id belongs to the old identity, whose federated credential the next apply removes`,
+    );
+    // A Terraform reference instead of a literal name cannot be compared offline.
+    expect(
+      run((p) => {
+        p.outputs!.workloads.app.identityName = 'id-dev-shared';
+        p.tf.output.aks_keyvault_csi.value.workloads.app.identityName = `\${${IDENTITY}.name}`;
+      }).filter((x) => x.rule === 'outputs-identity-stale'),
+    ).toEqual([]);
+  });
+
   test('fails output-missing without the aks_keyvault_csi output', () => {
     const [f] = of(
       run((p) => delete p.tf.output),

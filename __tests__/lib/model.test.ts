@@ -3,8 +3,8 @@
  * validated environment.
  */
 import fc from 'fast-check';
-import { deriveEnvironment, federatedCredentialName, identityName, type WarningCode } from '../../lib/model';
-import { leastPrivilegeRole, ROLES, keyVaultScopeSegment } from '../../lib/azure';
+import { deriveEnvironment, federatedCredentialName, identityName, sharedIdentityKeys, type WarningCode } from '../../lib/model';
+import { leastPrivilegeRole, MAX_FEDERATED_CREDENTIALS_PER_IDENTITY, ROLES, keyVaultScopeSegment } from '../../lib/azure';
 import { load, MINIMAL, minimalVariant, readExample, variant, type Doc } from '../support/config';
 
 const derive = (source: string, name = 'dev') => deriveEnvironment(name, `environments/${name}.yaml`, load(source));
@@ -140,6 +140,81 @@ describe('identities and federated credentials', () => {
       { role: ROLES.certificateUser, scope: 'vault' },
       { role: ROLES.secretsUser, scope: 'vault' },
     ]);
+  });
+
+  describe('a shared identity over the federated-credential limit', () => {
+    /** MINIMAL with `n` workloads on a shared identity, each mounting one secret of its own; `extra` edits the document. */
+    const sharedOf = (n: number, extra: (d: Doc) => void = () => undefined) =>
+      minimalVariant((d) => {
+        d.identity = { mode: 'shared', roleScope: 'object' };
+        const template = d.workloads[0];
+        d.workloads = Array.from({ length: n }, (_, i) => ({
+          ...template,
+          name: `app-${i + 1}`,
+          objects: [{ name: `secret-${i + 1}`, type: 'secret' }],
+        }));
+        extra(d);
+      });
+
+    // Azure: at most 20 federated identity credentials per user-assigned identity
+    // (https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations).
+    test('is split into the fewest identities of at most 20 credentials, filled in workload order', () => {
+      const model = derive(sharedOf(41));
+      expect(model.identities.map((i) => [i.key, i.name, i.credentials.length])).toStrictEqual([
+        ['shared', 'id-dev-shared', 20],
+        ['shared-2', 'id-dev-shared-2', 20],
+        ['shared-3', 'id-dev-shared-3', 1],
+      ]);
+      expect(model.identities[1].workloads[0]).toBe('app-21');
+      expect(model.workloads[40].identityKey).toBe('shared-3');
+    });
+
+    test('keeps one identity named id-<env>-shared up to 20 workloads, so existing deployments keep their identity', () => {
+      const model = derive(sharedOf(MAX_FEDERATED_CREDENTIALS_PER_IDENTITY));
+      expect(model.identities.map((i) => i.name)).toStrictEqual(['id-dev-shared']);
+      expect(model.warnings.map((w) => w.code)).not.toContain('shared-identity-split');
+    });
+
+    test('gives every part the same roles: those of all the workloads', () => {
+      const model = derive(sharedOf(21));
+      const expected = Array.from({ length: 21 }, (_, i) => ({ role: ROLES.secretsUser, scope: { type: 'secret', name: `secret-${i + 1}` } }));
+      for (const identity of model.identities) expect(identity.roles).toStrictEqual(expected);
+    });
+
+    test('warns that the identity was split, naming each part and its workloads', () => {
+      const warning = derive(sharedOf(21)).warnings.find((w) => w.code === 'shared-identity-split');
+      expect(warning).toStrictEqual({
+        code: 'shared-identity-split',
+        path: 'identity.mode',
+        message:
+          'the 21 workloads of environment dev need one federated credential each and an identity holds 20, so the shared identity is split into 2, each with the same roles: id-dev-shared (app-1 to app-20), id-dev-shared-2 (app-21); add workloads at the end of the list: removing or reordering one moves the workloads after it to another identity (a new client id, picked up at the next render)',
+      });
+    });
+
+    test('appending workloads never moves an earlier workload to another identity (property)', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 120 }), fc.integer({ min: 0, max: 80 }), fc.integer({ min: 1, max: 25 }), (before, added, capacity) => {
+          const earlier = sharedIdentityKeys(before, capacity);
+          const later = sharedIdentityKeys(before + added, capacity);
+          expect(later.slice(0, before)).toStrictEqual(earlier);
+          // The fewest identities that fit, none over capacity.
+          const counts = [...later.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>()).values()];
+          expect(counts).toHaveLength(Math.ceil((before + added) / capacity));
+          expect(Math.max(...counts)).toBeLessThanOrEqual(capacity);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    test('appending workloads to an environment file never reassigns earlier ones (property, through the loader)', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 45 }), fc.integer({ min: 1, max: 25 }), (before, added) => {
+          const keysOf = (n: number) => derive(sharedOf(n)).workloads.map((w) => [w.name, w.identityKey]);
+          expect(keysOf(before + added).slice(0, before)).toStrictEqual(keysOf(before));
+        }),
+        { numRuns: 15 },
+      );
+    });
   });
 
   // Regression (was a bug in lib/model.ts federatedCredentialName): "fc-<namespace>-<serviceAccount>" is ambiguous

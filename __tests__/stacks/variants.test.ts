@@ -125,6 +125,64 @@ describe('identity.mode shared', () => {
   });
 });
 
+describe('identity.mode shared over the federated-credential limit (split in workload order)', () => {
+  let json: TfJson;
+  beforeAll(() => {
+    const base = exampleConfig('prod');
+    const template = base.workloads[0];
+    const workloads: WorkloadConfig[] = Array.from({ length: 41 }, (_, i) => ({
+      ...template,
+      name: `svc-${i + 1}`,
+      namespace: 'team',
+      serviceAccount: `svc-${i + 1}`,
+      objects: [{ ...template.objects[0], name: `svc-${i + 1}-secret`, alias: 'secret' }],
+    }));
+    json = synthConfig({ ...base, identity: { ...base.identity, mode: 'shared' }, workloads }).json;
+  });
+
+  const identityOf = (credential: TfJson) => String(credential.parent_id).replace(/^\$\{(.*)\.id\}$/, '$1');
+
+  test('three identities, at pinned addresses, holding 20, 20 and 1 credentials', () => {
+    expect(blocks(json, 'azurerm_user_assigned_identity').map((i) => i.name)).toEqual(['id-variant-shared', 'id-variant-shared-2', 'id-variant-shared-3']);
+    expect(Object.keys(json.resource.azurerm_user_assigned_identity as object)).toEqual(['shared', 'shared-2', 'shared-3']);
+    const perIdentity = new Map<string, number>();
+    for (const c of blocks(json, 'azurerm_federated_identity_credential')) perIdentity.set(identityOf(c), (perIdentity.get(identityOf(c)) ?? 0) + 1);
+    expect(Object.fromEntries(perIdentity)).toEqual({
+      'azurerm_user_assigned_identity.shared': 20,
+      'azurerm_user_assigned_identity.shared-2': 20,
+      'azurerm_user_assigned_identity.shared-3': 1,
+    });
+  });
+
+  test('each identity serializes its own credentials only', () => {
+    const creds = json.resource.azurerm_federated_identity_credential as Record<string, TfJson>;
+    const first = creds['svc-21'];
+    expect(identityOf(first)).toBe('azurerm_user_assigned_identity.shared-2');
+    expect(first).not.toHaveProperty('depends_on');
+    expect(creds['svc-22'].depends_on).toEqual(['azurerm_federated_identity_credential.svc-21']);
+  });
+
+  test('every identity gets the same role grants', () => {
+    const grants = new Map<string, string[]>();
+    for (const a of blocks(json, 'azurerm_role_assignment')) {
+      const principal = String(a.principal_id);
+      grants.set(principal, [...(grants.get(principal) ?? []), `${String(a.role_definition_name)} ${String(a.scope).replace(/^\$\{[^}]*\}/, '')}`]);
+    }
+    const sets = [...grants.values()].map((g) => g.sort());
+    expect(sets).toHaveLength(3);
+    expect(sets[0]).toHaveLength(41);
+    expect(sets[1]).toEqual(sets[0]);
+    expect(sets[2]).toEqual(sets[0]);
+  });
+
+  test("each workload's output carries its own identity's client id and name", () => {
+    const workloads = json.output[OUTPUT_NAME].value.workloads as Record<string, TfJson>;
+    expect(workloads['svc-20']).toMatchObject({ clientId: ref('azurerm_user_assigned_identity.shared', 'client_id'), identityName: 'id-variant-shared' });
+    expect(workloads['svc-21']).toMatchObject({ clientId: ref('azurerm_user_assigned_identity.shared-2', 'client_id'), identityName: 'id-variant-shared-2' });
+    expect(workloads['svc-41']).toMatchObject({ clientId: ref('azurerm_user_assigned_identity.shared-3', 'client_id'), identityName: 'id-variant-shared-3' });
+  });
+});
+
 describe('role grants', () => {
   test('identity.role administrator: only Key Vault Administrator, at vault scope, per identity', () => {
     const prod = exampleConfig('prod');

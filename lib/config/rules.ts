@@ -4,7 +4,7 @@
  */
 import { manifestFileName, secretProviderClassName } from '../naming';
 import type { EnvironmentConfig } from './schema';
-import { keyVaultObjectKey, MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../azure';
+import { keyVaultObjectKey } from '../azure';
 import { filesWritten, SECRET_OBJECT_FILE_RULE } from '../csi-driver';
 import {
   annotationsSize,
@@ -71,7 +71,6 @@ const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   clusterTrustsWorkloadIdentity,
   eachWorkload(WORKLOAD_RULES),
   renderedFileNamesDistinct,
-  sharedIdentityFitsCredentialLimit,
   // Azure (the single-field rules are in the schema, from lib/azure.ts)
   caseOnlyObjectNames,
   nodeResourceGroupIsNew,
@@ -187,20 +186,6 @@ function serviceAccountUnique({ w, i, firstUse }: WorkloadScope): RuleViolation[
       path: ['workloads', i, 'serviceAccount'],
       received: w.serviceAccount ?? w.name,
       message: `ServiceAccount ${sa} is already used by workloads[${first}]; one ServiceAccount can carry only one client id: give this workload its own serviceAccount`,
-    },
-  ];
-}
-
-/** Azure allows a limited number of federated credentials per identity: one per ServiceAccount. */
-function sharedIdentityFitsCredentialLimit(env: EnvironmentConfig): RuleViolation[] {
-  if (env.identity.mode !== 'shared') return [];
-  const credentials = new Set(env.workloads.map(serviceAccountKey)).size;
-  if (credentials <= MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) return [];
-  return [
-    {
-      path: ['identity', 'mode'],
-      received: 'shared',
-      message: `a shared identity would need ${credentials} federated credentials; Azure allows ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity: use mode "per-workload" or split the environment`,
     },
   ];
 }

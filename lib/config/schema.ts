@@ -720,7 +720,7 @@ const Identity = z.strictObject({
     .default('per-workload')
     .meta(
       doc(
-        `One identity per workload (\`per-workload\`) or one for all (\`shared\`). An identity holds at most ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} federated credentials.`,
+        `One identity per workload (\`per-workload\`) or one for all (\`shared\`). An identity holds at most ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} federated credentials (one per ServiceAccount), so a shared identity of more workloads is split into the fewest that fit, filled in workload order (\`id-<env>-shared\`, \`id-<env>-shared-2\`, ...), each with the same roles: add workloads at the end of the list.`,
       ),
     ),
   roleScope: z
