@@ -45,16 +45,50 @@ export function fetchCost(o: Pick<KeyVaultObjectConfig, 'versionHistory'>): numb
 
 export type BudgetLoads = Record<KeyVaultBudget, number>;
 
+/** What one workload's pods cost one budget of one vault, per 10 s. */
+export interface Contribution {
+  readonly environment: EnvironmentModel;
+  readonly workload: string;
+  /** The vault's name, as the environment writes it. */
+  readonly vault: string;
+  /** The vault's SKU when the environment creates it; undefined for an existing vault. */
+  readonly sku: 'standard' | 'premium' | undefined;
+  readonly budget: KeyVaultBudget;
+  /** Transactions per 10 s (0 with rotation off). */
+  readonly load: number;
+}
+
+/** Transactions per 10 s each workload's pods cause, per budget it draws on (0 with rotation off). */
+function workloadLoads(config: EnvironmentConfig): { readonly workload: string; readonly loads: Partial<BudgetLoads> }[] {
+  const rotation = config.cluster.secretsProvider.rotation;
+  const perWindow = rotation.enabled ? KEY_VAULT_LIMITS.windowSeconds / durationSeconds(rotation.interval) : 0;
+  return config.workloads.map((w) => {
+    const loads: Partial<BudgetLoads> = {};
+    for (const o of w.objects) {
+      const budget = keyVaultBudgetOf(o.type);
+      loads[budget] = (loads[budget] ?? 0) + w.deployment.replicas * fetchCost(o) * perWindow;
+    }
+    return { workload: w.name, loads };
+  });
+}
+
+/** The loads of each workload of an environment, per vault and budget it draws on (0 with rotation off). */
+export function contributionsOf(model: EnvironmentModel): Contribution[] {
+  const { keyVault } = model.config;
+  const sku = keyVault.mode === 'create' ? keyVault.sku : undefined;
+  return workloadLoads(model.config).flatMap(({ workload, loads }) =>
+    BUDGETS.flatMap((budget) => {
+      const load = loads[budget];
+      return load === undefined ? [] : [{ environment: model, workload, vault: keyVault.name, sku, budget, load }];
+    }),
+  );
+}
+
 /** Transactions per 10 s the pods of one environment cause in each budget of its vault (0 with rotation off). */
 export function environmentLoad(config: EnvironmentConfig): BudgetLoads {
-  const load: BudgetLoads = { vault: 0, keys: 0 };
-  const rotation = config.cluster.secretsProvider.rotation;
-  if (!rotation.enabled) return load;
-  const perWindow = KEY_VAULT_LIMITS.windowSeconds / durationSeconds(rotation.interval);
-  for (const w of config.workloads) {
-    for (const o of w.objects) load[keyVaultBudgetOf(o.type)] += w.deployment.replicas * fetchCost(o) * perWindow;
-  }
-  return load;
+  const total: BudgetLoads = { vault: 0, keys: 0 };
+  for (const { loads } of workloadLoads(config)) for (const budget of BUDGETS) total[budget] += loads[budget] ?? 0;
+  return total;
 }
 
 export interface BudgetShare {
@@ -74,57 +108,143 @@ export interface SharedLoad {
   /** The environments drawing on it, by name. */
   readonly environments: readonly EnvironmentModel[];
   readonly shares: readonly BudgetShare[];
+  /** What each workload adds, per budget. */
+  readonly contributions: readonly Contribution[];
 }
 
-function sharesOf(loads: readonly BudgetLoads[], limit: (b: KeyVaultBudget) => number): BudgetShare[] {
+function sharesOf(contributions: readonly Contribution[], limit: (b: KeyVaultBudget) => number): BudgetShare[] {
   return BUDGETS.map((budget) => {
-    const load = loads.reduce((n, l) => n + l[budget], 0);
+    const load = contributions.filter((c) => c.budget === budget).reduce((n, c) => n + c.load, 0);
     const max = limit(budget);
     return { budget, load, limit: max, share: load / max };
   });
 }
 
 /** The SKU of a shared vault: known when one of the environments creates it. */
-function skuOf(models: readonly EnvironmentModel[]): 'standard' | 'premium' | undefined {
-  for (const m of models) if (m.config.keyVault.mode === 'create') return m.config.keyVault.sku;
-  return undefined;
+function skuOf(contributions: readonly Contribution[]): 'standard' | 'premium' | undefined {
+  return contributions.find((c) => c.sku !== undefined)?.sku;
 }
 
-function groupBy<K>(models: readonly EnvironmentModel[], key: (m: EnvironmentModel) => K): EnvironmentModel[][] {
-  const groups = new Map<K, EnvironmentModel[]>();
-  for (const m of [...models].sort((a, b) => a.name.localeCompare(b.name))) groups.set(key(m), [...(groups.get(key(m)) ?? []), m]);
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): T[][] {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [item]);
+    else group.push(item);
+  }
   return [...groups.values()];
+}
+
+/** The environments of some contributions, once each, by name. */
+function environmentsOf(contributions: readonly Contribution[]): EnvironmentModel[] {
+  return [...new Set(contributions.map((c) => c.environment))].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The load on each vault (environments grouped by vault name, case-insensitively) and on each subscription. */
 export function sharedLoads(models: readonly EnvironmentModel[]): SharedLoad[] {
-  const vaults = groupBy(models, (m) => m.config.keyVault.name.toLowerCase()).map((group): SharedLoad => {
+  const all = [...models].sort((a, b) => a.name.localeCompare(b.name)).flatMap(contributionsOf);
+  const vaults = groupBy(all, (c) => c.vault.toLowerCase()).map((group): SharedLoad => {
     const sku = skuOf(group);
     return {
       scope: 'vault',
-      name: group[0].config.keyVault.name,
-      environments: group,
-      shares: sharesOf(
-        group.map((m) => environmentLoad(m.config)),
-        (b) => keyVaultLimit(b, sku),
-      ),
+      name: group[0].vault,
+      environments: environmentsOf(group),
+      shares: sharesOf(group, (b) => keyVaultLimit(b, sku)),
+      contributions: group,
     };
   });
-  const subscriptions = groupBy(models, (m) => m.config.azure.subscriptionId?.toLowerCase() ?? '').map((group): SharedLoad => {
-    const skus = groupBy(group, (m) => m.config.keyVault.name.toLowerCase()).map(skuOf);
+  const subscriptions = groupBy(all, (c) => c.environment.config.azure.subscriptionId?.toLowerCase() ?? '').map((group): SharedLoad => {
+    const skus = groupBy(group, (c) => c.vault.toLowerCase()).map(skuOf);
     const sku = skus.every((s) => s === 'standard') ? 'standard' : undefined;
+    const subscriptionId = group[0].environment.config.azure.subscriptionId;
     return {
       scope: 'subscription',
-      name:
-        group[0].config.azure.subscriptionId !== undefined ? `subscription ${group[0].config.azure.subscriptionId}` : "the Azure CLI's current subscription",
-      environments: group,
-      shares: sharesOf(
-        group.map((m) => environmentLoad(m.config)),
-        (b) => keyVaultLimit(b, sku) * KEY_VAULT_LIMITS.subscriptionFactor,
-      ),
+      name: subscriptionId !== undefined ? `subscription ${subscriptionId}` : "the Azure CLI's current subscription",
+      environments: environmentsOf(group),
+      shares: sharesOf(group, (b) => keyVaultLimit(b, sku) * KEY_VAULT_LIMITS.subscriptionFactor),
+      contributions: group,
     };
   });
   return [...vaults, ...subscriptions];
+}
+
+/** How many contributors a row of the budget table names. */
+export const TOP_CONTRIBUTORS = 3;
+
+/** A workload's part of a row's load. */
+export interface BudgetContributor {
+  readonly environment: string;
+  readonly workload: string;
+  readonly requestsPerSecond: number;
+  /** Share of the row's load (not of the limit). */
+  readonly shareOfLoad: number;
+}
+
+/** One row of the budget table: one budget of one vault (or of a subscription's vaults). */
+export interface BudgetRow {
+  readonly scope: 'vault' | 'subscription';
+  /** The vault name, or `subscription <id>`. */
+  readonly name: string;
+  readonly environments: readonly string[];
+  readonly budget: KeyVaultBudget;
+  /** `secret and certificate reads` or `key reads`. */
+  readonly title: string;
+  /** Estimated requests per second (the load per 10 s window / 10). */
+  readonly requestsPerSecond: number;
+  /** Key Vault's documented limit, per second (the 10 s limit / 10). */
+  readonly limitPerSecond: number;
+  /** requestsPerSecond / limitPerSecond. */
+  readonly share: number;
+  /** `ok` below half the limit, `warning` from half (synth warns), `error` at the limit (synth refuses). */
+  readonly level: 'ok' | 'warning' | 'error';
+  /** The largest contributors, largest first. */
+  readonly top: readonly BudgetContributor[];
+}
+
+/** Rounded for JSON and tables (requests per second to 3 decimals, shares to 4), so output stays short and stable. */
+function round(n: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(n * f) / f;
+}
+
+/** The largest contributors to one budget of a shared load, largest first (ties by environment and workload). */
+function topContributors(load: SharedLoad, s: BudgetShare): BudgetContributor[] {
+  const window = KEY_VAULT_LIMITS.windowSeconds;
+  const byWorkload = groupBy(
+    load.contributions.filter((c) => c.budget === s.budget && c.load > 0),
+    (c) => `${c.environment.name}\u0000${c.workload}`,
+  ).map((g) => ({ environment: g[0].environment.name, workload: g[0].workload, load: g.reduce((n, c) => n + c.load, 0) }));
+  return byWorkload
+    .sort((a, b) => b.load - a.load || a.environment.localeCompare(b.environment) || a.workload.localeCompare(b.workload))
+    .slice(0, TOP_CONTRIBUTORS)
+    .map((c) => ({ environment: c.environment, workload: c.workload, requestsPerSecond: round(c.load / window, 3), shareOfLoad: round(c.load / s.load, 4) }));
+}
+
+/**
+ * The request budget as a table: for each vault (and each subscription's vaults together) and
+ * each budget drawn on, the estimated requests per second, the documented limit, the share and
+ * the top contributors. The secret and certificate row is always there; the key row only when
+ * a workload mounts a key.
+ */
+export function budgetTable(models: readonly EnvironmentModel[]): BudgetRow[] {
+  const window = KEY_VAULT_LIMITS.windowSeconds;
+  return sharedLoads(models).flatMap((load) =>
+    load.shares
+      .filter((s) => s.budget === 'vault' || load.contributions.some((c) => c.budget === s.budget))
+      .map((s): BudgetRow => ({
+        scope: load.scope,
+        name: load.name,
+        environments: load.environments.map((m) => m.name),
+        budget: s.budget,
+        title: BUDGET_TITLE[s.budget],
+        requestsPerSecond: round(s.load / window, 3),
+        limitPerSecond: s.limit / window,
+        share: round(s.share, 4),
+        level: s.share >= BUDGET_ERROR_SHARE ? 'error' : s.share >= BUDGET_WARN_SHARE ? 'warning' : 'ok',
+        top: topContributors(load, s),
+      })),
+  );
 }
 
 export interface BudgetVerdict {

@@ -6,6 +6,7 @@
 import type { EnvironmentModel, IdentityModel, RoleGrant, WorkloadModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
+import { budgetTable, LOAD_ASSUMPTION, type BudgetRow } from '../lib/request-budget';
 import { markdownText, mermaidLabel } from '../lib/text';
 
 export const TRUST_FILE = 'TRUST.md';
@@ -53,7 +54,52 @@ export function trustDiagram(model: EnvironmentModel, outputs?: OutputsContract)
     '| --- | --- | --- | --- | --- | --- |',
     ...model.workloads.map((w) => workloadRow(model, w)),
     '',
+    ...budgetSection(model),
   ].join('\n');
+}
+
+/**
+ * The Key Vault request budget of this environment's own pods, per vault it reads (the
+ * environments that share a vault add up: `synth --json` has the table of those synthesized
+ * together, and synth warns or refuses on it).
+ */
+function budgetSection(model: EnvironmentModel): string[] {
+  const rows = budgetTable([model]).filter((r) => r.scope === 'vault');
+  return [
+    '## Key Vault request budget',
+    '',
+    `Estimated for this environment's pods alone: ${LOAD_ASSUMPTION}. Environments that read the same vault share its limit (\`synth --json\` gives \`requestBudget\` for the environments synthesized together); synth warns at 50% and refuses at 100%.`,
+    '',
+    ...budgetMarkdown(rows, { environments: false }),
+    '',
+  ];
+}
+
+/** A percentage for tables: two decimals, so small shares stay visible. */
+function percentText(share: number): string {
+  return `${(share * 100).toFixed(2)}%`;
+}
+
+/** A contributor's share of a row's load: whole percent, one decimal below 10%. */
+function shareOfLoadText(share: number): string {
+  return share < 0.1 ? `${(share * 100).toFixed(1)}%` : `${Math.round(share * 100)}%`;
+}
+
+/**
+ * The budget rows as a Markdown table: vault, reads, requests per second, the documented limit
+ * per second, the share of it, and the top contributors (`env/workload` when `environments`).
+ */
+export function budgetMarkdown(rows: readonly BudgetRow[], options: { readonly environments: boolean }): string[] {
+  const who = (c: BudgetRow['top'][number]) => (options.environments ? `${c.environment}/${c.workload}` : c.workload);
+  return [
+    '| vault | reads | requests/s | limit/s | share of limit | top contributors (requests/s, share of the load) |',
+    '| --- | --- | ---: | ---: | ---: | --- |',
+    ...rows.map((r) => {
+      const top = r.top.map((c) => `${markdownText(who(c))} ${c.requestsPerSecond}/s (${shareOfLoadText(c.shareOfLoad)})`).join(', ');
+      const level = r.level === 'ok' ? '' : ` (${r.level})`;
+      return `| ${markdownText(r.name)} | ${r.title} | ${r.requestsPerSecond} | ${r.limitPerSecond} | ${percentText(r.share)}${level} | ${top || 'none: rotation is off'} |`;
+    }),
+  ];
 }
 
 type NodeIds = ReturnType<typeof nodeIds>;

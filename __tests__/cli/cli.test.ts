@@ -91,6 +91,19 @@ describe('synth', () => {
     expect(doc.ok).toBe(true);
     expect(doc.environments.map((e) => e.name)).toEqual(['dev']);
     expect(doc.environments[0].files).toContain('kustomization.yaml');
+    // The Key Vault request budget per vault (lib/request-budget.ts budgetTable): dev's one pod reads one secret every 30s.
+    expect((doc as unknown as { requestBudget: unknown[] }).requestBudget[0]).toEqual({
+      scope: 'vault',
+      name: 'kv-akscsi-dev-example',
+      environments: ['dev'],
+      budget: 'vault',
+      title: 'secret and certificate reads',
+      requestsPerSecond: 0.033,
+      limitPerSecond: 400,
+      share: 0.0001,
+      level: 'ok',
+      top: [{ environment: 'dev', workload: 'demo-app', requestsPerSecond: 0.033, shareOfLoad: 1 }],
+    });
   });
 
   test('--quiet prints nothing on success', async () => {

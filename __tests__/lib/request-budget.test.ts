@@ -5,7 +5,16 @@
  */
 import { KEY_VAULT_LIMITS, keyVaultLimit } from '../../lib/azure';
 import type { EnvironmentModel } from '../../lib/model';
-import { BUDGET_ERROR_SHARE, BUDGET_WARN_SHARE, environmentLoad, fetchCost, requestBudget, sharedLoads } from '../../lib/request-budget';
+import {
+  budgetTable,
+  BUDGET_ERROR_SHARE,
+  BUDGET_WARN_SHARE,
+  environmentLoad,
+  fetchCost,
+  requestBudget,
+  sharedLoads,
+  TOP_CONTRIBUTORS,
+} from '../../lib/request-budget';
 import { minimalVariant, type Doc } from '../support/config';
 import { modelFromYaml } from '../support/models';
 
@@ -181,5 +190,52 @@ describe('requestBudget', () => {
     const off = env('prod', { enabled: false, replicas: 1000, objects: secrets(3), vault: { mode: 'existing', name: 'kv-shared' } });
     expect(requestBudget([dev, off]).warnings.get('prod')?.[0]?.message).toMatch(/environments dev, prod together would make about 3,000 /);
     expect(requestBudget([dev, off]).warnings.get('prod')?.[0]?.message).toContain('to dev 16s or more');
+  });
+});
+
+describe('budgetTable', () => {
+  /** An environment of several workloads, each `replicas[i]` pods mounting one secret every 10 s. */
+  function team(name: string, replicas: readonly number[], vault: Doc = { name: 'kv-app' }): EnvironmentModel {
+    const source = minimalVariant((d) => {
+      d.cluster.secretsProvider = { rotation: { interval: '10s' } };
+      d.keyVault = vault;
+      const template = d.workloads[0];
+      d.workloads = replicas.map((r, i) => ({ ...template, name: `w${i}`, deployment: { ...template.deployment, replicas: r } }));
+    });
+    return modelFromYaml(name, source);
+  }
+
+  test('one row per vault and per subscription: requests per second, the limit per second, the share and the level', () => {
+    const rows = budgetTable([team('dev', [1000, 500])]);
+    expect(rows.map((r) => [r.scope, r.name, r.budget, r.requestsPerSecond, r.limitPerSecond, r.share, r.level])).toEqual([
+      ['vault', 'kv-app', 'vault', 150, 400, 0.375, 'ok'],
+      ['subscription', "the Azure CLI's current subscription", 'vault', 150, 2000, 0.075, 'ok'],
+    ]);
+  });
+
+  test(`names the ${TOP_CONTRIBUTORS} largest contributors, largest first, with their share of the load`, () => {
+    const [row] = budgetTable([team('dev', [100, 400, 300, 200])]);
+    expect(row.top).toEqual([
+      { environment: 'dev', workload: 'w1', requestsPerSecond: 40, shareOfLoad: 0.4 },
+      { environment: 'dev', workload: 'w2', requestsPerSecond: 30, shareOfLoad: 0.3 },
+      { environment: 'dev', workload: 'w3', requestsPerSecond: 20, shareOfLoad: 0.2 },
+    ]);
+  });
+
+  test('environments that name one vault (in any case) share its row; the level follows the warn and error shares', () => {
+    const rows = budgetTable([team('dev', [1000]), team('test', [1000], { mode: 'existing', name: 'KV-APP' })]);
+    const vault = rows.find((r) => r.scope === 'vault')!;
+    expect(vault).toMatchObject({ name: 'kv-app', environments: ['dev', 'test'], requestsPerSecond: 200, share: 0.5, level: 'warning' });
+    expect(vault.top.map((c) => c.environment)).toEqual(['dev', 'test']);
+    expect(budgetTable([team('dev', [1000, 1000, 1000, 1000])])[0].level).toBe('error');
+    expect(BUDGET_WARN_SHARE).toBe(0.5);
+  });
+
+  test('no key row without keys; rotation off leaves the row at 0 with no contributors', () => {
+    const rows = budgetTable([env('dev', { enabled: false, replicas: 5 })]);
+    expect(rows.map((r) => [r.budget, r.requestsPerSecond, r.top])).toEqual([
+      ['vault', 0, []],
+      ['vault', 0, []],
+    ]);
   });
 });

@@ -187,3 +187,49 @@ describe('values that used to break TRUST.md', () => {
     expect(md).toContain('https://issuer.example/\\n  evil[pwned] --#62; kv');
   });
 });
+
+describe('the Key Vault request budget section (lib/request-budget.ts; limits: learn.microsoft.com/azure/key-vault/general/service-limits)', () => {
+  test("prod: one row for its vault, with the pods' requests per second, the 400/s limit, the share and each workload's part", () => {
+    const md = trustDiagram(exampleModel('prod'), exampleOutputs('prod'));
+    const section = md.slice(md.indexOf('## Key Vault request budget'));
+    // payments-api: 3 replicas × 3 secrets every 2m = 0.075/s; web-frontend: 2 × (cert + 2 secrets) every 2m = 0.05/s.
+    expect(section.split('\n').filter((l) => l.startsWith('| kv-'))).toEqual([
+      '| kv-akscsi-prod-example | secret and certificate reads | 0.125 | 400 | 0.03% | payments-api 0.075/s (60%), web-frontend 0.05/s (40%) |',
+    ]);
+  });
+
+  test('a key row appears when a workload mounts a key, against the HSM limit of a premium vault', () => {
+    const model = modelFromYaml(
+      'dev',
+      `azure:
+  location: westeurope
+  resourceGroup:
+    name: rg-app
+cluster:
+  name: aks-app
+  secretsProvider:
+    rotation:
+      interval: 10s
+keyVault:
+  name: kv-app
+  sku: premium
+workloads:
+  - name: app
+    namespace: apps
+    objects:
+      - name: signing
+        type: key
+    deployment:
+      image: ghcr.io/example/app:1.0.0
+      replicas: 1000
+`,
+    );
+    const rows = trustDiagram(model)
+      .split('\n')
+      .filter((l) => l.startsWith('| kv-'));
+    expect(rows).toEqual([
+      '| kv-app | secret and certificate reads | 0 | 400 | 0.00% | none: rotation is off |',
+      '| kv-app | key reads | 100 | 200 | 50.00% (warning) | app 100/s (100%) |',
+    ]);
+  });
+});

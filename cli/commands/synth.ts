@@ -94,6 +94,7 @@ export function register(program: Command, ctx: CommandContext): void {
         reporter.line(reporter.dim(`synthesized ${models.length} environment(s) in ${seconds}s`));
       }
       const code = run.written ? EXIT_OK : EXIT_FINDINGS;
+      const { budgetTable } = require('../../lib/request-budget') as typeof import('../../lib/request-budget');
       reporter.emit({
         exitCode: code,
         problems: findingProblems(run.environments.flatMap((r) => r.findings)),
@@ -107,6 +108,8 @@ export function register(program: Command, ctx: CommandContext): void {
           warnings: [...r.model.warnings, ...(placements[i]?.warning !== undefined ? [{ path: 'output.gitops.path', message: placements[i].warning }] : [])],
           findings: r.findings,
         })),
+        // Key Vault's request budget per vault and subscription, for the environments synthesized together.
+        requestBudget: budgetTable(models),
       });
       ctx.exit(code);
     });
