@@ -96,7 +96,7 @@ function workloadOf(w: number, objects: number): Record<string, unknown> {
       replicas: 2,
       ports: [{ containerPort: 8080, name: 'http' }],
       env: [{ name: 'SECRETS_DIR', value: '/mnt/secrets-store' }],
-      reloaderAnnotation: w % 2 === 0,
+      restartOnRotation: w % 2 === 0,
     },
   };
 }

@@ -2,7 +2,7 @@
  * Every Kubernetes object of one environment: Namespaces, and per workload a ServiceAccount, a
  * SecretProviderClass and a Deployment; optionally the GitOps object that syncs them.
  */
-import { Chart } from 'cdk8s';
+import { Chart, type ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { EnvironmentModel, WorkloadModel } from '../lib/model';
@@ -12,6 +12,7 @@ import { ARGOCD_SYNC_WAVE_ANNOTATION, podSecurityLabelsFor, SYSTEM_NAMESPACES, w
 import { ArgoCdApplication } from './argo-cd-application';
 import { FluxKustomization } from './flux-kustomization';
 import { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
+import { ReloaderInstallation } from './reloader-installation';
 import { csiObjectOf } from './objects-parameter';
 import { SecretsStoreDeployment } from './secrets-store-deployment';
 import { WorkloadServiceAccount } from './workload-service-account';
@@ -62,6 +63,8 @@ export class EnvironmentChart extends Chart {
   /** Rendered objects by workload name. */
   readonly workloads: ReadonlyMap<string, WorkloadObjects>;
   readonly gitops?: ArgoCdApplication | FluxKustomization;
+  /** Stakater Reloader's installation through the GitOps tool (`output.reloader`). */
+  readonly reloader?: ReloaderInstallation;
 
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     // Every object sets metadata.name; no hashes even where cdk8s would pick a name.
@@ -116,6 +119,32 @@ export class EnvironmentChart extends Chart {
         interval: gitops.interval,
       });
     }
+
+    const reloader = model.config.output.reloader;
+    if (reloader !== undefined && gitops !== undefined) {
+      this.reloader = new ReloaderInstallation(this, 'Reloader', {
+        tool: gitops.tool,
+        name: `${gitopsName(model.name)}-reloader`,
+        targetNamespace: reloader.namespace,
+        chartVersion: reloader.chartVersion,
+        namespace: gitops.namespace,
+        ...(gitops.tool === 'argocd' ? { project: gitops.project } : { interval: gitops.interval }),
+      });
+    }
+  }
+
+  /**
+   * The objects applied once by hand (`kubectl apply -f bootstrap/`), each with its file name
+   * under `bootstrap/`: the GitOps object that syncs this folder (it would manage itself if it
+   * were in the folder), and what the GitOps tool installs beside it.
+   */
+  get bootstrapObjects(): readonly { readonly file: string; readonly apiObject: ApiObject }[] {
+    const out: { file: string; apiObject: ApiObject }[] = [];
+    if (this.gitops !== undefined) {
+      out.push({ file: this.gitops instanceof ArgoCdApplication ? 'argocd-application.yaml' : 'flux-kustomization.yaml', apiObject: this.gitops.apiObject });
+    }
+    out.push(...(this.reloader?.objects ?? []));
+    return out;
   }
 
   private addWorkload(
@@ -157,7 +186,7 @@ export class EnvironmentChart extends Chart {
       mountPath: d.mountPath,
       subPath: d.subPath,
       workloadIdentityLabel: d.workloadIdentityLabel,
-      reloaderAnnotation: d.reloaderAnnotation,
+      reloaderAnnotation: w.restartOnRotation,
       resources: d.resources,
       securityContext: d.securityContext,
       labels: d.labels,

@@ -4,6 +4,7 @@ export * from './environment-chart';
 export * from './flux-kustomization';
 export * from './key-vault-secret-provider-class';
 export * from './objects-parameter';
+export * from './reloader-installation';
 export * from './render';
 export * from './secrets-store-deployment';
 export * from './workload-service-account';

@@ -32,19 +32,19 @@ export interface RenderOptions {
  * The files of one environment, paths relative to its output folder (`dist/<env>/`):
  * `namespace-<ns>.yaml`, `serviceaccount-<ns>-<name>.yaml`, `secretproviderclass-<ns>-<name>.yaml`,
  * `deployment-<ns>-<name>.yaml`, `kustomization.yaml`, and `bootstrap/argocd-application.yaml` or
- * `bootstrap/flux-kustomization.yaml` when GitOps is configured. The GitOps object points at
+ * `bootstrap/flux-kustomization.yaml` when GitOps is configured (with `output.reloader`, also
+ * Reloader's installation objects, `bootstrap/reloader-*.yaml`). The GitOps object points at
  * this folder, so it is not listed in kustomization.yaml (it would manage itself).
  */
 export function renderEnvironment(model: EnvironmentModel, outputs: OutputsContract, options: RenderOptions = {}): OutputFile[] {
   // No outdir is written: objects are taken from the chart in memory.
   const app = new App({ outdir: '.' });
   const chart = new EnvironmentChart(app, model.name, { model, outputs, ...(options.gitopsPath !== undefined ? { gitopsPath: options.gitopsPath } : {}) });
-  const gitops = chart.gitops?.apiObject;
+  const bootstrap = chart.bootstrapObjects.map((b) => ({ file: b.file, object: canonical(b.apiObject.toJson()) as KubeObject }));
+  const isBootstrap = (o: KubeObject) => bootstrap.some((b) => sameObject(b.object, o));
   const header = `# Rendered by aks-keyvault-csi for environment "${model.name}". Do not edit: change environments/${model.name}.yaml and render again.\n`;
 
-  const objects = (chart.toJson() as KubeObject[])
-    .map((o) => canonical(o) as KubeObject)
-    .filter((o) => !(gitops && o.kind === gitops.kind && o.apiVersion === gitops.apiVersion));
+  const objects = (chart.toJson() as KubeObject[]).map((o) => canonical(o) as KubeObject).filter((o) => !isBootstrap(o));
   objects.sort(compareObjects);
 
   const files: OutputFile[] = [];
@@ -64,12 +64,13 @@ export function renderEnvironment(model: EnvironmentModel, outputs: OutputsContr
     resources: files.map((f) => f.path),
   };
   files.push({ path: KUSTOMIZATION_FILE, content: header + toYaml(kustomization) });
-  if (gitops) {
-    const name = gitops.kind === 'Application' ? 'argocd-application.yaml' : 'flux-kustomization.yaml';
-    const object = canonical(gitops.toJson());
-    files.push({ path: `${BOOTSTRAP_DIR}/${name}`, content: header + toYaml(object), object });
-  }
+  for (const b of bootstrap) files.push({ path: `${BOOTSTRAP_DIR}/${b.file}`, content: header + toYaml(b.object), object: b.object });
   return files;
+}
+
+/** The same Kubernetes object: apiVersion, kind, namespace and name. */
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  return a.apiVersion === b.apiVersion && a.kind === b.kind && a.metadata.name === b.metadata.name && a.metadata.namespace === b.metadata.namespace;
 }
 
 /** Our own key order, independent of `CDK8S_DISABLE_SORT`: apiVersion, kind, metadata, then sorted. */

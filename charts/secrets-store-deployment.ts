@@ -140,9 +140,10 @@ export interface SecretsStoreDeploymentProps {
   readonly workloadIdentityLabel?: boolean;
   /**
    * Annotate for Stakater Reloader (with `enableCSIIntegration`), so pods restart when mounted
-   * versions change, and when a synced Secret used in `envFromSyncedSecret` changes.
-   * @default false
-   * @see https://github.com/stakater/Reloader
+   * versions change, and when a synced Secret used in `envFromSyncedSecret` changes (the
+   * environment file's `deployment.restartOnRotation`).
+   * @default - `DEPLOYMENT_DEFAULTS.restartOnRotation` (false)
+   * @see https://github.com/stakater/Reloader#8--csi-secret-provider-support
    */
   readonly reloaderAnnotation?: boolean;
   /** @default - see `DeploymentResources` */
@@ -213,7 +214,7 @@ export class SecretsStoreDeployment extends Construct {
     if (props.workloadIdentityLabel ?? DEPLOYMENT_DEFAULTS.workloadIdentityLabel) podLabels[WORKLOAD_IDENTITY_USE_LABEL] = 'true';
 
     const annotations: Record<string, string> = { ...props.annotations };
-    if (props.reloaderAnnotation ?? DEPLOYMENT_DEFAULTS.reloaderAnnotation) {
+    if (props.reloaderAnnotation ?? DEPLOYMENT_DEFAULTS.restartOnRotation) {
       annotations[RELOADER_SPC_ANNOTATION] = spc.name;
       const secrets = [...new Set(envFromSecret.map((e) => e.secretName))].sort();
       if (secrets.length > 0) annotations[RELOADER_SECRET_ANNOTATION] = secrets.join(',');

@@ -535,6 +535,37 @@ export const RELOADER_SPC_ANNOTATION = 'secretproviderclass.reloader.stakater.co
 /** Stakater Reloader: restart when these (synced) Secrets change. */
 export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
 
+/**
+ * Stakater Reloader's Helm chart, pinned: with `reloader.enableCSIIntegration: true` the chart
+ * passes `--enable-csi-integration=true` to the controller and grants it list/get/watch on
+ * SecretProviderClasses and SecretProviderClassPodStatuses, whose mounted versions it watches.
+ * @see stakater/Reloader deployments/kubernetes/chart/reloader/Chart.yaml (version 2.2.16, appVersion v1.4.21)
+ * @see stakater/Reloader deployments/kubernetes/chart/reloader/values.yaml (reloader.enableCSIIntegration, image ghcr.io/stakater/reloader)
+ * @see stakater/Reloader deployments/kubernetes/chart/reloader/templates/deployment.yaml ("--enable-csi-integration=true") and templates/clusterrole.yaml
+ * @see stakater/Reloader README.md (helm repo add stakater https://stakater.github.io/stakater-charts)
+ */
+export const RELOADER_CHART = {
+  repoURL: 'https://stakater.github.io/stakater-charts',
+  chart: 'reloader',
+  version: '2.2.16',
+  /** The Helm value that turns the CSI integration on. */
+  csiIntegrationValue: { reloader: { enableCSIIntegration: true } },
+  /** The controller's boolean flag the chart renders from it (`--enable-csi-integration=true`; default false). */
+  csiIntegrationFlag: 'enable-csi-integration',
+  /** `app.kubernetes.io/name` on the chart's Deployment and pods (`reloader-name`: the chart name). */
+  nameLabel: 'reloader',
+  /** The image name, in any registry (`ghcr.io/stakater/reloader`, `stakater/reloader`). */
+  image: 'stakater/reloader',
+} as const;
+
+/** A Helm chart version as Helm takes it: SemVer 2, an optional `v`. */
+export const HELM_CHART_VERSION_RULE = patternRule(
+  'Helm chart version',
+  /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/,
+  'use an exact chart version such as "2.2.16" (a pinned release, not a range)',
+  'helm/helm pkg/chart/metadata.go (Validate: version must be SemVer 2); pinned so a chart release never changes the cluster unreviewed',
+);
+
 /** The repository an Argo CD Application syncs from: required, and nothing Argo CD could not clone. */
 export const ARGOCD_REPO_URL_RULE = predicateRule(
   'Argo CD repoURL',

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { durationSeconds } from './config/duration';
-import { mountedFileName } from './config/rules';
+import { mountedFileName, restartsOnRotation } from './config/rules';
 import { manifestFileName, secretProviderClassName } from './naming';
 
 export { manifestFileName, secretProviderClassName };
@@ -58,6 +58,8 @@ export interface WorkloadModel {
   readonly secretProviderClass: string;
   readonly deployment: string;
   readonly objects: readonly MountedObject[];
+  /** Pods restart when the mounted versions change (Stakater Reloader): `restartOnRotation`, or its former name `reloaderAnnotation`. */
+  readonly restartOnRotation: boolean;
   readonly config: WorkloadConfig;
 }
 
@@ -94,7 +96,9 @@ export type WarningCode =
   | 'system-namespace'
   | 'version-may-be-missing'
   /** A shared identity split because its workloads need more federated credentials than one identity holds. */
-  | 'shared-identity-split';
+  | 'shared-identity-split'
+  /** A field set by a name it no longer has (still read). */
+  | 'former-name';
 
 export interface ConfigWarning {
   readonly code: WarningCode;
@@ -200,6 +204,7 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
       secretProviderClass: secretProviderClassName(w.name),
       deployment: w.name,
       objects: w.objects.map((o) => ({ name: o.name, type: o.type, fileName: mountedFileName(o), config: o })),
+      restartOnRotation: restartsOnRotation(w.deployment),
       config: w,
     };
   });
@@ -402,9 +407,16 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
       out.push({
         code: 'env-from-synced-secret',
         path: `workloads[${i}].deployment.envFromSyncedSecret[${j}]`,
-        message: `environment variable ${e.name} comes from synced Secret "${e.secretName}" and will not change on rotation without a pod restart${w.deployment.reloaderAnnotation ? ' (Reloader annotation set: pods restart on change)' : ': set deployment.reloaderAnnotation: true or read the mounted file'}`,
+        message: `environment variable ${e.name} comes from synced Secret "${e.secretName}" and will not change on rotation without a pod restart${restartsOnRotation(w.deployment) ? ' (restartOnRotation set: Reloader restarts the pods on change)' : ': set deployment.restartOnRotation: true or read the mounted file'}`,
       });
     });
+    if (w.deployment.reloaderAnnotation !== undefined) {
+      out.push({
+        code: 'former-name',
+        path: `workloads[${i}].deployment.reloaderAnnotation`,
+        message: 'reloaderAnnotation is the former name of restartOnRotation (still read): rename it to restartOnRotation',
+      });
+    }
   });
   if (config.keyVault.mode === 'create') {
     const acls = config.keyVault.networkAcls;

@@ -5,11 +5,13 @@ import {
   EnvironmentChart,
   FluxKustomization,
   KeyVaultSecretProviderClass,
+  ReloaderInstallation,
   SecretsStoreDeployment,
   WorkloadServiceAccount,
   type ArgoCdApplicationProps,
   type FluxKustomizationProps,
   type KeyVaultSecretProviderClassProps,
+  type ReloaderInstallationProps,
   type SecretsStoreDeploymentProps,
   type WorkloadServiceAccountProps,
 } from '../../charts';
@@ -371,6 +373,54 @@ describe('GitOps objects fail', () => {
   });
 });
 
+describe('ReloaderInstallation fails', () => {
+  const props: ReloaderInstallationProps = { tool: 'argocd', name: 'reloader' };
+  test.each<[string, Partial<ReloaderInstallationProps>, string]>([
+    ['on a bad name', { name: 'Reloader' }, 'Reloader installation argocd/Reloader: name "Reloader": use a DNS-1123 name'],
+    ['on a bad namespace', { namespace: 'Argo' }, 'namespace "Argo": use a DNS-1123 label'],
+    ['on a bad targetNamespace', { targetNamespace: 'Tools' }, 'targetNamespace "Tools": use a DNS-1123 label'],
+    // helm/helm pkg/chart/metadata.go (Validate: SemVer 2); a range is not a pin.
+    [
+      'on a chart version range',
+      { chartVersion: '^2.2.0' },
+      'chartVersion "^2.2.0": use an exact chart version such as "2.2.16" (a pinned release, not a range)',
+    ],
+    ['on a project no AppProject can be named', { project: 'My Project' }, 'project "My Project": use the name of an Argo CD AppProject'],
+    ['on a bad Flux interval', { tool: 'flux', interval: '10 minutes' }, 'interval "10 minutes": use a duration Flux accepts'],
+  ])('%s', (_, over, message) => {
+    expect(() => new ReloaderInstallation(chart(), 'R', { ...props, ...over })).toThrow(message);
+  });
+});
+
+describe('ReloaderInstallation', () => {
+  test('Argo CD: one Application; Flux: a HelmRepository and a HelmRelease, each with its bootstrap file name', () => {
+    expect(new ReloaderInstallation(chart(), 'R', { tool: 'argocd', name: 'r' }).objects.map((o) => [o.file, o.apiObject.kind])).toStrictEqual([
+      ['reloader-argocd-application.yaml', 'Application'],
+    ]);
+    expect(new ReloaderInstallation(chart(), 'R', { tool: 'flux', name: 'r' }).objects.map((o) => [o.file, o.apiObject.kind])).toStrictEqual([
+      ['reloader-flux-helmrepository.yaml', 'HelmRepository'],
+      ['reloader-flux-helmrelease.yaml', 'HelmRelease'],
+    ]);
+  });
+
+  test('a chosen chart version and namespace are what Argo CD and Flux install', () => {
+    const argo = new ReloaderInstallation(chart(), 'R', {
+      tool: 'argocd',
+      name: 'r',
+      chartVersion: '2.1.0',
+      targetNamespace: 'tools',
+    }).objects[0].apiObject.toJson();
+    expect([argo.spec.source.targetRevision, argo.spec.destination.namespace]).toStrictEqual(['2.1.0', 'tools']);
+    const flux = new ReloaderInstallation(chart(), 'R', {
+      tool: 'flux',
+      name: 'r',
+      chartVersion: '2.1.0',
+      targetNamespace: 'tools',
+    }).objects[1].apiObject.toJson();
+    expect([flux.spec.chart.spec.version, flux.spec.targetNamespace]).toStrictEqual(['2.1.0', 'tools']);
+  });
+});
+
 describe('EnvironmentChart', () => {
   test('fails on outputs of another environment', () => {
     expect(() => new EnvironmentChart(new App({ outdir: '.' }), 'dev', { model: exampleModel('dev'), outputs: exampleOutputs('prod') })).toThrow(
@@ -397,7 +447,7 @@ test('construct defaults equal the config schema defaults (docs cannot drift)', 
     replicas: d.replicas,
     mountPath: d.mountPath,
     workloadIdentityLabel: d.workloadIdentityLabel,
-    reloaderAnnotation: d.reloaderAnnotation,
+    restartOnRotation: d.restartOnRotation,
     resources: d.resources,
     securityContext: d.securityContext,
   }).toEqual(DEPLOYMENT_DEFAULTS);

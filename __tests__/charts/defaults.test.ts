@@ -4,9 +4,16 @@
  * they render equals the defaults the JSON Schema publishes.
  */
 import { ApiObject, App, Chart } from 'cdk8s';
-import { ArgoCdApplication, FluxKustomization, KeyVaultSecretProviderClass, SecretsStoreDeployment, WorkloadServiceAccount } from '../../charts';
+import {
+  ArgoCdApplication,
+  FluxKustomization,
+  KeyVaultSecretProviderClass,
+  ReloaderInstallation,
+  SecretsStoreDeployment,
+  WorkloadServiceAccount,
+} from '../../charts';
 import { environmentJsonSchemaDocument } from '../../lib/config/json-schema';
-import { DEPLOYMENT_DEFAULTS, GITOPS_DEFAULTS } from '../../lib/config/schema';
+import { DEPLOYMENT_DEFAULTS, GITOPS_DEFAULTS, RELOADER_DEFAULTS } from '../../lib/config/schema';
 import { fieldAt } from '../support/schema-fields';
 
 const SCHEMA = environmentJsonSchemaDocument();
@@ -25,6 +32,10 @@ describe('fallbacks are the schema defaults', () => {
       expect((GITOPS_DEFAULTS[tool] as Record<string, unknown>)[key]).toBe(schemaDefault(`output.gitops{tool=${tool}}.${key}`));
     },
   );
+
+  test.each(Object.keys(RELOADER_DEFAULTS))('RELOADER_DEFAULTS.%s is the default of output.reloader.%s', (key) => {
+    expect(RELOADER_DEFAULTS[key as keyof typeof RELOADER_DEFAULTS]).toBe(schemaDefault(`output.reloader.${key}`));
+  });
 
   test("they are frozen: a library user cannot change the next construct's defaults", () => {
     expect(Object.isFrozen(DEPLOYMENT_DEFAULTS.securityContext.dropCapabilities)).toBe(true);
@@ -68,13 +79,30 @@ describe('constructs without the optional props render the schema defaults', () 
       seccompProfile: { type: security.seccompProfile },
     });
     expect('azure.workload.identity/use' in json.spec.template.metadata.labels).toBe(d('workloadIdentityLabel'));
-    expect(json.metadata.annotations === undefined).toBe(!d('reloaderAnnotation'));
+    expect(json.metadata.annotations === undefined).toBe(!d('restartOnRotation'));
   });
 
   test('ArgoCdApplication', () => {
     const app = new ArgoCdApplication(chart(), 'A', { name: 'x', repoURL: 'https://example.com/r.git', path: 'dist/x' }).apiObject.toJson();
     const d = (key: string) => schemaDefault(`output.gitops{tool=argocd}.${key}`);
     expect([app.metadata.namespace, app.spec.project, app.spec.source.targetRevision]).toStrictEqual([d('namespace'), d('project'), d('targetRevision')]);
+  });
+
+  test('ReloaderInstallation', () => {
+    const [argo] = new ReloaderInstallation(chart(), 'R', { tool: 'argocd', name: 'r' }).objects.map((o) => o.apiObject.toJson());
+    const [repository, release] = new ReloaderInstallation(chart(), 'F', { tool: 'flux', name: 'r' }).objects.map((o) => o.apiObject.toJson());
+    const d = (key: string) => schemaDefault(`output.reloader.${key}`);
+    expect([argo.spec.source.targetRevision, argo.spec.destination.namespace]).toStrictEqual([d('chartVersion'), d('namespace')]);
+    expect([argo.metadata.namespace, argo.spec.project]).toStrictEqual([
+      schemaDefault('output.gitops{tool=argocd}.namespace'),
+      schemaDefault('output.gitops{tool=argocd}.project'),
+    ]);
+    expect([release.spec.chart.spec.version, release.spec.targetNamespace]).toStrictEqual([d('chartVersion'), d('namespace')]);
+    expect([repository.metadata.namespace, release.metadata.namespace, release.spec.interval]).toStrictEqual([
+      schemaDefault('output.gitops{tool=flux}.namespace'),
+      schemaDefault('output.gitops{tool=flux}.namespace'),
+      schemaDefault('output.gitops{tool=flux}.interval'),
+    ]);
   });
 
   test('FluxKustomization', () => {

@@ -47,7 +47,7 @@ workloads:
         - { name: MODE, value: "strict" }
       envFromSyncedSecret:
         - { name: API_TOKEN, secretName: api, key: token }
-      reloaderAnnotation: true
+      restartOnRotation: true
       workloadIdentityLabel: false
       resources: { cpuRequest: "0.25", cpuLimit: "1", memoryRequest: 1Gi, memoryLimit: 1536Mi }
       securityContext: { runAsUser: 20000, runAsGroup: 20001 }
@@ -57,6 +57,7 @@ output:
   gitops:
     tool: flux
     sourceRef: platform
+  reloader: {}
 `;
 
 /** Objects parsed back from rendered files (the kustomization and bootstrap files excluded). */

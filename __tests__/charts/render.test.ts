@@ -128,8 +128,42 @@ describe('prod', () => {
       'deployment-web-web-frontend.yaml',
       'kustomization.yaml',
       'bootstrap/argocd-application.yaml',
+      'bootstrap/reloader-argocd-application.yaml',
     ]);
     expect(objectOf(files, 'kustomization.yaml').resources).not.toContain('bootstrap/argocd-application.yaml');
+    expect(objectOf(files, 'kustomization.yaml').resources).not.toContain('bootstrap/reloader-argocd-application.yaml');
+  });
+
+  // stakater/Reloader deployments/kubernetes/chart/reloader: Chart.yaml (reloader 2.2.16), values.yaml
+  // (reloader.enableCSIIntegration, default false); README (repository https://stakater.github.io/stakater-charts).
+  test('output.reloader: an Argo CD Application of the pinned upstream Reloader chart with its CSI integration on, beside the bootstrap Application', () => {
+    expect(objectOf(files, 'bootstrap/reloader-argocd-application.yaml')).toEqual({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'aks-keyvault-csi-prod-reloader', namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        source: {
+          repoURL: 'https://stakater.github.io/stakater-charts',
+          chart: 'reloader',
+          targetRevision: '2.2.16',
+          helm: { releaseName: 'reloader', valuesObject: { reloader: { enableCSIIntegration: true } } },
+        },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'reloader' },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+      },
+    });
+  });
+
+  test('restartOnRotation annotates each Deployment with its own SecretProviderClass for Reloader', () => {
+    for (const [ns, name] of [
+      ['payments', 'payments-api'],
+      ['web', 'web-frontend'],
+    ]) {
+      expect(objectOf(files, `deployment-${ns}-${name}.yaml`).metadata.annotations).toMatchObject({
+        'secretproviderclass.reloader.stakater.com/reload': `${name}-keyvault`,
+      });
+    }
   });
 
   test('namespaces enforce the restricted Pod Security Standard (every workload keeps the restricted settings)', () => {
@@ -146,8 +180,8 @@ describe('prod', () => {
   // the pods meet baseline, so the namespace enforces baseline (never a level its pods fail).
   test('a namespace with a relaxed workload enforces the level its pods meet (baseline) and still warns and audits restricted', () => {
     const source = readFileSync('environments/prod.yaml', 'utf8').replace(
-      '      reloaderAnnotation: true\n      resources:',
-      '      reloaderAnnotation: true\n      securityContext:\n        allowPrivilegeEscalation: true\n      resources:',
+      '      restartOnRotation: true\n      resources:',
+      '      restartOnRotation: true\n      securityContext:\n        allowPrivilegeEscalation: true\n      resources:',
     );
     expect(source).toContain('allowPrivilegeEscalation: true');
     const model = modelFromYaml('prod', source);
@@ -308,6 +342,34 @@ describe('workload with a cert, synced Secrets used in env, US Gov cloud and Flu
       spec: { interval: '10m', path: './dist/edge', prune: true, sourceRef: { kind: 'GitRepository', name: 'platform' } },
     });
     for (const f of files) expect(f.content).not.toContain('argocd.argoproj.io');
+  });
+
+  test('output.reloader with Flux: a HelmRepository and a HelmRelease of the pinned upstream Reloader chart with its CSI integration on', () => {
+    expect(files.filter((f) => f.path.startsWith('bootstrap/')).map((f) => f.path)).toEqual([
+      'bootstrap/flux-kustomization.yaml',
+      'bootstrap/reloader-flux-helmrepository.yaml',
+      'bootstrap/reloader-flux-helmrelease.yaml',
+    ]);
+    expect(objectOf(files, 'bootstrap/reloader-flux-helmrepository.yaml')).toEqual({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name: 'stakater', namespace: 'flux-system' },
+      spec: { interval: '10m', url: 'https://stakater.github.io/stakater-charts' },
+    });
+    expect(objectOf(files, 'bootstrap/reloader-flux-helmrelease.yaml')).toEqual({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'aks-keyvault-csi-edge-reloader', namespace: 'flux-system' },
+      spec: {
+        interval: '10m',
+        releaseName: 'reloader',
+        targetNamespace: 'reloader',
+        install: { createNamespace: true },
+        chart: { spec: { chart: 'reloader', version: '2.2.16', sourceRef: { kind: 'HelmRepository', name: 'stakater' } } },
+        values: { reloader: { enableCSIIntegration: true } },
+      },
+    });
+    expect(objectOf(files, 'kustomization.yaml').resources.filter((r: string) => r.includes('reloader'))).toEqual([]);
   });
 
   test('no Namespace objects when output.namespaces is false', () => {

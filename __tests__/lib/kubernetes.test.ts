@@ -49,7 +49,7 @@ describe('every rule names its upstream source', () => {
     (e): e is [string, Rule<unknown>] => typeof e[1] === 'object' && e[1] !== null && !(e[1] instanceof RegExp) && 'test' in e[1] && 'source' in e[1],
   );
   test.each(rules.map(([name, rule]) => [name, rule]))('%s', (_name, rule) => {
-    expect(rule.source).toMatch(/^(kubernetes|argoproj|fluxcd|man7)[^ ]*[ /]/);
+    expect(rule.source).toMatch(/^(kubernetes|argoproj|fluxcd|helm|man7)[^ ]*[ /]/);
     expect(rule.fix.length).toBeGreaterThan(10);
   });
 });

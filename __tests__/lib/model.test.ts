@@ -290,7 +290,7 @@ describe('warnings', () => {
         d.workloads[0].deployment.envFromSyncedSecret = [{ name: 'P', secretName: 's', key: 'p' }];
       },
       'workloads[0].deployment.envFromSyncedSecret[0]',
-      /^environment variable P comes from synced Secret "s" and will not change on rotation without a pod restart: set deployment.reloaderAnnotation: true or read the mounted file$/,
+      /^environment variable P comes from synced Secret "s" and will not change on rotation without a pod restart: set deployment.restartOnRotation: true or read the mounted file$/,
     ],
     [
       'vault-firewall-deny',
@@ -320,6 +320,12 @@ describe('warnings', () => {
       'workloads[0].secretObjects[0].data[0].objectName',
       /^"db-password\/1" exists only once "db-password" has 2 versions; until then the driver fails to sync Secret "s": use "db-password\/0"/,
     ],
+    [
+      'former-name',
+      (d) => (d.workloads[0].deployment.reloaderAnnotation = true),
+      'workloads[0].deployment.reloaderAnnotation',
+      /^reloaderAnnotation is the former name of restartOnRotation \(still read\): rename it to restartOnRotation$/,
+    ],
   ];
 
   test.each(cases)('warns %s', (code, edit, path, message) => {
@@ -329,14 +335,15 @@ describe('warnings', () => {
     expect(warnings[0].message).toMatch(message);
   });
 
-  test('env-from-synced-secret says when Reloader restarts the pods', () => {
+  test.each(['restartOnRotation', 'reloaderAnnotation'])('env-from-synced-secret says when Reloader restarts the pods (%s, its former name)', (field) => {
     const model = derive(
       minimalVariant((d) => {
         cases[3][1](d);
-        d.workloads[0].deployment.reloaderAnnotation = true;
+        d.workloads[0].deployment[field] = true;
       }),
     );
-    expect(model.warnings[0].message).toMatch(/without a pod restart \(Reloader annotation set: pods restart on change\)$/);
+    expect(model.warnings[0].message).toMatch(/without a pod restart \(restartOnRotation set: Reloader restarts the pods on change\)$/);
+    expect(model.workloads[0].restartOnRotation).toBe(true);
   });
 
   test('pod-security in a namespace we do not label says nothing about its labels', () => {

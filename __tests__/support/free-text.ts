@@ -173,6 +173,7 @@ export function baseDocuments(): Record<string, unknown>[] {
           namespace: 'argocd',
           project: 'default',
         },
+        reloader: { namespace: 'reloader', chartVersion: '2.2.16' },
       },
     },
     {
@@ -187,7 +188,11 @@ export function baseDocuments(): Record<string, unknown>[] {
       },
       keyVault: { mode: 'existing', name: 'kv-free-text', resourceGroup: 'rg-kv' },
       state: { backend: 'azurerm', resourceGroup: 'rg-tfstate', storageAccount: 'sttfstate', container: 'tfstate', key: 'free-text.tfstate' },
-      output: { namespaces: true, gitops: { tool: 'flux', sourceRef: 'gitops', path: 'clusters/free-text', namespace: 'flux-system', interval: '10m' } },
+      output: {
+        namespaces: true,
+        gitops: { tool: 'flux', sourceRef: 'gitops', path: 'clusters/free-text', namespace: 'flux-system', interval: '10m' },
+        reloader: { namespace: 'reloader', chartVersion: '2.2.16' },
+      },
     },
   ];
 }

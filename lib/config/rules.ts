@@ -69,6 +69,7 @@ const WORKLOAD_RULES: readonly WorkloadRule[] = [
 /** Every rule that spans fields, in the order their violations are reported. */
 const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   clusterTrustsWorkloadIdentity,
+  reloaderHasGitOpsTool,
   eachWorkload(WORKLOAD_RULES),
   renderedFileNamesDistinct,
   // Azure (the single-field rules are in the schema, from lib/azure.ts)
@@ -129,6 +130,18 @@ function clusterTrustsWorkloadIdentity(env: EnvironmentConfig): RuleViolation[] 
     }
   }
   return out;
+}
+
+/** Reloader is installed through the GitOps tool of output.gitops: without one there is nothing to render it for. */
+function reloaderHasGitOpsTool(env: EnvironmentConfig): RuleViolation[] {
+  if (env.output.reloader === undefined || env.output.gitops !== undefined) return [];
+  return [
+    {
+      path: ['output', 'reloader'],
+      message:
+        'Reloader is installed through the GitOps tool of output.gitops (an Argo CD Application or a Flux HelmRelease): set output.gitops, or remove output.reloader and install Reloader with its CSI integration another way',
+    },
+  ];
 }
 
 /** Where the environment first uses each workload name, ServiceAccount and synced Secret. */
@@ -418,6 +431,11 @@ function syncedFileProblem(objectName: string, objects: WorkloadInput['objects']
   return `objectName must be a file the mount holds (the alias when one is set): one of ${[...written].map((f) => JSON.stringify(f)).join(', ')}`;
 }
 
+/** Whether the workload's pods restart on rotation: `restartOnRotation`, or its former name `reloaderAnnotation`. */
+export function restartsOnRotation(d: Pick<WorkloadInput['deployment'], 'restartOnRotation' | 'reloaderAnnotation'>): boolean {
+  return d.restartOnRotation || d.reloaderAnnotation === true;
+}
+
 /**
  * The annotations a workload's Deployment carries: the user's, and those we add (Reloader, the
  * Argo CD sync wave). Kept in step with charts/secrets-store-deployment.ts and
@@ -425,7 +443,7 @@ function syncedFileProblem(objectName: string, objects: WorkloadInput['objects']
  */
 export function deploymentAnnotations(env: EnvironmentConfig, w: WorkloadInput, spcName: string): Record<string, string> {
   const out: Record<string, string> = { ...w.deployment.annotations };
-  if (w.deployment.reloaderAnnotation) {
+  if (restartsOnRotation(w.deployment)) {
     out[RELOADER_SPC_ANNOTATION] = spcName;
     const secrets = [...new Set(w.deployment.envFromSyncedSecret.map((e) => e.secretName))].sort();
     if (secrets.length > 0) out[RELOADER_SECRET_ANNOTATION] = secrets.join(',');

@@ -63,6 +63,7 @@ import {
   FLUX_DURATION_RULE,
   FORBIDDEN_WORKLOAD_NAMESPACES,
   GITOPS_PATH_RULE,
+  HELM_CHART_VERSION_RULE,
   LABEL_KEY_RULE,
   LABEL_VALUE_RULE,
   MAX_UNIX_ID,
@@ -70,6 +71,7 @@ import {
   missingSecretKeys,
   NAME_LABEL,
   PORT_NAME_RULE,
+  RELOADER_CHART,
   RELOADER_SECRET_ANNOTATION,
   RELOADER_SPC_ANNOTATION,
   REQUEST_WITHIN_LIMIT_RULE,
@@ -595,8 +597,8 @@ const RESERVED_POD_LABELS: Readonly<Record<string, string>> = {
 
 /** Annotations we set: the Reloader ones have their own switch. */
 const RESERVED_DEPLOYMENT_ANNOTATIONS: Readonly<Record<string, string>> = {
-  [RELOADER_SPC_ANNOTATION]: "set by deployment.reloaderAnnotation (to this workload's SecretProviderClass): use that switch instead",
-  [RELOADER_SECRET_ANNOTATION]: 'set by deployment.reloaderAnnotation (to the Secrets envFromSyncedSecret reads): use that switch instead',
+  [RELOADER_SPC_ANNOTATION]: "set by deployment.restartOnRotation (to this workload's SecretProviderClass): use that switch instead",
+  [RELOADER_SECRET_ANNOTATION]: 'set by deployment.restartOnRotation (to the Secrets envFromSyncedSecret reads): use that switch instead',
 };
 
 const Port = z.strictObject({
@@ -635,12 +637,24 @@ const Deployment = z.strictObject({
         see: 'https://secrets-store-csi-driver.sigs.k8s.io/known-limitations#mounted-content-and-kubernetes-secret-not-updated-after-secret-is-updated-in-external-secrets-store',
       }),
     ),
-  reloaderAnnotation: z
+  restartOnRotation: z
     .boolean()
     .default(false)
     .meta(
-      doc('Annotate the Deployment for Stakater Reloader, so pods restart when the mounted versions change.', { see: 'https://github.com/stakater/Reloader' }),
+      doc(
+        'Restart the pods when the mounted versions change (and when a Secret read by envFromSyncedSecret changes): the Deployment gets the Stakater Reloader annotations. Reloader must run with its CSI integration on: `output.reloader` renders its installation, `verify` checks it. An app that reads the files on each use needs no restart.',
+        { see: 'https://github.com/stakater/Reloader#8--csi-secret-provider-support' },
+      ),
     ),
+  reloaderAnnotation: z
+    .boolean()
+    .optional()
+    .meta({
+      ...doc('The former name of restartOnRotation, still read (with a warning): true turns restartOnRotation on. Use restartOnRotation.', {
+        unset: 'restartOnRotation alone decides',
+      }),
+      deprecated: true,
+    }),
   replicas: z
     .number({ error: 'use a whole number of replicas from 0 to 1000' })
     .int({ error: 'use a whole number of replicas from 0 to 1000' })
@@ -817,10 +831,23 @@ const FluxGitOps = z.strictObject({
 
 const GitOps = z.discriminatedUnion('tool', [ArgoCdGitOps, FluxGitOps], { error: 'use tool "argocd" or "flux"' });
 
+const Reloader = z.strictObject({
+  namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('reloader').meta(doc('Namespace Reloader is installed in (created by the GitOps tool).')),
+  chartVersion: ruled('a Helm chart version', HELM_CHART_VERSION_RULE)
+    .default(RELOADER_CHART.version)
+    .meta(doc(`Version of the upstream \`${RELOADER_CHART.chart}\` chart (${RELOADER_CHART.repoURL}), pinned.`)),
+});
+
 const Output = z.strictObject({
   namespaces: z.boolean().default(true).meta(doc('Render a Namespace object for each workload namespace other than `default`.')),
   gitops: GitOps.optional().meta(
     doc('What a GitOps tool needs to apply the rendered folder: an Argo CD Application or a Flux Kustomization.', { unset: 'none' }),
+  ),
+  reloader: Reloader.optional().meta(
+    doc(
+      "Install Stakater Reloader with its CSI integration on, through output.gitops's tool: an Argo CD Application, or a Flux HelmRepository and HelmRelease, of the upstream chart, in `bootstrap/` beside the GitOps object. Workloads with deployment.restartOnRotation need Reloader running.",
+      { unset: 'none (Reloader is installed some other way, or not needed)', see: 'https://github.com/stakater/Reloader' },
+    ),
   ),
 });
 
@@ -856,7 +883,7 @@ export const EnvironmentShape = z.strictObject({
  * the schema) and frozen.
  */
 export const DEPLOYMENT_DEFAULTS = deepFreeze(
-  Deployment.pick({ replicas: true, mountPath: true, workloadIdentityLabel: true, reloaderAnnotation: true, resources: true, securityContext: true }).parse({}),
+  Deployment.pick({ replicas: true, mountPath: true, workloadIdentityLabel: true, restartOnRotation: true, resources: true, securityContext: true }).parse({}),
 );
 
 /** What the Argo CD and Flux constructs fall back to without an environment file: the schema's defaults. */
@@ -864,6 +891,9 @@ export const GITOPS_DEFAULTS = deepFreeze({
   argocd: ArgoCdGitOps.pick({ targetRevision: true, namespace: true, project: true }).parse({}),
   flux: FluxGitOps.pick({ namespace: true, interval: true }).parse({}),
 });
+
+/** What the Reloader installation construct falls back to without an environment file: the schema's defaults. */
+export const RELOADER_DEFAULTS = deepFreeze(Reloader.parse({}));
 
 type DeepReadonly<T> = T extends readonly (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
@@ -894,3 +924,4 @@ export type ClusterConfig = EnvironmentConfig['cluster'];
 export type KeyVaultConfig = EnvironmentConfig['keyVault'];
 export type StateConfig = EnvironmentConfig['state'];
 export type GitOpsConfig = NonNullable<EnvironmentConfig['output']['gitops']>;
+export type ReloaderConfig = NonNullable<EnvironmentConfig['output']['reloader']>;

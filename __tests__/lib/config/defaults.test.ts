@@ -63,7 +63,7 @@ const FILES: readonly (readonly [string, string])[] = [
       d.output = { gitops: { tool: 'argocd', repoURL: 'https://example.com/r.git' } };
     }),
   ],
-  ['Flux', minimalVariant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system' } }))],
+  ['Flux, with Reloader', minimalVariant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system' }, reloader: {} }))],
   [
     'an existing cluster and vault',
     minimalVariant((d) => {

@@ -128,8 +128,8 @@ describe('environments/environment.schema.json', () => {
     expect(invalid).toStrictEqual([]);
   });
 
-  test('subPath is marked deprecated: it exists only to be refused with a message (a subPath mount is never rotated)', () => {
+  test('subPath (refused with a message: a subPath mount is never rotated) and reloaderAnnotation (the former name of restartOnRotation) are marked deprecated', () => {
     const deprecated = schemaFields(JSON.parse(committed) as JsonSchema).filter((f) => f.schema.deprecated === true);
-    expect(deprecated.map((f) => f.path)).toStrictEqual(['workloads[].deployment.subPath']);
+    expect(deprecated.map((f) => f.path)).toStrictEqual(['workloads[].deployment.reloaderAnnotation', 'workloads[].deployment.subPath']);
   });
 });

@@ -1362,12 +1362,12 @@ describe('deployment', () => {
     [
       'annotations',
       'secretproviderclass.reloader.stakater.com/reload',
-      "set by deployment.reloaderAnnotation (to this workload's SecretProviderClass): use that switch instead",
+      "set by deployment.restartOnRotation (to this workload's SecretProviderClass): use that switch instead",
     ],
     [
       'annotations',
       'secret.reloader.stakater.com/reload',
-      'set by deployment.reloaderAnnotation (to the Secrets envFromSyncedSecret reads): use that switch instead',
+      'set by deployment.restartOnRotation (to the Secrets envFromSyncedSecret reads): use that switch instead',
     ],
   ])('fails deployment.%s setting %s, which we set', (field, key, message) => {
     const source = variant((d) => (dep0(d)[field] = { [key]: 'x' }));
@@ -1602,6 +1602,40 @@ describe('output.gitops', () => {
   test('fails a Flux sourceRef that is not a DNS-1123 name', () => {
     const source = variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'Flux_System' } }));
     expectFails(source, { path: 'output.gitops.sourceRef', received: '"Flux_System"', message: 'use the name of a Flux GitRepository', at: ['sourceRef:'] });
+  });
+});
+
+describe('output.reloader', () => {
+  test('fails without output.gitops: Reloader is installed through its tool (an Argo CD Application or a Flux HelmRelease)', () => {
+    const source = minimalVariant((d) => (d.output = { reloader: {} }));
+    expectFails(source, {
+      path: 'output.reloader',
+      received: '{}',
+      message:
+        'Reloader is installed through the GitOps tool of output.gitops (an Argo CD Application or a Flux HelmRelease): set output.gitops, or remove output.reloader and install Reloader with its CSI integration another way',
+      at: ['reloader:'],
+    });
+  });
+
+  // helm/helm pkg/chart/metadata.go (Validate: the chart version is SemVer 2); a range is not a pin.
+  test.each(['^2.2.0', '2.x', 'latest', '2.2'])('fails chartVersion %s, which is not an exact chart version', (version) => {
+    const source = variant((d) => (d.output.reloader = { chartVersion: version }), 'prod');
+    expectFails(source, {
+      path: 'output.reloader.chartVersion',
+      received: JSON.stringify(version),
+      message: 'use an exact chart version such as "2.2.16" (a pinned release, not a range)',
+      at: ['reloader:', 'chartVersion:'],
+    });
+  });
+
+  test('fails a namespace that is not a DNS-1123 label', () => {
+    const source = variant((d) => (d.output.reloader = { namespace: 'Reloader' }), 'prod');
+    expectFails(source, { path: 'output.reloader.namespace', received: '"Reloader"', message: 'use a DNS-1123 label', at: ['reloader:', 'namespace:'] });
+  });
+
+  test('defaults to namespace reloader and the pinned chart version', () => {
+    const env = load(variant((d) => (d.output.reloader = {}), 'prod'));
+    expect(env.output.reloader).toStrictEqual({ namespace: 'reloader', chartVersion: '2.2.16' });
   });
 });
 
