@@ -333,6 +333,7 @@ export interface CoreV1Api {
 export interface AppsV1Api {
   listNamespacedDaemonSet(param: { namespace: string }): Promise<ListResponse<V1DaemonSet>>;
   readNamespacedDeployment(param: { name: string; namespace: string }): Promise<V1Deployment>;
+  listDeploymentForAllNamespaces(param: { labelSelector?: string }): Promise<ListResponse<V1Deployment>>;
 }
 
 /** Subset of client-node's `CustomObjectsApi`: the objects are untyped JSON (client-node says `any`). */

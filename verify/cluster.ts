@@ -124,6 +124,8 @@ export interface ClusterReader {
   readNamespace(name: string): Promise<V1Namespace | undefined>;
   readServiceAccount(namespace: string, name: string): Promise<V1ServiceAccount | undefined>;
   readDeployment(namespace: string, name: string): Promise<V1Deployment | undefined>;
+  /** Deployments in every namespace (to find cluster add-ons such as Reloader). */
+  listDeployments(): Promise<V1Deployment[]>;
   listPods(namespace: string, labelSelector: string): Promise<V1Pod[]>;
   listEvents(namespace: string): Promise<CoreV1Event[]>;
   readSecretProviderClass(namespace: string, name: string): Promise<SecretProviderClass | undefined>;
@@ -250,6 +252,7 @@ function clusterReader({ k8s, kc, server, timeoutMs }: Connection, clients: Retu
     readNamespace: (name) => call(`namespace ${name}`, () => core.readNamespace({ name })),
     readServiceAccount: (namespace, name) => call(`ServiceAccount ${namespace}/${name}`, () => core.readNamespacedServiceAccount({ namespace, name })),
     readDeployment: (namespace, name) => call(`Deployment ${namespace}/${name}`, () => apps.readNamespacedDeployment({ namespace, name })),
+    listDeployments: async () => (await call('Deployments in all namespaces', () => apps.listDeploymentForAllNamespaces({})))?.items ?? [],
     listPods: async (namespace, labelSelector) => (await call(`pods in ${namespace}`, () => core.listNamespacedPod({ namespace, labelSelector })))?.items ?? [],
     listEvents: async (namespace) =>
       (await call(`events in ${namespace}`, () => core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod', limit: 1000 })))?.items ?? [],

@@ -53,6 +53,7 @@ import {
   type HashObservation,
   type PodObservation,
 } from './rotation';
+import { checkReloader } from './reloader';
 import { checkSecretProviderClass, findRendered } from './spc-drift';
 import type { RenderedFile, SecretProviderClass } from './types';
 import {
@@ -198,6 +199,10 @@ export async function verifyCommand(opts: VerifyOptions, out: CommandOutput, dep
         return [...checkAddonDaemonSets(ds), ...checkDriverVersion(ds), ...checkRotationFlags(ds, expectedRotation(model), model.file)];
       })),
     );
+    const relying = model.workloads.filter((w) => w.restartOnRotation).map((w) => `${w.namespace}/${w.deployment}`);
+    if (relying.length > 0) {
+      findings.push(...(await guarded('reloader', 'cluster', async () => checkReloader(await cluster.listDeployments(), relying))));
+    }
     const rotation = { ...(driver?.model ? { model: driver.model } : {}), intervalSeconds: model.rotationIntervalSeconds };
     for (const w of model.workloads) {
       findings.push(...(await verifyWorkload(w, { cluster, outputs, rendered, exec: opts.exec, now, rotation })));

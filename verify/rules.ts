@@ -30,6 +30,12 @@ const VERIFY = {
     'kube-system/aks-secrets-store-csi-driver: --rotation-poll-interval is 5m (5m) but environments/prod.yaml sets rotation.interval: 2m (2m)',
     "Durations are compared by value (`2m` equals `120s`), and an absent flag counts as the driver default (`false`, `2m`). The pass says how this driver refreshes: every interval (≤ 1.5), or at kubelet's republish once a mount is older than the interval (≥ 1.6). A driver container without rotation flags is a warning.",
   ),
+  reloader: check(
+    'error',
+    'when a workload sets `deployment.restartOnRotation`: a Stakater Reloader Deployment (any namespace; found by its `app.kubernetes.io/name: reloader` label or its `stakater/reloader` image) has a ready pod and runs with `--enable-csi-integration=true`',
+    'cluster: workload payments/payments-api sets restartOnRotation, but no Stakater Reloader Deployment runs in the cluster: their pods never restart when mounted versions change',
+    'Without the CSI integration Reloader ignores SecretProviderClassPodStatus, so mounted versions changing restart nothing. `output.reloader` renders its installation (chart `reloader`, `reloader.enableCSIIntegration: true`). Not run when no workload sets restartOnRotation.',
+  ),
   namespace: check('error', 'the workload namespace exists and is not terminating', 'demo: namespace does not exist'),
   'service-account': check(
     'error or warning',

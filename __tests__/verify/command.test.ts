@@ -5,11 +5,11 @@
  * a fake writer. Nothing here talks to a live cluster or to Azure.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderEnvironment } from '../../charts/render';
-import type { AzureIdentityModule } from '../../verify/api-types';
+import type { AzureIdentityModule, V1Deployment } from '../../verify/api-types';
 import type { ClusterReader, ExecResult } from '../../verify/cluster';
 import { rotationTestCommand, verifyCommand, type CommandDeps } from '../../verify/command';
 import { captureReporter } from '../support/reporter';
@@ -30,6 +30,7 @@ import {
   pod,
   podStatus,
   providerDaemonSet,
+  reloaderDeployment,
   secretProperties,
   serviceAccount,
   T0,
@@ -71,6 +72,7 @@ function fakeCluster(over: Partial<ClusterReader> & { statuses?: () => SecretPro
     readNamespace: async (n) => (n === 'demo' ? namespace() : undefined),
     readServiceAccount: async () => serviceAccount(),
     readDeployment: async () => deployment(),
+    listDeployments: async () => [],
     listPods: async () => [pod(P1), pod(P2)],
     listEvents: async () => [],
     readSecretProviderClass: async () => liveSpc(rendered),
@@ -223,6 +225,39 @@ describe('verify: as a user sees it', () => {
       `demo/${P2} [pods]`,
       `demo/${P2} [mount-event]`,
     ]);
+  });
+
+  // stakater/Reloader internal/pkg/util/util.go: "enable-csi-integration" is off by default.
+  it('checks Reloader when a workload sets restartOnRotation, and only then', async () => {
+    const restartDir = path.join(dir, 'restart');
+    mkdirSync(restartDir, { recursive: true });
+    const restartConfig = path.join(restartDir, 'test.yaml');
+    writeFileSync(restartConfig, `${ENV_YAML}      restartOnRotation: true\n`);
+    const run = async (config: string, deployments: V1Deployment[]) => {
+      const c = capture(true);
+      const listDeployments = jest.fn(async () => deployments);
+      const code = await verifyCommand({ ...verifyOpts(), config }, c.reporter, {
+        connect: async () => fakeCluster({ listDeployments }),
+        now: () => T0.getTime(),
+      });
+      const doc = JSON.parse(c.out()) as { findings: Array<{ severity: string; rule: string; where: string; message: string }> };
+      return { code, listDeployments, reloader: doc.findings.filter((f) => f.rule === 'reloader') };
+    };
+
+    const none = await run(restartConfig, [deployment()]);
+    expect(none.code).toBe(1);
+    expect(none.reloader).toMatchObject([
+      { severity: 'error', where: 'cluster', message: expect.stringMatching(/^workload demo\/demo-app sets restartOnRotation, but no Stakater Reloader/) },
+    ]);
+
+    const running = await run(restartConfig, [reloaderDeployment()]);
+    expect(running.code).toBe(0);
+    expect(running.reloader).toMatchObject([{ severity: 'ok', where: 'reloader/reloader-reloader' }]);
+
+    const notRelying = await run(config, []);
+    expect(notRelying.code).toBe(0);
+    expect(notRelying.reloader).toStrictEqual([]);
+    expect(notRelying.listDeployments).not.toHaveBeenCalled();
   });
 
   it('reports a refused read as a finding and goes on', async () => {

@@ -428,3 +428,45 @@ export function liveSpc(rendered: SecretProviderClass, patch: (spec: Record<stri
   patch(copy.spec);
   return copy;
 }
+
+/**
+ * Stakater Reloader's Deployment as chart `reloader` 2.2.16 renders it (release `reloader` in
+ * namespace `reloader`; `reloader.enableCSIIntegration: true` adds the flag), as
+ * `kubectl get deploy -n reloader reloader-reloader -o yaml` shows it.
+ * @see stakater/Reloader deployments/kubernetes/chart/reloader/templates/deployment.yaml, templates/_helpers.tpl (reloader-labels.chart)
+ */
+export function reloaderDeployment(
+  over: { args?: string[]; ready?: number; labels?: Record<string, string>; image?: string; name?: string; namespace?: string } = {},
+): V1Deployment {
+  const labels = over.labels ?? {
+    app: 'reloader-reloader',
+    release: 'reloader',
+    'app.kubernetes.io/name': 'reloader',
+    'app.kubernetes.io/instance': 'reloader',
+    'app.kubernetes.io/version': 'v1.4.21',
+  };
+  const ready = over.ready ?? 1;
+  return shaped<V1Deployment>()({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: over.name ?? 'reloader-reloader', namespace: over.namespace ?? 'reloader', labels, generation: 1 },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'reloader-reloader', release: 'reloader' } },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: 'reloader-reloader',
+          containers: [
+            {
+              name: 'reloader-reloader',
+              image: over.image ?? 'ghcr.io/stakater/reloader:v1.4.21',
+              args: over.args ?? ['--enable-csi-integration=true'],
+            },
+          ],
+        },
+      },
+    },
+    status: { observedGeneration: 1, replicas: 1, readyReplicas: ready, availableReplicas: ready, updatedReplicas: 1 },
+  });
+}

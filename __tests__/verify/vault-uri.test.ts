@@ -40,6 +40,7 @@ function cluster(over: Partial<ClusterReader> = {}): ClusterReader {
     readNamespace: async () => namespace(),
     readServiceAccount: async () => serviceAccount(),
     readDeployment: async () => deployment(),
+    listDeployments: async () => [],
     listPods: async () => [pod(P1)],
     listEvents: async () => [],
     readSecretProviderClass: async () => undefined,
