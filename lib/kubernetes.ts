@@ -345,6 +345,13 @@ export const SECRET_TYPE_KEYS_RULE = predicateRule<{ readonly type: string; read
 // ---------------------------------------------------------------------------------------------
 // Namespaces and Pod Security
 
+/**
+ * The label the API server sets on every namespace, with the namespace's own name (Kubernetes ≥
+ * 1.21): what a namespace selector names one namespace by.
+ * @see https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetes-io-metadata-name
+ */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /** Namespaces Kubernetes and AKS own: never rendered as Namespace objects or labelled. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 

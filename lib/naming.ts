@@ -15,3 +15,33 @@ export function manifestFileName(kind: string, namespace: string | undefined, na
 export function secretProviderClassName(workload: string): string {
   return `${workload}-keyvault`;
 }
+
+/**
+ * The Kubernetes Secret a workload's objects are delivered in when its engine writes one
+ * (`secret-sync`, `external-secrets`); the SecretStore of an `external-secrets` workload has the
+ * same name. Kinds differ, so the names never clash with the SecretProviderClass.
+ */
+export function deliveredSecretName(workload: string): string {
+  return `${workload}-keyvault`;
+}
+
+/** The SecretStore (namespaced) of an `external-secrets` workload. */
+export function secretStoreName(workload: string): string {
+  return `${workload}-keyvault`;
+}
+
+/** Shared secrets: the SecretProviderClass in each namespace (`secret-sync`). */
+export const SHARED_SECRETS_PROVIDER_CLASS = 'shared-secrets-keyvault';
+
+/** Shared secrets: the ClusterSecretStore (`external-secrets`): cluster-scoped, so named after the environment. */
+export function sharedSecretStoreName(environment: string): string {
+  return `${environment}-shared-secrets`;
+}
+
+/** Shared secrets: the ClusterExternalSecret of one Secret (`external-secrets`): cluster-scoped, so named after the environment. */
+export function sharedExternalSecretName(environment: string, secretName: string): string {
+  return `${environment}-${secretName}`;
+}
+
+/** Key of the shared-secrets identity (`id-<env>-shared-secrets`): no workload may take this name. */
+export const SHARED_SECRETS_IDENTITY_KEY = 'shared-secrets';
