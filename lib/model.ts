@@ -7,11 +7,22 @@
  */
 import { createHash } from 'node:crypto';
 import { durationSeconds } from './config/duration';
-import { mountedFileName, restartsOnRotation } from './config/rules';
-import { manifestFileName, secretProviderClassName } from './naming';
+import { deliveredKeys, mountedFileName, restartsOnRotation, sharedServiceAccountNamespaces } from './config/rules';
+import {
+  deliveredSecretName,
+  manifestFileName,
+  secretProviderClassName,
+  secretStoreName,
+  SHARED_SECRETS_IDENTITY_KEY,
+  SHARED_SECRETS_PROVIDER_CLASS,
+  sharedExternalSecretName,
+  sharedSecretStoreName,
+} from './naming';
 
 export { manifestFileName, secretProviderClassName };
-import type { EnvironmentConfig, KeyVaultObjectConfig, WorkloadConfig } from './config/schema';
+import type { DeliveryConfig, EnvironmentConfig, KeyVaultObjectConfig, SharedSecretsConfig, WorkloadConfig } from './config/schema';
+import type { SecretEngine } from './delivery';
+import { SECRET_SYNC_API_VERSION, SECRET_SYNC_AUDIENCE_SETTING } from './secret-sync';
 import {
   AKS_DNS_PREFIX_RULE,
   aksDnsPrefixFor,
@@ -25,6 +36,7 @@ import {
   AKS_NODE_RESOURCE_GROUP_MAX,
   ROLES,
   serviceAccountSubject,
+  WORKLOAD_IDENTITY_AUDIENCE,
   type CloudName,
   type NamedResourceKind,
   type RoleName,
@@ -48,6 +60,22 @@ export interface RoleGrant {
   readonly scope: 'vault' | { readonly type: ObjectType; readonly name: string };
 }
 
+/** One key of a Kubernetes Secret an engine writes: a whole object, or one JSON property of it. */
+export interface DeliveredKey {
+  /** Key in the Secret, and file name where the pods mount the Secret. */
+  readonly key: string;
+  readonly object: MountedObject;
+  /** The JSON field (`remoteRef.property`), for engine `external-secrets`. */
+  readonly property?: string;
+}
+
+/** A Kubernetes Secret an engine writes from Key Vault objects. */
+export interface DeliveredSecretModel {
+  readonly name: string;
+  readonly type: string;
+  readonly keys: readonly DeliveredKey[];
+}
+
 export interface WorkloadModel {
   readonly name: string;
   readonly namespace: string;
@@ -55,12 +83,44 @@ export interface WorkloadModel {
   readonly subject: string;
   /** Key of the identity this workload uses (see `EnvironmentModel.identities`). */
   readonly identityKey: string;
+  /** The SecretProviderClass (engines `csi` and `secret-sync`; its name is derived for every engine). */
   readonly secretProviderClass: string;
   readonly deployment: string;
   readonly objects: readonly MountedObject[];
   /** Pods restart when the mounted versions change (Stakater Reloader): `restartOnRotation`, or its former name `reloaderAnnotation`. */
   readonly restartOnRotation: boolean;
+  /** How the objects reach the pods (`workloads[].delivery`). */
+  readonly delivery: DeliveryConfig;
+  /** The Secret the engine writes with every object (engines `secret-sync` and `external-secrets`). */
+  readonly deliveredSecret?: DeliveredSecretModel;
+  /** The SecretStore of engine `external-secrets`. */
+  readonly secretStore?: string;
   readonly config: WorkloadConfig;
+}
+
+/** One Secret delivered into several namespaces (`sharedSecrets.secrets[]`). */
+export interface SharedSecretModel extends DeliveredSecretModel {
+  readonly namespaces: readonly string[];
+  /** The ClusterExternalSecret (engine `external-secrets`). */
+  readonly clusterExternalSecret: string;
+}
+
+/** Shared secrets: one identity, one ServiceAccount name, the Secrets and where they go. */
+export interface SharedSecretsModel {
+  readonly engine: SecretEngine;
+  /** Key of their identity in `EnvironmentModel.identities`. */
+  readonly identityKey: string;
+  readonly serviceAccount: string;
+  /** Namespaces holding that ServiceAccount: the store's (ESO), or every target namespace (secret-sync). */
+  readonly serviceAccountNamespaces: readonly string[];
+  /** Every namespace a shared Secret goes to, sorted. */
+  readonly namespaces: readonly string[];
+  /** The ClusterSecretStore (ESO). */
+  readonly clusterSecretStore: string;
+  /** The SecretProviderClass in each namespace (secret-sync). */
+  readonly secretProviderClass: string;
+  readonly secrets: readonly SharedSecretModel[];
+  readonly config: SharedSecretsConfig;
 }
 
 export interface FederatedCredentialModel {
@@ -98,7 +158,11 @@ export type WarningCode =
   /** A shared identity split because its workloads need more federated credentials than one identity holds. */
   | 'shared-identity-split'
   /** A field set by a name it no longer has (still read). */
-  | 'former-name';
+  | 'former-name'
+  /** An ExternalSecret (or the Sync Controller) that never refreshes: the Secret keeps its first value. */
+  | 'refresh-disabled'
+  /** The Secrets Store Sync Controller is experimental. */
+  | 'experimental-engine';
 
 export interface ConfigWarning {
   readonly code: WarningCode;
@@ -144,6 +208,8 @@ export interface EnvironmentModel {
   readonly rotationIntervalSeconds: number;
   readonly workloads: readonly WorkloadModel[];
   readonly identities: readonly IdentityModel[];
+  /** Objects delivered into several namespaces (`sharedSecrets`), with an identity of their own. */
+  readonly sharedSecrets?: SharedSecretsModel;
   /** Names of the cluster the stack creates (mode create only). */
   readonly createdCluster?: CreatedClusterModel;
   readonly warnings: readonly ConfigWarning[];
@@ -195,6 +261,8 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
   const sharedKeys = sharedIdentityKeys(config.workloads.length);
   const workloads: WorkloadModel[] = config.workloads.map((w, i) => {
     const serviceAccount = w.serviceAccount ?? w.name;
+    const objects = w.objects.map(mountedObjectOf);
+    const engine = w.delivery.engine;
     return {
       name: w.name,
       namespace: w.namespace,
@@ -203,16 +271,25 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
       identityKey: shared ? sharedKeys[i] : w.name,
       secretProviderClass: secretProviderClassName(w.name),
       deployment: w.name,
-      objects: w.objects.map((o) => ({ name: o.name, type: o.type, fileName: mountedFileName(o), config: o })),
+      objects,
       restartOnRotation: restartsOnRotation(w.deployment),
+      delivery: w.delivery,
+      ...(engine !== 'csi' ? { deliveredSecret: { name: deliveredSecretName(w.name), type: 'Opaque', keys: keysOf(objects) } } : {}),
+      ...(engine === 'external-secrets' ? { secretStore: secretStoreName(w.name) } : {}),
       config: w,
     };
   });
+  const sharedSecrets = config.sharedSecrets !== undefined ? sharedSecretsOf(name, config.sharedSecrets) : undefined;
 
   const keys = [...new Set(workloads.map((w) => w.identityKey))];
   // Every identity a shared identity is split into gets the roles of all its workloads: "shared"
   // keeps meaning that each workload may read what any of them mounts.
-  const sharedRoles = shared ? rolesFor(config, workloads) : undefined;
+  const sharedRoles = shared
+    ? rolesFor(
+        config,
+        workloads.flatMap((w) => w.objects),
+      )
+    : undefined;
   const identities: IdentityModel[] = keys.map((key) => {
     const members = workloads.filter((w) => w.identityKey === key);
     return {
@@ -226,9 +303,15 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
         serviceAccount: w.serviceAccount,
         subject: w.subject,
       })),
-      roles: sharedRoles ?? rolesFor(config, members),
+      roles:
+        sharedRoles ??
+        rolesFor(
+          config,
+          members.flatMap((w) => w.objects),
+        ),
     };
   });
+  if (sharedSecrets !== undefined) identities.push(sharedSecretsIdentity(name, config, sharedSecrets));
 
   const createdCluster = createdClusterOf(config);
   return {
@@ -240,8 +323,17 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
     rotationIntervalSeconds: durationSeconds(config.cluster.secretsProvider.rotation.interval),
     workloads,
     identities,
+    ...(sharedSecrets !== undefined ? { sharedSecrets } : {}),
     ...(createdCluster !== undefined ? { createdCluster } : {}),
-    warnings: [...warningsFor(config), ...clusterNameWarnings(config, createdCluster), ...sharedSplitWarnings(name, identities, shared)],
+    warnings: [
+      ...warningsFor(config),
+      ...clusterNameWarnings(config, createdCluster),
+      ...sharedSplitWarnings(
+        name,
+        identities.filter((i) => i.key !== SHARED_SECRETS_IDENTITY_KEY),
+        shared,
+      ),
+    ],
   };
 }
 
@@ -256,6 +348,62 @@ function sharedSplitWarnings(environment: string, identities: readonly IdentityM
       message: `the ${identities.reduce((n, i) => n + i.credentials.length, 0)} workloads of environment ${environment} need one federated credential each and an identity holds ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY}, so the shared identity is split into ${identities.length}, each with the same roles: ${parts.join(', ')}; add workloads at the end of the list: removing or reordering one moves the workloads after it to another identity (a new client id, picked up at the next render)`,
     },
   ];
+}
+
+function mountedObjectOf(o: KeyVaultObjectConfig): MountedObject {
+  return { name: o.name, type: o.type, fileName: mountedFileName(o), config: o };
+}
+
+/** The keys objects become in a Secret: one per JSON property, else the file name. */
+function keysOf(objects: readonly MountedObject[]): DeliveredKey[] {
+  return objects.flatMap((object) =>
+    object.config.properties !== undefined
+      ? object.config.properties.map((p) => ({ key: p.key, object, property: p.property }))
+      : deliveredKeys(object.config).map((key) => ({ key, object })),
+  );
+}
+
+function sharedSecretsOf(environment: string, config: SharedSecretsConfig): SharedSecretsModel {
+  return {
+    engine: config.engine,
+    identityKey: SHARED_SECRETS_IDENTITY_KEY,
+    serviceAccount: config.serviceAccount,
+    serviceAccountNamespaces: sharedServiceAccountNamespaces(config),
+    namespaces: [...new Set(config.secrets.flatMap((x) => x.namespaces))].sort(),
+    clusterSecretStore: sharedSecretStoreName(environment),
+    secretProviderClass: SHARED_SECRETS_PROVIDER_CLASS,
+    secrets: config.secrets.map((x) => ({
+      name: x.secretName,
+      type: x.type,
+      keys: keysOf(x.objects.map(mountedObjectOf)),
+      namespaces: [...x.namespaces],
+      clusterExternalSecret: sharedExternalSecretName(environment, x.secretName),
+    })),
+    config,
+  };
+}
+
+/**
+ * The identity of the shared secrets: federated with their ServiceAccount in each namespace it
+ * is in, granted read on exactly their objects.
+ */
+function sharedSecretsIdentity(environment: string, config: EnvironmentConfig, shared: SharedSecretsModel): IdentityModel {
+  return {
+    key: shared.identityKey,
+    name: identityName(environment, shared.identityKey),
+    workloads: [],
+    credentials: shared.serviceAccountNamespaces.map((ns) => ({
+      name: federatedCredentialName(ns, shared.serviceAccount),
+      workload: `${shared.identityKey}-${ns}`,
+      namespace: ns,
+      serviceAccount: shared.serviceAccount,
+      subject: serviceAccountSubject(ns, shared.serviceAccount),
+    })),
+    roles: rolesFor(
+      config,
+      shared.secrets.flatMap((x) => x.keys.map((k) => k.object)),
+    ),
+  };
 }
 
 function createdClusterOf(config: EnvironmentConfig): CreatedClusterModel | undefined {
@@ -340,23 +488,23 @@ export function createdNames(model: EnvironmentModel): NameClaim[] {
   }
   for (const identity of model.identities) {
     const index = model.config.workloads.findIndex((w) => w.name === identity.key);
+    const shared = identity.key === model.sharedSecrets?.identityKey;
     out.push({
       kind: 'user-assigned identity',
       name: identity.name,
       ...where,
       resourceGroup: group,
-      path: index >= 0 ? ['workloads', index, 'name'] : ['identity', 'mode'],
+      path: index >= 0 ? ['workloads', index, 'name'] : shared ? ['sharedSecrets'] : ['identity', 'mode'],
       fix: 'rename the workload (identities are named id-<environment>-<workload>), or give each environment its own resource group',
     });
   }
   return out;
 }
 
-function rolesFor(config: EnvironmentConfig, members: readonly WorkloadModel[]): RoleGrant[] {
+function rolesFor(config: EnvironmentConfig, objects: readonly MountedObject[]): RoleGrant[] {
   if (config.identity.role === 'administrator') {
     return [{ role: ROLES.administrator, scope: 'vault' }];
   }
-  const objects = members.flatMap((w) => w.objects);
   if (config.identity.roleScope === 'vault') {
     const roles = [...new Set(objects.map((o) => leastPrivilegeRole(o.type)))].sort();
     return roles.map((role) => ({ role, scope: 'vault' as const }));
@@ -418,6 +566,7 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
       });
     }
   });
+  out.push(...engineWarnings(config));
   if (config.keyVault.mode === 'create') {
     const acls = config.keyVault.networkAcls;
     if (acls.defaultAction === 'Deny' && acls.virtualNetworkSubnetIds.length === 0) {
@@ -426,6 +575,45 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
         path: 'keyVault.networkAcls.defaultAction',
         message:
           'the vault firewall denies by default and no subnet is allowed: pods will get 403 ForbiddenByFirewall unless the AKS node subnet is in virtualNetworkSubnetIds or a private endpoint exists',
+      });
+    }
+  }
+  return out;
+}
+
+/** Engines that never refresh, and the experimental one. */
+function engineWarnings(config: EnvironmentConfig): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  const never = (path: string, what: string): ConfigWarning => ({
+    code: 'refresh-disabled',
+    path,
+    message: `${what} is read once and never refreshed: a new version in Key Vault never reaches the Secret; set a refreshInterval such as "1h"`,
+  });
+  config.workloads.forEach((w, i) => {
+    if (w.delivery.engine === 'external-secrets' && durationSeconds(w.delivery.refreshInterval) === 0) {
+      out.push(never(`workloads[${i}].delivery.refreshInterval`, `the ExternalSecret of "${w.name}"`));
+    }
+  });
+  const shared = config.sharedSecrets;
+  if (shared?.engine === 'external-secrets' && durationSeconds(shared.refreshInterval) === 0) {
+    out.push(never('sharedSecrets.refreshInterval', 'every shared secret'));
+  }
+  const syncUsers = [
+    ...config.workloads.flatMap((w, i) => (w.delivery.engine === 'secret-sync' ? [`workloads[${i}].delivery.engine`] : [])),
+    ...(shared?.engine === 'secret-sync' ? ['sharedSecrets.engine'] : []),
+  ];
+  if (syncUsers.length > 0) {
+    out.push({
+      code: 'experimental-engine',
+      path: syncUsers[0],
+      message: `the Secrets Store Sync Controller (${SECRET_SYNC_API_VERSION}, v0.0.4) is experimental and not an AKS add-on: install it yourself, with ${SECRET_SYNC_AUDIENCE_SETTING} ${WORKLOAD_IDENTITY_AUDIENCE} and the Azure provider as its provider container`,
+    });
+    if (durationSeconds(config.engines.secretSync.rotationPollInterval) === 0) {
+      out.push({
+        code: 'refresh-disabled',
+        path: 'engines.secretSync.rotationPollInterval',
+        message:
+          'the Secrets Store Sync Controller polls never ("0s"): its Secrets change only when a SecretSync or SecretProviderClass changes, so a new version in Key Vault never arrives on its own',
       });
     }
   }

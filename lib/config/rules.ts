@@ -2,10 +2,19 @@
  * Rules that span several fields of an environment file. Each returns one violation with the
  * YAML path it concerns and one message saying what to do; the schema turns them into issues.
  */
-import { manifestFileName, secretProviderClassName } from '../naming';
-import type { EnvironmentConfig } from './schema';
-import { keyVaultObjectKey } from '../azure';
+import {
+  deliveredSecretName,
+  manifestFileName,
+  secretProviderClassName,
+  secretStoreName,
+  SHARED_SECRETS_IDENTITY_KEY,
+  SHARED_SECRETS_PROVIDER_CLASS,
+} from '../naming';
+import type { EnvironmentConfig, KeyVaultObjectConfig } from './schema';
+import { keyVaultObjectKey, MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../azure';
 import { filesWritten, SECRET_OBJECT_FILE_RULE } from '../csi-driver';
+import { unsupportedField, type DeliveryEngine, type EngineField } from '../delivery';
+import { SECRET_SYNC_KEY_RULE } from '../secret-sync';
 import {
   annotationsSize,
   ANNOTATIONS_SIZE_RULE,
@@ -16,6 +25,7 @@ import {
   PORT_NUMBERS_UNIQUE_RULE,
   RELOADER_SECRET_ANNOTATION,
   RELOADER_SPC_ANNOTATION,
+  SECRET_KEY_RULE,
 } from '../kubernetes';
 
 export interface RuleViolation {
@@ -27,6 +37,15 @@ export interface RuleViolation {
 /** The mounted file name of an object: its alias, else its name. */
 export function mountedFileName(o: { readonly name: string; readonly alias?: string | undefined }): string {
   return o.alias ?? o.name;
+}
+
+/**
+ * The keys an object becomes in a Kubernetes Secret (engines `secret-sync` and
+ * `external-secrets`): one per JSON property, else its mounted file name. The same names are the
+ * files under the mount path, whichever engine delivers them.
+ */
+export function deliveredKeys(o: Pick<KeyVaultObjectConfig, 'name' | 'alias' | 'properties'>): string[] {
+  return o.properties !== undefined ? o.properties.map((p) => p.key) : [mountedFileName(o)];
 }
 
 /** A rule over the whole environment. */
@@ -57,6 +76,9 @@ const WORKLOAD_RULES: readonly WorkloadRule[] = [
   // Objects and files
   mountedFileNamesDistinct,
   noSubPathMount,
+  // Delivery engine: what it can deliver, and under which keys
+  engineSupportsObjects,
+  deliveredKeysValid,
   // Synced Secrets
   syncedSecretsConsistent,
   // Environment variables
@@ -72,6 +94,9 @@ const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   reloaderHasGitOpsTool,
   eachWorkload(WORKLOAD_RULES),
   renderedFileNamesDistinct,
+  // Shared secrets and the Secrets every engine writes
+  sharedSecretsConsistent,
+  secretNamesUnique,
   // Azure (the single-field rules are in the schema, from lib/azure.ts)
   caseOnlyObjectNames,
   nodeResourceGroupIsNew,
@@ -212,30 +237,233 @@ function mountedFiles(objects: WorkloadInput['objects']): Map<string, number> {
 }
 
 function mountedFileNamesDistinct({ w, i }: WorkloadScope): RuleViolation[] {
-  const files = mountedFiles(w.objects);
-  return w.objects.flatMap((o, j) => {
-    const file = mountedFileName(o);
-    const seen = files.get(file)!;
-    if (seen === j) return [];
-    return [
-      {
-        path: ['workloads', i, 'objects', j, o.alias !== undefined ? 'alias' : 'name'],
-        received: file,
-        message: `file name already mounted by objects[${seen}]: set a distinct alias`,
-      },
-    ];
-  });
+  return keysDistinct(w.objects, ['workloads', i, 'objects'], (seen) => `file name already mounted by objects[${seen}]: set a distinct alias`);
+}
+
+/** The YAML path (below the object) of the field that names delivered key `k` of an object. */
+function keyField(o: KeyVaultObjectConfig, k: number): (string | number)[] {
+  return o.properties !== undefined ? ['properties', k, 'key'] : [o.alias !== undefined ? 'alias' : 'name'];
+}
+
+/** Each delivered key (file name, or JSON property key) once among `objects`. */
+function keysDistinct(objects: readonly KeyVaultObjectConfig[], at: readonly (string | number)[], message: (seen: number) => string): RuleViolation[] {
+  const first = new Map<string, number>();
+  const out: RuleViolation[] = [];
+  objects.forEach((o, j) =>
+    deliveredKeys(o).forEach((key, k) => {
+      const seen = first.get(key);
+      if (seen === undefined) first.set(key, j);
+      else out.push({ path: [...at, j, ...keyField(o, k)], received: key, message: message(seen) });
+    }),
+  );
+  return out;
 }
 
 function noSubPathMount({ w, i }: WorkloadScope): RuleViolation[] {
   if (w.deployment.subPath === undefined) return [];
+  const volume = w.delivery.engine === 'csi' ? 'CSI secrets volume' : 'Secret volume (the kubelet never updates it)';
   return [
     {
       path: deploymentPath(i, 'subPath'),
       received: w.deployment.subPath,
-      message: 'a subPath mount of a CSI secrets volume is never rotated: remove subPath and read the file under mountPath',
+      message: `a subPath mount of a ${volume} is never rotated: remove subPath and read the file under mountPath`,
     },
   ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery engines: what each can deliver, and the keys of the Secrets they write
+
+/** Fields of `objects` the engine would ignore or reject (lib/delivery.ts). */
+function objectEngineProblems(engine: DeliveryEngine, objects: readonly KeyVaultObjectConfig[], at: readonly (string | number)[]): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  objects.forEach((o, j) => {
+    const fields: [EngineField, unknown][] = [
+      ['versionHistory', o.versionHistory],
+      ['format', o.format],
+      ['encoding', o.encoding],
+      ['properties', o.properties],
+    ];
+    for (const [field, value] of fields) {
+      const why = value === undefined ? undefined : unsupportedField(engine, field, value);
+      if (why !== undefined) out.push({ path: [...at, j, field], received: value, message: why });
+    }
+  });
+  return out;
+}
+
+function engineSupportsObjects({ w, i }: WorkloadScope): RuleViolation[] {
+  return objectEngineProblems(w.delivery.engine, w.objects, ['workloads', i, 'objects']);
+}
+
+/**
+ * Keys of a Secret an engine writes: valid Secret keys (the API server refuses the Secret
+ * otherwise), and for the Sync Controller what its CRD accepts as a sourcePath and targetKey.
+ */
+function secretKeyProblems(engine: DeliveryEngine, objects: readonly KeyVaultObjectConfig[], at: readonly (string | number)[]): RuleViolation[] {
+  if (engine === 'csi') return [];
+  const rules = engine === 'secret-sync' ? [SECRET_KEY_RULE, SECRET_SYNC_KEY_RULE] : [SECRET_KEY_RULE];
+  const out: RuleViolation[] = [];
+  objects.forEach((o, j) =>
+    deliveredKeys(o).forEach((key, k) => {
+      const broken = rules.find((r) => !r.test(key));
+      if (broken !== undefined)
+        out.push({
+          path: [...at, j, ...keyField(o, k)],
+          received: key,
+          message: `${broken.fix} (it is a key of the Kubernetes Secret the ${engine} engine writes)`,
+        });
+    }),
+  );
+  return out;
+}
+
+function deliveredKeysValid({ w, i }: WorkloadScope): RuleViolation[] {
+  return secretKeyProblems(w.delivery.engine, w.objects, ['workloads', i, 'objects']);
+}
+
+/**
+ * A `kubernetes.io/tls` Secret written by ESO from a `cert` object would hold the DER
+ * certificate (lib/external-secrets.ts ESO_VALUE_OF_TYPE): the PEM parts come from the
+ * certificate's secret.
+ */
+function esoTlsObjectProblem(engine: DeliveryEngine, type: string, o: KeyVaultObjectConfig | undefined): string | undefined {
+  if (engine !== 'external-secrets' || type !== 'kubernetes.io/tls' || o?.type !== 'cert') return undefined;
+  return `the External Secrets Operator reads cert "${o.name}" as the DER certificate, and a TLS Secret holds PEM: deliver the certificate's secret instead (type "secret", same name: its PEM holds the chain and the key, which the ExternalSecret's template splits into tls.crt and tls.key)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared secrets
+
+function sharedSecretsConsistent(env: EnvironmentConfig): RuleViolation[] {
+  const shared = env.sharedSecrets;
+  if (shared === undefined) return [];
+  const out: RuleViolation[] = [];
+  env.workloads.forEach((w, i) => {
+    if (w.name === SHARED_SECRETS_IDENTITY_KEY) {
+      out.push({
+        path: ['workloads', i, 'name'],
+        received: w.name,
+        message: `the shared secrets' identity is id-<environment>-${SHARED_SECRETS_IDENTITY_KEY}, which this workload's identity would be too: rename the workload`,
+      });
+    }
+  });
+  const names = firstIndexBy(shared.secrets, (x) => x.secretName);
+  shared.secrets.forEach((x, j) => {
+    const at = ['sharedSecrets', 'secrets', j];
+    if (names.get(x.secretName) !== j) {
+      out.push({
+        path: [...at, 'secretName'],
+        received: x.secretName,
+        message: `already a shared secret of sharedSecrets.secrets[${names.get(x.secretName)!}]: give each its own secretName`,
+      });
+    }
+    const namespaces = firstIndexBy(x.namespaces, (n) => n);
+    x.namespaces.forEach((n, k) => {
+      if (namespaces.get(n) !== k) out.push({ path: [...at, 'namespaces', k], received: n, message: 'namespace listed twice: list it once' });
+    });
+    out.push(...objectEngineProblems(shared.engine, x.objects, [...at, 'objects']));
+    out.push(...secretKeyProblems(shared.engine, x.objects, [...at, 'objects']));
+    out.push(...keysDistinct(x.objects, [...at, 'objects'], (seen) => `key already delivered by objects[${seen}]: set a distinct alias`));
+    x.objects.forEach((o, k) => {
+      if (o.filePermission !== undefined) {
+        out.push({
+          path: [...at, 'objects', k, 'filePermission'],
+          received: o.filePermission,
+          message: 'shared secrets are Kubernetes Secrets that this project does not mount: remove filePermission (set the mode where a pod mounts the Secret)',
+        });
+      }
+      const tls = esoTlsObjectProblem(shared.engine, x.type, o);
+      if (tls !== undefined) out.push({ path: [...at, 'objects', k, 'type'], received: o.type, message: tls });
+    });
+  });
+  out.push(...sharedServiceAccountProblems(env, shared));
+  return out;
+}
+
+/** The namespaces that hold the shared secrets' ServiceAccount: the store's (ESO), or every target namespace (secret-sync). */
+export function sharedServiceAccountNamespaces(shared: NonNullable<EnvironmentConfig['sharedSecrets']>): string[] {
+  return shared.engine === 'external-secrets' ? [shared.namespace] : [...new Set(shared.secrets.flatMap((x) => x.namespaces))].sort();
+}
+
+/** The shared ServiceAccount is no workload's, and one identity can federate every namespace it is in. */
+function sharedServiceAccountProblems(env: EnvironmentConfig, shared: NonNullable<EnvironmentConfig['sharedSecrets']>): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const namespaces = sharedServiceAccountNamespaces(shared);
+  const workloadSas = firstIndexBy(env.workloads, serviceAccountKey);
+  for (const ns of namespaces) {
+    const i = workloadSas.get(`${ns}/${shared.serviceAccount}`);
+    if (i !== undefined) {
+      out.push({
+        path: ['sharedSecrets', 'serviceAccount'],
+        received: shared.serviceAccount,
+        message: `ServiceAccount ${ns}/${shared.serviceAccount} is workloads[${i}]'s; one ServiceAccount can carry only one client id: give the shared secrets another serviceAccount`,
+      });
+    }
+  }
+  if (namespaces.length > MAX_FEDERATED_CREDENTIALS_PER_IDENTITY) {
+    out.push({
+      path: ['sharedSecrets', 'engine'],
+      received: shared.engine,
+      message: `the secret-sync engine needs a federated credential in each of the ${namespaces.length} namespaces; Azure allows ${MAX_FEDERATED_CREDENTIALS_PER_IDENTITY} per identity: use engine "external-secrets" (one ServiceAccount) or fewer namespaces`,
+    });
+  }
+  return out;
+}
+
+/** A Secret to be written, and what writes it. */
+interface WrittenSecret {
+  readonly namespace: string;
+  readonly name: string;
+  readonly path: readonly (string | number)[];
+  readonly by: string;
+  readonly fromSecretObjects: boolean;
+}
+
+/**
+ * Each Kubernetes Secret written once per namespace: the engines would otherwise overwrite each
+ * other's Secret (or refuse to adopt it). Two `secretObjects` of one name are reported by
+ * `syncedSecretsConsistent`.
+ */
+function secretNamesUnique(env: EnvironmentConfig): RuleViolation[] {
+  const written: WrittenSecret[] = [];
+  env.workloads.forEach((w, i) => {
+    w.secretObjects.forEach((x, j) =>
+      written.push({
+        namespace: w.namespace,
+        name: x.secretName,
+        path: ['workloads', i, 'secretObjects', j, 'secretName'],
+        by: `workload "${w.name}" (secretObjects)`,
+        fromSecretObjects: true,
+      }),
+    );
+    if (w.delivery.engine !== 'csi') {
+      written.push({
+        namespace: w.namespace,
+        name: deliveredSecretName(w.name),
+        path: ['workloads', i, 'name'],
+        by: `workload "${w.name}" (its ${w.delivery.engine} Secret)`,
+        fromSecretObjects: false,
+      });
+    }
+  });
+  env.sharedSecrets?.secrets.forEach((x, j) =>
+    x.namespaces.forEach((ns) =>
+      written.push({ namespace: ns, name: x.secretName, path: ['sharedSecrets', 'secrets', j, 'secretName'], by: 'sharedSecrets', fromSecretObjects: false }),
+    ),
+  );
+  const first = new Map<string, WrittenSecret>();
+  const out: RuleViolation[] = [];
+  for (const s of written) {
+    const key = `${s.namespace}/${s.name}`;
+    const seen = first.get(key);
+    if (seen === undefined) {
+      first.set(key, s);
+    } else if (!(seen.fromSecretObjects && s.fromSecretObjects) && seen.path.join('.') !== s.path.join('.')) {
+      out.push({ path: s.path, received: s.name, message: `Secret ${key} is already written by ${seen.by}: use another name` });
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,10 +484,16 @@ function syncedSecretsConsistent({ env, w, i, firstUse }: WorkloadScope): RuleVi
     }
     const keys = new Set<string>();
     s.data.forEach((d, k) => {
-      const problem = syncedFileProblem(d.objectName, w.objects, files);
+      const problem = w.delivery.engine === 'csi' ? syncedFileProblem(d.objectName, w.objects, files) : deliveredKeyProblem(d.objectName, w);
       if (problem !== undefined) {
         out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'objectName'], received: d.objectName, message: problem });
       }
+      const tls = esoTlsObjectProblem(
+        w.delivery.engine,
+        s.type,
+        w.objects.find((o) => deliveredKeys(o).includes(d.objectName)),
+      );
+      if (tls !== undefined) out.push({ path: ['workloads', i, 'secretObjects', j, 'data', k, 'objectName'], received: d.objectName, message: tls });
       if (keys.has(d.key)) {
         out.push({
           path: ['workloads', i, 'secretObjects', j, 'data', k, 'key'],
@@ -276,9 +510,21 @@ function syncedSecretsConsistent({ env, w, i, firstUse }: WorkloadScope): RuleVi
 // ---------------------------------------------------------------------------------------------
 // Environment variables
 
-/** The keys of each Secret the workload syncs (the last `secretObjects` entry of a name wins). */
-function syncedSecretKeys(w: WorkloadInput): Map<string, Set<string>> {
-  return new Map(w.secretObjects.map((s) => [s.secretName, new Set(s.data.map((d) => d.key))]));
+/**
+ * The keys of each Secret the workload syncs (the last `secretObjects` entry of a name wins), and
+ * of the Secret its engine delivers the objects in (`secret-sync`, `external-secrets`).
+ */
+export function syncedSecretKeys(w: WorkloadInput): Map<string, Set<string>> {
+  const out = new Map(w.secretObjects.map((s) => [s.secretName, new Set(s.data.map((d) => d.key))]));
+  if (w.delivery.engine !== 'csi') out.set(deliveredSecretName(w.name), new Set(w.objects.flatMap(deliveredKeys)));
+  return out;
+}
+
+/** For the engines that write a Secret: why `objectName` of a `secretObjects` entry names no delivered key, or undefined. */
+function deliveredKeyProblem(objectName: string, w: WorkloadInput): string | undefined {
+  const keys = w.objects.flatMap(deliveredKeys);
+  if (keys.includes(objectName)) return undefined;
+  return `objectName must be a key the ${w.delivery.engine} engine delivers (an object's alias, else its name, or a JSON property's key): one of ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
 }
 
 /** Each variable set once, and read from a Secret and key the workload syncs. */
@@ -304,7 +550,10 @@ function environmentVariablesUnique({ w, i }: WorkloadScope): RuleViolation[] {
       out.push({
         path: deploymentPath(i, 'envFromSyncedSecret', j, 'secretName'),
         received: e.secretName,
-        message: 'not a Secret this workload syncs: add it under secretObjects, or use a secretName listed there',
+        message:
+          w.delivery.engine === 'csi'
+            ? 'not a Secret this workload syncs: add it under secretObjects, or use a secretName listed there'
+            : `not a Secret this workload's engine writes: use "${deliveredSecretName(w.name)}" (every object) or a secretName under secretObjects`,
       });
     } else if (!keys.has(e.key)) {
       out.push({
@@ -336,29 +585,64 @@ function environmentVariablesUnique({ w, i }: WorkloadScope): RuleViolation[] {
  */
 function renderedFileNamesDistinct(env: EnvironmentConfig): RuleViolation[] {
   const out: RuleViolation[] = [];
-  const files = new Map<string, { index: number; object: string }>();
+  const files = new Map<string, { where: string; object: string }>();
+  const add = (kind: string, namespace: string, name: string, where: string, path: readonly (string | number)[], received: string, fix: string) => {
+    const file = manifestFileName(kind, namespace, name);
+    const object = `${kind} ${namespace}/${name}`;
+    const first = files.get(file);
+    if (first !== undefined && first.object !== object) {
+      out.push({ path, received, message: `${object} would be rendered to ${file}, as ${first.object} of ${first.where} is: ${fix}` });
+    } else if (first === undefined) {
+      files.set(file, { where, object });
+    }
+  };
   env.workloads.forEach((w, i) => {
-    const objects: [string, string][] = [
-      ['ServiceAccount', w.serviceAccount ?? w.name],
-      ['SecretProviderClass', secretProviderClassName(w.name)],
-      ['Deployment', w.name],
-    ];
-    for (const [kind, name] of objects) {
-      const file = manifestFileName(kind, w.namespace, name);
-      const object = `${kind} ${w.namespace}/${name}`;
-      const first = files.get(file);
-      if (first !== undefined && first.object !== object) {
-        out.push({
-          path: ['workloads', i, 'name'],
-          received: w.name,
-          message: `${object} would be rendered to ${file}, as ${first.object} of workloads[${first.index}] is: rename this workload or its namespace`,
-        });
-      } else if (first === undefined) {
-        files.set(file, { index: i, object });
-      }
+    for (const [kind, name] of workloadObjects(w)) {
+      add(kind, w.namespace, name, `workloads[${i}]`, ['workloads', i, 'name'], w.name, 'rename this workload or its namespace');
     }
   });
+  const shared = env.sharedSecrets;
+  if (shared !== undefined) {
+    for (const ns of sharedServiceAccountNamespaces(shared)) {
+      add(
+        'ServiceAccount',
+        ns,
+        shared.serviceAccount,
+        'sharedSecrets',
+        ['sharedSecrets', 'serviceAccount'],
+        shared.serviceAccount,
+        'rename sharedSecrets.serviceAccount',
+      );
+    }
+    if (shared.engine === 'secret-sync') {
+      shared.secrets.forEach((x, j) =>
+        x.namespaces.forEach((ns) => {
+          const path = ['sharedSecrets', 'secrets', j, 'secretName'];
+          add('SecretProviderClass', ns, SHARED_SECRETS_PROVIDER_CLASS, 'sharedSecrets', path, x.secretName, 'rename the shared secret or the namespace');
+          add('SecretSync', ns, x.secretName, 'sharedSecrets', path, x.secretName, 'rename the shared secret');
+        }),
+      );
+    }
+  }
   return out;
+}
+
+/** The namespaced objects rendered for a workload, by kind and name (charts/environment-chart.ts). */
+function workloadObjects(w: WorkloadInput): [string, string][] {
+  const sa = w.serviceAccount ?? w.name;
+  const base: [string, string][] = [
+    ['ServiceAccount', sa],
+    ['Deployment', w.name],
+  ];
+  const secrets = [deliveredSecretName(w.name), ...w.secretObjects.map((x) => x.secretName)];
+  switch (w.delivery.engine) {
+    case 'csi':
+      return [...base, ['SecretProviderClass', secretProviderClassName(w.name)]];
+    case 'secret-sync':
+      return [...base, ['SecretProviderClass', secretProviderClassName(w.name)], ...secrets.map((n): [string, string] => ['SecretSync', n])];
+    case 'external-secrets':
+      return [...base, ['SecretStore', secretStoreName(w.name)], ...secrets.map((n): [string, string] => ['ExternalSecret', n])];
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,11 +728,14 @@ export function restartsOnRotation(d: Pick<WorkloadInput['deployment'], 'restart
 export function deploymentAnnotations(env: EnvironmentConfig, w: WorkloadInput, spcName: string): Record<string, string> {
   const out: Record<string, string> = { ...w.deployment.annotations };
   if (restartsOnRotation(w.deployment)) {
-    out[RELOADER_SPC_ANNOTATION] = spcName;
-    const secrets = [...new Set(w.deployment.envFromSyncedSecret.map((e) => e.secretName))].sort();
+    // Without a CSI mount there is no SecretProviderClass to watch: the pods read the delivered Secret.
+    const csi = w.delivery.engine === 'csi';
+    if (csi) out[RELOADER_SPC_ANNOTATION] = spcName;
+    const secrets = [...new Set([...(csi ? [] : [deliveredSecretName(w.name)]), ...w.deployment.envFromSyncedSecret.map((e) => e.secretName)])].sort();
     if (secrets.length > 0) out[RELOADER_SECRET_ANNOTATION] = secrets.join(',');
   }
-  if (env.output.gitops?.tool === 'argocd') out[ARGOCD_SYNC_WAVE_ANNOTATION] = '0';
+  // charts/environment-chart.ts SYNC_WAVES: a Deployment mounting a delivered Secret comes after what writes it.
+  if (env.output.gitops?.tool === 'argocd') out[ARGOCD_SYNC_WAVE_ANNOTATION] = w.delivery.engine === 'csi' ? '0' : '1';
   return out;
 }
 

@@ -78,7 +78,10 @@ import {
   SECRET_KEY_RULE,
   SECRET_TYPE_KEYS_RULE,
 } from '../kubernetes';
+import { DELIVERY_ENGINES } from '../delivery';
+import { ESO_DEFAULT_REFRESH_INTERVAL, ESO_PROPERTY_TYPE_RULE } from '../external-secrets';
 import { GENERATED_DIRS } from '../paths';
+import { SECRET_SYNC_DEFAULT_ROTATION_POLL_INTERVAL } from '../secret-sync';
 import { firstBroken, type Rule } from '../rule';
 import { BACKEND_LITERAL_RULE } from '../terraform';
 import { STATE_PATH_RULES } from './state-path';
@@ -398,6 +401,17 @@ const ExistingKeyVault = z.strictObject({
 
 const KeyVault = z.discriminatedUnion('mode', [NewKeyVault, ExistingKeyVault], { error: 'use mode "create" or "existing"' });
 
+/** One field of a secret holding JSON, delivered under a key of its own. */
+const JsonProperty = z.strictObject({
+  property: text('property').meta(
+    doc('The JSON field: a gjson path into the secret value, such as `username` or `db.password`.', {
+      example: 'username',
+      see: 'https://github.com/tidwall/gjson/blob/master/SYNTAX.md',
+    }),
+  ),
+  key: ruled('a Secret key', SECRET_KEY_RULE).meta(doc('Key in the Kubernetes Secret, and file name in the mount.', { example: 'db-username' })),
+});
+
 const KeyVaultObject = z
   .strictObject({
     name: pattern(KEY_VAULT_OBJECT_NAME, 'use 1-127 letters, digits or hyphens (map to another file name with alias)').meta(
@@ -443,8 +457,32 @@ const KeyVaultObject = z
           example: 2,
         }),
       ),
+    properties: z
+      .array(JsonProperty)
+      .min(1, 'list at least one { property, key }, or remove properties')
+      .optional()
+      .meta(
+        doc(
+          'Split a secret holding JSON into several keys, one per JSON field (delivery engine `external-secrets` only: `remoteRef.property`). The whole value is then not delivered.',
+          {
+            unset: 'the whole value, as one key or file (alias or name)',
+            example: [{ property: 'username', key: 'db-username' }],
+            see: 'https://external-secrets.io/latest/provider/azure-key-vault/',
+          },
+        ),
+      ),
   })
   .superRefine((o, ctx) => {
+    if (o.properties !== undefined && !ESO_PROPERTY_TYPE_RULE.test(o.type)) {
+      ctx.addIssue({ code: 'custom', path: ['properties'], message: ESO_PROPERTY_TYPE_RULE.fix });
+    }
+    if (o.properties !== undefined && o.alias !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alias'],
+        message: 'properties deliver the JSON fields under their own keys, not the whole value: remove alias (or properties)',
+      });
+    }
     if (o.format === 'pfx' && o.type !== 'secret') {
       ctx.addIssue({ code: 'custom', path: ['format'], message: 'format "pfx" is only for type "secret" (the certificate with its private key)' });
     }
@@ -695,20 +733,74 @@ const Deployment = z.strictObject({
   annotations: annotationMap(RESERVED_DEPLOYMENT_ANNOTATIONS).default({}).meta(doc('Annotations on the Deployment and its pods.')),
 });
 
+/** A namespace we put objects in: a DNS-1123 label, never kube-public or kube-node-lease. */
+const namespaceName = pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63')
+  .max(63, 'use at most 63 characters')
+  .refine((v) => !(FORBIDDEN_WORKLOAD_NAMESPACES as readonly string[]).includes(v), {
+    error: 'kube-public is readable by every client and kube-node-lease holds node heartbeats: put the workload in a namespace of its own',
+  });
+
+/** How often an ExternalSecret reads its keys again; `0s` reads them once. */
+const refreshInterval = goDuration
+  .default(ESO_DEFAULT_REFRESH_INTERVAL)
+  .meta(
+    doc(
+      "How often the External Secrets Operator reads every key again (the ExternalSecret's `refreshInterval`, a Go duration; `0s` reads once and never rotates). Each read of each key is one Key Vault request.",
+      { see: 'https://external-secrets.io/latest/api/externalsecret/' },
+    ),
+  );
+
+const Delivery = z.discriminatedUnion(
+  'engine',
+  [
+    z.strictObject({
+      engine: z
+        .literal('csi')
+        .meta(
+          doc(
+            '`csi`: the Secrets Store CSI driver (the AKS add-on) mounts the objects as files, rotated in place. `secret-sync` and `external-secrets` write a Kubernetes Secret instead, which the pods mount at the same path.',
+          ),
+        ),
+    }),
+    z.strictObject({
+      engine: z
+        .literal('secret-sync')
+        .meta(
+          doc(
+            '`secret-sync`: the Secrets Store Sync Controller (experimental, installed separately) writes a Kubernetes Secret from the SecretProviderClass through a `SecretSync`, with no CSI mount.',
+            { see: 'https://secrets-store-sync-controller.sigs.k8s.io/' },
+          ),
+        ),
+    }),
+    z.strictObject({
+      engine: z
+        .literal('external-secrets')
+        .meta(
+          doc(
+            '`external-secrets`: the External Secrets Operator (installed separately) writes a Kubernetes Secret through a SecretStore of its Azure Key Vault provider (Workload Identity, this ServiceAccount) and an ExternalSecret.',
+            { see: 'https://external-secrets.io/latest/provider/azure-key-vault/' },
+          ),
+        ),
+      refreshInterval,
+    }),
+  ],
+  { error: 'use engine "csi", "secret-sync" or "external-secrets"' },
+);
+
 const Workload = z.strictObject({
   name: pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63, starting and ending alphanumeric')
     .max(40, 'use at most 40 characters (it prefixes other names)')
     .meta(doc('Workload name, at most 40 characters. It names the identity, ServiceAccount, SecretProviderClass and Deployment.', { example: 'my-app' })),
-  namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label: lower-case letters, digits and "-", at most 63')
-    .max(63, 'use at most 63 characters')
-    .refine((v) => !(FORBIDDEN_WORKLOAD_NAMESPACES as readonly string[]).includes(v), {
-      error: 'kube-public is readable by every client and kube-node-lease holds node heartbeats: put the workload in a namespace of its own',
-    })
-    .meta(doc(`Kubernetes namespace of the workload (not ${FORBIDDEN_WORKLOAD_NAMESPACES.join(' or ')}).`, { example: 'my-app' })),
+  namespace: namespaceName.meta(doc(`Kubernetes namespace of the workload (not ${FORBIDDEN_WORKLOAD_NAMESPACES.join(' or ')}).`, { example: 'my-app' })),
   serviceAccount: pattern(DNS1123_SUBDOMAIN, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."')
     .max(253, { error: 'use at most 253 characters' })
     .optional()
     .meta(doc("ServiceAccount the pods run as; the federated credential's subject names it.", { unset: 'the workload name', example: 'my-app' })),
+  delivery: Delivery.default({ engine: 'csi' }).meta(
+    doc(
+      `How the objects reach the pods: ${DELIVERY_ENGINES.map((e) => `\`${e}\``).join(', ')}. The objects, the identity and its roles stay the same whichever engine delivers them; files appear under deployment.mountPath with the same names.`,
+    ),
+  ),
   objects: z
     .array(KeyVaultObject)
     .min(1, 'list at least one Key Vault object to mount')
@@ -838,6 +930,99 @@ const Reloader = z.strictObject({
     .meta(doc(`Version of the upstream \`${RELOADER_CHART.chart}\` chart (${RELOADER_CHART.repoURL}), pinned.`)),
 });
 
+const SharedSecret = z
+  .strictObject({
+    secretName: ruled('a Secret name', DNS1123_SUBDOMAIN_RULE).meta(doc('Name of the Kubernetes Secret in each namespace.', { example: 'wildcard-tls' })),
+    type: z
+      .enum(SYNCED_SECRET_TYPES, { error: 'use a Secret type such as "Opaque" or "kubernetes.io/tls"' })
+      .default('Opaque')
+      .meta(doc('Secret type. `kubernetes.io/tls` takes the keys `tls.crt` and `tls.key` (the aliases of its objects).')),
+    namespaces: z
+      .array(namespaceName)
+      .min(1, 'list at least one namespace')
+      .meta(doc('Namespaces that get the Secret (each must exist, or be one this environment renders).', { example: ['payments', 'web'] })),
+    objects: z
+      .array(KeyVaultObject)
+      .min(1, 'list at least one Key Vault object')
+      .meta(doc('Key Vault objects of the Secret: each becomes the key named by its alias (else its name), or one key per JSON property.')),
+  })
+  .superRefine((s, ctx) => {
+    const keys = s.objects.flatMap((o) => (o.properties !== undefined ? o.properties.map((p) => p.key) : [o.alias ?? o.name]));
+    if (s.type === 'kubernetes.io/tls') {
+      keys.forEach((k) => {
+        if (!TLS_SECRET_KEY_RULE.test(k))
+          ctx.addIssue({ code: 'custom', path: ['objects'], message: `key "${k}": ${TLS_SECRET_KEY_RULE.fix} (set each object's alias)` });
+      });
+    }
+    for (const needs of missingSecretKeys(s.type, keys)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['objects'],
+        message: `a ${s.type} Secret needs the key ${needs}: add an object with that alias (the API server refuses the Secret otherwise)`,
+      });
+    }
+  });
+
+const sharedSecretsCommon = {
+  serviceAccount: pattern(DNS1123_SUBDOMAIN, 'use a DNS-1123 name: lower-case letters, digits, "-" and "."')
+    .max(253, { error: 'use at most 253 characters' })
+    .default('keyvault-shared-secrets')
+    .meta(doc("ServiceAccount the engine reads Key Vault as: the shared-secrets identity's federated credential names it.")),
+  secrets: z.array(SharedSecret).min(1, 'list at least one shared secret').meta(doc('The Secrets to deliver, each into several namespaces.')),
+};
+
+const SharedSecrets = z.discriminatedUnion(
+  'engine',
+  [
+    z.strictObject({
+      engine: z
+        .literal('external-secrets')
+        .meta(
+          doc(
+            '`external-secrets`: one ClusterSecretStore (limited to the target namespaces by its conditions) and one ClusterExternalSecret per Secret. The store reads Key Vault as one ServiceAccount, in `namespace`.',
+            { see: 'https://external-secrets.io/latest/api/clusterexternalsecret/' },
+          ),
+        ),
+      namespace: namespaceName
+        .default('keyvault-shared-secrets')
+        .meta(
+          doc(
+            "Namespace of the store's ServiceAccount (rendered when output.namespaces is on): whoever can create pods or tokens there can read the shared objects.",
+          ),
+        ),
+      refreshInterval,
+      ...sharedSecretsCommon,
+    }),
+    z.strictObject({
+      engine: z
+        .literal('secret-sync')
+        .meta(
+          doc(
+            "`secret-sync`: in each target namespace a ServiceAccount, a SecretProviderClass and one SecretSync per Secret (the Secrets Store Sync Controller reads a SecretProviderClass of the SecretSync's own namespace). One federated credential per namespace.",
+            { see: 'https://secrets-store-sync-controller.sigs.k8s.io/' },
+          ),
+        ),
+      ...sharedSecretsCommon,
+    }),
+  ],
+  { error: 'use engine "external-secrets" or "secret-sync"' },
+);
+
+const Engines = z.strictObject({
+  secretSync: withFieldDefaults(
+    z.strictObject({
+      rotationPollInterval: goDuration
+        .default(SECRET_SYNC_DEFAULT_ROTATION_POLL_INTERVAL)
+        .meta(
+          doc(
+            "What the installed Secrets Store Sync Controller's `--rotation-poll-interval` (Helm `rotationPollInterval`) is set to: how often it refetches every SecretSync's objects. `0s` means never (only on change). Used for the request budget and TRUST.md; this project does not install the controller.",
+            { see: 'https://github.com/kubernetes-sigs/secrets-store-sync-controller/tree/main/charts/secrets-store-sync-controller' },
+          ),
+        ),
+    }),
+  ).meta(doc('The Secrets Store Sync Controller, as installed in the cluster.')),
+});
+
 const Output = z.strictObject({
   namespaces: z.boolean().default(true).meta(doc('Render a Namespace object for each workload namespace other than `default`.')),
   gitops: GitOps.optional().meta(
@@ -873,6 +1058,13 @@ export const EnvironmentShape = z.strictObject({
     .array(Workload)
     .min(1, 'list at least one workload')
     .meta(doc('The applications that mount Key Vault objects. Each gets an identity, a ServiceAccount, a SecretProviderClass and a Deployment.')),
+  sharedSecrets: SharedSecrets.optional().meta(
+    doc(
+      'Key Vault objects delivered as the same Kubernetes Secret into several namespaces (a wildcard TLS certificate), without a pod mount. They get an identity of their own, `id-<env>-shared-secrets`, that reads only these objects.',
+      { unset: 'none' },
+    ),
+  ),
+  engines: withFieldDefaults(Engines).meta(doc('Settings of the delivery engines installed in the cluster, as they are (this project does not install them).')),
   state: State.default({ backend: 'local' }).meta(doc("Where Terraform keeps this environment's state, which holds the cluster's admin credentials.")),
   output: withFieldDefaults(Output).meta(doc('What is rendered besides the workloads.')),
 });
@@ -925,3 +1117,6 @@ export type KeyVaultConfig = EnvironmentConfig['keyVault'];
 export type StateConfig = EnvironmentConfig['state'];
 export type GitOpsConfig = NonNullable<EnvironmentConfig['output']['gitops']>;
 export type ReloaderConfig = NonNullable<EnvironmentConfig['output']['reloader']>;
+export type DeliveryConfig = WorkloadConfig['delivery'];
+export type SharedSecretsConfig = NonNullable<EnvironmentConfig['sharedSecrets']>;
+export type SharedSecretConfig = SharedSecretsConfig['secrets'][number];
