@@ -1,6 +1,6 @@
 import { dependable, TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { CONTRACT_VERSION, OUTPUT_NAME, type OutputsContract, type WorkloadOutputs } from '../lib/outputs/contract';
+import { CONTRACT_VERSION, OUTPUT_NAME, type OutputsContract, type SharedSecretsOutputs, type WorkloadOutputs } from '../lib/outputs/contract';
 
 export interface ContractOutputProps {
   /** Environment (and stack) name. */
@@ -14,6 +14,11 @@ export interface ContractOutputProps {
   readonly oidcIssuerUrl: string;
   /** Per workload name: the identity's client id and name, and the ServiceAccount it federates. */
   readonly workloads: Readonly<Record<string, WorkloadOutputs>>;
+  /**
+   * The shared-secrets identity, when the environment has shared secrets.
+   * @default - none
+   */
+  readonly sharedSecrets?: SharedSecretsOutputs;
   /**
    * What must have completed before the output is written, e.g. the propagation waits, so a
    * consumer reading outputs after a deploy knows Azure had time to propagate grants.
@@ -49,6 +54,7 @@ export class ContractOutput extends TerraformOutput {
       keyVault: { name: props.keyVault.name, uri: props.keyVault.uri },
       oidcIssuerUrl: props.oidcIssuerUrl,
       workloads: Object.fromEntries(Object.entries(props.workloads).map(([name, w]) => [name, { ...w }])),
+      ...(props.sharedSecrets !== undefined ? { sharedSecrets: { ...props.sharedSecrets, namespaces: [...props.sharedSecrets.namespaces] } } : {}),
     };
     super(scope, OUTPUT_NAME, {
       value: contract,

@@ -157,6 +157,8 @@ export class EnvironmentStack extends TerraformStack {
       }
       workloads[w.name] = { clientId: identity.clientId, identityName: identity.name, namespace: w.namespace, serviceAccount: w.serviceAccount };
     }
+    const shared = model.sharedSecrets;
+    const sharedIdentity = shared !== undefined ? this.identities.get(shared.identityKey) : undefined;
     return new ContractOutput(this, {
       environment: model.name,
       tenantId: this.tenantId,
@@ -164,6 +166,16 @@ export class EnvironmentStack extends TerraformStack {
       keyVault: { name: this.keyVault.name, uri: this.keyVault.uri },
       oidcIssuerUrl: this.cluster.oidcIssuerUrl,
       workloads,
+      ...(shared !== undefined && sharedIdentity !== undefined
+        ? {
+            sharedSecrets: {
+              clientId: sharedIdentity.clientId,
+              identityName: sharedIdentity.name,
+              serviceAccount: shared.serviceAccount,
+              namespaces: [...shared.serviceAccountNamespaces],
+            },
+          }
+        : {}),
       dependsOn: [...this.identities.values()].flatMap((i) => i.ready),
     });
   }

@@ -26,6 +26,20 @@ export const WorkloadOutputsSchema = z.strictObject({
   serviceAccount: z.string().regex(DNS1123_SUBDOMAIN, { error: 'serviceAccount must be a DNS-1123 name' }),
 });
 
+/**
+ * The identity of the shared secrets (`sharedSecrets` of the environment file), when the
+ * environment has them: added in contract version 1 as an optional field, so outputs written
+ * before it stay valid.
+ */
+export const SharedSecretsOutputsSchema = z.strictObject({
+  /** Client id of the shared-secrets identity: the annotation of its ServiceAccount(s), the SecretProviderClass `clientID` (secret-sync). */
+  clientId: guid('sharedSecrets.clientId'),
+  identityName: z.string().min(1),
+  serviceAccount: z.string().regex(DNS1123_SUBDOMAIN, { error: 'sharedSecrets.serviceAccount must be a DNS-1123 name' }),
+  /** The namespaces the identity is federated in: the store's (external-secrets), or every target namespace (secret-sync). */
+  namespaces: z.array(z.string().regex(DNS1123_LABEL, { error: 'sharedSecrets.namespaces must be DNS-1123 labels' })).min(1),
+});
+
 export const OutputsContractSchema = z.strictObject({
   contractVersion: z.literal(CONTRACT_VERSION, {
     error: `contractVersion must be ${CONTRACT_VERSION}: re-run "cdktf deploy" with this version of the project`,
@@ -42,7 +56,9 @@ export const OutputsContractSchema = z.strictObject({
   /** The cluster's OIDC issuer URL, exactly as Azure reports it (trailing slash included). */
   oidcIssuerUrl: z.string().regex(/^https:\/\//, { error: 'oidcIssuerUrl must be an https URL' }),
   workloads: z.record(z.string(), WorkloadOutputsSchema),
+  sharedSecrets: SharedSecretsOutputsSchema.optional(),
 });
 
 export type OutputsContract = z.output<typeof OutputsContractSchema>;
 export type WorkloadOutputs = z.output<typeof WorkloadOutputsSchema>;
+export type SharedSecretsOutputs = z.output<typeof SharedSecretsOutputsSchema>;

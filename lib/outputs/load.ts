@@ -129,6 +129,33 @@ export function checkOutputsAgainstModel(outputs: OutputsContract, model: Enviro
       });
     }
   }
+  out.push(...sharedSecretsMismatches(outputs, model, redeploy));
+  return out;
+}
+
+/** The shared-secrets identity: present when the environment has shared secrets, federated with their ServiceAccount. */
+function sharedSecretsMismatches(outputs: OutputsContract, model: EnvironmentModel, redeploy: string): OutputsMismatch[] {
+  const shared = model.sharedSecrets;
+  if (shared === undefined) return [];
+  const o = outputs.sharedSecrets;
+  if (o === undefined) {
+    return [{ path: [], message: `no outputs for the sharedSecrets of ${model.file} (their identity may not exist yet): ${redeploy}` }];
+  }
+  const out: OutputsMismatch[] = [];
+  if (o.serviceAccount !== shared.serviceAccount) {
+    out.push({
+      path: ['sharedSecrets', 'serviceAccount'],
+      received: o.serviceAccount,
+      message: `${model.file} delivers the shared secrets as ServiceAccount "${shared.serviceAccount}", so the identity is federated with another one: ${redeploy}`,
+    });
+  }
+  if ([...o.namespaces].sort().join(',') !== shared.serviceAccountNamespaces.join(',')) {
+    out.push({
+      path: ['sharedSecrets', 'namespaces'],
+      received: o.namespaces,
+      message: `${model.file} needs the shared-secrets identity federated in ${shared.serviceAccountNamespaces.map((n) => `"${n}"`).join(', ')}: ${redeploy}`,
+    });
+  }
   return out;
 }
 
