@@ -5,7 +5,9 @@
 import { Chart, type ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import type { EnvironmentModel, WorkloadModel } from '../lib/model';
+import type { SyncedSecretType } from '../lib/csi-driver';
+import { ESO_DECODING_OF_ENCODING, ESO_DEFAULT_REFRESH_INTERVAL } from '../lib/external-secrets';
+import type { DeliveredKey, EnvironmentModel, WorkloadModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import { checkOutputsAgainstModel } from '../lib/outputs/load';
 import { ARGOCD_SYNC_WAVE_ANNOTATION, podSecurityLabelsFor, SYSTEM_NAMESPACES, weakestLevel, type PodSecurityLevel } from '../lib/kubernetes';
@@ -14,7 +16,12 @@ import { FluxKustomization } from './flux-kustomization';
 import { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
 import { ReloaderInstallation } from './reloader-installation';
 import { csiObjectOf } from './objects-parameter';
-import { SecretsStoreDeployment } from './secrets-store-deployment';
+import type { ExternalSecretKey } from './external-secret-data';
+import { KeyVaultClusterExternalSecret } from './key-vault-cluster-external-secret';
+import { KeyVaultExternalSecret } from './key-vault-external-secret';
+import { KeyVaultSecretStore } from './key-vault-secret-store';
+import { KeyVaultSecretSync } from './key-vault-secret-sync';
+import { SecretsStoreDeployment, type DeliveredSecretVolume } from './secrets-store-deployment';
 import { WorkloadServiceAccount } from './workload-service-account';
 
 /**
@@ -22,8 +29,22 @@ import { WorkloadServiceAccount } from './workload-service-account';
  * then the Deployment, so no pod starts before the class it mounts exists (else `FailedMount
  * ... not found` on first deploy). Within one wave Argo CD orders known kinds before custom
  * resources, which would put the SecretProviderClass after the Deployment.
+ *
+ * The engines that write a Secret add a step: stores (SecretStore, ClusterSecretStore) with the
+ * ServiceAccounts, then what writes the Secret (SecretSync, ExternalSecret,
+ * ClusterExternalSecret), then the Deployment that mounts it (`deliveredDeployment`), so pods
+ * never wait on a Secret that nothing has asked for yet. Waves are whole numbers, so that
+ * Deployment comes one wave after a CSI one.
  */
-export const SYNC_WAVES = { namespace: '-2', serviceAccount: '-1', secretProviderClass: '-1', deployment: '0' } as const;
+export const SYNC_WAVES = {
+  namespace: '-2',
+  serviceAccount: '-1',
+  secretProviderClass: '-1',
+  secretStore: '-1',
+  secretWriter: '0',
+  deployment: '0',
+  deliveredDeployment: '1',
+} as const;
 
 /** Name of the GitOps object of an environment. */
 export function gitopsName(environment: string): string {
@@ -49,8 +70,27 @@ export interface EnvironmentChartProps {
 /** The objects rendered for one workload. */
 export interface WorkloadObjects {
   readonly serviceAccount: WorkloadServiceAccount;
-  readonly secretProviderClass: KeyVaultSecretProviderClass;
+  /** Engines `csi` and `secret-sync`. */
+  readonly secretProviderClass?: KeyVaultSecretProviderClass;
+  /** Engine `external-secrets`. */
+  readonly secretStore?: KeyVaultSecretStore;
+  /** Engine `secret-sync`: the delivered Secret's, then one per `secretObjects` entry. */
+  readonly secretSyncs?: readonly KeyVaultSecretSync[];
+  /** Engine `external-secrets`: the delivered Secret's, then one per `secretObjects` entry. */
+  readonly externalSecrets?: readonly KeyVaultExternalSecret[];
   readonly deployment: SecretsStoreDeployment;
+}
+
+/** The objects rendered for the shared secrets. */
+export interface SharedSecretsObjects {
+  /** By namespace. */
+  readonly serviceAccounts: ReadonlyMap<string, WorkloadServiceAccount>;
+  /** external-secrets */
+  readonly clusterSecretStore?: KeyVaultSecretStore;
+  readonly clusterExternalSecrets?: readonly KeyVaultClusterExternalSecret[];
+  /** secret-sync: by namespace */
+  readonly secretProviderClasses?: ReadonlyMap<string, KeyVaultSecretProviderClass>;
+  readonly secretSyncs?: readonly KeyVaultSecretSync[];
 }
 
 export class EnvironmentChart extends Chart {
@@ -62,6 +102,8 @@ export class EnvironmentChart extends Chart {
   readonly namespaces: readonly kplus.Namespace[];
   /** Rendered objects by workload name. */
   readonly workloads: ReadonlyMap<string, WorkloadObjects>;
+  /** The shared secrets' objects, when the environment has shared secrets. */
+  readonly sharedSecrets?: SharedSecretsObjects;
   readonly gitops?: ArgoCdApplication | FluxKustomization;
   /** Stakater Reloader's installation through the GitOps tool (`output.reloader`). */
   readonly reloader?: ReloaderInstallation;
@@ -84,11 +126,15 @@ export class EnvironmentChart extends Chart {
       workloads.set(w.name, this.addWorkload(w, model, outputs, wave));
     }
     this.workloads = workloads;
+    if (model.sharedSecrets !== undefined) this.sharedSecrets = this.addSharedSecrets(model, outputs, wave);
 
     // Labelled after the workloads are built: each namespace enforces the level its rendered pods meet.
+    // The shared secrets' store namespace is ours too; the namespaces they are delivered into are
+    // someone else's unless a workload lives there.
     const system = SYSTEM_NAMESPACES as readonly string[];
+    const storeNamespaces = model.sharedSecrets?.engine === 'external-secrets' ? model.sharedSecrets.serviceAccountNamespaces : [];
     const namespaceNames = model.config.output.namespaces
-      ? [...new Set(model.workloads.map((w) => w.namespace))].filter((n) => !system.includes(n)).sort()
+      ? [...new Set([...model.workloads.map((w) => w.namespace), ...storeNamespaces])].filter((n) => !system.includes(n)).sort()
       : [];
     this.namespaces = namespaceNames.map(
       (name) =>
@@ -161,21 +207,29 @@ export class EnvironmentChart extends Chart {
       clientId: out.clientId,
       annotations: wave(SYNC_WAVES.serviceAccount),
     });
-    const secretProviderClass = new KeyVaultSecretProviderClass(this, `${w.name}-SecretProviderClass`, {
-      name: w.secretProviderClass,
-      namespace: w.namespace,
-      keyVaultName: outputs.keyVault.name,
-      tenantId: outputs.tenantId,
-      clientId: out.clientId,
-      cloudName: model.csiCloudName,
-      objects: w.objects.map(csiObjectOf),
-      secretObjects: w.config.secretObjects,
-      annotations: wave(SYNC_WAVES.secretProviderClass),
-    });
+    const engine = w.delivery.engine;
+    const secretProviderClass =
+      engine === 'external-secrets'
+        ? undefined
+        : new KeyVaultSecretProviderClass(this, `${w.name}-SecretProviderClass`, {
+            name: w.secretProviderClass,
+            namespace: w.namespace,
+            keyVaultName: outputs.keyVault.name,
+            tenantId: outputs.tenantId,
+            clientId: out.clientId,
+            cloudName: model.csiCloudName,
+            objects: w.objects.map(csiObjectOf),
+            // With secret-sync the SecretSyncs write the Secrets: the driver's own sync needs a pod mount.
+            secretObjects: engine === 'csi' ? w.config.secretObjects : [],
+            annotations: wave(SYNC_WAVES.secretProviderClass),
+          });
+    const writers = this.addSecretWriters(w, { model, outputs, serviceAccount, secretProviderClass, wave });
+    const delivered = writers.delivered;
     const deployment = new SecretsStoreDeployment(this, `${w.name}-Deployment`, {
       name: w.deployment,
       serviceAccount,
-      secretProviderClass,
+      ...(secretProviderClass !== undefined && engine === 'csi' ? { secretProviderClass } : {}),
+      ...(delivered !== undefined ? { deliveredSecret: delivered } : {}),
       image: d.image,
       command: d.command,
       args: d.args,
@@ -190,11 +244,196 @@ export class EnvironmentChart extends Chart {
       resources: d.resources,
       securityContext: d.securityContext,
       labels: d.labels,
-      annotations: { ...d.annotations, ...wave(SYNC_WAVES.deployment) },
+      annotations: { ...d.annotations, ...wave(engine === 'csi' ? SYNC_WAVES.deployment : SYNC_WAVES.deliveredDeployment) },
       podAnnotations: d.annotations,
     });
-    return { serviceAccount, secretProviderClass, deployment };
+    return {
+      serviceAccount,
+      ...(secretProviderClass !== undefined ? { secretProviderClass } : {}),
+      ...(writers.secretStore !== undefined ? { secretStore: writers.secretStore } : {}),
+      ...(writers.secretSyncs !== undefined ? { secretSyncs: writers.secretSyncs } : {}),
+      ...(writers.externalSecrets !== undefined ? { externalSecrets: writers.externalSecrets } : {}),
+      deployment,
+    };
   }
+
+  /**
+   * What writes the workload's Secrets when its engine is not the CSI mount: one SecretSync or
+   * ExternalSecret for the Secret holding every object (mounted by the Deployment), and one per
+   * `secretObjects` entry.
+   */
+  private addSecretWriters(
+    w: WorkloadModel,
+    ctx: {
+      model: EnvironmentModel;
+      outputs: OutputsContract;
+      serviceAccount: WorkloadServiceAccount;
+      secretProviderClass: KeyVaultSecretProviderClass | undefined;
+      wave: (w: string) => Record<string, string> | undefined;
+    },
+  ): { delivered?: DeliveredSecretVolume; secretStore?: KeyVaultSecretStore; secretSyncs?: KeyVaultSecretSync[]; externalSecrets?: KeyVaultExternalSecret[] } {
+    const main = w.deliveredSecret;
+    if (main === undefined) return {};
+    const secrets = [
+      { secretName: main.name, type: 'Opaque' as const, data: main.keys.map((k) => ({ objectName: k.key, key: k.key })) },
+      ...w.config.secretObjects.map((x) => ({
+        secretName: x.secretName,
+        type: x.type,
+        data: x.data,
+        ...(x.labels !== undefined ? { labels: x.labels } : {}),
+        ...(x.annotations !== undefined ? { annotations: x.annotations } : {}),
+      })),
+    ];
+    const delivered: DeliveredSecretVolume = {
+      secretName: main.name,
+      namespace: w.namespace,
+      keys: main.keys.map((k) => ({ key: k.key, ...(k.object.config.filePermission !== undefined ? { filePermission: k.object.config.filePermission } : {}) })),
+      syncedSecrets: new Map(secrets.map((x) => [x.secretName, new Set(x.data.map((d) => d.key))])),
+    };
+    const annotations = ctx.wave(SYNC_WAVES.secretWriter);
+    if (w.delivery.engine === 'secret-sync') {
+      const spc = ctx.secretProviderClass!;
+      const secretSyncs = secrets.map(
+        (x) =>
+          new KeyVaultSecretSync(this, `${w.name}-SecretSync-${x.secretName}`, {
+            secretName: x.secretName,
+            serviceAccount: ctx.serviceAccount,
+            secretProviderClass: spc,
+            type: x.type,
+            data: x.data.map((d) => ({ sourcePath: d.objectName, targetKey: d.key })),
+            ...('labels' in x ? { secretLabels: x.labels } : {}),
+            ...('annotations' in x ? { secretAnnotations: x.annotations } : {}),
+            ...(annotations ? { annotations } : {}),
+          }),
+      );
+      return { delivered, secretSyncs };
+    }
+    const refreshInterval = w.delivery.engine === 'external-secrets' ? w.delivery.refreshInterval : ESO_DEFAULT_REFRESH_INTERVAL;
+    const secretStore = new KeyVaultSecretStore(this, `${w.name}-SecretStore`, {
+      name: w.secretStore!,
+      serviceAccount: ctx.serviceAccount,
+      vaultUri: ctx.outputs.keyVault.uri,
+      tenantId: ctx.outputs.tenantId,
+      cloudName: ctx.model.csiCloudName,
+      annotations: ctx.wave(SYNC_WAVES.secretStore),
+    });
+    const byKey = new Map(main.keys.map((k) => [k.key, k]));
+    const externalSecrets = secrets.map(
+      (x) =>
+        new KeyVaultExternalSecret(this, `${w.name}-ExternalSecret-${x.secretName}`, {
+          secretName: x.secretName,
+          namespace: w.namespace,
+          store: secretStore,
+          type: x.type,
+          refreshInterval,
+          keys: x.data.map((d) => externalSecretKeyOf(d.key, byKey.get(d.objectName)!)),
+          ...('labels' in x ? { secretLabels: x.labels } : {}),
+          ...('annotations' in x ? { secretAnnotations: x.annotations } : {}),
+          ...(annotations ? { annotations } : {}),
+        }),
+    );
+    return { delivered, secretStore, externalSecrets };
+  }
+
+  /** The shared secrets: a ClusterSecretStore and ClusterExternalSecrets, or per namespace a ServiceAccount, a SecretProviderClass and SecretSyncs. */
+  private addSharedSecrets(model: EnvironmentModel, outputs: OutputsContract, wave: (w: string) => Record<string, string> | undefined): SharedSecretsObjects {
+    const shared = model.sharedSecrets!;
+    const out = outputs.sharedSecrets!;
+    const serviceAccounts = new Map(
+      shared.serviceAccountNamespaces.map((ns) => [
+        ns,
+        new WorkloadServiceAccount(this, `shared-secrets-ServiceAccount-${ns}`, {
+          name: shared.serviceAccount,
+          namespace: ns,
+          clientId: out.clientId,
+          annotations: wave(SYNC_WAVES.serviceAccount),
+        }),
+      ]),
+    );
+    if (shared.engine === 'external-secrets') {
+      const config = shared.config.engine === 'external-secrets' ? shared.config : undefined;
+      const clusterSecretStore = new KeyVaultSecretStore(this, 'shared-secrets-ClusterSecretStore', {
+        name: shared.clusterSecretStore,
+        serviceAccount: serviceAccounts.get(shared.serviceAccountNamespaces[0])!,
+        vaultUri: outputs.keyVault.uri,
+        tenantId: outputs.tenantId,
+        cloudName: model.csiCloudName,
+        clusterWide: { namespaces: shared.namespaces },
+        annotations: wave(SYNC_WAVES.secretStore),
+      });
+      const clusterExternalSecrets = shared.secrets.map(
+        (x) =>
+          new KeyVaultClusterExternalSecret(this, `shared-secrets-ClusterExternalSecret-${x.name}`, {
+            name: x.clusterExternalSecret,
+            secretName: x.name,
+            type: x.type as SyncedSecretType,
+            namespaces: x.namespaces,
+            store: clusterSecretStore,
+            refreshInterval: config?.refreshInterval ?? ESO_DEFAULT_REFRESH_INTERVAL,
+            keys: x.keys.map((k) => externalSecretKeyOf(k.key, k)),
+            annotations: wave(SYNC_WAVES.secretWriter),
+          }),
+      );
+      return { serviceAccounts, clusterSecretStore, clusterExternalSecrets };
+    }
+    const secretProviderClasses = new Map<string, KeyVaultSecretProviderClass>();
+    const secretSyncs: KeyVaultSecretSync[] = [];
+    for (const ns of shared.namespaces) {
+      const here = shared.secrets.filter((x) => x.namespaces.includes(ns));
+      const objects = uniqueBy(
+        here.flatMap((x) => x.keys.map((k) => k.object)),
+        (o) => o.fileName,
+      );
+      const spc = new KeyVaultSecretProviderClass(this, `shared-secrets-SecretProviderClass-${ns}`, {
+        name: shared.secretProviderClass,
+        namespace: ns,
+        keyVaultName: outputs.keyVault.name,
+        tenantId: outputs.tenantId,
+        clientId: out.clientId,
+        cloudName: model.csiCloudName,
+        objects: objects.map(csiObjectOf),
+        annotations: wave(SYNC_WAVES.secretProviderClass),
+      });
+      secretProviderClasses.set(ns, spc);
+      for (const x of here) {
+        secretSyncs.push(
+          new KeyVaultSecretSync(this, `shared-secrets-SecretSync-${ns}-${x.name}`, {
+            secretName: x.name,
+            serviceAccount: serviceAccounts.get(ns)!,
+            secretProviderClass: spc,
+            type: x.type as SyncedSecretType,
+            data: x.keys.map((k) => ({ sourcePath: k.object.fileName, targetKey: k.key })),
+            ...(wave(SYNC_WAVES.secretWriter) ? { annotations: wave(SYNC_WAVES.secretWriter) } : {}),
+          }),
+        );
+      }
+    }
+    return { serviceAccounts, secretProviderClasses, secretSyncs };
+  }
+}
+
+/** One key of an ExternalSecret from a delivered key of the model: the object, its JSON property, version and encoding. */
+function externalSecretKeyOf(secretKey: string, k: DeliveredKey): ExternalSecretKey {
+  const c = k.object.config;
+  const decoding = c.encoding === 'base64' ? ESO_DECODING_OF_ENCODING.base64 : undefined;
+  return {
+    secretKey,
+    objectType: k.object.type,
+    objectName: k.object.name,
+    ...(k.property !== undefined ? { property: k.property } : {}),
+    ...(c.version !== undefined ? { version: c.version } : {}),
+    ...(decoding !== undefined ? { decodingStrategy: decoding as 'Base64' } : {}),
+  };
+}
+
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /**

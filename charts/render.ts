@@ -14,8 +14,21 @@ import { toYaml } from '../lib/yaml-emit';
 export const BOOTSTRAP_DIR = 'bootstrap';
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
-/** Apply order by kind; anything else comes after, by kind name. */
-const KIND_ORDER = ['Namespace', 'ServiceAccount', 'SecretProviderClass', 'Deployment'];
+/**
+ * Apply order by kind; anything else comes after, by kind name. Stores before what writes
+ * Secrets through them, and those before the Deployments that mount the Secrets.
+ */
+const KIND_ORDER = [
+  'Namespace',
+  'ServiceAccount',
+  'SecretProviderClass',
+  'SecretStore',
+  'ClusterSecretStore',
+  'SecretSync',
+  'ExternalSecret',
+  'ClusterExternalSecret',
+  'Deployment',
+];
 
 interface KubeObject {
   readonly apiVersion: string;

@@ -13,6 +13,7 @@ import {
   CONTAINER_MOUNT_PATH_RULE,
   CPU_QUANTITY_RULE,
   DNS1123_LABEL_RULE,
+  DNS1123_SUBDOMAIN_RULE,
   ENV_VAR_NAME_RULE,
   ENV_VAR_NAMES_UNIQUE_RULE,
   firstRepeat,
@@ -28,6 +29,7 @@ import {
   RELOADER_SECRET_ANNOTATION,
   RELOADER_SPC_ANNOTATION,
   REQUEST_WITHIN_LIMIT_RULE,
+  SECRET_KEY_RULE,
   type PodSecurityResult,
   type PodSpecView,
 } from '../lib/kubernetes';
@@ -98,13 +100,40 @@ export interface DeploymentSecurity {
   readonly seccompProfile?: 'RuntimeDefault' | 'Unconfined';
 }
 
+/**
+ * A Kubernetes Secret that an engine writes from Key Vault objects (the Secrets Store Sync
+ * Controller or the External Secrets Operator), mounted read-only where the CSI volume would be:
+ * the files have the same names. Files of a Secret volume are updated in place by the kubelet
+ * (its sync period plus its cache TTL) unless mounted with subPath.
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/#mounted-secrets-are-updated-automatically
+ */
+export interface DeliveredSecretVolume {
+  /** The Secret's name. */
+  readonly secretName: string;
+  /** Namespace of the Secret: the Deployment's. */
+  readonly namespace: string;
+  /** Its keys (file names), each with an optional octal file mode (`"0440"`). */
+  readonly keys: readonly { readonly key: string; readonly filePermission?: string }[];
+  /** Secrets the container may read variables from (`envFromSyncedSecret`), by name, with their keys; this Secret among them. */
+  readonly syncedSecrets: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 export interface SecretsStoreDeploymentProps {
   /** Deployment name, also the container name and the pods' `app.kubernetes.io/name`. */
   readonly name: string;
   /** The ServiceAccount the pods run as; its namespace is the Deployment's. */
   readonly serviceAccount: WorkloadServiceAccount;
-  /** The SecretProviderClass mounted; must be in the same namespace. */
-  readonly secretProviderClass: KeyVaultSecretProviderClass;
+  /**
+   * The SecretProviderClass mounted through the CSI driver; must be in the same namespace.
+   * Exactly one of `secretProviderClass` and `deliveredSecret`.
+   * @default - none: `deliveredSecret` is mounted instead
+   */
+  readonly secretProviderClass?: KeyVaultSecretProviderClass;
+  /**
+   * The Secret an engine writes (secret-sync, external-secrets), mounted as a Secret volume.
+   * @default - none: `secretProviderClass` is mounted through the CSI driver
+   */
+  readonly deliveredSecret?: DeliveredSecretVolume;
   readonly image: string;
   /** @default - the image's entrypoint */
   readonly command?: readonly string[];
@@ -185,11 +214,19 @@ export class SecretsStoreDeployment extends Construct {
     super(scope, id);
     const sa = props.serviceAccount;
     const spc = props.secretProviderClass;
+    const delivered = props.deliveredSecret;
     const { fail, check } = validators(`Deployment ${sa.namespace}/${props.name}`);
 
     check(DNS1123_LABEL_RULE, props.name, 'name');
-    if (spc.namespace !== sa.namespace) {
-      throw fail('secretProviderClass', `${spc.namespace}/${spc.name}`, `a pod can mount only a SecretProviderClass of its own namespace "${sa.namespace}"`);
+    if ((spc === undefined) === (delivered === undefined)) {
+      throw fail('secretProviderClass', spc?.name, 'give exactly one of secretProviderClass (a CSI mount) and deliveredSecret (a Secret an engine writes)');
+    }
+    const source = spc ?? delivered!;
+    if (source.namespace !== sa.namespace) {
+      const [what, ref] = spc
+        ? ['secretProviderClass', `${spc.namespace}/${spc.name}`]
+        : ['deliveredSecret', `${delivered!.namespace}/${delivered!.secretName}`];
+      throw fail(what, ref, `a pod can mount only a ${spc ? 'SecretProviderClass' : 'Secret'} of its own namespace "${sa.namespace}"`);
     }
     if (props.subPath !== undefined) {
       throw fail('subPath', props.subPath, 'a subPath mount of a CSI secrets volume is never rotated: remove subPath and read the file under mountPath');
@@ -199,7 +236,7 @@ export class SecretsStoreDeployment extends Construct {
     const replicas = props.replicas ?? DEPLOYMENT_DEFAULTS.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) throw fail('replicas', replicas, 'use a whole number of 0 or more');
     const envFromSecret = props.envFromSyncedSecret ?? [];
-    validateEnv(props, fail, check);
+    validateEnv(props, { name: spc?.name ?? delivered!.secretName, syncedSecrets: source.syncedSecrets }, { fail, check });
     validatePorts(props.ports ?? [], check);
     validateMetadata(props, check);
     const resources = resolveResources(props.resources, check);
@@ -215,18 +252,20 @@ export class SecretsStoreDeployment extends Construct {
 
     const annotations: Record<string, string> = { ...props.annotations };
     if (props.reloaderAnnotation ?? DEPLOYMENT_DEFAULTS.restartOnRotation) {
-      annotations[RELOADER_SPC_ANNOTATION] = spc.name;
-      const secrets = [...new Set(envFromSecret.map((e) => e.secretName))].sort();
+      if (spc) annotations[RELOADER_SPC_ANNOTATION] = spc.name;
+      const secrets = [...new Set([...(delivered ? [delivered.secretName] : []), ...envFromSecret.map((e) => e.secretName)])].sort();
       if (secrets.length > 0) annotations[RELOADER_SECRET_ANNOTATION] = secrets.join(',');
     }
     check(ANNOTATIONS_SIZE_RULE, annotations, 'annotations', `${annotationsSize(annotations)} bytes`);
 
     this.resource = this.buildDeployment(props, { replicas, podLabels, annotations, security });
-    const volume = kplus.Volume.fromCsi(this, 'SecretsStore', CSI_DRIVER, {
-      name: SECRETS_VOLUME_NAME,
-      readOnly: true,
-      attributes: { secretProviderClass: spc.name },
-    });
+    const volume = spc
+      ? kplus.Volume.fromCsi(this, 'SecretsStore', CSI_DRIVER, {
+          name: SECRETS_VOLUME_NAME,
+          readOnly: true,
+          attributes: { secretProviderClass: spc.name },
+        })
+      : deliveredSecretVolume(this, delivered!, fail);
     const container = this.addAppContainer(props, security);
     container.mount(mountPath, volume, { readOnly: true });
     this.podSecurity = this.patchRendered(resources);
@@ -338,9 +377,41 @@ function validators(subject: string): { fail: Fail; check: Check } {
   return { fail, check };
 }
 
-/** Variable names, each set once, and each synced Secret and key one the SecretProviderClass syncs. */
-function validateEnv(props: SecretsStoreDeploymentProps, fail: Fail, check: Check): void {
-  const spc = props.secretProviderClass;
+/**
+ * The Secret volume of a delivered Secret: every key as a file, with its mode when one is set
+ * (`items` then lists every key, since only listed keys are projected).
+ */
+function deliveredSecretVolume(scope: Construct, delivered: DeliveredSecretVolume, fail: Fail): kplus.Volume {
+  if (!DNS1123_SUBDOMAIN_RULE.test(delivered.secretName)) throw fail('deliveredSecret.secretName', delivered.secretName, DNS1123_SUBDOMAIN_RULE.fix);
+  if (delivered.keys.length === 0) throw fail('deliveredSecret.keys', [], 'list at least one key');
+  delivered.keys.forEach((k, i) => {
+    if (!SECRET_KEY_RULE.test(k.key)) throw fail(`deliveredSecret.keys[${i}].key`, k.key, SECRET_KEY_RULE.fix);
+    if (k.filePermission !== undefined && !/^0?[0-7]{3}$/.test(k.filePermission))
+      throw fail(`deliveredSecret.keys[${i}].filePermission`, k.filePermission, 'use an octal mode such as "0440"');
+  });
+  const secret = kplus.Secret.fromSecretName(scope, 'DeliveredSecret', delivered.secretName);
+  const modes = delivered.keys.some((k) => k.filePermission !== undefined);
+  return kplus.Volume.fromSecret(scope, 'SecretsStore', secret, {
+    name: SECRETS_VOLUME_NAME,
+    ...(modes
+      ? {
+          items: Object.fromEntries(
+            delivered.keys.map((k) => [k.key, { path: k.key, ...(k.filePermission !== undefined ? { mode: parseInt(k.filePermission, 8) } : {}) }]),
+          ),
+        }
+      : {}),
+  });
+}
+
+/** Where environment variables may come from: the SecretProviderClass's synced Secrets, or the engine's Secrets. */
+interface EnvSource {
+  /** The SecretProviderClass or delivered Secret, for messages. */
+  readonly name: string;
+  readonly syncedSecrets: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Variable names, each set once, and each synced Secret and key one the source syncs. */
+function validateEnv(props: SecretsStoreDeploymentProps, spc: EnvSource, { fail, check }: { fail: Fail; check: Check }): void {
   (props.env ?? []).forEach((e, i) => check(ENV_VAR_NAME_RULE, e.name, `env[${i}].name`));
   const envFromSecret = props.envFromSyncedSecret ?? [];
   envFromSecret.forEach((e, i) => {
@@ -351,7 +422,7 @@ function validateEnv(props: SecretsStoreDeploymentProps, fail: Fail, check: Chec
       throw fail(
         `envFromSyncedSecret[${i}].secretName`,
         e.secretName,
-        `not a Secret synced by SecretProviderClass ${spc.name}: ${known ? `use one of ${known}` : 'add it to secretObjects first'}`,
+        `not a Secret synced by ${props.secretProviderClass ? 'SecretProviderClass ' : 'the engine of '}${spc.name}: ${known ? `use one of ${known}` : 'add it to secretObjects first'}`,
       );
     }
     if (!keys.has(e.key))
