@@ -20,7 +20,17 @@ export interface K8sObject {
 }
 
 /** Kinds without a namespace: they never match a namespaced lookup. */
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass', 'PersistentVolume']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PersistentVolume',
+  // External Secrets Operator
+  'ClusterSecretStore',
+  'ClusterExternalSecret',
+]);
 
 export class ManifestIndex {
   readonly objects: readonly K8sObject[];

@@ -219,6 +219,116 @@ const SECRET_PROVIDER_CLASS = {
   ),
 } as const satisfies CheckRules;
 
+/** Kubernetes Secrets the engines write (SecretSync, ExternalSecret, ClusterExternalSecret) */
+const TARGET_SECRET = {
+  'target-secret-key-invalid': rule(
+    'error',
+    'a key of a Secret an engine writes is not a valid Secret key (or, for a SecretSync, not what its CRD accepts)',
+    'SecretSync ledger/ledger-keyvault: spec.secretObject.data[0].targetKey "db password" is not a valid Secret key; the API server refuses the Secret',
+    "(`IsConfigMapKey`; a SecretSync's `sourcePath` and `targetKey` also follow the CRD's pattern, which refuses `a_b`)",
+  ),
+  'target-secret-type-keys': rule(
+    'error',
+    'a Secret an engine writes lacks a key its type requires, or a kubernetes.io/tls Secret has keys other than tls.crt and tls.key',
+    'ExternalSecret payouts/payouts-mtls writes a kubernetes.io/tls Secret with keys [tls.crt]; the API server refuses it without the key "tls.key"',
+  ),
+} as const satisfies CheckRules;
+
+/** Secrets Store Sync Controller (SecretSync) */
+const SECRET_SYNC = {
+  'secret-sync-api-version': rule(
+    'error',
+    'a SecretSync is not secret-sync.x-k8s.io/v1alpha1, the only version the controller serves',
+    'SecretSync ledger/ledger-keyvault uses apiVersion "secret-sync.x-k8s.io/v1"; the Secrets Store Sync Controller serves only secret-sync.x-k8s.io/v1alpha1',
+  ),
+  'secret-sync-source-path': rule(
+    'error',
+    'a SecretSync sourcePath is not a file of its SecretProviderClass',
+    'SecretSync ledger/ledger-keyvault: spec.secretObject.data[0].sourcePath "db-pass" is not a file of SecretProviderClass ledger/ledger-keyvault (files: api-token, db-password); the sync fails',
+  ),
+  'secret-sync-reserved-metadata': rule(
+    'error',
+    'a SecretSync sets a label or annotation with the prefix the controller reserves',
+    'SecretSync ledger/ledger-keyvault: spec.secretObject.labels has "secrets-store.sync.x-k8s.io/owner", a prefix the controller reserves; it refuses to sync',
+  ),
+} as const satisfies CheckRules;
+
+/** External Secrets Operator (SecretStore, ClusterSecretStore, ExternalSecret, ClusterExternalSecret) */
+const EXTERNAL_SECRETS = {
+  'external-secrets-api-version': rule(
+    'error',
+    'an External Secrets object is not external-secrets.io/v1 (v1beta1 is no longer served since v0.17)',
+    'ExternalSecret payouts/payouts-keyvault uses apiVersion "external-secrets.io/v1beta1"; External Secrets Operator v0.17 and later serve only external-secrets.io/v1',
+  ),
+  'secret-store-missing': rule(
+    'error',
+    'the store an ExternalSecret reads through is not among the manifests (a SecretStore of its namespace, or a ClusterSecretStore)',
+    'ExternalSecret payouts/payouts-keyvault reads through SecretStore "payouts-kv", which is not in namespace "payouts"; the ExternalSecret never syncs',
+  ),
+  'secret-store-provider': rule(
+    'error',
+    'a store an ExternalSecret uses has no Azure Key Vault provider (spec.provider.azurekv)',
+    'SecretStore payouts/payouts-keyvault has no spec.provider.azurekv: it does not read Azure Key Vault',
+  ),
+  'secret-store-auth-type': rule(
+    'error',
+    'the store does not authenticate with authType WorkloadIdentity (the CRD default is ServicePrincipal)',
+    'SecretStore payouts/payouts-keyvault has authType (not set), which the CRD defaults to ServicePrincipal: it needs a client secret and ignores the federated ServiceAccount',
+  ),
+  'secret-store-service-account-ref': rule(
+    'error',
+    'the store names no serviceAccountRef, so it would authenticate as the operator itself',
+    "SecretStore payouts/payouts-keyvault has no serviceAccountRef: with WorkloadIdentity the provider then uses the operator pod's own AZURE_CLIENT_ID, not the workload's identity",
+  ),
+  'secret-store-vault-url': rule(
+    'error',
+    "the store's vaultUrl is missing, or is not the URI of the stack's vault",
+    'SecretStore payouts/payouts-keyvault has vaultUrl "https://kv-other.vault.azure.net/", but the stack\'s vault is "kv-engines" (https://kv-engines.vault.azure.net/)',
+    '(or `… but environments/engines.outputs.json says keyVault.uri is …`)',
+  ),
+  'secret-store-tenant-id': rule(
+    'error',
+    "the store's tenant is missing, not the outputs' tenant, or set twice (store tenantId and the ServiceAccount's tenant-id annotation)",
+    'SecretStore payouts/payouts-keyvault has tenantId "3333…" but environments/engines.outputs.json says tenantId is "2222…"',
+    '(or `sets tenantId and ServiceAccount payouts/payouts carries azure.workload.identity/tenant-id: the provider refuses both ("multiple tenantID found")`; or neither, when the provider falls back to the operator pod\'s AZURE_TENANT_ID)',
+  ),
+  'secret-store-client-id-missing': rule(
+    'error',
+    "the store's ServiceAccount has no azure.workload.identity/client-id annotation, which the provider requires",
+    'ServiceAccount payouts/payouts has no azure.workload.identity/client-id annotation: SecretStore payouts/payouts-keyvault fails with "missing clientID"',
+  ),
+  'external-secret-remote-key': rule(
+    'error',
+    'a remoteRef.key has a prefix other than secret/, key/ or cert/, or names no valid Key Vault object',
+    'ExternalSecret payouts/payouts-keyvault: spec.data[0].remoteRef.key "secrets/payouts-db" has the prefix "secrets", which the Azure provider does not know (secret, key, cert); the sync fails',
+  ),
+  'external-secret-property-cert': rule(
+    'error',
+    'remoteRef.property on a cert/ key, which the provider ignores (it returns the DER certificate)',
+    'ExternalSecret payouts/payouts-keyvault: spec.data[0] reads property "subject" of cert/payouts-mtls; the provider ignores property for certificates and returns the whole DER certificate',
+  ),
+  'external-secret-tls-der': rule(
+    'error',
+    'a kubernetes.io/tls Secret key is filled straight from a cert/ key, which holds DER, not PEM',
+    'ExternalSecret payouts/payouts-mtls fills tls.crt of its kubernetes.io/tls Secret from cert/payouts-mtls, which the provider returns as DER; TLS Secrets hold PEM',
+  ),
+  'external-secret-refresh-invalid': rule(
+    'error',
+    'refreshInterval is not a Go duration',
+    'ExternalSecret payouts/payouts-keyvault has refreshInterval "15 minutes", which is not a Go duration; the operator cannot read the ExternalSecret',
+  ),
+  'external-secret-refresh-disabled': rule(
+    'warning',
+    'refreshInterval is 0: the Secret is written once and never refreshed',
+    'ExternalSecret payouts/payouts-keyvault has refreshInterval "0s": the Secret keeps the values read at creation; a new version in Key Vault never arrives',
+  ),
+  'cluster-secret-store-conditions': rule(
+    'error',
+    "a ClusterExternalSecret targets a namespace the ClusterSecretStore's conditions do not admit",
+    'ClusterExternalSecret engines-wildcard-tls delivers into namespace "web", but ClusterSecretStore engines-shared-secrets admits only checkout, ledger, payouts; the ExternalSecret in "web" never syncs',
+  ),
+} as const satisfies CheckRules;
+
 /** Federated credentials (Terraform JSON) */
 const FEDERATED_CREDENTIALS = {
   'federated-credential-missing': rule(
@@ -358,6 +468,9 @@ export const RULES = {
   ...WORKLOAD,
   ...CSI_VOLUME,
   ...SECRET_PROVIDER_CLASS,
+  ...TARGET_SECRET,
+  ...SECRET_SYNC,
+  ...EXTERNAL_SECRETS,
   ...FEDERATED_CREDENTIALS,
   ...CLIENT_ID,
   ...ROLE_ASSIGNMENTS,
@@ -400,6 +513,32 @@ address (\`azurerm_federated_identity_credential.<id>\`), \`<file>\` the file.`,
     { title: 'Workload and its Kubernetes objects', rules: WORKLOAD },
     { title: 'CSI volume and mount (rotation-safe shape)', rules: CSI_VOLUME },
     { title: 'SecretProviderClass', rules: SECRET_PROVIDER_CLASS },
+    {
+      title: 'Secrets the engines write',
+      intro: `With delivery engine \`secret-sync\` or \`external-secrets\`, the chain starts at the object that reads Key
+Vault (a SecretSync, or an ExternalSecret through its store) instead of a pod with a CSI volume,
+and runs through the same links below: ServiceAccount → federated credential → identity → client
+id → roles. The Secret it writes must be one the API server accepts.`,
+      rules: TARGET_SECRET,
+    },
+    {
+      title: 'Secrets Store Sync Controller',
+      intro: `A SecretSync names a ServiceAccount (the token the controller requests: the federated subject) and a
+SecretProviderClass of its namespace (checked as above: vault, tenant, \`clientID\`, objects); every
+object of that class must be readable by the identity, since the controller fetches them all.`,
+      rules: SECRET_SYNC,
+    },
+    {
+      title: 'External Secrets Operator',
+      intro: `An ExternalSecret reads through a SecretStore of its namespace or a ClusterSecretStore; a
+ClusterExternalSecret stamps one ExternalSecret into each namespace it selects (by
+\`kubernetes.io/metadata.name\`). The store's \`serviceAccountRef\` is the federated subject (its namespace
+is the store's, a ClusterSecretStore's \`serviceAccountRef.namespace\`, or else each consumer's); the
+provider reads the client id from that ServiceAccount's \`azure.workload.identity/client-id\` annotation,
+which must match the identity. Remote keys are \`secret/<name>\`, \`key/<name>\` or \`cert/<name>\`, and a role
+must let the identity read each.`,
+      rules: EXTERNAL_SECRETS,
+    },
     {
       title: 'Federated credentials (Terraform JSON)',
       rules: FEDERATED_CREDENTIALS,

@@ -11,7 +11,9 @@ import type { RuleId } from './rules';
 import { ManifestIndex, podSpecOf, type K8sObject } from './manifests';
 import { analyzeSecretProviderClass, type MountedObject, type SpcInfo } from './secret-provider-class';
 import { TerraformIndex, parseRef, type TfBlock } from './terraform';
-import { list, rec, show, str, type Json } from './values';
+import { isRecord, list, rec, show, str, type Json } from './values';
+import { checkExternalSecrets } from './external-secrets';
+import { checkSecretSyncs } from './secret-sync';
 import {
   CLIENT_ID_ANNOTATION,
   keyVaultObjectScopePath,
@@ -39,6 +41,9 @@ export interface SynthesizedInput {
   readonly outputs?: { readonly file: string; readonly contract: unknown };
 }
 
+/** Key of the shared secrets' entry among the output entries (never a workload name: those are DNS labels). */
+const SHARED_SECRETS_KEY = 'sharedSecrets';
+
 const T = {
   identity: 'azurerm_user_assigned_identity',
   credential: 'azurerm_federated_identity_credential',
@@ -47,7 +52,7 @@ const T = {
   vault: 'azurerm_key_vault',
 } as const;
 
-interface Credential {
+export interface Credential {
   readonly block: TfBlock;
   readonly subject: string | undefined;
   /** Address of the identity (`azurerm_user_assigned_identity.x`) when parent_id references its id. */
@@ -57,13 +62,13 @@ interface Credential {
 }
 
 /** The outputs file, read and accepted as this stack's. */
-interface ReadOutputs {
+export interface ReadOutputs {
   readonly file: string;
   readonly contract: OutputsContract;
 }
 
 /** What every link's check reads: the two indexes, the findings, and what the stack declares. */
-interface Chain {
+export interface Chain {
   readonly tf: TerraformIndex;
   readonly mf: ManifestIndex;
   readonly out: Findings;
@@ -73,6 +78,8 @@ interface Chain {
   readonly outputPath: string | undefined;
   /** `workloads` of the contract output (Terraform references). */
   readonly outputWorkloads: Json;
+  /** `sharedSecrets` of the contract output (Terraform references), when the stack has shared secrets. */
+  readonly outputSharedSecrets: Json | undefined;
   readonly vaults: readonly TfBlock[];
   readonly credentials: readonly Credential[];
   readonly roleAssignments: readonly TfBlock[];
@@ -104,6 +111,7 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
     outputs,
     outputPath: tfOutput?.path,
     outputWorkloads: rec(rec(tfOutput?.value)['workloads']),
+    outputSharedSecrets: isRecord(rec(tfOutput?.value)['sharedSecrets']) ? rec(rec(tfOutput?.value)['sharedSecrets']) : undefined,
     vaults,
     credentials,
     roleAssignments,
@@ -112,8 +120,13 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
 
   const usedSubjects = new Set<string>();
   const clusters = new Set<string>();
-  for (const workload of mf.objects) {
-    const trusted = checkWorkload(chain, workload);
+  const chains = [
+    ...mf.objects.map((workload) => checkWorkload(chain, workload)),
+    // The engines that write Secrets: their chain starts at the object that reads Key Vault.
+    ...checkSecretSyncs(chain),
+    ...checkExternalSecrets(chain),
+  ];
+  for (const trusted of chains) {
     if (trusted === undefined) continue;
     usedSubjects.add(trusted.subject);
     for (const c of trusted.clusters) clusters.add(c);
@@ -125,7 +138,7 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
       out.add(
         'federated-credential-unused',
         tf.where(`${c.block.path}.subject`),
-        `federated credential ${c.block.address} trusts "${c.subject}", but no workload in the manifests mounts a secrets-store volume as that ServiceAccount`,
+        `federated credential ${c.block.address} trusts "${c.subject}", but no workload in the manifests mounts a secrets-store volume as that ServiceAccount, and no SecretSync or External Secrets store reads Key Vault as it`,
         'remove the credential, or fix its subject to system:serviceaccount:<namespace>:<serviceaccount> of the workload it is for',
       );
     }
@@ -221,8 +234,12 @@ function memoize<K, V>(f: (key: K) => V): (key: K) => V {
   };
 }
 
-/** A workload that mounts a secrets-store volume, for the checks of its links. */
-interface WorkloadLink {
+/**
+ * A workload that mounts a secrets-store volume, for the checks of its links; the engine checks
+ * (check/secret-sync.ts, check/external-secrets.ts) use it for the object that reads Key Vault
+ * as a ServiceAccount (a SecretSync, a store), with no containers.
+ */
+export interface WorkloadLink {
   readonly chain: Chain;
   readonly workload: K8sObject;
   /** Path of the pod spec in the workload. */
@@ -290,8 +307,25 @@ function checkWorkload(chain: Chain, workload: K8sObject): { subject: string; cl
 }
 
 /** The ServiceAccount the pods run as, in their namespace; reported when it is not rendered. */
-function findServiceAccount({ mf, out }: Chain, { workload, saName, saPath }: { workload: K8sObject; saName: string; saPath: string }): K8sObject | undefined {
-  const ns = workload.namespace;
+export function findServiceAccount(
+  { mf, out }: Chain,
+  {
+    workload,
+    saName,
+    saPath,
+    namespace,
+    verb = 'runs as',
+  }: {
+    workload: K8sObject;
+    saName: string;
+    saPath: string;
+    /** Where the ServiceAccount must be. @default - the workload's namespace */
+    namespace?: string;
+    /** How the object uses it, for the message. @default 'runs as' */
+    verb?: string;
+  },
+): K8sObject | undefined {
+  const ns = namespace ?? workload.namespace;
   const sa = mf.find('ServiceAccount', ns, saName);
   if (!sa) {
     const elsewhere = mf
@@ -305,7 +339,7 @@ function findServiceAccount({ mf, out }: Chain, { workload, saName, saPath }: { 
     out.add(
       'service-account-missing',
       workload.where(saPath),
-      `${workload.ref} runs as ServiceAccount "${saName}", which is not in namespace "${ns}"${elsewhere.length ? ` (found in ${elsewhere.join(', ')})` : ''}${inNs.length ? `; ServiceAccounts in "${ns}": ${inNs.join(', ')}` : ''}`,
+      `${workload.ref} ${verb} ServiceAccount "${saName}", which is not in namespace "${ns}"${elsewhere.length ? ` (found in ${elsewhere.join(', ')})` : ''}${inNs.length ? `; ServiceAccounts in "${ns}": ${inNs.join(', ')}` : ''}`,
       `set ${saPath} to the workload's ServiceAccount, or render ServiceAccount "${saName}" in namespace "${ns}"`,
     );
   }
@@ -313,7 +347,7 @@ function findServiceAccount({ mf, out }: Chain, { workload, saName, saPath }: { 
 }
 
 /** The federated credentials whose subject is the workload's; reported when there is none. */
-function checkFederation({ chain, workload, ns, sa, saPath }: WorkloadLink, subject: string): Credential[] {
+export function checkFederation({ chain, workload, ns, sa, saPath }: WorkloadLink, subject: string): Credential[] {
   const { tf, credentials, out } = chain;
   const matched = credentials.filter((c) => c.subject === subject);
   if (matched.length === 0) {
@@ -329,13 +363,13 @@ function checkFederation({ chain, workload, ns, sa, saPath }: WorkloadLink, subj
 }
 
 /** The ServiceAccount's client-id annotation; reported when the ServiceAccount has none. */
-function checkClientIdAnnotation({ chain, sa }: WorkloadLink): string | undefined {
+export function checkClientIdAnnotation({ chain, sa }: WorkloadLink, delivery = 'mount'): string | undefined {
   const annotation = sa ? str(rec(rec(sa.body['metadata'])['annotations'])[CLIENT_ID_ANNOTATION])?.trim() : undefined;
   if (sa && !annotation) {
     chain.out.add(
       'service-account-client-id-missing',
       sa.where(`metadata.annotations["${CLIENT_ID_ANNOTATION}"]`),
-      `${sa.ref} has no ${CLIENT_ID_ANNOTATION} annotation: the mount works (the provider uses the SPC clientID) but the app's own Azure SDK calls will not`,
+      `${sa.ref} has no ${CLIENT_ID_ANNOTATION} annotation: the ${delivery} works (the provider uses the SPC clientID) but the app's own Azure SDK calls will not`,
       `annotate the ServiceAccount with ${CLIENT_ID_ANNOTATION}: <the identity's client id>`,
     );
   }
@@ -700,20 +734,36 @@ function checkEnvFromSyncedSecrets({ workload, containers, chain }: WorkloadLink
  * Follows identity → Terraform output entry → outputs-file value. Returns the client id the
  * ServiceAccount and SPC must carry when the outputs file says so.
  */
-function checkOutputChain({ chain, workload, ns, saName: sa }: WorkloadLink, identities: readonly string[]): { value: string; source: string } | undefined {
+export function checkOutputChain(
+  { chain, workload, ns, saName: sa }: WorkloadLink,
+  identities: readonly string[],
+): { value: string; source: string } | undefined {
   const { tf, outputPath, outputWorkloads: tfWorkloads, outputs, out } = chain;
   // Without a trusted identity (already reported) there is nothing to trace.
   if (identities.length === 0) return undefined;
-  const entries = Object.entries(tfWorkloads).map(([key, e]) => ({ key, e: rec(e), ref: parseRef(rec(e)['clientId']) }));
+  const entries = [
+    ...Object.entries(tfWorkloads).map(([key, e]) => ({ key, e: rec(e), ref: parseRef(rec(e)['clientId']), namespaces: [rec(e)['namespace']] })),
+    // The shared secrets' identity: one entry, its ServiceAccount federated in several namespaces.
+    ...(chain.outputSharedSecrets !== undefined
+      ? [
+          {
+            key: SHARED_SECRETS_KEY,
+            e: chain.outputSharedSecrets,
+            ref: parseRef(chain.outputSharedSecrets['clientId']),
+            namespaces: list(chain.outputSharedSecrets['namespaces']),
+          },
+        ]
+      : []),
+  ];
   const forIdentity = entries.filter((x) => x.ref && x.ref.attr === 'client_id' && x.ref.suffix === '' && identities.includes(x.ref.address));
-  const forWorkload = entries.find((x) => x.e['namespace'] === ns && x.e['serviceAccount'] === sa);
+  const forWorkload = entries.find((x) => x.namespaces.includes(ns) && x.e['serviceAccount'] === sa);
 
   if (outputPath) {
     if (forWorkload && !forIdentity.includes(forWorkload)) {
       out.add(
         'output-client-id',
-        tf.where(`${outputPath}.workloads.${forWorkload.key}.clientId`),
-        `output workload "${forWorkload.key}" (${ns}/${sa}) has clientId ${show(forWorkload.e['clientId'])}, but the identity trusted for that ServiceAccount is ${identities.join(', ')}`,
+        tf.where(`${outputPath}.${forWorkload.key === SHARED_SECRETS_KEY ? SHARED_SECRETS_KEY : `workloads.${forWorkload.key}`}.clientId`),
+        `output ${forWorkload.key === SHARED_SECRETS_KEY ? 'entry' : 'workload'} "${forWorkload.key}" (${ns}/${sa}) has clientId ${show(forWorkload.e['clientId'])}, but the identity trusted for that ServiceAccount is ${identities.join(', ')}`,
         `set clientId to "\${${identities[0]}.client_id}"`,
       );
     } else if (forIdentity.length === 0) {
@@ -728,12 +778,16 @@ function checkOutputChain({ chain, workload, ns, saName: sa }: WorkloadLink, ide
   if (!outputs) return undefined;
 
   const keys = forWorkload && forIdentity.includes(forWorkload) ? [forWorkload.key] : forIdentity.map((x) => x.key);
+  const shared = outputs.contract.sharedSecrets;
   for (const key of keys) {
-    const w = outputs.contract.workloads[key];
+    if (key === SHARED_SECRETS_KEY && shared) return { value: shared.clientId, source: `${outputs.file} (sharedSecrets.clientId)` };
+    const w = Object.hasOwn(outputs.contract.workloads, key) ? outputs.contract.workloads[key] : undefined;
     if (w) return { value: w.clientId, source: `${outputs.file} (workloads.${key}.clientId)` };
   }
   const byName = Object.entries(outputs.contract.workloads).find(([, w]) => w.namespace === ns && w.serviceAccount === sa);
   if (byName) return { value: byName[1].clientId, source: `${outputs.file} (workloads.${byName[0]}.clientId)` };
+  if (shared && shared.serviceAccount === sa && shared.namespaces.includes(ns))
+    return { value: shared.clientId, source: `${outputs.file} (sharedSecrets.clientId)` };
   out.add(
     'client-id-mismatch',
     at(outputs.file, `${OUTPUT_NAME}.workloads`),
@@ -744,7 +798,7 @@ function checkOutputChain({ chain, workload, ns, saName: sa }: WorkloadLink, ide
 }
 
 /** The client ids a workload's ServiceAccount and SecretProviderClasses carry, and the one they should. */
-interface ClientIds {
+export interface ClientIds {
   readonly sa: K8sObject | undefined;
   /** The ServiceAccount's client-id annotation. */
   readonly annotation: string | undefined;
@@ -753,7 +807,7 @@ interface ClientIds {
   readonly expected: { value: string; source: string } | undefined;
 }
 
-function checkClientIds({ sa, annotation, spcs, expected }: ClientIds, out: Findings): void {
+export function checkClientIds({ sa, annotation, spcs, expected }: ClientIds, out: Findings): void {
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   if (expected) {
     if (sa && annotation && !same(annotation, expected.value)) {
@@ -790,7 +844,17 @@ function checkClientIds({ sa, annotation, spcs, expected }: ClientIds, out: Find
 }
 
 /** Each mounted object readable by a role assignment of the workload's identities on its vault. */
-function checkRoles({ tf, roleAssignments, vaults, out }: Chain, identities: readonly string[], spcs: readonly SpcInfo[]): void {
+/**
+ * What reads Key Vault objects with an identity: a SecretProviderClass (mounted, or synced by a
+ * SecretSync), or an ExternalSecret through its store. `use` says how, for the message.
+ */
+export interface KeyVaultReader extends Pick<SpcInfo, 'object' | 'keyvaultName'> {
+  readonly objects: readonly Pick<MountedObject, 'name' | 'type' | 'path'>[];
+  /** @default 'mounted by' */
+  readonly use?: string;
+}
+
+export function checkRoles({ tf, roleAssignments, vaults, out }: Chain, identities: readonly string[], spcs: readonly KeyVaultReader[]): void {
   for (const spc of spcs) {
     const named = vaults.filter(
       (v) => typeof v.body['name'] === 'string' && spc.keyvaultName !== undefined && v.body['name'].toLowerCase() === spc.keyvaultName.toLowerCase(),
@@ -810,7 +874,7 @@ function checkRoles({ tf, roleAssignments, vaults, out }: Chain, identities: rea
         out.add(
           'role-assignment-missing',
           spc.object.where(o.path),
-          `${identities.join(', ')} has no role assignment in ${tf.file} that lets it read ${o.type} "${o.name}" (mounted by ${spc.object.ref}); the mount fails with 403`,
+          `${identities.join(', ')} has no role assignment in ${tf.file} that lets it read ${o.type} "${o.name}" (${spc.use ?? 'mounted by'} ${spc.object.ref}); ${spc.use === undefined ? 'the mount fails' : 'Key Vault answers'} with 403`,
           `assign "${leastPrivilegeRole(o.type)}" to "\${${identities[0]}.principal_id}" at scope "\${${vault}.id}" or "\${${vault}.id}/${keyVaultScopeSegment(o.type)}/${o.name}"`,
         );
       }
@@ -818,7 +882,7 @@ function checkRoles({ tf, roleAssignments, vaults, out }: Chain, identities: rea
   }
 }
 
-function covers(role: string | undefined, scopeSuffix: string, o: MountedObject): boolean {
+function covers(role: string | undefined, scopeSuffix: string, o: Pick<MountedObject, 'name' | 'type'>): boolean {
   if (!role || !roleReads(role, o.type)) return false;
   if (scopeSuffix === '') return true;
   return scopeSuffix.toLowerCase() === keyVaultObjectScopePath(o).toLowerCase();
