@@ -14,7 +14,9 @@
  * subscription share five times that. At half a limit synth warns; at the limit it refuses.
  */
 import { durationSeconds, formatDuration } from './config/duration';
+import { deliveredKeys, mountedFileName } from './config/rules';
 import type { EnvironmentConfig, KeyVaultObjectConfig } from './config/schema';
+import type { ObjectType } from './csi-driver';
 import { KEY_VAULT_LIMITS, keyVaultBudgetOf, keyVaultLimit, type KeyVaultBudget } from './azure';
 import { REPUBLISH_PERIOD_SECONDS } from './csi-driver';
 import type { InputProblem } from './errors';
@@ -27,6 +29,10 @@ export const BUDGET_ERROR_SHARE = 1;
 
 /** The assumption behind every estimate, said in each message. */
 export const LOAD_ASSUMPTION = `every pod fetches every object once per rotation interval, as driver ≤ 1.5 does; driver ≥ 1.6 fetches at most once per max(interval, ${REPUBLISH_PERIOD_SECONDS.min} s)`;
+
+/** What the estimate assumes for the engines that write Secrets, said when an environment uses one. */
+export const ENGINE_LOAD_ASSUMPTION =
+  'each SecretSync fetches every object of its SecretProviderClass once per engines.secretSync.rotationPollInterval, and each ExternalSecret reads each key once per refreshInterval, whatever the replicas';
 
 const BUDGET_TITLE: Record<KeyVaultBudget, string> = { vault: 'secret and certificate reads', keys: 'key reads' };
 const BUDGETS: readonly KeyVaultBudget[] = ['vault', 'keys'];
@@ -48,6 +54,7 @@ export type BudgetLoads = Record<KeyVaultBudget, number>;
 /** What one workload's pods cost one budget of one vault, per 10 s. */
 export interface Contribution {
   readonly environment: EnvironmentModel;
+  /** The workload, or `sharedSecrets` for the environment's shared secrets. */
   readonly workload: string;
   /** The vault's name, as the environment writes it. */
   readonly vault: string;
@@ -58,18 +65,76 @@ export interface Contribution {
   readonly load: number;
 }
 
-/** Transactions per 10 s each workload's pods cause, per budget it draws on (0 with rotation off). */
+/** The contributor name of an environment's shared secrets in the table. */
+export const SHARED_SECRETS_CONTRIBUTOR = 'sharedSecrets';
+
+type AddLoad = (type: ObjectType, reads: number, intervalSeconds: number) => void;
+
+/** The loads `each` adds, per budget: `reads` per `intervalSeconds` (0 = never) as transactions per 10 s. */
+function loadsOf(each: (add: AddLoad) => void): Partial<BudgetLoads> {
+  const loads: Partial<BudgetLoads> = {};
+  each((type, reads, intervalSeconds) => {
+    const budget = keyVaultBudgetOf(type);
+    loads[budget] = (loads[budget] ?? 0) + (intervalSeconds > 0 ? (reads * KEY_VAULT_LIMITS.windowSeconds) / intervalSeconds : 0);
+  });
+  return loads;
+}
+
+/**
+ * Transactions per 10 s each workload (and the shared secrets) cause, per budget drawn on, by engine:
+ * - `csi`: every mounted pod fetches every object once per rotation interval (0 with rotation off);
+ * - `secret-sync`: every SecretSync fetches every object of its SecretProviderClass once per the
+ *   controller's `--rotation-poll-interval` (`engines.secretSync.rotationPollInterval`; 0 = never),
+ *   whatever the replicas;
+ * - `external-secrets`: every ExternalSecret reads each of its keys (one GET each, even two JSON
+ *   properties of one secret) once per `refreshInterval` (0 = once); a ClusterExternalSecret is one
+ *   ExternalSecret per namespace.
+ * Changes to the objects (a rollout, a new SecretSync) fetch once more on top.
+ * @see kubernetes-sigs/secrets-store-sync-controller internal/controller/secretsync_controller.go (fetchSecretsFromProvider: one MountContent of the whole class)
+ * @see external-secrets/external-secrets pkg/controllers/externalsecret/externalsecret_controller_secret.go (getProviderSecretData: GetSecret per spec.data entry)
+ */
 function workloadLoads(config: EnvironmentConfig): { readonly workload: string; readonly loads: Partial<BudgetLoads> }[] {
   const rotation = config.cluster.secretsProvider.rotation;
-  const perWindow = rotation.enabled ? KEY_VAULT_LIMITS.windowSeconds / durationSeconds(rotation.interval) : 0;
-  return config.workloads.map((w) => {
-    const loads: Partial<BudgetLoads> = {};
-    for (const o of w.objects) {
-      const budget = keyVaultBudgetOf(o.type);
-      loads[budget] = (loads[budget] ?? 0) + w.deployment.replicas * fetchCost(o) * perWindow;
-    }
-    return { workload: w.name, loads };
-  });
+  const csiInterval = rotation.enabled ? durationSeconds(rotation.interval) : 0;
+  const syncInterval = durationSeconds(config.engines.secretSync.rotationPollInterval);
+  const out = config.workloads.map((w) => ({
+    workload: w.name,
+    loads: loadsOf((add) => {
+      const engine = w.delivery.engine;
+      if (engine === 'csi') {
+        for (const o of w.objects) add(o.type, w.deployment.replicas * fetchCost(o), csiInterval);
+      } else if (engine === 'secret-sync') {
+        // The Secret holding every object, and one SecretSync per secretObjects entry.
+        const syncs = 1 + w.secretObjects.length;
+        for (const o of w.objects) add(o.type, syncs * fetchCost(o), syncInterval);
+      } else {
+        const interval = durationSeconds(w.delivery.refreshInterval);
+        const byKey = new Map(w.objects.flatMap((o) => deliveredKeys(o).map((k) => [k, o] as const)));
+        for (const o of w.objects) add(o.type, deliveredKeys(o).length, interval);
+        for (const x of w.secretObjects) for (const d of x.data) add(byKey.get(d.objectName)?.type ?? 'secret', 1, interval);
+      }
+    }),
+  }));
+  const shared = config.sharedSecrets;
+  if (shared !== undefined) {
+    out.push({
+      workload: SHARED_SECRETS_CONTRIBUTOR,
+      loads: loadsOf((add) => {
+        if (shared.engine === 'external-secrets') {
+          const interval = durationSeconds(shared.refreshInterval);
+          for (const x of shared.secrets) for (const o of x.objects) add(o.type, x.namespaces.length * deliveredKeys(o).length, interval);
+          return;
+        }
+        // Per namespace, each SecretSync fetches every object of that namespace's class.
+        for (const ns of new Set(shared.secrets.flatMap((x) => x.namespaces))) {
+          const here = shared.secrets.filter((x) => x.namespaces.includes(ns));
+          const objects = new Map(here.flatMap((x) => x.objects.map((o) => [mountedFileName(o), o] as const)));
+          for (const o of objects.values()) add(o.type, here.length * fetchCost(o), syncInterval);
+        }
+      }),
+    });
+  }
+  return out;
 }
 
 /** The loads of each workload of an environment, per vault and budget it draws on (0 with rotation off). */
@@ -84,11 +149,16 @@ export function contributionsOf(model: EnvironmentModel): Contribution[] {
   );
 }
 
-/** Transactions per 10 s the pods of one environment cause in each budget of its vault (0 with rotation off). */
+/** Transactions per 10 s one environment causes in each budget of its vault. */
 export function environmentLoad(config: EnvironmentConfig): BudgetLoads {
   const total: BudgetLoads = { vault: 0, keys: 0 };
   for (const { loads } of workloadLoads(config)) for (const budget of BUDGETS) total[budget] += loads[budget] ?? 0;
   return total;
+}
+
+/** Whether an environment uses an engine other than the CSI mount, whose intervals the fix must name too. */
+function usesSecretEngines(config: EnvironmentConfig): boolean {
+  return config.sharedSecrets !== undefined || config.workloads.some((w) => w.delivery.engine !== 'csi');
 }
 
 export interface BudgetShare {
@@ -271,7 +341,8 @@ function describe(load: SharedLoad, s: BudgetShare): string {
       : `the pods of environments ${load.environments.map((m) => m.name).join(', ')} together`;
   const where = load.scope === 'vault' ? `Key Vault "${load.name}"` : `the vaults of ${load.name}`;
   const limit = load.scope === 'vault' ? 'per vault and region' : `per subscription (${KEY_VAULT_LIMITS.subscriptionFactor} × the per-vault limit)`;
-  return `${who} would make about ${thousands(s.load)} ${BUDGET_TITLE[s.budget]} per 10 s from ${where}: ${percent(s.share)} of the ${thousands(s.limit)} Key Vault allows ${limit} (assuming ${LOAD_ASSUMPTION})`;
+  const engines = load.environments.some((m) => usesSecretEngines(m.config)) ? `; ${ENGINE_LOAD_ASSUMPTION}` : '';
+  return `${who} would make about ${thousands(s.load)} ${BUDGET_TITLE[s.budget]} per 10 s from ${where}: ${percent(s.share)} of the ${thousands(s.limit)} Key Vault allows ${limit} (assuming ${LOAD_ASSUMPTION}${engines})`;
 }
 
 /** The rotation interval at which the load falls below the warning share, for each environment (every interval scaled alike). */
@@ -282,7 +353,10 @@ function fixOf(load: SharedLoad, share: number): string {
     .map((m) => `${load.environments.length > 1 ? `${m.name} ` : ''}${formatDuration(Math.floor(m.rotationIntervalSeconds * factor) + 1)}`);
   const split =
     load.environments.length > 1 && load.scope === 'vault' ? ', or give each environment its own vault' : ', or spread the objects over more vaults';
-  return `lengthen ${INTERVAL_PATH} to ${intervals.join(', ')} or more, or mount fewer objects or replicas${split} (Key Vault answers HTTP 429 beyond its limit: mounts and rotations fail)`;
+  const engines = load.environments.some((m) => usesSecretEngines(m.config))
+    ? ', or lengthen the refreshInterval of the external-secrets engine and engines.secretSync.rotationPollInterval'
+    : '';
+  return `lengthen ${INTERVAL_PATH} to ${intervals.join(', ')} or more, or mount fewer objects or replicas${engines}${split} (Key Vault answers HTTP 429 beyond its limit: mounts and rotations fail)`;
 }
 
 /** Warnings at half a limit and refusals at the limit, for every vault and subscription the models use. */

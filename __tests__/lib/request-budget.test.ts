@@ -9,6 +9,7 @@ import {
   budgetTable,
   BUDGET_ERROR_SHARE,
   BUDGET_WARN_SHARE,
+  ENGINE_LOAD_ASSUMPTION,
   environmentLoad,
   fetchCost,
   requestBudget,
@@ -96,6 +97,97 @@ describe('environmentLoad', () => {
 
   test('nothing periodic with rotation off', () => {
     expect(environmentLoad(env('dev', { enabled: false, replicas: 1000 }).config)).toStrictEqual({ vault: 0, keys: 0 });
+  });
+});
+
+/** The minimal environment (rotation 10 s) edited by `edit`: an engine, secretObjects, shared secrets. */
+function engineEnv(name: string, edit: (d: Doc) => void): EnvironmentModel {
+  return modelFromYaml(
+    name,
+    minimalVariant((d) => {
+      d.cluster.secretsProvider = { rotation: { enabled: true, interval: '10s' } };
+      edit(d);
+    }),
+  );
+}
+
+// secret-sync: kubernetes-sigs/secrets-store-sync-controller internal/controller/secretsync_controller.go
+// (one provider fetch of the whole SecretProviderClass per SecretSync and poll);
+// external-secrets: external-secrets/external-secrets pkg/controllers/externalsecret (one GetSecret per spec.data entry).
+describe('environmentLoad by delivery engine', () => {
+  const twoObjects: Doc[] = [
+    { name: 'a', type: 'secret' },
+    { name: 'k', type: 'key' },
+  ];
+
+  test('secret-sync: every SecretSync (the delivered Secret and one per secretObjects entry) fetches every object once per rotationPollInterval, whatever the replicas', () => {
+    const m = engineEnv('dev', (d) => {
+      d.workloads[0].delivery = { engine: 'secret-sync' };
+      d.workloads[0].deployment.replicas = 50;
+      d.workloads[0].objects = twoObjects;
+      d.workloads[0].secretObjects = [{ secretName: 'extra', type: 'Opaque', data: [{ objectName: 'a', key: 'a' }] }];
+      d.engines = { secretSync: { rotationPollInterval: '20s' } };
+    });
+    expect(environmentLoad(m.config)).toStrictEqual({ vault: (2 * 10) / 20, keys: (2 * 10) / 20 });
+  });
+
+  test('secret-sync: rotationPollInterval 0s polls never, and the CSI rotation interval plays no part', () => {
+    const m = engineEnv('dev', (d) => {
+      d.workloads[0].delivery = { engine: 'secret-sync' };
+      d.workloads[0].deployment.replicas = 50;
+      d.engines = { secretSync: { rotationPollInterval: '0s' } };
+    });
+    expect(environmentLoad(m.config)).toStrictEqual({ vault: 0, keys: 0 });
+  });
+
+  test('external-secrets: one read per delivered key (each JSON property its own) and per secretObjects data entry, once per refreshInterval, whatever the replicas', () => {
+    const m = engineEnv('dev', (d) => {
+      d.workloads[0].delivery = { engine: 'external-secrets', refreshInterval: '1m' };
+      d.workloads[0].deployment.replicas = 50;
+      d.workloads[0].objects = [
+        {
+          name: 'db',
+          type: 'secret',
+          properties: [
+            { property: 'username', key: 'db-username' },
+            { property: 'password', key: 'db-password' },
+          ],
+        },
+        { name: 'k', type: 'key' },
+      ];
+      d.workloads[0].secretObjects = [{ secretName: 'extra', type: 'Opaque', data: [{ objectName: 'k', key: 'k' }] }];
+    });
+    expect(environmentLoad(m.config)).toStrictEqual({ vault: (2 * 10) / 60, keys: (2 * 10) / 60 });
+  });
+
+  test('external-secrets: refreshInterval 0s reads once and adds nothing periodic', () => {
+    const m = engineEnv('dev', (d) => {
+      d.workloads[0].delivery = { engine: 'external-secrets', refreshInterval: '0s' };
+    });
+    expect(environmentLoad(m.config)).toStrictEqual({ vault: 0, keys: 0 });
+  });
+
+  test('shared secrets with external-secrets: each target namespace reads each key once per refreshInterval', () => {
+    const m = engineEnv('dev', (d) => {
+      d.cluster.secretsProvider = { rotation: { enabled: false } };
+      d.sharedSecrets = {
+        engine: 'external-secrets',
+        refreshInterval: '10s',
+        secrets: [{ secretName: 'shared', type: 'Opaque', namespaces: ['apps', 'web', 'api'], objects: [{ name: 'token', type: 'secret' }] }],
+      };
+    });
+    expect(environmentLoad(m.config)).toStrictEqual({ vault: 3, keys: 0 });
+  });
+
+  test("the warning names the engines' assumption and their intervals as a fix when an environment uses them", () => {
+    const m = engineEnv('dev', (d) => {
+      d.workloads[0].delivery = { engine: 'external-secrets', refreshInterval: '10s' };
+      d.workloads[0].objects = secrets(2500);
+    });
+    const message = requestBudget([m]).warnings.get('dev')?.[0]?.message;
+    expect(message).toContain(ENGINE_LOAD_ASSUMPTION);
+    expect(message).toContain('or lengthen the refreshInterval of the external-secrets engine and engines.secretSync.rotationPollInterval');
+    expect(requestBudget([env('dev', { replicas: 1000, objects: secrets(2) })]).warnings.get('dev')?.[0]?.message).not.toContain(ENGINE_LOAD_ASSUMPTION);
   });
 });
 
