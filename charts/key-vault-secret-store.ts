@@ -7,12 +7,12 @@ import { Construct } from 'constructs';
 import {
   ClusterSecretStore,
   ClusterSecretStoreSpecProviderAzurekvAuthType,
-  ClusterSecretStoreSpecProviderAzurekvEnvironmentType,
+  type ClusterSecretStoreSpecProviderAzurekvEnvironmentType,
 } from '../imports/clustersecretstores-external-secrets.io';
 import {
   SecretStore,
   SecretStoreSpecProviderAzurekvAuthType,
-  SecretStoreSpecProviderAzurekvEnvironmentType,
+  type SecretStoreSpecProviderAzurekvEnvironmentType,
 } from '../imports/secretstores-external-secrets.io';
 import { CSI_CLOUD_NAMES, DEFAULT_CSI_CLOUD_NAME, GUID, type CsiCloudName } from '../lib/azure';
 import { ESO_ENVIRONMENT_TYPES } from '../lib/external-secrets';
