@@ -6,7 +6,7 @@
 import { KEY_VAULT_OBJECT_NAME } from '../lib/azure';
 import { OBJECT_TYPES, SYNCED_SECRET_TYPES, TLS_SECRET_KEY_RULE, type ObjectType, type SyncedSecretType } from '../lib/csi-driver';
 import { isGoDuration } from '../lib/config/duration';
-import { ESO_PROPERTY_TYPE_RULE, ESO_TLS_TEMPLATE, remoteKeyOf } from '../lib/external-secrets';
+import { ESO_PROPERTY_RULE, ESO_PROPERTY_TYPE_RULE, ESO_TLS_TEMPLATE, remoteKeyOf } from '../lib/external-secrets';
 import { DNS1123_SUBDOMAIN_RULE, LABEL_KEY_RULE, LABEL_VALUE_RULE, missingSecretKeys, SECRET_KEY_RULE, ANNOTATION_KEY_RULE } from '../lib/kubernetes';
 
 /** One key of the Secret: one Key Vault object, or one JSON field of it. */
@@ -143,7 +143,7 @@ function validate(content: ExternalSecretContent, fail: Fail): void {
     if (!(OBJECT_TYPES as readonly string[]).includes(k.objectType)) throw fail(`${at}.objectType`, k.objectType, 'use "secret", "key" or "cert"');
     if (!KEY_VAULT_OBJECT_NAME.test(k.objectName)) throw fail(`${at}.objectName`, k.objectName, 'use 1-127 letters, digits or hyphens');
     if (k.property !== undefined && !ESO_PROPERTY_TYPE_RULE.test(k.objectType)) throw fail(`${at}.property`, k.property, ESO_PROPERTY_TYPE_RULE.fix);
-    if (k.property !== undefined && k.property.trim() === '') throw fail(`${at}.property`, k.property, 'name a JSON field, or remove property');
+    if (k.property !== undefined && !ESO_PROPERTY_RULE.test(k.property)) throw fail(`${at}.property`, k.property, ESO_PROPERTY_RULE.fix);
     if (k.version !== undefined && !/^[0-9a-fA-F]{32}$/.test(k.version))
       throw fail(`${at}.version`, k.version, 'use a 32-character hexadecimal Key Vault version id');
     if (type === 'kubernetes.io/tls') {

@@ -82,6 +82,18 @@ export const ESO_VALUE_OF_TYPE: Readonly<Record<ObjectType, string>> = {
 };
 
 /**
+ * `remoteRef.property` names a JSON field (a gjson path): an empty one returns the whole value,
+ * and one of only blanks finds no field, so the sync fails with "property not found".
+ * @see external-secrets/external-secrets providers/v1/azure/keyvault/keyvault.go (getProperty: gjson.Get, "property %s not found")
+ */
+export const ESO_PROPERTY_RULE = predicateRule<string>(
+  'JSON property',
+  (p) => p.trim() !== '',
+  'name a JSON field such as "username", or remove property',
+  'external-secrets/external-secrets providers/v1/azure/keyvault/keyvault.go (getProperty)',
+);
+
+/**
  * `remoteRef.property` selects a JSON field (a gjson path) of a secret's value or of a key's JWK;
  * for a cert the provider returns the DER certificate and ignores it.
  * @see external-secrets/external-secrets providers/v1/azure/keyvault/keyvault.go (getProperty; the objectTypeCert case never reads ref.Property)

@@ -14,8 +14,13 @@ import { toYaml } from '../lib/yaml-emit';
 /** Column where a line's note (`# description`) starts, when the line is shorter. */
 const NOTE_COLUMN = 40;
 
-/** Fields the template leaves out: the modeline on the first line does the job of `$schema`. */
-const LEFT_OUT = new Set(['$schema']);
+/**
+ * Fields the template leaves out, by path (`[]` for a list item): the modeline on the first line
+ * does the job of `$schema`; JSON `properties` work with delivery engine `external-secrets` only
+ * (the template shows `csi`), and the objects of `sharedSecrets` refuse several object fields
+ * the template shows (docs/CONFIGURATION.md and environments/engines.yaml show both).
+ */
+export const SCAFFOLD_LEFT_OUT: ReadonlySet<string> = new Set(['$schema', 'sharedSecrets', 'workloads[].objects[].properties']);
 
 /** A valid starting point for environment `name`; `schemaRef` is the JSON Schema path relative to the file. */
 export function scaffoldEnvironment(name: string, schemaRef: string): string {
@@ -27,7 +32,7 @@ export function scaffoldEnvironment(name: string, schemaRef: string): string {
 # Reference: docs/CONFIGURATION.md (every field, its type, default and description).
 `;
   const lines = fieldsOf(environmentJsonSchemaDocument())
-    .filter((f) => !LEFT_OUT.has(f.name))
+    .filter((f) => !SCAFFOLD_LEFT_OUT.has(f.name))
     .flatMap((field) => ['', ...fieldLines(field, field.name, { indent: 0 }, placeholders(name))]);
   return `${header}${lines.join('\n')}\n`;
 }
@@ -71,7 +76,7 @@ function fieldLines(field: SchemaField, path: string, at: At, values: ReadonlyMa
 
 function objectLines(node: JsonSchema, path: string, at: At, values: ReadonlyMap<string, unknown>): string[] {
   return fieldsOf(node)
-    .filter((f) => f.schema.deprecated !== true)
+    .filter((f) => f.schema.deprecated !== true && !SCAFFOLD_LEFT_OUT.has(`${path}.${f.name}`))
     .flatMap((f) => fieldLines(f, `${path}.${f.name}`, at, values));
 }
 

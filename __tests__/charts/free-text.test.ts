@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { renderEnvironment } from '../../charts/render';
 import { EnvironmentSchema } from '../../lib/config/schema';
 import { deriveEnvironment } from '../../lib/model';
-import { baseDocuments, environmentStringFields, formatSteps, hostileText, setAt, type StringField } from '../support/free-text';
+import { baseDocuments, environmentStringFields, formatSteps, hasParent, hostileText, setAt, valueAtPath, type StringField } from '../support/free-text';
 import { outputsFor } from './fixtures';
 
 const FIELDS = environmentStringFields();
@@ -45,9 +45,7 @@ function acceptedDocument(
 test('property: every rendered file reads back as exactly the rendered object', () => {
   const accepted = new Set<string>();
   for (const [b, base] of baseDocuments().entries()) {
-    const fields = FIELDS.filter((f) =>
-      Object.entries(f.branch).every(([p, v]) => p.split('.').reduce<unknown>((c, k) => (c as Record<string, unknown>)?.[k], base) === v),
-    );
+    const fields = FIELDS.filter((f) => hasParent(base, f.path) && Object.entries(f.branch).every(([p, v]) => valueAtPath(base, p) === v));
     fc.assert(
       fc.property(fc.array(text, { minLength: fields.length, maxLength: fields.length }), (texts) => {
         const { doc, accepted: fieldsWithText } = acceptedDocument(base, fields, texts);

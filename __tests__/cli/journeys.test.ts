@@ -42,9 +42,16 @@ describe('quickstart (README "Five-minute quickstart")', () => {
     expect(lines).toEqual(expect.arrayContaining(['npm run synth', 'npx aks-keyvault-csi init staging', 'npx aks-keyvault-csi synth --env staging']));
     // The journey ends with a check after the new environment (the README says so).
     expect(lines[lines.length - 1]).toBe('npx aks-keyvault-csi check');
+    // The engines example warns by design (an experimental engine, an env var from a synced
+    // Secret); every other environment, the new one included, synthesizes without a word on stderr.
+    const byDesign = /^warning environments\/engines\.yaml: /;
     for (const line of lines) {
       const r = runReadme(line);
-      expect({ line, code: r.code, stderr: r.stderr }).toEqual({ line, code: 0, stderr: '' });
+      const stderr = r.stderr
+        .split('\n')
+        .filter((l) => l !== '' && !byDesign.test(l))
+        .join('\n');
+      expect({ line, code: r.code, stderr }).toEqual({ line, code: 0, stderr: '' });
     }
     const check = runCli(['check'], CWD);
     expect(check.code).toBe(0);

@@ -32,17 +32,22 @@ describe('synth progress lines', () => {
       .trimEnd()
       .split('\n')
       .map((l) => l.replace(/\s+/g, ' '));
+    const files = (env: string) => lines.find((l) => l.startsWith(`${env} rendered `))?.split(' ')[2];
     expect(lines).toEqual([
       'dev rendered 6 files',
-      `prod rendered ${lines[1].split(' ')[2]} files`,
-      'terraform synthesized 2 stack(s)',
+      `engines rendered ${files('engines')} files`,
+      `prod rendered ${files('prod')} files`,
+      'terraform synthesized 3 stack(s)',
       'dev terraform cdktf.out/stacks/dev/cdk.tf.json',
       'dev check ok',
+      'engines terraform cdktf.out/stacks/engines/cdk.tf.json',
+      'engines check ok',
       'prod terraform cdktf.out/stacks/prod/cdk.tf.json',
       'prod check ok',
       'dev manifests dist/dev/ (6 files)',
-      `prod manifests dist/prod/ (${lines[1].split(' ')[2]} files)`,
-      expect.stringMatching(/^synthesized 2 environment\(s\) in \d+\.\d\ds$/) as string,
+      `engines manifests dist/engines/ (${files('engines')} files)`,
+      `prod manifests dist/prod/ (${files('prod')} files)`,
+      expect.stringMatching(/^synthesized 3 environment\(s\) in \d+\.\d\ds$/) as string,
     ]);
     // Not a terminal: no bar, no carriage returns.
     expect(r.stdout).not.toContain('\r');
@@ -52,10 +57,10 @@ describe('synth progress lines', () => {
     const r = await runMain(['synth'], CWD, {}, { isTTY: true, now: clock(400) });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${BAR}####`);
-    expect(r.stdout).toMatch(/\] 6\/6 written/);
+    expect(r.stdout).toMatch(/\] 8\/8 written/);
     // Cleared: the last bar is followed by a clear before the summary lines.
     const afterLastBar = r.stdout.slice(r.stdout.lastIndexOf(BAR) + 1);
-    expect(afterLastBar).toMatch(/^\u001b\[K\[#+\] 6\/6 written\r\u001b\[K(dev|prod) +manifests/);
+    expect(afterLastBar).toMatch(/^\u001b\[K\[#+\] 8\/8 written\r\u001b\[K(dev|engines|prod) +manifests/);
   });
 
   test('on a terminal, a run under a second shows no bar', async () => {

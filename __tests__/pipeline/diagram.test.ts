@@ -7,7 +7,7 @@ import type { EnvironmentModel } from '../../lib/model';
 import type { OutputsContract } from '../../lib/outputs/contract';
 import { hasInvisible } from '../../lib/text';
 import { trustDiagram } from '../../pipeline/diagram';
-import { baseDocuments, environmentStringFields, formatSteps, hostileText, setAt } from '../support/free-text';
+import { baseDocuments, environmentStringFields, formatSteps, hasParent, hostileText, setAt } from '../support/free-text';
 import { exampleModel, exampleOutputs, modelFromYaml } from '../support/models';
 
 function example(env: string) {
@@ -109,7 +109,10 @@ function structure(markdown: string): string[] {
 /** Duration fields feed arithmetic (rotation load), not text: they stay valid. */
 const NOT_TEXT = ['cluster.secretsProvider.rotation.interval', 'identity.propagationWait', 'output.gitops.interval'];
 const TEXT_FIELDS = environmentStringFields().filter(
-  (f) => !NOT_TEXT.includes(formatSteps(f.path)) && Object.values(f.branch).every((v) => ['create', 'local', 'argocd'].includes(v)),
+  (f) =>
+    !NOT_TEXT.includes(formatSteps(f.path)) &&
+    Object.values(f.branch).every((v) => ['create', 'local', 'argocd'].includes(v)) &&
+    hasParent(baseDocuments()[0], f.path),
 );
 
 /** The model and outputs of the base environment with `texts[i]` in text field i (past the schema), the issuer and the client id. */

@@ -11,7 +11,7 @@ import { alternativesOf, environmentJsonSchemaDocument, fieldsOf, hasFields, typ
 import { parseEnvironment } from '../../lib/config/load';
 import { ENVIRONMENT_NAME } from '../../lib/config/schema';
 import { deriveEnvironment } from '../../lib/model';
-import { scaffoldEnvironment } from '../../pipeline/scaffold';
+import { SCAFFOLD_LEFT_OUT, scaffoldEnvironment } from '../../pipeline/scaffold';
 import { synthesize } from '../check/real-output';
 import { outputsFor } from '../support/outputs';
 import { synthModel } from '../stacks/support';
@@ -35,10 +35,11 @@ function uncommentAll(template: string): string {
 }
 
 /** Field names of each object in `doc` that are not in the schema's order, or missing, or extra. */
-function orderProblems(node: JsonSchema, doc: Doc, at: string, leftOut: readonly string[] = []): string[] {
+function orderProblems(node: JsonSchema, doc: Doc, at: string, path = ''): string[] {
   const shape = alternativesOf(node)[0];
+  const pathOf = (name: string) => (path === '' ? name : `${path}.${name}`);
   const expected = fieldsOf(shape)
-    .filter((f) => f.schema.deprecated !== true && !leftOut.includes(f.name))
+    .filter((f) => f.schema.deprecated !== true && !SCAFFOLD_LEFT_OUT.has(pathOf(f.name)))
     .map((f) => f.name);
   const problems =
     JSON.stringify(Object.keys(doc)) === JSON.stringify(expected) ? [] : [`${at || '(top)'}: ${Object.keys(doc).join(',')} instead of ${expected.join(',')}`];
@@ -46,21 +47,23 @@ function orderProblems(node: JsonSchema, doc: Doc, at: string, leftOut: readonly
     const value = doc[f.name];
     if (value === undefined) continue;
     const inner = alternativesOf(f.schema)[0];
-    if (hasFields(inner)) problems.push(...orderProblems(f.schema, value, `${at}.${f.name}`));
+    if (hasFields(inner)) problems.push(...orderProblems(f.schema, value, `${at}.${f.name}`, pathOf(f.name)));
     else if (inner.items !== undefined && hasFields(inner.items) && value.length > 0)
-      problems.push(...orderProblems(inner.items, value[0], `${at}.${f.name}[0]`));
+      problems.push(...orderProblems(inner.items, value[0], `${at}.${f.name}[0]`, `${pathOf(f.name)}[]`));
   }
   return problems;
 }
 
 /** Fields whose shown value is not the schema default (objects are compared field by field). */
-function defaultProblems(node: JsonSchema, doc: Doc, at: string): string[] {
+function defaultProblems(node: JsonSchema, doc: Doc, at: string, path = ''): string[] {
+  const pathOf = (name: string) => (path === '' ? name : `${path}.${name}`);
   return fieldsOf(alternativesOf(node)[0]).flatMap((f) => {
+    if (SCAFFOLD_LEFT_OUT.has(pathOf(f.name))) return [];
     const value = doc?.[f.name];
     const inner = alternativesOf(f.schema)[0];
-    if (hasFields(inner)) return defaultProblems(f.schema, value, `${at}.${f.name}`);
+    if (hasFields(inner)) return defaultProblems(f.schema, value, `${at}.${f.name}`, pathOf(f.name));
     if (inner.items !== undefined && hasFields(inner.items) && Array.isArray(value) && value.length > 0)
-      return defaultProblems(inner.items, value[0], `${at}.${f.name}[0]`);
+      return defaultProblems(inner.items, value[0], `${at}.${f.name}[0]`, `${pathOf(f.name)}[]`);
     if (f.schema.default === undefined || JSON.stringify(value) === JSON.stringify(f.schema.default)) return [];
     return [`${at}.${f.name}: ${JSON.stringify(value)} instead of ${JSON.stringify(f.schema.default)}`];
   });
@@ -109,8 +112,8 @@ describe('the init template', () => {
       expect(() => loadScaffold('staging', all)).not.toThrow();
     });
 
-    test("lists every field in the schema's order (the first alternative of a union; $schema is the modeline's job)", () => {
-      expect(orderProblems(SCHEMA, parse(all), '', ['$schema'])).toStrictEqual([]);
+    test("lists every field in the schema's order (the first alternative of a union; $schema is the modeline's job; SCAFFOLD_LEFT_OUT says why each other field left out is)", () => {
+      expect(orderProblems(SCHEMA, parse(all), '')).toStrictEqual([]);
     });
 
     test('shows the schema default of every field that has one', () => {

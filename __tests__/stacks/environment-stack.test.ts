@@ -4,7 +4,7 @@
  * the model or the stack shows up here.
  */
 import { tmpdir } from 'node:os';
-import { OUTPUT_NAME, OutputsContractSchema, WorkloadOutputsSchema } from '../../lib/outputs/contract';
+import { OUTPUT_NAME, OutputsContractSchema, SharedSecretsOutputsSchema, WorkloadOutputsSchema } from '../../lib/outputs/contract';
 import { WORKLOAD_IDENTITY_AUDIENCE } from '../../lib/azure';
 import { addressOf, addressOfOnly, blocks, exampleModel, only, synthModel, type ExampleName, type Synthesized, type TfJson } from './support';
 
@@ -112,6 +112,22 @@ function resolveForTest(value: unknown, vaultName: string): unknown {
   }
   return value;
 }
+
+describe('example environment engines (issue 16)', () => {
+  test('the output holds sharedSecrets: the shared identity by reference, its ServiceAccount and the namespace it is federated in', () => {
+    const { json } = synthModel(exampleModel('engines'));
+    const v = json.output[OUTPUT_NAME].value;
+    expect(Object.keys(v).sort()).toEqual(Object.keys(OutputsContractSchema.shape).sort());
+    expect(Object.keys(v.sharedSecrets).sort()).toEqual(Object.keys(SharedSecretsOutputsSchema.shape).sort());
+    expect(v.sharedSecrets).toEqual({
+      clientId: ref(addressOf(json, 'azurerm_user_assigned_identity', 'id-engines-shared-secrets'), 'client_id'),
+      identityName: 'id-engines-shared-secrets',
+      serviceAccount: 'keyvault-shared-secrets',
+      namespaces: ['keyvault-shared-secrets'],
+    });
+    expect(Object.keys(v.workloads).sort()).toEqual(['checkout', 'ledger', 'payouts']);
+  });
+});
 
 describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
   const want = EXPECTED[name];
@@ -289,7 +305,12 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
 
   test('the output value has exactly the OutputsContract shape and references, not literals', () => {
     const v = json.output[OUTPUT_NAME].value;
-    expect(Object.keys(v).sort()).toEqual(Object.keys(OutputsContractSchema.shape).sort());
+    // sharedSecrets is optional: only an environment with shared secrets has it (see the engines example below).
+    expect(Object.keys(v).sort()).toEqual(
+      Object.keys(OutputsContractSchema.shape)
+        .filter((k) => k !== 'sharedSecrets')
+        .sort(),
+    );
     expect(Object.keys(OutputsContractSchema.shape.keyVault.shape).sort()).toEqual(Object.keys(v.keyVault).sort());
     for (const w of Object.values<TfJson>(v.workloads)) {
       expect(Object.keys(w).sort()).toEqual(Object.keys(WorkloadOutputsSchema.shape).sort());

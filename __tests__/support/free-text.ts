@@ -72,7 +72,7 @@ export function environmentStringFields(): StringField[] {
 }
 
 /**
- * Two complete environments, between them in every union branch and with every optional field
+ * Complete environments, between them in every union branch and with every optional field
  * set to a valid value, so that replacing one field changes only that field.
  */
 export function baseDocuments(): Record<string, unknown>[] {
@@ -132,6 +132,60 @@ export function baseDocuments(): Record<string, unknown>[] {
     identity: { mode: 'per-workload', roleScope: 'object', role: 'least-privilege', propagationWait: '30s' },
     workloads: [workload('app', 'apps')],
   };
+  const createBase = (over: Record<string, unknown>): Record<string, unknown> => ({
+    ...common,
+    ...over,
+    cluster: {
+      mode: 'create',
+      name: 'aks-free-text',
+      kubernetesVersion: '1.32',
+      dnsPrefix: 'aksfree',
+      systemNodePool: { vmSize: 'Standard_D2s_v5', nodeCount: 1 },
+      networkPlugin: 'azure',
+      oidcIssuer: true,
+      workloadIdentity: true,
+      secretsProvider: { rotation: { enabled: true, interval: '2m' } },
+    },
+    keyVault: { mode: 'create', name: 'kv-free-text' },
+    state: { backend: 'local', path: 'state/free-text.tfstate' },
+  });
+  const sharedObject = { name: 'shared-token', type: 'secret', alias: 'token', version: '0123456789abcdef0123456789abcdef', encoding: 'base64' };
+  // The delivery engines that write a Secret: objects[0] splits a JSON secret (external-secrets
+  // only, and without alias, format or versionHistory, which that engine refuses).
+  const engines = [
+    createBase({
+      workloads: [
+        {
+          ...workload('app', 'apps'),
+          delivery: { engine: 'external-secrets', refreshInterval: '1h' },
+          objects: [{ name: 'db', type: 'secret', version: '0123456789abcdef0123456789abcdef', properties: [{ property: 'password', key: 'db_password' }] }],
+        },
+      ],
+      sharedSecrets: {
+        engine: 'external-secrets',
+        namespace: 'shared',
+        serviceAccount: 'shared-sa',
+        refreshInterval: '1h',
+        secrets: [
+          {
+            secretName: 'shared',
+            type: 'Opaque',
+            namespaces: ['apps'],
+            objects: [{ name: 'shared-json', type: 'secret', properties: [{ property: 'token', key: 'token' }] }],
+          },
+        ],
+      },
+    }),
+    createBase({
+      workloads: [{ ...workload('app', 'apps'), delivery: { engine: 'secret-sync' } }],
+      sharedSecrets: {
+        engine: 'secret-sync',
+        serviceAccount: 'shared-sa',
+        secrets: [{ secretName: 'shared', type: 'Opaque', namespaces: ['apps'], objects: [sharedObject] }],
+      },
+      engines: { secretSync: { rotationPollInterval: '12h' } },
+    }),
+  ];
   return [
     {
       ...common,
@@ -194,17 +248,32 @@ export function baseDocuments(): Record<string, unknown>[] {
         reloader: { namespace: 'reloader', chartVersion: '2.2.16' },
       },
     },
+    ...engines,
   ];
 }
 
+/** Whether every step but the last of `path` exists in `doc` (so `setAt` can put a text there). */
+export function hasParent(doc: unknown, path: readonly Step[]): boolean {
+  let cur = doc;
+  for (const step of path.slice(0, -1)) {
+    if (step === KEY || step === VALUE) return false;
+    if (cur === null || typeof cur !== 'object') return false;
+    cur = (cur as Record<string | number, unknown>)[step];
+  }
+  return cur !== null && typeof cur === 'object';
+}
+
 /** The value at a dotted path (as `formatSteps` writes it, without record steps) in `doc`. */
-function valueAtPath(doc: unknown, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((cur, k) => (cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined), doc);
+export function valueAtPath(doc: unknown, dotted: string): unknown {
+  return dotted
+    .replace(/\[0\]/g, '.0')
+    .split('.')
+    .reduce<unknown>((cur, k) => (cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined), doc);
 }
 
 /** The base document in `field`'s union branch (a fresh copy). */
 export function baseFor(field: StringField): Record<string, unknown> {
-  const base = baseDocuments().find((b) => Object.entries(field.branch).every(([p, v]) => valueAtPath(b, p) === v));
+  const base = baseDocuments().find((b) => Object.entries(field.branch).every(([p, v]) => valueAtPath(b, p) === v) && hasParent(b, field.path));
   if (base === undefined) throw new Error(`no base document in branch ${JSON.stringify(field.branch)} for ${formatSteps(field.path)}`);
   return base;
 }

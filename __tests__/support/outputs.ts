@@ -20,5 +20,15 @@ export function outputsFor(model: EnvironmentModel, tenantId = '00000000-0000-00
         { clientId: clientIds.get(w.identityKey)!, identityName: identityNames.get(w.identityKey)!, namespace: w.namespace, serviceAccount: w.serviceAccount },
       ]),
     ),
+    ...(model.sharedSecrets !== undefined
+      ? {
+          sharedSecrets: {
+            clientId: clientIds.get(model.sharedSecrets.identityKey)!,
+            identityName: identityNames.get(model.sharedSecrets.identityKey)!,
+            serviceAccount: model.sharedSecrets.serviceAccount,
+            namespaces: [...model.sharedSecrets.serviceAccountNamespaces],
+          },
+        }
+      : {}),
   };
 }

@@ -79,7 +79,7 @@ import {
   SECRET_TYPE_KEYS_RULE,
 } from '../kubernetes';
 import { DELIVERY_ENGINES } from '../delivery';
-import { ESO_DEFAULT_REFRESH_INTERVAL, ESO_PROPERTY_TYPE_RULE } from '../external-secrets';
+import { ESO_DEFAULT_REFRESH_INTERVAL, ESO_PROPERTY_RULE, ESO_PROPERTY_TYPE_RULE } from '../external-secrets';
 import { GENERATED_DIRS } from '../paths';
 import { SECRET_SYNC_DEFAULT_ROTATION_POLL_INTERVAL } from '../secret-sync';
 import { firstBroken, type Rule } from '../rule';
@@ -403,7 +403,7 @@ const KeyVault = z.discriminatedUnion('mode', [NewKeyVault, ExistingKeyVault], {
 
 /** One field of a secret holding JSON, delivered under a key of its own. */
 const JsonProperty = z.strictObject({
-  property: text('property').meta(
+  property: ruled('a JSON field', ESO_PROPERTY_RULE).meta(
     doc('The JSON field: a gjson path into the secret value, such as `username` or `db.password`.', {
       example: 'username',
       see: 'https://github.com/tidwall/gjson/blob/master/SYNTAX.md',

@@ -72,6 +72,20 @@ const FILES: readonly (readonly [string, string])[] = [
     }),
   ],
   [
+    'the external-secrets engine and shared secrets',
+    minimalVariant((d) => {
+      d.workloads[0].delivery = { engine: 'external-secrets' };
+      d.sharedSecrets = { engine: 'external-secrets', secrets: [{ secretName: 'shared', namespaces: ['apps'], objects: [{ name: 'token', type: 'secret' }] }] };
+    }),
+  ],
+  [
+    'shared secrets through the Secrets Store Sync Controller',
+    minimalVariant(
+      (d) =>
+        (d.sharedSecrets = { engine: 'secret-sync', secrets: [{ secretName: 'shared', namespaces: ['apps'], objects: [{ name: 'token', type: 'secret' }] }] }),
+    ),
+  ],
+  [
     'the azurerm backend',
     minimalVariant((d) => (d.state = { backend: 'azurerm', resourceGroup: 'rg-state', storageAccount: 'ststate', container: 'tfstate' })),
   ],

@@ -477,7 +477,8 @@ describe('unknown fields', () => {
     const source = variant((d) => (d.keyvault = { name: 'x' }));
     expectFails(source, {
       path: 'keyvault',
-      message: 'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, state, output)',
+      message:
+        'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, sharedSecrets, engines, state, output)',
       at: ['keyvault:'],
     });
   });
@@ -486,7 +487,8 @@ describe('unknown fields', () => {
     const source = variant((d) => (obj0(d).aliass = 'x'));
     expectFails(source, {
       path: 'workloads[0].objects[0].aliass',
-      message: 'unknown field: remove it or fix its spelling (fields here: name, type, alias, version, format, encoding, filePermission, versionHistory)',
+      message:
+        'unknown field: remove it or fix its spelling (fields here: name, type, alias, version, format, encoding, filePermission, versionHistory, properties)',
       at: ['aliass:'],
     });
   });
@@ -1664,11 +1666,11 @@ describe('rendered file names', () => {
       ],
       [
         'workloads[1].name',
-        'SecretProviderClass a-b/c-keyvault would be rendered to secretproviderclass-a-b-c-keyvault.yaml, as SecretProviderClass a/b-c-keyvault of workloads[0] is: rename this workload or its namespace',
+        'Deployment a-b/c would be rendered to deployment-a-b-c.yaml, as Deployment a/b-c of workloads[0] is: rename this workload or its namespace',
       ],
       [
         'workloads[1].name',
-        'Deployment a-b/c would be rendered to deployment-a-b-c.yaml, as Deployment a/b-c of workloads[0] is: rename this workload or its namespace',
+        'SecretProviderClass a-b/c-keyvault would be rendered to secretproviderclass-a-b-c-keyvault.yaml, as SecretProviderClass a/b-c-keyvault of workloads[0] is: rename this workload or its namespace',
       ],
     ]);
   });
