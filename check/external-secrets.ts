@@ -171,7 +171,8 @@ function checkSpec(chain: Chain, c: Consumer): void {
     ? Object.keys(templateData).map((k) => ({ key: k, path: `${specPath}.target.template.data` }))
     : data.map((d, i) => ({ key: str(d['secretKey']) ?? '', path: `${specPath}.data[${i}].secretKey` }));
   checkTargetKeys(chain, o, { type, keys, rules: [SECRET_KEY_RULE], where: templated ? `${specPath}.target.template` : `${specPath}.data` });
-  if (type === 'kubernetes.io/tls' && !templated) {
+  // Templated or not: filterPEM finds no PEM block in DER bytes either.
+  if (type === 'kubernetes.io/tls') {
     data.forEach((d, i) => {
       const key = str(rec(d['remoteRef'])['key']) ?? '';
       if (parseRemoteKey(key).type !== 'cert') return;

@@ -309,7 +309,7 @@ const EXTERNAL_SECRETS = {
   ),
   'external-secret-tls-der': rule(
     'error',
-    'a kubernetes.io/tls Secret key is filled straight from a cert/ key, which holds DER, not PEM',
+    'a kubernetes.io/tls Secret key is filled from a cert/ key, which holds DER, not PEM (a filterPEM template finds no PEM in it either)',
     'ExternalSecret payouts/payouts-mtls fills tls.crt of its kubernetes.io/tls Secret from cert/payouts-mtls, which the provider returns as DER; TLS Secrets hold PEM',
   ),
   'external-secret-refresh-invalid': rule(

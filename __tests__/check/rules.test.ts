@@ -2,7 +2,8 @@
  * One failing input per rule: each test breaks one link of the hand-written fixture and asserts
  * the rule id, severity, where and message.
  */
-import { checkTrustChain, RULES, type Finding, type RuleId } from '../../check';
+import { checkTrustChain, RULES, type Finding, type RuleId, type SynthesizedInput } from '../../check';
+import { synthesizeExample } from './real-output';
 import {
   CLIENT_ID,
   DEPLOYMENT_FILE,
@@ -886,5 +887,236 @@ describe('stack values', () => {
     expect(f.message).toBe(
       `SecretProviderClass demo/app-keyvault has tenantID "22222222-2222-2222-2222-222222222222" but the stack's vault "kv-dev" is in tenant "44444444-4444-4444-4444-444444444444"`,
     );
+  });
+});
+
+/**
+ * The delivery engines of issue 16, on what synth really writes for the `engines` example: one
+ * link of a SecretSync's or an ExternalSecret's chain broken at a time. Each engine's chain runs
+ * through the same federation, client id and role links as a CSI mount, so a broken shared link
+ * is caught for every engine.
+ * Sync Controller: kubernetes-sigs/secrets-store-sync-controller api/v1alpha1/secretsync_types.go;
+ * ESO: external-secrets/external-secrets providers/v1/azure/keyvault/keyvault.go, apis/externalsecrets/v1.
+ */
+describe('delivery engines (issue 16): the engines example with one link broken', () => {
+  let base: SynthesizedInput;
+  beforeAll(() => {
+    base = synthesizeExample('engines');
+  });
+
+  /** The check of the example after `change`, which edits objects found by kind and name, or the Terraform JSON. */
+  function runEngines(change: (find: (kind: string, name: string, namespace?: string) => any, tf: any) => void): Finding[] {
+    const copy = structuredClone(base);
+    const find = (kind: string, name: string, namespace?: string) => {
+      const o = copy.manifests
+        .flatMap((m) => m.objects as any[])
+        .find((x) => x.kind === kind && x.metadata?.name === name && (namespace === undefined || x.metadata?.namespace === namespace));
+      if (o === undefined) throw new Error(`no ${kind} ${name} in the engines example`);
+      return o;
+    };
+    change(find, copy.terraform.json);
+    return checkTrustChain(copy);
+  }
+
+  test('the example passes the check as rendered', () => {
+    expect(checkTrustChain(base)).toEqual([]);
+  });
+
+  describe('Secrets Store Sync Controller (workload ledger)', () => {
+    test('fails secret-sync-api-version for another version than v1alpha1', () => {
+      const [f] = of(
+        runEngines((find) => (find('SecretSync', 'ledger-keyvault').apiVersion = 'secret-sync.x-k8s.io/v1')),
+        'secret-sync-api-version',
+      );
+      expect(f.message).toContain('SecretSync ledger/ledger-keyvault');
+      expect(f.message).toContain('secret-sync.x-k8s.io/v1alpha1');
+    });
+
+    test('fails secret-sync-source-path for a sourcePath that is no file of the SecretProviderClass', () => {
+      const [f] = of(
+        runEngines((find) => (find('SecretSync', 'ledger-keyvault').spec.secretObject.data[0].sourcePath = 'db-pass')),
+        'secret-sync-source-path',
+      );
+      expect(f.message).toBe(
+        'SecretSync ledger/ledger-keyvault: spec.secretObject.data[0].sourcePath "db-pass" is not a file of SecretProviderClass ledger/ledger-keyvault (files: db-password, api-token); the sync fails',
+      );
+    });
+
+    test('fails target-secret-key-invalid for a targetKey the API server refuses', () => {
+      const [f] = of(
+        runEngines((find) => (find('SecretSync', 'ledger-keyvault').spec.secretObject.data[0].targetKey = 'db password')),
+        'target-secret-key-invalid',
+      );
+      expect(f.message).toContain('"db password"');
+    });
+
+    test('fails secret-sync-reserved-metadata for a label with the prefix the controller reserves', () => {
+      const [f] = of(
+        runEngines((find) => (find('SecretSync', 'ledger-keyvault').spec.secretObject.labels = { 'secrets-store.sync.x-k8s.io/owner': 'me' })),
+        'secret-sync-reserved-metadata',
+      );
+      expect(f.message).toContain('secrets-store.sync.x-k8s.io/owner');
+    });
+
+    test('a broken chain: a SecretSync reading as a ServiceAccount without federated credential fails the federation', () => {
+      const findings = runEngines((find) => (find('SecretSync', 'ledger-keyvault').spec.serviceAccountName = 'default'));
+      expect(findings.filter((f) => f.severity === 'error').length).toBeGreaterThan(0);
+      expect(findings.map((f) => f.rule)).toContain('service-account-missing');
+    });
+
+    test('a broken chain: the SecretProviderClass clientID of another identity fails client-id-mismatch', () => {
+      const [f] = of(
+        runEngines((find) => (find('SecretProviderClass', 'ledger-keyvault').spec.parameters.clientID = '00000000-0000-0000-0000-00000000e101')),
+        'client-id-mismatch',
+      );
+      expect(f.message).toContain('ledger');
+    });
+  });
+
+  describe('External Secrets Operator (workload payouts, shared wildcard-tls)', () => {
+    test('fails external-secrets-api-version for v1beta1 (no longer served since ESO v0.17)', () => {
+      const [f] = of(
+        runEngines((find) => (find('ExternalSecret', 'payouts-keyvault').apiVersion = 'external-secrets.io/v1beta1')),
+        'external-secrets-api-version',
+      );
+      expect(f.message).toContain('external-secrets.io/v1beta1');
+    });
+
+    test('fails secret-store-missing when the ExternalSecret names no store', () => {
+      const [f] = of(
+        runEngines((find) => (find('ExternalSecret', 'payouts-keyvault').spec.secretStoreRef.name = 'nope')),
+        'secret-store-missing',
+      );
+      expect(f.message).toContain('"nope"');
+    });
+
+    test('fails secret-store-provider for a store of another provider', () => {
+      const [f] = of(
+        runEngines((find) => (find('SecretStore', 'payouts-keyvault').spec.provider = { aws: { service: 'SecretsManager', region: 'eu-west-1' } })),
+        'secret-store-provider',
+      );
+      expect(f.message).toContain('SecretStore payouts/payouts-keyvault');
+    });
+
+    test('fails secret-store-auth-type for another authType than WorkloadIdentity', () => {
+      const [f] = of(
+        runEngines((find) => (find('SecretStore', 'payouts-keyvault').spec.provider.azurekv.authType = 'ManagedIdentity')),
+        'secret-store-auth-type',
+      );
+      expect(f.message).toContain('"ManagedIdentity"');
+    });
+
+    test('fails secret-store-service-account-ref without serviceAccountRef', () => {
+      const [f] = of(
+        runEngines((find) => delete find('SecretStore', 'payouts-keyvault').spec.provider.azurekv.serviceAccountRef),
+        'secret-store-service-account-ref',
+      );
+      expect(f.message).toContain('SecretStore payouts/payouts-keyvault');
+    });
+
+    test('fails secret-store-vault-url for another vault', () => {
+      const [f] = of(
+        runEngines((find) => (find('SecretStore', 'payouts-keyvault').spec.provider.azurekv.vaultUrl = 'https://kv-other.vault.azure.net/')),
+        'secret-store-vault-url',
+      );
+      expect(f.message).toContain('kv-other');
+    });
+
+    test('fails secret-store-tenant-id for another tenant', () => {
+      const [f] = of(
+        runEngines((find) => (find('ClusterSecretStore', 'engines-shared-secrets').spec.provider.azurekv.tenantId = '00000000-0000-0000-0000-00000000bbbb')),
+        'secret-store-tenant-id',
+      );
+      expect(f.message).toContain('00000000-0000-0000-0000-00000000bbbb');
+    });
+
+    test("fails secret-store-client-id-missing when the store's ServiceAccount lacks the client-id annotation", () => {
+      const [f] = of(
+        runEngines((find) => delete find('ServiceAccount', 'payouts', 'payouts').metadata.annotations['azure.workload.identity/client-id']),
+        'secret-store-client-id-missing',
+      );
+      expect(f.message).toContain('payouts');
+    });
+
+    test('a broken chain: the store ServiceAccount annotated with another identity fails client-id-mismatch', () => {
+      const [f] = of(
+        runEngines(
+          (find) =>
+            (find('ServiceAccount', 'keyvault-shared-secrets', 'keyvault-shared-secrets').metadata.annotations['azure.workload.identity/client-id'] =
+              '00000000-0000-0000-0000-00000000e101'),
+        ),
+        'client-id-mismatch',
+      );
+      expect(f.message).toContain('keyvault-shared-secrets');
+    });
+
+    test('a broken chain: a remote key the identity has no role on fails role-assignment-missing', () => {
+      const findings = runEngines((find) => (find('ExternalSecret', 'payouts-keyvault').spec.data[2].remoteRef.key = 'secret/checkout-db-password'));
+      expect(of(findings, 'role-assignment-missing')[0].message).toContain('checkout-db-password');
+    });
+
+    test('fails external-secret-remote-key for a key that is not <type>/<name>', () => {
+      const [f] = of(
+        runEngines((find) => (find('ExternalSecret', 'payouts-keyvault').spec.data[2].remoteRef.key = 'secrets/payouts-mtls')),
+        'external-secret-remote-key',
+      );
+      expect(f.message).toContain('"secrets/payouts-mtls"');
+    });
+
+    test('fails external-secret-property-cert for a JSON property of a cert', () => {
+      const [f] = of(
+        runEngines((find) => (find('ExternalSecret', 'payouts-keyvault').spec.data[0].remoteRef.key = 'cert/payouts-db')),
+        'external-secret-property-cert',
+      );
+      expect(f.message).toContain('cert/payouts-db');
+    });
+
+    test('fails external-secret-tls-der for a TLS Secret read from a cert (DER, not PEM)', () => {
+      const [f] = of(
+        runEngines(
+          (find) => (find('ClusterExternalSecret', 'engines-wildcard-tls').spec.externalSecretSpec.data[0].remoteRef.key = 'cert/wildcard-example-com'),
+        ),
+        'external-secret-tls-der',
+      );
+      expect(f.message).toBe(
+        'ClusterExternalSecret engines-wildcard-tls fills "tls.crt" of its kubernetes.io/tls Secret from cert/wildcard-example-com, which the provider returns as DER; TLS Secrets hold PEM',
+      );
+    });
+
+    test('fails target-secret-type-keys for a TLS Secret without tls.key', () => {
+      const [f] = of(
+        runEngines((find) => {
+          const spec = find('ExternalSecret', 'payouts-mtls').spec;
+          spec.data = spec.data.filter((d: any) => d.secretKey !== 'tls.key');
+          delete spec.target.template.data['tls.key'];
+        }),
+        'target-secret-type-keys',
+      );
+      expect(f.message).toContain('tls.key');
+    });
+
+    test('fails external-secret-refresh-invalid for a refreshInterval that is no Go duration', () => {
+      const [f] = of(
+        runEngines((find) => (find('ExternalSecret', 'payouts-keyvault').spec.refreshInterval = '15 minutes')),
+        'external-secret-refresh-invalid',
+      );
+      expect(f.message).toContain('"15 minutes"');
+    });
+
+    test('warns external-secret-refresh-disabled for refreshInterval 0s (read once, never rotated)', () => {
+      const [f] = of(
+        runEngines((find) => (find('ExternalSecret', 'payouts-keyvault').spec.refreshInterval = '0s')),
+        'external-secret-refresh-disabled',
+      );
+      expect(f.message).toContain('payouts-keyvault');
+    });
+
+    test('fails cluster-secret-store-conditions when a target namespace is outside the store conditions', () => {
+      const [f] = of(
+        runEngines((find) => (find('ClusterSecretStore', 'engines-shared-secrets').spec.conditions = [{ namespaces: ['checkout', 'ledger'] }])),
+        'cluster-secret-store-conditions',
+      );
+      expect(f.message).toContain('payouts');
+    });
   });
 });
