@@ -405,7 +405,8 @@ describe.each([...EXAMPLES, 'edge'])('%s: every rendered object', (env) => {
 
   test('never puts rotationPollInterval or any other attribute on the CSI volume', () => {
     for (const o of objectsOf(files).filter((x) => x.kind === 'Deployment')) {
-      for (const v of (o as any).spec.template.spec.volumes) expect(Object.keys(v.csi.volumeAttributes)).toEqual(['secretProviderClass']);
+      for (const v of (o as any).spec.template.spec.volumes.filter((x: any) => x.csi !== undefined))
+        expect(Object.keys(v.csi.volumeAttributes)).toEqual(['secretProviderClass']);
     }
   });
 
@@ -457,11 +458,46 @@ test('kubernetes-models rejects a malformed Deployment (it can fail)', () => {
 });
 
 function spcValidator() {
-  const docs = parseAllDocuments(readFileSync('imports/crds/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml', 'utf8'));
-  const crd = docs.map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
-  const schema = crd.spec.versions.find((v: { name: string }) => v.name === 'v1').schema.openAPIV3Schema;
-  return new Ajv({ strict: false, allErrors: true }).compile(schema);
+  return crdValidator('imports/crds/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml', 'v1');
 }
+
+/** A validator for `version` of the vendored CRD in `file` (its openAPIV3Schema). */
+function crdValidator(file: string, version: string) {
+  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+  const crd = docs.map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
+  const schema = crd.spec.versions.find((v: { name: string }) => v.name === version).schema.openAPIV3Schema;
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+}
+
+/** The kinds the delivery engines render, each with its vendored CRD (issue 16). */
+const ENGINE_CRDS = [
+  ['SecretSync', 'imports/crds/secret-sync.x-k8s.io_secretsyncs.yaml', 'v1alpha1'],
+  ['SecretStore', 'imports/crds/external-secrets.io_secretstores.yaml', 'v1'],
+  ['ClusterSecretStore', 'imports/crds/external-secrets.io_clustersecretstores.yaml', 'v1'],
+  ['ExternalSecret', 'imports/crds/external-secrets.io_externalsecrets.yaml', 'v1'],
+  ['ClusterExternalSecret', 'imports/crds/external-secrets.io_clusterexternalsecrets.yaml', 'v1'],
+] as const;
+
+describe('engines: each kind of the delivery engines validates against its vendored CRD', () => {
+  const objects = objectsOf(render('engines'));
+
+  test.each(ENGINE_CRDS)('%s (%s, %s)', (kind, file, version) => {
+    const validate = crdValidator(file, version);
+    const ofKind = objects.filter((o) => o.kind === kind);
+    expect(ofKind.length).toBeGreaterThan(0);
+    for (const { file: _file, ...o } of ofKind) expect(validate(o) ? [] : validate.errors).toEqual([]);
+  });
+
+  test.each(ENGINE_CRDS)('the %s validator can fail: a wrong-typed spec field is refused', (kind, file, version) => {
+    const validate = crdValidator(file, version);
+    const { file: _file, ...o } = structuredClone(objects.find((x) => x.kind === kind)!) as any;
+    if (kind === 'SecretSync') o.spec.secretObject.data = 'db-password';
+    else if (kind === 'SecretStore' || kind === 'ClusterSecretStore') o.spec.provider.azurekv.authType = 'Password';
+    else if (kind === 'ExternalSecret') o.spec.data[0].remoteRef = 'secret/payouts-db';
+    else o.spec.externalSecretSpec.data[0].remoteRef = 'secret/wildcard-example-com';
+    expect(validate(o)).toBe(false);
+  });
+});
 
 describe('kubectl kustomize', () => {
   const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });

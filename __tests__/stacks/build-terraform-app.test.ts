@@ -31,7 +31,7 @@ beforeAll(() => {
 });
 
 test('one stack folder per environment, named after it', () => {
-  expect(Object.keys(files).sort()).toEqual(['manifest.json', 'stacks/dev/cdk.tf.json', 'stacks/prod/cdk.tf.json']);
+  expect(Object.keys(files).sort()).toEqual(['manifest.json', 'stacks/dev/cdk.tf.json', 'stacks/engines/cdk.tf.json', 'stacks/prod/cdk.tf.json']);
 });
 
 test('synthesizing twice gives byte-identical files', () => {
@@ -50,7 +50,7 @@ test('no absolute paths, temp folders or dates in anything written', () => {
 
 test('the manifest points at relative stack paths', () => {
   const manifest = JSON.parse(files['manifest.json']) as TfJson;
-  expect(Object.keys(manifest.stacks)).toEqual(['dev', 'prod']);
+  expect(Object.keys(manifest.stacks)).toEqual(['dev', 'engines', 'prod']);
   expect(manifest.stacks.prod).toMatchObject({ name: 'prod', synthesizedStackPath: 'stacks/prod/cdk.tf.json', workingDirectory: 'stacks/prod' });
 });
 
@@ -148,5 +148,5 @@ test("EnvironmentStack's prepareStack (backend check only) synthesizes the same 
   } finally {
     EnvironmentStack.prototype.prepareStack = patched;
   }
-  expect(Object.keys(ours).filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(4);
+  expect(Object.keys(ours).filter((f) => f.endsWith('cdk.tf.json'))).toHaveLength(5);
 });

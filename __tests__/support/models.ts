@@ -5,7 +5,7 @@ import { deriveEnvironment, type EnvironmentModel } from '../../lib/model';
 import type { OutputsContract } from '../../lib/outputs/contract';
 import { defaultOutputsFile, loadOutputs } from '../../lib/outputs/load';
 
-export const EXAMPLES = ['dev', 'prod'] as const;
+export const EXAMPLES = ['dev', 'prod', 'engines'] as const;
 export type ExampleName = (typeof EXAMPLES)[number];
 
 /** Config of an example environment, loaded through the lib loader (validated, defaulted). */
