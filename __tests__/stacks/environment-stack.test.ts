@@ -23,7 +23,8 @@ interface Expected {
   readonly backend: TfJson;
 }
 
-const EXPECTED: Record<ExampleName, Expected> = {
+// The engines example is asserted on its own (issue 16), below.
+const EXPECTED: Record<Exclude<ExampleName, 'engines'>, Expected> = {
   dev: {
     location: 'westeurope',
     resourceGroup: 'rg-akscsi-dev',
