@@ -426,7 +426,7 @@ function report(results: readonly CaseResult[], a: Analysis, memory: string): st
   );
   out.push('Ratios:');
   for (const [id, v] of Object.entries(a.variantsVsBase)) out.push(`  ${id} / ${id.replace(/-tsx$/, '')}: ${v.toFixed(2)}×`);
-  if (a.routeVsSynth !== undefined) out.push(`  (2) standard CLI route / (1) our synth: ${a.routeVsSynth.toFixed(2)}× (same 2 environments)`);
+  if (a.routeVsSynth !== undefined) out.push(`  (2) standard CLI route / (1) our synth: ${a.routeVsSynth.toFixed(2)}× (the same example environments)`);
   for (const [id, ms] of Object.entries(a.perWorkloadMs)) {
     const net = a.perWorkloadNetMs[id];
     out.push(
