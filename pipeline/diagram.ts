@@ -50,10 +50,11 @@ export function trustDiagram(model: EnvironmentModel, outputs?: OutputsContract)
     ...flowchart(model, outputs),
     '```',
     '',
-    '| workload | ServiceAccount | federated subject | identity | roles | objects → files |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| workload | delivery | ServiceAccount | federated subject | identity | roles | objects → files (CSI) or Secret keys |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...model.workloads.map((w) => workloadRow(model, w)),
     '',
+    ...sharedSecretsSection(model),
     ...budgetSection(model),
   ].join('\n');
 }
@@ -113,16 +114,21 @@ function flowchart(model: EnvironmentModel, outputs: OutputsContract | undefined
     'flowchart LR',
     `  issuer[${mermaidLabel(`AKS ${cfg.cluster.name}`, 'OIDC issuer', outputs?.oidcIssuerUrl ?? '(from Terraform output)')}]`,
     `  kv[(${mermaidLabel(`Key Vault ${cfg.keyVault.name}`, 'RBAC authorization')})]`,
-    `  addon{{${mermaidLabel('secrets-store CSI driver', rotation.enabled ? `rotation every ${rotation.interval}` : 'rotation OFF')}}}`,
+    ...(model.workloads.some((w) => w.delivery.engine === 'csi')
+      ? [`  addon{{${mermaidLabel('secrets-store CSI driver', rotation.enabled ? `rotation every ${rotation.interval}` : 'rotation OFF')}}}`]
+      : []),
     ...model.identities.flatMap((identity) => identityNodes(identity, { id, vault: cfg.keyVault.name, outputs })),
     ...model.workloads.flatMap((w) => workloadNodes(w, id)),
+    ...sharedSecretNodes(model, id),
   ];
 }
 
 /** An identity, its role grants on the vault, and its federated credentials trusting the issuer. */
 function identityNodes(identity: IdentityModel, { id, vault, outputs }: { id: NodeIds; vault: string; outputs: OutputsContract | undefined }): string[] {
   const lines: string[] = [];
-  const clientId = identity.workloads.map((w) => outputs?.workloads[w]?.clientId).find((c) => c !== undefined);
+  const clientId =
+    identity.workloads.map((w) => outputs?.workloads[w]?.clientId).find((c) => c !== undefined) ??
+    (identity.workloads.length === 0 ? outputs?.sharedSecrets?.clientId : undefined);
   const idNode = id('id', identity.key);
   lines.push(`  ${idNode}[${mermaidLabel(`Managed identity ${identity.name}`, clientId ? `client id ${clientId}` : 'client id: after deploy')}]`);
   identity.roles.forEach((grant, i) => {
@@ -139,38 +145,135 @@ function identityNodes(identity: IdentityModel, { id, vault, outputs }: { id: No
   return lines;
 }
 
-/** A workload's namespace with its Deployment, ServiceAccount and SecretProviderClass, and the objects it mounts. */
+/**
+ * A workload's namespace with its Deployment and ServiceAccount, what delivers its objects
+ * (the CSI driver through a SecretProviderClass, a SecretSync, or an ExternalSecret and its
+ * SecretStore), and the objects themselves.
+ */
 function workloadNodes(w: WorkloadModel, id: NodeIds): string[] {
   const ns = id('ns', w.namespace);
   const pod = id('pod', w.namespace, w.deployment);
   const sa = id('sa', w.namespace, w.serviceAccount);
   const spc = id('spc', w.namespace, w.secretProviderClass);
-  const lines = [
-    `  subgraph ${ns}[${mermaidLabel(`namespace ${w.namespace}`)}]`,
+  const inside: string[] = [
     `    ${pod}([${mermaidLabel(`Deployment ${w.deployment}`, `mount ${w.config.deployment.mountPath} (read-only)`)}])`,
     `    ${sa}[${mermaidLabel(`ServiceAccount ${w.serviceAccount}`)}]`,
-    `    ${spc}[${mermaidLabel(`SecretProviderClass ${w.secretProviderClass}`)}]`,
-    '  end',
-    `  ${pod} -->|runs as| ${sa}`,
-    `  ${pod} -->|mounts| ${spc}`,
-    `  ${sa} -->|token| ${id('fc', w.namespace, w.serviceAccount)}`,
-    `  ${spc} -.->|clientID| ${id('id', w.identityKey)}`,
-    `  addon -.-> ${spc}`,
   ];
+  const links: string[] = [`  ${pod} -->|runs as| ${sa}`, `  ${sa} -->|token| ${id('fc', w.namespace, w.serviceAccount)}`];
+  // Where the objects land: the pod's CSI volume, or the Secret the engine writes.
+  let target = pod;
+  let edge = 'file';
+  const secret = w.deliveredSecret;
+  if (w.delivery.engine === 'csi' || secret === undefined) {
+    inside.push(`    ${spc}[${mermaidLabel(`SecretProviderClass ${w.secretProviderClass}`)}]`);
+    links.push(`  ${pod} -->|mounts| ${spc}`, `  ${spc} -.->|clientID| ${id('id', w.identityKey)}`, `  addon -.-> ${spc}`);
+  } else {
+    target = id('secret', w.namespace, secret.name);
+    edge = 'key';
+    inside.push(`    ${target}[(${mermaidLabel(`Secret ${secret.name}`)})]`);
+    links.push(`  ${pod} -->|mounts| ${target}`);
+    if (w.delivery.engine === 'secret-sync') {
+      const sync = id('sync', w.namespace, secret.name);
+      inside.push(
+        `    ${spc}[${mermaidLabel(`SecretProviderClass ${w.secretProviderClass}`)}]`,
+        `    ${sync}[${mermaidLabel(`SecretSync ${secret.name}`, 'Secrets Store Sync Controller')}]`,
+      );
+      links.push(
+        `  ${sync} -->|reads through| ${spc}`,
+        `  ${sync} -->|token of| ${sa}`,
+        `  ${spc} -.->|clientID| ${id('id', w.identityKey)}`,
+        `  ${sync} -->|writes| ${target}`,
+      );
+    } else {
+      const store = id('store', w.namespace, w.secretStore ?? secret.name);
+      const es = id('es', w.namespace, secret.name);
+      inside.push(
+        `    ${store}[${mermaidLabel(`SecretStore ${w.secretStore ?? secret.name}`, 'External Secrets Operator, authType WorkloadIdentity')}]`,
+        `    ${es}[${mermaidLabel(`ExternalSecret ${secret.name}`, `refresh every ${w.delivery.engine === 'external-secrets' ? w.delivery.refreshInterval : ''}`)}]`,
+      );
+      links.push(
+        `  ${es} -->|store| ${store}`,
+        `  ${store} -->|token of| ${sa}`,
+        `  ${sa} -.->|client-id annotation| ${id('id', w.identityKey)}`,
+        `  ${es} -->|writes| ${target}`,
+      );
+    }
+  }
+  const lines = [`  subgraph ${ns}[${mermaidLabel(`namespace ${w.namespace}`)}]`, ...inside, '  end', ...links];
   for (const o of w.objects) {
     const obj = id('obj', w.name, o.type, o.name, o.fileName);
     const pinned = o.config.version !== undefined ? ' (pinned: not rotated)' : '';
-    lines.push(`  kv --> ${obj}[/${mermaidLabel(`${o.type} ${o.name}`, `file ${o.fileName}${pinned}`)}/]`);
-    lines.push(`  ${obj} -.->|file| ${pod}`);
+    lines.push(`  kv --> ${obj}[/${mermaidLabel(`${o.type} ${o.name}`, `${edge} ${o.fileName}${pinned}`)}/]`);
+    lines.push(`  ${obj} -.->|${edge}| ${target}`);
   }
   return lines;
+}
+
+/** The environment's shared secrets: the Secret each object goes to, in every namespace it is delivered to. */
+function sharedSecretNodes(model: EnvironmentModel, id: NodeIds): string[] {
+  const shared = model.sharedSecrets;
+  if (shared === undefined) return [];
+  const lines: string[] = [];
+  for (const ns of shared.serviceAccountNamespaces) {
+    const sa = id('sa', ns, shared.serviceAccount);
+    lines.push(
+      `  ${sa}[${mermaidLabel(`ServiceAccount ${shared.serviceAccount}`, `namespace ${ns}`)}]`,
+      `  ${sa} -->|token| ${id('fc', ns, shared.serviceAccount)}`,
+    );
+  }
+  const via =
+    shared.engine === 'external-secrets'
+      ? `ClusterSecretStore ${shared.clusterSecretStore}`
+      : `SecretSync per namespace (SecretProviderClass ${shared.secretProviderClass})`;
+  for (const secret of shared.secrets) {
+    const node = id('shared', secret.name);
+    lines.push(`  ${node}[(${mermaidLabel(`Secret ${secret.name} (${secret.type})`, `in ${secret.namespaces.join(', ')}`, `via ${via}`)})]`);
+    for (const k of secret.keys) {
+      const obj = id('obj', 'shared', secret.name, k.object.type, k.object.name, k.key);
+      lines.push(`  kv --> ${obj}[/${mermaidLabel(`${k.object.type} ${k.object.name}`, `key ${k.key}`)}/]`, `  ${obj} -.->|key| ${node}`);
+    }
+  }
+  return lines;
+}
+
+/** What delivers a workload's objects, for the table. */
+function deliveryText(w: WorkloadModel): string {
+  const secret = w.deliveredSecret?.name ?? '';
+  if (w.delivery.engine === 'secret-sync') return `SecretSync → Secret ${secret}`;
+  if (w.delivery.engine === 'external-secrets')
+    return `ExternalSecret (SecretStore ${w.secretStore ?? secret}, every ${w.delivery.refreshInterval}) → Secret ${secret}`;
+  return `CSI mount (SecretProviderClass ${w.secretProviderClass})`;
+}
+
+/** The shared secrets' table: who can read them, where they go. */
+function sharedSecretsSection(model: EnvironmentModel): string[] {
+  const shared = model.sharedSecrets;
+  if (shared === undefined) return [];
+  const identity = model.identities.find((i) => i.key === shared.identityKey);
+  const readers =
+    shared.engine === 'external-secrets'
+      ? `Whoever can create pods or ServiceAccount tokens in namespace ${shared.serviceAccountNamespaces.join(', ')}, or ExternalSecrets that name the ClusterSecretStore ${shared.clusterSecretStore} in the namespaces its conditions allow, reads these objects.`
+      : `Whoever can create pods or ServiceAccount tokens for ServiceAccount ${shared.serviceAccount} in ${shared.serviceAccountNamespaces.join(', ')} reads these objects.`;
+  return [
+    '## Shared secrets',
+    '',
+    markdownText(`Identity ${identity?.name ?? shared.identityKey}, engine ${shared.engine}. ${readers}`),
+    '',
+    '| Secret | type | namespaces | objects → keys |',
+    '| --- | --- | --- | --- |',
+    ...shared.secrets.map(
+      (x) =>
+        `| ${[x.name, x.type, x.namespaces.join(', ')].map(markdownText).join(' | ')} | ${x.keys.map((k) => `${markdownText(`${k.object.type} ${k.object.name}`)} → ${markdownText(k.key)}`).join('<br/>')} |`,
+    ),
+    '',
+  ];
 }
 
 /** The workload's row of the table: every cell escaped for Markdown. */
 function workloadRow(model: EnvironmentModel, w: WorkloadModel): string {
   const identity = model.identities.find((i) => i.key === w.identityKey);
   const roles = identity?.roles.map((g) => `${g.role} (${g.scope === 'vault' ? 'vault' : `${g.scope.type} ${g.scope.name}`})`) ?? [];
-  const cells = [`${w.namespace}/${w.deployment}`, w.serviceAccount, w.subject, identity?.name ?? ''].map(markdownText);
+  const cells = [`${w.namespace}/${w.deployment}`, deliveryText(w), w.serviceAccount, w.subject, identity?.name ?? ''].map(markdownText);
   const objects = w.objects.map((o) => `${markdownText(`${o.type} ${o.name}`)} → ${markdownText(o.fileName)}`);
   return `| ${[...cells, roles.map(markdownText).join('<br/>'), objects.join('<br/>')].join(' | ')} |`;
 }

@@ -60,6 +60,78 @@ describe.each(['dev', 'prod'])('%s', (env) => {
   });
 });
 
+describe("engines: TRUST.md follows each workload's delivery engine and shows the shared secrets (issue 16)", () => {
+  const { model, outputs } = example('engines');
+  const md = trustDiagram(model, outputs);
+  const byEngine = (engine: string) => model.workloads.find((w) => w.delivery.engine === engine)!;
+
+  test('csi: the pod mounts the SecretProviderClass and the driver reads it; objects are files', () => {
+    const w = byEngine('csi');
+    expect(md).toContain(`SecretProviderClass ${w.secretProviderClass}`);
+    expect(md).toContain(`| ${w.namespace}/${w.deployment} | CSI mount (SecretProviderClass ${w.secretProviderClass}) |`);
+    for (const o of w.objects) expect(md).toContain(`${o.type} ${o.name}<br/>file ${o.fileName}`);
+  });
+
+  test("secret-sync: a SecretSync reads through the SecretProviderClass with the ServiceAccount's token and writes the Secret the pod mounts", () => {
+    const w = byEngine('secret-sync');
+    const secret = w.deliveredSecret!.name;
+    const defs = nodeDefinitions(md);
+    const node = (label: string) => [...defs.entries()].find(([, l]) => l.startsWith(label))?.[0];
+    const [sync, spc, sa, target, pod] = [
+      node(`SecretSync ${secret}`),
+      node(`SecretProviderClass ${w.secretProviderClass}`),
+      node(`ServiceAccount ${w.serviceAccount}`),
+      node(`Secret ${secret}`),
+      node(`Deployment ${w.deployment}`),
+    ];
+    expect([sync, spc, sa, target, pod].every((n) => n !== undefined)).toBe(true);
+    expect(md).toContain(`${sync} -->|reads through| ${spc}`);
+    expect(md).toContain(`${sync} -->|token of| ${sa}`);
+    expect(md).toContain(`${sync} -->|writes| ${target}`);
+    expect(md).toContain(`${pod} -->|mounts| ${target}`);
+    expect(md).not.toContain(`addon -.-> ${spc}`);
+    for (const o of w.objects) expect(md).toContain(`${o.type} ${o.name}<br/>key ${o.fileName}`);
+    expect(md).toContain(`| SecretSync → Secret ${secret} |`);
+  });
+
+  test('external-secrets: an ExternalSecret uses the SecretStore, which presents the ServiceAccount whose annotation names the client id', () => {
+    const w = byEngine('external-secrets');
+    const secret = w.deliveredSecret!.name;
+    const defs = nodeDefinitions(md);
+    const node = (label: string) => [...defs.entries()].find(([, l]) => l.startsWith(label))?.[0];
+    const [es, store, sa, identity] = [
+      node(`ExternalSecret ${secret}`),
+      node(`SecretStore ${w.secretStore}`),
+      node(`ServiceAccount ${w.serviceAccount}`),
+      node(`Managed identity ${model.identities.find((i) => i.key === w.identityKey)!.name}`),
+    ];
+    expect([es, store, sa, identity].every((n) => n !== undefined)).toBe(true);
+    expect(md).toContain(`${es} -->|store| ${store}`);
+    expect(md).toContain(`${store} -->|token of| ${sa}`);
+    expect(md).toContain(`${sa} -.->|client-id annotation| ${identity}`);
+    expect(md).toContain(`refresh every ${w.delivery.engine === 'external-secrets' ? w.delivery.refreshInterval : ''}`);
+  });
+
+  test('shared secrets: their identity with its client id, each Secret with its namespaces, and who can read them', () => {
+    const shared = model.sharedSecrets!;
+    expect(md).toContain(`client id ${outputs.sharedSecrets!.clientId}`);
+    expect(md).toContain('## Shared secrets');
+    for (const x of shared.secrets) {
+      expect(md).toContain(`Secret ${x.name} (${x.type})<br/>in ${x.namespaces.join(', ')}`);
+      for (const k of x.keys) expect(md).toContain(`${k.object.type} ${k.object.name}<br/>key ${k.key}`);
+    }
+    expect(md).toMatch(/Whoever can create pods or ServiceAccount tokens in namespace \S+/);
+  });
+
+  test('every node id is defined once and every edge joins defined nodes', () => {
+    const defs = nodeDefinitions(md);
+    for (const line of md.split('\n').filter((l) => /-\.?->/.test(l))) {
+      const ends = [...line.matchAll(/(?:^\s+|-->(?:\|[^|]*\|)? |-\.->(?:\|[^|]*\|)? )(\w+)/g)].map((m) => m[1]);
+      for (const end of ends) expect({ line, end, defined: defs.has(end) || ['issuer', 'kv', 'addon'].includes(end) }).toEqual({ line, end, defined: true });
+    }
+  });
+});
+
 test('objects whose names differ only in "-" and "_" get their own nodes; a pinned version is marked', () => {
   const source = `
 azure: { location: westeurope, resourceGroup: { name: rg } }
@@ -175,12 +247,12 @@ describe('values that used to break TRUST.md', () => {
     expect(md).toContain('mount /mnt/x\\n#96;#96;#96;\\n#60;img src=x onerror=alert(1)#62;');
   });
 
-  test('an alias with "|" and backticks keeps every table row at six cells', () => {
+  test('an alias with "|" and backticks keeps every table row at seven cells', () => {
     const { model, outputs } = withText('workloads[0].objects[0].alias', 'x`|`y|z');
     const [header, row] = cells(trustDiagram(model, outputs));
-    expect(header).toHaveLength(6);
-    expect(row).toHaveLength(6);
-    expect(row[5]).toBe('secret x → x`|`y|z');
+    expect(header).toHaveLength(7);
+    expect(row).toHaveLength(7);
+    expect(row[6]).toBe('secret x → x`|`y|z');
   });
 
   test('an issuer URL with a line break cannot add a Mermaid node', () => {
