@@ -246,6 +246,8 @@ export class EnvironmentChart extends Chart {
       labels: d.labels,
       annotations: { ...d.annotations, ...wave(engine === 'csi' ? SYNC_WAVES.deployment : SYNC_WAVES.deliveredDeployment) },
       podAnnotations: d.annotations,
+      ...(d.livenessProbe !== undefined ? { livenessProbe: d.livenessProbe } : {}),
+      ...(d.readinessProbe !== undefined ? { readinessProbe: d.readinessProbe } : {}),
     });
     return {
       serviceAccount,

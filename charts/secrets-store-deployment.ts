@@ -17,6 +17,7 @@ import {
   ENV_VAR_NAME_RULE,
   ENV_VAR_NAMES_UNIQUE_RULE,
   firstRepeat,
+  HTTP_PROBE_PATH_RULE,
   LABEL_KEY_RULE,
   LABEL_VALUE_RULE,
   MAX_UNIX_ID,
@@ -187,6 +188,32 @@ export interface SecretsStoreDeploymentProps {
   readonly annotations?: Readonly<Record<string, string>>;
   /** Annotations on the pods. @default - none */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Restart the container when this probe fails.
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
+   */
+  readonly livenessProbe?: DeploymentProbe;
+  /**
+   * Send traffic to the pod only while this probe passes.
+   * @default - none
+   */
+  readonly readinessProbe?: DeploymentProbe;
+}
+
+/** A probe: an HTTP GET of `path` when set, else a TCP connect to `port` (a number, or the name of one of `ports`). */
+export interface DeploymentProbe {
+  readonly port: number | string;
+  /** @default - a TCP connect */
+  readonly path?: string;
+  /** @default 0 */
+  readonly initialDelaySeconds?: number;
+  /** @default 10 */
+  readonly periodSeconds?: number;
+  /** @default 1 */
+  readonly timeoutSeconds?: number;
+  /** @default 3 */
+  readonly failureThreshold?: number;
 }
 
 /** The documented defaults: the same values the environment schema applies. */
@@ -269,6 +296,7 @@ export class SecretsStoreDeployment extends Construct {
     const container = this.addAppContainer(props, security);
     container.mount(mountPath, volume, { readOnly: true });
     this.podSecurity = this.patchRendered(resources);
+    this.addProbes(props, check, fail);
   }
 
   /** The Deployment: metadata, pod metadata, our own selector, the ServiceAccount and pod security context. */
@@ -335,6 +363,24 @@ export class SecretsStoreDeployment extends Construct {
     return container;
   }
 
+  /** Liveness and readiness probes, patched in as written (a named port must be one of `ports`). */
+  private addProbes(props: SecretsStoreDeploymentProps, check: Check, fail: Fail): void {
+    const names = (props.ports ?? []).map((p) => p.name).filter((n): n is string => n !== undefined);
+    for (const field of ['livenessProbe', 'readinessProbe'] as const) {
+      const probe = props[field];
+      if (probe === undefined) continue;
+      if (typeof probe.port === 'string' && !names.includes(probe.port)) {
+        throw fail(
+          `${field}.port`,
+          probe.port,
+          'names no port of ports (the kubelet cannot resolve it and the probe fails): use a declared port name or a number',
+        );
+      }
+      if (probe.path !== undefined) check(HTTP_PROBE_PATH_RULE, probe.path, `${field}.path`);
+      ApiObject.of(this.resource).addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/0/${field}`, probeSpec(probe)));
+    }
+  }
+
   /** Patches what cdk8s-plus renders its own way, then judges the pod as rendered. */
   private patchRendered(resources: { requests: Record<string, string>; limits: Record<string, string> }): PodSecurityResult {
     const apiObject = ApiObject.of(this.resource);
@@ -353,6 +399,18 @@ export class SecretsStoreDeployment extends Construct {
     const rendered = apiObject.toJson() as { spec: { template: { spec: PodSpecView } } };
     return podSecurityOf(rendered.spec.template.spec);
   }
+}
+
+/** A probe as the Kubernetes API takes it (a port name resolves against the container's ports). */
+function probeSpec(probe: DeploymentProbe): Record<string, unknown> {
+  const port = typeof probe.port === 'number' ? kplus.k8s.IntOrString.fromNumber(probe.port) : kplus.k8s.IntOrString.fromString(probe.port);
+  return {
+    ...(probe.path !== undefined ? { httpGet: { path: probe.path, port } } : { tcpSocket: { port } }),
+    initialDelaySeconds: probe.initialDelaySeconds ?? 0,
+    periodSeconds: probe.periodSeconds ?? 10,
+    timeoutSeconds: probe.timeoutSeconds ?? 1,
+    failureThreshold: probe.failureThreshold ?? 3,
+  };
 }
 
 interface ResolvedSecurity {

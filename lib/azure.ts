@@ -366,6 +366,9 @@ export const NAME_SCOPES = {
   'resource group': 'subscription',
   'AKS cluster': 'resource group',
   'user-assigned identity': 'resource group',
+  'virtual network': 'resource group',
+  'private DNS zone': 'resource group',
+  'Log Analytics workspace': 'resource group',
 } as const;
 export type NamedResourceKind = keyof typeof NAME_SCOPES;
 
@@ -584,3 +587,339 @@ export const KEY_VAULT_URI_RULE = predicateRule<VaultUriClaim>(
   "use the vault's own URI, https://<keyVault.name>.<the cloud's Key Vault DNS suffix>/ (e.g. https://kv-dev.vault.azure.net/): re-export the outputs of the stack that created the vault",
   'https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#dns-suffixes-for-object-identifiers',
 );
+
+// ---------------------------------------------------------------------------------------------
+// Networking: IPv4 ranges, virtual networks, subnets, private endpoints
+
+/** Where the ARM resource-name rules of Microsoft.Network live. */
+const NETWORK_NAME_RULES = 'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork';
+const VNET_FAQ = 'https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq';
+
+/**
+ * An IPv4 range in CIDR notation written with its network address, as ARM takes VNet address
+ * spaces and subnet prefixes: `10.224.0.0/16`, never `10.224.3.0/16` (ARM answers
+ * InvalidCIDRNotation: "For the given prefix length, the address prefix should be ...").
+ */
+export const IPV4_CIDR_RULE = predicateRule<string>(
+  'IPv4 range',
+  (v) => {
+    if (!/\//.test(v)) return false;
+    const r = ipv4RuleRange(v);
+    return r !== undefined && ipv4ToNumber(v.split('/')[0]) === r.first;
+  },
+  'use an IPv4 range in CIDR notation, written with its first address, such as "10.224.0.0/16"',
+  `hashicorp/terraform-provider-azurerm v4.55.0 internal/services/network/subnet_resource.go (address_prefixes: validation.StringIsNotEmpty; the form is checked by ARM, InvalidCIDRNotation); ${VNET_FAQ}`,
+);
+
+function ipv4ToNumber(address: string): number {
+  return address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+/** The network address a CIDR should be written with (`10.224.3.0/16` → `10.224.0.0/16`), or undefined when it is no IPv4 range. */
+export function canonicalCidr(cidr: string): string | undefined {
+  const r = ipv4RuleRange(cidr);
+  if (r === undefined || !cidr.includes('/')) return undefined;
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(r.first / 2 ** shift) % 256);
+  return `${octets.join('.')}/${r.prefix ?? 32}`;
+}
+
+/** Whether two IPv4 ranges share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const x = ipv4RuleRange(a);
+  const y = ipv4RuleRange(b);
+  return x !== undefined && y !== undefined && x.first <= y.last && y.first <= x.last;
+}
+
+/** Whether `inner` lies wholly inside `outer`. */
+export function cidrContains(outer: string, inner: string): boolean {
+  const o = ipv4RuleRange(outer);
+  const i = ipv4RuleRange(inner);
+  return o !== undefined && i !== undefined && o.first <= i.first && i.last <= o.last;
+}
+
+/** Addresses Azure keeps in every subnet (network, gateway, two for DNS, broadcast). */
+export const SUBNET_RESERVED_ADDRESSES = 5;
+/** The smallest IPv4 subnet Azure supports: /29 (3 usable addresses). */
+export const SUBNET_SMALLEST_PREFIX = 29;
+
+export const SUBNET_SIZE_RULE = predicateRule<string>(
+  'subnet prefix',
+  (v) => (ipv4RuleRange(v)?.prefix ?? 0) <= SUBNET_SMALLEST_PREFIX,
+  `use a /${SUBNET_SMALLEST_PREFIX} or larger range: Azure keeps ${SUBNET_RESERVED_ADDRESSES} addresses of every subnet and supports nothing smaller`,
+  `${VNET_FAQ} ("The smallest supported IPv4 subnet is /29"; "Azure reserves the first four addresses and the last address")`,
+);
+
+/** Usable addresses of a subnet: its size less the addresses Azure keeps. */
+export function subnetUsableAddresses(cidr: string): number {
+  const r = ipv4RuleRange(cidr);
+  return r === undefined ? 0 : Math.max(0, r.last - r.first + 1 - SUBNET_RESERVED_ADDRESSES);
+}
+
+/**
+ * Ranges AKS uses inside the cluster unless told otherwise: the service CIDR (kube-dns at
+ * 10.0.0.10) and, with Azure CNI Overlay, the pod CIDR. A VNet that overlaps them makes AKS
+ * refuse the cluster (the stack never sets `service_cidr` or `pod_cidr`, so the defaults apply).
+ * @see https://learn.microsoft.com/azure/aks/configure-azure-cni#configure-networking---cli
+ * @see https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning
+ */
+export const AKS_DEFAULT_CIDRS = {
+  service: '10.0.0.0/16',
+  overlayPod: '10.244.0.0/16',
+  source:
+    'https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning (pod CIDR 10.244.0.0/16; service CIDR 10.0.0.0/16, which must not overlap the cluster subnet or the pod CIDR)',
+} as const;
+
+/**
+ * Pods per node AKS configures with Azure CNI Node Subnet, where every pod takes an address
+ * of the node subnet (Overlay and kubenet take one address per node).
+ * @see https://learn.microsoft.com/azure/aks/azure-cni-overview (maximum pods per node: 30 by default with Azure CNI)
+ */
+export const AKS_NODE_SUBNET_PODS_PER_NODE = 30;
+
+export const VIRTUAL_NETWORK_NAME_RULE = patternRule(
+  'virtual network name',
+  /^[a-zA-Z0-9](?:[-\w.]{0,62}\w)$/,
+  'use 2-64 letters, digits, "_", "." or "-", starting with a letter or digit and ending with a letter, digit or "_"',
+  `${NETWORK_NAME_RULES} (virtualNetworks)`,
+);
+
+export const SUBNET_NAME_RULE = patternRule(
+  'subnet name',
+  /^[a-zA-Z0-9](?:[-\w.]{0,78}\w)?$/,
+  'use 1-80 letters, digits, "_", "." or "-", starting with a letter or digit and ending with a letter, digit or "_"',
+  `${NETWORK_NAME_RULES} (virtualNetworks/subnets)`,
+);
+
+/** The parts of a subnet resource id (`SUBNET_ID_RULE`). */
+export interface SubnetIdParts {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly virtualNetwork: string;
+  readonly subnet: string;
+  /** The virtual network's id: the subnet id without `/subnets/<name>`. */
+  readonly virtualNetworkId: string;
+}
+
+/** Takes a subnet resource id apart, or undefined when it breaks `SUBNET_ID_RULE`. */
+export function subnetIdParts(id: string): SubnetIdParts | undefined {
+  if (!SUBNET_ID_RULE.test(id)) return undefined;
+  const parts = id.split('/');
+  // ['', 'subscriptions', sub, 'resourceGroups', rg, 'providers', 'Microsoft.Network', 'virtualNetworks', vnet, 'subnets', subnet]
+  return {
+    subscriptionId: parts[2],
+    resourceGroup: parts[4],
+    virtualNetwork: parts[8],
+    subnet: parts[10],
+    virtualNetworkId: parts.slice(0, 9).join('/'),
+  };
+}
+
+/** Resource ids compare case-insensitively in ARM. */
+export function sameResourceId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * A name shortened to `max` characters with a hash of the whole, so two long names stay apart;
+ * the name itself when it fits. Deterministic.
+ */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = shortHash(name);
+  return `${name.slice(0, max - hash.length - 1).replace(/[-_.]+$/, '')}-${hash}`;
+}
+
+/**
+ * Key Vault behind Private Link: the private endpoint's sub-resource, and the private DNS zone
+ * per cloud whose A record makes `<vault>.<vault suffix>` resolve to the endpoint's address.
+ * The zone must be linked to the virtual network the clients (for the CSI driver: the nodes)
+ * resolve names in.
+ */
+export const KEY_VAULT_PRIVATE_LINK = {
+  subresource: 'vault',
+  dnsZones: {
+    public: 'privatelink.vaultcore.azure.net',
+    usgovernment: 'privatelink.vaultcore.usgovcloudapi.net',
+    china: 'privatelink.vaultcore.azure.cn',
+  },
+  source:
+    'https://learn.microsoft.com/azure/private-link/private-endpoint-dns (Azure Key Vault, Microsoft.KeyVault/vaults: sub-resource "vault"; the Government and China tables)',
+} as const satisfies { subresource: string; dnsZones: Record<CloudName, string>; source: string };
+
+/** The private DNS zone of Key Vault private endpoints in `cloud`. */
+export function keyVaultPrivateDnsZone(cloud: CloudName): string {
+  return KEY_VAULT_PRIVATE_LINK.dnsZones[cloud];
+}
+
+/**
+ * The service endpoint a subnet needs before a Key Vault firewall rule can name it; without it
+ * Azure refuses the rule. The rule helps the CSI driver only on the cluster's node subnet: the
+ * driver's Azure provider fetches from the node, not from the pod.
+ * @see https://learn.microsoft.com/azure/key-vault/general/network-security#key-vault-firewall-enabled-virtual-networks---dynamic-ips
+ */
+export const KEY_VAULT_SERVICE_ENDPOINT = 'Microsoft.KeyVault';
+
+const RESOURCE_GROUP_SOURCE = RESOURCE_GROUP_NAME_RULE.pattern.source.replace(/^\^|\$$/g, '');
+
+/** A private DNS zone resource id (the zone's name is checked against the cloud by a cross-field rule). */
+export const PRIVATE_DNS_ZONE_ID_RULE = patternRule(
+  'private DNS zone resource id',
+  new RegExp(
+    `^/${anyCase('subscriptions')}/${GUID_SOURCE}/${anyCase('resourceGroups')}/${RESOURCE_GROUP_SOURCE}/${anyCase('providers')}/${anyCase('Microsoft.Network')}/${anyCase('privateDnsZones')}/[a-zA-Z0-9][-a-zA-Z0-9.]{0,252}[a-zA-Z0-9]$`,
+  ),
+  'use a private DNS zone resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net',
+  `${NETWORK_NAME_RULES} (privateDnsZones)`,
+);
+
+/** The parts of a private DNS zone id, or undefined when it breaks `PRIVATE_DNS_ZONE_ID_RULE`. */
+export function privateDnsZoneIdParts(id: string): { readonly subscriptionId: string; readonly resourceGroup: string; readonly name: string } | undefined {
+  if (!PRIVATE_DNS_ZONE_ID_RULE.test(id)) return undefined;
+  const parts = id.split('/');
+  return { subscriptionId: parts[2], resourceGroup: parts[4], name: parts[8] };
+}
+
+/** Private endpoint names: 2-64 characters. */
+export const PRIVATE_ENDPOINT_NAME_MAX = 64;
+/** Virtual network link names of a private DNS zone: 1-80 characters. */
+export const PRIVATE_DNS_ZONE_LINK_NAME_MAX = 80;
+/** Virtual network names: 2-64 characters. */
+export const VIRTUAL_NETWORK_NAME_MAX = 64;
+
+// ---------------------------------------------------------------------------------------------
+// Roles on the network (the cluster's control-plane identity)
+
+/**
+ * The role the cluster's control-plane identity needs on a subnet it did not create (the node
+ * subnet of a VNet you bring): AKS joins the node NICs (and load balancer frontends) to it.
+ * Network Contributor scoped to the subnet alone; the narrower alternative is a custom role
+ * with `Microsoft.Network/virtualNetworks/subnets/join/action` and `.../subnets/read`, which
+ * this project does not create.
+ * @see https://learn.microsoft.com/azure/aks/use-managed-identity#add-role-assignment-for-control-plane-identity
+ * @see https://learn.microsoft.com/azure/aks/configure-azure-cni#prerequisites
+ */
+export const AKS_SUBNET_ROLE = 'Network Contributor';
+
+// ---------------------------------------------------------------------------------------------
+// AKS hardening: networking choices, access, upgrades, SKU
+
+/**
+ * Network plugins the environment file offers, and what each becomes in azurerm's
+ * `network_profile`: Azure CNI Overlay (`azure` + `network_plugin_mode = "overlay"`), Azure CNI
+ * Node Subnet (`azure`), kubenet (retired by AKS on 31 March 2028) and none (bring your own CNI).
+ * @see https://learn.microsoft.com/azure/aks/concepts-network-cni-overview
+ */
+export const AKS_NETWORK_PLUGINS = {
+  'azure-overlay': { networkPlugin: 'azure', networkPluginMode: 'overlay' },
+  azure: { networkPlugin: 'azure' },
+  kubenet: { networkPlugin: 'kubenet' },
+  none: { networkPlugin: 'none' },
+} as const satisfies Record<string, { networkPlugin: string; networkPluginMode?: string }>;
+export type AksNetworkPlugin = keyof typeof AKS_NETWORK_PLUGINS;
+export const AKS_NETWORK_PLUGIN_NAMES = Object.keys(AKS_NETWORK_PLUGINS) as [AksNetworkPlugin, ...AksNetworkPlugin[]];
+
+/**
+ * Network policy engines, and the plugins each runs with. Cilium is Azure CNI powered by Cilium
+ * (`network_data_plane = "cilium"`), which needs Azure CNI Overlay here (the other way is a pod
+ * subnet, which this project does not create); Azure Network Policy Manager needs Azure CNI and
+ * loses support on Linux on 30 September 2028; Calico also runs on kubenet.
+ * @see https://learn.microsoft.com/azure/aks/use-network-policies
+ */
+export const AKS_NETWORK_POLICIES = {
+  cilium: { plugins: ['azure-overlay'], dataPlane: 'cilium' },
+  azure: { plugins: ['azure-overlay', 'azure'], dataPlane: 'azure' },
+  calico: { plugins: ['azure-overlay', 'azure', 'kubenet'], dataPlane: 'azure' },
+  none: { plugins: ['azure-overlay', 'azure', 'kubenet', 'none'], dataPlane: 'azure' },
+} as const satisfies Record<string, { plugins: readonly AksNetworkPlugin[]; dataPlane: string }>;
+export type AksNetworkPolicy = keyof typeof AKS_NETWORK_POLICIES;
+export const AKS_NETWORK_POLICY_NAMES = Object.keys(AKS_NETWORK_POLICIES) as [AksNetworkPolicy, ...AksNetworkPolicy[]];
+
+export const AKS_NETWORK_POLICY_PLUGIN_RULE = predicateRule<{ readonly policy: AksNetworkPolicy; readonly plugin: AksNetworkPlugin }>(
+  'network policy engine',
+  ({ policy, plugin }) => (AKS_NETWORK_POLICIES[policy].plugins as readonly string[]).includes(plugin),
+  'Cilium runs on Azure CNI Overlay (networkPlugin: azure-overlay), Azure Network Policy Manager on Azure CNI (azure-overlay or azure), Calico also on kubenet; with networkPlugin none, the CNI you install enforces policies (engine: none)',
+  'hashicorp/terraform-provider-azurerm v4.55.0 website/docs/r/kubernetes_cluster.html.markdown (network_profile: "When network_policy is set to azure, the network_plugin field can only be set to azure"; "When network_policy is set to cilium, the network_data_plane field must be set to cilium"; "When network_data_plane is set to cilium, one of either network_plugin_mode = "overlay" or pod_subnet_id must be specified"); https://learn.microsoft.com/azure/aks/use-network-policies',
+);
+
+/**
+ * Cluster auto-upgrade channels (azurerm `automatic_upgrade_channel`) and node OS upgrade
+ * channels (`node_os_upgrade_channel`). With the `node-image` auto-upgrade channel AKS keeps
+ * the node OS channel at NodeImage.
+ * @see https://learn.microsoft.com/azure/aks/auto-upgrade-cluster
+ * @see https://learn.microsoft.com/azure/aks/auto-upgrade-node-os-image
+ */
+export const AKS_UPGRADE_CHANNELS = ['patch', 'stable', 'rapid', 'node-image', 'none'] as const;
+export type AksUpgradeChannel = (typeof AKS_UPGRADE_CHANNELS)[number];
+export const AKS_NODE_OS_UPGRADE_CHANNELS = ['NodeImage', 'SecurityPatch', 'Unmanaged', 'None'] as const;
+export type AksNodeOsUpgradeChannel = (typeof AKS_NODE_OS_UPGRADE_CHANNELS)[number];
+
+export const AKS_NODE_IMAGE_CHANNEL_RULE = predicateRule<{ readonly automatic: AksUpgradeChannel; readonly nodeOs: AksNodeOsUpgradeChannel }>(
+  'node OS upgrade channel',
+  ({ automatic, nodeOs }) => automatic !== 'node-image' || nodeOs === 'NodeImage',
+  'with the automatic channel node-image the node OS channel is NodeImage: set nodeOs: NodeImage, or another automatic channel',
+  'https://learn.microsoft.com/azure/aks/auto-upgrade-node-os-image (interactions between the cluster auto-upgrade channel node-image and the node OS channel)',
+);
+
+/** AKS pricing tiers (azurerm `sku_tier`); Standard and Premium carry the uptime SLA. @see https://learn.microsoft.com/azure/aks/free-standard-pricing-tiers */
+export const AKS_SKU_TIERS = ['Free', 'Standard', 'Premium'] as const;
+
+/** Availability zones a node pool can span (azurerm `default_node_pool.zones`). @see https://learn.microsoft.com/azure/aks/availability-zones */
+export const AVAILABILITY_ZONES = ['1', '2', '3'] as const;
+
+/**
+ * Authorized IP ranges of the API server: IPv4 addresses or CIDR ranges (AKS takes a single
+ * address as /32).
+ * @see https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges
+ */
+export const AKS_AUTHORIZED_IP_RANGE_RULE = predicateRule<string>(
+  'authorized IP range',
+  (v) => KEY_VAULT_IP_RULE_FORMAT.test(v),
+  'use an IPv4 address or CIDR range such as "203.0.113.0/24"',
+  'https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges; hashicorp/terraform-provider-azurerm v4.55.0 internal/services/containers/kubernetes_cluster_resource.go (api_server_access_profile.authorized_ip_ranges: validate.CIDR of helpers/validate/network.go)',
+);
+
+// ---------------------------------------------------------------------------------------------
+// Log Analytics (Container Insights, Defender, Key Vault audit logs)
+
+export const LOG_ANALYTICS_WORKSPACE_NAME_RULE = patternRule(
+  'Log Analytics workspace name',
+  /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/,
+  'use 4-63 letters, digits or hyphens, starting and ending with a letter or digit',
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftoperationalinsights (workspaces); hashicorp/terraform-provider-azurerm v4.55.0 internal/services/loganalytics/validate/log_analytics_workspace_name.go (LogAnalyticsWorkspaceName)',
+);
+
+export const LOG_ANALYTICS_WORKSPACE_ID_RULE = patternRule(
+  'Log Analytics workspace resource id',
+  new RegExp(
+    `^/${anyCase('subscriptions')}/${GUID_SOURCE}/${anyCase('resourceGroups')}/${RESOURCE_GROUP_SOURCE}/${anyCase('providers')}/${anyCase('Microsoft.OperationalInsights')}/${anyCase('workspaces')}/[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$`,
+  ),
+  'use a workspace resource id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftoperationalinsights',
+);
+
+/** Days a PerGB2018 workspace keeps data: 30 to 730. @see https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure */
+export const LOG_ANALYTICS_RETENTION_DAYS = { min: 30, max: 730 } as const;
+
+/**
+ * The Key Vault diagnostic log category that records every data-plane request (who read which
+ * secret, from where, and whether it was allowed).
+ * @see https://learn.microsoft.com/azure/key-vault/general/logging
+ */
+export const KEY_VAULT_AUDIT_LOG_CATEGORY = 'AuditEvent';
+
+/**
+ * Container Insights with managed-identity auth (`oms_agent.msi_auth_for_monitoring_enabled`):
+ * the agent sends what a data collection rule, associated with the cluster, tells it to. The
+ * portal and the CLI create that rule; a Terraform deployment must create it itself (the
+ * ContainerInsights extension with the default stream group, to the workspace).
+ * @see https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable
+ */
+export const CONTAINER_INSIGHTS = {
+  extensionName: 'ContainerInsights',
+  stream: 'Microsoft-ContainerInsights-Group-Default',
+  /** Name AKS gives the association of the rule with the cluster. */
+  associationName: 'ContainerInsightsExtension',
+  /** Data collection rule names: at most 64 characters. */
+  ruleNameMax: 64,
+  source:
+    'https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable (Terraform tab: azurerm_monitor_data_collection_rule with the ContainerInsights extension and the Microsoft-ContainerInsights-Group-Default stream, and its association with the cluster)',
+} as const;

@@ -605,3 +605,14 @@ export const FLUX_DURATION_RULE = patternRule(
   'use a duration Flux accepts, such as "10m", "1h" or "1m30s" (units ms, s, m, h)',
   'fluxcd/kustomize-controller api/v1/kustomization_types.go (KustomizationSpec.Interval +kubebuilder:validation:Pattern)',
 );
+
+/**
+ * The path of an HTTP probe: absolute, without whitespace or control characters (the kubelet
+ * sends it as the request target).
+ */
+export const HTTP_PROBE_PATH_RULE = predicateRule(
+  'probe path',
+  (v: string) => v.startsWith('/') && !/[\s\u0000-\u001f\u007f]/.test(v),
+  'use an absolute HTTP path without spaces, such as "/healthz"',
+  'kubernetes/kubernetes pkg/apis/core/validation/validation.go (validateHTTPGetAction: path required); absolute by this project\'s convention (the kubelet would add the leading "/"); RFC 9112 section 3.2 (request-target, no whitespace)',
+);

@@ -44,6 +44,7 @@ import {
 import type { ObjectType } from './csi-driver';
 import { SYSTEM_NAMESPACES } from './kubernetes';
 import { workloadPodSecurity } from './workload-security';
+import { deriveVaultNetwork, networkWarnings, type NetworkWarning, type VaultNetworkModel } from './network-model';
 
 export interface MountedObject {
   readonly name: string;
@@ -147,7 +148,6 @@ export type WarningCode =
   | 'rotation-disabled'
   | 'pinned-version'
   | 'env-from-synced-secret'
-  | 'vault-firewall-deny'
   /** Key Vault request load at half a limit or more: added by lib/request-budget.ts across environments. */
   | 'polling-load'
   | 'dns-prefix-derived'
@@ -162,7 +162,9 @@ export type WarningCode =
   /** An ExternalSecret (or the Sync Controller) that never refreshes: the Secret keeps its first value. */
   | 'refresh-disabled'
   /** The Secrets Store Sync Controller is experimental. */
-  | 'experimental-engine';
+  | 'experimental-engine'
+  /** The network path between nodes and vault (lib/network-model.ts). */
+  | NetworkWarning['code'];
 
 export interface ConfigWarning {
   readonly code: WarningCode;
@@ -212,6 +214,8 @@ export interface EnvironmentModel {
   readonly sharedSecrets?: SharedSecretsModel;
   /** Names of the cluster the stack creates (mode create only). */
   readonly createdCluster?: CreatedClusterModel;
+  /** The network path between the nodes and the vault (lib/network-model.ts). */
+  readonly network: VaultNetworkModel;
   readonly warnings: readonly ConfigWarning[];
 }
 
@@ -314,6 +318,7 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
   if (sharedSecrets !== undefined) identities.push(sharedSecretsIdentity(name, config, sharedSecrets));
 
   const createdCluster = createdClusterOf(config);
+  const network = deriveVaultNetwork(config);
   return {
     name,
     stackName: name,
@@ -325,6 +330,7 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
     identities,
     ...(sharedSecrets !== undefined ? { sharedSecrets } : {}),
     ...(createdCluster !== undefined ? { createdCluster } : {}),
+    network,
     warnings: [
       ...warningsFor(config),
       ...clusterNameWarnings(config, createdCluster),
@@ -333,6 +339,7 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
         identities.filter((i) => i.key !== SHARED_SECRETS_IDENTITY_KEY),
         shared,
       ),
+      ...networkWarnings(config, network),
     ],
   };
 }
@@ -486,6 +493,7 @@ export function createdNames(model: EnvironmentModel): NameClaim[] {
       fix: 'give each environment its own vault name, or set keyVault.mode: existing in one of them to share the vault',
     });
   }
+  out.push(...networkNames(model, where));
   for (const identity of model.identities) {
     const index = model.config.workloads.findIndex((w) => w.name === identity.key);
     const shared = identity.key === model.sharedSecrets?.identityKey;
@@ -496,6 +504,55 @@ export function createdNames(model: EnvironmentModel): NameClaim[] {
       resourceGroup: group,
       path: index >= 0 ? ['workloads', index, 'name'] : shared ? ['sharedSecrets'] : ['identity', 'mode'],
       fix: 'rename the workload (identities are named id-<environment>-<workload>), or give each environment its own resource group',
+    });
+  }
+  return out;
+}
+
+/** What the network path and the monitoring create in the environment's resource group. */
+function networkNames(model: EnvironmentModel, where: Pick<NameClaim, 'cloud' | 'subscriptionId'>): NameClaim[] {
+  const group = model.config.azure.resourceGroup.name;
+  const out: NameClaim[] = [];
+  const cluster = model.network.cluster;
+  if (cluster?.controlPlaneIdentityName !== undefined) {
+    out.push({
+      kind: 'user-assigned identity',
+      name: cluster.controlPlaneIdentityName,
+      ...where,
+      resourceGroup: group,
+      path: ['cluster', 'name'],
+      fix: 'give each environment its own cluster name (the control-plane identity is named after it), or its own resource group',
+    });
+  }
+  if (cluster?.mode === 'create') {
+    out.push({
+      kind: 'virtual network',
+      name: cluster.virtualNetworkName,
+      ...where,
+      resourceGroup: group,
+      path: ['cluster', 'network'],
+      fix: 'give each environment its own cluster name (the VNet is named after it), or its own resource group',
+    });
+  }
+  if (model.network.privateEndpoint?.dnsZone.mode === 'create') {
+    out.push({
+      kind: 'private DNS zone',
+      name: model.network.privateEndpoint.dnsZone.name,
+      ...where,
+      resourceGroup: group,
+      path: ['keyVault', 'privateEndpoint', 'dnsZone'],
+      fix: 'create the zone in one environment and use it from the others (dnsZone: { mode: existing, id }), or give each environment its own resource group',
+    });
+  }
+  const la = model.config.logAnalytics;
+  if (la?.mode === 'create') {
+    out.push({
+      kind: 'Log Analytics workspace',
+      name: la.name,
+      ...where,
+      resourceGroup: group,
+      path: ['logAnalytics', 'name'],
+      fix: 'give each environment its own workspace name, or use one workspace from the others (logAnalytics: { mode: existing, id })',
     });
   }
   return out;
@@ -567,17 +624,6 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
     }
   });
   out.push(...engineWarnings(config));
-  if (config.keyVault.mode === 'create') {
-    const acls = config.keyVault.networkAcls;
-    if (acls.defaultAction === 'Deny' && acls.virtualNetworkSubnetIds.length === 0) {
-      out.push({
-        code: 'vault-firewall-deny',
-        path: 'keyVault.networkAcls.defaultAction',
-        message:
-          'the vault firewall denies by default and no subnet is allowed: pods will get 403 ForbiddenByFirewall unless the AKS node subnet is in virtualNetworkSubnetIds or a private endpoint exists',
-      });
-    }
-  }
   return out;
 }
 

@@ -1,8 +1,25 @@
 import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
-import { Token, type Postcondition } from 'cdktf';
+import { Token, type ITerraformDependable, type Postcondition } from 'cdktf';
 import { Construct } from 'constructs';
-import { AKS_DNS_PREFIX_RULE, AKS_NAME_RULE, AKS_NODE_RESOURCE_GROUP_RULE, aksDnsPrefixFor, VM_SIZE_RULE } from '../lib/azure';
+import {
+  AKS_AUTHORIZED_IP_RANGE_RULE,
+  AKS_DNS_PREFIX_RULE,
+  AKS_NAME_RULE,
+  AKS_NETWORK_PLUGINS,
+  AKS_NETWORK_POLICIES,
+  AKS_NETWORK_POLICY_NAMES,
+  AKS_NETWORK_POLICY_PLUGIN_RULE,
+  AKS_NODE_IMAGE_CHANNEL_RULE,
+  AKS_NODE_RESOURCE_GROUP_RULE,
+  aksDnsPrefixFor,
+  VM_SIZE_RULE,
+  type AksNetworkPlugin,
+  type AksNetworkPolicy,
+  type AksNodeOsUpgradeChannel,
+  type AksUpgradeChannel,
+} from '../lib/azure';
+import { CLUSTER_DEFAULTS } from '../lib/config/schema';
 import { isGoDuration } from '../lib/config/duration';
 import { assertRule } from '../lib/rule';
 import { pinAddress } from './terraform-address';
@@ -53,10 +70,76 @@ export interface NewAksClusterProps extends AksClusterCommonProps {
   /** Node count of the `system` node pool (the schema resolves the default, 2). */
   readonly systemNodeCount: number;
   /**
-   * `azure`, `kubenet` or `none` (the schema resolves the default, `azure`).
-   * @see https://learn.microsoft.com/azure/aks/concepts-network
+   * `azure-overlay` (Azure CNI Overlay), `azure` (Azure CNI Node Subnet), `kubenet` or `none`.
+   * @default azure-overlay
+   * @see https://learn.microsoft.com/azure/aks/concepts-network-cni-overview
    */
-  readonly networkPlugin: string;
+  readonly networkPlugin?: AksNetworkPlugin;
+  /**
+   * Network policy engine: `cilium` (with `azure-overlay`), `azure`, `calico` or `none`.
+   * @default - `cilium` where it runs with the plugin, else the first engine that does (`azure` on Azure CNI Node Subnet, `calico` on kubenet)
+   * @see https://learn.microsoft.com/azure/aks/use-network-policies
+   */
+  readonly networkPolicy?: AksNetworkPolicy;
+  /**
+   * The node subnet (`default_node_pool.vnet_subnet_id`); give `controlPlaneIdentity` with it.
+   * @default - a VNet AKS creates in the node resource group
+   */
+  readonly nodeSubnetId?: string;
+  /**
+   * A user-assigned control-plane identity that already holds its role on `nodeSubnetId`; the
+   * cluster waits for `ready`.
+   * @default - a system-assigned identity
+   * @see https://learn.microsoft.com/azure/aks/use-managed-identity
+   */
+  readonly controlPlaneIdentity?: { readonly id: string; readonly ready: readonly ITerraformDependable[] };
+  /**
+   * Availability zones of the system pool.
+   * @default - none
+   * @see https://learn.microsoft.com/azure/aks/availability-zones
+   */
+  readonly zones?: readonly string[];
+  /**
+   * AKS-managed Entra ID integration (always on): Azure RBAC for Kubernetes authorization, the
+   * admin groups, the tenant.
+   * Give `tenantId` or at least one admin group (azurerm needs one of them).
+   * @default - Azure RBAC on, no admin group (then tenantId is required)
+   * @see https://learn.microsoft.com/azure/aks/manage-azure-rbac
+   */
+  readonly entraId?: { readonly azureRbac: boolean; readonly adminGroupObjectIds: readonly string[]; readonly tenantId?: string };
+  /**
+   * Keep AKS's local accounts (a static admin kubeconfig that bypasses Entra ID).
+   * @default false
+   * @see https://learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad
+   */
+  readonly localAccountsEnabled?: boolean;
+  /**
+   * API server access: authorized IPv4 ranges of the public endpoint, or a private cluster.
+   * @default - public, any address (sign-in through Entra ID)
+   * @see https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges
+   */
+  readonly apiServer?: { readonly authorizedIpRanges: readonly string[]; readonly private: boolean };
+  /**
+   * Automatic upgrade channels of the cluster and of the node OS.
+   * @default - `patch` and `NodeImage`
+   * @see https://learn.microsoft.com/azure/aks/auto-upgrade-cluster
+   */
+  readonly upgrades?: { readonly automatic: AksUpgradeChannel; readonly nodeOs: AksNodeOsUpgradeChannel };
+  /**
+   * `Free`, `Standard` or `Premium`.
+   * @default Free
+   */
+  readonly skuTier?: string;
+  /**
+   * Container Insights (the monitoring add-on, with managed-identity auth) to this workspace.
+   * @default - off
+   */
+  readonly containerInsightsWorkspaceId?: string;
+  /**
+   * Microsoft Defender for Containers' sensor, reporting to this workspace.
+   * @default - off
+   */
+  readonly defenderWorkspaceId?: string;
   /**
    * OIDC issuer: Workload Identity federation trusts tokens it signs.
    * @see https://learn.microsoft.com/azure/aks/use-oidc-issuer
@@ -113,6 +196,7 @@ export class AksCluster extends Construct {
       assertRule(AKS_DNS_PREFIX_RULE, dnsPrefix, where);
       if (props.nodeResourceGroup !== undefined) assertRule(AKS_NODE_RESOURCE_GROUP_RULE, props.nodeResourceGroup, where);
       assertRule(VM_SIZE_RULE, props.systemNodeVmSize, where);
+      const posture = resolvePosture(props, where);
       const cluster = new KubernetesCluster(this, 'cluster', {
         name: props.name,
         location: props.location,
@@ -134,9 +218,29 @@ export class AksCluster extends Construct {
           nodeCount: props.systemNodeCount,
           // Lets azurerm change the VM size by rotating the pool instead of replacing the cluster.
           temporaryNameForRotation: SYSTEM_NODE_POOL_ROTATION,
+          ...(props.nodeSubnetId !== undefined ? { vnetSubnetId: props.nodeSubnetId } : {}),
+          ...(props.zones !== undefined && props.zones.length > 0 ? { zones: [...props.zones] } : {}),
         },
-        identity: { type: 'SystemAssigned' },
-        networkProfile: { networkPlugin: props.networkPlugin },
+        identity:
+          props.controlPlaneIdentity !== undefined ? { type: 'UserAssigned', identityIds: [props.controlPlaneIdentity.id] } : { type: 'SystemAssigned' },
+        networkProfile: posture.networkProfile,
+        // Entra ID sign-in, and no static admin kubeconfig (azurerm refuses local_account_disabled without it).
+        azureActiveDirectoryRoleBasedAccessControl: posture.entraId,
+        localAccountDisabled: posture.localAccountDisabled,
+        // azurerm takes no "none": the channel is left out (hashicorp/terraform-provider-azurerm v4.55.0
+        // internal/services/containers/kubernetes_cluster_resource.go, automatic_upgrade_channel).
+        ...(posture.upgrades.automatic !== 'none' ? { automaticUpgradeChannel: posture.upgrades.automatic } : {}),
+        nodeOsUpgradeChannel: posture.upgrades.nodeOs,
+        skuTier: posture.skuTier,
+        ...(posture.apiServer.private ? { privateClusterEnabled: true } : {}),
+        ...(posture.apiServer.authorizedIpRanges.length > 0
+          ? { apiServerAccessProfile: { authorizedIpRanges: [...posture.apiServer.authorizedIpRanges] } }
+          : {}),
+        ...(props.containerInsightsWorkspaceId !== undefined
+          ? { omsAgent: { logAnalyticsWorkspaceId: props.containerInsightsWorkspaceId, msiAuthForMonitoringEnabled: true } }
+          : {}),
+        ...(props.defenderWorkspaceId !== undefined ? { microsoftDefender: { logAnalyticsWorkspaceId: props.defenderWorkspaceId } } : {}),
+        ...(props.controlPlaneIdentity !== undefined ? { dependsOn: [...props.controlPlaneIdentity.ready] } : {}),
         tags: { ...(props.tags ?? {}) },
       });
       this.resource = pinAddress(cluster, 'this');
@@ -153,6 +257,61 @@ export class AksCluster extends Construct {
       this.id = cluster.id;
     }
   }
+}
+
+function policyFits(policy: AksNetworkPolicy, plugin: AksNetworkPlugin): boolean {
+  return AKS_NETWORK_POLICY_PLUGIN_RULE.test({ policy, plugin });
+}
+
+/** The hardening settings of a new cluster, each resolved from its prop or the schema's default, and checked. */
+function resolvePosture(props: NewAksClusterProps, where: string) {
+  const d = CLUSTER_DEFAULTS;
+  const plugin = props.networkPlugin ?? d.networkPlugin;
+  // Without a stated engine: the schema's default where it runs with the plugin, else the first engine that does.
+  const policy =
+    props.networkPolicy ?? (policyFits(d.networkPolicy.engine, plugin) ? d.networkPolicy.engine : AKS_NETWORK_POLICY_NAMES.find((p) => policyFits(p, plugin))!);
+  if (!AKS_NETWORK_POLICY_PLUGIN_RULE.test({ policy, plugin })) {
+    throw new Error(`${where}: network policy "${policy}" with network plugin "${plugin}": ${AKS_NETWORK_POLICY_PLUGIN_RULE.fix}`);
+  }
+  const upgrades = props.upgrades ?? d.upgrades;
+  if (!AKS_NODE_IMAGE_CHANNEL_RULE.test(upgrades)) throw new Error(`${where}: upgrades ${JSON.stringify(upgrades)}: ${AKS_NODE_IMAGE_CHANNEL_RULE.fix}`);
+  const apiServer = props.apiServer ?? d.apiServer;
+  for (const range of apiServer.authorizedIpRanges) {
+    if (!Token.isUnresolved(range)) assertRule(AKS_AUTHORIZED_IP_RANGE_RULE, range, where);
+  }
+  if (apiServer.private && apiServer.authorizedIpRanges.length > 0) {
+    throw new Error(`${where}: a private API server has no public endpoint for authorized ranges to restrict: give one or the other`);
+  }
+  if ((props.nodeSubnetId === undefined) !== (props.controlPlaneIdentity === undefined)) {
+    throw new Error(
+      `${where}: a node subnet of yours needs a control-plane identity that holds its role on it before the cluster exists: give nodeSubnetId and controlPlaneIdentity together`,
+    );
+  }
+  const entra: NonNullable<NewAksClusterProps['entraId']> = props.entraId ?? d.entraId;
+  // azurerm wants tenant_id or admin_group_object_ids in the block (AtLeastOneOf, checked at plan time).
+  if (entra.tenantId === undefined && entra.adminGroupObjectIds.length === 0) {
+    throw new Error(
+      `${where}: Entra ID integration needs the tenant (entraId.tenantId, e.g. data.azurerm_client_config's tenant_id) or at least one admin group (entraId.adminGroupObjectIds)`,
+    );
+  }
+  const dataPlane = AKS_NETWORK_POLICIES[policy].dataPlane;
+  return {
+    networkProfile: {
+      ...AKS_NETWORK_PLUGINS[plugin],
+      ...(policy !== 'none' ? { networkPolicy: policy } : {}),
+      // Stated only where it differs from azurerm's default (`azure`): Cilium needs its own data plane.
+      ...(dataPlane !== 'azure' ? { networkDataPlane: dataPlane } : {}),
+    },
+    entraId: {
+      azureRbacEnabled: entra.azureRbac,
+      adminGroupObjectIds: [...entra.adminGroupObjectIds],
+      ...(entra.tenantId !== undefined ? { tenantId: entra.tenantId } : {}),
+    },
+    localAccountDisabled: !(props.localAccountsEnabled ?? d.localAccounts.enabled),
+    upgrades,
+    apiServer,
+    skuTier: props.skuTier ?? d.skuTier,
+  };
 }
 
 /**

@@ -5,9 +5,15 @@ import type { EnvironmentModel } from '../lib/model';
 import type { WorkloadOutputs } from '../lib/outputs/contract';
 import { AksCluster } from './aks-cluster';
 import { AzureProviders } from './azure-providers';
+import { ClusterNetwork } from './cluster-network';
+import { ContainerInsights } from './container-insights';
 import { ContractOutput } from './contract-output';
+import { ControlPlaneIdentity } from './control-plane-identity';
 import { EnvironmentResourceGroup } from './environment-resource-group';
+import { KeyVaultAuditLog } from './key-vault-audit-log';
+import { KeyVaultPrivateEndpoint } from './key-vault-private-endpoint';
 import { KeyVaultStore } from './key-vault-store';
+import { LogAnalytics } from './log-analytics';
 import { StateBackend } from './state-backend';
 import { WorkloadIdentity } from './workload-identity';
 import { pinAddress } from './terraform-address';
@@ -31,8 +37,18 @@ export class EnvironmentStack extends TerraformStack {
   readonly resourceGroup: EnvironmentResourceGroup;
   /** Tenant id of the credentials Terraform runs with (a Terraform reference). */
   readonly tenantId: string;
+  /** The cluster's VNet and subnets, when the environment file states them. */
+  readonly network?: ClusterNetwork;
+  /** The control-plane identity of a created cluster in a VNet of ours. */
+  readonly controlPlane?: ControlPlaneIdentity;
+  /** The workspace of Container Insights, Defender and the vault's audit log. */
+  readonly logAnalytics?: LogAnalytics;
   readonly cluster: AksCluster;
+  /** The data collection rule Container Insights sends by. */
+  readonly containerInsights?: ContainerInsights;
   readonly keyVault: KeyVaultStore;
+  readonly privateEndpoint?: KeyVaultPrivateEndpoint;
+  readonly keyVaultAuditLog?: KeyVaultAuditLog;
   /** By identity key (the workload name, or `shared`). */
   readonly identities: ReadonlyMap<string, WorkloadIdentity>;
   readonly output: ContractOutput;
@@ -61,8 +77,44 @@ export class EnvironmentStack extends TerraformStack {
     });
     this.tenantId = pinAddress(new DataAzurermClientConfig(this, 'client-config', {}), 'current').tenantId;
 
+    if (model.config.logAnalytics !== undefined) {
+      this.logAnalytics = new LogAnalytics(this, 'log-analytics', {
+        workspace: model.config.logAnalytics,
+        resourceGroupName: this.resourceGroup.name,
+        location: azure.location,
+        tags: azure.tags,
+      });
+    }
+    if (model.network.cluster !== undefined) {
+      this.network = new ClusterNetwork(this, 'network', {
+        network: model.network.cluster,
+        resourceGroupName: this.resourceGroup.name,
+        location: azure.location,
+        providerFor: (subscription) => this.providers.forSubscription(subscription),
+        tags: azure.tags,
+      });
+    }
+    this.controlPlane = this.buildControlPlane(model);
     this.cluster = this.buildCluster(model);
+    if (this.logAnalytics !== undefined && model.config.cluster.mode === 'create' && model.config.cluster.containerInsights) {
+      this.containerInsights = new ContainerInsights(this, 'container-insights', {
+        clusterName: model.config.cluster.name,
+        clusterId: this.cluster.id,
+        workspaceId: this.logAnalytics.workspaceId,
+        resourceGroupName: this.resourceGroup.name,
+        location: azure.location,
+        tags: azure.tags,
+      });
+    }
     this.keyVault = this.buildKeyVault(model);
+    this.privateEndpoint = this.buildPrivateEndpoint(model);
+    if (this.logAnalytics !== undefined && model.config.keyVault.mode === 'create' && model.config.keyVault.auditLogs) {
+      this.keyVaultAuditLog = new KeyVaultAuditLog(this, 'key-vault-audit-log', {
+        name: `diag-${model.config.keyVault.name}-audit`,
+        keyVaultId: this.keyVault.id,
+        workspaceId: this.logAnalytics.workspaceId,
+      });
+    }
     this.identities = this.buildIdentities(model);
     this.output = this.buildOutput(model);
   }
@@ -91,13 +143,70 @@ export class EnvironmentStack extends TerraformStack {
       ...(model.createdCluster?.writesNodeResourceGroup === true ? { nodeResourceGroup: model.createdCluster.nodeResourceGroup } : {}),
       systemNodeVmSize: cluster.systemNodePool.vmSize,
       systemNodeCount: cluster.systemNodePool.nodeCount,
+      ...(cluster.systemNodePool.zones !== undefined ? { zones: cluster.systemNodePool.zones } : {}),
       networkPlugin: cluster.networkPlugin,
+      networkPolicy: cluster.networkPolicy.engine,
+      ...(this.network !== undefined && this.controlPlane !== undefined
+        ? { nodeSubnetId: this.network.nodeSubnetId, controlPlaneIdentity: { id: this.controlPlane.id, ready: [this.controlPlane.subnetRole] } }
+        : {}),
+      entraId: { ...cluster.entraId, tenantId: this.tenantId },
+      localAccountsEnabled: cluster.localAccounts.enabled,
+      apiServer: cluster.apiServer,
+      upgrades: cluster.upgrades,
+      skuTier: cluster.skuTier,
+      ...(this.logAnalytics !== undefined && cluster.containerInsights ? { containerInsightsWorkspaceId: this.logAnalytics.workspaceId } : {}),
+      ...(this.logAnalytics !== undefined && cluster.defender ? { defenderWorkspaceId: this.logAnalytics.workspaceId } : {}),
       oidcIssuerEnabled: cluster.oidcIssuer,
       workloadIdentityEnabled: cluster.workloadIdentity,
       secretRotationEnabled: rotation.enabled,
       secretRotationInterval: rotation.interval,
       tags: azure.tags,
     });
+  }
+
+  /** A created cluster in a VNet of ours gets a user-assigned identity with its role on the node subnet first. */
+  private buildControlPlane(model: EnvironmentModel): ControlPlaneIdentity | undefined {
+    const name = model.network.cluster?.controlPlaneIdentityName;
+    if (this.network === undefined || name === undefined || model.config.cluster.mode !== 'create') return undefined;
+    const node = model.network.cluster?.nodeSubnet;
+    return new ControlPlaneIdentity(this, 'control-plane', {
+      name,
+      resourceGroupName: this.resourceGroup.name,
+      location: model.config.azure.location,
+      nodeSubnetId: this.network.nodeSubnetId,
+      ...(node?.mode === 'existing' ? { subnetProvider: this.providers.forSubscription(node.subscriptionId) } : {}),
+      tags: model.config.azure.tags,
+    });
+  }
+
+  /** The vault's private endpoint, its DNS zone and the zone's link to the cluster VNet. */
+  private buildPrivateEndpoint(model: EnvironmentModel): KeyVaultPrivateEndpoint | undefined {
+    const endpoint = model.network.privateEndpoint;
+    if (endpoint === undefined) return undefined;
+    const subnetId = endpoint.subnetId ?? this.network?.privateEndpointSubnetId;
+    if (subnetId === undefined) {
+      throw new Error(
+        `EnvironmentStack "${model.name}": the private endpoint has no subnet (the schema requires cluster.network or keyVault.privateEndpoint.subnetId; a bug)`,
+      );
+    }
+    const zone = endpoint.dnsZone;
+    return new KeyVaultPrivateEndpoint(this, 'key-vault-private-endpoint', {
+      endpoint,
+      keyVaultId: this.keyVault.id,
+      subnetId,
+      ...(this.network !== undefined ? { virtualNetworkId: this.network.virtualNetworkId } : {}),
+      resourceGroupName: this.resourceGroup.name,
+      location: model.config.azure.location,
+      ...(zone.mode === 'existing' ? { zoneProvider: this.providers.forSubscription(zone.subscriptionId) } : {}),
+      tags: model.config.azure.tags,
+    });
+  }
+
+  /** The vault's firewall rules: the file's subnets and, when the model says so, the cluster's node subnet. */
+  private vaultSubnetIds(model: EnvironmentModel, listed: readonly string[]): string[] {
+    if (!model.network.firewallAllowsNodeSubnet || this.network === undefined) return [...listed];
+    const node = this.network.nodeSubnetId;
+    return listed.some((id) => id.toLowerCase() === node.toLowerCase()) ? [...listed] : [...listed, node];
   }
 
   /** The Key Vault: created in RBAC mode, or read. */
@@ -108,6 +217,7 @@ export class EnvironmentStack extends TerraformStack {
         mode: 'existing',
         name: keyVault.name,
         resourceGroupName: keyVault.resourceGroup ?? this.resourceGroup.name,
+        ...(keyVault.subscriptionId !== undefined ? { provider: this.providers.forSubscription(keyVault.subscriptionId) } : {}),
       });
     }
     return new KeyVaultStore(this, 'key-vault', {
@@ -120,7 +230,7 @@ export class EnvironmentStack extends TerraformStack {
       purgeProtectionEnabled: keyVault.purgeProtection,
       softDeleteRetentionDays: keyVault.softDeleteRetentionDays,
       publicNetworkAccessEnabled: keyVault.publicNetworkAccess,
-      networkAcls: keyVault.networkAcls,
+      networkAcls: { ...keyVault.networkAcls, virtualNetworkSubnetIds: this.vaultSubnetIds(model, keyVault.networkAcls.virtualNetworkSubnetIds) },
       tags: azure.tags,
     });
   }
@@ -176,7 +286,8 @@ export class EnvironmentStack extends TerraformStack {
             },
           }
         : {}),
-      dependsOn: [...this.identities.values()].flatMap((i) => i.ready),
+      // A consumer reading the outputs after a deploy also finds the vault's private path in place.
+      dependsOn: [...[...this.identities.values()].flatMap((i) => i.ready), ...(this.privateEndpoint?.ready ?? [])],
     });
   }
 

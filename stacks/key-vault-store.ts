@@ -1,5 +1,6 @@
 import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault';
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
+import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ipRuleProblem, KEY_VAULT_MAX_IP_RULES, KEY_VAULT_NAME_RULE } from '../lib/azure';
@@ -47,6 +48,12 @@ export interface ExistingKeyVaultStoreProps {
   readonly mode: 'existing';
   readonly name: string;
   readonly resourceGroupName: string;
+  /**
+   * The provider of the vault's subscription, when it is not the environment's: the vault is
+   * read, and roles are granted on it, through it.
+   * @default - the default provider
+   */
+  readonly provider?: AzurermProvider;
 }
 
 export type KeyVaultStoreProps = NewKeyVaultStoreProps | ExistingKeyVaultStoreProps;
@@ -67,6 +74,8 @@ export class KeyVaultStore extends Construct {
   readonly created: boolean;
   readonly resource?: KeyVault;
   readonly dataSource?: DataAzurermKeyVault;
+  /** The provider of an existing vault in another subscription: role assignments on it use it too. */
+  readonly provider?: AzurermProvider;
 
   constructor(scope: Construct, id: string, props: KeyVaultStoreProps) {
     super(scope, id);
@@ -84,6 +93,7 @@ export class KeyVaultStore extends Construct {
     } else {
       const vault = this.readVault(props);
       this.dataSource = pinAddress(vault, 'this');
+      if (props.provider !== undefined) this.provider = props.provider;
       this.id = vault.id;
       this.name = vault.name;
       this.uri = vault.vaultUri;
@@ -118,6 +128,7 @@ export class KeyVaultStore extends Construct {
     return new DataAzurermKeyVault(this, 'vault', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
+      ...(props.provider !== undefined ? { provider: props.provider } : {}),
       lifecycle: {
         postcondition: [
           {

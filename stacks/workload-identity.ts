@@ -29,8 +29,8 @@ export interface WorkloadIdentityProps {
   readonly location: string;
   /** The cluster whose OIDC issuer the federated credentials trust. */
   readonly cluster: Pick<AksCluster, 'oidcIssuerUrl'>;
-  /** The vault the role assignments are scoped to (the vault or objects in it). */
-  readonly keyVault: Pick<KeyVaultStore, 'id'>;
+  /** The vault the role assignments are scoped to (the vault or objects in it), and the provider of its subscription. */
+  readonly keyVault: Pick<KeyVaultStore, 'id' | 'provider'>;
   /**
    * Wait after the role assignments and federated credentials, so the first mount does not
    * fail with 403 or AADSTS70021 while Azure propagates them; "0s" disables the wait.
@@ -134,6 +134,8 @@ export class WorkloadIdentity extends Construct {
           // Stated so Azure does not look the new principal up in Entra ID (avoids
           // PrincipalNotFound while the identity replicates).
           principalType: 'ServicePrincipal',
+          // An existing vault in another subscription: granted through that subscription's provider.
+          ...(props.keyVault.provider !== undefined ? { provider: props.keyVault.provider } : {}),
         }),
         model.key,
         roleConstructId(grant).replace(/^role-/, ''),

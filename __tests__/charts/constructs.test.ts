@@ -421,6 +421,47 @@ describe('ReloaderInstallation', () => {
   });
 });
 
+describe('SecretsStoreDeployment probes (https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#Probe)', () => {
+  const container = (d: SecretsStoreDeployment) =>
+    (ApiObject.of(d.resource).toJson() as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec.template.spec.containers[0];
+
+  test('none unless asked for', () => {
+    const c = container(deployment());
+    expect(c).not.toHaveProperty('livenessProbe');
+    expect(c).not.toHaveProperty('readinessProbe');
+  });
+
+  test('an HTTP GET on a named port, and a TCP connect on a numbered one, with the defaults written out', () => {
+    const c = container(
+      deployment({
+        ports: [{ containerPort: 8080, name: 'http' }],
+        livenessProbe: { port: 'http', path: '/healthz' },
+        readinessProbe: { port: 8080, periodSeconds: 5, failureThreshold: 2 },
+      }),
+    );
+    expect(c.livenessProbe).toEqual({
+      httpGet: { path: '/healthz', port: 'http' },
+      initialDelaySeconds: 0,
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      failureThreshold: 3,
+    });
+    expect(c.readinessProbe).toEqual({ tcpSocket: { port: 8080 }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 2 });
+  });
+
+  test('fails on a port name the container does not declare', () => {
+    expect(() => deployment({ livenessProbe: { port: 'http' } })).toThrow(
+      'Deployment apps/app: livenessProbe.port "http": names no port of ports (the kubelet cannot resolve it and the probe fails)',
+    );
+  });
+
+  test('fails on a relative probe path', () => {
+    expect(() => deployment({ readinessProbe: { port: 8080, path: 'ready' } })).toThrow(
+      'Deployment apps/app: readinessProbe.path "ready": use an absolute HTTP path without spaces, such as "/healthz"',
+    );
+  });
+});
+
 describe('EnvironmentChart', () => {
   test('fails on outputs of another environment', () => {
     expect(() => new EnvironmentChart(new App({ outdir: '.' }), 'dev', { model: exampleModel('dev'), outputs: exampleOutputs('prod') })).toThrow(

@@ -141,7 +141,7 @@ describe('synth', () => {
     const r = await runMain(['synth', '--env', 'staging'], CWD);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no environment "staging"');
-    expect(r.stderr).toContain('dev, engines, prod');
+    expect(r.stderr).toContain('dev, engines, private, prod');
   });
 
   test('--out with several environments is a usage error', async () => {

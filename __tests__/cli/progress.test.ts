@@ -36,18 +36,22 @@ describe('synth progress lines', () => {
     expect(lines).toEqual([
       'dev rendered 6 files',
       `engines rendered ${files('engines')} files`,
+      `private rendered ${files('private')} files`,
       `prod rendered ${files('prod')} files`,
-      'terraform synthesized 3 stack(s)',
+      'terraform synthesized 4 stack(s)',
       'dev terraform cdktf.out/stacks/dev/cdk.tf.json',
       'dev check ok',
       'engines terraform cdktf.out/stacks/engines/cdk.tf.json',
       'engines check ok',
+      'private terraform cdktf.out/stacks/private/cdk.tf.json',
+      'private check ok',
       'prod terraform cdktf.out/stacks/prod/cdk.tf.json',
       'prod check ok',
       'dev manifests dist/dev/ (6 files)',
       `engines manifests dist/engines/ (${files('engines')} files)`,
+      `private manifests dist/private/ (${files('private')} files)`,
       `prod manifests dist/prod/ (${files('prod')} files)`,
-      expect.stringMatching(/^synthesized 3 environment\(s\) in \d+\.\d\ds$/) as string,
+      expect.stringMatching(/^synthesized 4 environment\(s\) in \d+\.\d\ds$/) as string,
     ]);
     // Not a terminal: no bar, no carriage returns.
     expect(r.stdout).not.toContain('\r');
@@ -57,10 +61,11 @@ describe('synth progress lines', () => {
     const r = await runMain(['synth'], CWD, {}, { isTTY: true, now: clock(400) });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${BAR}####`);
-    expect(r.stdout).toMatch(/\] 8\/8 written/);
+    // Four example environments: rendered, synthesized, checked and written, 4 + 1 + 4 + 1 steps.
+    expect(r.stdout).toMatch(/\] 10\/10 written/);
     // Cleared: the last bar is followed by a clear before the summary lines.
     const afterLastBar = r.stdout.slice(r.stdout.lastIndexOf(BAR) + 1);
-    expect(afterLastBar).toMatch(/^\u001b\[K\[#+\] 8\/8 written\r\u001b\[K(dev|engines|prod) +manifests/);
+    expect(afterLastBar).toMatch(/^\u001b\[K\[#+\] 10\/10 written\r\u001b\[K(dev|engines|private|prod) +manifests/);
   });
 
   test('on a terminal, a run under a second shows no bar', async () => {

@@ -153,6 +153,7 @@ const clusterProps = (over: Partial<NewAksClusterProps> = {}): NewAksClusterProp
   systemNodeVmSize: 'Standard_D2s_v5',
   systemNodeCount: 2,
   networkPlugin: 'azure',
+  entraId: { azureRbac: true, adminGroupObjectIds: [], tenantId: '00000000-0000-0000-0000-0000000000aa' },
   oidcIssuerEnabled: true,
   workloadIdentityEnabled: true,
   secretRotationEnabled: true,
@@ -196,6 +197,48 @@ describe('AksCluster', () => {
   });
   test('oidcIssuerUrl is a reference, never a literal', () => {
     expect(new AksCluster(stack(), 'c', clusterProps()).oidcIssuerUrl).toMatch(/^\$\{TfToken\[/);
+  });
+  // hashicorp/terraform-provider-azurerm v4.55.0 website/docs/r/kubernetes_cluster.html.markdown (network_profile: network_policy cilium needs network_data_plane cilium, which needs overlay).
+  test('fails on a network policy engine that does not run with the plugin; derives one that does when none is given', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ networkPlugin: 'kubenet', networkPolicy: 'cilium' }))).toThrow(
+      'AksCluster "aks-test": network policy "cilium" with network plugin "kubenet": Cilium runs on Azure CNI Overlay',
+    );
+    const profile = (over: Partial<NewAksClusterProps>) => new AksCluster(stack(), 'c', clusterProps(over)).resource?.networkProfileInput;
+    expect(profile({})).toMatchObject({ networkPlugin: 'azure', networkPolicy: 'azure' });
+    expect(profile({ networkPlugin: 'kubenet' })).toMatchObject({ networkPlugin: 'kubenet', networkPolicy: 'calico' });
+    expect(profile({ networkPlugin: 'azure-overlay' })).toMatchObject({
+      networkPlugin: 'azure',
+      networkPluginMode: 'overlay',
+      networkPolicy: 'cilium',
+      networkDataPlane: 'cilium',
+    });
+  });
+  // azurerm v4.55.0 internal/services/containers/kubernetes_cluster_resource.go (azure_active_directory_role_based_access_control: tenant_id AtLeastOneOf admin_group_object_ids).
+  test('fails on Entra ID integration without a tenant or an admin group', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ entraId: { azureRbac: true, adminGroupObjectIds: [] } }))).toThrow(
+      'AksCluster "aks-test": Entra ID integration needs the tenant (entraId.tenantId',
+    );
+  });
+  // azurerm v4.55.0 kubernetes_cluster_resource.go: "`node_os_upgrade_channel` cannot be set to a value other than `NodeImage` if `automatic_upgrade_channel` is set to `node-image`".
+  test('fails on the node-image channel with another node OS channel', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ upgrades: { automatic: 'node-image', nodeOs: 'SecurityPatch' } }))).toThrow(
+      'with the automatic channel node-image the node OS channel is NodeImage',
+    );
+  });
+  // https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges (not available with a private cluster).
+  test('fails on authorized ranges for a private API server, and on a range that is no IPv4 range', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ apiServer: { authorizedIpRanges: ['203.0.113.0/24'], private: true } }))).toThrow(
+      'a private API server has no public endpoint for authorized ranges to restrict',
+    );
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ apiServer: { authorizedIpRanges: ['203.0.113.0/33'], private: false } }))).toThrow(
+      'use an IPv4 address or CIDR range such as "203.0.113.0/24"',
+    );
+  });
+  // https://learn.microsoft.com/azure/aks/use-managed-identity#add-role-assignment-for-control-plane-identity
+  test('fails on a node subnet without a control-plane identity that holds its role', () => {
+    expect(() => new AksCluster(stack(), 'c', clusterProps({ nodeSubnetId: '/subscriptions/x/subnets/y' }))).toThrow(
+      'a node subnet of yours needs a control-plane identity that holds its role on it before the cluster exists',
+    );
   });
 });
 

@@ -13,7 +13,9 @@ interface Expected {
   readonly resourceGroup: string;
   readonly tags: Record<string, string>;
   readonly subscriptionId?: string;
-  readonly cluster: { name: string; version: string; vmSize: string; nodeCount: number; rotationInterval: string; networkPlugin: string };
+  readonly cluster: { name: string; version: string; vmSize: string; nodeCount: number; rotationInterval: string; networkProfile: TfJson; identity: TfJson };
+  /** The cluster's control-plane identity (a created cluster in a stated network). */
+  readonly controlPlaneIdentity?: string;
   readonly vault: { name: string; sku: string; acls: { default_action: string; bypass: string; ip_rules: string[]; virtual_network_subnet_ids: string[] } };
   /** identity name → workloads (namespace:serviceAccount subjects) */
   readonly identities: Record<string, string[]>;
@@ -29,7 +31,15 @@ const EXPECTED: Record<Exclude<ExampleName, 'engines'>, Expected> = {
     location: 'westeurope',
     resourceGroup: 'rg-akscsi-dev',
     tags: { environment: 'dev', owner: 'platform-team' },
-    cluster: { name: 'aks-akscsi-dev', version: '1.32', vmSize: 'Standard_D2s_v5', nodeCount: 2, rotationInterval: '30s', networkPlugin: 'azure' },
+    cluster: {
+      name: 'aks-akscsi-dev',
+      version: '1.32',
+      vmSize: 'Standard_D2s_v5',
+      nodeCount: 2,
+      rotationInterval: '30s',
+      networkProfile: { network_plugin: 'azure', network_plugin_mode: 'overlay', network_policy: 'cilium', network_data_plane: 'cilium' },
+      identity: { type: 'SystemAssigned' },
+    },
     vault: {
       name: 'kv-akscsi-dev-example',
       sku: 'standard',
@@ -45,7 +55,16 @@ const EXPECTED: Record<Exclude<ExampleName, 'engines'>, Expected> = {
     resourceGroup: 'rg-akscsi-prod',
     tags: { environment: 'prod', owner: 'platform-team', 'cost-center': '4711' },
     subscriptionId: '00000000-0000-0000-0000-00000000cafe',
-    cluster: { name: 'aks-akscsi-prod', version: '1.32', vmSize: 'Standard_D4s_v5', nodeCount: 3, rotationInterval: '2m', networkPlugin: 'azure' },
+    cluster: {
+      name: 'aks-akscsi-prod',
+      version: '1.32',
+      vmSize: 'Standard_D4s_v5',
+      nodeCount: 3,
+      rotationInterval: '2m',
+      networkProfile: { network_plugin: 'azure', network_plugin_mode: 'overlay', network_policy: 'cilium', network_data_plane: 'cilium' },
+      identity: { type: 'UserAssigned', identity_ids: ['${azurerm_user_assigned_identity.control_plane.id}'] },
+    },
+    controlPlaneIdentity: 'id-aks-akscsi-prod_control-plane',
     vault: {
       name: 'kv-akscsi-prod-example',
       sku: 'premium',
@@ -213,8 +232,8 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
     expect(c.location).toBe(want.location);
     expect(c.resource_group_name).toBe(ref(rgAddress, 'name'));
     expect(c.default_node_pool).toMatchObject({ name: 'system', vm_size: want.cluster.vmSize, node_count: want.cluster.nodeCount });
-    expect(c.identity).toEqual({ type: 'SystemAssigned' });
-    expect(c.network_profile).toEqual({ network_plugin: want.cluster.networkPlugin });
+    expect(c.identity).toEqual(want.cluster.identity);
+    expect(c.network_profile).toEqual(want.cluster.networkProfile);
     expect(c.kubernetes_version).toBe(want.cluster.version);
     expect(c.dns_prefix).toBe(want.cluster.name);
     expect(c.role_based_access_control_enabled).toBe(true);
@@ -235,9 +254,11 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
     expect(v.tags).toEqual(want.tags);
   });
 
-  test('one user-assigned identity per workload, named by the model', () => {
+  test("one user-assigned identity per workload, named by the model (and the control plane's, with a stated network)", () => {
     const ids = blocks(json, 'azurerm_user_assigned_identity');
-    expect(ids.map((i) => i.name).sort()).toEqual(Object.keys(want.identities).sort());
+    expect(ids.map((i) => i.name).sort()).toEqual(
+      [...Object.keys(want.identities), ...(want.controlPlaneIdentity !== undefined ? [want.controlPlaneIdentity] : [])].sort(),
+    );
     for (const i of ids) {
       expect(i).toMatchObject({ location: want.location, resource_group_name: ref(rgAddress, 'name'), tags: want.tags });
     }
@@ -261,7 +282,10 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
   });
 
   test('role assignments: least privilege by object type, principal_id (never client_id), ServicePrincipal', () => {
-    const assignments = blocks(json, 'azurerm_role_assignment');
+    // The control plane's Network Contributor on the node subnet is asserted in posture.test.ts.
+    const assignments = blocks(json, 'azurerm_role_assignment').filter(
+      (a) => a.principal_id !== '${azurerm_user_assigned_identity.control_plane.principal_id}',
+    );
     const actual: Record<string, [string, string][]> = {};
     for (const a of assignments) {
       const identity = Object.keys(want.identities).find((n) => a.principal_id === ref(addressOf(json, 'azurerm_user_assigned_identity', n), 'principal_id'));

@@ -64,3 +64,18 @@ export function addressOfOnly(json: TfJson, type: string, data = false): string 
   if (ids.length !== 1) throw new Error(`expected exactly one ${type}, found ${ids.length}`);
   return `${data ? 'data.' : ''}${type}.${ids[0]}`;
 }
+
+/** Terraform address of the control-plane identity of a created cluster in a stated network (stacks/control-plane-identity.ts). */
+export const CONTROL_PLANE_IDENTITY = 'azurerm_user_assigned_identity.control_plane';
+
+/** The workloads' role assignments on the vault: every one but the control plane's role on the node subnet. */
+export function vaultGrants(json: TfJson): TfJson[] {
+  return blocks(json, 'azurerm_role_assignment').filter((a) => a.principal_id !== `\${${CONTROL_PLANE_IDENTITY}.principal_id}`);
+}
+
+/** The workloads' user-assigned identities: every one but the control plane's. */
+export function workloadIdentities(json: TfJson): TfJson[] {
+  return Object.entries((json.resource?.azurerm_user_assigned_identity ?? {}) as Record<string, TfJson>)
+    .filter(([id]) => `azurerm_user_assigned_identity.${id}` !== CONTROL_PLANE_IDENTITY)
+    .map(([, b]) => b);
+}

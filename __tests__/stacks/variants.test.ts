@@ -5,7 +5,7 @@
 import { parseEnvironment } from '../../lib/config/load';
 import type { EnvironmentConfig, WorkloadConfig } from '../../lib/config/schema';
 import { OUTPUT_NAME } from '../../lib/outputs/contract';
-import { addressOf, addressOfOnly, blocks, exampleConfig, only, synthConfig, type TfJson } from './support';
+import { addressOf, addressOfOnly, blocks, exampleConfig, only, synthConfig, vaultGrants, workloadIdentities, type TfJson } from './support';
 
 const ref = (address: string, attribute: string) => `\${${address}.${attribute}}`;
 
@@ -39,10 +39,10 @@ describe('schema defaults, as synthesized (minimal environment file)', () => {
   test('OIDC issuer and Workload Identity on', () => {
     expect(only(json, 'azurerm_kubernetes_cluster')).toMatchObject({ oidc_issuer_enabled: true, workload_identity_enabled: true });
   });
-  test('system pool: 2 x Standard_D2s_v5; network plugin azure; dns prefix = cluster name; no pinned version', () => {
+  test('system pool: 2 x Standard_D2s_v5; Azure CNI Overlay with Cilium; dns prefix = cluster name; no pinned version', () => {
     const c = only(json, 'azurerm_kubernetes_cluster');
     expect(c.default_node_pool).toMatchObject({ name: 'system', vm_size: 'Standard_D2s_v5', node_count: 2 });
-    expect(c.network_profile).toEqual({ network_plugin: 'azure' });
+    expect(c.network_profile).toEqual({ network_plugin: 'azure', network_plugin_mode: 'overlay', network_policy: 'cilium', network_data_plane: 'cilium' });
     expect(c.dns_prefix).toBe('aks-min');
     expect(c).not.toHaveProperty('kubernetes_version');
   });
@@ -62,9 +62,9 @@ describe('schema defaults, as synthesized (minimal environment file)', () => {
     expect(json.provider.azurerm[0]).not.toHaveProperty('subscription_id');
   });
   test('identity per workload, least privilege at vault scope, ServiceAccount = workload name, 30s wait', () => {
-    expect(blocks(json, 'azurerm_user_assigned_identity').map((i) => i.name)).toEqual(['id-min-app']);
+    expect(workloadIdentities(json).map((i) => i.name)).toEqual(['id-min-app']);
     const vault = ref(addressOfOnly(json, 'azurerm_key_vault'), 'id');
-    expect(blocks(json, 'azurerm_role_assignment').map((a) => [a.role_definition_name, a.scope])).toEqual([['Key Vault Secrets User', vault]]);
+    expect(vaultGrants(json).map((a) => [a.role_definition_name, a.scope])).toEqual([['Key Vault Secrets User', vault]]);
     expect(only(json, 'azurerm_federated_identity_credential').subject).toBe('system:serviceaccount:apps:app');
     expect(only(json, 'time_sleep').create_duration).toBe('30s');
   });
@@ -88,7 +88,7 @@ describe('identity.mode shared', () => {
   });
 
   test('one identity, one credential per ServiceAccount', () => {
-    expect(blocks(json, 'azurerm_user_assigned_identity').map((i) => i.name)).toEqual(['id-variant-shared']);
+    expect(workloadIdentities(json).map((i) => i.name)).toEqual(['id-variant-shared']);
     expect(
       blocks(json, 'azurerm_federated_identity_credential')
         .map((c) => c.subject)
@@ -120,7 +120,7 @@ describe('identity.mode shared', () => {
 
   test('one wait after all grants and credentials of the identity', () => {
     const sleep = only(json, 'time_sleep');
-    const n = blocks(json, 'azurerm_role_assignment').length + blocks(json, 'azurerm_federated_identity_credential').length;
+    const n = vaultGrants(json).length + blocks(json, 'azurerm_federated_identity_credential').length;
     expect(sleep.depends_on).toHaveLength(n);
   });
 });
@@ -143,8 +143,9 @@ describe('identity.mode shared over the federated-credential limit (split in wor
   const identityOf = (credential: TfJson) => String(credential.parent_id).replace(/^\$\{(.*)\.id\}$/, '$1');
 
   test('three identities, at pinned addresses, holding 20, 20 and 1 credentials', () => {
-    expect(blocks(json, 'azurerm_user_assigned_identity').map((i) => i.name)).toEqual(['id-variant-shared', 'id-variant-shared-2', 'id-variant-shared-3']);
-    expect(Object.keys(json.resource.azurerm_user_assigned_identity as object)).toEqual(['shared', 'shared-2', 'shared-3']);
+    expect(workloadIdentities(json).map((i) => i.name)).toEqual(['id-variant-shared', 'id-variant-shared-2', 'id-variant-shared-3']);
+    // Besides the control plane's identity (prod states cluster.network).
+    expect(Object.keys(json.resource.azurerm_user_assigned_identity as object)).toEqual(['control_plane', 'shared', 'shared-2', 'shared-3']);
     const perIdentity = new Map<string, number>();
     for (const c of blocks(json, 'azurerm_federated_identity_credential')) perIdentity.set(identityOf(c), (perIdentity.get(identityOf(c)) ?? 0) + 1);
     expect(Object.fromEntries(perIdentity)).toEqual({
@@ -164,7 +165,7 @@ describe('identity.mode shared over the federated-credential limit (split in wor
 
   test('every identity gets the same role grants', () => {
     const grants = new Map<string, string[]>();
-    for (const a of blocks(json, 'azurerm_role_assignment')) {
+    for (const a of vaultGrants(json)) {
       const principal = String(a.principal_id);
       grants.set(principal, [...(grants.get(principal) ?? []), `${String(a.role_definition_name)} ${String(a.scope).replace(/^\$\{[^}]*\}/, '')}`]);
     }
@@ -188,7 +189,7 @@ describe('role grants', () => {
     const prod = exampleConfig('prod');
     const json = synthConfig({ ...prod, identity: { ...prod.identity, role: 'administrator' } }).json;
     const vault = ref(addressOfOnly(json, 'azurerm_key_vault'), 'id');
-    const grants = blocks(json, 'azurerm_role_assignment').map((a) => [a.role_definition_name, a.scope]);
+    const grants = vaultGrants(json).map((a) => [a.role_definition_name, a.scope]);
     expect(grants).toEqual([
       ['Key Vault Administrator', vault],
       ['Key Vault Administrator', vault],
@@ -200,7 +201,7 @@ describe('role grants', () => {
     const json = synthConfig({ ...prod, identity: { ...prod.identity, roleScope: 'vault' } }).json;
     const vault = ref(addressOfOnly(json, 'azurerm_key_vault'), 'id');
     const byIdentity = (name: string) =>
-      blocks(json, 'azurerm_role_assignment')
+      vaultGrants(json)
         .filter((a) => a.principal_id === ref(addressOf(json, 'azurerm_user_assigned_identity', name), 'principal_id'))
         .map((a) => [a.role_definition_name, a.scope])
         .sort();
@@ -217,9 +218,7 @@ describe('role grants', () => {
     const withKey: WorkloadConfig = { ...payments, objects: [{ name: 'signing-key', type: 'key' }] };
     const json = synthConfig({ ...prod, workloads: [withKey] }).json;
     const vault = ref(addressOfOnly(json, 'azurerm_key_vault'), 'id');
-    expect(blocks(json, 'azurerm_role_assignment').map((a) => [a.role_definition_name, a.scope])).toEqual([
-      ['Key Vault Certificate User', `${vault}/keys/signing-key`],
-    ]);
+    expect(vaultGrants(json).map((a) => [a.role_definition_name, a.scope])).toEqual([['Key Vault Certificate User', `${vault}/keys/signing-key`]]);
   });
 });
 
@@ -312,7 +311,7 @@ describe('existing Key Vault', () => {
 
   test('role scopes and the output reference the data source', () => {
     const vault = addressOfOnly(json, 'azurerm_key_vault', true);
-    for (const a of blocks(json, 'azurerm_role_assignment')) expect(a.scope.startsWith(ref(vault, 'id'))).toBe(true);
+    for (const a of vaultGrants(json)) expect(a.scope.startsWith(ref(vault, 'id'))).toBe(true);
     expect(json.output[OUTPUT_NAME].value.keyVault).toEqual({ name: ref(vault, 'name'), uri: ref(vault, 'vault_uri') });
   });
 });
@@ -359,16 +358,22 @@ test('sovereign cloud: provider and backend environment, CSI cloudName in the ou
   expect(json.output[OUTPUT_NAME].value.cloudName).toBe('AzureUSGovernmentCloud');
 });
 
-test('cluster variants: rotation off, dns prefix, kubenet, no version', () => {
+test('cluster variants: rotation off, dns prefix, kubenet with Calico, no version', () => {
   const dev = exampleConfig('dev');
   if (dev.cluster.mode !== 'create') throw new Error('dev example creates its cluster');
   const { kubernetesVersion: _omit, ...rest } = dev.cluster;
   void _omit;
-  const cluster = { ...rest, dnsPrefix: 'akscsi', networkPlugin: 'kubenet' as const, secretsProvider: { rotation: { enabled: false, interval: '2m' } } };
+  const cluster = {
+    ...rest,
+    dnsPrefix: 'akscsi',
+    networkPlugin: 'kubenet' as const,
+    networkPolicy: { engine: 'calico' as const },
+    secretsProvider: { rotation: { enabled: false, interval: '2m' } },
+  };
   const c = only(synthConfig({ ...dev, cluster }).json, 'azurerm_kubernetes_cluster');
   expect(c.key_vault_secrets_provider).toEqual({ secret_rotation_enabled: false, secret_rotation_interval: '2m' });
   expect(c.dns_prefix).toBe('akscsi');
-  expect(c.network_profile).toEqual({ network_plugin: 'kubenet' });
+  expect(c.network_profile).toEqual({ network_plugin: 'kubenet', network_policy: 'calico' });
   expect(c).not.toHaveProperty('kubernetes_version');
 });
 

@@ -118,8 +118,28 @@ export function baseDocuments(): Record<string, unknown>[] {
       },
       labels: { team: 'a' },
       annotations: { note: 'x' },
+      livenessProbe: { port: 'http', path: '/healthz', initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },
+      readinessProbe: { port: 8080, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 2 },
     },
   });
+  const subnet = (name: string) =>
+    `/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-a/subnets/${name}`;
+  const hubZone =
+    '/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net';
+  const workspace =
+    '/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/log-platform';
+  const reason = 'kept with the default on, to carry a reason';
+  const hardening = {
+    networkPlugin: 'azure-overlay',
+    networkPolicy: { engine: 'cilium', reason },
+    entraId: { azureRbac: true, adminGroupObjectIds: ['00000000-0000-0000-0000-0000000ad001'], reason },
+    localAccounts: { enabled: false, reason },
+    apiServer: { authorizedIpRanges: ['203.0.113.0/24'], private: false },
+    upgrades: { automatic: 'patch', nodeOs: 'NodeImage', reason },
+    skuTier: 'Standard',
+    containerInsights: true,
+    defender: true,
+  };
   const common = {
     $schema: './environment.schema.json',
     azure: {
@@ -194,8 +214,9 @@ export function baseDocuments(): Record<string, unknown>[] {
         name: 'aks-free-text',
         kubernetesVersion: '1.32',
         dnsPrefix: 'aksfree',
-        systemNodePool: { vmSize: 'Standard_D2s_v5', nodeCount: 1 },
-        networkPlugin: 'azure',
+        systemNodePool: { vmSize: 'Standard_D2s_v5', nodeCount: 1, zones: ['1', '2', '3'] },
+        network: { mode: 'create', addressSpace: '10.224.0.0/16', nodeSubnet: '10.224.0.0/20', privateEndpointSubnet: '10.224.16.0/28' },
+        ...hardening,
         oidcIssuer: true,
         workloadIdentity: true,
         secretsProvider: { rotation: { enabled: true, interval: '2m' } },
@@ -211,11 +232,12 @@ export function baseDocuments(): Record<string, unknown>[] {
           defaultAction: 'Deny',
           bypass: 'AzureServices',
           ipRules: ['203.0.113.0/24'],
-          virtualNetworkSubnetIds: [
-            '/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-a/subnets/aks-nodes',
-          ],
+          virtualNetworkSubnetIds: [subnet('aks-nodes')],
         },
+        privateEndpoint: { subnetId: subnet('private-endpoints'), dnsZone: { mode: 'create' } },
+        auditLogs: true,
       },
+      logAnalytics: { mode: 'create', name: 'log-free-text', retentionDays: 30 },
       state: { backend: 'local', path: 'state/free-text.tfstate' },
       output: {
         namespaces: true,
@@ -233,14 +255,55 @@ export function baseDocuments(): Record<string, unknown>[] {
     {
       ...common,
       cluster: {
+        mode: 'create',
+        name: 'aks-free-text',
+        kubernetesVersion: '1.32',
+        dnsPrefix: 'aksfree',
+        systemNodePool: { vmSize: 'Standard_D2s_v5', nodeCount: 1 },
+        network: { mode: 'existing', nodeSubnetId: subnet('aks-nodes'), privateEndpointSubnetId: subnet('private-endpoints') },
+        ...hardening,
+        oidcIssuer: true,
+        workloadIdentity: true,
+        secretsProvider: { rotation: { enabled: true, interval: '2m' } },
+      },
+      keyVault: {
+        mode: 'create',
+        name: 'kv-free-text',
+        sku: 'standard',
+        purgeProtection: true,
+        softDeleteRetentionDays: 90,
+        publicNetworkAccess: false,
+        networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkSubnetIds: [] },
+        privateEndpoint: { subnetId: subnet('private-endpoints'), dnsZone: { mode: 'existing', id: hubZone, linkVirtualNetwork: true } },
+        auditLogs: true,
+      },
+      logAnalytics: { mode: 'existing', id: workspace },
+      state: { backend: 'azurerm', resourceGroup: 'rg-tfstate', storageAccount: 'sttfstate', container: 'tfstate', key: 'free-text.tfstate' },
+      output: {
+        namespaces: true,
+        gitops: { tool: 'flux', sourceRef: 'gitops', path: 'clusters/free-text', namespace: 'flux-system', interval: '10m' },
+        reloader: { namespace: 'reloader', chartVersion: '2.2.16' },
+      },
+    },
+    {
+      ...common,
+      cluster: {
         mode: 'existing',
         name: 'aks-free-text',
         resourceGroup: 'rg-aks',
         oidcIssuer: true,
         workloadIdentity: true,
         secretsProvider: { rotation: { enabled: true, interval: '2m' } },
+        network: { mode: 'existing', nodeSubnetId: subnet('aks-nodes'), privateEndpointSubnetId: subnet('private-endpoints') },
       },
-      keyVault: { mode: 'existing', name: 'kv-free-text', resourceGroup: 'rg-kv' },
+      keyVault: {
+        mode: 'existing',
+        name: 'kv-free-text',
+        resourceGroup: 'rg-kv',
+        subscriptionId: '00000000-0000-0000-0000-0000000000c0',
+        privateEndpoint: { subnetId: subnet('private-endpoints'), dnsZone: { mode: 'existing', id: hubZone, linkVirtualNetwork: true } },
+      },
+      logAnalytics: { mode: 'existing', id: workspace },
       state: { backend: 'azurerm', resourceGroup: 'rg-tfstate', storageAccount: 'sttfstate', container: 'tfstate', key: 'free-text.tfstate' },
       output: {
         namespaces: true,

@@ -15,6 +15,7 @@ import { keyVaultObjectKey, MAX_FEDERATED_CREDENTIALS_PER_IDENTITY } from '../az
 import { filesWritten, SECRET_OBJECT_FILE_RULE } from '../csi-driver';
 import { unsupportedField, type DeliveryEngine, type EngineField } from '../delivery';
 import { SECRET_SYNC_KEY_RULE } from '../secret-sync';
+import { POSTURE_RULES, probePortsDeclared } from './posture-rules';
 import {
   annotationsSize,
   ANNOTATIONS_SIZE_RULE,
@@ -86,6 +87,8 @@ const WORKLOAD_RULES: readonly WorkloadRule[] = [
   // Kubernetes
   portsUnique,
   annotationsFit,
+  // Production posture (lib/config/posture-rules.ts)
+  ({ w, i }) => probePortsDeclared(w, i),
 ];
 
 /** Every rule that spans fields, in the order their violations are reported. */
@@ -100,6 +103,8 @@ const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   // Azure (the single-field rules are in the schema, from lib/azure.ts)
   caseOnlyObjectNames,
   nodeResourceGroupIsNew,
+  // Production posture: network, private vault, hardening and the reasons for relaxing it
+  ...POSTURE_RULES,
 ];
 
 /** Every violation of the rules that span fields; the schema turns each into an issue. */

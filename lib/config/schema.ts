@@ -14,8 +14,21 @@ import { durationSeconds, GO_DURATION } from './duration';
 import { doc } from './field-doc';
 import { environmentRules } from './rules';
 import {
+  AKS_AUTHORIZED_IP_RANGE_RULE,
   AKS_DNS_PREFIX_RULE,
   AKS_NAME_RULE,
+  AKS_NETWORK_PLUGIN_NAMES,
+  AKS_NETWORK_POLICY_NAMES,
+  AKS_NODE_OS_UPGRADE_CHANNELS,
+  AKS_SKU_TIERS,
+  AKS_UPGRADE_CHANNELS,
+  AVAILABILITY_ZONES,
+  IPV4_CIDR_RULE,
+  LOG_ANALYTICS_RETENTION_DAYS,
+  LOG_ANALYTICS_WORKSPACE_ID_RULE,
+  LOG_ANALYTICS_WORKSPACE_NAME_RULE,
+  PRIVATE_DNS_ZONE_ID_RULE,
+  SUBNET_SIZE_RULE,
   AKS_NODE_RESOURCE_GROUP_RULE,
   CLOUD_NAMES,
   duplicateTagNames,
@@ -64,6 +77,7 @@ import {
   FORBIDDEN_WORKLOAD_NAMESPACES,
   GITOPS_PATH_RULE,
   HELM_CHART_VERSION_RULE,
+  HTTP_PROBE_PATH_RULE,
   LABEL_KEY_RULE,
   LABEL_VALUE_RULE,
   MAX_UNIX_ID,
@@ -235,8 +249,76 @@ const NodePool = withFieldDefaults(
       .max(1000, 'use at most 1000 nodes')
       .default(2)
       .meta(doc('Number of nodes (1 to 1000).')),
+    zones: z
+      .array(z.enum(AVAILABILITY_ZONES, { error: `use availability zones ${AVAILABILITY_ZONES.map((a) => `"${a}"`).join(', ')}` }))
+      .min(1, { error: 'list at least one zone, or leave zones out' })
+      .refine((zs) => new Set(zs).size === zs.length, { error: 'list each zone once' })
+      .optional()
+      .meta(
+        doc('Availability zones the nodes are spread over; workloads spread their pods over the zones too.', {
+          unset: 'no zones (regions without zones, or nodes placed where Azure chooses)',
+          see: 'https://learn.microsoft.com/azure/aks/availability-zones',
+          example: ['1', '2', '3'],
+        }),
+      ),
   }),
 );
+
+/**
+ * Why a secure default is relaxed. Required wherever a control of the security posture is turned
+ * off, so the environment file itself says why (and reviewers read it there).
+ */
+function relaxationReason(when: string) {
+  return z
+    .string({ error: 'expected a reason (a sentence saying why)' })
+    .refine((v) => v.trim().length >= 10, { error: 'say why in a sentence (at least 10 characters)' })
+    .optional()
+    .meta(
+      doc(`Why the secure default is relaxed; required when ${when}.`, {
+        unset: 'none',
+        example: 'the ingress controller in this cluster enforces the same rules',
+      }),
+    );
+}
+
+/** A virtual network the stack creates for the cluster. */
+const CreatedNetwork = z.strictObject({
+  mode: z
+    .literal('create')
+    .meta(doc('`create`: the stack creates a virtual network with a node subnet and a private-endpoint subnet, and gives the cluster what it needs on them.')),
+  addressSpace: ruled('an IPv4 range', IPV4_CIDR_RULE)
+    .default('10.224.0.0/16')
+    .meta(doc("The VNet's address space. It must not overlap AKS's service range 10.0.0.0/16 or the overlay pod range 10.244.0.0/16.")),
+  nodeSubnet: ruled('an IPv4 range', IPV4_CIDR_RULE, SUBNET_SIZE_RULE)
+    .default('10.224.0.0/20')
+    .meta(doc('Range of the node subnet, inside addressSpace (with Azure CNI Node Subnet the pods take addresses of it too).')),
+  privateEndpointSubnet: ruled('an IPv4 range', IPV4_CIDR_RULE, SUBNET_SIZE_RULE)
+    .default('10.224.16.0/28')
+    .meta(doc("Range of the subnet that holds private endpoints (the vault's), inside addressSpace and apart from the node subnet.")),
+});
+
+/** Subnets that exist already (hub-and-spoke, a platform team's VNet). */
+const ExistingNetwork = z.strictObject({
+  mode: z.literal('existing').meta(doc('`existing`: subnets of a virtual network you manage, named by resource id.')),
+  nodeSubnetId: pattern(SUBNET_ID_RULE.pattern, SUBNET_ID_RULE.fix).meta(
+    doc("The cluster's node subnet (`default_node_pool.vnet_subnet_id`).", {
+      example:
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-aks-nodes',
+    }),
+  ),
+  privateEndpointSubnetId: pattern(SUBNET_ID_RULE.pattern, SUBNET_ID_RULE.fix)
+    .optional()
+    .meta(
+      doc("Subnet for private endpoints (the vault's), in the same VNet or one peered with it.", {
+        unset: 'the node subnet',
+        example:
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-private-endpoints',
+      }),
+    ),
+});
+
+/** The cluster's virtual network: created, or existing subnets. */
+const Network = z.discriminatedUnion('mode', [CreatedNetwork, ExistingNetwork], { error: 'use mode "create" or "existing"' });
 
 const clusterCommon = {
   name: ruled(AKS_NAME_RULE.subject, AKS_NAME_RULE).meta(doc('AKS cluster name.', { example: 'aks-my-app' })),
@@ -277,9 +359,127 @@ const NewCluster = z.strictObject({
     ),
   systemNodePool: NodePool.meta(doc('The `system` node pool.')),
   networkPlugin: z
-    .enum(['azure', 'kubenet', 'none'])
-    .default('azure')
-    .meta(doc('Network plugin: `azure` (Azure CNI), `kubenet` or `none`.', { see: 'https://learn.microsoft.com/azure/aks/concepts-network' })),
+    .enum(AKS_NETWORK_PLUGIN_NAMES, { error: `use one of ${AKS_NETWORK_PLUGIN_NAMES.map((n) => `"${n}"`).join(', ')}` })
+    .default('azure-overlay')
+    .meta(
+      doc(
+        'Network plugin: `azure-overlay` (Azure CNI Overlay: pods get addresses from a private range, nodes from the subnet), `azure` (Azure CNI Node Subnet: pods take subnet addresses), `kubenet` (retired by AKS on 31 March 2028) or `none` (bring your own CNI).',
+        { see: 'https://learn.microsoft.com/azure/aks/concepts-network-cni-overview' },
+      ),
+    ),
+  network: Network.optional().meta(
+    doc(
+      "The cluster's virtual network: created by the stack (`mode: create`) or existing subnets (`mode: existing`). Needed for a private Key Vault endpoint.",
+      {
+        unset: 'a VNet AKS creates and manages in the node resource group (no private endpoint possible)',
+        see: 'https://learn.microsoft.com/azure/aks/configure-azure-cni',
+      },
+    ),
+  ),
+  networkPolicy: withFieldDefaults(
+    z.strictObject({
+      engine: z
+        .enum(AKS_NETWORK_POLICY_NAMES, { error: `use one of ${AKS_NETWORK_POLICY_NAMES.map((n) => `"${n}"`).join(', ')}` })
+        .default('cilium')
+        .meta(
+          doc(
+            'Network policy engine that enforces the NetworkPolicies rendered for each workload: `cilium` (Azure CNI powered by Cilium; needs azure-overlay), `azure` (Azure Network Policy Manager, support on Linux ends 30 September 2028), `calico`, or `none` (with a reason).',
+          ),
+        ),
+      reason: relaxationReason('engine is none'),
+    }),
+  ).meta(doc('The network policy engine.', { see: 'https://learn.microsoft.com/azure/aks/use-network-policies' })),
+  entraId: withFieldDefaults(
+    z.strictObject({
+      azureRbac: z
+        .boolean()
+        .default(true)
+        .meta(doc('Authorize Kubernetes requests with Azure RBAC (role assignments on the cluster) instead of Kubernetes RoleBindings of Entra ID groups.')),
+      adminGroupObjectIds: z
+        .array(pattern(GUID, 'use the object id (a GUID) of an Entra ID group'))
+        .default([])
+        .meta(
+          doc(
+            'Entra ID groups whose members are cluster admins. With local accounts disabled, these groups (or Azure RBAC role assignments on the cluster) are the only way in.',
+            { example: ['00000000-0000-0000-0000-000000000000'] },
+          ),
+        ),
+      reason: relaxationReason('azureRbac is false'),
+    }),
+  ).meta(
+    doc('AKS-managed Entra ID integration: users sign in with Entra ID (kubelogin); always on for a created cluster.', {
+      see: 'https://learn.microsoft.com/azure/aks/manage-azure-rbac',
+    }),
+  ),
+  localAccounts: withFieldDefaults(
+    z.strictObject({
+      enabled: z
+        .boolean()
+        .default(false)
+        .meta(doc("Keep AKS's local accounts (a static cluster-admin kubeconfig that bypasses Entra ID and is written into the Terraform state).")),
+      reason: relaxationReason('enabled is true'),
+    }),
+  ).meta(doc('Local accounts.', { see: 'https://learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad' })),
+  apiServer: withFieldDefaults(
+    z.strictObject({
+      authorizedIpRanges: z
+        .array(ruled(AKS_AUTHORIZED_IP_RANGE_RULE.subject, AKS_AUTHORIZED_IP_RANGE_RULE))
+        .default([])
+        .meta(
+          doc(
+            "IPv4 addresses or ranges allowed to reach the public API server (empty: any address; sign-in still needs Entra ID). Add your CI runners' egress addresses.",
+            {
+              example: ['203.0.113.0/24'],
+            },
+          ),
+        ),
+      private: z
+        .boolean()
+        .default(false)
+        .meta(
+          doc(
+            'Private cluster: the API server gets an address in the node VNet and no public endpoint. Deploying and `verify` then need a network path into that VNet.',
+            { see: 'https://learn.microsoft.com/azure/aks/private-clusters' },
+          ),
+        ),
+    }),
+  ).meta(doc('Who can reach the API server.', { see: 'https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges' })),
+  upgrades: withFieldDefaults(
+    z.strictObject({
+      automatic: z
+        .enum(AKS_UPGRADE_CHANNELS)
+        .default('patch')
+        .meta(doc('Cluster auto-upgrade channel: `patch` (latest patch of the minor version), `stable`, `rapid`, `node-image` or `none` (with a reason).')),
+      nodeOs: z
+        .enum(AKS_NODE_OS_UPGRADE_CHANNELS)
+        .default('NodeImage')
+        .meta(doc('Node OS upgrade channel: `NodeImage` (weekly patched images), `SecurityPatch`, `Unmanaged` or `None` (the last two with a reason).')),
+      reason: relaxationReason('automatic is none or nodeOs is Unmanaged or None'),
+    }),
+  ).meta(doc('Automatic upgrades of Kubernetes and of the node OS.', { see: 'https://learn.microsoft.com/azure/aks/auto-upgrade-cluster' })),
+  skuTier: z
+    .enum(AKS_SKU_TIERS)
+    .default('Free')
+    .meta(
+      doc('AKS pricing tier: `Free`, `Standard` (uptime SLA; for production) or `Premium`.', {
+        see: 'https://learn.microsoft.com/azure/aks/free-standard-pricing-tiers',
+      }),
+    ),
+  containerInsights: z
+    .boolean()
+    .default(true)
+    .meta(doc('Container Insights (the monitoring add-on) sends container logs and metrics to the logAnalytics workspace, when one is set.')),
+  defender: z
+    .boolean()
+    .default(false)
+    .meta(
+      doc(
+        "Microsoft Defender for Containers' sensor, reporting to the logAnalytics workspace (needs one). Billed per vCore by the subscription's Defender plan.",
+        {
+          see: 'https://learn.microsoft.com/azure/defender-for-cloud/defender-for-containers-introduction',
+        },
+      ),
+    ),
   oidcIssuer: z
     .boolean()
     .default(true)
@@ -315,6 +515,11 @@ const ExistingCluster = z.strictObject({
   workloadIdentity: z
     .boolean({ error: 'state whether the existing cluster has Workload Identity on (true or false)' })
     .meta(doc('Whether the existing cluster has Workload Identity on. Terraform re-checks it at plan time; it must be true.', { example: true })),
+  network: ExistingNetwork.optional().meta(
+    doc("The existing cluster's subnets (`mode: existing`), for the vault's firewall rule and private endpoint.", {
+      unset: 'unknown: no private endpoint, and no firewall rule for the node subnet',
+    }),
+  ),
 });
 
 /** A missing `mode` means "create", so the minimal file stays minimal. */
@@ -346,9 +551,65 @@ const NetworkAcls = z.strictObject({
     ),
 });
 
+const PrivateDnsZone = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({
+      mode: z
+        .literal('create')
+        .meta(
+          doc(
+            "`create`: the stack creates the cloud's Key Vault zone (`privatelink.vaultcore.azure.net` on the public cloud) and links it to the cluster VNet.",
+          ),
+        ),
+    }),
+    z.strictObject({
+      mode: z.literal('existing').meta(doc('`existing`: a zone you manage, e.g. in a hub subscription (hub-and-spoke).')),
+      id: ruled(PRIVATE_DNS_ZONE_ID_RULE.subject, PRIVATE_DNS_ZONE_ID_RULE).meta(
+        doc("The zone's resource id; its name must be the cloud's Key Vault zone.", {
+          example:
+            '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net',
+        }),
+      ),
+      linkVirtualNetwork: z
+        .boolean()
+        .default(true)
+        .meta(
+          doc(
+            "Link the zone to the cluster VNet (in the zone's subscription, through a provider of its own). Set false where the hub links spokes itself or a DNS resolver forwards to it.",
+          ),
+        ),
+    }),
+  ],
+  { error: 'use mode "create" or "existing"' },
+);
+
+const PrivateEndpoint = z.strictObject({
+  subnetId: pattern(SUBNET_ID_RULE.pattern, SUBNET_ID_RULE.fix)
+    .optional()
+    .meta(
+      doc('Subnet of the private endpoint.', {
+        unset: 'the private-endpoint subnet of cluster.network (the node subnet of an existing network without one)',
+        example:
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-private-endpoints',
+      }),
+    ),
+  dnsZone: PrivateDnsZone.default({ mode: 'create' }).meta(
+    doc('The private DNS zone that makes the vault name resolve to the endpoint inside the VNet.', {
+      see: 'https://learn.microsoft.com/azure/private-link/private-endpoint-dns',
+    }),
+  ),
+});
+
 const keyVaultCommon = {
   name: ruled(KEY_VAULT_NAME_RULE.subject, KEY_VAULT_NAME_RULE).meta(
     doc('Vault name: a globally unique DNS name of 3-24 letters, digits and hyphens.', { example: 'kv-my-app' }),
+  ),
+  privateEndpoint: PrivateEndpoint.optional().meta(
+    doc(
+      "A private endpoint for the vault (sub-resource `vault`) in the cluster's VNet, with its private DNS zone. The CSI driver fetches from the nodes, which then reach the vault over a private address.",
+      { unset: 'none: the vault is reached over its public endpoint', see: 'https://learn.microsoft.com/azure/key-vault/general/private-link-service' },
+    ),
   ),
 };
 
@@ -389,6 +650,14 @@ const NewKeyVault = z.strictObject({
   networkAcls: withFieldDefaults(NetworkAcls).meta(
     doc("Network rules of the vault's public endpoint.", { see: 'https://learn.microsoft.com/azure/key-vault/general/network-security' }),
   ),
+  auditLogs: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc("Send the vault's AuditEvent log (every data-plane request: who read which secret, from where) to the logAnalytics workspace, when one is set.", {
+        see: 'https://learn.microsoft.com/azure/key-vault/general/logging',
+      }),
+    ),
 });
 
 const ExistingKeyVault = z.strictObject({
@@ -397,6 +666,17 @@ const ExistingKeyVault = z.strictObject({
   resourceGroup: ruled(RESOURCE_GROUP_NAME_RULE.subject, RESOURCE_GROUP_NAME_RULE)
     .optional()
     .meta(doc('Resource group of the existing vault.', { unset: 'azure.resourceGroup.name', example: 'rg-shared' })),
+  subscriptionId: pattern(GUID, 'use a GUID such as 00000000-0000-0000-0000-000000000000')
+    .optional()
+    .meta(
+      doc(
+        'Subscription of the existing vault, when it is not azure.subscriptionId: the vault is read, and roles are granted on it, through a provider of that subscription.',
+        {
+          unset: "the environment's subscription",
+          example: '00000000-0000-0000-0000-000000000000',
+        },
+      ),
+    ),
 });
 
 const KeyVault = z.discriminatedUnion('mode', [NewKeyVault, ExistingKeyVault], { error: 'use mode "create" or "existing"' });
@@ -653,6 +933,20 @@ const Port = z.strictObject({
   protocol: z.enum(['TCP', 'UDP']).default('TCP').meta(doc('`TCP` or `UDP`.')),
 });
 
+/** A liveness or readiness probe: an HTTP GET when `path` is set, else a TCP connect. */
+const Probe = z.strictObject({
+  port: z
+    .union([z.number().int().min(1).max(65535), ruled('a port name', PORT_NAME_RULE)], { error: 'use a port number (1 to 65535) or the name of one of ports' })
+    .meta(doc('Port probed: a number, or the name of one of `ports`.', { example: 8080 })),
+  path: ruled('an absolute HTTP path', HTTP_PROBE_PATH_RULE)
+    .optional()
+    .meta(doc('HTTP path to GET (a 2xx or 3xx answer passes).', { unset: 'a TCP connect to the port', example: '/healthz' })),
+  initialDelaySeconds: z.number().int().min(0).default(0).meta(doc('Seconds after the container starts before the first probe.')),
+  periodSeconds: z.number().int().min(1).default(10).meta(doc('Seconds between probes.')),
+  timeoutSeconds: z.number().int().min(1).default(1).meta(doc('Seconds a probe may take.')),
+  failureThreshold: z.number().int().min(1).default(3).meta(doc('Failures in a row before the probe fails.')),
+});
+
 const Deployment = z.strictObject({
   image: pattern(/^[^\s]+$/, 'use an image reference such as "ghcr.io/org/app:1.2.3" (no spaces)').meta(
     doc('Container image reference, such as `ghcr.io/org/app:1.2.3`.', { example: 'ghcr.io/example/my-app:1.0.0' }),
@@ -731,6 +1025,20 @@ const Deployment = z.strictObject({
   ),
   labels: labelMap(RESERVED_POD_LABELS).default({}).meta(doc('Labels on the Deployment and its pods.')),
   annotations: annotationMap(RESERVED_DEPLOYMENT_ANNOTATIONS).default({}).meta(doc('Annotations on the Deployment and its pods.')),
+  livenessProbe: Probe.optional().meta(
+    doc('Restart the container when this probe fails.', {
+      unset: 'none',
+      see: 'https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/',
+      example: { port: 8080, path: '/healthz' },
+    }),
+  ),
+  readinessProbe: Probe.optional().meta(
+    doc('Send traffic to the pod only while this probe passes.', {
+      unset: 'none',
+      see: 'https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/',
+      example: { port: 8080, path: '/ready' },
+    }),
+  ),
 });
 
 /** A namespace we put objects in: a DNS-1123 label, never kube-public or kube-node-lease. */
@@ -1036,6 +1344,35 @@ const Output = z.strictObject({
   ),
 });
 
+const LogAnalytics = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({
+      mode: z.literal('create').meta(doc('`create`: the stack creates a workspace (PerGB2018) in azure.resourceGroup.')),
+      name: ruled(LOG_ANALYTICS_WORKSPACE_NAME_RULE.subject, LOG_ANALYTICS_WORKSPACE_NAME_RULE).meta(
+        doc('Workspace name: 4-63 letters, digits or hyphens.', { example: 'log-my-app' }),
+      ),
+      retentionDays: z
+        .number()
+        .int('use a whole number of days')
+        .min(LOG_ANALYTICS_RETENTION_DAYS.min, `use ${LOG_ANALYTICS_RETENTION_DAYS.min} to ${LOG_ANALYTICS_RETENTION_DAYS.max} days`)
+        .max(LOG_ANALYTICS_RETENTION_DAYS.max, `use ${LOG_ANALYTICS_RETENTION_DAYS.min} to ${LOG_ANALYTICS_RETENTION_DAYS.max} days`)
+        .default(30)
+        .meta(doc(`Days the workspace keeps data (${LOG_ANALYTICS_RETENTION_DAYS.min} to ${LOG_ANALYTICS_RETENTION_DAYS.max}).`)),
+    }),
+    z.strictObject({
+      mode: z.literal('existing').meta(doc('`existing`: a workspace you manage (a central one, often in another subscription).')),
+      id: ruled(LOG_ANALYTICS_WORKSPACE_ID_RULE.subject, LOG_ANALYTICS_WORKSPACE_ID_RULE).meta(
+        doc("The workspace's resource id.", {
+          example:
+            '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/log-platform',
+        }),
+      ),
+    }),
+  ],
+  { error: 'use mode "create" or "existing"' },
+);
+
 /** The shape of an environment file, without the rules that span several fields. */
 export const EnvironmentShape = z.strictObject({
   $schema: z
@@ -1065,6 +1402,15 @@ export const EnvironmentShape = z.strictObject({
     ),
   ),
   engines: withFieldDefaults(Engines).meta(doc('Settings of the delivery engines installed in the cluster, as they are (this project does not install them).')),
+  logAnalytics: LogAnalytics.optional().meta(
+    doc(
+      "A Log Analytics workspace for the cluster's Container Insights and Defender and the vault's audit log (cluster.containerInsights, cluster.defender, keyVault.auditLogs).",
+      {
+        unset: 'none: no Container Insights, Defender or vault audit log',
+        see: 'https://learn.microsoft.com/azure/azure-monitor/logs/log-analytics-workspace-overview',
+      },
+    ),
+  ),
   state: State.default({ backend: 'local' }).meta(doc("Where Terraform keeps this environment's state, which holds the cluster's admin credentials.")),
   output: withFieldDefaults(Output).meta(doc('What is rendered besides the workloads.')),
 });
@@ -1076,6 +1422,14 @@ export const EnvironmentShape = z.strictObject({
  */
 export const DEPLOYMENT_DEFAULTS = deepFreeze(
   Deployment.pick({ replicas: true, mountPath: true, workloadIdentityLabel: true, restartOnRotation: true, resources: true, securityContext: true }).parse({}),
+);
+
+/**
+ * What the AKS cluster construct falls back to when it is used as a library, without an
+ * environment file: the schema's hardening defaults, parsed once and frozen.
+ */
+export const CLUSTER_DEFAULTS = deepFreeze(
+  NewCluster.pick({ networkPlugin: true, networkPolicy: true, entraId: true, localAccounts: true, apiServer: true, upgrades: true, skuTier: true }).parse({}),
 );
 
 /** What the Argo CD and Flux constructs fall back to without an environment file: the schema's defaults. */
@@ -1120,3 +1474,7 @@ export type ReloaderConfig = NonNullable<EnvironmentConfig['output']['reloader']
 export type DeliveryConfig = WorkloadConfig['delivery'];
 export type SharedSecretsConfig = NonNullable<EnvironmentConfig['sharedSecrets']>;
 export type SharedSecretConfig = SharedSecretsConfig['secrets'][number];
+export type NetworkConfig = NonNullable<Extract<ClusterConfig, { mode: 'create' }>['network']>;
+export type PrivateEndpointConfig = NonNullable<KeyVaultConfig['privateEndpoint']>;
+export type LogAnalyticsConfig = NonNullable<EnvironmentConfig['logAnalytics']>;
+export type ProbeConfig = NonNullable<DeploymentConfig['livenessProbe']>;

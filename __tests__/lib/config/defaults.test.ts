@@ -48,6 +48,11 @@ function leftOut(node: JsonSchema, written: Doc, resolved: Doc, prefix: string, 
   return out;
 }
 
+const HUB_ZONE =
+  '/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net';
+const NODE_SUBNET =
+  '/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-a/subnets/aks-nodes';
+
 /** Files that together reach every default: the minimal one, and variants for the alternatives and list items. */
 const FILES: readonly (readonly [string, string])[] = [
   ['the minimal file', MINIMAL],
@@ -84,6 +89,37 @@ const FILES: readonly (readonly [string, string])[] = [
       (d) =>
         (d.sharedSecrets = { engine: 'secret-sync', secrets: [{ secretName: 'shared', namespaces: ['apps'], objects: [{ name: 'token', type: 'secret' }] }] }),
     ),
+  ],
+  [
+    'a private vault in a created network, with a workspace',
+    minimalVariant((d) => {
+      d.cluster.network = { mode: 'create' };
+      d.keyVault.privateEndpoint = {};
+      d.logAnalytics = { mode: 'create', name: 'log-app' };
+      d.workloads[0].deployment.livenessProbe = { port: 8080 };
+      d.workloads[0].deployment.readinessProbe = { port: 8080, path: '/ready' };
+    }),
+  ],
+  [
+    'a private vault registered in an existing (hub) zone',
+    minimalVariant((d) => {
+      d.cluster.network = { mode: 'create' };
+      d.keyVault.privateEndpoint = { dnsZone: { mode: 'existing', id: HUB_ZONE } };
+    }),
+  ],
+  [
+    'an existing cluster in existing subnets, an existing vault behind a private endpoint',
+    minimalVariant((d) => {
+      d.cluster = { mode: 'existing', name: 'aks-shared', oidcIssuer: true, workloadIdentity: true, network: { mode: 'existing', nodeSubnetId: NODE_SUBNET } };
+      d.keyVault = { mode: 'existing', name: 'kv-shared', privateEndpoint: {} };
+    }),
+  ],
+  [
+    'an existing vault registered in an existing (hub) zone',
+    minimalVariant((d) => {
+      d.cluster = { mode: 'existing', name: 'aks-shared', oidcIssuer: true, workloadIdentity: true, network: { mode: 'existing', nodeSubnetId: NODE_SUBNET } };
+      d.keyVault = { mode: 'existing', name: 'kv-shared', privateEndpoint: { dnsZone: { mode: 'existing', id: HUB_ZONE } } };
+    }),
   ],
   [
     'the azurerm backend',
@@ -157,6 +193,23 @@ describe('secure defaults (product promises, asserted by value)', () => {
     expect(deployment.securityContext.runAsUser).toBeGreaterThan(0);
   });
 
+  test('hardened AKS: Azure CNI Overlay with Cilium, Entra ID with Azure RBAC, no local accounts, patch and NodeImage upgrade channels', () => {
+    expect(config.cluster).toMatchObject({
+      networkPlugin: 'azure-overlay',
+      networkPolicy: { engine: 'cilium' },
+      entraId: { azureRbac: true, adminGroupObjectIds: [] },
+      localAccounts: { enabled: false },
+      apiServer: { authorizedIpRanges: [], private: false },
+      upgrades: { automatic: 'patch', nodeOs: 'NodeImage' },
+      skuTier: 'Free',
+    });
+  });
+
+  test('the vault audit log and Container Insights are on whenever a workspace is given', () => {
+    expect(config.keyVault.mode === 'create' && config.keyVault.auditLogs).toBe(true);
+    expect(config.cluster.mode === 'create' && config.cluster.containerInsights).toBe(true);
+  });
+
   test('nothing synced to Kubernetes Secrets, no environment variables from them', () => {
     expect(config.workloads[0].secretObjects).toStrictEqual([]);
     expect(deployment.envFromSyncedSecret).toStrictEqual([]);
@@ -169,6 +222,13 @@ describe('overrides', () => {
       minimalVariant((d) => {
         d.keyVault.purgeProtection = false;
         d.keyVault.publicNetworkAccess = false;
+        // Public access off needs a private endpoint (lib/config/posture-rules.ts privateVaultReachable).
+        d.keyVault.privateEndpoint = {};
+        d.cluster.network = { mode: 'create' };
+        d.cluster.localAccounts = { enabled: true, reason: 'break-glass access while Entra ID is rolled out' };
+        d.cluster.entraId = { azureRbac: false, reason: 'Kubernetes RoleBindings of Entra ID groups are managed by the platform team' };
+        d.cluster.networkPolicy = { engine: 'none', reason: 'the service mesh enforces who may call whom' };
+        d.cluster.upgrades = { automatic: 'none', nodeOs: 'Unmanaged', reason: 'upgrades follow the change calendar' };
         d.cluster.secretsProvider = { rotation: { enabled: false } };
         d.identity = { propagationWait: '0s' };
         d.workloads[0].deployment.workloadIdentityLabel = false;
@@ -176,6 +236,12 @@ describe('overrides', () => {
       }),
     );
     expect(open.keyVault).toMatchObject({ purgeProtection: false, publicNetworkAccess: false });
+    expect(open.cluster).toMatchObject({
+      localAccounts: { enabled: true },
+      entraId: { azureRbac: false },
+      networkPolicy: { engine: 'none' },
+      upgrades: { automatic: 'none', nodeOs: 'Unmanaged' },
+    });
     expect(open.cluster.secretsProvider.rotation).toStrictEqual({
       enabled: false,
       interval: defaultOf('cluster{mode=create}.secretsProvider.rotation.interval'),

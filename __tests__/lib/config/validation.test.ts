@@ -318,7 +318,12 @@ describe('cluster', () => {
 
   test('fails a network plugin outside the enum', () => {
     const source = variant((d) => (d.cluster.networkPlugin = 'cilium'));
-    expectFails(source, { path: 'cluster.networkPlugin', received: '"cilium"', message: 'use one of "azure", "kubenet", "none"', at: ['networkPlugin:'] });
+    expectFails(source, {
+      path: 'cluster.networkPlugin',
+      received: '"cilium"',
+      message: 'use one of "azure-overlay", "azure", "kubenet", "none"',
+      at: ['networkPlugin:'],
+    });
   });
 
   test('fails a rotation interval that is not a Go duration', () => {
@@ -478,7 +483,7 @@ describe('unknown fields', () => {
     expectFails(source, {
       path: 'keyvault',
       message:
-        'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, sharedSecrets, engines, state, output)',
+        'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, sharedSecrets, engines, logAnalytics, state, output)',
       at: ['keyvault:'],
     });
   });
@@ -506,7 +511,7 @@ describe('unknown fields', () => {
     const source = variant((d) => (d.keyVault = { mode: 'existing', name: 'kv-shared', sku: 'standard' }));
     expectFails(source, {
       path: 'keyVault.sku',
-      message: 'unknown field: remove it or fix its spelling (fields here: mode, name, resourceGroup)',
+      message: 'unknown field: remove it or fix its spelling (fields here: mode, name, privateEndpoint, resourceGroup, subscriptionId)',
       at: ['sku:'],
     });
   });
