@@ -162,6 +162,7 @@ export function baseDocuments(): Record<string, unknown>[] {
       dnsPrefix: 'aksfree',
       systemNodePool: { vmSize: 'Standard_D2s_v5', nodeCount: 1 },
       networkPlugin: 'azure',
+      networkPolicy: { engine: 'azure' },
       oidcIssuer: true,
       workloadIdentity: true,
       secretsProvider: { rotation: { enabled: true, interval: '2m' } },
