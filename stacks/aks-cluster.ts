@@ -131,6 +131,11 @@ export interface NewAksClusterProps extends AksClusterCommonProps {
    */
   readonly skuTier?: string;
   /**
+   * Terraform refuses a plan that would delete or replace the cluster (`lifecycle.prevent_destroy`).
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+  /**
    * Container Insights (the monitoring add-on, with managed-identity auth) to this workspace.
    * @default - off
    */
@@ -241,6 +246,8 @@ export class AksCluster extends Construct {
           : {}),
         ...(props.defenderWorkspaceId !== undefined ? { microsoftDefender: { logAnalyticsWorkspaceId: props.defenderWorkspaceId } } : {}),
         ...(props.controlPlaneIdentity !== undefined ? { dependsOn: [...props.controlPlaneIdentity.ready] } : {}),
+        // A setting that forces a new cluster fails the plan instead of recreating the cluster.
+        ...((props.preventDestroy ?? true) ? { lifecycle: { preventDestroy: true } } : {}),
         tags: { ...(props.tags ?? {}) },
       });
       this.resource = pinAddress(cluster, 'this');

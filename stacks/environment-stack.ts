@@ -154,6 +154,7 @@ export class EnvironmentStack extends TerraformStack {
       apiServer: cluster.apiServer,
       upgrades: cluster.upgrades,
       skuTier: cluster.skuTier,
+      preventDestroy: cluster.preventDestroy,
       ...(this.logAnalytics !== undefined && cluster.containerInsights ? { containerInsightsWorkspaceId: this.logAnalytics.workspaceId } : {}),
       ...(this.logAnalytics !== undefined && cluster.defender ? { defenderWorkspaceId: this.logAnalytics.workspaceId } : {}),
       oidcIssuerEnabled: cluster.oidcIssuer,

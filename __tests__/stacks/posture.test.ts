@@ -173,6 +173,24 @@ describe('environments/prod.yaml: existing subnets, a public vault behind its fi
   });
 });
 
+describe('cluster.preventDestroy: a plan that would delete or replace the cluster fails (Terraform lifecycle.prevent_destroy)', () => {
+  test('on by default: the created cluster carries lifecycle.prevent_destroy', () => {
+    for (const env of ['dev', 'prod', 'private']) {
+      expect({ env, lifecycle: only(synthModel(exampleModel(env)).json, 'azurerm_kubernetes_cluster').lifecycle }).toEqual({
+        env,
+        lifecycle: { prevent_destroy: true },
+      });
+    }
+  });
+
+  test('false: no lifecycle block, so the environment can be torn down', () => {
+    const dev = exampleConfig('dev');
+    if (dev.cluster.mode !== 'create') throw new Error('dev creates its cluster');
+    const json = synthConfig({ ...dev, cluster: { ...dev.cluster, preventDestroy: false } }).json;
+    expect(only(json, 'azurerm_kubernetes_cluster')).not.toHaveProperty('lifecycle');
+  });
+});
+
 describe('variants', () => {
   test('a created VNet with a public vault that denies by default: the node subnet gets the service endpoint and the firewall names it', () => {
     const dev = exampleConfig('dev');

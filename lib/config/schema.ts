@@ -457,6 +457,15 @@ const NewCluster = z.strictObject({
       reason: relaxationReason('automatic is none or nodeOs is Unmanaged or None'),
     }),
   ).meta(doc('Automatic upgrades of Kubernetes and of the node OS.', { see: 'https://learn.microsoft.com/azure/aks/auto-upgrade-cluster' })),
+  preventDestroy: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc(
+        'Terraform refuses any plan that would delete or replace the cluster (`lifecycle.prevent_destroy`): a changed setting that forces a new cluster (the network data plane, for one) fails the plan instead of recreating the cluster. Set `false` to tear the environment down or to accept a replacement you have read in the plan.',
+        { see: 'https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy' },
+      ),
+    ),
   skuTier: z
     .enum(AKS_SKU_TIERS)
     .default('Free')
