@@ -228,3 +228,54 @@ function vaultFirewallWarnings(config: EnvironmentConfig, network: VaultNetworkM
   }
   return out;
 }
+
+/**
+ * How the nodes' Key Vault requests reach the vault (the CSI driver's Azure provider and the
+ * delivery engines fetch from the cluster, so requests leave from the node subnet): through the
+ * private endpoint, over the public endpoint behind the vault's firewall, over the public endpoint
+ * open to all networks, or through an existing vault's settings the stack does not manage.
+ */
+export type VaultNetworkPath =
+  | {
+      readonly kind: 'private-endpoint';
+      readonly endpoint: PrivateEndpointModel;
+      /** Name of the endpoint's subnet. */
+      readonly endpointSubnet: string;
+      /** Whether the created vault keeps its public endpoint too; undefined for an existing vault. */
+      readonly publicNetworkAccess: boolean | undefined;
+    }
+  | {
+      readonly kind: 'public-firewall';
+      readonly bypass: 'AzureServices' | 'None';
+      /** Subnet rules, the node subnet the stack adds included. */
+      readonly subnetRules: number;
+      readonly ipRules: number;
+      /** Whether a subnet rule names the cluster's node subnet. */
+      readonly nodeSubnetAllowed: boolean;
+    }
+  | { readonly kind: 'public-open' }
+  | { readonly kind: 'unmanaged' };
+
+/** The path of a validated environment's Key Vault requests, as the stack builds it. Pure. */
+export function vaultNetworkPath(config: EnvironmentConfig, network: VaultNetworkModel): VaultNetworkPath {
+  const kv = config.keyVault;
+  if (network.privateEndpoint !== undefined) {
+    const e = network.privateEndpoint;
+    const endpointSubnet =
+      e.subnetId !== undefined ? (subnetIdParts(e.subnetId)?.subnet ?? e.subnetId) : (network.cluster?.privateEndpointSubnet.name ?? 'the node subnet');
+    return { kind: 'private-endpoint', endpoint: e, endpointSubnet, publicNetworkAccess: kv.mode === 'create' ? kv.publicNetworkAccess : undefined };
+  }
+  if (kv.mode !== 'create') return { kind: 'unmanaged' };
+  const acls = kv.networkAcls;
+  if (acls.defaultAction === 'Allow') return { kind: 'public-open' };
+  const node = network.cluster?.nodeSubnet;
+  const listedNode = node?.mode === 'existing' && acls.virtualNetworkSubnetIds.some((id) => sameResourceId(id, node.id));
+  const added = network.firewallAllowsNodeSubnet && !listedNode;
+  return {
+    kind: 'public-firewall',
+    bypass: acls.bypass,
+    subnetRules: acls.virtualNetworkSubnetIds.length + (added ? 1 : 0),
+    ipRules: acls.ipRules.length,
+    nodeSubnetAllowed: network.firewallAllowsNodeSubnet || listedNode,
+  };
+}

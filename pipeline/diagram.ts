@@ -5,7 +5,8 @@
  */
 import type { EnvironmentModel, IdentityModel, RoleGrant, WorkloadModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
-import { WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
+import { CLOUDS, KEY_VAULT_PRIVATE_LINK, keyVaultUri, WORKLOAD_IDENTITY_AUDIENCE } from '../lib/azure';
+import { vaultNetworkPath, type VaultNetworkPath } from '../lib/network-model';
 import { budgetTable, LOAD_ASSUMPTION, type BudgetRow } from '../lib/request-budget';
 import { markdownText, mermaidLabel } from '../lib/text';
 
@@ -55,6 +56,7 @@ export function trustDiagram(model: EnvironmentModel, outputs?: OutputsContract)
     ...model.workloads.map((w) => workloadRow(model, w)),
     '',
     ...sharedSecretsSection(model),
+    ...networkSection(model),
     ...budgetSection(model),
   ].join('\n');
 }
@@ -120,7 +122,90 @@ function flowchart(model: EnvironmentModel, outputs: OutputsContract | undefined
     ...model.identities.flatMap((identity) => identityNodes(identity, { id, vault: cfg.keyVault.name, outputs })),
     ...model.workloads.flatMap((w) => workloadNodes(w, id)),
     ...sharedSecretNodes(model, id),
+    ...networkNodes(model),
   ];
+}
+
+/** Where the cluster's Key Vault requests leave from: the node subnet, when the file states the network. */
+function nodeSubnetText(model: EnvironmentModel): string {
+  const c = model.network.cluster;
+  return c === undefined
+    ? "the cluster's nodes (in the VNet AKS manages)"
+    : `node subnet ${c.nodeSubnet.name} of VNet ${c.virtualNetworkName} (${c.mode === 'create' ? 'created' : 'existing'})`;
+}
+
+/**
+ * The private endpoint and its DNS zone, when the vault has one: the nodes reach the endpoint's
+ * private address, which the zone (linked to the cluster VNet) gives the vault's name.
+ */
+function networkNodes(model: EnvironmentModel): string[] {
+  const path = vaultNetworkPath(model.config, model.network);
+  if (path.kind !== 'private-endpoint') return [];
+  const e = path.endpoint;
+  const zone = e.dnsZone;
+  const vnet = model.network.cluster?.virtualNetworkName;
+  const linked = zone.mode === 'create' || zone.link ? `linked to VNet ${vnet ?? 'of the cluster'} (${e.linkName})` : 'linked by its owner (not by this stack)';
+  const csi = model.workloads.some((w) => w.delivery.engine === 'csi');
+  return [
+    `  netnodes[${mermaidLabel(nodeSubnetText(model), 'Key Vault requests leave from the nodes')}]`,
+    `  netpe[${mermaidLabel(`Private endpoint ${e.name}`, `sub-resource ${KEY_VAULT_PRIVATE_LINK.subresource}`, `subnet ${path.endpointSubnet}`)}]`,
+    `  netzone[(${mermaidLabel(`Private DNS zone ${zone.name}`, zone.mode === 'create' ? 'created' : `existing, resource group ${zone.resourceGroup}`, linked)})]`,
+    ...(csi ? ['  addon -.->|runs on| netnodes'] : []),
+    '  netnodes -->|private address| netpe',
+    '  netpe -->|Private Link| kv',
+    '  netzone -.->|resolves the vault name to| netpe',
+  ];
+}
+
+/** How pods' Key Vault requests reach the vault, in sentences and a table. */
+function networkSection(model: EnvironmentModel): string[] {
+  const path = vaultNetworkPath(model.config, model.network);
+  const vault = model.config.keyVault.name;
+  const host = keyVaultUri(vault, CLOUDS[model.config.azure.cloud]).replace(/^https:\/\/|\/$/g, '');
+  const from = `The CSI driver's Azure provider and the delivery engines fetch from the cluster, so Key Vault requests leave from ${nodeSubnetText(model)}.`;
+  return ['## Network path', '', markdownText(`${from} ${pathSentence(path, host)}`), '', ...pathTable(model, path, host), ''];
+}
+
+function pathSentence(path: VaultNetworkPath, host: string): string {
+  switch (path.kind) {
+    case 'private-endpoint': {
+      const publicText =
+        path.publicNetworkAccess === undefined
+          ? "The existing vault's public network access is not managed by this stack."
+          : path.publicNetworkAccess
+            ? 'The public endpoint stays open as well (public network access on).'
+            : 'Public network access is off: the private endpoint is the only way in.';
+      return `They reach ${host} through private endpoint ${path.endpoint.name}: the private DNS zone ${path.endpoint.dnsZone.name} resolves the vault's name to the endpoint's private address inside the VNet. ${publicText}`;
+    }
+    case 'public-firewall':
+      return `They reach ${host} over its public endpoint, behind the vault's firewall (default action Deny): ${path.subnetRules} allowed subnet(s)${path.nodeSubnetAllowed ? ', the node subnet among them' : ', none of them the node subnet'}, ${path.ipRules} allowed IP range(s), trusted Azure services ${path.bypass === 'AzureServices' ? 'let through' : 'not let through'}.`;
+    case 'public-open':
+      return `They reach ${host} over its public endpoint, with no firewall (default action Allow: every network may try, Entra ID and the role assignments still decide).`;
+    case 'unmanaged':
+      return `They reach ${host} as the existing vault's network settings allow, which this stack does not manage (no private endpoint here).`;
+  }
+}
+
+/** The hops of the path, one row each. */
+function pathTable(model: EnvironmentModel, path: VaultNetworkPath, host: string): string[] {
+  const rows: [string, string][] = [['nodes', nodeSubnetText(model)]];
+  if (path.kind === 'private-endpoint') {
+    const e = path.endpoint;
+    const zone = e.dnsZone;
+    rows.push(
+      ['private endpoint', `${e.name} (sub-resource ${KEY_VAULT_PRIVATE_LINK.subresource}) in subnet ${path.endpointSubnet}`],
+      [
+        'private DNS zone',
+        `${zone.name}, ${zone.mode === 'create' ? 'created' : `existing (${zone.id})`}; ${zone.mode === 'create' || zone.link ? `linked to VNet ${model.network.cluster?.virtualNetworkName ?? 'of the cluster'} as ${e.linkName}` : 'linked by its owner'}`,
+      ],
+    );
+  } else if (path.kind === 'public-firewall') {
+    rows.push(['vault firewall', `default action Deny; ${path.subnetRules} subnet rule(s), ${path.ipRules} IP rule(s); bypass ${path.bypass}`]);
+  } else if (path.kind === 'public-open') {
+    rows.push(['vault firewall', 'none (default action Allow)']);
+  }
+  rows.push(['vault', host]);
+  return ['| hop | what |', '| --- | --- |', ...rows.map(([hop, what]) => `| ${hop} | ${markdownText(what)} |`)];
 }
 
 /** An identity, its role grants on the vault, and its federated credentials trusting the issuer. */

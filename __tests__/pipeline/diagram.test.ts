@@ -308,3 +308,87 @@ workloads:
     ]);
   });
 });
+
+describe('the network path (issue 14 item 6; lib/network-model.ts vaultNetworkPath; Private Link zones: learn.microsoft.com/azure/private-link/private-endpoint-dns)', () => {
+  const section = (md: string) => md.slice(md.indexOf('## Network path'), md.indexOf('## Key Vault request budget'));
+
+  test('private: the flowchart goes nodes → private endpoint (sub-resource vault) → vault, the zone resolving the name to the endpoint', () => {
+    const { model, outputs } = example('private');
+    const md = trustDiagram(model, outputs);
+    const defs = nodeDefinitions(md);
+    expect(defs.get('netnodes')).toBe('node subnet snet-aks-nodes of VNet vnet-aks-akscsi-private (created)<br/>Key Vault requests leave from the nodes');
+    expect(defs.get('netpe')).toBe('Private endpoint pe-kv-akscsi-private-ex<br/>sub-resource vault<br/>subnet snet-private-endpoints');
+    expect(defs.get('netzone')).toBe(
+      'Private DNS zone privatelink.vaultcore.azure.net<br/>created<br/>linked to VNet vnet-aks-akscsi-private (link-vnet-aks-akscsi-private)',
+    );
+    expect(md).toContain('  addon -.->|runs on| netnodes');
+    expect(md).toContain('  netnodes -->|private address| netpe');
+    expect(md).toContain('  netpe -->|Private Link| kv');
+    expect(md).toContain('  netzone -.->|resolves the vault name to| netpe');
+  });
+
+  test('private: the section names the endpoint, its subnet, the zone and its link, and says public access is off', () => {
+    const { model, outputs } = example('private');
+    const s = section(trustDiagram(model, outputs));
+    expect(s).toContain('through private endpoint pe-kv-akscsi-private-ex');
+    expect(s).toContain('Public network access is off: the private endpoint is the only way in.');
+    expect(s.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| hop') && !l.startsWith('| ---'))).toEqual([
+      '| nodes | node subnet snet-aks-nodes of VNet vnet-aks-akscsi-private (created) |',
+      '| private endpoint | pe-kv-akscsi-private-ex (sub-resource vault) in subnet snet-private-endpoints |',
+      '| private DNS zone | privatelink.vaultcore.azure.net, created; linked to VNet vnet-aks-akscsi-private as link-vnet-aks-akscsi-private |',
+      '| vault | kv-akscsi-private-ex.vault.azure.net |',
+    ]);
+  });
+
+  test('prod: public endpoint behind the firewall (Deny), its rules counted, the node subnet allowed; no endpoint or zone in the flowchart', () => {
+    const { model, outputs } = example('prod');
+    const md = trustDiagram(model, outputs);
+    const s = section(md);
+    expect(s).toContain(
+      "over its public endpoint, behind the vault's firewall (default action Deny): 1 allowed subnet(s), the node subnet among them, 1 allowed IP range(s), trusted Azure services let through.",
+    );
+    expect(s).toContain('| nodes | node subnet aks-nodes of VNet vnet-prod (existing) |');
+    expect(s).toContain('| vault firewall | default action Deny; 1 subnet rule(s), 1 IP rule(s); bypass AzureServices |');
+    expect(md).not.toContain('netpe');
+    expect(md).not.toContain('netzone');
+  });
+
+  test('dev: public endpoint with no firewall, from the VNet AKS manages', () => {
+    const { model, outputs } = example('dev');
+    const s = section(trustDiagram(model, outputs));
+    expect(s).toContain("leave from the cluster's nodes (in the VNet AKS manages)");
+    expect(s).toContain('| vault firewall | none (default action Allow) |');
+  });
+
+  test('an existing hub zone not linked by the stack says so, with its resource group', () => {
+    const model = modelFromYaml(
+      'hub',
+      `azure: { location: westeurope, resourceGroup: { name: rg } }
+cluster:
+  name: aks
+  network:
+    mode: existing
+    nodeSubnetId: /subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/nodes
+keyVault:
+  name: kv-hub-zone
+  publicNetworkAccess: false
+  networkAcls: { defaultAction: Deny, bypass: None }
+  privateEndpoint:
+    dnsZone:
+      mode: existing
+      id: /subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net
+      linkVirtualNetwork: false
+workloads:
+  - name: app
+    namespace: apps
+    objects: [{ name: s, type: secret }]
+    deployment: { image: app:1 }
+`,
+    );
+    const md = trustDiagram(model);
+    expect(nodeDefinitions(md).get('netzone')).toBe(
+      'Private DNS zone privatelink.vaultcore.azure.net<br/>existing, resource group rg-hub-dns<br/>linked by its owner (not by this stack)',
+    );
+    expect(section(md)).toContain('| private endpoint | pe-kv-hub-zone (sub-resource vault) in subnet nodes |');
+  });
+});
