@@ -447,6 +447,27 @@ const ROTATION = {
   ),
 } as const satisfies CheckRules;
 
+/** Network path (Terraform JSON): how the nodes reach the vault */
+const NETWORK_PATH = {
+  'keyvault-private-endpoint-subresource': rule(
+    'error',
+    'a private endpoint of the vault does not use exactly sub-resource vault',
+    'azurerm_private_endpoint.<id> connects to azurerm_key_vault.<id> with subresource_names ["vaults"]; a Key Vault private endpoint serves only sub-resource "vault", so Azure refuses the connection and the nodes never reach the vault privately',
+  ),
+  'keyvault-private-dns-zone': rule(
+    'error',
+    "a private endpoint of the vault registers it in no zone, or not in the cloud's Key Vault Private Link zone",
+    'azurerm_private_endpoint.<id> registers the vault in zone(s) "privatelink.blob.core.windows.net", not in privatelink.vaultcore.azure.net, so the vault\'s name keeps resolving to its public address inside the VNet and the nodes never use the endpoint',
+    "(or `has no private_dns_zone_group: no A record for the vault is written in …`). The zone is the cloud's of the default azurerm provider's `environment`: `privatelink.vaultcore.azure.net`, `privatelink.vaultcore.usgovcloudapi.net`, `privatelink.vaultcore.azure.cn` (lib/azure.ts `KEY_VAULT_PRIVATE_LINK`, from Azure Private Endpoint DNS configuration); a zone given by a reference the check cannot follow is accepted.",
+  ),
+  'keyvault-public-access-without-path': rule(
+    'error',
+    'a created vault has public network access off and no private endpoint connects to it',
+    'azurerm_key_vault.<id> has public_network_access_enabled false and no private endpoint in <file> connects to it: Key Vault refuses every request that does not come through a private endpoint, so no mount gets a secret',
+    '(an endpoint another stack creates is not seen: the check reads this stack only)',
+  ),
+} as const satisfies CheckRules;
+
 /** Drift (`check --check-drift`, pipeline/drift.ts) */
 const DRIFT = {
   drift: rule(
@@ -476,6 +497,7 @@ export const RULES = {
   ...ROLE_ASSIGNMENTS,
   ...CLUSTER_IDENTITY,
   ...ROTATION,
+  ...NETWORK_PATH,
   ...DRIFT,
 } as const satisfies CheckRules;
 
@@ -574,6 +596,13 @@ ${rolesTable()}`,
 sources) are checked at plan time by the stack's postconditions instead.`,
     },
     { title: 'Rotation', rules: ROTATION, notes: "The clusters checked are those whose `oidc_issuer_url` the workloads' credentials reference." },
+    {
+      title: 'Network path (Terraform JSON)',
+      intro: `The CSI driver's Azure provider and the delivery engines fetch from the nodes, so the vault must be reachable from the
+node subnet: through a private endpoint of sub-resource \`vault\` whose DNS zone group writes the vault's A record into the
+cloud's Key Vault Private Link zone (linked to the cluster VNet), or over the public endpoint. TRUST.md draws the path.`,
+      rules: NETWORK_PATH,
+    },
     {
       title: 'Drift (`check --check-drift`)',
       intro:

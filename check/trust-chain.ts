@@ -14,6 +14,7 @@ import { TerraformIndex, parseRef, type TfBlock } from './terraform';
 import { isRecord, list, rec, show, str, type Json } from './values';
 import { checkExternalSecrets } from './external-secrets';
 import { checkSecretSyncs } from './secret-sync';
+import { checkNetworkPath } from './network-path';
 import {
   CLIENT_ID_ANNOTATION,
   keyVaultObjectScopePath,
@@ -99,6 +100,7 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
   const roleAssignments = tf.ofType(T.roleAssignment, { data: false });
   for (const ra of roleAssignments) checkRoleAssignment(tf, ra, out);
   checkDuplicateRoleAssignments(tf, roleAssignments, out);
+  checkNetworkPath(tf, out);
 
   if (outputs && tfOutput) checkOutputIdentities(tf, { path: tfOutput.path, value: tfOutput.value }, outputs, out);
 

@@ -746,6 +746,9 @@ export const KEY_VAULT_PRIVATE_LINK = {
     'https://learn.microsoft.com/azure/private-link/private-endpoint-dns (Azure Key Vault, Microsoft.KeyVault/vaults: sub-resource "vault"; the Government and China tables)',
 } as const satisfies { subresource: string; dnsZones: Record<CloudName, string>; source: string };
 
+/** The ARM resource type of a vault: its resource id holds `/providers/Microsoft.KeyVault/vaults/<name>`. */
+export const KEY_VAULT_RESOURCE_TYPE = 'Microsoft.KeyVault/vaults';
+
 /** The private DNS zone of Key Vault private endpoints in `cloud`. */
 export function keyVaultPrivateDnsZone(cloud: CloudName): string {
   return KEY_VAULT_PRIVATE_LINK.dnsZones[cloud];

@@ -1120,3 +1120,98 @@ describe('delivery engines (issue 16): the engines example with one link broken'
     });
   });
 });
+
+/**
+ * The network path (issue 14 item 6): the private example's synthesized Terraform JSON with one
+ * link broken. Sub-resource and zones: learn.microsoft.com/azure/private-link/private-endpoint-dns
+ * (Azure Private Endpoint DNS configuration, Key Vault), lib/azure.ts KEY_VAULT_PRIVATE_LINK.
+ */
+describe('network path: the private example with one link broken', () => {
+  let base: SynthesizedInput;
+  beforeAll(() => {
+    base = synthesizeExample('private');
+  });
+  const ENDPOINT = 'resource.azurerm_private_endpoint.key_vault';
+
+  function runPrivate(change: (tf: any) => void): Finding[] {
+    const copy = structuredClone(base);
+    change(copy.terraform.json);
+    return checkTrustChain(copy);
+  }
+  const endpoint = (tf: any) => tf.resource.azurerm_private_endpoint.key_vault;
+
+  test('the example passes the check as rendered', () => {
+    expect(checkTrustChain(base)).toEqual([]);
+  });
+
+  test('fails keyvault-private-endpoint-subresource for a sub-resource other than vault', () => {
+    const [f] = of(
+      runPrivate((tf) => (endpoint(tf).private_service_connection.subresource_names = ['vaults'])),
+      'keyvault-private-endpoint-subresource',
+    );
+    expect(f.where).toBe(`${base.terraform.file}: ${ENDPOINT}.private_service_connection.subresource_names`);
+    expect(f.message).toBe(
+      'azurerm_private_endpoint.key_vault connects to azurerm_key_vault.this with subresource_names ["vaults"]; a Key Vault private endpoint serves only sub-resource "vault", so Azure refuses the connection and the nodes never reach the vault privately',
+    );
+    expect(f.fix).toBe('set subresource_names = ["vault"]');
+  });
+
+  test('fails keyvault-private-dns-zone when the zone group names another zone than privatelink.vaultcore.azure.net', () => {
+    const [f] = of(
+      runPrivate((tf) => (tf.resource.azurerm_private_dns_zone.key_vault.name = 'privatelink.blob.core.windows.net')),
+      'keyvault-private-dns-zone',
+    );
+    expect(f.where).toBe(`${base.terraform.file}: ${ENDPOINT}.private_dns_zone_group.private_dns_zone_ids`);
+    expect(f.message).toBe(
+      'azurerm_private_endpoint.key_vault registers the vault in zone(s) "privatelink.blob.core.windows.net", not in privatelink.vaultcore.azure.net, so the vault\'s name keeps resolving to its public address inside the VNet and the nodes never use the endpoint',
+    );
+  });
+
+  test("fails keyvault-private-dns-zone for another cloud's zone (the provider's environment decides), and for no zone group", () => {
+    const china = of(
+      runPrivate((tf) => (tf.resource.azurerm_private_dns_zone.key_vault.name = 'privatelink.vaultcore.azure.cn')),
+      'keyvault-private-dns-zone',
+    );
+    expect(china[0].message).toContain('"privatelink.vaultcore.azure.cn", not in privatelink.vaultcore.azure.net');
+    // The same zone in a China stack (azurerm environment "china") is the right one.
+    const inChina = runPrivate((tf) => {
+      tf.resource.azurerm_private_dns_zone.key_vault.name = 'privatelink.vaultcore.azure.cn';
+      tf.provider.azurerm[0].environment = 'china';
+    });
+    expect(inChina.map((x) => x.rule)).not.toContain('keyvault-private-dns-zone');
+    const [none] = of(
+      runPrivate((tf) => delete endpoint(tf).private_dns_zone_group),
+      'keyvault-private-dns-zone',
+    );
+    expect(none.where).toBe(`${base.terraform.file}: ${ENDPOINT}.private_dns_zone_group`);
+    expect(none.message).toContain('has no private_dns_zone_group: no A record for the vault is written in privatelink.vaultcore.azure.net');
+  });
+
+  test('an existing zone given by its literal id passes when it is the Key Vault zone, and fails when it is not', () => {
+    const id = (zone: string) =>
+      `/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/${zone}`;
+    const rulesOf = (findings: Finding[]) => findings.map((x) => x.rule);
+    expect(rulesOf(runPrivate((tf) => (endpoint(tf).private_dns_zone_group.private_dns_zone_ids = [id('privatelink.vaultcore.azure.net')])))).not.toContain(
+      'keyvault-private-dns-zone',
+    );
+    const [f] = of(
+      runPrivate((tf) => (endpoint(tf).private_dns_zone_group.private_dns_zone_ids = [id('privatelink.database.windows.net')])),
+      'keyvault-private-dns-zone',
+    );
+    expect(f.message).toContain('"privatelink.database.windows.net"');
+  });
+
+  test('fails keyvault-public-access-without-path when public access is off and no private endpoint connects to the vault', () => {
+    const [f] = of(
+      runPrivate((tf) => delete tf.resource.azurerm_private_endpoint),
+      'keyvault-public-access-without-path',
+    );
+    expect(f.where).toBe(`${base.terraform.file}: resource.azurerm_key_vault.this.public_network_access_enabled`);
+    expect(f.message).toBe(
+      `azurerm_key_vault.this has public_network_access_enabled false and no private endpoint in ${base.terraform.file} connects to it: Key Vault refuses every request that does not come through a private endpoint, so no mount gets a secret`,
+    );
+    // An endpoint connected to something else is no path to the vault.
+    const other = runPrivate((tf) => (endpoint(tf).private_service_connection.private_connection_resource_id = '${azurerm_storage_account.x.id}'));
+    expect(of(other, 'keyvault-public-access-without-path')).toHaveLength(1);
+  });
+});
