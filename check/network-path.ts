@@ -13,6 +13,7 @@ const T = {
   vault: 'azurerm_key_vault',
   endpoint: 'azurerm_private_endpoint',
   zone: 'azurerm_private_dns_zone',
+  zoneLink: 'azurerm_private_dns_zone_virtual_network_link',
 } as const;
 
 /** A vault's literal resource id holds this (ARM compares it in any case). */
@@ -33,6 +34,7 @@ export function checkNetworkPath(tf: TerraformIndex, out: Findings): void {
   for (const e of endpoints) {
     checkSubresource(tf, e, out);
     checkDnsZone(tf, e, zone, out);
+    checkZoneLinks(tf, e, out);
   }
   checkPublicAccess(tf, endpoints, out);
 }
@@ -113,6 +115,35 @@ function checkDnsZone(tf: TerraformIndex, e: VaultEndpoint, expected: string | u
     `${e.block.address} registers the vault in ${names.length > 0 ? `zone(s) ${names.map((n) => `"${n ?? ''}"`).join(', ')}` : 'no zone (private_dns_zone_ids is empty)'}, not in ${want}, ${why}`,
     `set private_dns_zone_ids to the id of the ${want} zone (keyVault.privateEndpoint.dnsZone)`,
   );
+}
+
+/**
+ * Each zone this stack creates for the endpoint is linked to a VNet: an unlinked zone answers
+ * no one, so the nodes resolve the vault's public address. An existing zone (a literal id) is
+ * linked by its owner, e.g. a hub, which this stack cannot see.
+ */
+function checkZoneLinks(tf: TerraformIndex, e: VaultEndpoint, out: Findings): void {
+  const group = TerraformIndex.nested(e.block.body, 'private_dns_zone_group');
+  const links = tf.ofType(T.zoneLink, { data: false });
+  for (const id of list(group?.['private_dns_zone_ids'])) {
+    const ref = parseRef(id);
+    if (ref === undefined || ref.data || ref.type !== T.zone || ref.attr !== 'id' || ref.suffix !== '') continue;
+    const zone = tf.get(ref.address);
+    if (zone === undefined) continue;
+    const name = str(zone.body['name']);
+    const linked = links.some((l) => {
+      const zoneName = l.body['private_dns_zone_name'];
+      const r = parseRef(zoneName);
+      return r !== undefined ? r.address === zone.address && r.attr === 'name' && r.suffix === '' : name !== undefined && str(zoneName) === name;
+    });
+    if (linked) continue;
+    out.add(
+      'keyvault-private-dns-zone-link',
+      tf.where(zone.path),
+      `${zone.address}, the zone ${e.block.address} registers the vault in, has no ${T.zoneLink}: no VNet resolves through it, so the nodes keep resolving the vault's public address and never use the endpoint`,
+      `link the zone to the cluster VNet: ${T.zoneLink} { private_dns_zone_name = "\${${zone.address}.name}", virtual_network_id = <cluster VNet id> }`,
+    );
+  }
 }
 
 function checkPublicAccess(tf: TerraformIndex, endpoints: readonly VaultEndpoint[], out: Findings): void {

@@ -460,6 +460,12 @@ const NETWORK_PATH = {
     'azurerm_private_endpoint.<id> registers the vault in zone(s) "privatelink.blob.core.windows.net", not in privatelink.vaultcore.azure.net, so the vault\'s name keeps resolving to its public address inside the VNet and the nodes never use the endpoint',
     "(or `has no private_dns_zone_group: no A record for the vault is written in …`). The zone is the cloud's of the default azurerm provider's `environment`: `privatelink.vaultcore.azure.net`, `privatelink.vaultcore.usgovcloudapi.net`, `privatelink.vaultcore.azure.cn` (lib/azure.ts `KEY_VAULT_PRIVATE_LINK`, from Azure Private Endpoint DNS configuration); a zone given by a reference the check cannot follow is accepted.",
   ),
+  'keyvault-private-dns-zone-link': rule(
+    'error',
+    "a private DNS zone the stack creates for the vault's endpoint is linked to no VNet",
+    "azurerm_private_dns_zone.<id>, the zone azurerm_private_endpoint.<id> registers the vault in, has no azurerm_private_dns_zone_virtual_network_link: no VNet resolves through it, so the nodes keep resolving the vault's public address and never use the endpoint",
+    '(an existing zone, given by its literal id, is linked by its owner and not checked)',
+  ),
   'keyvault-public-access-without-path': rule(
     'error',
     'a created vault has public network access off and no private endpoint connects to it',

@@ -1201,6 +1201,22 @@ describe('network path: the private example with one link broken', () => {
     expect(f.message).toContain('"privatelink.database.windows.net"');
   });
 
+  test('fails keyvault-private-dns-zone-link when the zone the stack creates is linked to no VNet', () => {
+    const [f] = of(
+      runPrivate((tf) => delete tf.resource.azurerm_private_dns_zone_virtual_network_link),
+      'keyvault-private-dns-zone-link',
+    );
+    expect(f.where).toBe(`${base.terraform.file}: resource.azurerm_private_dns_zone.key_vault`);
+    expect(f.message).toBe(
+      "azurerm_private_dns_zone.key_vault, the zone azurerm_private_endpoint.key_vault registers the vault in, has no azurerm_private_dns_zone_virtual_network_link: no VNet resolves through it, so the nodes keep resolving the vault's public address and never use the endpoint",
+    );
+    // A link naming the zone literally counts too.
+    const literal = runPrivate(
+      (tf) => (tf.resource.azurerm_private_dns_zone_virtual_network_link.key_vault.private_dns_zone_name = 'privatelink.vaultcore.azure.net'),
+    );
+    expect(literal.map((x) => x.rule)).not.toContain('keyvault-private-dns-zone-link');
+  });
+
   test('fails keyvault-public-access-without-path when public access is off and no private endpoint connects to the vault', () => {
     const [f] = of(
       runPrivate((tf) => delete tf.resource.azurerm_private_endpoint),
