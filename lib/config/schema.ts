@@ -966,7 +966,7 @@ const WorkloadNetworkPolicy = z.strictObject({
     .default(true)
     .meta(
       doc(
-        "Render a NetworkPolicy that denies all ingress to the pods except to the declared ports (deployment.ports; none declared: no ingress at all). Egress is never restricted: the CSI driver's provider fetches the objects on the node, so the pods need no egress to Key Vault, and an egress policy would cut the app's own traffic (its database, DNS, Entra ID). It takes effect only where the cluster runs a network policy engine (cluster.networkPolicy).",
+        "Render a NetworkPolicy that denies all ingress to the pods except to the declared ports (deployment.ports; none declared: no ingress at all), from pods of the cluster: traffic from outside it (a LoadBalancer Service straight to the pods) is not let in, so route it through an ingress controller. The kubelet's probes from the node are always allowed. Egress is never restricted: the CSI driver's provider fetches the objects on the node, so the pods need no egress to Key Vault, and an egress policy would cut the app's own traffic (its database, DNS, Entra ID). It takes effect only where the cluster runs a network policy engine (cluster.networkPolicy).",
         { see: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/' },
       ),
     ),
