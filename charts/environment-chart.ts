@@ -1,6 +1,7 @@
 /**
  * Every Kubernetes object of one environment: Namespaces, and per workload a ServiceAccount, a
- * SecretProviderClass and a Deployment; optionally the GitOps object that syncs them.
+ * SecretProviderClass, a Deployment, its NetworkPolicy and (above one replica) its
+ * PodDisruptionBudget; optionally the GitOps object that syncs them.
  */
 import { Chart, type ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -22,6 +23,8 @@ import { KeyVaultExternalSecret } from './key-vault-external-secret';
 import { KeyVaultSecretStore } from './key-vault-secret-store';
 import { KeyVaultSecretSync } from './key-vault-secret-sync';
 import { SecretsStoreDeployment, type DeliveredSecretVolume } from './secrets-store-deployment';
+import { WorkloadDisruptionBudget } from './workload-disruption-budget';
+import { WorkloadNetworkPolicy } from './workload-network-policy';
 import { WorkloadServiceAccount } from './workload-service-account';
 
 /**
@@ -35,12 +38,16 @@ import { WorkloadServiceAccount } from './workload-service-account';
  * ClusterExternalSecret), then the Deployment that mounts it (`deliveredDeployment`), so pods
  * never wait on a Secret that nothing has asked for yet. Waves are whole numbers, so that
  * Deployment comes one wave after a CSI one.
+ *
+ * A workload's NetworkPolicy comes with its ServiceAccount, before any of its pods exists, so no
+ * pod ever runs unprotected; its PodDisruptionBudget comes with its Deployment.
  */
 export const SYNC_WAVES = {
   namespace: '-2',
   serviceAccount: '-1',
   secretProviderClass: '-1',
   secretStore: '-1',
+  networkPolicy: '-1',
   secretWriter: '0',
   deployment: '0',
   deliveredDeployment: '1',
@@ -79,6 +86,10 @@ export interface WorkloadObjects {
   /** Engine `external-secrets`: the delivered Secret's, then one per `secretObjects` entry. */
   readonly externalSecrets?: readonly KeyVaultExternalSecret[];
   readonly deployment: SecretsStoreDeployment;
+  /** Unless `deployment.networkPolicy.enabled` is false. */
+  readonly networkPolicy?: WorkloadNetworkPolicy;
+  /** When the Deployment has more than one replica. */
+  readonly podDisruptionBudget?: WorkloadDisruptionBudget;
 }
 
 /** The objects rendered for the shared secrets. */
@@ -225,6 +236,7 @@ export class EnvironmentChart extends Chart {
           });
     const writers = this.addSecretWriters(w, { model, outputs, serviceAccount, secretProviderClass, wave });
     const delivered = writers.delivered;
+    const deploymentWave = engine === 'csi' ? SYNC_WAVES.deployment : SYNC_WAVES.deliveredDeployment;
     const deployment = new SecretsStoreDeployment(this, `${w.name}-Deployment`, {
       name: w.deployment,
       serviceAccount,
@@ -244,11 +256,27 @@ export class EnvironmentChart extends Chart {
       resources: d.resources,
       securityContext: d.securityContext,
       labels: d.labels,
-      annotations: { ...d.annotations, ...wave(engine === 'csi' ? SYNC_WAVES.deployment : SYNC_WAVES.deliveredDeployment) },
+      annotations: { ...d.annotations, ...wave(deploymentWave) },
       podAnnotations: d.annotations,
       ...(d.livenessProbe !== undefined ? { livenessProbe: d.livenessProbe } : {}),
       ...(d.readinessProbe !== undefined ? { readinessProbe: d.readinessProbe } : {}),
+      spreadAcrossZones: d.spreadAcrossZones,
     });
+    const networkPolicy = d.networkPolicy.enabled
+      ? new WorkloadNetworkPolicy(this, `${w.name}-NetworkPolicy`, {
+          deployment,
+          allowFromNamespaces: d.networkPolicy.allowFromNamespaces,
+          allowFromPodLabels: d.networkPolicy.allowFromPodLabels,
+          annotations: wave(SYNC_WAVES.networkPolicy),
+        })
+      : undefined;
+    const podDisruptionBudget = WorkloadDisruptionBudget.appliesTo(deployment)
+      ? new WorkloadDisruptionBudget(this, `${w.name}-PodDisruptionBudget`, {
+          deployment,
+          maxUnavailable: d.podDisruptionBudget.maxUnavailable,
+          annotations: wave(deploymentWave),
+        })
+      : undefined;
     return {
       serviceAccount,
       ...(secretProviderClass !== undefined ? { secretProviderClass } : {}),
@@ -256,6 +284,8 @@ export class EnvironmentChart extends Chart {
       ...(writers.secretSyncs !== undefined ? { secretSyncs: writers.secretSyncs } : {}),
       ...(writers.externalSecrets !== undefined ? { externalSecrets: writers.externalSecrets } : {}),
       deployment,
+      ...(networkPolicy !== undefined ? { networkPolicy } : {}),
+      ...(podDisruptionBudget !== undefined ? { podDisruptionBudget } : {}),
     };
   }
 

@@ -7,4 +7,6 @@ export * from './objects-parameter';
 export * from './reloader-installation';
 export * from './render';
 export * from './secrets-store-deployment';
+export * from './workload-disruption-budget';
+export * from './workload-network-policy';
 export * from './workload-service-account';

@@ -16,7 +16,8 @@ export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
 /**
  * Apply order by kind; anything else comes after, by kind name. Stores before what writes
- * Secrets through them, and those before the Deployments that mount the Secrets.
+ * Secrets through them, and those before the Deployments that mount the Secrets. A NetworkPolicy
+ * before the Deployment it protects, so no pod runs without it.
  */
 const KIND_ORDER = [
   'Namespace',
@@ -27,7 +28,9 @@ const KIND_ORDER = [
   'SecretSync',
   'ExternalSecret',
   'ClusterExternalSecret',
+  'NetworkPolicy',
   'Deployment',
+  'PodDisruptionBudget',
 ];
 
 interface KubeObject {

@@ -31,6 +31,8 @@ import {
   RELOADER_SPC_ANNOTATION,
   REQUEST_WITHIN_LIMIT_RULE,
   SECRET_KEY_RULE,
+  TOPOLOGY_KEYS,
+  TOPOLOGY_SPREAD,
   type PodSecurityResult,
   type PodSpecView,
 } from '../lib/kubernetes';
@@ -199,6 +201,13 @@ export interface SecretsStoreDeploymentProps {
    * @default - none
    */
   readonly readinessProbe?: DeploymentProbe;
+  /**
+   * Spread the pods over zones and then nodes (`topologySpreadConstraints`, maxSkew 1,
+   * ScheduleAnyway) when there is more than one replica.
+   * @default - `DEPLOYMENT_DEFAULTS.spreadAcrossZones` (true)
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+   */
+  readonly spreadAcrossZones?: boolean;
 }
 
 /** A probe: an HTTP GET of `path` when set, else a TCP connect to `port` (a number, or the name of one of `ports`). */
@@ -231,6 +240,9 @@ export class SecretsStoreDeployment extends Construct {
   readonly name: string;
   readonly namespace: string;
   readonly mountPath: string;
+  readonly replicas: number;
+  /** The container's ports, as declared. */
+  readonly ports: readonly DeploymentPort[];
   /** Pod labels the Deployment selects on. */
   readonly selector: Readonly<Record<string, string>>;
   /** The Pod Security level the rendered pods meet, and the checks they fail. */
@@ -272,6 +284,8 @@ export class SecretsStoreDeployment extends Construct {
     this.name = props.name;
     this.namespace = sa.namespace;
     this.mountPath = mountPath;
+    this.replicas = replicas;
+    this.ports = [...(props.ports ?? [])];
     this.selector = { [NAME_LABEL]: props.name };
 
     const podLabels: Record<string, string> = { ...props.labels, ...this.selector };
@@ -297,6 +311,9 @@ export class SecretsStoreDeployment extends Construct {
     container.mount(mountPath, volume, { readOnly: true });
     this.podSecurity = this.patchRendered(resources);
     this.addProbes(props, check, fail);
+    if (replicas > 1 && (props.spreadAcrossZones ?? DEPLOYMENT_DEFAULTS.spreadAcrossZones)) {
+      ApiObject.of(this.resource).addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', topologySpread(this.selector)));
+    }
   }
 
   /** The Deployment: metadata, pod metadata, our own selector, the ServiceAccount and pod security context. */
@@ -399,6 +416,19 @@ export class SecretsStoreDeployment extends Construct {
     const rendered = apiObject.toJson() as { spec: { template: { spec: PodSpecView } } };
     return podSecurityOf(rendered.spec.template.spec);
   }
+}
+
+/**
+ * Zones first, then nodes: each prefers an even spread (maxSkew 1) but never keeps a pod from
+ * scheduling (ScheduleAnyway), so a cluster in one zone, or short of nodes, still runs every pod.
+ */
+function topologySpread(selector: Readonly<Record<string, string>>): Record<string, unknown>[] {
+  return [TOPOLOGY_KEYS.zone, TOPOLOGY_KEYS.node].map((topologyKey) => ({
+    topologyKey,
+    maxSkew: TOPOLOGY_SPREAD.maxSkew,
+    whenUnsatisfiable: TOPOLOGY_SPREAD.whenUnsatisfiable,
+    labelSelector: { matchLabels: { ...selector } },
+  }));
 }
 
 /** A probe as the Kubernetes API takes it (a port name resolves against the container's ports). */

@@ -616,3 +616,37 @@ export const HTTP_PROBE_PATH_RULE = predicateRule(
   'use an absolute HTTP path without spaces, such as "/healthz"',
   'kubernetes/kubernetes pkg/apis/core/validation/validation.go (validateHTTPGetAction: path required); absolute by this project\'s convention (the kubelet would add the leading "/"); RFC 9112 section 3.2 (request-target, no whitespace)',
 );
+
+// ---------------------------------------------------------------------------------------------
+// NetworkPolicy, PodDisruptionBudget, topology spread
+
+/**
+ * Well-known node labels pods spread over: the zone (set by the cloud provider; on AKS only in
+ * zone-spread node pools, else the region's fault domain number) and the node.
+ * @see https://kubernetes.io/docs/reference/labels-annotations-taints/#topologykubernetesiozone
+ * @see https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetesiohostname
+ * (kubernetes/api core/v1 well_known_labels.go: LabelTopologyZone, LabelHostname)
+ */
+export const TOPOLOGY_KEYS = { zone: 'topology.kubernetes.io/zone', node: 'kubernetes.io/hostname' } as const;
+
+/**
+ * A topology spread constraint that prefers, never requires, an even spread: `ScheduleAnyway`
+ * still schedules the pods when a zone or node is short, so a single-zone cluster keeps working.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+ * (kubernetes/api core/v1 types.go: UnsatisfiableConstraintAction)
+ */
+export const TOPOLOGY_SPREAD = { maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' } as const;
+
+/**
+ * A PodDisruptionBudget's `maxUnavailable` as we render it: a whole number of pods, at least 1. A
+ * budget of 0 refuses every eviction, so `kubectl drain` never finishes and AKS upgrades stop on
+ * the drain.
+ * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/#think-about-how-your-application-reacts-to-disruptions
+ * @see https://learn.microsoft.com/azure/aks/upgrade-cluster (PodDrainFailure)
+ */
+export const PDB_MAX_UNAVAILABLE_RULE = predicateRule(
+  'PodDisruptionBudget maxUnavailable',
+  (v: number) => Number.isInteger(v) && v >= 1,
+  'use a whole number of pods, 1 or more: a budget that allows no disruption blocks every node drain, and cluster upgrades stall on it',
+  'kubernetes/kubernetes pkg/registry/core/pod/storage/eviction.go (checkAndDecrement: no eviction while disruptionsAllowed is 0); https://learn.microsoft.com/azure/aks/upgrade-cluster (PodDrainFailure)',
+);

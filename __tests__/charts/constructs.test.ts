@@ -491,6 +491,9 @@ test('construct defaults equal the config schema defaults (docs cannot drift)', 
     restartOnRotation: d.restartOnRotation,
     resources: d.resources,
     securityContext: d.securityContext,
+    networkPolicy: d.networkPolicy,
+    podDisruptionBudget: d.podDisruptionBudget,
+    spreadAcrossZones: d.spreadAcrossZones,
   }).toEqual(DEPLOYMENT_DEFAULTS);
 });
 

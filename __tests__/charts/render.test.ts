@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Namespace, ServiceAccount } from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { renderEnvironment } from '../../charts';
@@ -22,6 +24,7 @@ describe('dev', () => {
       'namespace-demo.yaml',
       'serviceaccount-demo-demo-app.yaml',
       'secretproviderclass-demo-demo-app-keyvault.yaml',
+      'networkpolicy-demo-demo-app.yaml',
       'deployment-demo-demo-app.yaml',
       'kustomization.yaml',
     ]);
@@ -124,8 +127,12 @@ describe('prod', () => {
       'serviceaccount-web-web-frontend.yaml',
       'secretproviderclass-payments-payments-api-keyvault.yaml',
       'secretproviderclass-web-web-frontend-keyvault.yaml',
+      'networkpolicy-payments-payments-api.yaml',
+      'networkpolicy-web-web-frontend.yaml',
       'deployment-payments-payments-api.yaml',
       'deployment-web-web-frontend.yaml',
+      'poddisruptionbudget-payments-payments-api.yaml',
+      'poddisruptionbudget-web-web-frontend.yaml',
       'kustomization.yaml',
       'bootstrap/argocd-application.yaml',
       'bootstrap/reloader-argocd-application.yaml',
@@ -411,7 +418,7 @@ describe.each([...EXAMPLES, 'edge'])('%s: every rendered object', (env) => {
   });
 
   test('validates against the Kubernetes API schemas (kubernetes-models)', () => {
-    const models: Record<string, new (o: any) => { validate(): void }> = { Namespace, ServiceAccount, Deployment };
+    const models: Record<string, new (o: any) => { validate(): void }> = { Namespace, ServiceAccount, Deployment, NetworkPolicy, PodDisruptionBudget };
     let validated = 0;
     for (const o of objectsOf(files)) {
       const Model = models[o.kind];
@@ -420,7 +427,7 @@ describe.each([...EXAMPLES, 'edge'])('%s: every rendered object', (env) => {
       expect(() => new Model(obj).validate()).not.toThrow();
       validated++;
     }
-    expect(validated).toBeGreaterThanOrEqual(3);
+    expect(validated).toBeGreaterThanOrEqual(4);
   });
 
   test('each SecretProviderClass validates against the vendored CRD schema', () => {

@@ -34,7 +34,7 @@ describe('synth progress lines', () => {
       .map((l) => l.replace(/\s+/g, ' '));
     const files = (env: string) => lines.find((l) => l.startsWith(`${env} rendered `))?.split(' ')[2];
     expect(lines).toEqual([
-      'dev rendered 6 files',
+      'dev rendered 7 files',
       `engines rendered ${files('engines')} files`,
       `private rendered ${files('private')} files`,
       `prod rendered ${files('prod')} files`,
@@ -47,7 +47,7 @@ describe('synth progress lines', () => {
       'private check ok',
       'prod terraform cdktf.out/stacks/prod/cdk.tf.json',
       'prod check ok',
-      'dev manifests dist/dev/ (6 files)',
+      'dev manifests dist/dev/ (7 files)',
       `engines manifests dist/engines/ (${files('engines')} files)`,
       `private manifests dist/private/ (${files('private')} files)`,
       `prod manifests dist/prod/ (${files('prod')} files)`,

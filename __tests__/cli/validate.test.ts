@@ -61,7 +61,7 @@ describe('validate with stand-in tools', () => {
     expect(calls.map((c) => `${c.tool} ${c.args}`)).toStrictEqual([
       'terraform init -backend=false -input=false -no-color -json',
       'terraform validate -no-color -json',
-      `kubectl apply --dry-run=server --context aks-dev ${['namespace-demo', 'serviceaccount-demo-demo-app', 'secretproviderclass-demo-demo-app-keyvault', 'deployment-demo-demo-app'].map((f) => `-f ${path.join('dist', 'dev', `${f}.yaml`)}`).join(' ')}`,
+      `kubectl apply --dry-run=server --context aks-dev ${['namespace-demo', 'serviceaccount-demo-demo-app', 'secretproviderclass-demo-demo-app-keyvault', 'networkpolicy-demo-demo-app', 'deployment-demo-demo-app'].map((f) => `-f ${path.join('dist', 'dev', `${f}.yaml`)}`).join(' ')}`,
     ]);
     // init and validate ran in the same scratch folder, outside the project, named after the stack.
     expect(calls[0].cwd).toBe(calls[1].cwd);

@@ -149,8 +149,9 @@ describe('staging output folders with a background writer', () => {
 });
 
 describe('synth with enough files for the background writer', () => {
-  // Two generated environments of 25 workloads each render well over the threshold.
-  const files = generateLargeConfig({ environments: 2 });
+  // Two generated environments of 15 workloads each render well over the threshold (about six
+  // files per workload: with its NetworkPolicy and PodDisruptionBudget), one alone stays under it.
+  const files = generateLargeConfig({ environments: 2, workloadsPerEnvironment: 15 });
 
   function project(): string {
     const dir = path.join(root, 'project');

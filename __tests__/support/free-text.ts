@@ -119,6 +119,14 @@ export function baseDocuments(): Record<string, unknown>[] {
       labels: { team: 'a' },
       annotations: { note: 'x' },
       livenessProbe: { port: 'http', path: '/healthz', initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },
+      networkPolicy: {
+        enabled: true,
+        reason: 'kept with the policy on, to carry a reason',
+        allowFromNamespaces: ['ingress'],
+        allowFromPodLabels: { role: 'frontend' },
+      },
+      podDisruptionBudget: { maxUnavailable: 1 },
+      spreadAcrossZones: true,
       readinessProbe: { port: 8080, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 2 },
     },
   });

@@ -61,6 +61,15 @@ function relaxations(env: EnvironmentConfig): Relaxation[] {
       },
     );
   }
+  env.workloads.forEach((w, i) => {
+    const np = w.deployment.networkPolicy;
+    out.push({
+      relaxed: !np.enabled,
+      reason: np.reason,
+      path: ['workloads', i, 'deployment', 'networkPolicy', 'reason'],
+      what: `the pods of "${w.name}" get no NetworkPolicy (any pod may reach every port they listen on)`,
+    });
+  });
   return out;
 }
 

@@ -91,6 +91,9 @@ import {
   REQUEST_WITHIN_LIMIT_RULE,
   SECRET_KEY_RULE,
   SECRET_TYPE_KEYS_RULE,
+  PDB_MAX_UNAVAILABLE_RULE,
+  TOPOLOGY_KEYS,
+  TOPOLOGY_SPREAD,
 } from '../kubernetes';
 import { DELIVERY_ENGINES } from '../delivery';
 import { ESO_DEFAULT_REFRESH_INTERVAL, ESO_PROPERTY_RULE, ESO_PROPERTY_TYPE_RULE } from '../external-secrets';
@@ -956,6 +959,31 @@ const Probe = z.strictObject({
   failureThreshold: z.number().int().min(1).default(3).meta(doc('Failures in a row before the probe fails.')),
 });
 
+/** The NetworkPolicy of a workload's pods: ingress to the declared ports only, egress untouched. */
+const WorkloadNetworkPolicy = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc(
+        "Render a NetworkPolicy that denies all ingress to the pods except to the declared ports (deployment.ports; none declared: no ingress at all), from pods of the cluster: traffic from outside it (a LoadBalancer Service straight to the pods) is not let in, so route it through an ingress controller. The kubelet's probes from the node are always allowed. Egress is never restricted: the CSI driver's provider fetches the objects on the node, so the pods need no egress to Key Vault, and an egress policy would cut the app's own traffic (its database, DNS, Entra ID). It takes effect only where the cluster runs a network policy engine (cluster.networkPolicy).",
+        { see: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/' },
+      ),
+    ),
+  reason: relaxationReason('enabled is false'),
+  allowFromNamespaces: z
+    .array(pattern(DNS1123_LABEL, 'use a namespace name (a DNS-1123 label)'))
+    .default([])
+    .meta(doc('Namespaces whose pods may reach the declared ports; empty: pods of every namespace of the cluster.', { example: ['ingress-nginx'] })),
+  allowFromPodLabels: labelMap()
+    .default({})
+    .meta(
+      doc('Labels the pods that may reach the declared ports must carry (in allowFromNamespaces, else in any namespace); empty: any pod.', {
+        example: { 'app.kubernetes.io/name': 'ingress-nginx' },
+      }),
+    ),
+});
+
 const Deployment = z.strictObject({
   image: pattern(/^[^\s]+$/, 'use an image reference such as "ghcr.io/org/app:1.2.3" (no spaces)').meta(
     doc('Container image reference, such as `ghcr.io/org/app:1.2.3`.', { example: 'ghcr.io/example/my-app:1.0.0' }),
@@ -1048,6 +1076,30 @@ const Deployment = z.strictObject({
       example: { port: 8080, path: '/ready' },
     }),
   ),
+  networkPolicy: withFieldDefaults(WorkloadNetworkPolicy).meta(doc("The pods' NetworkPolicy: ingress denied except to the declared ports; egress open.")),
+  podDisruptionBudget: withFieldDefaults(
+    z.strictObject({
+      maxUnavailable: z
+        .number({ error: PDB_MAX_UNAVAILABLE_RULE.fix })
+        .int({ error: PDB_MAX_UNAVAILABLE_RULE.fix })
+        .min(1, { error: PDB_MAX_UNAVAILABLE_RULE.fix })
+        .default(1)
+        .meta(doc('Pods that may be down at once during a voluntary disruption (node drain, upgrade).')),
+    }),
+  ).meta(
+    doc('The PodDisruptionBudget of the pods, rendered when replicas is above 1 (with 0 or 1 replica a budget would only block node drains).', {
+      see: 'https://kubernetes.io/docs/concepts/workloads/pods/disruptions/',
+    }),
+  ),
+  spreadAcrossZones: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc(
+        `Spread the pods over zones (\`${TOPOLOGY_KEYS.zone}\`) and nodes (\`${TOPOLOGY_KEYS.node}\`) when replicas is above 1: topologySpreadConstraints with maxSkew ${TOPOLOGY_SPREAD.maxSkew} and ${TOPOLOGY_SPREAD.whenUnsatisfiable}, so pods still schedule where a zone or node is short.`,
+        { see: 'https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/' },
+      ),
+    ),
 });
 
 /** A namespace we put objects in: a DNS-1123 label, never kube-public or kube-node-lease. */
@@ -1430,7 +1482,17 @@ export const EnvironmentShape = z.strictObject({
  * the schema) and frozen.
  */
 export const DEPLOYMENT_DEFAULTS = deepFreeze(
-  Deployment.pick({ replicas: true, mountPath: true, workloadIdentityLabel: true, restartOnRotation: true, resources: true, securityContext: true }).parse({}),
+  Deployment.pick({
+    replicas: true,
+    mountPath: true,
+    workloadIdentityLabel: true,
+    restartOnRotation: true,
+    resources: true,
+    securityContext: true,
+    networkPolicy: true,
+    podDisruptionBudget: true,
+    spreadAcrossZones: true,
+  }).parse({}),
 );
 
 /**

@@ -193,6 +193,12 @@ describe('secure defaults (product promises, asserted by value)', () => {
     expect(deployment.securityContext.runAsUser).toBeGreaterThan(0);
   });
 
+  test('hardened workloads: a NetworkPolicy from pods of the cluster, a budget of one pod down, zone and node spreading', () => {
+    expect(deployment.networkPolicy).toStrictEqual({ enabled: true, allowFromNamespaces: [], allowFromPodLabels: {} });
+    expect(deployment.podDisruptionBudget).toStrictEqual({ maxUnavailable: 1 });
+    expect(deployment.spreadAcrossZones).toBe(true);
+  });
+
   test('hardened AKS: Azure CNI Overlay with Cilium, Entra ID with Azure RBAC, no local accounts, patch and NodeImage upgrade channels', () => {
     expect(config.cluster).toMatchObject({
       networkPlugin: 'azure-overlay',

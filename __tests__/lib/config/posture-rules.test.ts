@@ -207,6 +207,29 @@ describe('hardened AKS: each relaxation needs a reason', () => {
   });
 });
 
+describe('hardened workloads: turning the NetworkPolicy off needs a reason', () => {
+  // https://kubernetes.io/docs/concepts/services-networking/network-policies/ (pods not selected by any policy are non-isolated).
+  test('fails networkPolicy.enabled false without a reason', () => {
+    const source = minimalVariant((d) => (d.workloads[0].deployment.networkPolicy = { enabled: false }));
+    expect(userProblems(source).map((p) => [p.path, p.message])).toStrictEqual([
+      [
+        'workloads[0].deployment.networkPolicy.reason',
+        'the pods of "app" get no NetworkPolicy (any pod may reach every port they listen on): say why in workloads.0.deployment.networkPolicy.reason, or restore the secure default',
+      ],
+    ]);
+  });
+
+  test('networkPolicy.enabled false loads with a reason', () => {
+    const source = minimalVariant((d) => (d.workloads[0].deployment.networkPolicy = { enabled: false, reason: 'the service mesh authorizes every request' }));
+    expect(load(source).workloads[0].deployment.networkPolicy).toStrictEqual({
+      enabled: false,
+      reason: 'the service mesh authorizes every request',
+      allowFromNamespaces: [],
+      allowFromPodLabels: {},
+    });
+  });
+});
+
 describe('hardened AKS: choices that do not fit together', () => {
   // azurerm v4.55.0 website/docs/r/kubernetes_cluster.html.markdown (network_policy cilium needs network_data_plane cilium, which needs overlay or a pod subnet).
   test('fails Cilium on kubenet', () => {
