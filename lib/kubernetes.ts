@@ -648,5 +648,5 @@ export const PDB_MAX_UNAVAILABLE_RULE = predicateRule(
   'PodDisruptionBudget maxUnavailable',
   (v: number) => Number.isInteger(v) && v >= 1,
   'use a whole number of pods, 1 or more: a budget that allows no disruption blocks every node drain, and cluster upgrades stall on it',
-  'kubernetes/kubernetes pkg/registry/core/pod/storage/eviction.go (checkAndDecrement: no eviction while disruptionsAllowed is 0); https://learn.microsoft.com/azure/aks/upgrade-cluster (PodDrainFailure)',
+  'kubernetes/api policy/v1/types.go (PodDisruptionBudgetSpec.MaxUnavailable: "one can prevent all voluntary evictions by specifying 0"); https://learn.microsoft.com/azure/aks/upgrade-cluster (PodDrainFailure)',
 );
