@@ -274,7 +274,7 @@ function workloadNodes(w: WorkloadModel, id: NodeIds): string[] {
       const es = id('es', w.namespace, secret.name);
       inside.push(
         `    ${store}[${mermaidLabel(`SecretStore ${w.secretStore ?? secret.name}`, 'External Secrets Operator, authType WorkloadIdentity')}]`,
-        `    ${es}[${mermaidLabel(`ExternalSecret ${secret.name}`, `refresh every ${w.delivery.engine === 'external-secrets' ? w.delivery.refreshInterval : ''}`)}]`,
+        `    ${es}[${mermaidLabel(`ExternalSecret ${secret.name}`, `refresh every ${w.delivery.refreshInterval}`)}]`,
       );
       links.push(
         `  ${es} -->|store| ${store}`,
