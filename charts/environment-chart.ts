@@ -16,6 +16,8 @@ import { ArgoCdApplication } from './argo-cd-application';
 import { FluxKustomization } from './flux-kustomization';
 import { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
 import { ReloaderInstallation } from './reloader-installation';
+import { AddOnPodMonitor } from './add-on-pod-monitor';
+import { SecretDeliveryPrometheusRule } from './secret-delivery-prometheus-rule';
 import { csiObjectOf } from './objects-parameter';
 import type { ExternalSecretKey } from './external-secret-data';
 import { KeyVaultClusterExternalSecret } from './key-vault-cluster-external-secret';
@@ -118,6 +120,8 @@ export class EnvironmentChart extends Chart {
   readonly gitops?: ArgoCdApplication | FluxKustomization;
   /** Stakater Reloader's installation through the GitOps tool (`output.reloader`). */
   readonly reloader?: ReloaderInstallation;
+  /** `monitoring`: the PodMonitors of the add-on's driver and provider pods, and (Prometheus operator) the alerts. */
+  readonly monitoring?: { readonly podMonitors: readonly AddOnPodMonitor[]; readonly prometheusRule?: SecretDeliveryPrometheusRule };
 
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     // Every object sets metadata.name; no hashes even where cdk8s would pick a name.
@@ -175,6 +179,29 @@ export class EnvironmentChart extends Chart {
         path: props.gitopsPath ?? gitops.path ?? defaultGitopsPath(model.name),
         interval: gitops.interval,
       });
+    }
+
+    const monitoring = model.config.monitoring;
+    if (monitoring !== undefined) {
+      const labels = monitoring.prometheus === 'operator' ? monitoring.selectorLabels : undefined;
+      const podMonitors = (['driver', 'provider'] as const).map(
+        (component) =>
+          new AddOnPodMonitor(this, `PodMonitor-${component}`, {
+            component,
+            flavour: monitoring.prometheus,
+            interval: monitoring.scrapeInterval,
+            ...(labels !== undefined ? { labels } : {}),
+          }),
+      );
+      // Managed Prometheus evaluates the same alerts in Azure (stacks/managed-prometheus.ts).
+      this.monitoring = {
+        podMonitors,
+        ...(monitoring.prometheus === 'operator'
+          ? {
+              prometheusRule: new SecretDeliveryPrometheusRule(this, 'PrometheusRule', { thresholds: monitoring, ...(labels !== undefined ? { labels } : {}) }),
+            }
+          : {}),
+      };
     }
 
     const reloader = model.config.output.reloader;

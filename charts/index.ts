@@ -10,3 +10,5 @@ export * from './secrets-store-deployment';
 export * from './workload-disruption-budget';
 export * from './workload-network-policy';
 export * from './workload-service-account';
+export * from './add-on-pod-monitor';
+export * from './secret-delivery-prometheus-rule';

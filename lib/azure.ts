@@ -926,3 +926,66 @@ export const CONTAINER_INSIGHTS = {
   source:
     'https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable (Terraform tab: azurerm_monitor_data_collection_rule with the ContainerInsights extension and the Microsoft-ContainerInsights-Group-Default stream, and its association with the cluster)',
 } as const;
+
+/**
+ * Azure Monitor managed Prometheus on AKS: the cluster's metrics profile (azurerm
+ * `monitor_metrics {}`), an Azure Monitor workspace, a data collection endpoint and rule
+ * (`prometheus_forwarder` → `monitor_account`), associated with the cluster, and Prometheus rule
+ * groups evaluated in Azure. Its agent (ama-metrics) reads its own PodMonitor API group, not the
+ * Prometheus operator's.
+ * @see Azure/prometheus-collector AddonTerraformTemplate/main.tf (MSProm-<location>-<cluster> names, Microsoft-PrometheusMetrics stream, Linux kind)
+ * @see Azure/prometheus-collector otelcollector/deploy/addon-chart/azure-monitor-metrics-addon/templates/ama-metrics-podmonitor-crd.yaml (podmonitors.azmonitoring.coreos.com v1)
+ * @see https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-crd
+ */
+export const MANAGED_PROMETHEUS = {
+  podMonitorApiVersion: 'azmonitoring.coreos.com/v1',
+  stream: 'Microsoft-PrometheusMetrics',
+  dataSourceName: 'PrometheusDataSource',
+  destinationName: 'MonitoringAccount1',
+  kind: 'Linux',
+  /** The only name azurerm accepts for a data collection endpoint's association. */
+  endpointAssociationName: 'configurationAccessEndpoint',
+  /** Data collection rule and endpoint names: at most 64 characters. */
+  nameMax: 64,
+  /** Rule group severities (0 critical … 4 verbose). */
+  severity: { critical: 0, warning: 2 },
+} as const;
+
+/** An Azure Monitor workspace's resource id. */
+export const MONITOR_WORKSPACE_ID_RULE = patternRule(
+  'Azure Monitor workspace id',
+  /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]+\/providers\/Microsoft\.Monitor\/accounts\/[A-Za-z0-9][A-Za-z0-9-]{2,42}[A-Za-z0-9]$/,
+  'use the id of an Azure Monitor workspace: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Monitor/accounts/<name>',
+  'hashicorp/terraform-provider-azurerm v4.55.0 internal/services/monitor (azurerm_monitor_workspace: Microsoft.Monitor/accounts)',
+);
+
+/** An Azure Monitor workspace name. */
+export const MONITOR_WORKSPACE_NAME_RULE = patternRule(
+  'Azure Monitor workspace name',
+  /^[A-Za-z0-9][A-Za-z0-9-]{2,42}[A-Za-z0-9]$/,
+  'use 4-44 letters, digits or hyphens, starting and ending with a letter or digit',
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftmonitor (accounts: 4-44, alphanumerics and hyphens, start and end with alphanumeric)',
+);
+
+/** An action group's resource id (where alerts notify). */
+export const ACTION_GROUP_ID_RULE = patternRule(
+  'action group id',
+  /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]+\/providers\/[Mm]icrosoft\.[Ii]nsights\/action[Gg]roups\/[^/]+$/,
+  'use the id of an action group: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Insights/actionGroups/<name>',
+  'hashicorp/terraform-provider-azurerm v4.55.0 azurerm_monitor_action_group (id format)',
+);
+
+/**
+ * Key Vault's platform metric of every data-plane call, with its result: throttled calls answer
+ * HTTP 429. A metric alert on it sees throttling of every client of the vault, not only the CSI
+ * provider.
+ * @see https://learn.microsoft.com/azure/key-vault/general/monitor-key-vault-reference (ServiceApiResult, dimensions ActivityType, ActivityName, StatusCode, StatusCodeClass)
+ * @see https://learn.microsoft.com/azure/key-vault/general/service-limits (beyond the limits: HTTP 429)
+ */
+export const KEY_VAULT_THROTTLING_METRIC = {
+  namespace: 'Microsoft.KeyVault/vaults',
+  name: 'ServiceApiResult',
+  aggregation: 'Count',
+  dimension: 'StatusCode',
+  throttled: '429',
+} as const;

@@ -237,3 +237,75 @@ export const ROTATION_MODEL_SUMMARY: Record<RotationModel, string> = {
 /** Where a failed refetch shows on driver ≥ 1.6, which records no event for it (nodeserver.go, stats_reporter.go). */
 export const REPUBLISH_FAILURE_SIGNALS =
   'the driver logs "failed to mount secrets store object content" with isRemountRequest=true (kubectl -n kube-system logs -l app=secrets-store-csi-driver -c secrets-store), and its metric rotation_reconcile_error_total{rotated="true"} (port 8095) grows';
+
+// --- Metrics of the add-on's pods (issue 15: observability of secret delivery) ---
+
+const DRIVER_STATS = 'kubernetes-sigs/secrets-store-csi-driver v1.6.0 pkg/secrets-store/stats_reporter.go (NewStatsReporter)';
+const DRIVER_EXPORTER =
+  'kubernetes-sigs/secrets-store-csi-driver v1.6.0 pkg/metrics/prometheus_exporter.go (initPrometheusExporter: the OpenTelemetry Prometheus exporter appends _total to counters; the histograms carry no unit, so no unit suffix)';
+const PROVIDER_STATS =
+  'Azure/secrets-store-csi-driver-provider-azure pkg/metrics/stats_reporter.go (NewStatsReporter; ReportKeyvaultRequest: error="" on success)';
+
+/**
+ * A pod of the add-on that serves Prometheus metrics: the label its DaemonSet's pods carry in
+ * `kube-system` (no Service fronts them: scrape with a PodMonitor), the port and path, and the
+ * series names on the wire. The upstream manifests name the port `metrics`; the AKS add-on's
+ * manifests are not public, so scrape configs name the port by number.
+ */
+export interface AddonMetricsEndpoint {
+  readonly component: string;
+  /** Value of the pods' `app` label in the AKS add-on. */
+  readonly appLabel: string;
+  readonly port: number;
+  readonly path: string;
+  /** Counters, as exported (with `_total`). */
+  readonly counters: readonly string[];
+  /** Histograms, base names (`<name>_bucket`, `_sum` and `_count` on the wire). */
+  readonly histograms: readonly string[];
+  readonly source: string;
+}
+
+/** Label key that tells the add-on's pods apart. */
+export const ADDON_APP_LABEL = 'app';
+
+/** The two scraped components. A driver pod exports a series only after it has done that work (the first mount, the first error). */
+export const ADDON_METRICS = {
+  driver: {
+    component: 'Secrets Store CSI driver',
+    appLabel: 'secrets-store-csi-driver',
+    port: 8095,
+    path: '/metrics',
+    counters: [
+      'node_publish_total',
+      'node_publish_error_total',
+      'node_unpublish_total',
+      'node_unpublish_error_total',
+      'rotation_reconcile_total',
+      'rotation_reconcile_error_total',
+      'sync_k8s_secret_total',
+    ],
+    histograms: ['rotation_reconcile_duration_sec', 'k8s_secret_duration_sec'],
+    source: `${DRIVER_STATS}; ${DRIVER_EXPORTER}; cmd/secrets-store-csi-driver/main.go (--metrics-addr default ":8095")`,
+  },
+  provider: {
+    component: 'Azure Key Vault provider',
+    appLabel: 'secrets-store-provider-azure',
+    port: 8898,
+    path: '/metrics',
+    counters: [],
+    histograms: ['keyvault_request', 'grpc_request'],
+    source: `${PROVIDER_STATS}; cmd/main.go (--prometheus-port default 8898)`,
+  },
+} as const satisfies Record<string, AddonMetricsEndpoint>;
+
+export type AddonComponent = keyof typeof ADDON_METRICS;
+
+/** Every series name the driver and the provider put on the wire (histograms with their three suffixes). */
+export function exportedSeriesNames(): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const e of Object.values(ADDON_METRICS) as AddonMetricsEndpoint[]) {
+    for (const c of e.counters) names.add(c);
+    for (const h of e.histograms) for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${h}${suffix}`);
+  }
+  return names;
+}

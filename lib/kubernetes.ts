@@ -650,3 +650,25 @@ export const PDB_MAX_UNAVAILABLE_RULE = predicateRule(
   'use a whole number of pods, 1 or more: a budget that allows no disruption blocks every node drain, and cluster upgrades stall on it',
   'kubernetes/api policy/v1/types.go (PodDisruptionBudgetSpec.MaxUnavailable: "one can prevent all voluntary evictions by specifying 0"); https://learn.microsoft.com/azure/aks/upgrade-cluster (PodDrainFailure)',
 );
+
+/**
+ * The Prometheus operator's API (kube-prometheus-stack and the like): PodMonitor and
+ * PrometheusRule. A Prometheus picks them up only when its `podMonitorSelector` /
+ * `ruleSelector` match their labels and its `podMonitorNamespaceSelector` /
+ * `ruleNamespaceSelector` match their namespace (kube-prometheus-stack's defaults select the
+ * label `release: <helm release>`).
+ * @see prometheus-operator/prometheus-operator Documentation/api-reference/api.md (PodMonitor, PrometheusRule, PrometheusSpec.podMonitorSelector)
+ */
+export const PROMETHEUS_OPERATOR = {
+  apiVersion: 'monitoring.coreos.com/v1',
+  /** kube-prometheus-stack's selector label and its usual release name. */
+  defaultSelectorLabels: { release: 'kube-prometheus-stack' },
+} as const;
+
+/** A Prometheus duration with one unit (`30s`, `5m`, `1h`): what both alert flavours can carry. */
+export const PROMETHEUS_DURATION_RULE = patternRule(
+  'Prometheus duration',
+  /^[1-9][0-9]{0,3}(s|m|h)$/,
+  'use a whole number and one unit of s, m or h, such as "30s", "5m" or "1h"',
+  'prometheus/common model/time.go (ParseDuration); Azure Monitor prometheusRuleGroups take ISO 8601 (PT5M), converted from it',
+);

@@ -146,6 +146,13 @@ export interface NewAksClusterProps extends AksClusterCommonProps {
    */
   readonly defenderWorkspaceId?: string;
   /**
+   * Turn on the metrics profile of Azure Monitor managed Prometheus (`monitor_metrics {}`); the
+   * data collection rule that sends to a workspace comes with it (stacks/managed-prometheus.ts).
+   * @default false
+   * @see https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable
+   */
+  readonly monitorMetrics?: boolean;
+  /**
    * OIDC issuer: Workload Identity federation trusts tokens it signs.
    * @see https://learn.microsoft.com/azure/aks/use-oidc-issuer
    */
@@ -245,6 +252,7 @@ export class AksCluster extends Construct {
           ? { omsAgent: { logAnalyticsWorkspaceId: props.containerInsightsWorkspaceId, msiAuthForMonitoringEnabled: true } }
           : {}),
         ...(props.defenderWorkspaceId !== undefined ? { microsoftDefender: { logAnalyticsWorkspaceId: props.defenderWorkspaceId } } : {}),
+        ...(props.monitorMetrics === true ? { monitorMetrics: {} } : {}),
         ...(props.controlPlaneIdentity !== undefined ? { dependsOn: [...props.controlPlaneIdentity.ready] } : {}),
         // A setting that forces a new cluster fails the plan instead of recreating the cluster.
         ...((props.preventDestroy ?? true) ? { lifecycle: { preventDestroy: true } } : {}),

@@ -13,6 +13,8 @@ import { EnvironmentResourceGroup } from './environment-resource-group';
 import { KeyVaultAuditLog } from './key-vault-audit-log';
 import { KeyVaultPrivateEndpoint } from './key-vault-private-endpoint';
 import { KeyVaultStore } from './key-vault-store';
+import { KeyVaultThrottlingAlert } from './key-vault-throttling-alert';
+import { ManagedPrometheus } from './managed-prometheus';
 import { LogAnalytics } from './log-analytics';
 import { StateBackend } from './state-backend';
 import { WorkloadIdentity } from './workload-identity';
@@ -49,6 +51,10 @@ export class EnvironmentStack extends TerraformStack {
   readonly keyVault: KeyVaultStore;
   readonly privateEndpoint?: KeyVaultPrivateEndpoint;
   readonly keyVaultAuditLog?: KeyVaultAuditLog;
+  /** `monitoring.prometheus: azure-managed`: workspace, data collection and the alerts' rule group. */
+  readonly managedPrometheus?: ManagedPrometheus;
+  /** `monitoring.keyVaultThrottlingAlert`. */
+  readonly keyVaultThrottlingAlert?: KeyVaultThrottlingAlert;
   /** By identity key (the workload name, or `shared`). */
   readonly identities: ReadonlyMap<string, WorkloadIdentity>;
   readonly output: ContractOutput;
@@ -115,6 +121,9 @@ export class EnvironmentStack extends TerraformStack {
         workspaceId: this.logAnalytics.workspaceId,
       });
     }
+    const monitoring = this.buildMonitoring(model);
+    if (monitoring.managedPrometheus !== undefined) this.managedPrometheus = monitoring.managedPrometheus;
+    if (monitoring.keyVaultThrottlingAlert !== undefined) this.keyVaultThrottlingAlert = monitoring.keyVaultThrottlingAlert;
     this.identities = this.buildIdentities(model);
     this.output = this.buildOutput(model);
   }
@@ -157,12 +166,44 @@ export class EnvironmentStack extends TerraformStack {
       preventDestroy: cluster.preventDestroy,
       ...(this.logAnalytics !== undefined && cluster.containerInsights ? { containerInsightsWorkspaceId: this.logAnalytics.workspaceId } : {}),
       ...(this.logAnalytics !== undefined && cluster.defender ? { defenderWorkspaceId: this.logAnalytics.workspaceId } : {}),
+      ...(model.config.monitoring?.prometheus === 'azure-managed' ? { monitorMetrics: true } : {}),
       oidcIssuerEnabled: cluster.oidcIssuer,
       workloadIdentityEnabled: cluster.workloadIdentity,
       secretRotationEnabled: rotation.enabled,
       secretRotationInterval: rotation.interval,
       tags: azure.tags,
     });
+  }
+
+  /** `monitoring`: managed Prometheus (a created cluster only; the schema refuses it otherwise) and the vault's throttling alert. */
+  private buildMonitoring(model: EnvironmentModel): { managedPrometheus?: ManagedPrometheus; keyVaultThrottlingAlert?: KeyVaultThrottlingAlert } {
+    const monitoring = model.config.monitoring;
+    const out: { managedPrometheus?: ManagedPrometheus; keyVaultThrottlingAlert?: KeyVaultThrottlingAlert } = {};
+    if (monitoring === undefined) return out;
+    const { azure, cluster, keyVault } = model.config;
+    const actionGroup = monitoring.actionGroupId !== undefined ? { actionGroupId: monitoring.actionGroupId } : {};
+    if (monitoring.prometheus === 'azure-managed' && cluster.mode === 'create') {
+      out.managedPrometheus = new ManagedPrometheus(this, 'managed-prometheus', {
+        clusterName: cluster.name,
+        clusterId: this.cluster.id,
+        workspace: monitoring.workspace,
+        thresholds: monitoring,
+        resourceGroupName: this.resourceGroup.name,
+        location: azure.location,
+        tags: azure.tags,
+        ...actionGroup,
+      });
+    }
+    if (monitoring.keyVaultThrottlingAlert) {
+      out.keyVaultThrottlingAlert = new KeyVaultThrottlingAlert(this, 'key-vault-throttling', {
+        vaultName: keyVault.name,
+        keyVaultId: this.keyVault.id,
+        resourceGroupName: this.resourceGroup.name,
+        tags: azure.tags,
+        ...actionGroup,
+      });
+    }
+    return out;
   }
 
   /** A created cluster in a VNet of ours gets a user-assigned identity with its role on the node subnet first. */

@@ -2,7 +2,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import Ajv from 'ajv';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -10,6 +9,7 @@ import { Namespace, ServiceAccount } from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { renderEnvironment } from '../../charts';
 import { writeOutputs } from '../../lib/write';
+import { crdValidator } from '../support/crd';
 import { CERT_ENV_YAML, EXAMPLES, exampleModel, exampleOutputs, modelFromYaml, objectOf, objectsOf, outputsFor } from './fixtures';
 
 const render = (env: string) => renderEnvironment(exampleModel(env), exampleOutputs(env));
@@ -133,6 +133,8 @@ describe('prod', () => {
       'deployment-web-web-frontend.yaml',
       'poddisruptionbudget-payments-payments-api.yaml',
       'poddisruptionbudget-web-web-frontend.yaml',
+      'podmonitor-kube-system-secrets-store-csi-driver-metrics.yaml',
+      'podmonitor-kube-system-secrets-store-provider-azure-metrics.yaml',
       'kustomization.yaml',
       'bootstrap/argocd-application.yaml',
       'bootstrap/reloader-argocd-application.yaml',
@@ -466,14 +468,6 @@ test('kubernetes-models rejects a malformed Deployment (it can fail)', () => {
 
 function spcValidator() {
   return crdValidator('imports/crds/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml', 'v1');
-}
-
-/** A validator for `version` of the vendored CRD in `file` (its openAPIV3Schema). */
-function crdValidator(file: string, version: string) {
-  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
-  const crd = docs.map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
-  const schema = crd.spec.versions.find((v: { name: string }) => v.name === version).schema.openAPIV3Schema;
-  return new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
 }
 
 /** The kinds the delivery engines render, each with its vendored CRD (issue 16). */

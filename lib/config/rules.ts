@@ -95,6 +95,7 @@ const WORKLOAD_RULES: readonly WorkloadRule[] = [
 const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   clusterTrustsWorkloadIdentity,
   reloaderHasGitOpsTool,
+  managedPrometheusOnCreatedCluster,
   eachWorkload(WORKLOAD_RULES),
   renderedFileNamesDistinct,
   // Shared secrets and the Secrets every engine writes
@@ -170,6 +171,21 @@ function reloaderHasGitOpsTool(env: EnvironmentConfig): RuleViolation[] {
       path: ['output', 'reloader'],
       message:
         'Reloader is installed through the GitOps tool of output.gitops (an Argo CD Application or a Flux HelmRelease): set output.gitops, or remove output.reloader and install Reloader with its CSI integration another way',
+    },
+  ];
+}
+
+/**
+ * Azure Monitor managed Prometheus is switched on in the cluster resource (`monitor_metrics`) and
+ * bound to it by a data collection rule association: only a cluster this stack creates.
+ */
+function managedPrometheusOnCreatedCluster(env: EnvironmentConfig): RuleViolation[] {
+  if (env.monitoring?.prometheus !== 'azure-managed' || env.cluster.mode === 'create') return [];
+  return [
+    {
+      path: ['monitoring', 'prometheus'],
+      received: 'azure-managed',
+      message: `managed Prometheus is turned on in the cluster resource, and existing cluster "${env.cluster.name}" is not managed by this stack: enable it where the cluster is managed (az aks update --enable-azure-monitor-metrics) and use prometheus "operator" for a Prometheus in the cluster, or remove monitoring`,
     },
   ];
 }

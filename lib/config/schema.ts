@@ -27,6 +27,9 @@ import {
   LOG_ANALYTICS_RETENTION_DAYS,
   LOG_ANALYTICS_WORKSPACE_ID_RULE,
   LOG_ANALYTICS_WORKSPACE_NAME_RULE,
+  ACTION_GROUP_ID_RULE,
+  MONITOR_WORKSPACE_ID_RULE,
+  MONITOR_WORKSPACE_NAME_RULE,
   PRIVATE_DNS_ZONE_ID_RULE,
   SUBNET_SIZE_RULE,
   AKS_NODE_RESOURCE_GROUP_RULE,
@@ -92,6 +95,8 @@ import {
   SECRET_KEY_RULE,
   SECRET_TYPE_KEYS_RULE,
   PDB_MAX_UNAVAILABLE_RULE,
+  PROMETHEUS_DURATION_RULE,
+  PROMETHEUS_OPERATOR,
   TOPOLOGY_KEYS,
   TOPOLOGY_SPREAD,
 } from '../kubernetes';
@@ -1434,6 +1439,97 @@ const LogAnalytics = z.discriminatedUnion(
   { error: 'use mode "create" or "existing"' },
 );
 
+const monitoringCommon = {
+  scrapeInterval: ruled('a Prometheus duration such as "30s"', PROMETHEUS_DURATION_RULE)
+    .default('30s')
+    .meta(doc("How often the add-on's driver and provider pods are scraped (the PodMonitors' `interval`).")),
+  alertFor: ruled('a Prometheus duration such as "5m"', PROMETHEUS_DURATION_RULE)
+    .default('5m')
+    .meta(doc("How long a condition must hold before an alert fires (each alert's `for`), and the window its error counts are taken over.")),
+  keyVaultLatencySeconds: z
+    .number({ error: 'expected a number of seconds' })
+    .positive('use a number of seconds above 0')
+    .max(300, 'use at most 300 seconds')
+    .default(2)
+    .meta(
+      doc(
+        "The `KeyVaultRequestLatencyHigh` alert fires when the 99th percentile of the Azure provider's Key Vault requests (`keyvault_request`) is above this many seconds.",
+      ),
+    ),
+  keyVaultThrottlingAlert: z
+    .boolean()
+    .default(true)
+    .meta(
+      doc(
+        'An Azure Monitor metric alert on the vault: any call answered HTTP 429 (metric `ServiceApiResult`, dimension `StatusCode`), from every client of the vault, in 5 minutes. Created by the Terraform stack in azure.resourceGroup, whichever Prometheus you use.',
+        { see: 'https://learn.microsoft.com/azure/key-vault/general/service-limits' },
+      ),
+    ),
+  actionGroupId: ruled(ACTION_GROUP_ID_RULE.subject, ACTION_GROUP_ID_RULE)
+    .optional()
+    .meta(
+      doc(
+        "An existing action group the Azure-side alerts notify (the Key Vault throttling alert, and with `azure-managed` the Prometheus rule group's alerts).",
+        {
+          unset: 'none: the alerts fire in Azure Monitor without notifying anyone',
+          example: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-monitoring/providers/Microsoft.Insights/actionGroups/ag-platform',
+        },
+      ),
+    ),
+};
+
+const MonitorWorkspace = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({
+      mode: z.literal('create').meta(doc('`create`: the stack creates an Azure Monitor workspace in azure.resourceGroup.')),
+      name: ruled(MONITOR_WORKSPACE_NAME_RULE.subject, MONITOR_WORKSPACE_NAME_RULE).meta(doc('Workspace name.', { example: 'amw-my-app' })),
+    }),
+    z.strictObject({
+      mode: z.literal('existing').meta(doc('`existing`: a workspace you manage (a central one).')),
+      id: ruled(MONITOR_WORKSPACE_ID_RULE.subject, MONITOR_WORKSPACE_ID_RULE).meta(
+        doc("The workspace's resource id.", {
+          example: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-monitoring/providers/Microsoft.Monitor/accounts/amw-platform',
+        }),
+      ),
+    }),
+  ],
+  { error: 'use mode "create" or "existing"' },
+);
+
+const Monitoring = z.discriminatedUnion(
+  'prometheus',
+  [
+    z.strictObject({
+      prometheus: z
+        .literal('operator')
+        .meta(
+          doc(
+            '`operator`: a Prometheus run by the Prometheus operator (kube-prometheus-stack). The rendered folder gets two `monitoring.coreos.com/v1` PodMonitors in `kube-system` (driver and provider pods) and a PrometheusRule with the alerts. Your Prometheus must select kube-system (its `podMonitorNamespaceSelector` and `ruleNamespaceSelector`) and the labels below; with Argo CD, the project must allow the kube-system destination.',
+            { see: 'https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitor' },
+          ),
+        ),
+      selectorLabels: labelMap()
+        .default({ ...PROMETHEUS_OPERATOR.defaultSelectorLabels })
+        .meta(doc("Labels on the PodMonitors and the PrometheusRule, so your Prometheus's `podMonitorSelector` and `ruleSelector` pick them up.")),
+      ...monitoringCommon,
+    }),
+    z.strictObject({
+      prometheus: z
+        .literal('azure-managed')
+        .meta(
+          doc(
+            "`azure-managed`: Azure Monitor managed Prometheus. The stack turns on the cluster's metrics profile (`monitor_metrics`), sends it to an Azure Monitor workspace through a data collection endpoint and rule, and creates a Prometheus rule group with the alerts, scoped to the cluster; the rendered folder gets two `azmonitoring.coreos.com/v1` PodMonitors in `kube-system` (the managed agent reads that group, and any namespace). Needs `cluster.mode: create`.",
+            { see: 'https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-crd' },
+          ),
+        ),
+      workspace: MonitorWorkspace.meta(doc('The Azure Monitor workspace the metrics go to and the rule group reads.')),
+      ...monitoringCommon,
+    }),
+  ],
+  { error: 'use prometheus "operator" or "azure-managed"' },
+);
+
 /** The shape of an environment file, without the rules that span several fields. */
 export const EnvironmentShape = z.strictObject({
   $schema: z
@@ -1470,6 +1566,12 @@ export const EnvironmentShape = z.strictObject({
         unset: 'none: no Container Insights, Defender or vault audit log',
         see: 'https://learn.microsoft.com/azure/azure-monitor/logs/log-analytics-workspace-overview',
       },
+    ),
+  ),
+  monitoring: Monitoring.optional().meta(
+    doc(
+      "Metrics and alerts of secret delivery: PodMonitors for the add-on's driver and provider pods in kube-system, alerts on mount, rotation and Key Vault request errors, Key Vault latency and add-on pods down, and a Key Vault throttling (HTTP 429) alert.",
+      { unset: 'none' },
     ),
   ),
   state: State.default({ backend: 'local' }).meta(doc("Where Terraform keeps this environment's state, which holds the cluster's admin credentials.")),
@@ -1548,4 +1650,5 @@ export type SharedSecretConfig = SharedSecretsConfig['secrets'][number];
 export type NetworkConfig = NonNullable<Extract<ClusterConfig, { mode: 'create' }>['network']>;
 export type PrivateEndpointConfig = NonNullable<KeyVaultConfig['privateEndpoint']>;
 export type LogAnalyticsConfig = NonNullable<EnvironmentConfig['logAnalytics']>;
+export type MonitoringConfig = NonNullable<EnvironmentConfig['monitoring']>;
 export type ProbeConfig = NonNullable<DeploymentConfig['livenessProbe']>;
