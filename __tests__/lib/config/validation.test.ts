@@ -1680,3 +1680,103 @@ describe('rendered file names', () => {
     ]);
   });
 });
+
+describe('monitoring (issue 15)', () => {
+  const WORKSPACE = '/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/rg-mon/providers/Microsoft.Monitor/accounts/amw-platform';
+
+  test('defaults: operator with the kube-prometheus-stack selector label, 30s scrapes, 5m alerts, 2s latency, the throttling alert on', () => {
+    const env = load(minimalVariant((d) => (d.monitoring = { prometheus: 'operator' })));
+    expect(env.monitoring).toStrictEqual({
+      prometheus: 'operator',
+      selectorLabels: { release: 'kube-prometheus-stack' },
+      scrapeInterval: '30s',
+      alertFor: '5m',
+      keyVaultLatencySeconds: 2,
+      keyVaultThrottlingAlert: true,
+    });
+  });
+
+  // azurerm: monitor_metrics is a block of azurerm_kubernetes_cluster; the association targets the cluster.
+  test('fails azure-managed on an existing cluster: managed Prometheus is turned on in the cluster resource', () => {
+    const source = minimalVariant((d) => {
+      d.cluster = { mode: 'existing', name: 'aks-shared', oidcIssuer: true, workloadIdentity: true };
+      d.monitoring = { prometheus: 'azure-managed', workspace: { mode: 'existing', id: WORKSPACE } };
+    });
+    expectFails(source, {
+      path: 'monitoring.prometheus',
+      received: '"azure-managed"',
+      message:
+        'managed Prometheus is turned on in the cluster resource, and existing cluster "aks-shared" is not managed by this stack: enable it where the cluster is managed (az aks update --enable-azure-monitor-metrics) and use prometheus "operator" for a Prometheus in the cluster, or remove monitoring',
+      at: ['prometheus:'],
+    });
+  });
+
+  test('fails an unknown flavour', () => {
+    const source = minimalVariant((d) => (d.monitoring = { prometheus: 'victoria' }));
+    expectFails(source, {
+      path: 'monitoring.prometheus',
+      received: '"victoria"',
+      message: 'use prometheus "operator" or "azure-managed"',
+      at: ['prometheus:'],
+    });
+  });
+
+  // prometheus/common model/time.go (ParseDuration); Azure Monitor rule groups take ISO 8601, converted from one unit.
+  test('fails a duration with two units (an ISO 8601 conversion needs one)', () => {
+    const source = minimalVariant((d) => (d.monitoring = { prometheus: 'operator', alertFor: '1m30s' }));
+    expectFails(source, {
+      path: 'monitoring.alertFor',
+      received: '"1m30s"',
+      message: 'use a whole number and one unit of s, m or h, such as "30s", "5m" or "1h"',
+      at: ['alertFor:'],
+    });
+  });
+
+  test('fails a workspace id that is not a Microsoft.Monitor/accounts id (a Log Analytics workspace is the classic mix-up)', () => {
+    const log = '/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/log-platform';
+    const source = minimalVariant((d) => (d.monitoring = { prometheus: 'azure-managed', workspace: { mode: 'existing', id: log } }));
+    expectFails(source, {
+      path: 'monitoring.workspace.id',
+      received: shown(log),
+      message: 'use the id of an Azure Monitor workspace: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Monitor/accounts/<name>',
+      at: ['id:'],
+    });
+  });
+
+  // https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftmonitor
+  test('fails a workspace name with an underscore', () => {
+    const source = minimalVariant((d) => (d.monitoring = { prometheus: 'azure-managed', workspace: { mode: 'create', name: 'amw_app' } }));
+    expectFails(source, {
+      path: 'monitoring.workspace.name',
+      received: '"amw_app"',
+      message: 'use 4-44 letters, digits or hyphens, starting and ending with a letter or digit',
+      at: ['monitoring:', 'name:'],
+    });
+  });
+
+  test('fails an action group id of another resource type', () => {
+    const source = minimalVariant((d) => (d.monitoring = { prometheus: 'operator', actionGroupId: WORKSPACE }));
+    expectFails(source, {
+      path: 'monitoring.actionGroupId',
+      received: shown(WORKSPACE),
+      message: 'use the id of an action group: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Insights/actionGroups/<name>',
+      at: ['actionGroupId:'],
+    });
+  });
+
+  test('fails a latency threshold of 0', () => {
+    const source = minimalVariant((d) => (d.monitoring = { prometheus: 'operator', keyVaultLatencySeconds: 0 }));
+    expectFails(source, {
+      path: 'monitoring.keyVaultLatencySeconds',
+      received: '0',
+      message: 'use a number of seconds above 0',
+      at: ['keyVaultLatencySeconds:'],
+    });
+  });
+
+  test('fails an invalid selector label value', () => {
+    const source = minimalVariant((d) => (d.monitoring = { prometheus: 'operator', selectorLabels: { release: 'kube prometheus' } }));
+    const problems = problemsOf(source);
+    expect(problems.map((p) => p.path)).toEqual(['monitoring.selectorLabels.release']);
+  });
+});
