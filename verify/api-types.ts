@@ -74,7 +74,14 @@ export interface V1Container {
   env?: Array<V1EnvVar>;
   image?: string;
   name: string;
+  ports?: Array<V1ContainerPort>;
   volumeMounts?: Array<V1VolumeMount>;
+}
+
+/** Subset of client-node's `V1ContainerPort`. */
+export interface V1ContainerPort {
+  containerPort: number;
+  name?: string;
 }
 
 /** Subset of client-node's `V1CSIVolumeSource`. */

@@ -130,6 +130,8 @@ export interface ClusterReader {
   listEvents(namespace: string): Promise<CoreV1Event[]>;
   readSecretProviderClass(namespace: string, name: string): Promise<SecretProviderClass | undefined>;
   listPodStatuses(namespace: string): Promise<SecretProviderClassPodStatus[]>;
+  /** A namespaced custom object by `apiVersion` (`group/version`) and plural; undefined when absent or its kind is not served. */
+  readCustomObject(apiVersion: string, plural: string, namespace: string, name: string): Promise<Record<string, unknown> | undefined>;
   /** Runs a command in a container; only for `ls` and `sha256sum` (never reads file contents). */
   exec(namespace: string, pod: string, container: string, command: readonly string[]): Promise<ExecResult>;
 }
@@ -265,6 +267,11 @@ function clusterReader({ k8s, kc, server, timeoutMs }: Connection, clients: Retu
         custom.listNamespacedCustomObject({ group: SECRETS_STORE_GROUP, version: SECRETS_STORE_VERSION, namespace, plural: SPCPS_PLURAL }),
       )) as { items?: SecretProviderClassPodStatus[] } | undefined;
       return list?.items ?? [];
+    },
+    readCustomObject: async (apiVersion, plural, namespace, name) => {
+      const [group, version] = apiVersion.split('/');
+      return (await call(`${plural}.${group} ${namespace}/${name}`, () => custom.getNamespacedCustomObject({ group, version, namespace, plural, name }))) as
+        Record<string, unknown> | undefined;
     },
     exec: (namespace, pod, container, command) => execIn(new k8s.Exec(kc), namespace, pod, container, command),
   };

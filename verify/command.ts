@@ -54,6 +54,7 @@ import {
   type PodObservation,
 } from './rotation';
 import { checkReloader } from './reloader';
+import { checkPodMonitor, checkScrapeTargets, expectedPodMonitors, labelSelector, queryUp, type UpSample } from './monitoring';
 import { checkSecretProviderClass, findRendered } from './spc-drift';
 import type { RenderedFile, SecretProviderClass } from './types';
 import {
@@ -85,6 +86,8 @@ export interface VerifyOptions {
   readonly outputs?: string;
   readonly context?: string;
   readonly exec: boolean;
+  /** Prometheus's HTTP API (`http://localhost:9090`): verify asks it whether the PodMonitors' targets are up. */
+  readonly prometheusUrl?: string;
 }
 
 export interface RotationTestOptions extends VerifyOptions {
@@ -105,6 +108,8 @@ export interface CommandDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Overrides the per-request timeout when connecting. */
   readonly timeoutMs?: number;
+  /** Runs an instant PromQL query (a test's fake instead of an HTTP GET of /api/v1/query). */
+  readonly queryPrometheus?: (url: string, query: string) => Promise<UpSample[]>;
 }
 
 interface Project {
@@ -203,6 +208,7 @@ export async function verifyCommand(opts: VerifyOptions, out: CommandOutput, dep
     if (relying.length > 0) {
       findings.push(...(await guarded('reloader', 'cluster', async () => checkReloader(await cluster.listDeployments(), relying))));
     }
+    findings.push(...(await verifyMonitoring(rendered, cluster, opts.prometheusUrl, deps.queryPrometheus ?? queryUp)));
     const rotation = { ...(driver?.model ? { model: driver.model } : {}), intervalSeconds: model.rotationIntervalSeconds };
     for (const w of model.workloads) {
       findings.push(...(await verifyWorkload(w, { cluster, outputs, rendered, exec: opts.exec, now, rotation })));
@@ -215,6 +221,41 @@ export async function verifyCommand(opts: VerifyOptions, out: CommandOutput, dep
   } catch (e) {
     return abort(e, out);
   }
+}
+
+/** `monitoring`: the PodMonitors exist and select scrapeable add-on pods; with a Prometheus URL, their targets are up. */
+async function verifyMonitoring(
+  rendered: readonly RenderedFile[],
+  cluster: ClusterReader,
+  prometheusUrl: string | undefined,
+  query: (url: string, query: string) => Promise<UpSample[]>,
+): Promise<Outcome[]> {
+  const out: Outcome[] = [];
+  for (const m of expectedPodMonitors(rendered)) {
+    const where = `${m.namespace}/${m.name}`;
+    out.push(
+      ...(await guarded('pod-monitor', where, async () => {
+        const live = await cluster.readCustomObject(m.apiVersion, 'podmonitors', m.namespace, m.name);
+        const pods = await cluster.listPods(m.namespace, labelSelector(m.selector));
+        const found = checkPodMonitor(m, live, pods);
+        if (prometheusUrl === undefined) return found;
+        try {
+          return [...found, ...checkScrapeTargets(m, pods, await query(prometheusUrl, `up{job="${m.job}"}`), prometheusUrl)];
+        } catch (e) {
+          return [
+            ...found,
+            fail(
+              'scrape-targets',
+              where,
+              `querying Prometheus at ${prometheusUrl} failed: ${e instanceof Error ? e.message : String(e)}`,
+              'check --prometheus-url (the Prometheus HTTP API, e.g. a port-forward to http://localhost:9090)',
+            ),
+          ];
+        }
+      })),
+    );
+  }
+  return out;
 }
 
 /** What every workload's checks read: the cluster, the outputs, the rendered files, --exec, the clock and the driver's rotation model. */

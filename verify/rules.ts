@@ -36,6 +36,18 @@ const VERIFY = {
     'cluster: workload payments/payments-api sets restartOnRotation, but no Stakater Reloader Deployment runs in the cluster: their pods never restart when mounted versions change',
     'Without the CSI integration Reloader ignores SecretProviderClassPodStatus, so mounted versions changing restart nothing. `output.reloader` renders its installation (chart `reloader`, `reloader.enableCSIIntegration: true`). Not run when no workload sets restartOnRotation.',
   ),
+  'pod-monitor': check(
+    'error',
+    'when the environment sets `monitoring`: each rendered PodMonitor (driver and provider) exists in `kube-system` in its API group, and selects running add-on pods that declare the scraped container port',
+    "kube-system/secrets-store-csi-driver-metrics: PodMonitor (monitoring.coreos.com/v1) not found: the add-on's secrets-store-csi-driver pods are not scraped and the alerts on them never fire",
+    "A PodMonitor's `portNumber` matches declared container ports only: a pod that listens without declaring the port is not scraped. An unknown kind (the CRD is not installed) reads as not found.",
+  ),
+  'scrape-targets': check(
+    'error or warning',
+    "with `--prometheus-url`: Prometheus has an `up{job=...}` series for the PodMonitor's job, every one 1, and as many as running pods",
+    'kube-system/secrets-store-provider-azure-metrics: Prometheus at http://localhost:9090 has no up{job="secrets-store-provider-azure"} series: the PodMonitor is not picked up',
+    'Fewer targets than pods is a warning (a new node, or a sharded Prometheus). The URL is queried without credentials (`/api/v1/query`): port-forward the Prometheus service, or use a proxy that adds them.',
+  ),
   namespace: check('error', 'the workload namespace exists and is not terminating', 'demo: namespace does not exist'),
   'service-account': check(
     'error or warning',

@@ -78,6 +78,7 @@ function fakeCluster(over: Partial<ClusterReader> & { statuses?: () => SecretPro
     readSecretProviderClass: async () => liveSpc(rendered),
     listPodStatuses: async () => (over.statuses ? over.statuses() : [podStatus(P1), podStatus(P2)]),
     exec: async (): Promise<ExecResult> => ({ stdout: '..data\nDB_PASSWORD\nweb-tls\n', stderr: '', ok: true }),
+    readCustomObject: async () => undefined,
     ...over,
   };
 }

@@ -470,3 +470,17 @@ export function reloaderDeployment(
     status: { observedGeneration: 1, replicas: 1, readyReplicas: ready, availableReplicas: ready, updatedReplicas: 1 },
   });
 }
+
+/** ENV_YAML with `monitoring` on the Prometheus operator. */
+export const MONITORED_ENV_YAML = `${ENV_YAML}monitoring:\n  prometheus: operator\n`;
+
+/** A running pod of the add-on in kube-system, labelled `app=<appLabel>`, declaring `port` (or no port). */
+export function addonPod(name: string, appLabel: string, port?: number, phase = 'Running'): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'kube-system', labels: { app: appLabel } },
+    spec: { containers: [{ name: 'main', ...(port !== undefined ? { ports: [{ containerPort: port, name: 'metrics' }] } : {}) }] },
+    status: { phase },
+  };
+}

@@ -46,6 +46,7 @@ function cluster(over: Partial<ClusterReader> = {}): ClusterReader {
     readSecretProviderClass: async () => undefined,
     listPodStatuses: async () => [podStatus(P1)],
     exec: async () => ({ stdout: '', stderr: '', ok: true }),
+    readCustomObject: async () => undefined,
     ...over,
   };
 }

@@ -7,6 +7,7 @@ interface VerifyFlags {
   readonly outputs?: string;
   readonly context?: string;
   readonly exec: boolean;
+  readonly prometheusUrl?: string;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -20,6 +21,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('-o, --outputs <file>', 'Terraform outputs file (default environments/<name>.outputs.json)')
     .option('--context <name>', 'kubeconfig context to use (default: the current context)')
     .option('--exec', "also list the file names in one pod's mount (never their contents)", false)
+    .option(
+      '--prometheus-url <url>',
+      "with monitoring: ask this Prometheus HTTP API (no credentials; e.g. a port-forward) whether the PodMonitors' targets are up",
+    )
     .addHelpText(
       'after',
       '\nUses your kubeconfig (KUBECONFIG or ~/.kube/config). Passes are listed on stdout, failures and warnings on stderr (the checks: check/RULES.md). Exit codes: 0 all pass, 1 failures found, 2 bad input or cluster unreachable.',
@@ -34,6 +39,7 @@ export function register(program: Command, ctx: CommandContext): void {
           ...(flags.config ? { config: flags.config } : {}),
           ...(flags.outputs ? { outputs: flags.outputs } : {}),
           ...(flags.context ? { context: flags.context } : {}),
+          ...(flags.prometheusUrl ? { prometheusUrl: flags.prometheusUrl } : {}),
         },
         reporter,
       );
