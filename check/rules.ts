@@ -253,6 +253,22 @@ const SECRET_SYNC = {
   ),
 } as const satisfies CheckRules;
 
+/** Monitoring of secret delivery (PodMonitor, PrometheusRule) */
+const MONITORING = {
+  'pod-monitor-port': rule(
+    'error',
+    "a PodMonitor that selects the add-on's driver (`app=secrets-store-csi-driver`) or provider (`app=secrets-store-provider-azure`) pods scrapes another port than their metrics port (8095, 8898)",
+    'PodMonitor kube-system/secrets-store-csi-driver-metrics scrapes port 8898 of the Secrets Store CSI driver pods (app=secrets-store-csi-driver), which serve metrics on 8095',
+    'Either API group (monitoring.coreos.com, azmonitoring.coreos.com); `portNumber` or the deprecated `targetPort`. Ports: kubernetes-sigs/secrets-store-csi-driver cmd/secrets-store-csi-driver/main.go (`--metrics-addr` :8095), Azure/secrets-store-csi-driver-provider-azure cmd/main.go (`--prometheus-port` 8898).',
+  ),
+  'prometheus-rule-series': rule(
+    'error',
+    "a PrometheusRule reads a series the driver or the provider does not export: an old-docs `total_*` name anywhere, or any unknown name under the add-on's scrape jobs",
+    'PrometheusRule monitoring/csi: "total_node_publish_error" is not a series the Secrets Store CSI driver or its Azure provider exports: the rule never fires',
+    "The OpenTelemetry exporter appends `_total` to counters; the driver's docs table (docs/book/src/topics/metrics.md) still shows `total_*` and `sync_k8s_secret_duration_sec`. Sources: kubernetes-sigs/secrets-store-csi-driver pkg/secrets-store/stats_reporter.go (NewStatsReporter), Azure/secrets-store-csi-driver-provider-azure pkg/metrics/stats_reporter.go.",
+  ),
+} as const satisfies CheckRules;
+
 /** External Secrets Operator (SecretStore, ClusterSecretStore, ExternalSecret, ClusterExternalSecret) */
 const EXTERNAL_SECRETS = {
   'external-secrets-api-version': rule(
@@ -497,6 +513,7 @@ export const RULES = {
   ...SECRET_PROVIDER_CLASS,
   ...TARGET_SECRET,
   ...SECRET_SYNC,
+  ...MONITORING,
   ...EXTERNAL_SECRETS,
   ...FEDERATED_CREDENTIALS,
   ...CLIENT_ID,
@@ -556,6 +573,7 @@ SecretProviderClass of its namespace (checked as above: vault, tenant, \`clientI
 object of that class must be readable by the identity, since the controller fetches them all.`,
       rules: SECRET_SYNC,
     },
+    { title: 'Monitoring of secret delivery', rules: MONITORING },
     {
       title: 'External Secrets Operator',
       intro: `An ExternalSecret reads through a SecretStore of its namespace or a ClusterSecretStore; a

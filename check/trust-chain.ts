@@ -9,6 +9,7 @@ import { mismatchedVaultUri } from '../lib/outputs/load';
 import { Findings, at, type Finding } from './finding';
 import type { RuleId } from './rules';
 import { ManifestIndex, podSpecOf, type K8sObject } from './manifests';
+import { checkMonitoring } from './monitoring';
 import { analyzeSecretProviderClass, type MountedObject, type SpcInfo } from './secret-provider-class';
 import { TerraformIndex, parseRef, type TfBlock } from './terraform';
 import { isRecord, list, rec, show, str, type Json } from './values';
@@ -120,6 +121,7 @@ export function checkTrustChain(input: SynthesizedInput): Finding[] {
     analyze,
   };
 
+  checkMonitoring(mf, out);
   const usedSubjects = new Set<string>();
   const clusters = new Set<string>();
   const chains = [

@@ -309,3 +309,21 @@ export function exportedSeriesNames(): ReadonlySet<string> {
   }
   return names;
 }
+
+/**
+ * Names the driver's old docs give that never reach the wire (the OpenTelemetry exporter puts
+ * `_total` at the end), with what to use instead: a hand-written rule on the old name never fires.
+ * @see kubernetes-sigs/secrets-store-csi-driver docs/book/src/topics/metrics.md (the `total_*` table), issue #1937
+ */
+export const OLD_DOC_SERIES: Readonly<Record<string, string>> = {
+  total_node_publish: 'node_publish_total',
+  total_node_unpublish: 'node_unpublish_total',
+  total_node_publish_error: 'node_publish_error_total',
+  total_node_unpublish_error: 'node_unpublish_error_total',
+  total_sync_k8s_secret: 'sync_k8s_secret_total',
+  total_rotation_reconcile: 'rotation_reconcile_total',
+  total_rotation_reconcile_error: 'rotation_reconcile_error_total',
+  sync_k8s_secret_duration_sec_bucket: 'k8s_secret_duration_sec_bucket',
+  sync_k8s_secret_duration_sec_sum: 'k8s_secret_duration_sec_sum',
+  sync_k8s_secret_duration_sec_count: 'k8s_secret_duration_sec_count',
+};

@@ -1231,3 +1231,60 @@ describe('network path: the private example with one link broken', () => {
     expect(of(other, 'keyvault-public-access-without-path')).toHaveLength(1);
   });
 });
+
+/**
+ * Monitoring objects (issue 15): the prod example's PodMonitors (azmonitoring.coreos.com), and a
+ * hand-written PrometheusRule beside them.
+ * kubernetes-sigs/secrets-store-csi-driver pkg/secrets-store/stats_reporter.go (NewStatsReporter);
+ * Azure/secrets-store-csi-driver-provider-azure pkg/metrics/stats_reporter.go; the driver's
+ * cmd main.go (--metrics-addr :8095) and the provider's (--prometheus-port 8898).
+ */
+describe('monitoring (issue 15): the prod example with one object changed', () => {
+  let base: SynthesizedInput;
+  beforeAll(() => {
+    base = synthesizeExample('prod');
+  });
+  const podMonitor = (input: SynthesizedInput, name: string): any =>
+    input.manifests.flatMap((m) => m.objects as any[]).find((o) => o.kind === 'PodMonitor' && o.metadata.name === name);
+  const withRule = (expr: string): SynthesizedInput => {
+    const copy = structuredClone(base);
+    const rule = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'csi', namespace: 'monitoring' },
+      spec: { groups: [{ name: 'csi', rules: [{ alert: 'Hand', expr }] }] },
+    };
+    return { ...copy, manifests: [...copy.manifests, { file: 'prometheusrule-monitoring-csi.yaml', objects: [rule] }] };
+  };
+
+  test('the example passes as rendered, and a correct hand-written rule passes too', () => {
+    expect(checkTrustChain(base)).toEqual([]);
+    expect(checkTrustChain(withRule('sum(rate(node_publish_error_total{job="secrets-store-csi-driver"}[5m])) > 0'))).toEqual([]);
+  });
+
+  test('fails pod-monitor-port when the driver PodMonitor scrapes the provider port', () => {
+    const copy = structuredClone(base);
+    podMonitor(copy, 'secrets-store-csi-driver-metrics').spec.podMetricsEndpoints[0].portNumber = 8898;
+    const [f] = of(checkTrustChain(copy), 'pod-monitor-port');
+    expect(f.message).toBe(
+      'PodMonitor kube-system/secrets-store-csi-driver-metrics scrapes port 8898 of the Secrets Store CSI driver pods (app=secrets-store-csi-driver), which serve metrics on 8095',
+    );
+    expect(f.fix).toBe('set portNumber: 8095');
+  });
+
+  test("fails prometheus-rule-series for an old docs' total_* name, naming the wire name", () => {
+    const [f] = of(checkTrustChain(withRule('increase(total_node_publish_error{job="kube-system/csi"}[5m]) > 0')), 'prometheus-rule-series');
+    expect(f.message).toBe(
+      'PrometheusRule monitoring/csi: "total_node_publish_error" is not a series the Secrets Store CSI driver or its Azure provider exports: the rule never fires',
+    );
+    expect(f.fix).toBe('use node_publish_error_total (the OpenTelemetry exporter appends _total to counters)');
+  });
+
+  test('fails prometheus-rule-series for an unknown series under an add-on job (keyvault_request_seconds: the histogram has no unit)', () => {
+    const [f] = of(
+      checkTrustChain(withRule('histogram_quantile(0.9, rate(keyvault_request_seconds_bucket{job="secrets-store-provider-azure"}[5m])) > 1')),
+      'prometheus-rule-series',
+    );
+    expect(f.message).toContain('"keyvault_request_seconds_bucket" is not a series');
+  });
+});
