@@ -3,6 +3,8 @@
  * pods, and with the Prometheus operator a PrometheusRule, each validated against its vendored CRD.
  */
 import { readFileSync } from 'node:fs';
+import { Chart, Testing } from 'cdk8s';
+import { AddOnPodMonitor } from '../../charts/add-on-pod-monitor';
 import { renderEnvironment } from '../../charts';
 import { ADDON_METRICS } from '../../lib/csi-driver';
 import { secretDeliveryAlerts, unknownSeries } from '../../lib/monitoring';
@@ -118,5 +120,14 @@ describe('azure-managed flavour (azmonitoring.coreos.com): the prod example', ()
     const bad = structuredClone(strip(podMonitors[0])) as any;
     bad.spec.podMetricsEndpoints[0].relabelings[0].action = 'rewrite';
     expect(validate(bad)).toBe(false);
+  });
+});
+
+describe('AddOnPodMonitor as a library construct', () => {
+  test('fails an interval with two units, naming the value and the fix (prometheus/common model/time.go ParseDuration; one unit for ISO 8601)', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    expect(() => new AddOnPodMonitor(chart, 'pm', { component: 'driver', flavour: 'operator', interval: '1m30s' })).toThrow(
+      'PodMonitor kube-system/secrets-store-csi-driver-metrics: interval "1m30s": use a whole number and one unit of s, m or h, such as "30s", "5m" or "1h"',
+    );
   });
 });
