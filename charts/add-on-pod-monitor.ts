@@ -10,8 +10,8 @@ import {
 } from '../imports/podmonitors-monitoring.coreos.com';
 import { MANAGED_PROMETHEUS } from '../lib/azure';
 import { ADDON_APP_LABEL, ADDON_METRICS, type AddonComponent } from '../lib/csi-driver';
-import { PROMETHEUS_DURATION_RULE, PROMETHEUS_OPERATOR } from '../lib/kubernetes';
-import { scrapeJob } from '../lib/monitoring';
+import { PROMETHEUS_OPERATOR } from '../lib/kubernetes';
+import { PROMETHEUS_DURATION_RULE, scrapeJob } from '../lib/monitoring';
 import { constructError } from './construct-error';
 
 /** Which Prometheus reads the PodMonitor: the Prometheus operator's, or Azure Monitor managed Prometheus's agent. */

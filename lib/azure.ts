@@ -956,7 +956,7 @@ export const MONITOR_WORKSPACE_ID_RULE = patternRule(
   'Azure Monitor workspace id',
   /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]+\/providers\/Microsoft\.Monitor\/accounts\/[A-Za-z0-9][A-Za-z0-9-]{2,42}[A-Za-z0-9]$/,
   'use the id of an Azure Monitor workspace: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Monitor/accounts/<name>',
-  'hashicorp/terraform-provider-azurerm v4.55.0 internal/services/monitor (azurerm_monitor_workspace: Microsoft.Monitor/accounts)',
+  'https://learn.microsoft.com/azure/azure-monitor/metrics/azure-monitor-workspace-overview (resource type Microsoft.Monitor/accounts)',
 );
 
 /** An Azure Monitor workspace name. */
@@ -972,7 +972,7 @@ export const ACTION_GROUP_ID_RULE = patternRule(
   'action group id',
   /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]+\/providers\/[Mm]icrosoft\.[Ii]nsights\/action[Gg]roups\/[^/]+$/,
   'use the id of an action group: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Insights/actionGroups/<name>',
-  'hashicorp/terraform-provider-azurerm v4.55.0 azurerm_monitor_action_group (id format)',
+  'https://learn.microsoft.com/azure/azure-monitor/alerts/action-groups (resource type Microsoft.Insights/actionGroups)',
 );
 
 /**

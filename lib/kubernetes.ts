@@ -664,11 +664,3 @@ export const PROMETHEUS_OPERATOR = {
   /** kube-prometheus-stack's selector label and its usual release name. */
   defaultSelectorLabels: { release: 'kube-prometheus-stack' },
 } as const;
-
-/** A Prometheus duration with one unit (`30s`, `5m`, `1h`): what both alert flavours can carry. */
-export const PROMETHEUS_DURATION_RULE = patternRule(
-  'Prometheus duration',
-  /^[1-9][0-9]{0,3}(s|m|h)$/,
-  'use a whole number and one unit of s, m or h, such as "30s", "5m" or "1h"',
-  'prometheus/common model/time.go (ParseDuration); Azure Monitor prometheusRuleGroups take ISO 8601 (PT5M), converted from it',
-);

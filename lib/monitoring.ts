@@ -10,6 +10,7 @@
  * (`scrapeJob`), plus Prometheus's own `up`.
  */
 import { ADDON_METRICS, exportedSeriesNames, type AddonComponent } from './csi-driver';
+import { patternRule } from './rule';
 
 export type AlertSeverity = 'critical' | 'warning';
 
@@ -25,6 +26,14 @@ export interface SecretDeliveryAlert {
   /** What to look at and how to fix it. */
   readonly description: string;
 }
+
+/** A Prometheus duration with one unit (`30s`, `5m`, `1h`): what both alert flavours can carry. */
+export const PROMETHEUS_DURATION_RULE = patternRule(
+  'Prometheus duration',
+  /^[1-9][0-9]{0,3}(s|m|h)$/,
+  'use a whole number and one unit of s, m or h, such as "30s", "5m" or "1h"',
+  'prometheus/common model/time.go (ParseDuration); Azure Monitor prometheusRuleGroups take ISO 8601 (PT5M), converted from it by isoDuration',
+);
 
 /** The thresholds of the alerts; the environment schema holds their defaults and descriptions. */
 export interface AlertThresholds {

@@ -136,6 +136,8 @@ export function baseDocuments(): Record<string, unknown>[] {
     '/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net';
   const workspace =
     '/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/log-platform';
+  const monitorWorkspace = '/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/rg-monitoring/providers/Microsoft.Monitor/accounts/amw-platform';
+  const actionGroup = '/subscriptions/00000000-0000-0000-0000-0000000000b0/resourceGroups/rg-monitoring/providers/Microsoft.Insights/actionGroups/ag-platform';
   const reason = 'kept with the default on, to carry a reason';
   const hardening = {
     networkPlugin: 'azure-overlay',
@@ -213,6 +215,7 @@ export function baseDocuments(): Record<string, unknown>[] {
         secrets: [{ secretName: 'shared', type: 'Opaque', namespaces: ['apps'], objects: [sharedObject] }],
       },
       engines: { secretSync: { rotationPollInterval: '12h' } },
+      monitoring: { prometheus: 'azure-managed', workspace: { mode: 'create', name: 'amw-free-text' } },
     }),
   ];
   return [
@@ -260,6 +263,15 @@ export function baseDocuments(): Record<string, unknown>[] {
         },
         reloader: { namespace: 'reloader', chartVersion: '2.2.16' },
       },
+      monitoring: {
+        prometheus: 'operator',
+        selectorLabels: { release: 'kube-prometheus-stack' },
+        scrapeInterval: '30s',
+        alertFor: '5m',
+        keyVaultLatencySeconds: 2,
+        keyVaultThrottlingAlert: true,
+        actionGroupId: actionGroup,
+      },
     },
     {
       ...common,
@@ -292,6 +304,13 @@ export function baseDocuments(): Record<string, unknown>[] {
         namespaces: true,
         gitops: { tool: 'flux', sourceRef: 'gitops', path: 'clusters/free-text', namespace: 'flux-system', interval: '10m' },
         reloader: { namespace: 'reloader', chartVersion: '2.2.16' },
+      },
+      monitoring: {
+        prometheus: 'azure-managed',
+        workspace: { mode: 'existing', id: monitorWorkspace },
+        scrapeInterval: '30s',
+        alertFor: '5m',
+        actionGroupId: actionGroup,
       },
     },
     {

@@ -95,7 +95,6 @@ import {
   SECRET_KEY_RULE,
   SECRET_TYPE_KEYS_RULE,
   PDB_MAX_UNAVAILABLE_RULE,
-  PROMETHEUS_DURATION_RULE,
   PROMETHEUS_OPERATOR,
   TOPOLOGY_KEYS,
   TOPOLOGY_SPREAD,
@@ -103,6 +102,7 @@ import {
 import { DELIVERY_ENGINES } from '../delivery';
 import { ESO_DEFAULT_REFRESH_INTERVAL, ESO_PROPERTY_RULE, ESO_PROPERTY_TYPE_RULE } from '../external-secrets';
 import { GENERATED_DIRS } from '../paths';
+import { PROMETHEUS_DURATION_RULE } from '../monitoring';
 import { SECRET_SYNC_DEFAULT_ROTATION_POLL_INTERVAL } from '../secret-sync';
 import { firstBroken, type Rule } from '../rule';
 import { BACKEND_LITERAL_RULE } from '../terraform';

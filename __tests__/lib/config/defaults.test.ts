@@ -121,6 +121,8 @@ const FILES: readonly (readonly [string, string])[] = [
       d.keyVault = { mode: 'existing', name: 'kv-shared', privateEndpoint: { dnsZone: { mode: 'existing', id: HUB_ZONE } } };
     }),
   ],
+  ['monitoring on the Prometheus operator', minimalVariant((d) => (d.monitoring = { prometheus: 'operator' }))],
+  ['monitoring on managed Prometheus', minimalVariant((d) => (d.monitoring = { prometheus: 'azure-managed', workspace: { mode: 'create', name: 'amw-app' } }))],
   [
     'the azurerm backend',
     minimalVariant((d) => (d.state = { backend: 'azurerm', resourceGroup: 'rg-state', storageAccount: 'ststate', container: 'tfstate' })),

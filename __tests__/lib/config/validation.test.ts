@@ -483,7 +483,7 @@ describe('unknown fields', () => {
     expectFails(source, {
       path: 'keyvault',
       message:
-        'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, sharedSecrets, engines, logAnalytics, state, output)',
+        'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, sharedSecrets, engines, logAnalytics, monitoring, state, output)',
       at: ['keyvault:'],
     });
   });
