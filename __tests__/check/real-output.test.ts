@@ -14,8 +14,10 @@ const rules = (f: Finding[]) => [...new Set(f.map((x) => x.rule))].sort();
 const copy = (i: SynthesizedInput): SynthesizedInput => structuredClone<SynthesizedInput>(i);
 
 type Obj = Record<string, any>;
-function object(i: SynthesizedInput, kind: string, namespace: string): Obj {
-  for (const m of i.manifests) for (const o of m.objects as Obj[]) if (o.kind === kind && o.metadata?.namespace === namespace) return o;
+function object(i: SynthesizedInput, kind: string, namespace: string, name?: string): Obj {
+  for (const m of i.manifests)
+    for (const o of m.objects as Obj[])
+      if (o.kind === kind && o.metadata?.namespace === namespace && (name === undefined || o.metadata?.name === name)) return o;
   throw new Error(`no ${kind} in ${namespace}`);
 }
 function block(i: SynthesizedInput, type: string, match: (body: Obj) => boolean): [string, Obj] {
@@ -137,7 +139,7 @@ describe('the example environments', () => {
 
     test('a typo in an objects element', () => {
       const i = prod();
-      const spc = object(i, 'SecretProviderClass', 'payments');
+      const spc = object(i, 'SecretProviderClass', 'payments', 'payments-api-keyvault');
       spc.spec.parameters.objects = spc.spec.parameters.objects.replace('objectAlias: db-password', 'objectAlais: db-password');
       const findings = checkTrustChain(i);
       expect(rules(findings)).toEqual(['spc-object-unknown-key']);

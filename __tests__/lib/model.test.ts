@@ -40,6 +40,8 @@ describe('roles', () => {
         { role: ROLES.secretsUser, scope: { type: 'secret', name: 'payments-db-password' } },
         { role: ROLES.secretsUser, scope: { type: 'secret', name: 'payments-stripe-key' } },
         { role: ROLES.secretsUser, scope: { type: 'secret', name: 'rotation-canary' } },
+        // From the platform's shared vault (additionalVaults): scoped to that vault's object.
+        { role: ROLES.secretsUser, scope: { type: 'secret', name: 'platform-telemetry-key' }, vault: 'kv-platform-shared' },
       ],
       'web-frontend': [
         { role: ROLES.certificateUser, scope: { type: 'cert', name: 'web-tls' } },
@@ -139,6 +141,8 @@ describe('identities and federated credentials', () => {
     expect(shared.roles).toStrictEqual([
       { role: ROLES.certificateUser, scope: 'vault' },
       { role: ROLES.secretsUser, scope: 'vault' },
+      // payments-api reads the platform vault: the shared identity reads what any of its workloads mounts.
+      { role: ROLES.secretsUser, scope: 'vault', vault: 'kv-platform-shared' },
     ]);
   });
 
@@ -260,7 +264,8 @@ describe('identities and federated credentials', () => {
 describe('warnings', () => {
   test('the example files and the minimal file carry no warning', () => {
     expect(derive(readExample('dev')).warnings).toStrictEqual([]);
-    expect(derive(readExample('prod'), 'prod').warnings).toStrictEqual([]);
+    // prod reads an existing platform vault: the one warning says its firewall and RBAC mode are its owner's.
+    expect(derive(readExample('prod'), 'prod').warnings.map((w) => [w.code, w.path])).toStrictEqual([['existing-vault', 'additionalVaults[0]']]);
     expect(derive(MINIMAL).warnings).toStrictEqual([]);
   });
 

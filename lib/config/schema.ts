@@ -1498,7 +1498,11 @@ export const EnvironmentShape = z.strictObject({
     .meta(
       doc(
         "Vaults besides keyVault that workloads read objects from (`objects[].vault`): created by the stack (`mode: create`, the default, with keyVault's secure defaults) or existing ones (`mode: existing`, such as a platform-wide vault). Each workload's identity gets roles only on the vaults it reads.",
-        { unset: 'none: every object is in keyVault', see: 'https://learn.microsoft.com/azure/key-vault/general/best-practices#use-separate-key-vaults' },
+        {
+          unset: 'none: every object is in keyVault',
+          example: [{ name: 'kv-platform-shared', mode: 'existing', resourceGroup: 'rg-platform' }],
+          see: 'https://learn.microsoft.com/azure/key-vault/general/best-practices#use-separate-key-vaults',
+        },
       ),
     ),
   identity: withFieldDefaults(Identity).meta(

@@ -163,7 +163,7 @@ function environmentVaultRead(env: EnvironmentConfig): RuleViolation[] {
   const out: RuleViolation[] = [];
   env.workloads.forEach((w, i) => {
     const vaults = w.objects.map((o) => vaultOfObject(env, o));
-    if (vaults.some((v) => v === undefined) || vaults.includes(main)) return;
+    if (vaults.length === 0 || vaults.some((v) => v === undefined) || vaults.includes(main)) return;
     out.push({
       path: ['workloads', i, 'objects'],
       message: `workload "${w.name}" reads no object of keyVault "${main}": a workload mounts the environment's vault at deployment.mountPath and other vaults beside it; move one object to keyVault (remove its vault), or make the vault it reads the environment's keyVault`,
