@@ -319,7 +319,7 @@ export class SecretsStoreDeployment extends Construct {
 
     const annotations: Record<string, string> = { ...props.annotations };
     if (props.reloaderAnnotation ?? DEPLOYMENT_DEFAULTS.restartOnRotation) {
-      // Reloader reads a comma-separated list, as for Secrets and ConfigMaps.
+      // Several vaults: Reloader splits the value on "," (stakater/Reloader internal/pkg/handler/upgrade.go, PerformAction).
       if (spc) annotations[RELOADER_SPC_ANNOTATION] = [spc.name, ...extra.map((m) => m.secretProviderClass.name)].join(',');
       const secrets = [...new Set([...(delivered ? [delivered.secretName] : []), ...envFromSecret.map((e) => e.secretName)])].sort();
       if (secrets.length > 0) annotations[RELOADER_SECRET_ANNOTATION] = secrets.join(',');

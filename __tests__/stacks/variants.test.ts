@@ -5,6 +5,7 @@
 import { parseEnvironment } from '../../lib/config/load';
 import type { EnvironmentConfig, WorkloadConfig } from '../../lib/config/schema';
 import { OUTPUT_NAME } from '../../lib/outputs/contract';
+import { mainVaultOnly } from '../support/config';
 import { addressOf, addressOfOnly, blocks, exampleConfig, only, synthConfig, vaultGrants, workloadIdentities, type TfJson } from './support';
 
 const ref = (address: string, attribute: string) => `\${${address}.${attribute}}`;
@@ -189,9 +190,12 @@ describe('role grants', () => {
     const prod = exampleConfig('prod');
     const json = synthConfig({ ...prod, identity: { ...prod.identity, role: 'administrator' } }).json;
     const vault = ref(addressOfOnly(json, 'azurerm_key_vault'), 'id');
+    const platform = ref('data.azurerm_key_vault.kv-platform-shared', 'id');
     const grants = vaultGrants(json).map((a) => [a.role_definition_name, a.scope]);
+    // payments-api reads prod's platform vault too (additionalVaults): Administrator there as well, web-frontend not.
     expect(grants).toEqual([
       ['Key Vault Administrator', vault],
+      ['Key Vault Administrator', platform],
       ['Key Vault Administrator', vault],
     ]);
   });
@@ -205,7 +209,11 @@ describe('role grants', () => {
         .filter((a) => a.principal_id === ref(addressOf(json, 'azurerm_user_assigned_identity', name), 'principal_id'))
         .map((a) => [a.role_definition_name, a.scope])
         .sort();
-    expect(byIdentity('id-variant-payments-api')).toEqual([['Key Vault Secrets User', vault]]);
+    // And on prod's platform vault (additionalVaults), which payments-api alone reads.
+    expect(byIdentity('id-variant-payments-api')).toEqual([
+      ['Key Vault Secrets User', vault],
+      ['Key Vault Secrets User', ref('data.azurerm_key_vault.kv-platform-shared', 'id')],
+    ]);
     expect(byIdentity('id-variant-web-frontend')).toEqual([
       ['Key Vault Certificate User', vault],
       ['Key Vault Secrets User', vault],
@@ -296,7 +304,7 @@ describe('existing cluster', () => {
 describe('existing Key Vault', () => {
   let json: TfJson;
   beforeAll(() => {
-    const prod = exampleConfig('prod');
+    const prod = mainVaultOnly(exampleConfig('prod'));
     json = synthConfig({ ...prod, keyVault: { mode: 'existing', name: 'kv-platform', resourceGroup: 'rg-platform' } }).json;
   });
 

@@ -44,7 +44,8 @@ function leftOut(node: JsonSchema, written: Doc, resolved: Doc, prefix: string, 
     if (hasFields(alternativesOf(field.schema)[0])) out.push(...leftOut(field.schema, w, r, p, w === undefined ? expected : undefined));
     const items = field.schema.items;
     // A list of objects, or of alternatives (additionalVaults: mode create or existing).
-    if (items !== undefined && (hasFields(items) || discriminatorOf(items) !== undefined)) (r as Doc[]).forEach((item, i) => out.push(...leftOut(items, w?.[i], item, `${p}[]`)));
+    if (items !== undefined && (hasFields(items) || discriminatorOf(items) !== undefined))
+      (r as Doc[]).forEach((item, i) => out.push(...leftOut(items, w?.[i], item, `${p}[]`)));
   }
   return out;
 }
