@@ -216,9 +216,13 @@ export class EnvironmentStack extends TerraformStack {
     });
   }
 
-  /** The vault's firewall rules: the file's subnets and, when the model says so, the cluster's node subnet. */
-  private vaultSubnetIds(model: EnvironmentModel, listed: readonly string[]): string[] {
-    if (!model.network.firewallAllowsNodeSubnet || this.network === undefined) return [...listed];
+  /**
+   * A vault's firewall rules: the file's subnets and, when the model says so, the cluster's node
+   * subnet (`vault`: an additional vault's declared name; the environment's vault without it).
+   */
+  private vaultSubnetIds(model: EnvironmentModel, listed: readonly string[], vault?: string): string[] {
+    const allows = vault === undefined ? model.network.firewallAllowsNodeSubnet : (model.network.additionalFirewallsAllowNodeSubnet ?? []).includes(vault);
+    if (!allows || this.network === undefined) return [...listed];
     const node = this.network.nodeSubnetId;
     return listed.some((id) => id.toLowerCase() === node.toLowerCase()) ? [...listed] : [...listed, node];
   }
@@ -282,7 +286,7 @@ export class EnvironmentStack extends TerraformStack {
               purgeProtectionEnabled: v.purgeProtection,
               softDeleteRetentionDays: v.softDeleteRetentionDays,
               publicNetworkAccessEnabled: v.publicNetworkAccess,
-              networkAcls: { ...v.networkAcls, virtualNetworkSubnetIds: this.vaultSubnetIds(model, v.networkAcls.virtualNetworkSubnetIds) },
+              networkAcls: { ...v.networkAcls, virtualNetworkSubnetIds: this.vaultSubnetIds(model, v.networkAcls.virtualNetworkSubnetIds, v.name) },
               tags: azure.tags,
             }),
       );
