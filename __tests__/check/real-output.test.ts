@@ -48,6 +48,33 @@ describe('the example environments', () => {
   describe('mutations of the real prod output', () => {
     const prod = () => copy(examples.prod);
 
+    // Several vaults: prod's payments-api reads kv-platform-shared (additionalVaults) through a class of its own.
+    describe('spc-keyvault-name accepts exactly the vaults the stack declares', () => {
+      const platformClass = (i: SynthesizedInput) => object(i, 'SecretProviderClass', 'payments', 'payments-api-keyvault-kv-platform-shared');
+
+      test('the second vault, declared by the stack and the outputs, passes (and its role is found on that vault)', () => {
+        const i = prod();
+        expect(platformClass(i).spec.parameters.keyvaultName).toBe('kv-platform-shared');
+        expect(rules(checkTrustChain(i))).toEqual([]);
+      });
+
+      test('a vault the stack does not declare is an error, naming the declared ones', () => {
+        const i = prod();
+        platformClass(i).spec.parameters.keyvaultName = 'kv-undeclared';
+        const findings = checkTrustChain(i).filter((f) => f.rule === 'spc-keyvault-name');
+        expect(findings.map((f) => f.message)).toEqual([
+          expect.stringContaining('says the vaults are "kv-akscsi-prod-example", "kv-platform-shared" (keyVault.name and additionalVaults)'),
+          'SecretProviderClass payments/payments-api-keyvault-kv-platform-shared reads vault "kv-undeclared" but the stack\'s vault is "kv-akscsi-prod-example" or "kv-platform-shared"',
+        ]);
+      });
+
+      test("the environment's vault in the second class still passes the name rule, but its role is missing there (403)", () => {
+        const i = prod();
+        platformClass(i).spec.parameters.keyvaultName = 'kv-akscsi-prod-example';
+        expect(rules(checkTrustChain(i))).toEqual(['role-assignment-missing']);
+      });
+    });
+
     test('a renamed ServiceAccount no longer matches the Deployment', () => {
       const i = prod();
       object(i, 'ServiceAccount', 'web').metadata.name = 'web-frontend-v2';
