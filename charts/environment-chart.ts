@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import type { SyncedSecretType } from '../lib/csi-driver';
 import { ESO_DECODING_OF_ENCODING, ESO_DEFAULT_REFRESH_INTERVAL } from '../lib/external-secrets';
 import type { DeliveredKey, EnvironmentModel, WorkloadModel } from '../lib/model';
-import type { OutputsContract } from '../lib/outputs/contract';
+import type { OutputsContract, VaultOutputs } from '../lib/outputs/contract';
 import { checkOutputsAgainstModel } from '../lib/outputs/load';
 import { ARGOCD_SYNC_WAVE_ANNOTATION, podSecurityLabelsFor, SYSTEM_NAMESPACES, weakestLevel, type PodSecurityLevel } from '../lib/kubernetes';
 import { ArgoCdApplication } from './argo-cd-application';
@@ -81,6 +81,8 @@ export interface WorkloadObjects {
   readonly serviceAccount: WorkloadServiceAccount;
   /** Engines `csi` and `secret-sync`. */
   readonly secretProviderClass?: KeyVaultSecretProviderClass;
+  /** One per other vault the workload reads (`objects[].vault`), in `additionalVaults` order (engine `csi`). */
+  readonly additionalSecretProviderClasses?: readonly KeyVaultSecretProviderClass[];
   /** Engine `external-secrets`. */
   readonly secretStore?: KeyVaultSecretStore;
   /** Engine `secret-sync`: the delivered Secret's, then one per `secretObjects` entry. */
@@ -256,11 +258,26 @@ export class EnvironmentChart extends Chart {
             tenantId: outputs.tenantId,
             clientId: out.clientId,
             cloudName: model.csiCloudName,
-            objects: w.objects.map(csiObjectOf),
+            objects: w.mainObjects.map(csiObjectOf),
             // With secret-sync the SecretSyncs write the Secrets: the driver's own sync needs a pod mount.
-            secretObjects: engine === 'csi' ? w.config.secretObjects : [],
+            secretObjects: engine === 'csi' ? w.mainSecretObjects : [],
             annotations: wave(SYNC_WAVES.secretProviderClass),
           });
+    const additional = w.additionalMounts.map((m) => ({
+      volumeName: m.volumeName,
+      mountPath: m.mountPath,
+      secretProviderClass: new KeyVaultSecretProviderClass(this, `${w.name}-SecretProviderClass-${m.vault.toLowerCase()}`, {
+        name: m.secretProviderClass,
+        namespace: w.namespace,
+        keyVaultName: additionalVaultOutputs(outputs, m.vault).name,
+        tenantId: outputs.tenantId,
+        clientId: out.clientId,
+        cloudName: model.csiCloudName,
+        objects: m.objects.map(csiObjectOf),
+        secretObjects: m.secretObjects,
+        annotations: wave(SYNC_WAVES.secretProviderClass),
+      }),
+    }));
     const writers = this.addSecretWriters(w, { model, outputs, serviceAccount, secretProviderClass, wave });
     const delivered = writers.delivered;
     const deploymentWave = engine === 'csi' ? SYNC_WAVES.deployment : SYNC_WAVES.deliveredDeployment;
@@ -269,6 +286,7 @@ export class EnvironmentChart extends Chart {
       serviceAccount,
       ...(secretProviderClass !== undefined && engine === 'csi' ? { secretProviderClass } : {}),
       ...(delivered !== undefined ? { deliveredSecret: delivered } : {}),
+      ...(additional.length > 0 ? { additionalSecretProviderClasses: additional } : {}),
       image: d.image,
       command: d.command,
       args: d.args,
@@ -307,6 +325,7 @@ export class EnvironmentChart extends Chart {
     return {
       serviceAccount,
       ...(secretProviderClass !== undefined ? { secretProviderClass } : {}),
+      ...(additional.length > 0 ? { additionalSecretProviderClasses: additional.map((m) => m.secretProviderClass) } : {}),
       ...(writers.secretStore !== undefined ? { secretStore: writers.secretStore } : {}),
       ...(writers.secretSyncs !== undefined ? { secretSyncs: writers.secretSyncs } : {}),
       ...(writers.externalSecrets !== undefined ? { externalSecrets: writers.externalSecrets } : {}),
@@ -469,6 +488,17 @@ export class EnvironmentChart extends Chart {
     }
     return { serviceAccounts, secretProviderClasses, secretSyncs };
   }
+}
+
+/**
+ * The outputs of one of `additionalVaults`: the chart reads vault names from the contract only.
+ * `checkOutputsAgainstModel` has already refused outputs without it.
+ */
+function additionalVaultOutputs(outputs: OutputsContract, vault: string): VaultOutputs {
+  const found = (outputs.additionalVaults ?? []).find((v) => v.name.toLowerCase() === vault.toLowerCase());
+  if (found === undefined)
+    throw new Error(`outputs have no additionalVaults entry for vault "${vault}" (checkOutputsAgainstModel should have refused them; a bug)`);
+  return found;
 }
 
 /** One key of an ExternalSecret from a delivered key of the model: the object, its JSON property, version and encoding. */

@@ -22,6 +22,7 @@ import {
   LABEL_VALUE_RULE,
   MAX_UNIX_ID,
   MEMORY_QUANTITY_RULE,
+  MOUNT_PATHS_APART_RULE,
   NAME_LABEL,
   podSecurityOf,
   PORT_NAME_RULE,
@@ -46,6 +47,19 @@ import type { WorkloadServiceAccount } from './workload-service-account';
 export { NAME_LABEL, RELOADER_SECRET_ANNOTATION, RELOADER_SPC_ANNOTATION };
 /** Name of the CSI volume in the pod. */
 export const SECRETS_VOLUME_NAME = 'secrets-store';
+
+/**
+ * A SecretProviderClass of another vault (the environment file's `additionalVaults`), mounted
+ * read-only through the CSI driver as a volume of its own, beside the main one.
+ */
+export interface AdditionalSecretsMount {
+  /** In the Deployment's namespace. */
+  readonly secretProviderClass: KeyVaultSecretProviderClass;
+  /** Pod volume name (a DNS-1123 label), not `secrets-store`. */
+  readonly volumeName: string;
+  /** Absolute path, apart from `mountPath` and every other mount, neither inside the other. */
+  readonly mountPath: string;
+}
 
 export interface DeploymentPort {
   readonly containerPort: number;
@@ -137,6 +151,12 @@ export interface SecretsStoreDeploymentProps {
    * @default - none: `secretProviderClass` is mounted through the CSI driver
    */
   readonly deliveredSecret?: DeliveredSecretVolume;
+  /**
+   * SecretProviderClasses of other vaults, each mounted read-only at a path of its own (CSI only:
+   * needs `secretProviderClass`).
+   * @default [] - one vault
+   */
+  readonly additionalSecretProviderClasses?: readonly AdditionalSecretsMount[];
   readonly image: string;
   /** @default - the image's entrypoint */
   readonly command?: readonly string[];
@@ -275,7 +295,13 @@ export class SecretsStoreDeployment extends Construct {
     const replicas = props.replicas ?? DEPLOYMENT_DEFAULTS.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) throw fail('replicas', replicas, 'use a whole number of 0 or more');
     const envFromSecret = props.envFromSyncedSecret ?? [];
-    validateEnv(props, { name: spc?.name ?? delivered!.secretName, syncedSecrets: source.syncedSecrets }, { fail, check });
+    const extra = validateAdditionalMounts(props, mountPath, { fail, check });
+    const syncedSecrets = new Map([...source.syncedSecrets, ...extra.flatMap((m) => [...m.secretProviderClass.syncedSecrets])]);
+    validateEnv(
+      props,
+      { name: [spc?.name ?? delivered!.secretName, ...extra.map((m) => m.secretProviderClass.name)].join(', '), syncedSecrets },
+      { fail, check },
+    );
     validatePorts(props.ports ?? [], check);
     validateMetadata(props, check);
     const resources = resolveResources(props.resources, check);
@@ -293,7 +319,8 @@ export class SecretsStoreDeployment extends Construct {
 
     const annotations: Record<string, string> = { ...props.annotations };
     if (props.reloaderAnnotation ?? DEPLOYMENT_DEFAULTS.restartOnRotation) {
-      if (spc) annotations[RELOADER_SPC_ANNOTATION] = spc.name;
+      // Several vaults: Reloader splits the value on "," (stakater/Reloader internal/pkg/handler/upgrade.go, PerformAction).
+      if (spc) annotations[RELOADER_SPC_ANNOTATION] = [spc.name, ...extra.map((m) => m.secretProviderClass.name)].join(',');
       const secrets = [...new Set([...(delivered ? [delivered.secretName] : []), ...envFromSecret.map((e) => e.secretName)])].sort();
       if (secrets.length > 0) annotations[RELOADER_SECRET_ANNOTATION] = secrets.join(',');
     }
@@ -309,6 +336,14 @@ export class SecretsStoreDeployment extends Construct {
       : deliveredSecretVolume(this, delivered!, fail);
     const container = this.addAppContainer(props, security);
     container.mount(mountPath, volume, { readOnly: true });
+    for (const m of extra) {
+      const csi = kplus.Volume.fromCsi(this, `SecretsStore-${m.volumeName}`, CSI_DRIVER, {
+        name: m.volumeName,
+        readOnly: true,
+        attributes: { secretProviderClass: m.secretProviderClass.name },
+      });
+      container.mount(m.mountPath, csi, { readOnly: true });
+    }
     this.podSecurity = this.patchRendered(resources);
     this.addProbes(props, check, fail);
     if (replicas > 1 && (props.spreadAcrossZones ?? DEPLOYMENT_DEFAULTS.spreadAcrossZones)) {
@@ -489,6 +524,39 @@ function deliveredSecretVolume(scope: Construct, delivered: DeliveredSecretVolum
         }
       : {}),
   });
+}
+
+/** The additional mounts: CSI beside a CSI mount, in the namespace, each volume name and path its own. */
+function validateAdditionalMounts(
+  props: SecretsStoreDeploymentProps,
+  mountPath: string,
+  { fail, check }: { fail: Fail; check: Check },
+): readonly AdditionalSecretsMount[] {
+  const extra = props.additionalSecretProviderClasses ?? [];
+  if (extra.length > 0 && props.secretProviderClass === undefined) {
+    throw fail('additionalSecretProviderClasses', extra.length, 'mount other vaults only beside a SecretProviderClass (a CSI mount), not a delivered Secret');
+  }
+  const names = new Set([SECRETS_VOLUME_NAME]);
+  const paths = [{ path: mountPath, what: 'mountPath' }];
+  extra.forEach((m, i) => {
+    const at = `additionalSecretProviderClasses[${i}]`;
+    const spc = m.secretProviderClass;
+    if (spc.namespace !== props.serviceAccount.namespace) {
+      throw fail(
+        `${at}.secretProviderClass`,
+        `${spc.namespace}/${spc.name}`,
+        `a pod can mount only a SecretProviderClass of its own namespace "${props.serviceAccount.namespace}"`,
+      );
+    }
+    check(DNS1123_LABEL_RULE, m.volumeName, `${at}.volumeName`);
+    if (names.has(m.volumeName)) throw fail(`${at}.volumeName`, m.volumeName, 'volume name already used in this pod: give each volume its own name');
+    names.add(m.volumeName);
+    check(CONTAINER_MOUNT_PATH_RULE, m.mountPath, `${at}.mountPath`);
+    const clash = paths.find((p) => !MOUNT_PATHS_APART_RULE.test({ a: p.path, b: m.mountPath }));
+    if (clash !== undefined) throw fail(`${at}.mountPath`, m.mountPath, `${MOUNT_PATHS_APART_RULE.fix} (${clash.what} is ${clash.path})`);
+    paths.push({ path: m.mountPath, what: `${at}.mountPath` });
+  });
+  return extra;
 }
 
 /** Where environment variables may come from: the SecretProviderClass's synced Secrets, or the engine's Secrets. */

@@ -112,9 +112,9 @@ const SECRET_PROVIDER_CLASS = {
   ),
   'spc-keyvault-name': rule(
     'error',
-    "keyvaultName is missing or is not the stack's vault",
+    'keyvaultName is missing or is none of the vaults the stack declares (its vault and additionalVaults)',
     'SecretProviderClass demo/app-keyvault reads vault "kv-other" but the stack\'s vault is "kv-dev"',
-    '(or `... but environments/dev.outputs.json says keyVault.name is "kv-dev"`; or `has no keyvaultName`)',
+    '(or `... but environments/dev.outputs.json says keyVault.name is "kv-dev"`, or names the vaults when the outputs list additionalVaults; or `has no keyvaultName`)',
   ),
   'spc-tenant-id': rule(
     'error',

@@ -116,12 +116,18 @@ function checkVault({ spc, params, ctx, out }: SpcLink): string | undefined {
     );
   }
   const o = ctx.outputs;
-  if (o && o.contract.keyVault.name.toLowerCase() !== lower) {
+  // The outputs declare the environment's vault and, since several vaults, additionalVaults: any of them.
+  const declared = o ? [o.contract.keyVault.name, ...(o.contract.additionalVaults ?? []).map((v) => v.name)] : [];
+  if (o && !declared.some((n) => n.toLowerCase() === lower)) {
+    const says =
+      declared.length === 1
+        ? `keyVault.name is "${declared[0]}"`
+        : `the vaults are ${declared.map((n) => `"${n}"`).join(', ')} (keyVault.name and additionalVaults)`;
     out.add(
       'spc-keyvault-name',
       spc.where(paramPath('keyvaultName')),
-      `${spc.ref} reads vault "${keyvaultName}" but ${o.file} says keyVault.name is "${o.contract.keyVault.name}"`,
-      `set spec.parameters.keyvaultName: ${o.contract.keyVault.name}, or re-render from the current outputs`,
+      `${spc.ref} reads vault "${keyvaultName}" but ${o.file} says ${says}`,
+      `set spec.parameters.keyvaultName: ${o.contract.keyVault.name}${declared.length > 1 ? ' (or another declared vault)' : ''}, or re-render from the current outputs`,
     );
   }
   return keyvaultName;

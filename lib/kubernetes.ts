@@ -664,3 +664,23 @@ export const PROMETHEUS_OPERATOR = {
   /** kube-prometheus-stack's selector label and its usual release name. */
   defaultSelectorLabels: { release: 'kube-prometheus-stack' },
 } as const;
+
+/** Whether one absolute path is the other or inside it (`/a` and `/a/b`; not `/a` and `/ab`); trailing slashes ignored. */
+export function pathsNest(a: string, b: string): boolean {
+  const trim = (p: string) => p.replace(/\/+$/, '') || '/';
+  const [x, y] = [trim(a), trim(b)];
+  const inside = (outer: string, inner: string) => inner === outer || inner.startsWith(outer === '/' ? '/' : `${outer}/`);
+  return inside(x, y) || inside(y, x);
+}
+
+/**
+ * Two volume mounts of one container apart: never the same path (the API server refuses a
+ * repeated mountPath), and neither inside the other: the runtime would have to create the inner
+ * mount point in the outer volume, and a CSI secrets volume is mounted read-only.
+ */
+export const MOUNT_PATHS_APART_RULE = predicateRule<{ readonly a: string; readonly b: string }>(
+  'mount paths',
+  ({ a, b }) => !pathsNest(a, b),
+  'give each volume a mount path of its own, neither inside the other',
+  `${CORE_VALIDATION} (ValidateVolumeMounts: "must be unique"), and the read-only CSI volume (FACTS: the driver rejects a mount that is not read-only) that cannot hold another mount point`,
+);

@@ -8,7 +8,10 @@
 import { createHash } from 'node:crypto';
 import { durationSeconds } from './config/duration';
 import { deliveredKeys, mountedFileName, restartsOnRotation, sharedServiceAccountNamespaces } from './config/rules';
+import { additionalVaultMountPath, vaultOfObject } from './config/vault-rules';
 import {
+  additionalSecretProviderClassName,
+  additionalVaultVolumeName,
   deliveredSecretName,
   manifestFileName,
   secretProviderClassName,
@@ -20,7 +23,7 @@ import {
 } from './naming';
 
 export { manifestFileName, secretProviderClassName };
-import type { DeliveryConfig, EnvironmentConfig, KeyVaultObjectConfig, SharedSecretsConfig, WorkloadConfig } from './config/schema';
+import type { DeliveryConfig, EnvironmentConfig, KeyVaultObjectConfig, SecretObjectConfig, SharedSecretsConfig, WorkloadConfig } from './config/schema';
 import type { SecretEngine } from './delivery';
 import { SECRET_SYNC_API_VERSION, SECRET_SYNC_AUDIENCE_SETTING } from './secret-sync';
 import {
@@ -51,7 +54,27 @@ export interface MountedObject {
   readonly type: ObjectType;
   /** File (or, with versionHistory > 1, folder) name inside the mount. */
   readonly fileName: string;
+  /** The vault the object is in, as declared: `keyVault.name`, or one of `additionalVaults[].name`. */
+  readonly vault: string;
   readonly config: KeyVaultObjectConfig;
+}
+
+/**
+ * A vault a workload reads besides the environment's own (`additionalVaults`): a
+ * SecretProviderClass and a CSI volume of its own, at a mount path of its own.
+ */
+export interface VaultMountModel {
+  /** The vault, as declared in `additionalVaults[].name`. */
+  readonly vault: string;
+  /** `<workload>-keyvault-<vault>`. */
+  readonly secretProviderClass: string;
+  /** `secrets-store-<vault>`. */
+  readonly volumeName: string;
+  readonly mountPath: string;
+  /** The workload's objects in this vault, in file order. */
+  readonly objects: readonly MountedObject[];
+  /** The workload's `secretObjects` whose files are in this vault (a synced Secret comes from one SecretProviderClass). */
+  readonly secretObjects: readonly SecretObjectConfig[];
 }
 
 /** One role assignment: a role at the vault, or at one object. */
@@ -59,6 +82,11 @@ export interface RoleGrant {
   readonly role: RoleName;
   /** `vault`, or the object (type and name) the role is scoped to. */
   readonly scope: 'vault' | { readonly type: ObjectType; readonly name: string };
+  /**
+   * The vault of the grant, when it is one of `additionalVaults` (its declared name).
+   * @default - the environment's vault (`keyVault`)
+   */
+  readonly vault?: string;
 }
 
 /** One key of a Kubernetes Secret an engine writes: a whole object, or one JSON property of it. */
@@ -87,7 +115,14 @@ export interface WorkloadModel {
   /** The SecretProviderClass (engines `csi` and `secret-sync`; its name is derived for every engine). */
   readonly secretProviderClass: string;
   readonly deployment: string;
+  /** Every object the workload reads, in every vault. */
   readonly objects: readonly MountedObject[];
+  /** The objects of the environment's vault: what `secretProviderClass` mounts at `deployment.mountPath`. */
+  readonly mainObjects: readonly MountedObject[];
+  /** The `secretObjects` synced by `secretProviderClass`: all of them unless some come from another vault. */
+  readonly mainSecretObjects: readonly SecretObjectConfig[];
+  /** The other vaults the workload reads (`objects[].vault`), in `additionalVaults` order; empty for most. */
+  readonly additionalMounts: readonly VaultMountModel[];
   /** Pods restart when the mounted versions change (Stakater Reloader): `restartOnRotation`, or its former name `reloaderAnnotation`. */
   readonly restartOnRotation: boolean;
   /** How the objects reach the pods (`workloads[].delivery`). */
@@ -163,6 +198,8 @@ export type WarningCode =
   | 'refresh-disabled'
   /** The Secrets Store Sync Controller is experimental. */
   | 'experimental-engine'
+  /** An existing vault of additionalVaults: its firewall and permission model are its owner's. */
+  | 'existing-vault'
   /** The network path between nodes and vault (lib/network-model.ts). */
   | NetworkWarning['code'];
 
@@ -265,7 +302,7 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
   const sharedKeys = sharedIdentityKeys(config.workloads.length);
   const workloads: WorkloadModel[] = config.workloads.map((w, i) => {
     const serviceAccount = w.serviceAccount ?? w.name;
-    const objects = w.objects.map(mountedObjectOf);
+    const objects = w.objects.map((o) => mountedObjectOf(o, vaultOfObject(config, o) ?? config.keyVault.name));
     const engine = w.delivery.engine;
     return {
       name: w.name,
@@ -276,6 +313,9 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
       secretProviderClass: secretProviderClassName(w.name),
       deployment: w.name,
       objects,
+      mainObjects: objects.filter((o) => o.vault === config.keyVault.name),
+      mainSecretObjects: w.secretObjects.filter((x) => (secretObjectVault(x, objects) ?? config.keyVault.name) === config.keyVault.name),
+      additionalMounts: additionalMountsOf(config, w, objects),
       restartOnRotation: restartsOnRotation(w.deployment),
       delivery: w.delivery,
       ...(engine !== 'csi' ? { deliveredSecret: { name: deliveredSecretName(w.name), type: 'Opaque', keys: keysOf(objects) } } : {}),
@@ -283,7 +323,7 @@ export function deriveEnvironment(name: string, file: string, config: Environmen
       config: w,
     };
   });
-  const sharedSecrets = config.sharedSecrets !== undefined ? sharedSecretsOf(name, config.sharedSecrets) : undefined;
+  const sharedSecrets = config.sharedSecrets !== undefined ? sharedSecretsOf(name, config.sharedSecrets, config.keyVault.name) : undefined;
 
   const keys = [...new Set(workloads.map((w) => w.identityKey))];
   // Every identity a shared identity is split into gets the roles of all its workloads: "shared"
@@ -357,8 +397,36 @@ function sharedSplitWarnings(environment: string, identities: readonly IdentityM
   ];
 }
 
-function mountedObjectOf(o: KeyVaultObjectConfig): MountedObject {
-  return { name: o.name, type: o.type, fileName: mountedFileName(o), config: o };
+function mountedObjectOf(o: KeyVaultObjectConfig, vault: string): MountedObject {
+  return { name: o.name, type: o.type, fileName: mountedFileName(o), vault, config: o };
+}
+
+/** One mount per additional vault the workload reads, in `additionalVaults` order. */
+function additionalMountsOf(config: EnvironmentConfig, w: WorkloadConfig, objects: readonly MountedObject[]): VaultMountModel[] {
+  return (config.additionalVaults ?? []).flatMap((v) => {
+    const here = objects.filter((o) => o.vault === v.name);
+    if (here.length === 0) return [];
+    return [
+      {
+        vault: v.name,
+        secretProviderClass: additionalSecretProviderClassName(w.name, v.name),
+        volumeName: additionalVaultVolumeName(v.name),
+        mountPath: additionalVaultMountPath(v),
+        objects: here,
+        secretObjects: w.secretObjects.filter((x) => secretObjectVault(x, objects) === v.name),
+      },
+    ];
+  });
+}
+
+/**
+ * The vault a synced Secret's files come from: that of the object mounted as its first key's
+ * file (`<file>` or `<file>/<n>`); the schema keeps every key of one Secret in one vault. A key
+ * naming no mounted file (refused by the schema) falls to the environment's vault.
+ */
+function secretObjectVault(x: SecretObjectConfig, objects: readonly MountedObject[]): string | undefined {
+  const file = x.data[0]?.objectName.replace(/\/[0-9]+$/, '');
+  return objects.find((o) => o.fileName === file)?.vault;
 }
 
 /** The keys objects become in a Secret: one per JSON property, else the file name. */
@@ -370,7 +438,7 @@ function keysOf(objects: readonly MountedObject[]): DeliveredKey[] {
   );
 }
 
-function sharedSecretsOf(environment: string, config: SharedSecretsConfig): SharedSecretsModel {
+function sharedSecretsOf(environment: string, config: SharedSecretsConfig, mainVault: string): SharedSecretsModel {
   return {
     engine: config.engine,
     identityKey: SHARED_SECRETS_IDENTITY_KEY,
@@ -382,7 +450,7 @@ function sharedSecretsOf(environment: string, config: SharedSecretsConfig): Shar
     secrets: config.secrets.map((x) => ({
       name: x.secretName,
       type: x.type,
-      keys: keysOf(x.objects.map(mountedObjectOf)),
+      keys: keysOf(x.objects.map((o) => mountedObjectOf(o, mainVault))),
       namespaces: [...x.namespaces],
       clusterExternalSecret: sharedExternalSecretName(environment, x.secretName),
     })),
@@ -493,6 +561,16 @@ export function createdNames(model: EnvironmentModel): NameClaim[] {
       fix: 'give each environment its own vault name, or set keyVault.mode: existing in one of them to share the vault',
     });
   }
+  (model.config.additionalVaults ?? []).forEach((v, k) => {
+    if (v.mode !== 'create') return;
+    out.push({
+      kind: 'Key Vault',
+      name: v.name,
+      ...where,
+      path: ['additionalVaults', k, 'name'],
+      fix: 'give each environment its own vault name, or set mode: existing in all but one of them to share the vault',
+    });
+  });
   out.push(...networkNames(model, where));
   for (const identity of model.identities) {
     const index = model.config.workloads.findIndex((w) => w.name === identity.key);
@@ -558,7 +636,23 @@ function networkNames(model: EnvironmentModel, where: Pick<NameClaim, 'cloud' | 
   return out;
 }
 
+/**
+ * The grants that let an identity read `objects`: per vault it reads (the environment's first,
+ * then `additionalVaults` in file order), and nothing on a vault it does not read.
+ */
 function rolesFor(config: EnvironmentConfig, objects: readonly MountedObject[]): RoleGrant[] {
+  const main = config.keyVault.name;
+  const vaults = [main, ...(config.additionalVaults ?? []).map((v) => v.name)];
+  return vaults.flatMap((vault) => {
+    const here = objects.filter((o) => o.vault === vault);
+    // The environment's vault keeps its grants even without objects (as before several vaults).
+    if (here.length === 0 && (vault !== main || objects.length > 0)) return [];
+    const grants = rolesInVault(config, here);
+    return vault === main ? grants : grants.map((g) => ({ ...g, vault }));
+  });
+}
+
+function rolesInVault(config: EnvironmentConfig, objects: readonly MountedObject[]): RoleGrant[] {
   if (config.identity.role === 'administrator') {
     return [{ role: ROLES.administrator, scope: 'vault' }];
   }
@@ -624,7 +718,23 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
     }
   });
   out.push(...engineWarnings(config));
+  out.push(...existingVaultWarnings(config));
   return out;
+}
+
+/** An existing additional vault is its owner's: we grant roles on it and change nothing else. */
+function existingVaultWarnings(config: EnvironmentConfig): ConfigWarning[] {
+  return (config.additionalVaults ?? []).flatMap((v, k): ConfigWarning[] =>
+    v.mode !== 'existing'
+      ? []
+      : [
+          {
+            code: 'existing-vault',
+            path: `additionalVaults[${k}]`,
+            message: `vault "${v.name}" is not managed by this stack: it only grants roles on it, so its owner must keep it in the Azure RBAC permission model and let the cluster's nodes through its firewall (the CSI driver fetches from the nodes), or the mounts fail with 403`,
+          },
+        ],
+  );
 }
 
 /** Engines that never refresh, and the experimental one. */

@@ -17,6 +17,25 @@ export function secretProviderClassName(workload: string): string {
 }
 
 /**
+ * The SecretProviderClass of a workload for one of `additionalVaults`: `<workload>-keyvault-<vault>`
+ * (the vault name in lower case; vault names are case-insensitive DNS labels). The class of the
+ * environment's own vault keeps `secretProviderClassName`, so adding a vault changes no name.
+ */
+export function additionalSecretProviderClassName(workload: string, vault: string): string {
+  return `${secretProviderClassName(workload)}-${vault.toLowerCase()}`;
+}
+
+/** The CSI volume of one of `additionalVaults` in a pod: `secrets-store-<vault>` (the main one is `secrets-store`). */
+export function additionalVaultVolumeName(vault: string): string {
+  return `secrets-store-${vault.toLowerCase()}`;
+}
+
+/** Where a workload mounts one of `additionalVaults` unless the vault's `mountPath` says otherwise. */
+export function defaultAdditionalVaultMountPath(vault: string): string {
+  return `/mnt/secrets-store-${vault.toLowerCase()}`;
+}
+
+/**
  * The Kubernetes Secret a workload's objects are delivered in when its engine writes one
  * (`secret-sync`, `external-secrets`); the SecretStore of an `external-secrets` workload has the
  * same name. Kinds differ, so the names never clash with the SecretProviderClass.

@@ -69,6 +69,12 @@ export interface VaultNetworkModel {
   readonly privateEndpoint?: PrivateEndpointModel;
   /** The created vault's firewall lets the cluster's node subnet through (public vault, Deny, no private endpoint). */
   readonly firewallAllowsNodeSubnet: boolean;
+  /**
+   * The same for the created vaults of `additionalVaults`, by declared name (none has a private
+   * endpoint); the node subnet then carries the Key Vault service endpoint too.
+   * @default - none
+   */
+  readonly additionalFirewallsAllowNodeSubnet?: readonly string[];
 }
 
 /** Names of the subnets the stack creates. */
@@ -92,11 +98,15 @@ export function deriveVaultNetwork(config: EnvironmentConfig): VaultNetworkModel
     kv.networkAcls.defaultAction === 'Deny' &&
     privateEndpoint === undefined &&
     config.cluster.network !== undefined;
-  const cluster = clusterNetworkOf(config, firewallAllowsNodeSubnet);
+  const additional = (config.additionalVaults ?? [])
+    .filter((v) => v.mode === 'create' && v.publicNetworkAccess && v.networkAcls.defaultAction === 'Deny' && config.cluster.network !== undefined)
+    .map((v) => v.name);
+  const cluster = clusterNetworkOf(config, firewallAllowsNodeSubnet || additional.length > 0);
   return {
     ...(cluster !== undefined ? { cluster } : {}),
     ...(privateEndpoint !== undefined ? { privateEndpoint } : {}),
     firewallAllowsNodeSubnet,
+    ...(additional.length > 0 ? { additionalFirewallsAllowNodeSubnet: additional } : {}),
   };
 }
 

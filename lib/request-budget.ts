@@ -17,6 +17,7 @@ import { durationSeconds, formatDuration } from './config/duration';
 import { deliveredKeys, mountedFileName } from './config/rules';
 import type { EnvironmentConfig, KeyVaultObjectConfig } from './config/schema';
 import type { ObjectType } from './csi-driver';
+import { additionalVault, declaredVaultNames, vaultOfObject } from './config/vault-rules';
 import { KEY_VAULT_LIMITS, keyVaultBudgetOf, keyVaultLimit, type KeyVaultBudget } from './azure';
 import { REPUBLISH_PERIOD_SECONDS } from './csi-driver';
 import type { InputProblem } from './errors';
@@ -93,32 +94,51 @@ function loadsOf(each: (add: AddLoad) => void): Partial<BudgetLoads> {
  * @see kubernetes-sigs/secrets-store-sync-controller internal/controller/secretsync_controller.go (fetchSecretsFromProvider: one MountContent of the whole class)
  * @see external-secrets/external-secrets pkg/controllers/externalsecret/externalsecret_controller_secret.go (getProviderSecretData: GetSecret per spec.data entry)
  */
-function workloadLoads(config: EnvironmentConfig): { readonly workload: string; readonly loads: Partial<BudgetLoads> }[] {
+function workloadLoads(config: EnvironmentConfig): { readonly workload: string; readonly vault: string; readonly loads: Partial<BudgetLoads> }[] {
   const rotation = config.cluster.secretsProvider.rotation;
   const csiInterval = rotation.enabled ? durationSeconds(rotation.interval) : 0;
   const syncInterval = durationSeconds(config.engines.secretSync.rotationPollInterval);
-  const out = config.workloads.map((w) => ({
-    workload: w.name,
-    loads: loadsOf((add) => {
-      const engine = w.delivery.engine;
-      if (engine === 'csi') {
-        for (const o of w.objects) add(o.type, w.deployment.replicas * fetchCost(o), csiInterval);
-      } else if (engine === 'secret-sync') {
-        // The Secret holding every object, and one SecretSync per secretObjects entry.
-        const syncs = 1 + w.secretObjects.length;
-        for (const o of w.objects) add(o.type, syncs * fetchCost(o), syncInterval);
-      } else {
-        const interval = durationSeconds(w.delivery.refreshInterval);
-        const byKey = new Map(w.objects.flatMap((o) => deliveredKeys(o).map((k) => [k, o] as const)));
-        for (const o of w.objects) add(o.type, deliveredKeys(o).length, interval);
-        for (const x of w.secretObjects) for (const d of x.data) add(byKey.get(d.objectName)?.type ?? 'secret', 1, interval);
-      }
-    }),
-  }));
+  const main = config.keyVault.name;
+  // Several vaults (CSI only): each pod fetches the objects of each vault from that vault, so one entry per vault read.
+  const csiByVault = (w: EnvironmentConfig['workloads'][number]) =>
+    declaredVaultNames(config)
+      .map((vault) => ({ vault, objects: w.objects.filter((o) => (vaultOfObject(config, o) ?? main) === vault) }))
+      .filter((x) => x.objects.length > 0)
+      .map(({ vault, objects }) => ({
+        workload: w.name,
+        vault,
+        loads: loadsOf((add) => {
+          for (const o of objects) add(o.type, w.deployment.replicas * fetchCost(o), csiInterval);
+        }),
+      }));
+  const out = config.workloads.flatMap((w) =>
+    w.delivery.engine === 'csi'
+      ? csiByVault(w)
+      : [
+          {
+            workload: w.name,
+            vault: main,
+            loads: loadsOf((add) => {
+              const delivery = w.delivery;
+              if (delivery.engine === 'secret-sync') {
+                // The Secret holding every object, and one SecretSync per secretObjects entry.
+                const syncs = 1 + w.secretObjects.length;
+                for (const o of w.objects) add(o.type, syncs * fetchCost(o), syncInterval);
+              } else if (delivery.engine === 'external-secrets') {
+                const interval = durationSeconds(delivery.refreshInterval);
+                const byKey = new Map(w.objects.flatMap((o) => deliveredKeys(o).map((k) => [k, o] as const)));
+                for (const o of w.objects) add(o.type, deliveredKeys(o).length, interval);
+                for (const x of w.secretObjects) for (const d of x.data) add(byKey.get(d.objectName)?.type ?? 'secret', 1, interval);
+              }
+            }),
+          },
+        ],
+  );
   const shared = config.sharedSecrets;
   if (shared !== undefined) {
     out.push({
       workload: SHARED_SECRETS_CONTRIBUTOR,
+      vault: main,
       loads: loadsOf((add) => {
         if (shared.engine === 'external-secrets') {
           const interval = durationSeconds(shared.refreshInterval);
@@ -140,11 +160,14 @@ function workloadLoads(config: EnvironmentConfig): { readonly workload: string; 
 /** The loads of each workload of an environment, per vault and budget it draws on (0 with rotation off). */
 export function contributionsOf(model: EnvironmentModel): Contribution[] {
   const { keyVault } = model.config;
-  const sku = keyVault.mode === 'create' ? keyVault.sku : undefined;
-  return workloadLoads(model.config).flatMap(({ workload, loads }) =>
+  const skuOfVault = (vault: string): 'standard' | 'premium' | undefined => {
+    const v = vault === keyVault.name ? keyVault : additionalVault(model.config, vault);
+    return v?.mode === 'create' ? v.sku : undefined;
+  };
+  return workloadLoads(model.config).flatMap(({ workload, vault, loads }) =>
     BUDGETS.flatMap((budget) => {
       const load = loads[budget];
-      return load === undefined ? [] : [{ environment: model, workload, vault: keyVault.name, sku, budget, load }];
+      return load === undefined ? [] : [{ environment: model, workload, vault, sku: skuOfVault(vault), budget, load }];
     }),
   );
 }

@@ -31,7 +31,22 @@ function nodeIds(): (...parts: string[]) => string {
 }
 
 function scopeText(grant: RoleGrant, vault: string): string {
-  return grant.scope === 'vault' ? `scope: vault ${vault}` : `scope: ${grant.scope.type} ${grant.scope.name}`;
+  if (grant.scope === 'vault') return `scope: vault ${grant.vault ?? vault}`;
+  return `scope: ${grant.scope.type} ${grant.scope.name}${grant.vault !== undefined ? ` in vault ${grant.vault}` : ''}`;
+}
+
+/** The Mermaid node of a vault: `kv` for the environment's, `kv1`, `kv2`, ... for additionalVaults in file order. */
+function vaultNodeOf(model: EnvironmentModel): (vault: string | undefined) => string {
+  const extra = (model.config.additionalVaults ?? []).map((v) => v.name);
+  return (vault) => {
+    const k = vault === undefined ? -1 : extra.indexOf(vault);
+    return k < 0 ? 'kv' : `kv${k + 1}`;
+  };
+}
+
+/** A role grant or mounted object's vault, for tables: nothing for the environment's vault. */
+function inVaultText(vault: string | undefined, model: EnvironmentModel): string {
+  return vault === undefined || vault === model.config.keyVault.name ? '' : ` in vault ${vault}`;
 }
 
 /**
@@ -116,11 +131,15 @@ function flowchart(model: EnvironmentModel, outputs: OutputsContract | undefined
     'flowchart LR',
     `  issuer[${mermaidLabel(`AKS ${cfg.cluster.name}`, 'OIDC issuer', outputs?.oidcIssuerUrl ?? '(from Terraform output)')}]`,
     `  kv[(${mermaidLabel(`Key Vault ${cfg.keyVault.name}`, 'RBAC authorization')})]`,
+    ...(cfg.additionalVaults ?? []).map(
+      (v) =>
+        `  ${vaultNodeOf(model)(v.name)}[(${mermaidLabel(`Key Vault ${v.name}`, 'RBAC authorization', v.mode === 'create' ? 'additional, created' : 'additional, existing: roles only')})]`,
+    ),
     ...(model.workloads.some((w) => w.delivery.engine === 'csi')
       ? [`  addon{{${mermaidLabel('secrets-store CSI driver', rotation.enabled ? `rotation every ${rotation.interval}` : 'rotation OFF')}}}`]
       : []),
-    ...model.identities.flatMap((identity) => identityNodes(identity, { id, vault: cfg.keyVault.name, outputs })),
-    ...model.workloads.flatMap((w) => workloadNodes(w, id)),
+    ...model.identities.flatMap((identity) => identityNodes(identity, { id, vault: cfg.keyVault.name, vaultNode: vaultNodeOf(model), outputs })),
+    ...model.workloads.flatMap((w) => workloadNodes(w, id, vaultNodeOf(model))),
     ...sharedSecretNodes(model, id),
     ...networkNodes(model),
   ];
@@ -209,7 +228,10 @@ function pathTable(model: EnvironmentModel, path: VaultNetworkPath, host: string
 }
 
 /** An identity, its role grants on the vault, and its federated credentials trusting the issuer. */
-function identityNodes(identity: IdentityModel, { id, vault, outputs }: { id: NodeIds; vault: string; outputs: OutputsContract | undefined }): string[] {
+function identityNodes(
+  identity: IdentityModel,
+  { id, vault, vaultNode, outputs }: { id: NodeIds; vault: string; vaultNode: (vault: string | undefined) => string; outputs: OutputsContract | undefined },
+): string[] {
   const lines: string[] = [];
   const clientId =
     identity.workloads.map((w) => outputs?.workloads[w]?.clientId).find((c) => c !== undefined) ??
@@ -219,7 +241,7 @@ function identityNodes(identity: IdentityModel, { id, vault, outputs }: { id: No
   identity.roles.forEach((grant, i) => {
     const roleNode = id('role', identity.key, String(i));
     lines.push(`  ${idNode} -->|role| ${roleNode}[${mermaidLabel(grant.role, scopeText(grant, vault))}]`);
-    lines.push(`  ${roleNode} --> kv`);
+    lines.push(`  ${roleNode} --> ${vaultNode(grant.vault)}`);
   });
   for (const cred of identity.credentials) {
     const fcNode = id('fc', cred.namespace, cred.serviceAccount);
@@ -235,13 +257,13 @@ function identityNodes(identity: IdentityModel, { id, vault, outputs }: { id: No
  * (the CSI driver through a SecretProviderClass, a SecretSync, or an ExternalSecret and its
  * SecretStore), and the objects themselves.
  */
-function workloadNodes(w: WorkloadModel, id: NodeIds): string[] {
+function workloadNodes(w: WorkloadModel, id: NodeIds, vaultNode: (vault: string | undefined) => string): string[] {
   const ns = id('ns', w.namespace);
   const pod = id('pod', w.namespace, w.deployment);
   const sa = id('sa', w.namespace, w.serviceAccount);
   const spc = id('spc', w.namespace, w.secretProviderClass);
   const inside: string[] = [
-    `    ${pod}([${mermaidLabel(`Deployment ${w.deployment}`, `mount ${w.config.deployment.mountPath} (read-only)`)}])`,
+    `    ${pod}([${mermaidLabel(`Deployment ${w.deployment}`, ...[w.config.deployment.mountPath, ...w.additionalMounts.map((m) => m.mountPath)].map((p) => `mount ${p} (read-only)`))}])`,
     `    ${sa}[${mermaidLabel(`ServiceAccount ${w.serviceAccount}`)}]`,
   ];
   const links: string[] = [`  ${pod} -->|runs as| ${sa}`, `  ${sa} -->|token| ${id('fc', w.namespace, w.serviceAccount)}`];
@@ -252,6 +274,11 @@ function workloadNodes(w: WorkloadModel, id: NodeIds): string[] {
   if (w.delivery.engine === 'csi' || secret === undefined) {
     inside.push(`    ${spc}[${mermaidLabel(`SecretProviderClass ${w.secretProviderClass}`)}]`);
     links.push(`  ${pod} -->|mounts| ${spc}`, `  ${spc} -.->|clientID| ${id('id', w.identityKey)}`, `  addon -.-> ${spc}`);
+    for (const m of w.additionalMounts) {
+      const extra = id('spc', w.namespace, m.secretProviderClass);
+      inside.push(`    ${extra}[${mermaidLabel(`SecretProviderClass ${m.secretProviderClass}`, `vault ${m.vault}`)}]`);
+      links.push(`  ${pod} -->|mounts| ${extra}`, `  ${extra} -.->|clientID| ${id('id', w.identityKey)}`, `  addon -.-> ${extra}`);
+    }
   } else {
     target = id('secret', w.namespace, secret.name);
     edge = 'key';
@@ -288,7 +315,9 @@ function workloadNodes(w: WorkloadModel, id: NodeIds): string[] {
   for (const o of w.objects) {
     const obj = id('obj', w.name, o.type, o.name, o.fileName);
     const pinned = o.config.version !== undefined ? ' (pinned: not rotated)' : '';
-    lines.push(`  kv --> ${obj}[/${mermaidLabel(`${o.type} ${o.name}`, `${edge} ${o.fileName}${pinned}`)}/]`);
+    const extra = w.additionalMounts.find((m) => m.vault === o.vault);
+    const file = extra !== undefined ? `${extra.mountPath}/${o.fileName}` : o.fileName;
+    lines.push(`  ${vaultNode(extra?.vault)} --> ${obj}[/${mermaidLabel(`${o.type} ${o.name}`, `${edge} ${file}${pinned}`)}/]`);
     lines.push(`  ${obj} -.->|${edge}| ${target}`);
   }
   return lines;
@@ -327,7 +356,7 @@ function deliveryText(w: WorkloadModel): string {
   if (w.delivery.engine === 'secret-sync') return `SecretSync → Secret ${secret}`;
   if (w.delivery.engine === 'external-secrets')
     return `ExternalSecret (SecretStore ${w.secretStore ?? secret}, every ${w.delivery.refreshInterval}) → Secret ${secret}`;
-  return `CSI mount (SecretProviderClass ${w.secretProviderClass})`;
+  return `CSI mount (SecretProviderClass ${[w.secretProviderClass, ...w.additionalMounts.map((m) => m.secretProviderClass)].join(', ')})`;
 }
 
 /** The shared secrets' table: who can read them, where they go. */
@@ -357,8 +386,16 @@ function sharedSecretsSection(model: EnvironmentModel): string[] {
 /** The workload's row of the table: every cell escaped for Markdown. */
 function workloadRow(model: EnvironmentModel, w: WorkloadModel): string {
   const identity = model.identities.find((i) => i.key === w.identityKey);
-  const roles = identity?.roles.map((g) => `${g.role} (${g.scope === 'vault' ? 'vault' : `${g.scope.type} ${g.scope.name}`})`) ?? [];
+  const roles =
+    identity?.roles.map(
+      (g) =>
+        `${g.role} (${g.scope === 'vault' ? `vault${g.vault !== undefined ? ` ${g.vault}` : ''}` : `${g.scope.type} ${g.scope.name}${inVaultText(g.vault, model)}`})`,
+    ) ?? [];
   const cells = [`${w.namespace}/${w.deployment}`, deliveryText(w), w.serviceAccount, w.subject, identity?.name ?? ''].map(markdownText);
-  const objects = w.objects.map((o) => `${markdownText(`${o.type} ${o.name}`)} → ${markdownText(o.fileName)}`);
+  const mountOf = (vault: string) => w.additionalMounts.find((m) => m.vault === vault);
+  const objects = w.objects.map((o) => {
+    const extra = mountOf(o.vault);
+    return `${markdownText(`${o.type} ${o.name}${inVaultText(o.vault, model)}`)} → ${markdownText(extra !== undefined ? `${extra.mountPath}/${o.fileName}` : o.fileName)}`;
+  });
   return `| ${[...cells, roles.map(markdownText).join('<br/>'), objects.join('<br/>')].join(' | ')} |`;
 }

@@ -48,6 +48,8 @@ function placeholders(name: string): ReadonlyMap<string, unknown> {
     ['azure.resourceGroup.name', `rg-${name}`],
     ['cluster.name', `aks-${name}`],
     ['keyVault.name', vault],
+    // The environment's own vault: uncommented, the object stays where it is (additionalVaults' example names another).
+    ['workloads[].objects[].vault', vault],
   ]);
 }
 

@@ -1,6 +1,13 @@
 import { dependable, TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { CONTRACT_VERSION, OUTPUT_NAME, type OutputsContract, type SharedSecretsOutputs, type WorkloadOutputs } from '../lib/outputs/contract';
+import {
+  CONTRACT_VERSION,
+  OUTPUT_NAME,
+  type OutputsContract,
+  type SharedSecretsOutputs,
+  type VaultOutputs,
+  type WorkloadOutputs,
+} from '../lib/outputs/contract';
 
 export interface ContractOutputProps {
   /** Environment (and stack) name. */
@@ -19,6 +26,11 @@ export interface ContractOutputProps {
    * @default - none
    */
   readonly sharedSecrets?: SharedSecretsOutputs;
+  /**
+   * The vaults besides `keyVault` (`additionalVaults`), in file order; written only when there are some.
+   * @default []
+   */
+  readonly additionalVaults?: readonly VaultOutputs[];
   /**
    * What must have completed before the output is written, e.g. the propagation waits, so a
    * consumer reading outputs after a deploy knows Azure had time to propagate grants.
@@ -55,6 +67,9 @@ export class ContractOutput extends TerraformOutput {
       oidcIssuerUrl: props.oidcIssuerUrl,
       workloads: Object.fromEntries(Object.entries(props.workloads).map(([name, w]) => [name, { ...w }])),
       ...(props.sharedSecrets !== undefined ? { sharedSecrets: { ...props.sharedSecrets, namespaces: [...props.sharedSecrets.namespaces] } } : {}),
+      ...(props.additionalVaults !== undefined && props.additionalVaults.length > 0
+        ? { additionalVaults: props.additionalVaults.map((v) => ({ name: v.name, uri: v.uri })) }
+        : {}),
     };
     super(scope, OUTPUT_NAME, {
       value: contract,

@@ -49,6 +49,8 @@ export class EnvironmentStack extends TerraformStack {
   /** The data collection rule Container Insights sends by. */
   readonly containerInsights?: ContainerInsights;
   readonly keyVault: KeyVaultStore;
+  /** The vaults of `additionalVaults`, by declared name, in file order. */
+  readonly additionalVaults: ReadonlyMap<string, KeyVaultStore>;
   readonly privateEndpoint?: KeyVaultPrivateEndpoint;
   readonly keyVaultAuditLog?: KeyVaultAuditLog;
   /** `monitoring.prometheus: azure-managed`: workspace, data collection and the alerts' rule group. */
@@ -113,6 +115,7 @@ export class EnvironmentStack extends TerraformStack {
       });
     }
     this.keyVault = this.buildKeyVault(model);
+    this.additionalVaults = this.buildAdditionalVaults(model);
     this.privateEndpoint = this.buildPrivateEndpoint(model);
     if (this.logAnalytics !== undefined && model.config.keyVault.mode === 'create' && model.config.keyVault.auditLogs) {
       this.keyVaultAuditLog = new KeyVaultAuditLog(this, 'key-vault-audit-log', {
@@ -124,6 +127,16 @@ export class EnvironmentStack extends TerraformStack {
     const monitoring = this.buildMonitoring(model);
     if (monitoring.managedPrometheus !== undefined) this.managedPrometheus = monitoring.managedPrometheus;
     if (monitoring.keyVaultThrottlingAlert !== undefined) this.keyVaultThrottlingAlert = monitoring.keyVaultThrottlingAlert;
+    for (const v of model.config.additionalVaults ?? []) {
+      const vault = this.additionalVaults.get(v.name);
+      if (this.logAnalytics === undefined || v.mode !== 'create' || !v.auditLogs || vault === undefined) continue;
+      new KeyVaultAuditLog(this, `key-vault-audit-log-${v.name.toLowerCase()}`, {
+        name: `diag-${v.name}-audit`,
+        keyVaultId: vault.id,
+        workspaceId: this.logAnalytics.workspaceId,
+        terraformName: `key_vault_audit_${v.name.toLowerCase()}`,
+      });
+    }
     this.identities = this.buildIdentities(model);
     this.output = this.buildOutput(model);
   }
@@ -244,9 +257,13 @@ export class EnvironmentStack extends TerraformStack {
     });
   }
 
-  /** The vault's firewall rules: the file's subnets and, when the model says so, the cluster's node subnet. */
-  private vaultSubnetIds(model: EnvironmentModel, listed: readonly string[]): string[] {
-    if (!model.network.firewallAllowsNodeSubnet || this.network === undefined) return [...listed];
+  /**
+   * A vault's firewall rules: the file's subnets and, when the model says so, the cluster's node
+   * subnet (`vault`: an additional vault's declared name; the environment's vault without it).
+   */
+  private vaultSubnetIds(model: EnvironmentModel, listed: readonly string[], vault?: string): string[] {
+    const allows = vault === undefined ? model.network.firewallAllowsNodeSubnet : (model.network.additionalFirewallsAllowNodeSubnet ?? []).includes(vault);
+    if (!allows || this.network === undefined) return [...listed];
     const node = this.network.nodeSubnetId;
     return listed.some((id) => id.toLowerCase() === node.toLowerCase()) ? [...listed] : [...listed, node];
   }
@@ -277,6 +294,47 @@ export class EnvironmentStack extends TerraformStack {
     });
   }
 
+  /**
+   * The vaults of `additionalVaults`: created with the environment vault's posture (RBAC, purge
+   * protection, soft delete, a firewall that lets the node subnet in as the model says), or read.
+   * Each at `azurerm_key_vault.<name>` (the name in lower case), so the environment's vault keeps
+   * `azurerm_key_vault.this`.
+   */
+  private buildAdditionalVaults(model: EnvironmentModel): Map<string, KeyVaultStore> {
+    const { azure } = model.config;
+    const vaults = new Map<string, KeyVaultStore>();
+    for (const v of model.config.additionalVaults ?? []) {
+      const id = `key-vault-${v.name.toLowerCase()}`;
+      const terraformName = v.name.toLowerCase();
+      vaults.set(
+        v.name,
+        v.mode === 'existing'
+          ? new KeyVaultStore(this, id, {
+              mode: 'existing',
+              terraformName,
+              name: v.name,
+              resourceGroupName: v.resourceGroup ?? this.resourceGroup.name,
+              ...(v.subscriptionId !== undefined ? { provider: this.providers.forSubscription(v.subscriptionId) } : {}),
+            })
+          : new KeyVaultStore(this, id, {
+              mode: 'create',
+              terraformName,
+              name: v.name,
+              resourceGroupName: this.resourceGroup.name,
+              location: azure.location,
+              tenantId: this.tenantId,
+              skuName: v.sku,
+              purgeProtectionEnabled: v.purgeProtection,
+              softDeleteRetentionDays: v.softDeleteRetentionDays,
+              publicNetworkAccessEnabled: v.publicNetworkAccess,
+              networkAcls: { ...v.networkAcls, virtualNetworkSubnetIds: this.vaultSubnetIds(model, v.networkAcls.virtualNetworkSubnetIds, v.name) },
+              tags: azure.tags,
+            }),
+      );
+    }
+    return vaults;
+  }
+
   /** One Workload Identity per identity of the model, by key. */
   private buildIdentities(model: EnvironmentModel): Map<string, WorkloadIdentity> {
     const identities = new Map<string, WorkloadIdentity>();
@@ -289,6 +347,7 @@ export class EnvironmentStack extends TerraformStack {
           location: model.config.azure.location,
           cluster: this.cluster,
           keyVault: this.keyVault,
+          ...(this.additionalVaults.size > 0 ? { additionalVaults: this.additionalVaults } : {}),
           propagationWait: model.config.identity.propagationWait,
           tags: model.config.azure.tags,
         }),
@@ -316,6 +375,7 @@ export class EnvironmentStack extends TerraformStack {
       tenantId: this.tenantId,
       cloudName: model.csiCloudName,
       keyVault: { name: this.keyVault.name, uri: this.keyVault.uri },
+      additionalVaults: [...this.additionalVaults.values()].map((v) => ({ name: v.name, uri: v.uri })),
       oidcIssuerUrl: this.cluster.oidcIssuerUrl,
       workloads,
       ...(shared !== undefined && sharedIdentity !== undefined

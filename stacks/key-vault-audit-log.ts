@@ -9,6 +9,11 @@ export interface KeyVaultAuditLogProps {
   /** The vault's resource id. */
   readonly keyVaultId: string;
   readonly workspaceId: string;
+  /**
+   * Terraform name of the diagnostic setting: one per vault.
+   * @default key_vault_audit - the environment's vault
+   */
+  readonly terraformName?: string;
 }
 
 /**
@@ -29,7 +34,7 @@ export class KeyVaultAuditLog extends Construct {
         logAnalyticsWorkspaceId: props.workspaceId,
         enabledLog: [{ category: KEY_VAULT_AUDIT_LOG_CATEGORY }],
       }),
-      'key_vault_audit',
+      props.terraformName ?? 'key_vault_audit',
     );
   }
 }

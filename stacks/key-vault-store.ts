@@ -56,7 +56,17 @@ export interface ExistingKeyVaultStoreProps {
   readonly provider?: AzurermProvider;
 }
 
-export type KeyVaultStoreProps = NewKeyVaultStoreProps | ExistingKeyVaultStoreProps;
+/** What every vault takes: its Terraform name. */
+interface KeyVaultStoreCommonProps {
+  /**
+   * Terraform name of the vault resource or data source. Several vaults in one stack need one
+   * each; an address that changes would make Terraform replace the vault.
+   * @default this - `azurerm_key_vault.this`, the environment's vault
+   */
+  readonly terraformName?: string;
+}
+
+export type KeyVaultStoreProps = (NewKeyVaultStoreProps | ExistingKeyVaultStoreProps) & KeyVaultStoreCommonProps;
 
 /**
  * The Key Vault the workloads read from. Always in Azure RBAC mode: the role assignments of
@@ -86,13 +96,13 @@ export class KeyVaultStore extends Construct {
     if (props.mode === 'create') {
       validateNewVault(props);
       const vault = this.createVault(props);
-      this.resource = pinAddress(vault, 'this');
+      this.resource = pinAddress(vault, props.terraformName ?? 'this');
       this.id = vault.id;
       this.name = vault.name;
       this.uri = vault.vaultUri;
     } else {
       const vault = this.readVault(props);
-      this.dataSource = pinAddress(vault, 'this');
+      this.dataSource = pinAddress(vault, props.terraformName ?? 'this');
       if (props.provider !== undefined) this.provider = props.provider;
       this.id = vault.id;
       this.name = vault.name;

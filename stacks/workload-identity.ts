@@ -32,6 +32,12 @@ export interface WorkloadIdentityProps {
   /** The vault the role assignments are scoped to (the vault or objects in it), and the provider of its subscription. */
   readonly keyVault: Pick<KeyVaultStore, 'id' | 'provider'>;
   /**
+   * The other vaults of the environment (`additionalVaults`), by declared name: a grant whose
+   * `vault` names one is scoped to it.
+   * @default - none: every grant is on `keyVault`
+   */
+  readonly additionalVaults?: ReadonlyMap<string, Pick<KeyVaultStore, 'id' | 'provider'>>;
+  /**
    * Wait after the role assignments and federated credentials, so the first mount does not
    * fail with 403 or AADSTS70021 while Azure propagates them; "0s" disables the wait.
    * The schema resolves the default (`30s`).
@@ -124,10 +130,16 @@ export class WorkloadIdentity extends Construct {
   /** The model's role grants, to the identity's principal id, on the vault or an object in it. */
   private buildRoleAssignments(props: WorkloadIdentityProps): RoleAssignment[] {
     const model = props.identity;
-    return model.roles.map((grant) =>
-      pinAddress(
+    return model.roles.map((grant) => {
+      const vault = grant.vault === undefined ? props.keyVault : props.additionalVaults?.get(grant.vault);
+      if (vault === undefined) {
+        throw new Error(
+          `WorkloadIdentity "${model.name}": a role is granted on vault "${grant.vault}", which is not among additionalVaults (${[...(props.additionalVaults?.keys() ?? [])].join(', ') || 'none'}): pass the vault in additionalVaults`,
+        );
+      }
+      return pinAddress(
         new RoleAssignment(this, roleConstructId(grant), {
-          scope: grant.scope === 'vault' ? props.keyVault.id : `${props.keyVault.id}${keyVaultObjectScopePath(grant.scope)}`,
+          scope: grant.scope === 'vault' ? vault.id : `${vault.id}${keyVaultObjectScopePath(grant.scope)}`,
           roleDefinitionName: grant.role,
           // The object id, never the client id.
           principalId: this.resource.principalId,
@@ -135,12 +147,12 @@ export class WorkloadIdentity extends Construct {
           // PrincipalNotFound while the identity replicates).
           principalType: 'ServicePrincipal',
           // An existing vault in another subscription: granted through that subscription's provider.
-          ...(props.keyVault.provider !== undefined ? { provider: props.keyVault.provider } : {}),
+          ...(vault.provider !== undefined ? { provider: vault.provider } : {}),
         }),
         model.key,
         roleConstructId(grant).replace(/^role-/, ''),
-      ),
-    );
+      );
+    });
   }
 
   /** The wait after the grants and credentials, replaced whenever one of them changes. */
@@ -166,9 +178,14 @@ export class WorkloadIdentity extends Construct {
   }
 }
 
+/**
+ * `role-<role>` or `role-<type>-<object>`; on an additional vault `role-<vault>_...`. The
+ * environment's vault keeps its ids; `_` is in no vault or object name, so no two ids meet.
+ */
 function roleConstructId(grant: RoleGrant): string {
   const role = grant.role.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  return grant.scope === 'vault' ? `role-${role}` : `role-${grant.scope.type}-${grant.scope.name}`;
+  const vault = grant.vault !== undefined ? `${grant.vault.toLowerCase()}_` : '';
+  return grant.scope === 'vault' ? `role-${vault}${role}` : `role-${vault}${grant.scope.type}-${grant.scope.name}`;
 }
 
 function validate(model: IdentityModel, propagationWait: string): void {
@@ -196,7 +213,7 @@ function validate(model: IdentityModel, propagationWait: string): void {
   const grants = new Map<string, RoleGrant>();
   for (const grant of model.roles) {
     const scopePath = grant.scope === 'vault' ? '' : keyVaultObjectScopePath(grant.scope);
-    const key = roleAssignmentKey({ principal: model.name, role: grant.role, scopeBase: 'vault', scopePath });
+    const key = roleAssignmentKey({ principal: model.name, role: grant.role, scopeBase: grant.vault?.toLowerCase() ?? 'vault', scopePath });
     const first = grants.get(key);
     if (first !== undefined) {
       throw new Error(

@@ -92,6 +92,14 @@ export function resolveRotationTarget(model: EnvironmentModel, workloadName: str
       `object "${object.name}" is a ${object.type}: the rotation test writes a new secret version, so pick an object of type secret (ideally a dedicated test secret)`,
     );
   }
+  if (object.vault !== model.config.keyVault.name) {
+    // It writes through the outputs' keyVault.uri: an object of another vault would be created there instead.
+    throw UserError.of(
+      file,
+      `workloads[${i}].objects[${j}].vault`,
+      `object "${object.name}" is in vault "${object.vault}" (additionalVaults): the rotation test writes to the environment's vault (keyVault) only, so pick an object of keyVault`,
+    );
+  }
   if (object.config.version !== undefined) {
     throw UserError.of(
       file,

@@ -18,7 +18,8 @@ import {
 import fc from 'fast-check';
 import { podSecurityLabels } from '../../charts/environment-chart';
 import { workloadPodSecurity } from '../../lib/workload-security';
-import { exampleModel, exampleOutputs, modelFromYaml } from './fixtures';
+import { minimalVariant } from '../support/config';
+import { exampleModel, exampleOutputs, modelFromYaml, outputsFor } from './fixtures';
 
 const GUID1 = '00000000-0000-0000-0000-000000000001';
 const chart = () => new Chart(new App({ outdir: '.' }), 'test');
@@ -557,5 +558,129 @@ describe('SecretsStoreDeployment Pod Security (kubernetes/pod-security-admission
     ]);
     expect(podSecurityLabels(['restricted', d.podSecurity.level, 'baseline'])['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(podSecurityLabels([])['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+});
+
+describe('SecretsStoreDeployment with several vaults (additionalSecretProviderClasses)', () => {
+  /** The default deployment plus a second vault's class, at `mountPath`, named `volumeName`. */
+  function withSecond(mount: { mountPath?: string; volumeName?: string; namespace?: string } = {}, over: Partial<SecretsStoreDeploymentProps> = {}) {
+    const c = chart();
+    const serviceAccount = new WorkloadServiceAccount(c, 'Sa', saProps);
+    const secretProviderClass = new KeyVaultSecretProviderClass(c, 'Spc', spcProps);
+    const second = new KeyVaultSecretProviderClass(c, 'Spc2', {
+      ...spcProps,
+      name: 'app-keyvault-kv-platform',
+      namespace: mount.namespace ?? 'apps',
+      keyVaultName: 'kv-platform',
+      objects: [{ objectName: 'platform-key', objectType: 'secret' }],
+      secretObjects: [{ secretName: 'platform', type: 'Opaque', data: [{ objectName: 'platform-key', key: 'key' }] }],
+    });
+    return new SecretsStoreDeployment(c, 'Deployment', {
+      name: 'app',
+      serviceAccount,
+      secretProviderClass,
+      additionalSecretProviderClasses: [
+        {
+          secretProviderClass: second,
+          volumeName: mount.volumeName ?? 'secrets-store-kv-platform',
+          mountPath: mount.mountPath ?? '/mnt/secrets-store-platform',
+        },
+      ],
+      image: 'app:1',
+      reloaderAnnotation: true,
+      ...over,
+    });
+  }
+
+  test("one read-only CSI volume per class, each at its own path; Reloader watches both classes; env may read either class's Secrets", () => {
+    const d = withSecond({}, { envFromSyncedSecret: [{ name: 'PLATFORM_KEY', secretName: 'platform', key: 'key' }] });
+    const json = ApiObject.of(d.resource).toJson();
+    const spec = json.spec.template.spec;
+    expect(spec.volumes).toEqual([
+      { name: 'secrets-store', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'app-keyvault' } } },
+      {
+        name: 'secrets-store-kv-platform',
+        csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'app-keyvault-kv-platform' } },
+      },
+    ]);
+    expect(spec.containers[0].volumeMounts).toEqual([
+      { mountPath: '/mnt/secrets-store', name: 'secrets-store', readOnly: true },
+      { mountPath: '/mnt/secrets-store-platform', name: 'secrets-store-kv-platform', readOnly: true },
+    ]);
+    expect(json.metadata.annotations['secretproviderclass.reloader.stakater.com/reload']).toBe('app-keyvault,app-keyvault-kv-platform');
+  });
+
+  // kubernetes/kubernetes pkg/apis/core/validation/validation.go (ValidateVolumeMounts) and the read-only CSI volume.
+  test.each<[string, { mountPath?: string; volumeName?: string; namespace?: string }, string]>([
+    [
+      'on the main mount path',
+      { mountPath: '/mnt/secrets-store' },
+      'additionalSecretProviderClasses[0].mountPath "/mnt/secrets-store": give each volume a mount path of its own, neither inside the other (mountPath is /mnt/secrets-store)',
+    ],
+    [
+      'inside the main mount',
+      { mountPath: '/mnt/secrets-store/platform' },
+      'additionalSecretProviderClasses[0].mountPath "/mnt/secrets-store/platform": give each volume a mount path of its own, neither inside the other (mountPath is /mnt/secrets-store)',
+    ],
+    ['on the main volume name', { volumeName: 'secrets-store' }, 'volume name already used in this pod: give each volume its own name'],
+    ['on a volume name that is no DNS label', { volumeName: 'Secrets' }, 'additionalSecretProviderClasses[0].volumeName "Secrets"'],
+    ['on a class of another namespace', { namespace: 'other' }, 'a pod can mount only a SecretProviderClass of its own namespace "apps"'],
+  ])('fails %s', (_what, mount, message) => {
+    expect(() => withSecond(mount)).toThrow(message);
+  });
+
+  test('fails beside a delivered Secret (other vaults are CSI-only)', () => {
+    const c = chart();
+    const serviceAccount = new WorkloadServiceAccount(c, 'Sa', saProps);
+    const second = new KeyVaultSecretProviderClass(c, 'Spc2', { ...spcProps, name: 'app-keyvault-kv-platform' });
+    expect(
+      () =>
+        new SecretsStoreDeployment(c, 'Deployment', {
+          name: 'app',
+          serviceAccount,
+          deliveredSecret: { secretName: 'app-keyvault', namespace: 'apps', keys: [{ key: 'db' }], syncedSecrets: new Map() },
+          additionalSecretProviderClasses: [{ secretProviderClass: second, volumeName: 'secrets-store-x', mountPath: '/mnt/x' }],
+          image: 'app:1',
+        }),
+    ).toThrow('mount other vaults only beside a SecretProviderClass (a CSI mount), not a delivered Secret');
+  });
+});
+
+describe('EnvironmentChart with several vaults', () => {
+  const model = modelFromYaml(
+    'dev',
+    minimalVariant((d) => {
+      d.additionalVaults = [{ mode: 'existing', name: 'kv-platform' }, { name: 'kv-unread' }];
+      d.workloads[0].objects.push({ name: 'platform-key', type: 'secret', alias: 'platform_key', vault: 'kv-platform' });
+      d.workloads[0].secretObjects = [
+        { secretName: 'main', type: 'Opaque', data: [{ objectName: 'db-password', key: 'a' }] },
+        { secretName: 'platform', type: 'Opaque', data: [{ objectName: 'platform_key', key: 'b' }] },
+      ];
+    }),
+  );
+  const outputs = outputsFor(model);
+  const chartOf = () => new EnvironmentChart(new App({ outdir: '.' }), 'env', { model, outputs });
+
+  test("one SecretProviderClass per vault read, each with its vault's name from the outputs, its objects and its synced Secrets", () => {
+    const objects = chartOf().workloads.get('app')!;
+    const main = objects.secretProviderClass!.apiObject.toJson();
+    const [extra] = objects.additionalSecretProviderClasses!.map((s) => s.apiObject.toJson());
+    expect(objects.additionalSecretProviderClasses).toHaveLength(1);
+    expect(main.metadata.name).toBe('app-keyvault');
+    expect(main.spec.parameters.keyvaultName).toBe('kv-app');
+    expect(main.spec.parameters.objects).not.toContain('platform-key');
+    expect(main.spec.secretObjects.map((s: { secretName: string }) => s.secretName)).toEqual(['main']);
+    expect(extra.metadata.name).toBe('app-keyvault-kv-platform');
+    expect(extra.spec.parameters.keyvaultName).toBe('kv-platform');
+    expect(extra.spec.parameters.clientID).toBe(main.spec.parameters.clientID);
+    expect(extra.spec.parameters.objects).toContain('objectName: platform-key');
+    expect(extra.spec.secretObjects.map((s: { secretName: string }) => s.secretName)).toEqual(['platform']);
+  });
+
+  test('refuses outputs without the additional vault (the chart reads vault names from the contract only)', () => {
+    const { additionalVaults: _omitted, ...old } = outputs;
+    expect(() => new EnvironmentChart(new App({ outdir: '.' }), 'env', { model, outputs: old })).toThrow(
+      'additionalVaults: no outputs for vault "kv-platform" of environments/dev.yaml (additionalVaults)',
+    );
   });
 });

@@ -126,6 +126,8 @@ describe('prod', () => {
       'serviceaccount-payments-payments-api.yaml',
       'serviceaccount-web-web-frontend.yaml',
       'secretproviderclass-payments-payments-api-keyvault.yaml',
+      // payments-api's second vault (additionalVaults): a SecretProviderClass of its own, in the same wave.
+      'secretproviderclass-payments-payments-api-keyvault-kv-platform-shared.yaml',
       'secretproviderclass-web-web-frontend-keyvault.yaml',
       'networkpolicy-payments-payments-api.yaml',
       'networkpolicy-web-web-frontend.yaml',
@@ -164,13 +166,14 @@ describe('prod', () => {
     });
   });
 
-  test('restartOnRotation annotates each Deployment with its own SecretProviderClass for Reloader', () => {
-    for (const [ns, name] of [
-      ['payments', 'payments-api'],
-      ['web', 'web-frontend'],
+  // Several vaults: Reloader splits the annotation on "," (stakater/Reloader internal/pkg/handler/upgrade.go, PerformAction).
+  test('restartOnRotation annotates each Deployment with its own SecretProviderClasses for Reloader, one per vault', () => {
+    for (const [ns, name, classes] of [
+      ['payments', 'payments-api', 'payments-api-keyvault,payments-api-keyvault-kv-platform-shared'],
+      ['web', 'web-frontend', 'web-frontend-keyvault'],
     ]) {
       expect(objectOf(files, `deployment-${ns}-${name}.yaml`).metadata.annotations).toMatchObject({
-        'secretproviderclass.reloader.stakater.com/reload': `${name}-keyvault`,
+        'secretproviderclass.reloader.stakater.com/reload': classes,
       });
     }
   });

@@ -14,8 +14,10 @@ const rules = (f: Finding[]) => [...new Set(f.map((x) => x.rule))].sort();
 const copy = (i: SynthesizedInput): SynthesizedInput => structuredClone<SynthesizedInput>(i);
 
 type Obj = Record<string, any>;
-function object(i: SynthesizedInput, kind: string, namespace: string): Obj {
-  for (const m of i.manifests) for (const o of m.objects as Obj[]) if (o.kind === kind && o.metadata?.namespace === namespace) return o;
+function object(i: SynthesizedInput, kind: string, namespace: string, name?: string): Obj {
+  for (const m of i.manifests)
+    for (const o of m.objects as Obj[])
+      if (o.kind === kind && o.metadata?.namespace === namespace && (name === undefined || o.metadata?.name === name)) return o;
   throw new Error(`no ${kind} in ${namespace}`);
 }
 function block(i: SynthesizedInput, type: string, match: (body: Obj) => boolean): [string, Obj] {
@@ -45,6 +47,33 @@ describe('the example environments', () => {
 
   describe('mutations of the real prod output', () => {
     const prod = () => copy(examples.prod);
+
+    // Several vaults: prod's payments-api reads kv-platform-shared (additionalVaults) through a class of its own.
+    describe('spc-keyvault-name accepts exactly the vaults the stack declares', () => {
+      const platformClass = (i: SynthesizedInput) => object(i, 'SecretProviderClass', 'payments', 'payments-api-keyvault-kv-platform-shared');
+
+      test('the second vault, declared by the stack and the outputs, passes (and its role is found on that vault)', () => {
+        const i = prod();
+        expect(platformClass(i).spec.parameters.keyvaultName).toBe('kv-platform-shared');
+        expect(rules(checkTrustChain(i))).toEqual([]);
+      });
+
+      test('a vault the stack does not declare is an error, naming the declared ones', () => {
+        const i = prod();
+        platformClass(i).spec.parameters.keyvaultName = 'kv-undeclared';
+        const findings = checkTrustChain(i).filter((f) => f.rule === 'spc-keyvault-name');
+        expect(findings.map((f) => f.message)).toEqual([
+          expect.stringContaining('says the vaults are "kv-akscsi-prod-example", "kv-platform-shared" (keyVault.name and additionalVaults)'),
+          'SecretProviderClass payments/payments-api-keyvault-kv-platform-shared reads vault "kv-undeclared" but the stack\'s vault is "kv-akscsi-prod-example" or "kv-platform-shared"',
+        ]);
+      });
+
+      test("the environment's vault in the second class still passes the name rule, but its role is missing there (403)", () => {
+        const i = prod();
+        platformClass(i).spec.parameters.keyvaultName = 'kv-akscsi-prod-example';
+        expect(rules(checkTrustChain(i))).toEqual(['role-assignment-missing']);
+      });
+    });
 
     test('a renamed ServiceAccount no longer matches the Deployment', () => {
       const i = prod();
@@ -137,7 +166,7 @@ describe('the example environments', () => {
 
     test('a typo in an objects element', () => {
       const i = prod();
-      const spc = object(i, 'SecretProviderClass', 'payments');
+      const spc = object(i, 'SecretProviderClass', 'payments', 'payments-api-keyvault');
       spc.spec.parameters.objects = spc.spec.parameters.objects.replace('objectAlias: db-password', 'objectAlais: db-password');
       const findings = checkTrustChain(i);
       expect(rules(findings)).toEqual(['spc-object-unknown-key']);

@@ -40,6 +40,8 @@ describe('roles', () => {
         { role: ROLES.secretsUser, scope: { type: 'secret', name: 'payments-db-password' } },
         { role: ROLES.secretsUser, scope: { type: 'secret', name: 'payments-stripe-key' } },
         { role: ROLES.secretsUser, scope: { type: 'secret', name: 'rotation-canary' } },
+        // From the platform's shared vault (additionalVaults): scoped to that vault's object.
+        { role: ROLES.secretsUser, scope: { type: 'secret', name: 'platform-telemetry-key' }, vault: 'kv-platform-shared' },
       ],
       'web-frontend': [
         { role: ROLES.certificateUser, scope: { type: 'cert', name: 'web-tls' } },
@@ -139,6 +141,8 @@ describe('identities and federated credentials', () => {
     expect(shared.roles).toStrictEqual([
       { role: ROLES.certificateUser, scope: 'vault' },
       { role: ROLES.secretsUser, scope: 'vault' },
+      // payments-api reads the platform vault: the shared identity reads what any of its workloads mounts.
+      { role: ROLES.secretsUser, scope: 'vault', vault: 'kv-platform-shared' },
     ]);
   });
 
@@ -260,7 +264,8 @@ describe('identities and federated credentials', () => {
 describe('warnings', () => {
   test('the example files and the minimal file carry no warning', () => {
     expect(derive(readExample('dev')).warnings).toStrictEqual([]);
-    expect(derive(readExample('prod'), 'prod').warnings).toStrictEqual([]);
+    // prod reads an existing platform vault: the one warning says its firewall and RBAC mode are its owner's.
+    expect(derive(readExample('prod'), 'prod').warnings.map((w) => [w.code, w.path])).toStrictEqual([['existing-vault', 'additionalVaults[0]']]);
     expect(derive(MINIMAL).warnings).toStrictEqual([]);
   });
 
@@ -372,4 +377,97 @@ describe('warnings', () => {
 
   // The Key Vault request load (polling-load) is judged across environments loaded together:
   // __tests__/lib/request-budget.test.ts.
+});
+
+describe('several vaults (additionalVaults, objects[].vault)', () => {
+  /** Two workloads: `app` reads the platform vault too, `other` reads only kv-app. */
+  const twoWorkloads = (roleScope: 'vault' | 'object', mode: 'per-workload' | 'shared' = 'per-workload') =>
+    derive(
+      minimalVariant((d) => {
+        d.identity = { roleScope, mode };
+        d.additionalVaults = [{ mode: 'existing', name: 'kv-platform', mountPath: '/mnt/platform' }, { name: 'kv-unread' }];
+        d.workloads[0].objects.push(
+          { name: 'platform-key', type: 'secret', vault: 'kv-platform' },
+          { name: 'platform-cert', type: 'cert', vault: 'kv-platform' },
+        );
+        d.workloads.push({ name: 'other', namespace: 'others', objects: [{ name: 'other-key', type: 'secret' }], deployment: { image: 'x:1' } });
+      }),
+    );
+
+  test("one mount per other vault read, with its SecretProviderClass, volume and path; the environment's vault keeps its names", () => {
+    const [app, other] = twoWorkloads('object').workloads;
+    expect(app.secretProviderClass).toBe('app-keyvault');
+    expect(app.mainObjects.map((o) => o.name)).toEqual(['db-password']);
+    expect(app.additionalMounts).toMatchObject([
+      {
+        vault: 'kv-platform',
+        secretProviderClass: 'app-keyvault-kv-platform',
+        volumeName: 'secrets-store-kv-platform',
+        mountPath: '/mnt/platform',
+        objects: [{ name: 'platform-key' }, { name: 'platform-cert' }],
+      },
+    ]);
+    expect(other.additionalMounts).toEqual([]);
+  });
+
+  test('object scope: grants on each vault the workload reads, by object type; nothing on a vault it does not read', () => {
+    const byKey = Object.fromEntries(twoWorkloads('object').identities.map((i) => [i.key, i.roles]));
+    expect(byKey).toStrictEqual({
+      app: [
+        { role: ROLES.secretsUser, scope: { type: 'secret', name: 'db-password' } },
+        { role: ROLES.secretsUser, scope: { type: 'secret', name: 'platform-key' }, vault: 'kv-platform' },
+        { role: ROLES.certificateUser, scope: { type: 'cert', name: 'platform-cert' }, vault: 'kv-platform' },
+      ],
+      other: [{ role: ROLES.secretsUser, scope: { type: 'secret', name: 'other-key' } }],
+    });
+  });
+
+  test('vault scope: one grant per role and vault read; a shared identity reads what any of its workloads reads', () => {
+    expect(twoWorkloads('vault').identities.find((i) => i.key === 'app')?.roles).toStrictEqual([
+      { role: ROLES.secretsUser, scope: 'vault' },
+      { role: ROLES.certificateUser, scope: 'vault', vault: 'kv-platform' },
+      { role: ROLES.secretsUser, scope: 'vault', vault: 'kv-platform' },
+    ]);
+    expect(twoWorkloads('vault', 'shared').identities[0].roles).toStrictEqual([
+      { role: ROLES.secretsUser, scope: 'vault' },
+      { role: ROLES.certificateUser, scope: 'vault', vault: 'kv-platform' },
+      { role: ROLES.secretsUser, scope: 'vault', vault: 'kv-platform' },
+    ]);
+  });
+
+  test('the same object name in two vaults is two objects (two grants, no case-only warning)', () => {
+    const model = derive(
+      minimalVariant((d) => {
+        d.identity = { roleScope: 'object' };
+        d.additionalVaults = [{ mode: 'existing', name: 'kv-platform' }];
+        d.workloads[0].objects.push({ name: 'DB-Password', type: 'secret', alias: 'platform-db', vault: 'kv-platform' });
+      }),
+    );
+    expect(model.identities[0].roles).toStrictEqual([
+      { role: ROLES.secretsUser, scope: { type: 'secret', name: 'db-password' } },
+      { role: ROLES.secretsUser, scope: { type: 'secret', name: 'DB-Password' }, vault: 'kv-platform' },
+    ]);
+  });
+
+  test('synced Secrets go with the vault of their files', () => {
+    const [app] = derive(
+      minimalVariant((d) => {
+        d.additionalVaults = [{ mode: 'existing', name: 'kv-platform' }];
+        d.workloads[0].objects.push({ name: 'platform-key', type: 'secret', vault: 'kv-platform' });
+        d.workloads[0].secretObjects = [
+          { secretName: 'main', type: 'Opaque', data: [{ objectName: 'db-password', key: 'a' }] },
+          { secretName: 'platform', type: 'Opaque', data: [{ objectName: 'platform-key', key: 'b' }] },
+        ];
+      }),
+    ).workloads;
+    expect(app.mainSecretObjects.map((x) => x.secretName)).toEqual(['main']);
+    expect(app.additionalMounts[0].secretObjects.map((x) => x.secretName)).toEqual(['platform']);
+  });
+
+  test("an existing additional vault warns that its firewall and RBAC mode are its owner's", () => {
+    const warnings = twoWorkloads('object').warnings.filter((w) => w.code === 'existing-vault');
+    expect(warnings).toEqual([
+      { code: 'existing-vault', path: 'additionalVaults[0]', message: expect.stringContaining('vault "kv-platform" is not managed by this stack') },
+    ]);
+  });
 });

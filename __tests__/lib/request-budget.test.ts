@@ -331,3 +331,40 @@ describe('budgetTable', () => {
     ]);
   });
 });
+
+describe('several vaults (additionalVaults): each pod fetches each object from its own vault', () => {
+  /** 10 pods every 10 s: 2 secrets in kv-app, 1 secret and 1 key in kv-platform (premium when created). */
+  function twoVaults(name: string, platform: Doc): EnvironmentModel {
+    return modelFromYaml(
+      name,
+      minimalVariant((d) => {
+        d.cluster.secretsProvider = { rotation: { interval: '10s' } };
+        d.workloads[0].deployment.replicas = 10;
+        d.additionalVaults = [platform];
+        d.workloads[0].objects.push(
+          { name: 'extra', type: 'secret' },
+          { name: 'platform-secret', type: 'secret', vault: platform.name },
+          { name: 'platform-key', type: 'key', vault: platform.name },
+        );
+      }),
+    );
+  }
+
+  test('one row per vault and budget, each vault with its own load; the subscription row sums them', () => {
+    const rows = budgetTable([twoVaults('dev', { mode: 'existing', name: 'kv-platform' })]);
+    expect(rows.map((r) => [r.scope, r.name, r.budget, r.requestsPerSecond, r.top.map((c) => c.workload)])).toEqual([
+      ['vault', 'kv-app', 'vault', 2, ['app']],
+      ['vault', 'kv-platform', 'vault', 1, ['app']],
+      ['vault', 'kv-platform', 'keys', 1, ['app']],
+      ['subscription', "the Azure CLI's current subscription", 'vault', 3, ['app']],
+      ['subscription', "the Azure CLI's current subscription", 'keys', 1, ['app']],
+    ]);
+  });
+
+  test("a created additional vault's SKU sets its limits; environments sharing an existing one share its row", () => {
+    const created = budgetTable([twoVaults('dev', { name: 'kv-platform', sku: 'premium' })]).find((r) => r.name === 'kv-platform' && r.budget === 'keys')!;
+    expect(created.limitPerSecond).toBe(keyVaultLimit('keys', 'premium') / KEY_VAULT_LIMITS.windowSeconds);
+    const shared = budgetTable([twoVaults('dev', { mode: 'existing', name: 'kv-platform' }), twoVaults('test', { mode: 'existing', name: 'KV-Platform' })]);
+    expect(shared.find((r) => r.name === 'kv-platform' && r.budget === 'vault')).toMatchObject({ environments: ['dev', 'test'], requestsPerSecond: 2 });
+  });
+});

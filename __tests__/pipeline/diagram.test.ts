@@ -36,7 +36,12 @@ describe.each(['dev', 'prod'])('%s', (env) => {
       expect(md).toContain(`subject ${w.subject}`);
       expect(md).toContain(`SecretProviderClass ${w.secretProviderClass}`);
       expect(md).toContain(`client id ${outputs.workloads[w.name].clientId}`);
-      for (const o of w.objects) expect(md).toContain(`${o.type} ${o.name}<br/>file ${o.fileName}`);
+      for (const o of w.mainObjects) expect(md).toContain(`${o.type} ${o.name}<br/>file ${o.fileName}`);
+      // Another vault's objects: under that vault's own mount path, through its own SecretProviderClass.
+      for (const m of w.additionalMounts) {
+        expect(md).toContain(`SecretProviderClass ${m.secretProviderClass}<br/>vault ${m.vault}`);
+        for (const o of m.objects) expect(md).toContain(`${o.type} ${o.name}<br/>file ${m.mountPath}/${o.fileName}`);
+      }
     }
     for (const identity of model.identities) {
       expect(md).toContain(`Managed identity ${identity.name}`);
@@ -264,12 +269,14 @@ describe('values that used to break TRUST.md', () => {
 });
 
 describe('the Key Vault request budget section (lib/request-budget.ts; limits: learn.microsoft.com/azure/key-vault/general/service-limits)', () => {
-  test("prod: one row for its vault, with the pods' requests per second, the 400/s limit, the share and each workload's part", () => {
+  test("prod: one row per vault it reads, with the pods' requests per second, the 400/s limit, the share and each workload's part", () => {
     const md = trustDiagram(exampleModel('prod'), exampleOutputs('prod'));
     const section = md.slice(md.indexOf('## Key Vault request budget'));
     // payments-api: 3 replicas × 3 secrets every 2m = 0.075/s; web-frontend: 2 × (cert + 2 secrets) every 2m = 0.05/s.
+    // The platform vault (additionalVaults): payments-api's 3 replicas × 1 secret every 2m = 0.025/s, a row of its own.
     expect(section.split('\n').filter((l) => l.startsWith('| kv-'))).toEqual([
       '| kv-akscsi-prod-example | secret and certificate reads | 0.125 | 400 | 0.03% | payments-api 0.075/s (60%), web-frontend 0.05/s (40%) |',
+      '| kv-platform-shared | secret and certificate reads | 0.025 | 400 | 0.01% | payments-api 0.025/s (100%) |',
     ]);
   });
 

@@ -86,6 +86,8 @@ const EXPECTED: Record<Exclude<ExampleName, 'engines'>, Expected> = {
         ['Key Vault Secrets User', '/secrets/payments-db-password'],
         ['Key Vault Secrets User', '/secrets/payments-stripe-key'],
         ['Key Vault Secrets User', '/secrets/rotation-canary'],
+        // The platform's shared vault (additionalVaults, existing): only the one object payments-api reads.
+        ['Key Vault Secrets User', 'data.azurerm_key_vault.kv-platform-shared:/secrets/platform-telemetry-key'],
       ],
       'id-prod-web-frontend': [
         ['Key Vault Certificate User', '/certificates/web-tls'],
@@ -137,7 +139,12 @@ describe('example environment engines (issue 16)', () => {
   test('the output holds sharedSecrets: the shared identity by reference, its ServiceAccount and the namespace it is federated in', () => {
     const { json } = synthModel(exampleModel('engines'));
     const v = json.output[OUTPUT_NAME].value;
-    expect(Object.keys(v).sort()).toEqual(Object.keys(OutputsContractSchema.shape).sort());
+    // additionalVaults is optional: engines reads one vault.
+    expect(Object.keys(v).sort()).toEqual(
+      Object.keys(OutputsContractSchema.shape)
+        .filter((k) => k !== 'additionalVaults')
+        .sort(),
+    );
     expect(Object.keys(v.sharedSecrets).sort()).toEqual(Object.keys(SharedSecretsOutputsSchema.shape).sort());
     expect(v.sharedSecrets).toEqual({
       clientId: ref(addressOf(json, 'azurerm_user_assigned_identity', 'id-engines-shared-secrets'), 'client_id'),
@@ -294,8 +301,11 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
       expect(a.principal_id).not.toMatch(/client_id/);
       expect(a.principal_type).toBe('ServicePrincipal');
       const vaultId = ref(vaultAddress, 'id');
-      expect(a.scope.startsWith(vaultId)).toBe(true);
-      (actual[identity!] ??= []).push([a.role_definition_name, a.scope.slice(vaultId.length)]);
+      // On the environment's vault: the path below it; on another vault (additionalVaults): `<its address>:<path>`.
+      const other = /^\$\{(data\.azurerm_key_vault\.[^.]+|azurerm_key_vault\.[^.]+)\.id\}(.*)$/.exec(a.scope);
+      expect(a.scope.startsWith(vaultId) || other !== null).toBe(true);
+      const scope = a.scope.startsWith(vaultId) ? a.scope.slice(vaultId.length) : `${other![1]}:${other![2]}`;
+      (actual[identity!] ??= []).push([a.role_definition_name, scope]);
     }
     const sorted = (r: Record<string, [string, string][]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, [...v].sort()]));
     expect(sorted(actual)).toEqual(sorted(want.roles));
@@ -330,10 +340,12 @@ describe.each(['dev', 'prod'] as const)('example environment %s', (name) => {
 
   test('the output value has exactly the OutputsContract shape and references, not literals', () => {
     const v = json.output[OUTPUT_NAME].value;
-    // sharedSecrets is optional: only an environment with shared secrets has it (see the engines example below).
+    // sharedSecrets and additionalVaults are optional: only an environment with shared secrets (the
+    // engines example below) or other vaults (prod) has them.
+    const optional = ['sharedSecrets', ...(name === 'prod' ? [] : ['additionalVaults'])];
     expect(Object.keys(v).sort()).toEqual(
       Object.keys(OutputsContractSchema.shape)
-        .filter((k) => k !== 'sharedSecrets')
+        .filter((k) => !optional.includes(k))
         .sort(),
     );
     expect(Object.keys(OutputsContractSchema.shape.keyVault.shape).sort()).toEqual(Object.keys(v.keyVault).sort());

@@ -6,6 +6,7 @@
  * a public vault behind its firewall and an existing workspace.
  */
 import { exampleConfig, exampleModel, only, blocks, synthConfig, synthModel, vaultGrants, CONTROL_PLANE_IDENTITY, type TfJson } from './support';
+import { mainVaultOnly } from '../support/config';
 
 const ref = (address: string, attribute: string) => `\${${address}.${attribute}}`;
 const PROD_NODE_SUBNET =
@@ -227,7 +228,7 @@ describe('variants', () => {
   });
 
   test("an existing vault in another subscription: read, and granted on, through that subscription's provider", () => {
-    const prod = exampleConfig('prod');
+    const prod = mainVaultOnly(exampleConfig('prod'));
     const json = synthConfig({
       ...prod,
       keyVault: { mode: 'existing', name: 'kv-platform', resourceGroup: 'rg-platform', subscriptionId: '00000000-0000-0000-0000-0000000000c0' },

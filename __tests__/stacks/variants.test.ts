@@ -5,6 +5,7 @@
 import { parseEnvironment } from '../../lib/config/load';
 import type { EnvironmentConfig, WorkloadConfig } from '../../lib/config/schema';
 import { OUTPUT_NAME } from '../../lib/outputs/contract';
+import { load, mainVaultOnly, minimalVariant } from '../support/config';
 import { addressOf, addressOfOnly, blocks, exampleConfig, only, synthConfig, vaultGrants, workloadIdentities, type TfJson } from './support';
 
 const ref = (address: string, attribute: string) => `\${${address}.${attribute}}`;
@@ -189,9 +190,12 @@ describe('role grants', () => {
     const prod = exampleConfig('prod');
     const json = synthConfig({ ...prod, identity: { ...prod.identity, role: 'administrator' } }).json;
     const vault = ref(addressOfOnly(json, 'azurerm_key_vault'), 'id');
+    const platform = ref('data.azurerm_key_vault.kv-platform-shared', 'id');
     const grants = vaultGrants(json).map((a) => [a.role_definition_name, a.scope]);
+    // payments-api reads prod's platform vault too (additionalVaults): Administrator there as well, web-frontend not.
     expect(grants).toEqual([
       ['Key Vault Administrator', vault],
+      ['Key Vault Administrator', platform],
       ['Key Vault Administrator', vault],
     ]);
   });
@@ -205,7 +209,11 @@ describe('role grants', () => {
         .filter((a) => a.principal_id === ref(addressOf(json, 'azurerm_user_assigned_identity', name), 'principal_id'))
         .map((a) => [a.role_definition_name, a.scope])
         .sort();
-    expect(byIdentity('id-variant-payments-api')).toEqual([['Key Vault Secrets User', vault]]);
+    // And on prod's platform vault (additionalVaults), which payments-api alone reads.
+    expect(byIdentity('id-variant-payments-api')).toEqual([
+      ['Key Vault Secrets User', vault],
+      ['Key Vault Secrets User', ref('data.azurerm_key_vault.kv-platform-shared', 'id')],
+    ]);
     expect(byIdentity('id-variant-web-frontend')).toEqual([
       ['Key Vault Certificate User', vault],
       ['Key Vault Secrets User', vault],
@@ -296,7 +304,7 @@ describe('existing cluster', () => {
 describe('existing Key Vault', () => {
   let json: TfJson;
   beforeAll(() => {
-    const prod = exampleConfig('prod');
+    const prod = mainVaultOnly(exampleConfig('prod'));
     json = synthConfig({ ...prod, keyVault: { mode: 'existing', name: 'kv-platform', resourceGroup: 'rg-platform' } }).json;
   });
 
@@ -385,4 +393,80 @@ test('tag keys and values are written as literal text: Terraform template syntax
   for (const type of ['azurerm_resource_group', 'azurerm_kubernetes_cluster', 'azurerm_key_vault', 'azurerm_user_assigned_identity']) {
     expect(only(json, type).tags).toEqual(escaped);
   }
+});
+
+describe('several vaults (additionalVaults)', () => {
+  const NODE_SUBNET =
+    '/subscriptions/00000000-0000-0000-0000-00000000cafe/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-a/subnets/aks-nodes';
+  let json: TfJson;
+  beforeAll(() => {
+    const config = load(
+      minimalVariant((d) => {
+        d.cluster.network = { mode: 'existing', nodeSubnetId: NODE_SUBNET };
+        d.identity = { roleScope: 'object' };
+        d.logAnalytics = { mode: 'create', name: 'log-app' };
+        d.additionalVaults = [
+          { name: 'kv-extra', networkAcls: { defaultAction: 'Deny' } },
+          { mode: 'existing', name: 'kv-platform', resourceGroup: 'rg-platform', subscriptionId: '00000000-0000-0000-0000-0000000000c1' },
+        ];
+        d.workloads[0].objects.push({ name: 'extra-cert', type: 'cert', vault: 'kv-extra' }, { name: 'platform-key', type: 'secret', vault: 'kv-platform' });
+        d.workloads.push({ name: 'other', namespace: 'others', objects: [{ name: 'other-key', type: 'secret' }], deployment: { image: 'x:1' } });
+      }),
+    );
+    json = synthConfig(config).json;
+  });
+  const ref = (address: string, attribute: string) => `\${${address}.${attribute}}`;
+
+  test("a created one has the environment vault's posture at an address of its own; the environment's stays azurerm_key_vault.this", () => {
+    expect(Object.keys(json.resource.azurerm_key_vault).sort()).toEqual(['kv-extra', 'this']);
+    expect(json.resource.azurerm_key_vault['kv-extra']).toMatchObject({
+      name: 'kv-extra',
+      rbac_authorization_enabled: true,
+      purge_protection_enabled: true,
+      soft_delete_retention_days: 90,
+      public_network_access_enabled: true,
+      // The node subnet is let through a Deny firewall, as for the environment's vault (lib/network-model.ts).
+      network_acls: { default_action: 'Deny', bypass: 'AzureServices', virtual_network_subnet_ids: [NODE_SUBNET] },
+    });
+    expect(json.resource.azurerm_monitor_diagnostic_setting['key_vault_audit_kv-extra']).toMatchObject({
+      target_resource_id: ref('azurerm_key_vault.kv-extra', 'id'),
+    });
+  });
+
+  test('an existing one is read (RBAC mode checked at plan time) through the provider of its subscription', () => {
+    expect(json.data.azurerm_key_vault['kv-platform']).toMatchObject({
+      name: 'kv-platform',
+      resource_group_name: 'rg-platform',
+      provider: 'azurerm.subscription_00000000_0000_0000_0000_0000000000c1',
+      lifecycle: { postcondition: [expect.objectContaining({ condition: '${self.rbac_authorization_enabled}' })] },
+    });
+  });
+
+  test('role assignments per vault and object type, on the vaults each identity reads only', () => {
+    const grants = (identity: string) =>
+      vaultGrants(json)
+        .filter((a) => a.principal_id === ref(addressOf(json, 'azurerm_user_assigned_identity', identity), 'principal_id'))
+        .map((a) => [a.role_definition_name, a.scope, a.provider])
+        .sort();
+    expect(grants('id-variant-app')).toEqual([
+      ['Key Vault Certificate User', `${ref('azurerm_key_vault.kv-extra', 'id')}/certificates/extra-cert`, undefined],
+      ['Key Vault Secrets User', `${ref('azurerm_key_vault.this', 'id')}/secrets/db-password`, undefined],
+      [
+        'Key Vault Secrets User',
+        `${ref('data.azurerm_key_vault.kv-platform', 'id')}/secrets/platform-key`,
+        'azurerm.subscription_00000000_0000_0000_0000_0000000000c1',
+      ],
+    ]);
+    expect(grants('id-variant-other')).toEqual([['Key Vault Secrets User', `${ref('azurerm_key_vault.this', 'id')}/secrets/other-key`, undefined]]);
+    expect(Object.keys(json.resource.azurerm_role_assignment)).toEqual(
+      expect.arrayContaining(['app_kv-extra_cert-extra-cert', 'app_kv-platform_secret-platform-key', 'app_secret-db-password']),
+    );
+  });
+
+  test('the outputs contract lists them, in file order, by reference', () => {
+    expect(json.output[OUTPUT_NAME].value.additionalVaults).toEqual([
+      { name: ref('azurerm_key_vault.kv-extra', 'name'), uri: ref('azurerm_key_vault.kv-extra', 'vault_uri') },
+      { name: ref('data.azurerm_key_vault.kv-platform', 'name'), uri: ref('data.azurerm_key_vault.kv-platform', 'vault_uri') },
+    ]);
+  });
 });

@@ -121,3 +121,13 @@ export function expectFails(source: string, expected: Expected, file = FILE): vo
   const subject = [expected.path, expected.received].filter((s) => s !== undefined && s !== '').join(' ');
   expect(err.message).toBe(`${file}:${position}: ${subject}: ${expected.message}`);
 }
+
+/**
+ * An environment without its additionalVaults and the objects they hold: for tests of the
+ * one-vault shape that start from an example (prod reads a platform vault besides its own).
+ */
+export function mainVaultOnly(config: EnvironmentConfig): EnvironmentConfig {
+  const rest: EnvironmentConfig = { ...config, workloads: config.workloads.map((w) => ({ ...w, objects: w.objects.filter((o) => o.vault === undefined) })) };
+  delete rest.additionalVaults;
+  return rest;
+}

@@ -162,6 +162,10 @@ export function baseDocuments(): Record<string, unknown>[] {
     identity: { mode: 'per-workload', roleScope: 'object', role: 'least-privilege', propagationWait: '30s' },
     workloads: [workload('app', 'apps')],
   };
+  // A workload that also reads one object of an additional vault (its own SecretProviderClass and mount).
+  const readsExtra = (vault: string) => [
+    { ...workload('app', 'apps'), objects: [...workload('app', 'apps').objects, { name: 'extra-token', type: 'secret', alias: 'extra_token', vault }] },
+  ];
   const createBase = (over: Record<string, unknown>): Record<string, unknown> => ({
     ...common,
     ...over,
@@ -249,6 +253,20 @@ export function baseDocuments(): Record<string, unknown>[] {
         privateEndpoint: { subnetId: subnet('private-endpoints'), dnsZone: { mode: 'create' } },
         auditLogs: true,
       },
+      additionalVaults: [
+        {
+          mode: 'create',
+          name: 'kv-free-extra',
+          sku: 'standard',
+          purgeProtection: true,
+          softDeleteRetentionDays: 90,
+          publicNetworkAccess: true,
+          networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: ['203.0.113.0/24'], virtualNetworkSubnetIds: [subnet('aks-nodes')] },
+          auditLogs: true,
+          mountPath: '/mnt/secrets-extra',
+        },
+      ],
+      workloads: readsExtra('kv-free-extra'),
       logAnalytics: { mode: 'create', name: 'log-free-text', retentionDays: 30 },
       state: { backend: 'local', path: 'state/free-text.tfstate' },
       output: {
@@ -331,6 +349,16 @@ export function baseDocuments(): Record<string, unknown>[] {
         subscriptionId: '00000000-0000-0000-0000-0000000000c0',
         privateEndpoint: { subnetId: subnet('private-endpoints'), dnsZone: { mode: 'existing', id: hubZone, linkVirtualNetwork: true } },
       },
+      additionalVaults: [
+        {
+          mode: 'existing',
+          name: 'kv-free-shared',
+          resourceGroup: 'rg-shared',
+          subscriptionId: '00000000-0000-0000-0000-0000000000c1',
+          mountPath: '/mnt/secrets-shared',
+        },
+      ],
+      workloads: readsExtra('kv-free-shared'),
       logAnalytics: { mode: 'existing', id: workspace },
       state: { backend: 'azurerm', resourceGroup: 'rg-tfstate', storageAccount: 'sttfstate', container: 'tfstate', key: 'free-text.tfstate' },
       output: {

@@ -30,5 +30,13 @@ export function outputsFor(model: EnvironmentModel, tenantId = '00000000-0000-00
           },
         }
       : {}),
+    ...((model.config.additionalVaults ?? []).length > 0
+      ? {
+          additionalVaults: (model.config.additionalVaults ?? []).map((v) => ({
+            name: v.name,
+            uri: keyVaultUri(v.name, cloudOfCsiName(model.csiCloudName) ?? CLOUDS.public),
+          })),
+        }
+      : {}),
   };
 }

@@ -18,6 +18,7 @@ import {
 import { ENV_YAML, at, model, podStatus, secretProperties, V1, V2 } from './fixtures';
 import { userErrorOf } from '../support/user-error';
 import { fixOf } from '../support/findings';
+import { exampleModel } from '../support/models';
 
 const P1 = 'demo-app-7c9d8f6b5-q8w2n';
 const P2 = 'demo-app-7c9d8f6b5-x2k4p';
@@ -49,6 +50,16 @@ describe('resolveRotationTarget', () => {
     expect(userError(() => resolveRotationTarget(off, 'demo-app', 'DB-Password')).problems[0]).toMatchObject({
       path: 'cluster.secretsProvider.rotation.enabled',
     });
+  });
+
+  it("refuses an object of another vault: the test writes through the outputs' keyVault.uri only", () => {
+    const prod = exampleModel('prod');
+    expect(userError(() => resolveRotationTarget(prod, 'payments-api', 'platform-telemetry-key')).problems[0]).toMatchObject({
+      path: 'workloads[0].objects[3].vault',
+      message:
+        'object "platform-telemetry-key" is in vault "kv-platform-shared" (additionalVaults): the rotation test writes to the environment\'s vault (keyVault) only, so pick an object of keyVault',
+    });
+    expect(resolveRotationTarget(prod, 'payments-api', 'rotation-canary').object.vault).toBe('kv-akscsi-prod-example');
   });
 });
 

@@ -60,6 +60,11 @@ function addSections(sections: Section[], path: string, schema: JsonSchema, requ
     addRows(sections, section, `${path}[]`, schema.items);
     return;
   }
+  // A list of alternatives (additionalVaults: mode create or existing): a section per alternative.
+  if (schema.items !== undefined && discriminatorOf(schema.items) !== undefined) {
+    addSections(sections, `${path}[]`, schema.items, required);
+    return;
+  }
   if (!hasFields(schema) && discriminatorOf(schema) === undefined) return;
   const discriminator = discriminatorOf(schema);
   const alternatives = alternativesOf(schema);

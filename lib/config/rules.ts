@@ -16,6 +16,7 @@ import { filesWritten, SECRET_OBJECT_FILE_RULE } from '../csi-driver';
 import { unsupportedField, type DeliveryEngine, type EngineField } from '../delivery';
 import { SECRET_SYNC_KEY_RULE } from '../secret-sync';
 import { POSTURE_RULES, probePortsDeclared } from './posture-rules';
+import { additionalSecretProviderClasses, vaultOfObject, vaultRules } from './vault-rules';
 import {
   annotationsSize,
   ANNOTATIONS_SIZE_RULE,
@@ -104,6 +105,8 @@ const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   // Azure (the single-field rules are in the schema, from lib/azure.ts)
   caseOnlyObjectNames,
   nodeResourceGroupIsNew,
+  // Several vaults (lib/config/vault-rules.ts)
+  vaultRules,
   // Production posture: network, private vault, hardening and the reasons for relaxing it
   ...POSTURE_RULES,
 ];
@@ -618,7 +621,7 @@ function renderedFileNamesDistinct(env: EnvironmentConfig): RuleViolation[] {
     }
   };
   env.workloads.forEach((w, i) => {
-    for (const [kind, name] of workloadObjects(w)) {
+    for (const [kind, name] of [...workloadObjects(w), ...additionalSecretProviderClasses(env, w).map((n): [string, string] => ['SecretProviderClass', n])]) {
       add(kind, w.namespace, name, `workloads[${i}]`, ['workloads', i, 'name'], w.name, 'rename this workload or its namespace');
     }
   });
@@ -679,7 +682,8 @@ function caseOnlyObjectNames(env: EnvironmentConfig): RuleViolation[] {
   env.workloads.forEach((w, i) => {
     const first = new Map<string, number>();
     w.objects.forEach((o, j) => {
-      const key = keyVaultObjectKey(o);
+      // One object per vault: the same name in two vaults is two objects.
+      const key = `${vaultOfObject(env, o)?.toLowerCase() ?? ''}/${keyVaultObjectKey(o)}`;
       const k = first.get(key);
       if (k === undefined) {
         first.set(key, j);
@@ -798,7 +802,7 @@ function annotationsFit({ env, w, i }: WorkloadScope): RuleViolation[] {
       message: 'the Argo CD sync waves are ours (the Deployment syncs after its SecretProviderClass): remove this annotation',
     });
   }
-  const annotations = deploymentAnnotations(env, w, secretProviderClassName(w.name));
+  const annotations = deploymentAnnotations(env, w, [secretProviderClassName(w.name), ...additionalSecretProviderClasses(env, w)].join(','));
   if (!ANNOTATIONS_SIZE_RULE.test(annotations)) {
     out.push({
       path: deploymentPath(i, 'annotations'),

@@ -698,6 +698,43 @@ const ExistingKeyVault = z.strictObject({
 
 const KeyVault = z.discriminatedUnion('mode', [NewKeyVault, ExistingKeyVault], { error: 'use mode "create" or "existing"' });
 
+/** What an additional vault adds to the environment's vault: where the workloads mount it. */
+const additionalVaultMount = {
+  mountPath: ruled('an absolute path', CONTAINER_MOUNT_PATH_RULE)
+    .meta({ pattern: '^/' })
+    .optional()
+    .meta(
+      doc(
+        "Where each workload that reads this vault mounts its objects (read-only, a CSI volume of its own): apart from the workload's deployment.mountPath and from every other vault's, neither inside the other.",
+        { unset: '`/mnt/secrets-store-<name>` (the vault name in lower case)', example: '/mnt/secrets-store-platform' },
+      ),
+    ),
+};
+
+/**
+ * A vault besides the environment's own (`additionalVaults[]`): created with the same posture
+ * (RBAC, purge protection, soft delete, its own firewall), or an existing one we only grant
+ * roles on. No private endpoint yet: only the environment's vault has one.
+ */
+const AdditionalKeyVault = z.discriminatedUnion(
+  'mode',
+  [
+    NewKeyVault.omit({ privateEndpoint: true }).extend(additionalVaultMount),
+    ExistingKeyVault.omit({ privateEndpoint: true })
+      .extend(additionalVaultMount)
+      .extend({
+        mode: z
+          .literal('existing')
+          .meta(
+            doc(
+              "`existing`: a vault the stack does not manage (a platform team's shared vault): it only grants the workloads' identities their roles on it. Its firewall and permission model are its owner's: it must use Azure RBAC (Terraform checks at plan time) and let the cluster's nodes in.",
+            ),
+          ),
+      }),
+  ],
+  { error: 'use mode "create" or "existing"' },
+);
+
 /** One field of a secret holding JSON, delivered under a key of its own. */
 const JsonProperty = z.strictObject({
   property: ruled('a JSON field', ESO_PROPERTY_RULE).meta(
@@ -742,6 +779,14 @@ const KeyVaultObject = z
     filePermission: pattern(/^0?[0-7]{3}$/, 'use an octal mode such as "0440"')
       .optional()
       .meta(doc('Octal file mode of the mounted file.', { unset: "the provider's (0644)", example: '0440' })),
+    vault: ruled(KEY_VAULT_NAME_RULE.subject, KEY_VAULT_NAME_RULE)
+      .optional()
+      .meta(
+        doc(
+          'The vault holding the object: keyVault.name or the name of one of additionalVaults (case-insensitive). Each vault a workload reads gets a SecretProviderClass and a CSI volume of its own (delivery engine `csi` only).',
+          { unset: "keyVault (the environment's vault)", example: 'kv-platform-shared' },
+        ),
+      ),
     versionHistory: z
       .number()
       .int('use a whole number')
@@ -1543,6 +1588,19 @@ export const EnvironmentShape = z.strictObject({
       'The Key Vault holding the objects the workloads mount. The stack creates it (`mode: create`, the default) or references an existing one (`mode: existing`).',
     ),
   ),
+  additionalVaults: z
+    .array(AdditionalKeyVault)
+    .optional()
+    .meta(
+      doc(
+        "Vaults besides keyVault that workloads read objects from (`objects[].vault`): created by the stack (`mode: create`, the default, with keyVault's secure defaults) or existing ones (`mode: existing`, such as a platform-wide vault). Each workload's identity gets roles only on the vaults it reads.",
+        {
+          unset: 'none: every object is in keyVault',
+          example: [{ name: 'kv-platform-shared', mode: 'existing', resourceGroup: 'rg-platform' }],
+          see: 'https://learn.microsoft.com/azure/key-vault/general/best-practices#use-separate-key-vaults',
+        },
+      ),
+    ),
   identity: withFieldDefaults(Identity).meta(
     doc('How workloads authenticate to Key Vault. Each uses a user-assigned identity federated with its ServiceAccount, with a role on the vault.', {
       see: 'https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster',
@@ -1641,6 +1699,7 @@ export type SecretObjectConfig = WorkloadConfig['secretObjects'][number];
 export type DeploymentConfig = WorkloadConfig['deployment'];
 export type ClusterConfig = EnvironmentConfig['cluster'];
 export type KeyVaultConfig = EnvironmentConfig['keyVault'];
+export type AdditionalVaultConfig = NonNullable<EnvironmentConfig['additionalVaults']>[number];
 export type StateConfig = EnvironmentConfig['state'];
 export type GitOpsConfig = NonNullable<EnvironmentConfig['output']['gitops']>;
 export type ReloaderConfig = NonNullable<EnvironmentConfig['output']['reloader']>;

@@ -40,6 +40,12 @@ export const SharedSecretsOutputsSchema = z.strictObject({
   namespaces: z.array(z.string().regex(DNS1123_LABEL, { error: 'sharedSecrets.namespaces must be DNS-1123 labels' })).min(1),
 });
 
+/** A vault: its name and `https://<name>.<cloud's vault suffix>/` URI. */
+const VaultOutputsSchema = z.strictObject({
+  name: z.string().regex(KEY_VAULT_NAME, { error: 'keyVault.name is not a valid vault name' }),
+  uri: z.string().regex(/^https:\/\/[^/]+\/?$/, { error: 'keyVault.uri must be the https vault URI' }),
+});
+
 export const OutputsContractSchema = z.strictObject({
   contractVersion: z.literal(CONTRACT_VERSION, {
     error: `contractVersion must be ${CONTRACT_VERSION}: re-run "cdktf deploy" with this version of the project`,
@@ -49,16 +55,20 @@ export const OutputsContractSchema = z.strictObject({
   tenantId: guid('tenantId'),
   /** `AzurePublicCloud`, `AzureUSGovernmentCloud` or `AzureChinaCloud`. */
   cloudName: z.enum(CSI_CLOUD_NAMES),
-  keyVault: z.strictObject({
-    name: z.string().regex(KEY_VAULT_NAME, { error: 'keyVault.name is not a valid vault name' }),
-    uri: z.string().regex(/^https:\/\/[^/]+\/?$/, { error: 'keyVault.uri must be the https vault URI' }),
-  }),
+  keyVault: VaultOutputsSchema,
   /** The cluster's OIDC issuer URL, exactly as Azure reports it (trailing slash included). */
   oidcIssuerUrl: z.string().regex(/^https:\/\//, { error: 'oidcIssuerUrl must be an https URL' }),
   workloads: z.record(z.string(), WorkloadOutputsSchema),
   sharedSecrets: SharedSecretsOutputsSchema.optional(),
+  /**
+   * The vaults besides `keyVault` that workloads read (`additionalVaults` of the environment
+   * file), in file order: added in contract version 1 as an optional field, so outputs written
+   * before it stay valid.
+   */
+  additionalVaults: z.array(VaultOutputsSchema).optional(),
 });
 
 export type OutputsContract = z.output<typeof OutputsContractSchema>;
 export type WorkloadOutputs = z.output<typeof WorkloadOutputsSchema>;
 export type SharedSecretsOutputs = z.output<typeof SharedSecretsOutputsSchema>;
+export type VaultOutputs = z.output<typeof VaultOutputsSchema>;

@@ -130,6 +130,33 @@ export function checkOutputsAgainstModel(outputs: OutputsContract, model: Enviro
     }
   }
   out.push(...sharedSecretsMismatches(outputs, model, redeploy));
+  out.push(...additionalVaultMismatches(outputs, model, redeploy));
+  return out;
+}
+
+/** Each additional vault the environment declares: in the outputs, with its own URI. Names compare case-insensitively. */
+function additionalVaultMismatches(outputs: OutputsContract, model: EnvironmentModel, redeploy: string): OutputsMismatch[] {
+  const listed = outputs.additionalVaults ?? [];
+  const out: OutputsMismatch[] = [];
+  for (const v of model.config.additionalVaults ?? []) {
+    const k = listed.findIndex((o) => o.name.toLowerCase() === v.name.toLowerCase());
+    if (k < 0) {
+      out.push({
+        path: ['additionalVaults'],
+        received: listed.map((o) => o.name),
+        message: `no outputs for vault "${v.name}" of ${model.file} (additionalVaults): ${redeploy}`,
+      });
+      continue;
+    }
+    const expected = mismatchedVaultUri({ ...outputs, keyVault: listed[k] });
+    if (expected !== undefined) {
+      out.push({
+        path: ['additionalVaults', k, 'uri'],
+        received: listed[k].uri,
+        message: `is not the URI of vault "${listed[k].name}" in ${outputs.cloudName} (${expected}), so the check and Key Vault clients would reach another vault: ${redeploy}`,
+      });
+    }
+  }
   return out;
 }
 

@@ -43,7 +43,9 @@ function leftOut(node: JsonSchema, written: Doc, resolved: Doc, prefix: string, 
     if (r === undefined) continue;
     if (hasFields(alternativesOf(field.schema)[0])) out.push(...leftOut(field.schema, w, r, p, w === undefined ? expected : undefined));
     const items = field.schema.items;
-    if (items !== undefined && hasFields(items)) (r as Doc[]).forEach((item, i) => out.push(...leftOut(items, w?.[i], item, `${p}[]`)));
+    // A list of objects, or of alternatives (additionalVaults: mode create or existing).
+    if (items !== undefined && (hasFields(items) || discriminatorOf(items) !== undefined))
+      (r as Doc[]).forEach((item, i) => out.push(...leftOut(items, w?.[i], item, `${p}[]`)));
   }
   return out;
 }
@@ -123,6 +125,13 @@ const FILES: readonly (readonly [string, string])[] = [
   ],
   ['monitoring on the Prometheus operator', minimalVariant((d) => (d.monitoring = { prometheus: 'operator' }))],
   ['monitoring on managed Prometheus', minimalVariant((d) => (d.monitoring = { prometheus: 'azure-managed', workspace: { mode: 'create', name: 'amw-app' } }))],
+  [
+    'a created additional vault and an existing one (additionalVaults), each read by an object',
+    minimalVariant((d) => {
+      d.additionalVaults = [{ name: 'kv-extra' }, { mode: 'existing', name: 'kv-platform' }];
+      d.workloads[0].objects.push({ name: 'extra-key', type: 'secret', vault: 'kv-extra' }, { name: 'platform-key', type: 'secret', vault: 'kv-platform' });
+    }),
+  ],
   [
     'the azurerm backend',
     minimalVariant((d) => (d.state = { backend: 'azurerm', resourceGroup: 'rg-state', storageAccount: 'ststate', container: 'tfstate' })),

@@ -483,7 +483,7 @@ describe('unknown fields', () => {
     expectFails(source, {
       path: 'keyvault',
       message:
-        'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, identity, workloads, sharedSecrets, engines, logAnalytics, monitoring, state, output)',
+        'unknown field: remove it or fix its spelling (fields here: azure, cluster, keyVault, additionalVaults, identity, workloads, sharedSecrets, engines, logAnalytics, monitoring, state, output)',
       at: ['keyvault:'],
     });
   });
@@ -493,7 +493,7 @@ describe('unknown fields', () => {
     expectFails(source, {
       path: 'workloads[0].objects[0].aliass',
       message:
-        'unknown field: remove it or fix its spelling (fields here: name, type, alias, version, format, encoding, filePermission, versionHistory, properties)',
+        'unknown field: remove it or fix its spelling (fields here: name, type, alias, version, format, encoding, filePermission, vault, versionHistory, properties)',
       at: ['aliass:'],
     });
   });

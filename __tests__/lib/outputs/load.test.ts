@@ -222,3 +222,35 @@ describe('fails', () => {
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('additionalVaults (optional in contract 1: outputs written before it stay valid)', () => {
+  test('outputs without additionalVaults are valid for an environment that has none', () => {
+    const { additionalVaults, ...old } = outputsFor(dev);
+    expect(additionalVaults).toBeUndefined();
+    expect(loadOutputs(file(cdktf(old)), dev).additionalVaults).toBeUndefined();
+  });
+
+  test("prod's outputs list its platform vault", () => {
+    expect(loadOutputs(defaultOutputsFile('prod'), prod).additionalVaults).toEqual([
+      { name: 'kv-platform-shared', uri: 'https://kv-platform-shared.vault.azure.net/' },
+    ]);
+  });
+
+  test('fails outputs that miss a vault the environment declares', () => {
+    const { additionalVaults: _left, ...old } = outputsFor(prod);
+    expect(problemsOf(() => loadOutputs(file(cdktf(old, 'prod')), prod))).toEqual([
+      expect.stringContaining(
+        'prod.aks_keyvault_csi.additionalVaults []: no outputs for vault "kv-platform-shared" of environments/prod.yaml (additionalVaults): re-deploy with "cdktf deploy prod" and export its outputs again',
+      ),
+    ]);
+  });
+
+  test("fails a vault URI that is not the vault's", () => {
+    const outputs = { ...outputsFor(prod), additionalVaults: [{ name: 'kv-platform-shared', uri: 'https://kv-other.vault.azure.net/' }] };
+    expect(problemsOf(() => loadOutputs(file(cdktf(outputs, 'prod')), prod))).toEqual([
+      expect.stringContaining(
+        'prod.aks_keyvault_csi.additionalVaults[0].uri "https://kv-other.vault.azure.net/": is not the URI of vault "kv-platform-shared" in AzurePublicCloud (https://kv-platform-shared.vault.azure.net/)',
+      ),
+    ]);
+  });
+});
