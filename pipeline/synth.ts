@@ -21,6 +21,8 @@ import { BackgroundWriter, workerFile } from '../lib/background-writer';
 import { OutputTransaction, type FolderReport, type OutputFile, type OutputOptions } from '../lib/write';
 import { synthTerraform } from '../stacks';
 import { ENVIRONMENTS_DIR, manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
+import { fleetsOf } from './fleet';
+import { renderFleetFolder } from './fleet-folder';
 import { renderManifests } from './manifests';
 import { refuseStateIn } from '../lib/config/state-path';
 
@@ -48,6 +50,12 @@ export interface SynthOptions {
   readonly gitopsPath?: string;
   /** Told as each step of each environment finishes, so a long run shows progress. */
   readonly onProgress?: (event: SynthProgress) => void;
+  /**
+   * The models are every environment file, so a fleet folder (`dist/fleet/<tool>/`) is replaced:
+   * a member no longer among them is removed. Otherwise its members' files are only added or
+   * updated. @default false
+   */
+  readonly allEnvironments?: boolean;
 }
 
 /**
@@ -108,12 +116,14 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     return { model, outputsFile, outputs: loadOutputs(outputsFile, model), skipped: undefined };
   });
 
+  const fleets = fleetsOf(models);
   const targets = inputs.map(({ model, outputs }) => (outputs === undefined ? undefined : (options.manifestsDir ?? manifestsDirOf(model.name))));
   // Refuses a folder that must not be written, and locks them all, before any work.
   const tx = OutputTransaction.open(
     [
       { dir: terraformOut, ownership: { kind: 'paths', paths: ['manifest.json', ...models.map((m) => `stacks/${m.stackName}`)] } },
       ...targets.filter((t): t is string => t !== undefined).map((dir) => ({ dir })),
+      ...fleets.map((f) => ({ dir: f.dir })),
     ],
     {
       command: 'synth',
@@ -153,6 +163,9 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
       }
       tx.stage(dir, manifests, writer ? { writer } : {});
     });
+    // Each fleet's folder: the members' settings only, so environments without outputs yet count too.
+    const memberPaths = new Map(options.gitopsPath !== undefined && models.length === 1 ? [[models[0]!.name, options.gitopsPath]] : []);
+    for (const fleet of fleets) tx.stage(fleet.dir, renderFleetFolder(fleet, memberPaths), { mode: options.allEnvironments === true ? 'replace' : 'add' });
     cdktfDir = scratchForCdktf();
     synthTerraform(models, { outdir: cdktfDir });
     options.onProgress?.({ step: 'terraform', environments: models.length });

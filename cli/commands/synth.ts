@@ -55,6 +55,7 @@ export function register(program: Command, ctx: CommandContext): void {
         ...(flags.out ? { manifestsDir: flags.out } : {}),
         ...(gitopsPath !== undefined ? { gitopsPath } : {}),
         adopt: flags.adopt,
+        allEnvironments: flags.env === undefined && flags.config === undefined,
         ...(timeout !== undefined ? { lockTimeoutMs: timeout } : {}),
         ...folderEvents(reporter),
         onProgress: (event) => {

@@ -95,6 +95,7 @@ const WORKLOAD_RULES: readonly WorkloadRule[] = [
 const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   clusterTrustsWorkloadIdentity,
   reloaderHasGitOpsTool,
+  fleetPathInFleet,
   eachWorkload(WORKLOAD_RULES),
   renderedFileNamesDistinct,
   // Shared secrets and the Secrets every engine writes
@@ -170,6 +171,19 @@ function reloaderHasGitOpsTool(env: EnvironmentConfig): RuleViolation[] {
       path: ['output', 'reloader'],
       message:
         'Reloader is installed through the GitOps tool of output.gitops (an Argo CD Application or a Flux HelmRelease): set output.gitops, or remove output.reloader and install Reloader with its CSI integration another way',
+    },
+  ];
+}
+
+/** output.gitops.fleetPath places the Flux fleet folder: it means nothing for an environment outside the fleet. */
+function fleetPathInFleet(env: EnvironmentConfig): RuleViolation[] {
+  const gitops = env.output.gitops;
+  if (gitops?.tool !== 'flux' || gitops.fleetPath === undefined || gitops.fleet) return [];
+  return [
+    {
+      path: ['output', 'gitops', 'fleetPath'],
+      message: 'fleetPath places the fleet folder, and this environment is not in the fleet: set output.gitops.fleet: true, or remove fleetPath',
+      received: gitops.fleetPath,
     },
   ];
 }
