@@ -5,12 +5,14 @@
  * and rendered into its own folder, `dist/fleet/<tool>/` (pipeline/fleet-folder.ts). This module
  * loads no cdk8s: environments are checked before the toolkits load.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { GitOpsConfig } from '../lib/config/schema';
 import { positionInFile } from '../lib/config/load';
 import { display, type InputProblem } from '../lib/errors';
 import { argoCdDestination } from '../lib/kubernetes';
 import type { EnvironmentModel } from '../lib/model';
+import { OWNERSHIP_FILE } from '../lib/ownership';
 import { FLEET_NAME, fleetDirOf, MANIFESTS_OUT, manifestsDirOf } from '../lib/paths';
 
 export type FleetTool = GitOpsConfig['tool'];
@@ -36,6 +38,15 @@ export function fleetsOf(models: readonly EnvironmentModel[]): Fleet[] {
   return (['argocd', 'flux'] as const)
     .map((tool) => ({ tool, members: models.filter((m) => m.config.output.gitops?.tool === tool && m.config.output.gitops.fleet), dir: fleetDirOf(tool) }))
     .filter((f) => f.members.length > 0);
+}
+
+/**
+ * The folders of fleets that no environment among `models` joins any more but an earlier render
+ * wrote (an ownership record is there): when `models` are every environment, their files go.
+ */
+export function retiredFleetDirs(models: readonly EnvironmentModel[]): string[] {
+  const live = new Set(fleetsOf(models).map((f) => f.tool));
+  return (['argocd', 'flux'] as const).filter((t) => !live.has(t) && existsSync(path.join(fleetDirOf(t), OWNERSHIP_FILE))).map(fleetDirOf);
 }
 
 /** Path of the Flux fleet folder in the GitOps repository when `fleetPath` is not set. */

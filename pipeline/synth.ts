@@ -21,7 +21,7 @@ import { BackgroundWriter, workerFile } from '../lib/background-writer';
 import { OutputTransaction, type FolderReport, type OutputFile, type OutputOptions } from '../lib/write';
 import { synthTerraform } from '../stacks';
 import { ENVIRONMENTS_DIR, manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
-import { fleetsOf } from './fleet';
+import { fleetsOf, retiredFleetDirs } from './fleet';
 import { renderFleetFolder } from './fleet-folder';
 import { renderManifests } from './manifests';
 import { refuseStateIn } from '../lib/config/state-path';
@@ -117,13 +117,15 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
   });
 
   const fleets = fleetsOf(models);
+  // Every environment is here: a fleet none of them joins any more loses its files.
+  const retired = options.allEnvironments === true ? retiredFleetDirs(models) : [];
   const targets = inputs.map(({ model, outputs }) => (outputs === undefined ? undefined : (options.manifestsDir ?? manifestsDirOf(model.name))));
   // Refuses a folder that must not be written, and locks them all, before any work.
   const tx = OutputTransaction.open(
     [
       { dir: terraformOut, ownership: { kind: 'paths', paths: ['manifest.json', ...models.map((m) => `stacks/${m.stackName}`)] } },
       ...targets.filter((t): t is string => t !== undefined).map((dir) => ({ dir })),
-      ...fleets.map((f) => ({ dir: f.dir })),
+      ...[...fleets.map((f) => f.dir), ...retired].map((dir) => ({ dir })),
     ],
     {
       command: 'synth',
@@ -166,6 +168,7 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     // Each fleet's folder: the members' settings only, so environments without outputs yet count too.
     const memberPaths = new Map(options.gitopsPath !== undefined && models.length === 1 ? [[models[0]!.name, options.gitopsPath]] : []);
     for (const fleet of fleets) tx.stage(fleet.dir, renderFleetFolder(fleet, memberPaths), { mode: options.allEnvironments === true ? 'replace' : 'add' });
+    for (const dir of retired) tx.stage(dir, []);
     cdktfDir = scratchForCdktf();
     synthTerraform(models, { outdir: cdktfDir });
     options.onProgress?.({ step: 'terraform', environments: models.length });
