@@ -24,7 +24,7 @@ export function fleetMemberFiles(model: EnvironmentModel): OutputFile[] {
  * it is not `output.gitops.path` (a single environment rendered with `--out` into a checkout).
  */
 export function renderFleetFolder(fleet: Fleet, paths: ReadonlyMap<string, string> = new Map()): OutputFile[] {
-  const first = fleet.members[0]!.config.output.gitops!;
+  const first = fleet.members[0].config.output.gitops!;
   return renderFleet({
     members: fleet.members.map((m) => {
       const p = paths.get(m.name);

@@ -106,7 +106,7 @@ export function fleetProblems(models: readonly EnvironmentModel[]): InputProblem
   for (const fleet of fleets) {
     const tool = TOOL_NAMES[fleet.tool];
     const [first, ...rest] = fleet.members;
-    const firstGitops = first!.config.output.gitops!;
+    const firstGitops = first.config.output.gitops!;
     for (const m of rest) {
       const gitops = m.config.output.gitops!;
       for (const field of SHARED_FIELDS[fleet.tool]) {
@@ -118,7 +118,7 @@ export function fleetProblems(models: readonly EnvironmentModel[]): InputProblem
             m,
             ['output', 'gitops', field],
             mine,
-            `the ${tool} fleet's members share ${field}, and environment "${first!.name}" (${first!.file}) has "${theirs}": use the same value, or leave the fleet (output.gitops.fleet: false)`,
+            `the ${tool} fleet's members share ${field}, and environment "${first.name}" (${first.file}) has "${theirs}": use the same value, or leave the fleet (output.gitops.fleet: false)`,
           ),
         );
       }

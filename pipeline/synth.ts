@@ -88,6 +88,8 @@ export interface SynthRun {
   readonly written: boolean;
   /** What the commit did in each folder (empty when nothing was written). */
   readonly folders: readonly FolderReport[];
+  /** The fleets rendered (`output.gitops.fleet`): each tool's folder and its files. */
+  readonly fleets: readonly { readonly tool: string; readonly dir: string; readonly files: readonly OutputFile[] }[];
 }
 
 /** Synthesizes, checks and (when the check passes) writes the given environments. */
@@ -166,8 +168,9 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
       tx.stage(dir, manifests, writer ? { writer } : {});
     });
     // Each fleet's folder: the members' settings only, so environments without outputs yet count too.
-    const memberPaths = new Map(options.gitopsPath !== undefined && models.length === 1 ? [[models[0]!.name, options.gitopsPath]] : []);
-    for (const fleet of fleets) tx.stage(fleet.dir, renderFleetFolder(fleet, memberPaths), { mode: options.allEnvironments === true ? 'replace' : 'add' });
+    const memberPaths = new Map(options.gitopsPath !== undefined && models.length === 1 ? [[models[0].name, options.gitopsPath]] : []);
+    const fleetFiles = fleets.map((fleet) => ({ tool: fleet.tool, dir: fleet.dir, files: renderFleetFolder(fleet, memberPaths) }));
+    for (const f of fleetFiles) tx.stage(f.dir, f.files, { mode: options.allEnvironments === true ? 'replace' : 'add' });
     for (const dir of retired) tx.stage(dir, []);
     cdktfDir = scratchForCdktf();
     synthTerraform(models, { outdir: cdktfDir });
@@ -202,11 +205,11 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     });
 
     if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) {
-      return { environments: results, written: false, folders: [] };
+      return { environments: results, written: false, folders: [], fleets: fleetFiles };
     }
     tx.stage(terraformOut, terraformFiles(cdktfDir, terraformOut, models));
     const folders = tx.commit();
-    return { environments: results, written: true, folders };
+    return { environments: results, written: true, folders, fleets: fleetFiles };
   } finally {
     tx.close();
     if (cdktfDir !== undefined) rmSync(cdktfDir, { recursive: true, force: true });

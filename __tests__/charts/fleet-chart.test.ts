@@ -58,7 +58,7 @@ function generated(set: any, file: string, content: string): any {
 describe('Argo CD fleet (prod and engines, the examples)', () => {
   const members = ['prod', 'engines'].map(exampleModel);
   const [fleet] = fleetsOf(members);
-  const files = renderFleetFolder(fleet!);
+  const files = renderFleetFolder(fleet);
   const set = objectOf(files, 'bootstrap/argocd-applicationset.yaml');
 
   test('one file: the ApplicationSet, applied once by hand', () => {
@@ -115,15 +115,15 @@ describe('Argo CD fleet (prod and engines, the examples)', () => {
     const model = exampleModel(env);
     const bootstrap = objectOf(renderEnvironment(model, exampleOutputs(env)), 'bootstrap/argocd-application.yaml');
     const [config] = fleetMemberFiles(model);
-    const { file: _file, ...expected } = bootstrap as any;
-    expect(generated(set, `${model.config.output.gitops!.path!}/${config!.path}`, config!.content)).toEqual(expected);
+    const { file: _file, ...expected } = bootstrap;
+    expect(generated(set, `${model.config.output.gitops!.path!}/${config.path}`, config.content)).toEqual(expected);
   });
 
   test('prod deploys to its own cluster, engines to the one Argo CD runs in', () => {
     expect(objectOf(renderEnvironment(exampleModel('prod'), exampleOutputs('prod')), 'bootstrap/argocd-application.yaml').spec.destination).toEqual({
       server: 'https://aks-akscsi-prod-dns.hcp.westeurope.azmk8s.io:443',
     });
-    expect(JSON.parse(fleetMemberFiles(exampleModel('engines'))[0]!.content)).toEqual({
+    expect(JSON.parse(fleetMemberFiles(exampleModel('engines'))[0].content)).toEqual({
       environment: 'engines',
       destinationServer: ARGOCD_IN_CLUSTER_SERVER,
       destinationName: '',
@@ -135,7 +135,7 @@ describe('Argo CD fleet (prod and engines, the examples)', () => {
     for (const env of ['prod', 'engines']) {
       const model = exampleModel(env);
       const [config] = fleetMemberFiles(model);
-      expect(errorsOf(validate, generated(set, `clusters/${env}/${config!.path}`, config!.content))).toEqual([]);
+      expect(errorsOf(validate, generated(set, `clusters/${env}/${config.path}`, config.content))).toEqual([]);
       for (const f of renderEnvironment(model, exampleOutputs(env)).filter((x) => x.path.startsWith('bootstrap/')))
         expect(errorsOf(validate, f.object)).toEqual([]);
     }
@@ -151,21 +151,21 @@ describe('Argo CD fleet (prod and engines, the examples)', () => {
 describe('a member named by its cluster name in Argo CD', () => {
   const model = member('staging', { cluster: 'aks-staging' });
   const [fleet] = fleetsOf([model]);
-  const set = objectOf(renderFleetFolder(fleet!), 'bootstrap/argocd-applicationset.yaml');
+  const set = objectOf(renderFleetFolder(fleet), 'bootstrap/argocd-applicationset.yaml');
 
   test('its config file carries the name, and the generated Application is its bootstrap Application (destination.name)', () => {
     const [config] = fleetMemberFiles(model);
-    expect(JSON.parse(config!.content)).toEqual({ environment: 'staging', destinationServer: '', destinationName: 'aks-staging' });
-    const { file: _file, ...bootstrap } = objectOf(renderEnvironment(model, outputsFor(model)), 'bootstrap/argocd-application.yaml') as any;
+    expect(JSON.parse(config.content)).toEqual({ environment: 'staging', destinationServer: '', destinationName: 'aks-staging' });
+    const { file: _file, ...bootstrap } = objectOf(renderEnvironment(model, outputsFor(model)), 'bootstrap/argocd-application.yaml');
     expect(bootstrap.spec.destination).toEqual({ name: 'aks-staging' });
-    expect(generated(set, `clusters/staging/secrets/${config!.path}`, config!.content)).toEqual(bootstrap);
+    expect(generated(set, `clusters/staging/secrets/${config.path}`, config.content)).toEqual(bootstrap);
   });
 });
 
 describe('Flux fleet (private, the example, and a second member)', () => {
   const members = [exampleModel('private'), member('staging', { tool: 'flux', cluster: 'aks-staging-kubeconfig' })];
   const [fleet] = fleetsOf(members);
-  const files = renderFleetFolder(fleet!);
+  const files = renderFleetFolder(fleet);
 
   test('the root Kustomization in bootstrap/ and one Kustomization per member in members/, nothing else (no kustomization.yaml)', () => {
     expect(files.map((f) => f.path)).toEqual(['bootstrap/flux-kustomization.yaml', 'members/private.yaml', 'members/staging.yaml']);
@@ -178,8 +178,8 @@ describe('Flux fleet (private, the example, and a second member)', () => {
   });
 
   test('each member is exactly its environment bootstrap Kustomization', () => {
-    const { file: _f, ...bootstrap } = objectOf(renderEnvironment(members[0]!, exampleOutputs('private')), 'bootstrap/flux-kustomization.yaml') as any;
-    const { file: _g, ...inFleet } = objectOf(files, 'members/private.yaml') as any;
+    const { file: _f, ...bootstrap } = objectOf(renderEnvironment(members[0], exampleOutputs('private')), 'bootstrap/flux-kustomization.yaml');
+    const { file: _g, ...inFleet } = objectOf(files, 'members/private.yaml');
     expect(inFleet).toEqual(bootstrap);
   });
 
@@ -192,14 +192,14 @@ describe('Flux fleet (private, the example, and a second member)', () => {
   test('every object validates against the vendored Kustomization CRD, unknown fields refused; the validator can fail', () => {
     const validate = strict(KUSTOMIZATION_CRD);
     for (const f of files) expect(errorsOf(validate, f.object)).toEqual([]);
-    const root = objectOf(files, 'bootstrap/flux-kustomization.yaml') as any;
+    const root = objectOf(files, 'bootstrap/flux-kustomization.yaml');
     expect(validate({ ...root, spec: { ...root.spec, kubeConfig: { secretRef: 'x' } } })).toBe(false);
     expect(validate({ ...root, spec: { ...root.spec, kubeconfig: {} } })).toBe(false);
   });
 
   test('each member and the environment bootstraps validate too (Flux members of the examples)', () => {
     const validate = strict(KUSTOMIZATION_CRD);
-    const bootstrap = renderEnvironment(members[0]!, exampleOutputs('private')).find((f) => f.path === 'bootstrap/flux-kustomization.yaml');
+    const bootstrap = renderEnvironment(members[0], exampleOutputs('private')).find((f) => f.path === 'bootstrap/flux-kustomization.yaml');
     expect(errorsOf(validate, bootstrap!.object)).toEqual([]);
   });
 });
@@ -246,7 +246,7 @@ describe('constructs', () => {
 
   test('renderFleet names no member in the Argo CD file, and each Flux member only in its own file', () => {
     const argo = renderFleet({ members: [{ environment: 'a', gitops: member('a').config.output.gitops! }], fleetPath: 'unused' });
-    expect(argo[0]!.content).not.toContain('"a"');
+    expect(argo[0].content).not.toContain('"a"');
     const flux = renderFleet({
       members: ['a', 'b'].map((e) => ({ environment: e, gitops: member(e, { tool: 'flux' }).config.output.gitops! })),
       fleetPath: 'clusters/fleet',

@@ -22,7 +22,7 @@ import { userErrorOf } from '../support/user-error';
 
 const only = (problems: readonly InputProblem[]): InputProblem => {
   expect(problems).toHaveLength(1);
-  return problems[0]!;
+  return problems[0];
 };
 
 describe('fleetsOf', () => {
@@ -244,7 +244,7 @@ describe('synth writes the fleet folders under the ownership rules', () => {
         mkdirSync(fleetDir, { recursive: true });
         writeFileSync(path.join(fleetDir, 'applicationset.yaml'), 'hand-written\n');
         const error = userErrorOf(() => synthEnvironments(loadEnvironments({}), { allEnvironments: true }));
-        expect(error.problems[0]!.file).toBe(path.join('dist', 'fleet', 'argocd'));
+        expect(error.problems[0].file).toBe(path.join('dist', 'fleet', 'argocd'));
         expect(readTree(fleetDir)).toEqual({ 'applicationset.yaml': 'hand-written\n' });
         expect(existsSync(path.join(dir, 'dist', 'prod'))).toBe(false);
         synthEnvironments(loadEnvironments({}), { allEnvironments: true, adopt: true });
