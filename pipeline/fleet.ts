@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { GitOpsConfig } from '../lib/config/schema';
 import { positionInFile } from '../lib/config/load';
 import { display, type InputProblem } from '../lib/errors';
-import { argoCdDestination } from '../lib/kubernetes';
+import { argoCdDestination, SYSTEM_NAMESPACES } from '../lib/kubernetes';
 import type { EnvironmentModel } from '../lib/model';
 import { OWNERSHIP_FILE } from '../lib/ownership';
 import { FLEET_NAME, fleetDirOf, MANIFESTS_OUT, manifestsDirOf } from '../lib/paths';
@@ -73,16 +73,27 @@ function clusterKey(gitops: GitOpsConfig): string {
   return 'server' in d ? `cluster ${d.server.replace(/\/+$/, '')}` : `cluster "${d.name}"`;
 }
 
-/** Every namespace a member renders objects into. */
-function namespacesOf(m: EnvironmentModel): Set<string> {
-  return new Set([...m.workloads.map((w) => w.namespace), ...(m.sharedSecrets?.namespaces ?? []), ...(m.sharedSecrets?.serviceAccountNamespaces ?? [])]);
+/**
+ * Objects a member renders that another member in the same cluster could render too, as far as
+ * the model tells without rendering: the Namespaces (`output.namespaces`), and per workload the
+ * objects named after it (Deployment, SecretProviderClass, ...) and its ServiceAccount.
+ */
+function sharedObjectsOf(m: EnvironmentModel): Set<string> {
+  const out = new Set<string>();
+  const namespaces = [...m.workloads.map((w) => w.namespace), ...(m.sharedSecrets?.namespaces ?? []), ...(m.sharedSecrets?.serviceAccountNamespaces ?? [])];
+  if (m.config.output.namespaces) for (const n of namespaces) if (!(SYSTEM_NAMESPACES as readonly string[]).includes(n)) out.add(`Namespace "${n}"`);
+  for (const w of m.workloads) {
+    out.add(`workload "${w.namespace}/${w.name}"`);
+    out.add(`ServiceAccount "${w.namespace}/${w.serviceAccount}"`);
+  }
+  return out;
 }
 
 /**
  * Why the fleets among `models` cannot be rendered, one problem per offending field, naming the
  * other environment and its file: members that disagree on a shared setting, two members in one
- * folder (or one inside another's), two members that deploy into the same namespace of the same
- * cluster (each Application or Kustomization would prune the other's objects), and an
+ * folder (or one inside another's), two members that render the same object into the same
+ * cluster (two Applications or Kustomizations would own it, and prune it from each other), and an
  * environment named like the fleets' folder.
  */
 export function fleetProblems(models: readonly EnvironmentModel[]): InputProblem[] {
@@ -140,15 +151,15 @@ export function fleetProblems(models: readonly EnvironmentModel[]): InputProblem
         }
         const cluster = clusterKey(m.config.output.gitops!);
         if (cluster !== clusterKey(other.config.output.gitops!)) continue;
-        const theirNamespaces = namespacesOf(other);
-        const shared = [...namespacesOf(m)].filter((n) => theirNamespaces.has(n)).sort();
+        const theirObjects = sharedObjectsOf(other);
+        const shared = [...sharedObjectsOf(m)].filter((o) => theirObjects.has(o)).sort();
         if (shared.length > 0) {
           problems.push(
             at(
               m,
               ['output', 'gitops', 'cluster'],
               m.config.output.gitops!.cluster,
-              `environment "${other.name}" (${other.file}) deploys to ${cluster} too, into the same namespace(s) ${shared.map((n) => `"${n}"`).join(', ')}: each would prune the other's objects; set output.gitops.cluster to this environment's own cluster, or use other namespaces`,
+              `environment "${other.name}" (${other.file}) deploys to ${cluster} too, and both render ${shared.join(', ')}: one object would belong to two ${fleet.tool === 'argocd' ? 'Applications' : 'Kustomizations'}, and pruning in either deletes it from the other; set output.gitops.cluster to this environment's own cluster, or use other namespaces`,
             ),
           );
         }

@@ -99,15 +99,27 @@ describe('fleetProblems: inconsistent fleets are refused, naming both files', ()
     );
   });
 
-  test('fails two members that deploy into the same namespace of the same cluster (each would prune the other)', () => {
+  test('fails two members that render the same objects into the same cluster (two owners, each prunes them from the other)', () => {
     const problem = only(fleetProblems([member('alpha', { namespace: 'shared' }), member('beta', { namespace: 'shared' })]));
     expect(problem).toEqual({
       file: 'environments/beta.yaml',
       path: 'output.gitops.cluster',
       received: '(not set)',
       message:
-        'environment "alpha" (environments/alpha.yaml) deploys to cluster https://kubernetes.default.svc too, into the same namespace(s) "shared": each would prune the other\'s objects; set output.gitops.cluster to this environment\'s own cluster, or use other namespaces',
+        'environment "alpha" (environments/alpha.yaml) deploys to cluster https://kubernetes.default.svc too, and both render Namespace "shared", ServiceAccount "shared/app", workload "shared/app": one object would belong to two Applications, and pruning in either deletes it from the other; set output.gitops.cluster to this environment\'s own cluster, or use other namespaces',
     });
+  });
+
+  test('one namespace of one cluster is fine when the members share no object (no Namespace objects, other workloads)', () => {
+    expect(
+      fleetProblems([
+        member('alpha', { namespace: 'shared', namespaces: false }),
+        member('beta', { namespace: 'shared', namespaces: false, workload: 'other' }),
+      ]),
+    ).toEqual([]);
+    expect(only(fleetProblems([member('alpha', { namespace: 'shared' }), member('beta', { namespace: 'shared', workload: 'other' })])).message).toMatch(
+      /both render Namespace "shared": one object would belong to two Applications/,
+    );
   });
 
   test('a server URL with and without its trailing slash is one cluster', () => {

@@ -8,6 +8,10 @@ export interface FleetMemberOptions {
   readonly cluster?: string;
   /** The workload's namespace. @default - the environment name */
   readonly namespace?: string;
+  /** The workload's name. @default app */
+  readonly workload?: string;
+  /** `output.namespaces` @default true */
+  readonly namespaces?: boolean;
   /** `output.gitops.path` @default clusters/<name>/secrets */
   readonly path?: string;
   /** The tool's `output.gitops` fields, as YAML flow entries. @default - the example repository (Argo CD), or sourceRef flux-system and fleetPath clusters/fleet (Flux) */
@@ -27,11 +31,12 @@ azure: { location: westeurope, resourceGroup: { name: rg-${name} } }
 cluster: { name: aks-${name} }
 keyVault: { name: kv-${name}-fleet }
 workloads:
-  - name: app
+  - name: ${options.workload ?? 'app'}
     namespace: ${options.namespace ?? name}
     objects: [{ name: db, type: secret }]
     deployment: { image: app:1 }
 output:
+  namespaces: ${options.namespaces ?? true}
   gitops: { ${source}, path: ${options.path ?? `clusters/${name}/secrets`}, fleet: true${options.cluster !== undefined ? `, cluster: "${options.cluster}"` : ''} }
 `,
   );
