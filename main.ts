@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { EXIT_BAD_INPUT, formatProblem, UserError } from './lib/errors';
 import { fileFault } from './lib/file-faults';
 import { defaultOutputsFile, loadOutputs } from './lib/outputs/load';
-import { ENVIRONMENTS_DIR, TERRAFORM_OUT } from './lib/paths';
+import { ENVIRONMENTS_DIR, FLEET_NAME, TERRAFORM_OUT } from './lib/paths';
 import { writeOutputs } from './lib/write';
 import { loadEnvironments } from './pipeline/environments';
 
@@ -26,10 +26,14 @@ function run(mode: string | undefined): void {
     const { renderManifests } = require('./pipeline/manifests') as typeof import('./pipeline/manifests');
     const root = process.env.CDK8S_OUTDIR ?? 'dist';
     // Load every outputs file before writing anything.
+    const { fleetsOf } = require('./pipeline/fleet') as typeof import('./pipeline/fleet');
+    const { renderFleetFolder } = require('./pipeline/fleet-folder') as typeof import('./pipeline/fleet-folder');
     const rendered = models.map((m) => {
       const outputs = loadOutputs(defaultOutputsFile(m.name), m);
       return { dir: path.join(root, m.name), files: renderManifests(m, outputs) };
     });
+    // Every environment is loaded: each fleet's folder is replaced as a whole (dist/fleet/<tool>/).
+    for (const f of fleetsOf(models)) rendered.push({ dir: path.join(root, FLEET_NAME, f.tool), files: renderFleetFolder(f) });
     // Only the files this tool owns in each folder change, all folders at once, under their locks.
     const folders = writeOutputs(rendered, {
       command: 'cdk8s synth',

@@ -4,7 +4,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GITOPS_DEFAULTS } from '../lib/config/schema';
-import { ARGOCD_PROJECT_RULE, ARGOCD_REPO_URL_RULE, ARGOCD_SYNC_WAVE_ANNOTATION, DNS1123_LABEL, DNS1123_SUBDOMAIN, GITOPS_PATH_RULE } from '../lib/kubernetes';
+import {
+  ARGOCD_CLUSTER_RULE,
+  ARGOCD_IN_CLUSTER_SERVER,
+  ARGOCD_PROJECT_RULE,
+  ARGOCD_REPO_URL_RULE,
+  ARGOCD_SYNC_WAVE_ANNOTATION,
+  DNS1123_LABEL,
+  DNS1123_SUBDOMAIN,
+  GITOPS_PATH_RULE,
+} from '../lib/kubernetes';
 import { constructError } from './construct-error';
 
 export { ARGOCD_SYNC_WAVE_ANNOTATION };
@@ -27,6 +36,11 @@ export interface ArgoCdApplicationProps {
    * @default https://kubernetes.default.svc - the cluster Argo CD runs in
    */
   readonly destinationServer?: string;
+  /**
+   * Cluster to deploy to, by its name in Argo CD (instead of `destinationServer`).
+   * @default - none: `destinationServer`
+   */
+  readonly destinationName?: string;
   /**
    * Sync automatically, pruning removed objects and reverting drift.
    * @default true
@@ -57,16 +71,48 @@ export class ArgoCdApplication extends Construct {
     const project = props.project ?? GITOPS_DEFAULTS.argocd.project;
     if (!ARGOCD_PROJECT_RULE.test(project)) throw constructError(subject, 'project', project, ARGOCD_PROJECT_RULE.fix);
 
+    if (props.destinationServer !== undefined && props.destinationName !== undefined) {
+      throw constructError(subject, 'destinationName', props.destinationName, 'set destinationServer or destinationName, not both (Argo CD refuses both)');
+    }
+    for (const cluster of [props.destinationServer, props.destinationName]) {
+      if (cluster !== undefined && !ARGOCD_CLUSTER_RULE.test(cluster)) throw constructError(subject, 'destination', cluster, ARGOCD_CLUSTER_RULE.fix);
+    }
+
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: { name: this.name, namespace: this.namespace },
-      spec: {
+      spec: argoCdApplicationSpec({
         project,
-        source: { repoURL: props.repoURL, path: props.path, targetRevision: props.targetRevision ?? GITOPS_DEFAULTS.argocd.targetRevision },
-        destination: { server: props.destinationServer ?? 'https://kubernetes.default.svc' },
-        ...((props.automated ?? true) ? { syncPolicy: { automated: { prune: true, selfHeal: true } } } : {}),
-      },
+        repoURL: props.repoURL,
+        path: props.path,
+        targetRevision: props.targetRevision ?? GITOPS_DEFAULTS.argocd.targetRevision,
+        destination: props.destinationName !== undefined ? { name: props.destinationName } : { server: props.destinationServer ?? ARGOCD_IN_CLUSTER_SERVER },
+        automated: props.automated ?? true,
+      }),
     });
   }
+}
+
+/** What `argoCdApplicationSpec` is built from: resolved values, or template placeholders (the ApplicationSet's). */
+export interface ArgoCdApplicationSpecValues {
+  readonly project: string;
+  readonly repoURL: string;
+  readonly path: string;
+  readonly targetRevision: string;
+  readonly destination: { readonly server?: string; readonly name?: string };
+  readonly automated: boolean;
+}
+
+/**
+ * The `spec` of the Application that syncs one rendered folder: the one place it is written, so
+ * the per-environment Application and the fleet's ApplicationSet template cannot drift apart.
+ */
+export function argoCdApplicationSpec(v: ArgoCdApplicationSpecValues): Record<string, unknown> {
+  return {
+    project: v.project,
+    source: { repoURL: v.repoURL, path: v.path, targetRevision: v.targetRevision },
+    destination: { ...v.destination },
+    ...(v.automated ? { syncPolicy: { automated: { prune: true, selfHeal: true } } } : {}),
+  };
 }

@@ -11,7 +11,14 @@ import { ESO_DECODING_OF_ENCODING, ESO_DEFAULT_REFRESH_INTERVAL } from '../lib/e
 import type { DeliveredKey, EnvironmentModel, WorkloadModel } from '../lib/model';
 import type { OutputsContract, VaultOutputs } from '../lib/outputs/contract';
 import { checkOutputsAgainstModel } from '../lib/outputs/load';
-import { ARGOCD_SYNC_WAVE_ANNOTATION, podSecurityLabelsFor, SYSTEM_NAMESPACES, weakestLevel, type PodSecurityLevel } from '../lib/kubernetes';
+import {
+  argoCdDestination,
+  ARGOCD_SYNC_WAVE_ANNOTATION,
+  podSecurityLabelsFor,
+  SYSTEM_NAMESPACES,
+  weakestLevel,
+  type PodSecurityLevel,
+} from '../lib/kubernetes';
 import { ArgoCdApplication } from './argo-cd-application';
 import { FluxKustomization } from './flux-kustomization';
 import { KeyVaultSecretProviderClass } from './key-vault-secret-provider-class';
@@ -172,6 +179,11 @@ export class EnvironmentChart extends Chart {
         repoURL: gitops.repoURL,
         path: props.gitopsPath ?? gitops.path ?? defaultGitopsPath(model.name),
         targetRevision: gitops.targetRevision,
+        ...(gitops.cluster === undefined
+          ? {}
+          : 'name' in argoCdDestination(gitops.cluster)
+            ? { destinationName: gitops.cluster }
+            : { destinationServer: gitops.cluster }),
       });
     } else if (gitops?.tool === 'flux') {
       this.gitops = new FluxKustomization(this, 'FluxKustomization', {
@@ -180,6 +192,7 @@ export class EnvironmentChart extends Chart {
         sourceRef: gitops.sourceRef,
         path: props.gitopsPath ?? gitops.path ?? defaultGitopsPath(model.name),
         interval: gitops.interval,
+        ...(gitops.cluster !== undefined ? { kubeConfigSecret: gitops.cluster } : {}),
       });
     }
 
@@ -215,6 +228,7 @@ export class EnvironmentChart extends Chart {
         chartVersion: reloader.chartVersion,
         namespace: gitops.namespace,
         ...(gitops.tool === 'argocd' ? { project: gitops.project } : { interval: gitops.interval }),
+        ...(gitops.cluster !== undefined ? { cluster: gitops.cluster } : {}),
       });
     }
   }

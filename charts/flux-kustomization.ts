@@ -19,6 +19,13 @@ export interface FluxKustomizationProps {
   readonly interval?: string;
   /** Delete objects removed from the folder. @default true */
   readonly prune?: boolean;
+  /**
+   * Apply to a remote cluster: the name of the Secret, in the Kustomization's namespace, holding
+   * its kubeconfig (key `value`).
+   * @default - the cluster Flux runs in
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#kubeconfig-remote-clusters
+   */
+  readonly kubeConfigSecret?: string;
 }
 
 /**
@@ -43,6 +50,9 @@ export class FluxKustomization extends Construct {
     if (!DNS1123_SUBDOMAIN.test(props.sourceRef)) throw constructError(subject, 'sourceRef', props.sourceRef, 'use the name of a Flux GitRepository');
     if (!FLUX_DURATION_RULE.test(interval)) throw constructError(subject, 'interval', interval, FLUX_DURATION_RULE.fix);
     if (!GITOPS_PATH_RULE.test(props.path)) throw constructError(subject, 'path', props.path, GITOPS_PATH_RULE.fix);
+    if (props.kubeConfigSecret !== undefined && !DNS1123_SUBDOMAIN.test(props.kubeConfigSecret)) {
+      throw constructError(subject, 'kubeConfigSecret', props.kubeConfigSecret, 'use the name of a Secret (a DNS-1123 name)');
+    }
     const path = props.path.startsWith('./') ? props.path : `./${props.path}`;
 
     this.apiObject = new ApiObject(this, 'Resource', {
@@ -54,6 +64,7 @@ export class FluxKustomization extends Construct {
         path,
         prune: props.prune ?? true,
         sourceRef: { kind: 'GitRepository', name: props.sourceRef },
+        ...(props.kubeConfigSecret !== undefined ? { kubeConfig: { secretRef: { name: props.kubeConfigSecret } } } : {}),
       },
     });
   }

@@ -5,7 +5,17 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GITOPS_DEFAULTS, RELOADER_DEFAULTS } from '../lib/config/schema';
-import { ARGOCD_PROJECT_RULE, DNS1123_LABEL, DNS1123_SUBDOMAIN, FLUX_DURATION_RULE, HELM_CHART_VERSION_RULE, RELOADER_CHART } from '../lib/kubernetes';
+import {
+  argoCdDestination,
+  ARGOCD_CLUSTER_RULE,
+  ARGOCD_PROJECT_RULE,
+  DNS1123_LABEL,
+  DNS1123_SUBDOMAIN,
+  DNS1123_SUBDOMAIN_RULE,
+  FLUX_DURATION_RULE,
+  HELM_CHART_VERSION_RULE,
+  RELOADER_CHART,
+} from '../lib/kubernetes';
 import { constructError } from './construct-error';
 
 export interface ReloaderInstallationProps {
@@ -23,6 +33,12 @@ export interface ReloaderInstallationProps {
   readonly project?: string;
   /** Flux reconcile interval. @default - `GITOPS_DEFAULTS.flux.interval`, the environment schema's default */
   readonly interval?: string;
+  /**
+   * Cluster to install into, as `output.gitops.cluster` names it: for Argo CD a registered
+   * cluster's URL or name, for Flux the Secret holding its kubeconfig.
+   * @default - the cluster the GitOps tool runs in
+   */
+  readonly cluster?: string;
 }
 
 /**
@@ -53,6 +69,10 @@ export class ReloaderInstallation extends Construct {
     if (!DNS1123_LABEL.test(namespace)) throw constructError(subject, 'namespace', namespace, 'use a DNS-1123 label');
     if (!DNS1123_LABEL.test(this.targetNamespace)) throw constructError(subject, 'targetNamespace', this.targetNamespace, 'use a DNS-1123 label');
     if (!HELM_CHART_VERSION_RULE.test(this.chartVersion)) throw constructError(subject, 'chartVersion', this.chartVersion, HELM_CHART_VERSION_RULE.fix);
+    if (props.cluster !== undefined) {
+      const rule = props.tool === 'argocd' ? ARGOCD_CLUSTER_RULE : DNS1123_SUBDOMAIN_RULE;
+      if (!rule.test(props.cluster)) throw constructError(subject, 'cluster', props.cluster, rule.fix);
+    }
     this.objects = props.tool === 'argocd' ? this.argoCd(props, namespace, subject) : this.flux(props, namespace, subject);
   }
 
@@ -71,7 +91,7 @@ export class ReloaderInstallation extends Construct {
           targetRevision: this.chartVersion,
           helm: { releaseName: RELOADER_CHART.chart, valuesObject: RELOADER_CHART.csiIntegrationValue },
         },
-        destination: { server: 'https://kubernetes.default.svc', namespace: this.targetNamespace },
+        destination: { ...argoCdDestination(props.cluster), namespace: this.targetNamespace },
         syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
       },
     });
@@ -100,6 +120,7 @@ export class ReloaderInstallation extends Construct {
           spec: { chart: RELOADER_CHART.chart, version: this.chartVersion, sourceRef: { kind: 'HelmRepository', name: 'stakater' } },
         },
         values: RELOADER_CHART.csiIntegrationValue,
+        ...(props.cluster !== undefined ? { kubeConfig: { secretRef: { name: props.cluster } } } : {}),
       },
     });
     return [

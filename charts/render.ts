@@ -7,6 +7,7 @@ import type { EnvironmentModel } from '../lib/model';
 import type { OutputsContract } from '../lib/outputs/contract';
 import type { OutputFile } from '../lib/write';
 import { EnvironmentChart } from './environment-chart';
+import { FleetChart, FLUX_FLEET_MEMBERS_DIR, type FleetChartProps } from './fleet-chart';
 import { manifestFileName } from '../lib/model';
 import { toYaml } from '../lib/yaml-emit';
 
@@ -82,6 +83,23 @@ export function renderEnvironment(model: EnvironmentModel, outputs: OutputsContr
   files.push({ path: KUSTOMIZATION_FILE, content: header + toYaml(kustomization) });
   for (const b of bootstrap) files.push({ path: `${BOOTSTRAP_DIR}/${b.file}`, content: header + toYaml(b.object), object: b.object });
   return files;
+}
+
+/**
+ * The files of one fleet's folder (`dist/fleet/<tool>/`), paths relative to it: what `FleetChart`
+ * renders, one object per file. No file names the members it does not hold, so a new environment
+ * adds a file (Flux) or none (Argo CD) and changes no other.
+ */
+export function renderFleet(props: FleetChartProps): OutputFile[] {
+  const app = new App({ outdir: '.' });
+  const chart = new FleetChart(app, 'fleet', props);
+  const about = chart.tool === 'argocd' ? 'the Argo CD fleet' : 'the Flux fleet';
+  return chart.objects.map((o) => {
+    const object = canonical(o.apiObject.toJson());
+    const member = o.file.startsWith(`${FLUX_FLEET_MEMBERS_DIR}/`) ? `, environment "${o.file.slice(FLUX_FLEET_MEMBERS_DIR.length + 1, -'.yaml'.length)}"` : '';
+    const header = `# Rendered by aks-keyvault-csi for ${about}${member}. Do not edit: change output.gitops in environments/<env>.yaml and render again.\n`;
+    return { path: o.file, content: header + toYaml(object), object };
+  });
 }
 
 /** The same Kubernetes object: apiVersion, kind, namespace and name. */

@@ -598,6 +598,30 @@ export const GITOPS_PATH_RULE = predicateRule(
   'argoproj/argo-cd util/app/path/path.go (Path: "app path is absolute", "app path outside root"); fluxcd/kustomize-controller (spec.path is joined under the source root)',
 );
 
+/** The cluster Argo CD runs in, as every Argo CD installation registers it. */
+export const ARGOCD_IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+/**
+ * An Argo CD destination cluster: its API server URL (`https://...`), or the name of a cluster
+ * registered in Argo CD. Whatever contains `://` is a URL and must be `http(s)://`.
+ */
+export const ARGOCD_CLUSTER_RULE = predicateRule(
+  'Argo CD cluster',
+  (v: string) => v !== '' && !/[\s\u0000-\u001f\u007f]/.test(v) && (!v.includes('://') || /^https?:\/\/[^/]+/.test(v)),
+  'use the API server URL of a cluster registered in Argo CD (e.g. "https://aks-prod.hcp.westeurope.azmk8s.io:443") or its name in Argo CD (e.g. "aks-prod"), without spaces',
+  'argoproj/argo-cd pkg/apis/application/v1alpha1/types.go (ApplicationDestination: Server is the URL of the API server, Name the symbolic name of a registered cluster); util/argo/argo.go (GetDestinationServer: one of them, not both)',
+);
+
+/**
+ * An Argo CD Application's `spec.destination` for a cluster given by URL or by name (the
+ * cluster Argo CD runs in when none is given). Argo CD refuses a destination with both set
+ * (util/argo/argo.go `GetDestinationServer`), and reads an empty one as unset (`omitempty`).
+ */
+export function argoCdDestination(cluster: string | undefined): { readonly server: string } | { readonly name: string } {
+  if (cluster === undefined) return { server: ARGOCD_IN_CLUSTER_SERVER };
+  return cluster.includes('://') ? { server: cluster } : { name: cluster };
+}
+
 /** Flux's duration pattern for `spec.interval` (and retryInterval, timeout): no ns/us, no bare fraction. */
 export const FLUX_DURATION_RULE = patternRule(
   'Flux interval',

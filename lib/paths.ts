@@ -22,6 +22,17 @@ export function manifestsDirOf(environment: string): string {
 }
 
 /**
+ * The fleets (`output.gitops.fleet`): `dist/fleet/<tool>/`. No environment may be named `fleet`
+ * while a fleet is rendered (pipeline/fleet.ts refuses it).
+ */
+export const FLEET_NAME = 'fleet';
+
+/** `dist/fleet/<tool>/`: where the fleet of one GitOps tool is rendered. */
+export function fleetDirOf(tool: 'argocd' | 'flux'): string {
+  return path.join(MANIFESTS_OUT, FLEET_NAME, tool);
+}
+
+/**
  * Folders this tool writes and replaces as a whole: nothing of the user's may live inside,
  * least of all Terraform state, which holds the cluster's admin credentials (cdktf recreates
  * `cdktf.out/`; `dist/<env>/` is what gets committed to a GitOps repository).

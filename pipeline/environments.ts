@@ -10,6 +10,7 @@ import { ENVIRONMENTS_DIR, loadEnvironment, positionInFile } from '../lib/config
 import { display, formatPath, UserError, type InputProblem } from '../lib/errors';
 import { createdNames, deriveEnvironment, type EnvironmentModel, type NameClaim } from '../lib/model';
 import { requestBudget } from '../lib/request-budget';
+import { fleetProblems } from './fleet';
 
 export interface EnvironmentSelection {
   /** Environment names to load from `environments/<name>.yaml`. @default - every environment file */
@@ -78,6 +79,7 @@ export function loadEnvironments(selection: EnvironmentSelection = {}): Environm
     }
   }
   problems.push(...sharedNameProblems(models));
+  problems.push(...fleetProblems(models));
   if (problems.length > 0) throw new UserError(problems);
   return withinRequestBudget(models);
 }

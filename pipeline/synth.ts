@@ -21,6 +21,8 @@ import { BackgroundWriter, workerFile } from '../lib/background-writer';
 import { OutputTransaction, type FolderReport, type OutputFile, type OutputOptions } from '../lib/write';
 import { synthTerraform } from '../stacks';
 import { ENVIRONMENTS_DIR, manifestsDirOf, TERRAFORM_OUT, terraformFileOf } from '../lib/paths';
+import { fleetsOf, retiredFleetDirs } from './fleet';
+import { renderFleetFolder } from './fleet-folder';
 import { renderManifests } from './manifests';
 import { refuseStateIn } from '../lib/config/state-path';
 
@@ -48,6 +50,12 @@ export interface SynthOptions {
   readonly gitopsPath?: string;
   /** Told as each step of each environment finishes, so a long run shows progress. */
   readonly onProgress?: (event: SynthProgress) => void;
+  /**
+   * The models are every environment file, so a fleet folder (`dist/fleet/<tool>/`) is replaced:
+   * a member no longer among them is removed. Otherwise its members' files are only added or
+   * updated. @default false
+   */
+  readonly allEnvironments?: boolean;
 }
 
 /**
@@ -80,6 +88,8 @@ export interface SynthRun {
   readonly written: boolean;
   /** What the commit did in each folder (empty when nothing was written). */
   readonly folders: readonly FolderReport[];
+  /** The fleets rendered (`output.gitops.fleet`): each tool's folder and its files. */
+  readonly fleets: readonly { readonly tool: string; readonly dir: string; readonly files: readonly OutputFile[] }[];
 }
 
 /** Synthesizes, checks and (when the check passes) writes the given environments. */
@@ -108,12 +118,16 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     return { model, outputsFile, outputs: loadOutputs(outputsFile, model), skipped: undefined };
   });
 
+  const fleets = fleetsOf(models);
+  // Every environment is here: a fleet none of them joins any more loses its files.
+  const retired = options.allEnvironments === true ? retiredFleetDirs(models) : [];
   const targets = inputs.map(({ model, outputs }) => (outputs === undefined ? undefined : (options.manifestsDir ?? manifestsDirOf(model.name))));
   // Refuses a folder that must not be written, and locks them all, before any work.
   const tx = OutputTransaction.open(
     [
       { dir: terraformOut, ownership: { kind: 'paths', paths: ['manifest.json', ...models.map((m) => `stacks/${m.stackName}`)] } },
       ...targets.filter((t): t is string => t !== undefined).map((dir) => ({ dir })),
+      ...[...fleets.map((f) => f.dir), ...retired].map((dir) => ({ dir })),
     ],
     {
       command: 'synth',
@@ -153,6 +167,11 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
       }
       tx.stage(dir, manifests, writer ? { writer } : {});
     });
+    // Each fleet's folder: the members' settings only, so environments without outputs yet count too.
+    const memberPaths = new Map(options.gitopsPath !== undefined && models.length === 1 ? [[models[0].name, options.gitopsPath]] : []);
+    const fleetFiles = fleets.map((fleet) => ({ tool: fleet.tool, dir: fleet.dir, files: renderFleetFolder(fleet, memberPaths) }));
+    for (const f of fleetFiles) tx.stage(f.dir, f.files, { mode: options.allEnvironments === true ? 'replace' : 'add' });
+    for (const dir of retired) tx.stage(dir, []);
     cdktfDir = scratchForCdktf();
     synthTerraform(models, { outdir: cdktfDir });
     options.onProgress?.({ step: 'terraform', environments: models.length });
@@ -186,11 +205,11 @@ export function synthEnvironments(models: readonly EnvironmentModel[], options: 
     });
 
     if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) {
-      return { environments: results, written: false, folders: [] };
+      return { environments: results, written: false, folders: [], fleets: fleetFiles };
     }
     tx.stage(terraformOut, terraformFiles(cdktfDir, terraformOut, models));
     const folders = tx.commit();
-    return { environments: results, written: true, folders };
+    return { environments: results, written: true, folders, fleets: fleetFiles };
   } finally {
     tx.close();
     if (cdktfDir !== undefined) rmSync(cdktfDir, { recursive: true, force: true });

@@ -160,7 +160,8 @@ describe('prod', () => {
           targetRevision: '2.2.16',
           helm: { releaseName: 'reloader', valuesObject: { reloader: { enableCSIIntegration: true } } },
         },
-        destination: { server: 'https://kubernetes.default.svc', namespace: 'reloader' },
+        // Into the cluster the prod example names (output.gitops.cluster), where its workloads run.
+        destination: { server: 'https://aks-akscsi-prod-dns.hcp.westeurope.azmk8s.io:443', namespace: 'reloader' },
         syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
       },
     });
@@ -256,7 +257,7 @@ describe('prod', () => {
     expect(objectOf(files, 'deployment-web-web-frontend.yaml').spec.template.metadata.annotations).toBeUndefined();
   });
 
-  test('Argo CD Application points at the configured repository path', () => {
+  test('Argo CD Application points at the configured repository path and deploys to the configured cluster', () => {
     const app = objectOf(files, 'bootstrap/argocd-application.yaml');
     expect(app).toEqual({
       apiVersion: 'argoproj.io/v1alpha1',
@@ -265,7 +266,7 @@ describe('prod', () => {
       spec: {
         project: 'default',
         source: { repoURL: 'https://github.com/example/gitops.git', path: 'clusters/prod/aks-keyvault-csi', targetRevision: 'HEAD' },
-        destination: { server: 'https://kubernetes.default.svc' },
+        destination: { server: 'https://aks-akscsi-prod-dns.hcp.westeurope.azmk8s.io:443' },
         syncPolicy: { automated: { prune: true, selfHeal: true } },
       },
     });

@@ -51,6 +51,9 @@ describe('synth progress lines', () => {
       `engines manifests dist/engines/ (${files('engines')} files)`,
       `private manifests dist/private/ (${files('private')} files)`,
       `prod manifests dist/prod/ (${files('prod')} files)`,
+      // The examples' fleets (output.gitops.fleet): prod and engines with Argo CD, private with Flux.
+      'fleet argocd dist/fleet/argocd/ (1 files)',
+      'fleet flux dist/fleet/flux/ (2 files)',
       expect.stringMatching(/^synthesized 4 environment\(s\) in \d+\.\d\ds$/) as string,
     ]);
     // Not a terminal: no bar, no carriage returns.

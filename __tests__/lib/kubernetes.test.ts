@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import {
   ANNOTATION_KEY_RULE,
   ANNOTATIONS_SIZE_RULE,
+  argoCdDestination,
+  ARGOCD_CLUSTER_RULE,
   ARGOCD_PROJECT_RULE,
   CAPABILITY_RULE,
   CONTAINER_MOUNT_PATH_RULE,
@@ -368,6 +370,19 @@ describe('GitOps tools', () => {
   test('fails Flux intervals the Kustomization CRD pattern refuses (fluxcd/kustomize-controller api/v1 kustomization_types.go)', () => {
     for (const bad of ['10 min', '500us', '1ns', '.5m', '1d', '-1m', '', '1.m']) expect(FLUX_DURATION_RULE.test(bad)).toBe(false);
     for (const ok of ['10m', '1h30m', '1.5h', '500ms', '0s']) expect(FLUX_DURATION_RULE.test(ok)).toBe(true);
+  });
+
+  test('fails Argo CD clusters that are neither an http(s) server URL nor a name (argoproj/argo-cd ApplicationDestination)', () => {
+    for (const bad of ['', 'aks prod', 'ftp://aks', 'https://', 'tab\tname']) expect(ARGOCD_CLUSTER_RULE.test(bad)).toBe(false);
+    for (const ok of ['in-cluster', 'aks-prod', 'https://kubernetes.default.svc', 'https://10.0.0.1:6443', 'http://k'])
+      expect(ARGOCD_CLUSTER_RULE.test(ok)).toBe(true);
+  });
+
+  // argoproj/argo-cd util/argo/argo.go GetDestinationServer: server or name, never both.
+  test('an Argo CD destination is a server for a URL, a name otherwise, the cluster Argo CD runs in by default', () => {
+    expect(argoCdDestination(undefined)).toEqual({ server: 'https://kubernetes.default.svc' });
+    expect(argoCdDestination('https://aks.example:443')).toEqual({ server: 'https://aks.example:443' });
+    expect(argoCdDestination('aks-prod')).toEqual({ name: 'aks-prod' });
   });
 
   test('fails Argo CD projects no AppProject can be named (argoproj/argo-cd ApplicationSpec.Project)', () => {

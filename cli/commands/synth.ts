@@ -55,6 +55,7 @@ export function register(program: Command, ctx: CommandContext): void {
         ...(flags.out ? { manifestsDir: flags.out } : {}),
         ...(gitopsPath !== undefined ? { gitopsPath } : {}),
         adopt: flags.adopt,
+        allEnvironments: flags.env === undefined && flags.config === undefined,
         ...(timeout !== undefined ? { lockTimeoutMs: timeout } : {}),
         ...folderEvents(reporter),
         onProgress: (event) => {
@@ -86,6 +87,8 @@ export function register(program: Command, ctx: CommandContext): void {
         if (run.written && r.manifests !== undefined && r.manifestsDir !== undefined)
           reporter.line(`${label(r.model.name)}  manifests  ${r.manifestsDir}/ (${r.manifests.length} files)`);
       }
+      if (run.written)
+        for (const f of run.fleets) reporter.line(`${label('fleet')}  ${f.tool.padEnd('manifests'.length)}  ${f.dir}/ (${f.files.length} files)`);
       printFolderReports(reporter, run.folders);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (!run.written) {

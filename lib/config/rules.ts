@@ -97,6 +97,7 @@ const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
   clusterTrustsWorkloadIdentity,
   reloaderHasGitOpsTool,
   managedPrometheusOnCreatedCluster,
+  fleetPathInFleet,
   eachWorkload(WORKLOAD_RULES),
   renderedFileNamesDistinct,
   // Shared secrets and the Secrets every engine writes
@@ -189,6 +190,19 @@ function managedPrometheusOnCreatedCluster(env: EnvironmentConfig): RuleViolatio
       path: ['monitoring', 'prometheus'],
       received: 'azure-managed',
       message: `managed Prometheus is turned on in the cluster resource, and existing cluster "${env.cluster.name}" is not managed by this stack: enable it where the cluster is managed (az aks update --enable-azure-monitor-metrics) and use prometheus "operator" for a Prometheus in the cluster, or remove monitoring`,
+    },
+  ];
+}
+
+/** output.gitops.fleetPath places the Flux fleet folder: it means nothing for an environment outside the fleet. */
+function fleetPathInFleet(env: EnvironmentConfig): RuleViolation[] {
+  const gitops = env.output.gitops;
+  if (gitops?.tool !== 'flux' || gitops.fleetPath === undefined || gitops.fleet) return [];
+  return [
+    {
+      path: ['output', 'gitops', 'fleetPath'],
+      message: 'fleetPath places the fleet folder, and this environment is not in the fleet: set output.gitops.fleet: true, or remove fleetPath',
+      received: gitops.fleetPath,
     },
   ];
 }

@@ -66,6 +66,7 @@ import {
 } from '../csi-driver';
 import {
   ANNOTATION_KEY_RULE,
+  ARGOCD_CLUSTER_RULE,
   ARGOCD_PROJECT_RULE,
   ARGOCD_REPO_URL_RULE,
   CAPABILITY_RULE,
@@ -1325,6 +1326,24 @@ const ArgoCdGitOps = z.strictObject({
   targetRevision: text('targetRevision').default('HEAD').meta(doc('Git revision Argo CD syncs.')),
   namespace: pattern(DNS1123_LABEL, 'use a DNS-1123 label').default('argocd').meta(doc('Namespace Argo CD watches for Applications.')),
   project: ruled('an Argo CD project name', ARGOCD_PROJECT_RULE).default('default').meta(doc('Argo CD AppProject of the Application.')),
+  cluster: ruled('an Argo CD cluster', ARGOCD_CLUSTER_RULE)
+    .optional()
+    .meta(
+      doc('Cluster the Application deploys to: the API server URL of a cluster registered in Argo CD, or its name there.', {
+        unset: 'the cluster Argo CD runs in (`https://kubernetes.default.svc`)',
+        example: 'https://aks-prod.hcp.westeurope.azmk8s.io:443',
+        see: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#clusters',
+      }),
+    ),
+  fleet: z
+    .boolean()
+    .default(false)
+    .meta(
+      doc(
+        'Join the Argo CD fleet: the folder gets `aks-keyvault-csi-fleet.json` (environment and cluster), and one ApplicationSet (`dist/fleet/argocd/`) makes the Application of every such folder in repoURL. Members share repoURL, targetRevision, namespace and project.',
+        { see: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Git/#git-generator-files' },
+      ),
+    ),
 });
 
 const FluxGitOps = z.strictObject({
@@ -1338,6 +1357,32 @@ const FluxGitOps = z.strictObject({
     .refine((v) => !FLUX_DURATION_RULE.test(v) || durationSeconds(v) > 0, { error: 'use an interval longer than zero, such as "10m"' })
     .default('10m')
     .meta(doc('Reconcile interval, in the syntax the Kustomization CRD accepts (`10m`, `1h`, `1m30s`).')),
+  cluster: ruled('a Secret name', DNS1123_SUBDOMAIN_RULE)
+    .optional()
+    .meta(
+      doc("Cluster the Kustomization applies to: the name of the Secret (in the Kustomization's namespace) holding its kubeconfig, under the key `value`.", {
+        unset: 'the cluster Flux runs in',
+        example: 'aks-prod-kubeconfig',
+        see: 'https://fluxcd.io/flux/components/kustomize/kustomizations/#kubeconfig-remote-clusters',
+      }),
+    ),
+  fleet: z
+    .boolean()
+    .default(false)
+    .meta(
+      doc(
+        "Join the Flux fleet: `dist/fleet/flux/members/` gets this environment's Kustomization, and one root Kustomization (`dist/fleet/flux/bootstrap/`) applies every member. Members share sourceRef, namespace and fleetPath.",
+      ),
+    ),
+  fleetPath: ruled('a repository path', GITOPS_PATH_RULE)
+    .meta({ minLength: 1 })
+    .optional()
+    .meta(
+      doc('Path of the fleet folder (`dist/fleet/flux`) inside the GitOps repository: the root Kustomization applies its `members/`.', {
+        unset: '`dist/fleet/flux`',
+        example: 'clusters/fleet',
+      }),
+    ),
 });
 
 const GitOps = z.discriminatedUnion('tool', [ArgoCdGitOps, FluxGitOps], { error: 'use tool "argocd" or "flux"' });

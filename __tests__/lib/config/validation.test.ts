@@ -1600,10 +1600,48 @@ describe('output.gitops', () => {
       variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', repoURL: 'https://x' } })),
       {
         path: 'output.gitops.repoURL',
-        message: 'unknown field: remove it or fix its spelling (fields here: tool, sourceRef, path, namespace, interval)',
+        message: 'unknown field: remove it or fix its spelling (fields here: tool, sourceRef, path, namespace, interval, cluster, fleet, fleetPath)',
         at: ['repoURL:'],
       },
     );
+  });
+
+  // argoproj/argo-cd pkg/apis/application/v1alpha1/types.go ApplicationDestination (Server: the API server URL; Name: a registered cluster's name).
+  test.each([['aks prod'], ['ftp://aks.example'], ['https://']])('fails Argo CD cluster %j, neither a server URL nor a cluster name', (cluster) => {
+    const source = variant((d) => (d.output.gitops.cluster = cluster), 'prod');
+    expectFails(source, {
+      path: 'output.gitops.cluster',
+      received: JSON.stringify(cluster),
+      message:
+        'use the API server URL of a cluster registered in Argo CD (e.g. "https://aks-prod.hcp.westeurope.azmk8s.io:443") or its name in Argo CD (e.g. "aks-prod"), without spaces',
+      at: ['gitops:', 'cluster:'],
+    });
+  });
+
+  // fluxcd/kustomize-controller api/v1 KubeConfigReference.SecretRef names a Secret (a DNS-1123 subdomain).
+  test('fails a Flux cluster that no kubeconfig Secret can be named', () => {
+    const source = variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', cluster: 'Prod_Kubeconfig' } }));
+    expectFails(source, {
+      path: 'output.gitops.cluster',
+      received: '"Prod_Kubeconfig"',
+      message: 'use a DNS-1123 name: lower-case letters, digits, "-" and ".", at most 253',
+      at: ['gitops:', 'cluster:'],
+    });
+  });
+
+  test('fails a Flux fleetPath outside the fleet', () => {
+    const source = variant((d) => (d.output = { gitops: { tool: 'flux', sourceRef: 'flux-system', fleetPath: 'clusters/fleet' } }));
+    expectFails(source, {
+      path: 'output.gitops.fleetPath',
+      received: '"clusters/fleet"',
+      message: 'fleetPath places the fleet folder, and this environment is not in the fleet: set output.gitops.fleet: true, or remove fleetPath',
+      at: ['fleetPath:'],
+    });
+  });
+
+  test('fails an Argo CD fleet field that is not a boolean', () => {
+    const source = variant((d) => (d.output.gitops.fleet = 'yes'), 'prod');
+    expect(problemsOf(source).map((p) => [p.path, p.received])).toEqual([['output.gitops.fleet', '"yes"']]);
   });
 
   test('fails a Flux sourceRef that is not a DNS-1123 name', () => {
