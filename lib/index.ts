@@ -1,6 +1,7 @@
 export * from './azure';
 export * from './csi-driver';
 export * from './kubernetes';
+export * from './monitoring';
 export * from './rule';
 export * from './errors';
 export * from './paths';
