@@ -57,6 +57,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly managedPrometheus?: ManagedPrometheus;
   /** `monitoring.keyVaultThrottlingAlert`. */
   readonly keyVaultThrottlingAlert?: KeyVaultThrottlingAlert;
+  /** `monitoring.keyVaultThrottlingAlert` on each of `additionalVaults`, by declared name. */
+  readonly additionalVaultThrottlingAlerts: ReadonlyMap<string, KeyVaultThrottlingAlert>;
   /** By identity key (the workload name, or `shared`). */
   readonly identities: ReadonlyMap<string, WorkloadIdentity>;
   readonly output: ContractOutput;
@@ -127,6 +129,7 @@ export class EnvironmentStack extends TerraformStack {
     const monitoring = this.buildMonitoring(model);
     if (monitoring.managedPrometheus !== undefined) this.managedPrometheus = monitoring.managedPrometheus;
     if (monitoring.keyVaultThrottlingAlert !== undefined) this.keyVaultThrottlingAlert = monitoring.keyVaultThrottlingAlert;
+    this.additionalVaultThrottlingAlerts = this.buildAdditionalVaultThrottlingAlerts(model);
     for (const v of model.config.additionalVaults ?? []) {
       const vault = this.additionalVaults.get(v.name);
       if (this.logAnalytics === undefined || v.mode !== 'create' || !v.auditLogs || vault === undefined) continue;
@@ -217,6 +220,32 @@ export class EnvironmentStack extends TerraformStack {
       });
     }
     return out;
+  }
+
+  /**
+   * Every vault the workloads read shares the same failure mode under load: the throttling alert
+   * covers `additionalVaults` too (an alert on an existing vault is a resource of this
+   * environment's group and changes nothing on the vault).
+   */
+  private buildAdditionalVaultThrottlingAlerts(model: EnvironmentModel): ReadonlyMap<string, KeyVaultThrottlingAlert> {
+    const alerts = new Map<string, KeyVaultThrottlingAlert>();
+    const monitoring = model.config.monitoring;
+    if (monitoring === undefined || !monitoring.keyVaultThrottlingAlert) return alerts;
+    for (const [name, vault] of this.additionalVaults) {
+      const id = name.toLowerCase();
+      alerts.set(
+        name,
+        new KeyVaultThrottlingAlert(this, `key-vault-throttling-${id}`, {
+          vaultName: vault.name,
+          keyVaultId: vault.id,
+          resourceGroupName: this.resourceGroup.name,
+          tags: model.config.azure.tags,
+          terraformName: `key_vault_throttled_${id}`,
+          ...(monitoring.actionGroupId !== undefined ? { actionGroupId: monitoring.actionGroupId } : {}),
+        }),
+      );
+    }
+    return alerts;
   }
 
   /** A created cluster in a VNet of ours gets a user-assigned identity with its role on the node subnet first. */

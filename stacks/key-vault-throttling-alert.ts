@@ -12,6 +12,8 @@ export interface KeyVaultThrottlingAlertProps {
   readonly actionGroupId?: string;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Terraform resource name. @default 'key_vault_throttled' (the environment's vault) */
+  readonly terraformName?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export class KeyVaultThrottlingAlert extends Construct {
         ...(props.actionGroupId !== undefined ? { action: [{ actionGroupId: props.actionGroupId }] } : {}),
         tags: { ...(props.tags ?? {}) },
       }),
-      'key_vault_throttled',
+      props.terraformName ?? 'key_vault_throttled',
     );
   }
 }
