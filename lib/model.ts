@@ -198,8 +198,6 @@ export type WarningCode =
   | 'refresh-disabled'
   /** The Secrets Store Sync Controller is experimental. */
   | 'experimental-engine'
-  /** An existing vault of additionalVaults: its firewall and permission model are its owner's. */
-  | 'existing-vault'
   /** The network path between nodes and vault (lib/network-model.ts). */
   | NetworkWarning['code'];
 
@@ -718,23 +716,7 @@ function warningsFor(config: EnvironmentConfig): ConfigWarning[] {
     }
   });
   out.push(...engineWarnings(config));
-  out.push(...existingVaultWarnings(config));
   return out;
-}
-
-/** An existing additional vault is its owner's: we grant roles on it and change nothing else. */
-function existingVaultWarnings(config: EnvironmentConfig): ConfigWarning[] {
-  return (config.additionalVaults ?? []).flatMap((v, k): ConfigWarning[] =>
-    v.mode !== 'existing'
-      ? []
-      : [
-          {
-            code: 'existing-vault',
-            path: `additionalVaults[${k}]`,
-            message: `vault "${v.name}" is not managed by this stack: it only grants roles on it, so its owner must keep it in the Azure RBAC permission model and let the cluster's nodes through its firewall (the CSI driver fetches from the nodes), or the mounts fail with 403`,
-          },
-        ],
-  );
 }
 
 /** Engines that never refresh, and the experimental one. */

@@ -182,7 +182,26 @@ function networkSection(model: EnvironmentModel): string[] {
   const vault = model.config.keyVault.name;
   const host = keyVaultUri(vault, CLOUDS[model.config.azure.cloud]).replace(/^https:\/\/|\/$/g, '');
   const from = `The CSI driver's Azure provider and the delivery engines fetch from the cluster, so Key Vault requests leave from ${nodeSubnetText(model)}.`;
-  return ['## Network path', '', markdownText(`${from} ${pathSentence(path, host)}`), '', ...pathTable(model, path, host), ''];
+  return ['## Network path', '', markdownText(`${from} ${pathSentence(path, host)}`), '', ...pathTable(model, path, host), '', ...additionalVaultPaths(model)];
+}
+
+/**
+ * The other vaults (additionalVaults): no private endpoint, so their public endpoint. An existing
+ * one is its owner's: said here rather than warned on every synth.
+ */
+function additionalVaultPaths(model: EnvironmentModel): string[] {
+  const vaults = model.config.additionalVaults ?? [];
+  if (vaults.length === 0) return [];
+  const cloud = CLOUDS[model.config.azure.cloud];
+  const lines = vaults.map((v) => {
+    const host = keyVaultUri(v.name, cloud).replace(/^https:\/\/|\/$/g, '');
+    const text =
+      v.mode === 'existing'
+        ? `${host} (existing): not managed by this stack, which only grants roles on it. Its firewall and permission model are its owner's: it must use Azure RBAC and let ${nodeSubnetText(model)} in, or the mounts fail with 403.`
+        : `${host} (created): over its public endpoint, firewall default action ${v.networkAcls.defaultAction}${(model.network.additionalFirewallsAllowNodeSubnet ?? []).includes(v.name) ? ', the node subnet let in' : ''}.`;
+    return `- ${markdownText(text)}`;
+  });
+  return ['Other vaults the workloads read (additionalVaults):', '', ...lines, ''];
 }
 
 function pathSentence(path: VaultNetworkPath, host: string): string {
@@ -315,7 +334,7 @@ function workloadNodes(w: WorkloadModel, id: NodeIds, vaultNode: (vault: string 
   for (const o of w.objects) {
     const obj = id('obj', w.name, o.type, o.name, o.fileName);
     const pinned = o.config.version !== undefined ? ' (pinned: not rotated)' : '';
-    const extra = w.additionalMounts.find((m) => m.vault === o.vault);
+    const extra = w.mainObjects.includes(o) ? undefined : w.additionalMounts.find((m) => m.vault === o.vault);
     const file = extra !== undefined ? `${extra.mountPath}/${o.fileName}` : o.fileName;
     lines.push(`  ${vaultNode(extra?.vault)} --> ${obj}[/${mermaidLabel(`${o.type} ${o.name}`, `${edge} ${file}${pinned}`)}/]`);
     lines.push(`  ${obj} -.->|${edge}| ${target}`);
@@ -394,7 +413,7 @@ function workloadRow(model: EnvironmentModel, w: WorkloadModel): string {
   const cells = [`${w.namespace}/${w.deployment}`, deliveryText(w), w.serviceAccount, w.subject, identity?.name ?? ''].map(markdownText);
   const mountOf = (vault: string) => w.additionalMounts.find((m) => m.vault === vault);
   const objects = w.objects.map((o) => {
-    const extra = mountOf(o.vault);
+    const extra = w.mainObjects.includes(o) ? undefined : mountOf(o.vault);
     return `${markdownText(`${o.type} ${o.name}${inVaultText(o.vault, model)}`)} → ${markdownText(extra !== undefined ? `${extra.mountPath}/${o.fileName}` : o.fileName)}`;
   });
   return `| ${[...cells, roles.map(markdownText).join('<br/>'), objects.join('<br/>')].join(' | ')} |`;

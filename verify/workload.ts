@@ -258,7 +258,8 @@ function mountedVersions(w: WorkloadModel, st: SecretProviderClassPodStatus): Mo
   const missing: string[] = [];
   const wrongPin: string[] = [];
   const shown: string[] = [];
-  for (const o of w.objects) {
+  // The main class's objects: another vault's are mounted through a class of their own (additionalVaults).
+  for (const o of w.mainObjects) {
     const v = mountedVersion(st, o);
     if (v === undefined) {
       missing.push(objectId(o));
@@ -307,7 +308,7 @@ function podMountOutcome(
   if (versions.wrongPin.length > 0) {
     return { outcome: fail('mounted-objects', subject, versions.wrongPin.join('; '), 'apply the rendered SecretProviderClass and restart the pods'), versions };
   }
-  return { outcome: pass('mounted-objects', subject, `all ${w.objects.length} objects mounted: ${versions.shown.join(', ')}`), versions };
+  return { outcome: pass('mounted-objects', subject, `all ${w.mainObjects.length} objects mounted: ${versions.shown.join(', ')}`), versions };
 }
 
 /** One warning per object that the pods mount in different versions, by object id. */
@@ -363,7 +364,8 @@ export function parseLsOutput(stdout: string): string[] {
 /** The names in one pod's mount path against the configured file names (names only, never contents). */
 export function checkMountedFiles(w: WorkloadModel, pod: string, names: readonly string[]): Outcome {
   const subject = `${w.namespace}/${pod}:${w.config.deployment.mountPath}`;
-  const expected = w.objects.map((o) => o.fileName);
+  // Under deployment.mountPath: the environment vault's objects (another vault's are at its own mountPath).
+  const expected = w.mainObjects.map((o) => o.fileName);
   const missing = expected.filter((f) => !names.includes(f));
   const extra = names.filter((n) => !expected.includes(n));
   if (missing.length > 0) {

@@ -264,8 +264,8 @@ describe('identities and federated credentials', () => {
 describe('warnings', () => {
   test('the example files and the minimal file carry no warning', () => {
     expect(derive(readExample('dev')).warnings).toStrictEqual([]);
-    // prod reads an existing platform vault: the one warning says its firewall and RBAC mode are its owner's.
-    expect(derive(readExample('prod'), 'prod').warnings.map((w) => [w.code, w.path])).toStrictEqual([['existing-vault', 'additionalVaults[0]']]);
+    // prod reads an existing platform vault: TRUST.md says its firewall and RBAC mode are its owner's, no warning.
+    expect(derive(readExample('prod'), 'prod').warnings).toStrictEqual([]);
     expect(derive(MINIMAL).warnings).toStrictEqual([]);
   });
 
@@ -462,12 +462,5 @@ describe('several vaults (additionalVaults, objects[].vault)', () => {
     ).workloads;
     expect(app.mainSecretObjects.map((x) => x.secretName)).toEqual(['main']);
     expect(app.additionalMounts[0].secretObjects.map((x) => x.secretName)).toEqual(['platform']);
-  });
-
-  test("an existing additional vault warns that its firewall and RBAC mode are its owner's", () => {
-    const warnings = twoWorkloads('object').warnings.filter((w) => w.code === 'existing-vault');
-    expect(warnings).toEqual([
-      { code: 'existing-vault', path: 'additionalVaults[0]', message: expect.stringContaining('vault "kv-platform" is not managed by this stack') },
-    ]);
   });
 });

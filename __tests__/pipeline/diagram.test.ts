@@ -268,6 +268,13 @@ describe('values that used to break TRUST.md', () => {
   });
 });
 
+test("prod's TRUST.md says the platform vault (existing) is its owner's, and must let the node subnet in", () => {
+  const md = trustDiagram(exampleModel('prod'), exampleOutputs('prod'));
+  expect(md).toContain(
+    "- kv-platform-shared.vault.azure.net (existing): not managed by this stack, which only grants roles on it. Its firewall and permission model are its owner's: it must use Azure RBAC and let node subnet aks-nodes of VNet vnet-prod (existing) in, or the mounts fail with 403.",
+  );
+});
+
 describe('the Key Vault request budget section (lib/request-budget.ts; limits: learn.microsoft.com/azure/key-vault/general/service-limits)', () => {
   test("prod: one row per vault it reads, with the pods' requests per second, the 400/s limit, the share and each workload's part", () => {
     const md = trustDiagram(exampleModel('prod'), exampleOutputs('prod'));

@@ -253,20 +253,6 @@ export function baseDocuments(): Record<string, unknown>[] {
         privateEndpoint: { subnetId: subnet('private-endpoints'), dnsZone: { mode: 'create' } },
         auditLogs: true,
       },
-      additionalVaults: [
-        {
-          mode: 'create',
-          name: 'kv-free-extra',
-          sku: 'standard',
-          purgeProtection: true,
-          softDeleteRetentionDays: 90,
-          publicNetworkAccess: true,
-          networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: ['203.0.113.0/24'], virtualNetworkSubnetIds: [subnet('aks-nodes')] },
-          auditLogs: true,
-          mountPath: '/mnt/secrets-extra',
-        },
-      ],
-      workloads: readsExtra('kv-free-extra'),
       logAnalytics: { mode: 'create', name: 'log-free-text', retentionDays: 30 },
       state: { backend: 'local', path: 'state/free-text.tfstate' },
       output: {
@@ -316,6 +302,20 @@ export function baseDocuments(): Record<string, unknown>[] {
         privateEndpoint: { subnetId: subnet('private-endpoints'), dnsZone: { mode: 'existing', id: hubZone, linkVirtualNetwork: true } },
         auditLogs: true,
       },
+      additionalVaults: [
+        {
+          mode: 'create',
+          name: 'kv-free-extra',
+          sku: 'standard',
+          purgeProtection: true,
+          softDeleteRetentionDays: 90,
+          publicNetworkAccess: true,
+          networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: ['203.0.113.0/24'], virtualNetworkSubnetIds: [subnet('aks-nodes')] },
+          auditLogs: true,
+          mountPath: '/mnt/secrets-extra',
+        },
+      ],
+      workloads: readsExtra('kv-free-extra'),
       logAnalytics: { mode: 'existing', id: workspace },
       state: { backend: 'azurerm', resourceGroup: 'rg-tfstate', storageAccount: 'sttfstate', container: 'tfstate', key: 'free-text.tfstate' },
       output: {
