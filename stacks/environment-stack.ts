@@ -236,7 +236,8 @@ export class EnvironmentStack extends TerraformStack {
       alerts.set(
         name,
         new KeyVaultThrottlingAlert(this, `key-vault-throttling-${id}`, {
-          vaultName: vault.name,
+          // The declared name (a literal; the store's name is a token for an existing vault).
+          vaultName: name,
           keyVaultId: vault.id,
           resourceGroupName: this.resourceGroup.name,
           tags: model.config.azure.tags,

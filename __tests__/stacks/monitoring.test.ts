@@ -126,3 +126,24 @@ test('without monitoring: no monitoring resource at all (dev)', () => {
     expect([type, blocks(json, type)]).toEqual([type, []]);
   expect(only(json, 'azurerm_kubernetes_cluster').monitor_metrics).toBeUndefined();
 });
+
+describe('several vaults (prod: the environment vault and the existing kv-platform-shared)', () => {
+  const json = synthConfig(exampleConfig('prod'), 'monitoring-vaults').json;
+
+  test('every vault the workloads read gets its own throttling alert, the existing one read through its data source', () => {
+    const alerts = json.resource?.azurerm_monitor_metric_alert ?? {};
+    expect(Object.keys(alerts).sort()).toEqual(['key_vault_throttled', 'key_vault_throttled_kv-platform-shared']);
+    expect(alerts.key_vault_throttled).toMatchObject({ name: 'kv-akscsi-prod-example-throttled', scopes: ['${azurerm_key_vault.this.id}'] });
+    expect(alerts['key_vault_throttled_kv-platform-shared']).toMatchObject({
+      name: 'kv-platform-shared-throttled',
+      scopes: ['${data.azurerm_key_vault.kv-platform-shared.id}'],
+      criteria: [{ metric_name: 'ServiceApiResult', dimension: [{ name: 'StatusCode', values: ['429'] }] }],
+    });
+  });
+
+  test('keyVaultThrottlingAlert: false leaves every vault without one', () => {
+    const prod = exampleConfig('prod');
+    const off = synthConfig({ ...prod, monitoring: { ...prod.monitoring!, keyVaultThrottlingAlert: false } }, 'monitoring-vaults-off').json;
+    expect(blocks(off, 'azurerm_monitor_metric_alert')).toEqual([]);
+  });
+});
