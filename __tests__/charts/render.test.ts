@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -468,8 +468,23 @@ function spcValidator() {
   return crdValidator('imports/crds/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml', 'v1');
 }
 
-/** A validator for `version` of the vendored CRD in `file` (its openAPIV3Schema). */
-function crdValidator(file: string, version: string) {
+const CRD_VALIDATORS = new Map<string, ValidateFunction>();
+
+/**
+ * A validator for `version` of the vendored CRD in `file` (its openAPIV3Schema), compiled once per
+ * file and version (Ajv's compile is most of this file's run time; a validator keeps no state
+ * between calls but `errors`, which each call sets).
+ */
+function crdValidator(file: string, version: string): ValidateFunction {
+  const key = `${file}#${version}`;
+  const known = CRD_VALIDATORS.get(key);
+  if (known !== undefined) return known;
+  const validate = compileCrdValidator(file, version);
+  CRD_VALIDATORS.set(key, validate);
+  return validate;
+}
+
+function compileCrdValidator(file: string, version: string): ValidateFunction {
   const docs = parseAllDocuments(readFileSync(file, 'utf8'));
   const crd = docs.map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
   const schema = crd.spec.versions.find((v: { name: string }) => v.name === version).schema.openAPIV3Schema;
