@@ -5,7 +5,7 @@
  */
 module.exports = {
   testEnvironment: 'node',
-  globalSetup: '<rootDir>/__tests__/global-setup.js',
+  globalSetup: '<rootDir>/__tests__/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup-after-env.ts'],
   reporters: ['default', '<rootDir>/__tests__/summary-reporter.js'],
   // End-to-end and property tests synthesize many times; jest's 5 s default fails them on a

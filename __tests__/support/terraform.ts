@@ -16,7 +16,16 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { formatDiagnostic, terraformInit, terraformVersion } from '../../lib/terraform-cli';
 
-export const TERRAFORM = terraformVersion();
+/** The variable __tests__/global-setup.ts passes `terraformVersion()`'s answer in (JSON). */
+const TERRAFORM_VERSION_ENV = 'AKSCSI_TEST_TERRAFORM_VERSION';
+
+/**
+ * Whether Terraform runs here: probed once per jest run by __tests__/global-setup.ts, which hands
+ * the answer to the workers in the environment (`terraform version` in each of the ~80 test files
+ * cost about half a second each); probed here when a file runs without that setup.
+ */
+export const TERRAFORM: { readonly available: boolean; readonly detail: string } =
+  process.env[TERRAFORM_VERSION_ENV] !== undefined ? (JSON.parse(process.env[TERRAFORM_VERSION_ENV]) as typeof TERRAFORM) : terraformVersion();
 export const TERRAFORM_SKIP_REASON = `terraform is not installed or not runnable here (${TERRAFORM.detail}): Terraform's configuration check is skipped`;
 
 const recorded = new Map<string, string>();
