@@ -146,7 +146,12 @@ describe("GitOps: render into a checkout, hand edit, the README's CI command cat
     const ids = OUTPUTS('prod');
     const mine = ids['payments-api'].clientId;
     const other = ids['web-frontend'].clientId;
-    for (const f of ['serviceaccount-payments-payments-api.yaml', 'secretproviderclass-payments-payments-api-keyvault.yaml']) {
+    // Every class of payments-api carries the client id: its own vault's and the platform vault's (additionalVaults).
+    for (const f of [
+      'serviceaccount-payments-payments-api.yaml',
+      'secretproviderclass-payments-payments-api-keyvault.yaml',
+      'secretproviderclass-payments-payments-api-keyvault-kv-platform-shared.yaml',
+    ]) {
       const file = path.join(folder, f);
       const text = readFileSync(file, 'utf8');
       expect(text).toContain(mine);
