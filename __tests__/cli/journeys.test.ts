@@ -146,7 +146,7 @@ describe("GitOps: render into a checkout, hand edit, the README's CI command cat
     const ids = OUTPUTS('prod');
     const mine = ids['payments-api'].clientId;
     const other = ids['web-frontend'].clientId;
-    // Everywhere the workload's client id appears: its ServiceAccount and the SecretProviderClass of each vault it reads.
+    // Every class of payments-api carries the client id: its own vault's and the platform vault's (additionalVaults).
     for (const f of [
       'serviceaccount-payments-payments-api.yaml',
       'secretproviderclass-payments-payments-api-keyvault.yaml',

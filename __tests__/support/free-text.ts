@@ -310,7 +310,8 @@ export function baseDocuments(): Record<string, unknown>[] {
           purgeProtection: true,
           softDeleteRetentionDays: 90,
           publicNetworkAccess: true,
-          networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: ['203.0.113.0/24'], virtualNetworkSubnetIds: [subnet('aks-nodes')] },
+          // Allow: a Deny firewall here would add the node subnet's service-endpoint postcondition, which this base (public access off on keyVault) never had.
+          networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: ['203.0.113.0/24'], virtualNetworkSubnetIds: [subnet('aks-nodes')] },
           auditLogs: true,
           mountPath: '/mnt/secrets-extra',
         },
