@@ -52,7 +52,7 @@ describe('synth progress lines', () => {
       `private manifests dist/private/ (${files('private')} files)`,
       `prod manifests dist/prod/ (${files('prod')} files)`,
       // The examples' fleets (output.gitops.fleet): prod and engines with Argo CD, private with Flux.
-      'fleet argocd dist/fleet/argocd/ (1 files)',
+      'fleet argocd dist/fleet/argocd/ (1 file)',
       'fleet flux dist/fleet/flux/ (2 files)',
       expect.stringMatching(/^synthesized 4 environment\(s\) in \d+\.\d\ds$/) as string,
     ]);

@@ -60,7 +60,7 @@ export function register(program: Command, ctx: CommandContext): void {
         ...folderEvents(reporter),
         onProgress: (event) => {
           if (event.step === 'rendered') {
-            reporter.line(`${label(event.environment)}  ${reporter.dim(`rendered   ${event.files} files`)}`);
+            reporter.line(`${label(event.environment)}  ${reporter.dim(`rendered   ${fileCount(event.files)}`)}`);
             bar.step(`rendered ${event.environment}`);
           } else if (event.step === 'terraform') {
             reporter.line(`${label('terraform')}  ${reporter.dim(`synthesized ${event.environments} stack(s)`)}`);
@@ -85,10 +85,10 @@ export function register(program: Command, ctx: CommandContext): void {
       reporter.endProgress();
       for (const r of run.environments) {
         if (run.written && r.manifests !== undefined && r.manifestsDir !== undefined)
-          reporter.line(`${label(r.model.name)}  manifests  ${r.manifestsDir}/ (${r.manifests.length} files)`);
+          reporter.line(`${label(r.model.name)}  manifests  ${r.manifestsDir}/ (${fileCount(r.manifests.length)})`);
       }
       if (run.written)
-        for (const f of run.fleets) reporter.line(`${label('fleet')}  ${f.tool.padEnd('manifests'.length)}  ${f.dir}/ (${f.files.length} files)`);
+        for (const f of run.fleets) reporter.line(`${label('fleet')}  ${f.tool.padEnd('manifests'.length)}  ${f.dir}/ (${fileCount(f.files.length)})`);
       printFolderReports(reporter, run.folders);
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (!run.written) {
@@ -116,4 +116,9 @@ export function register(program: Command, ctx: CommandContext): void {
       });
       ctx.exit(code);
     });
+}
+
+/** `1 file`, `7 files`. */
+function fileCount(n: number): string {
+  return `${n} file${n === 1 ? '' : 's'}`;
 }
