@@ -213,7 +213,10 @@ export class EnvironmentChart extends Chart {
         podMonitors,
         ...(monitoring.prometheus === 'operator'
           ? {
-              prometheusRule: new SecretDeliveryPrometheusRule(this, 'PrometheusRule', { thresholds: monitoring, ...(labels !== undefined ? { labels } : {}) }),
+              prometheusRule: new SecretDeliveryPrometheusRule(this, 'PrometheusRule', {
+                thresholds: { ...monitoring, rotationIntervalSeconds: model.rotationIntervalSeconds },
+                ...(labels !== undefined ? { labels } : {}),
+              }),
             }
           : {}),
       };

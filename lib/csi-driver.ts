@@ -185,6 +185,14 @@ export const REPUBLISH_PERIOD_SECONDS = {
   max: KUBELET_SYNC_FREQUENCY_SECONDS * (1 + KUBELET_RESYNC_JITTER_FACTOR),
 } as const;
 
+/**
+ * kubelet retries a failed volume operation (a mount that the driver fails) with exponential
+ * backoff from 500 ms, doubling up to this cap: a mount that keeps failing fails again at least
+ * this often.
+ * @see kubernetes/kubernetes pkg/util/goroutinemap/exponentialbackoff/exponential_backoff.go (maxDurationBeforeRetry = 2 * time.Minute)
+ */
+export const KUBELET_VOLUME_RETRY_MAX_SECONDS = 120;
+
 /** A driver release as its image tag names it (`v1.5.3`, `v1.6.0-rc.1`). */
 export interface DriverVersion {
   readonly major: number;

@@ -9,7 +9,7 @@
  * (`ADDON_METRICS` in lib/csi-driver.ts) through the scrape jobs the PodMonitors name
  * (`scrapeJob`), plus Prometheus's own `up`.
  */
-import { ADDON_METRICS, exportedSeriesNames, type AddonComponent } from './csi-driver';
+import { ADDON_METRICS, exportedSeriesNames, KUBELET_VOLUME_RETRY_MAX_SECONDS, REPUBLISH_PERIOD_SECONDS, type AddonComponent } from './csi-driver';
 import { patternRule } from './rule';
 
 export type AlertSeverity = 'critical' | 'warning';
@@ -41,6 +41,32 @@ export interface AlertThresholds {
   readonly alertFor: string;
   /** Key Vault request latency (99th percentile, seconds) above which the provider is slow. */
   readonly keyVaultLatencySeconds: number;
+  /**
+   * The add-on's rotation interval (`cluster.secretsProvider.rotation.interval`): a failing fetch
+   * fails again once per interval, so the error alerts look back over at least two of them.
+   * @default - only kubelet's own retry periods count
+   */
+  readonly rotationIntervalSeconds?: number;
+}
+
+/**
+ * How far back the error alerts count errors: at least `alertFor`, and at least twice the longest
+ * period at which a persistent failure recurs (kubelet's republish and volume retry, the rotation
+ * interval), so that `increase` stays above 0 for as long as the failure lasts and `for` can
+ * elapse. A window shorter than the period would see each error only part of the time, and an
+ * alert with `for` equal to the window would never fire.
+ */
+export function errorWindow(t: AlertThresholds): string {
+  const period = Math.max(REPUBLISH_PERIOD_SECONDS.max, KUBELET_VOLUME_RETRY_MAX_SECONDS, t.rotationIntervalSeconds ?? 0);
+  const seconds = Math.max(promDurationSeconds(t.alertFor), 2 * period);
+  return seconds === promDurationSeconds(t.alertFor) ? t.alertFor : `${Math.ceil(seconds / 60)}m`;
+}
+
+/** Seconds of a one-unit Prometheus duration (`30s`, `5m`, `1h`; see PROMETHEUS_DURATION_RULE). */
+function promDurationSeconds(d: string): number {
+  const unit = { s: 1, m: 60, h: 3600 }[d.slice(-1)];
+  if (unit === undefined) throw new Error(`not a one-unit Prometheus duration: ${JSON.stringify(d)}`);
+  return Number(d.slice(0, -1)) * unit;
 }
 
 /** The group name the alerts share, in both flavours. */
@@ -72,11 +98,12 @@ const prov = ADDON_METRICS.provider;
 /** The alerts, in a fixed order. */
 export function secretDeliveryAlerts(t: AlertThresholds): SecretDeliveryAlert[] {
   const w = t.alertFor;
+  const errors = errorWindow(t);
   const jobs = `${scrapeJob('driver')}|${scrapeJob('provider')}`;
   return [
     {
       alert: 'SecretsStoreMountErrors',
-      expr: newErrors(sel('node_publish_error_total', 'driver'), 'provider, error_type', w),
+      expr: newErrors(sel('node_publish_error_total', 'driver'), 'provider, error_type', errors),
       for: w,
       severity: 'critical',
       summary: 'Secrets Store CSI mounts fail (node_publish_error_total rises, error_type {{ $labels.error_type }})',
@@ -85,7 +112,7 @@ export function secretDeliveryAlerts(t: AlertThresholds): SecretDeliveryAlert[] 
     },
     {
       alert: 'SecretsStoreRotationErrors',
-      expr: newErrors(sel('rotation_reconcile_error_total', 'driver'), 'provider, error_type', w),
+      expr: newErrors(sel('rotation_reconcile_error_total', 'driver'), 'provider, error_type', errors),
       for: w,
       severity: 'warning',
       summary: 'Secret rotation fails (rotation_reconcile_error_total rises, error_type {{ $labels.error_type }})',
@@ -94,7 +121,7 @@ export function secretDeliveryAlerts(t: AlertThresholds): SecretDeliveryAlert[] 
     },
     {
       alert: 'KeyVaultRequestErrors',
-      expr: newErrors(sel(`${prov.histograms[0]}_count`, 'provider', ', error!=""'), 'object_type, object_name', w),
+      expr: newErrors(sel(`${prov.histograms[0]}_count`, 'provider', ', error!=""'), 'object_type, object_name', errors),
       for: w,
       severity: 'critical',
       summary: 'The Azure provider gets errors from Key Vault for {{ $labels.object_type }} {{ $labels.object_name }} (keyvault_request_count with error set)',

@@ -203,7 +203,7 @@ export class EnvironmentStack extends TerraformStack {
         clusterName: cluster.name,
         clusterId: this.cluster.id,
         workspace: monitoring.workspace,
-        thresholds: monitoring,
+        thresholds: { ...monitoring, rotationIntervalSeconds: model.rotationIntervalSeconds },
         resourceGroupName: this.resourceGroup.name,
         location: azure.location,
         tags: azure.tags,

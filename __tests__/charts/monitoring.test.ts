@@ -131,3 +131,15 @@ describe('AddOnPodMonitor as a library construct', () => {
     );
   });
 });
+
+test("the PrometheusRule's error windows follow the environment's rotation interval (10m: 20m), from the environment file to the YAML", () => {
+  const source = readFileSync('environments/dev.yaml', 'utf8').replace(/interval: 30s\b/, 'interval: 10m');
+  expect(source).toContain('interval: 10m');
+  const model = modelFromYaml('dev', `${source}\nmonitoring:\n  prometheus: operator\n`);
+  const rule = objectsOf(renderEnvironment(model, outputsFor(model))).find((o) => o.kind === 'PrometheusRule') as unknown as {
+    spec: { groups: { rules: { alert: string; expr: string }[] }[] };
+  };
+  const rotation = rule.spec.groups[0].rules.find((r) => r.alert === 'SecretsStoreRotationErrors');
+  expect(rotation?.expr).toContain('rotation_reconcile_error_total{job="secrets-store-csi-driver"}[20m]');
+  expect(rotation?.expr).toContain('offset 20m');
+});

@@ -1,5 +1,5 @@
 import { ADDON_METRICS, exportedSeriesNames } from '../../lib/csi-driver';
-import { isoDuration, secretDeliveryAlerts, seriesIn, unknownSeries } from '../../lib/monitoring';
+import { errorWindow, isoDuration, secretDeliveryAlerts, seriesIn, unknownSeries } from '../../lib/monitoring';
 
 const alerts = secretDeliveryAlerts({ alertFor: '5m', keyVaultLatencySeconds: 2 });
 
@@ -45,4 +45,42 @@ test('alert names are unique', () => {
 test('isoDuration converts one-unit durations and refuses others', () => {
   expect(['30s', '5m', '1h'].map(isoDuration)).toEqual(['PT30S', 'PT5M', 'PT1H']);
   expect(() => isoDuration('1m30s')).toThrow(/not a one-unit Prometheus duration/);
+});
+
+// A persistent failure recurs once per kubelet volume retry (backoff capped at 2m:
+// kubernetes pkg/util/goroutinemap/exponentialbackoff maxDurationBeforeRetry), per republish
+// (60-90 s, pod_workers.go) or per rotation interval, whichever is longest.
+describe('the error alerts look back over at least two recurrences of a persistent failure', () => {
+  const windowOf = (alert: string, rotationIntervalSeconds?: number) => {
+    const a = secretDeliveryAlerts({
+      alertFor: '5m',
+      keyVaultLatencySeconds: 2,
+      ...(rotationIntervalSeconds !== undefined ? { rotationIntervalSeconds } : {}),
+    }).find((x) => x.alert === alert);
+    return { for: a?.for, windows: [...new Set([...(a?.expr ?? '').matchAll(/\[(\w+)\]|offset (\w+)/g)].map((m) => m[1] ?? m[2]))] };
+  };
+
+  test('the AKS default rotation interval (2m): two kubelet retries (4m) fit in alertFor, the window stays 5m', () => {
+    expect(errorWindow({ alertFor: '5m', keyVaultLatencySeconds: 2, rotationIntervalSeconds: 120 })).toBe('5m');
+    expect(windowOf('SecretsStoreRotationErrors', 120)).toEqual({ for: '5m', windows: ['5m'] });
+  });
+
+  test.each(['SecretsStoreMountErrors', 'SecretsStoreRotationErrors', 'KeyVaultRequestErrors'])(
+    '%s: rotation every 10m looks back 20m (a 5m window would see a failure every 10m half of the time, and "for: 5m" would never elapse); for stays alertFor',
+    (alert) => {
+      expect(windowOf(alert, 600)).toEqual({ for: '5m', windows: ['20m'] });
+    },
+  );
+
+  test('a short alertFor is raised to two kubelet retries (4m), never below', () => {
+    expect(errorWindow({ alertFor: '1m', keyVaultLatencySeconds: 2 })).toBe('4m');
+    expect(errorWindow({ alertFor: '1h', keyVaultLatencySeconds: 2, rotationIntervalSeconds: 600 })).toBe('1h');
+  });
+
+  test('the latency and scrape alerts keep alertFor as their window', () => {
+    const latency = secretDeliveryAlerts({ alertFor: '5m', keyVaultLatencySeconds: 2, rotationIntervalSeconds: 600 }).find(
+      (a) => a.alert === 'KeyVaultRequestLatencyHigh',
+    );
+    expect(latency?.expr).toContain('[5m]');
+  });
 });

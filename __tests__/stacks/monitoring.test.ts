@@ -147,3 +147,17 @@ describe('several vaults (prod: the environment vault and the existing kv-platfo
     expect(blocks(off, 'azurerm_monitor_metric_alert')).toEqual([]);
   });
 });
+
+test("managed Prometheus: the rule group's error windows follow the rotation interval (10m: 20m)", () => {
+  const dev = exampleConfig('dev');
+  const config = {
+    ...dev,
+    cluster: { ...dev.cluster, secretsProvider: { ...dev.cluster.secretsProvider, rotation: { ...dev.cluster.secretsProvider.rotation, interval: '10m' } } },
+    monitoring: { prometheus: 'azure-managed', workspace: { mode: 'create', name: 'amw-akscsi-dev' }, ...common },
+  } as EnvironmentConfig;
+  const rules = only(synthConfig(config, 'monitoring-rotation').json, 'azurerm_monitor_alert_prometheus_rule_group').rule as {
+    alert: string;
+    expression: string;
+  }[];
+  expect(rules.find((r) => r.alert === 'SecretsStoreMountErrors')?.expression).toContain('node_publish_error_total{job="secrets-store-csi-driver"}[20m]');
+});

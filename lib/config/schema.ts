@@ -1535,7 +1535,11 @@ const monitoringCommon = {
     .meta(doc("How often the add-on's driver and provider pods are scraped (the PodMonitors' `interval`).")),
   alertFor: ruled('a Prometheus duration such as "5m"', PROMETHEUS_DURATION_RULE)
     .default('5m')
-    .meta(doc("How long a condition must hold before an alert fires (each alert's `for`), and the window its error counts are taken over.")),
+    .meta(
+      doc(
+        "How long a condition must hold before an alert fires (each alert's `for`), and the shortest window error counts are taken over: the error alerts look back at least twice the period a persistent failure recurs at (kubelet's 2m volume retry, the rotation interval), so that a failure every 10m still fires.",
+      ),
+    ),
   keyVaultLatencySeconds: z
     .number({ error: 'expected a number of seconds' })
     .positive('use a number of seconds above 0')
