@@ -10,6 +10,7 @@
  * (`scrapeJob`), plus Prometheus's own `up`.
  */
 import { ADDON_METRICS, exportedSeriesNames, KUBELET_VOLUME_RETRY_MAX_SECONDS, REPUBLISH_PERIOD_SECONDS, type AddonComponent } from './csi-driver';
+import { durationSeconds } from './config/duration';
 import { patternRule } from './rule';
 
 export type AlertSeverity = 'critical' | 'warning';
@@ -58,15 +59,9 @@ export interface AlertThresholds {
  */
 export function errorWindow(t: AlertThresholds): string {
   const period = Math.max(REPUBLISH_PERIOD_SECONDS.max, KUBELET_VOLUME_RETRY_MAX_SECONDS, t.rotationIntervalSeconds ?? 0);
-  const seconds = Math.max(promDurationSeconds(t.alertFor), 2 * period);
-  return seconds === promDurationSeconds(t.alertFor) ? t.alertFor : `${Math.ceil(seconds / 60)}m`;
-}
-
-/** Seconds of a one-unit Prometheus duration (`30s`, `5m`, `1h`; see PROMETHEUS_DURATION_RULE). */
-function promDurationSeconds(d: string): number {
-  const unit = { s: 1, m: 60, h: 3600 }[d.slice(-1)];
-  if (unit === undefined) throw new Error(`not a one-unit Prometheus duration: ${JSON.stringify(d)}`);
-  return Number(d.slice(0, -1)) * unit;
+  // A one-unit Prometheus duration is also a Go duration (lib/config/duration.ts).
+  const alertFor = durationSeconds(t.alertFor);
+  return 2 * period <= alertFor ? t.alertFor : `${Math.ceil((2 * period) / 60)}m`;
 }
 
 /** The group name the alerts share, in both flavours. */

@@ -211,13 +211,7 @@ export class EnvironmentStack extends TerraformStack {
       });
     }
     if (monitoring.keyVaultThrottlingAlert) {
-      out.keyVaultThrottlingAlert = new KeyVaultThrottlingAlert(this, 'key-vault-throttling', {
-        vaultName: keyVault.name,
-        keyVaultId: this.keyVault.id,
-        resourceGroupName: this.resourceGroup.name,
-        tags: azure.tags,
-        ...actionGroup,
-      });
+      out.keyVaultThrottlingAlert = this.throttlingAlert(model, keyVault.name, this.keyVault.id);
     }
     return out;
   }
@@ -232,21 +226,23 @@ export class EnvironmentStack extends TerraformStack {
     const monitoring = model.config.monitoring;
     if (monitoring === undefined || !monitoring.keyVaultThrottlingAlert) return alerts;
     for (const [name, vault] of this.additionalVaults) {
-      const id = name.toLowerCase();
-      alerts.set(
-        name,
-        new KeyVaultThrottlingAlert(this, `key-vault-throttling-${id}`, {
-          // The declared name (a literal; the store's name is a token for an existing vault).
-          vaultName: name,
-          keyVaultId: vault.id,
-          resourceGroupName: this.resourceGroup.name,
-          tags: model.config.azure.tags,
-          terraformName: `key_vault_throttled_${id}`,
-          ...(monitoring.actionGroupId !== undefined ? { actionGroupId: monitoring.actionGroupId } : {}),
-        }),
-      );
+      // The declared name (a literal; the store's name is a token for an existing vault).
+      alerts.set(name, this.throttlingAlert(model, name, vault.id, name.toLowerCase()));
     }
     return alerts;
+  }
+
+  /** The throttling alert of one vault; `suffix` tells an additional vault's apart from the environment vault's. */
+  private throttlingAlert(model: EnvironmentModel, vaultName: string, keyVaultId: string, suffix?: string): KeyVaultThrottlingAlert {
+    const actionGroupId = model.config.monitoring?.actionGroupId;
+    return new KeyVaultThrottlingAlert(this, suffix === undefined ? 'key-vault-throttling' : `key-vault-throttling-${suffix}`, {
+      vaultName,
+      keyVaultId,
+      resourceGroupName: this.resourceGroup.name,
+      tags: model.config.azure.tags,
+      ...(suffix !== undefined ? { terraformName: `key_vault_throttled_${suffix}` } : {}),
+      ...(actionGroupId !== undefined ? { actionGroupId } : {}),
+    });
   }
 
   /** A created cluster in a VNet of ours gets a user-assigned identity with its role on the node subnet first. */
